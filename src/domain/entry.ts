@@ -1,0 +1,32 @@
+import type { RelPath } from "./rel-path.ts";
+
+/** What an entry is. `special` covers FIFOs, sockets and devices: never transferred. */
+export type EntryKind = "file" | "dir" | "symlink" | "special";
+
+/**
+ * Metadata of one tree entry as every side sees it (local disk, daemon, wire).
+ * `mtimeNs` is nanoseconds since the epoch; `mode` holds the permission bits (0o7777 mask).
+ */
+export interface EntryMeta {
+  readonly kind: EntryKind;
+  readonly size: number;
+  readonly mtimeNs: bigint;
+  readonly mode: number;
+  readonly uid: number;
+  readonly gid: number;
+  /** Symlink target text, exactly as stored (names-as-bytes encoding of rel-path.ts). */
+  readonly linkTarget?: string;
+}
+
+/** A named entry of a directory listing. */
+export interface DirEntry {
+  readonly name: string;
+  readonly meta: EntryMeta;
+}
+
+/** An entry with its path relative to a transfer root. */
+export interface Entry extends EntryMeta {
+  readonly path: RelPath;
+}
+
+export const NS_PER_SEC = 1_000_000_000n;

@@ -1,0 +1,85 @@
+import type { BlitError } from "../domain/errors.ts";
+import type { DirEntry, EntryMeta } from "../domain/entry.ts";
+import type { RelPath } from "../domain/rel-path.ts";
+
+/** What a Store can keep; the engine compares and reports by these, never by adapter type. */
+export interface StoreCapabilities {
+  /** Keeps mtimes to the nanosecond (else compare at microseconds). */
+  readonly nanosecondTimes: boolean;
+  /** Can set owner and group (running as root). */
+  readonly owners: boolean;
+}
+
+/** One directory's entries. `failures` lists entries whose metadata could not be read. */
+export interface DirListing {
+  readonly entries: readonly DirEntry[];
+  readonly failures: readonly { readonly name: string; readonly error: BlitError }[];
+}
+
+/** Where a file's bytes come from: a path in a (possibly other) Store. */
+export interface FileSource {
+  readonly store: Store;
+  readonly path: RelPath;
+}
+
+/**
+ * Make one entry exist at `path` with `meta`. Files take their bytes from `source`.
+ * Directories are created (mode/mtime are applied later by `finishDirs`). A different kind
+ * already at `path` is replaced.
+ */
+export interface WriteOp {
+  readonly path: RelPath;
+  readonly meta: EntryMeta;
+  readonly source?: FileSource;
+  /** Keep the blocks of an existing destination file that equal the source's (block hashes). */
+  readonly resume?: boolean;
+}
+
+/** Outcome of one operation; `error` set when it failed (the others in the batch still ran). */
+export interface OpResult {
+  readonly path: RelPath;
+  readonly bytes: number;
+  readonly zeroCopyBytes: number;
+  readonly error?: BlitError;
+}
+
+/** A directory whose mode and mtime are set once its contents are complete. */
+export interface DirFinish {
+  readonly path: RelPath;
+  readonly meta: EntryMeta;
+}
+
+/**
+ * A tree of entries rooted somewhere (a local directory, a daemon module).
+ *
+ * Guarantees every adapter keeps (checked by test/contract/store.contract.ts):
+ * - Paths are RelPaths below the root; nothing is read or written outside it.
+ * - `stat`/`list` never follow symlinks; `list` of a missing directory throws NOT_FOUND,
+ *   of an unreadable one PERMISSION_DENIED.
+ * - `write` is atomic per file: bytes go to a temporary in the destination directory and are
+ *   renamed into place after data and metadata are complete; a failed or cancelled write leaves
+ *   no temporary and the previous version intact. Temporaries left by a killed run are removed
+ *   when their directory is next listed.
+ * - Errors are BlitErrors: NOT_FOUND, PERMISSION_DENIED, NO_SPACE, CANCELLED, INTERNAL.
+ */
+export interface Store extends AsyncDisposable {
+  /** Human-readable location, for messages. */
+  readonly location: string;
+  readonly capabilities: StoreCapabilities;
+  /** Metadata of `path`, or null when nothing is there. */
+  stat(path: RelPath): Promise<EntryMeta | null>;
+  /** Entries of directory `dir` in no particular order. */
+  list(dir: RelPath, signal?: AbortSignal): Promise<DirListing>;
+  /** The bytes of file `path` from `offset`, as a stream. */
+  read(path: RelPath, offset?: number, signal?: AbortSignal): ReadableStream<Uint8Array>;
+  /** Carries out a batch of writes; one result per op, in order. */
+  write(ops: readonly WriteOp[], signal?: AbortSignal): Promise<OpResult[]>;
+  /** Applies directory modes and mtimes (deepest first), after their contents landed. */
+  finishDirs(dirs: readonly DirFinish[]): Promise<OpResult[]>;
+  /** Removes entries (directories with their contents); one result per path. */
+  remove(paths: readonly RelPath[]): Promise<OpResult[]>;
+  /** A 256-bit content hash of file `path`. */
+  hash(path: RelPath, signal?: AbortSignal): Promise<Uint8Array>;
+  /** Makes every completed write durable; `durable: false` when the filesystem cannot. */
+  sync(): Promise<{ readonly durable: boolean; readonly reason?: string }>;
+}
