@@ -76,8 +76,11 @@ export interface Store extends AsyncDisposable {
   write(ops: readonly WriteOp[], signal?: AbortSignal): Promise<OpResult[]>;
   /** Applies directory modes and mtimes (deepest first), after their contents landed. */
   finishDirs(dirs: readonly DirFinish[]): Promise<OpResult[]>;
-  /** Removes entries (directories with their contents); one result per path. */
-  remove(paths: readonly RelPath[]): Promise<OpResult[]>;
+  /**
+   * Removes entries, never following symlinks; one result per path. A directory goes with its
+   * contents, or with `onlyEmptyDirs` only when it is empty (else ALREADY_EXISTS).
+   */
+  remove(paths: readonly RelPath[], options?: { readonly onlyEmptyDirs?: boolean }): Promise<OpResult[]>;
   /** A 256-bit content hash of file `path`. */
   hash(path: RelPath, signal?: AbortSignal): Promise<Uint8Array>;
   /** Makes every completed write durable; `durable: false` when the filesystem cannot. */

@@ -1,0 +1,127 @@
+/** Synchronous reads of the local tree (listing, stat, hashing), run inline or in a worker. */
+import * as fs from "node:fs";
+import type { DirEntry, EntryKind, EntryMeta } from "../../domain/entry.ts";
+import { isTemporaryName, TEMP_PREFIX } from "../../domain/temp-name.ts";
+import { absJoin, fromOsName, toOsPath } from "./os-path.ts";
+import { toBlitError, toWireError, type WireError } from "./to-blit-error.ts";
+
+export interface ListResult {
+  readonly entries: DirEntry[];
+  readonly failures: { name: string; error: WireError }[];
+}
+
+/** Metadata of `abs` without following a final symlink; null when absent. */
+export function statPath(abs: string): EntryMeta | null {
+  const os = toOsPath(abs);
+  let st: fs.BigIntStats | undefined;
+  try {
+    st = fs.lstatSync(os, { bigint: true, throwIfNoEntry: false });
+  } catch (e) {
+    if ((e as { code?: string }).code === "ENOTDIR") return null;
+    throw toBlitError(e, abs, "stat");
+  }
+  return st === undefined ? null : toMeta(st, os);
+}
+
+/**
+ * Entries of directory `abs`, lstat'ed. Names that are not valid UTF-8 are read as bytes.
+ * blit temporaries are never listed; with `cleanTemporaries`, those whose writer is gone are removed.
+ */
+export function listDir(abs: string, cleanTemporaries: boolean): ListResult {
+  const names = readNames(abs);
+  const entries: DirEntry[] = [];
+  const failures: { name: string; error: WireError }[] = [];
+  const base = abs.endsWith("/") ? abs : `${abs}/`;
+  for (const name of names) {
+    if (name.startsWith(TEMP_PREFIX) && isTemporaryName(name)) {
+      if (cleanTemporaries) removeStaleTemporary(base + name, name);
+      continue;
+    }
+    const full = base + name;
+    const os = toOsPath(full);
+    try {
+      const st = fs.lstatSync(os, { bigint: true, throwIfNoEntry: false });
+      if (st !== undefined) entries.push({ name, meta: toMeta(st, os) });
+    } catch (e) {
+      failures.push({ name, error: toWireError(toBlitError(e, full, "read metadata of")) });
+    }
+  }
+  return { entries, failures };
+}
+
+/** SHA-256 of a file's content. */
+export function hashFile(abs: string, buf: Buffer): Uint8Array {
+  const hasher = new Bun.CryptoHasher("sha256");
+  let fd = -1;
+  try {
+    fd = fs.openSync(toOsPath(abs), fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+    for (;;) {
+      const n = fs.readSync(fd, buf, 0, buf.length, null);
+      if (n === 0) break;
+      hasher.update(buf.subarray(0, n));
+    }
+  } catch (e) {
+    throw toBlitError(e, abs, "read");
+  } finally {
+    if (fd >= 0) fs.closeSync(fd);
+  }
+  return new Uint8Array(hasher.digest());
+}
+
+// --- internal ---
+
+function readNames(abs: string): string[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(toOsPath(abs)) as string[];
+  } catch (e) {
+    throw toBlitError(e, abs, "list");
+  }
+  if (!names.some((n) => n.includes("\ufffd"))) return names;
+  const raw = fs.readdirSync(toOsPath(abs), { encoding: "buffer" }) as Buffer[];
+  return raw.map((b) => fromOsName(b));
+}
+
+const S_IFMT = 0o170000n;
+const KIND: ReadonlyMap<bigint, EntryKind> = new Map([
+  [0o100000n, "file"],
+  [0o040000n, "dir"],
+  [0o120000n, "symlink"],
+]);
+
+function toMeta(st: fs.BigIntStats, os: string | Buffer): EntryMeta {
+  const kind = KIND.get(st.mode & S_IFMT) ?? "special";
+  const meta = {
+    kind,
+    size: kind === "file" ? Number(st.size) : 0,
+    mtimeNs: st.mtimeNs,
+    mode: Number(st.mode & 0o7777n),
+    uid: Number(st.uid),
+    gid: Number(st.gid),
+  };
+  if (kind !== "symlink") return meta;
+  const target = fs.readlinkSync(os, { encoding: "buffer" }) as Buffer;
+  return { ...meta, linkTarget: fromOsName(target) };
+}
+
+function removeStaleTemporary(full: string, name: string): void {
+  const token = name.slice(TEMP_PREFIX.length).split("-", 1)[0] ?? "";
+  const pid = Number.parseInt(token.split(".", 1)[0] ?? "", 36);
+  if (Number.isFinite(pid) && pid > 0 && isAlive(pid)) return;
+  try {
+    fs.rmSync(toOsPath(full), { recursive: true, force: true });
+  } catch {
+    // A temporary that cannot be removed is left for a later run; it is never listed.
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as { code?: string }).code === "EPERM";
+  }
+}
+
+export { absJoin };

@@ -1,0 +1,213 @@
+/** Synchronous writes to the local tree, run inline or in a worker. Every file lands atomically. */
+import * as fs from "node:fs";
+import type { EntryMeta } from "../../domain/entry.ts";
+import { BlitError } from "../../domain/errors.ts";
+import { temporaryNameFor } from "../../domain/temp-name.ts";
+import { copyFileRange, setFdMtime, setPathMtime } from "./libc.ffi.ts";
+import { toCPath, toOsPath } from "./os-path.ts";
+import { toBlitError } from "./to-blit-error.ts";
+
+/** One entry to create at absolute path `dst`; files copy from absolute `src`. */
+export interface WriteJob {
+  readonly dst: string;
+  readonly meta: EntryMeta;
+  readonly src?: string;
+  readonly resume?: boolean;
+}
+
+export interface WriteOutcome {
+  bytes: number;
+  zeroCopyBytes: number;
+}
+
+const { O_RDONLY, O_NOFOLLOW, O_WRONLY, O_CREAT, O_EXCL } = fs.constants;
+const IS_ROOT = process.geteuid?.() === 0;
+const UMASK = process.umask();
+const ZERO_COPY_MIN_BYTES = 64 * 1024;
+const RESUME_BLOCK_BYTES = 1 << 20;
+let tempSeq = 0;
+const TOKEN = `${process.pid.toString(36)}.${Math.floor(Math.random() * 36 ** 4).toString(36)}`;
+
+/** Creates `job` at its destination (file, directory or symlink). */
+export function writeEntry(job: WriteJob, buf: Buffer): WriteOutcome {
+  switch (job.meta.kind) {
+    case "dir":
+      makeDir(job.dst);
+      return { bytes: 0, zeroCopyBytes: 0 };
+    case "symlink":
+      writeSymlink(job.dst, job.meta);
+      return { bytes: 0, zeroCopyBytes: 0 };
+    case "file":
+      if (job.src === undefined) throw new BlitError("INTERNAL", `no source for ${job.dst}`);
+      return copyFile(job.src, job.dst, job.meta, job.resume === true, buf);
+    default:
+      throw new BlitError("INTERNAL", `cannot write a special file: ${job.dst}`, { path: job.dst });
+  }
+}
+
+/** Applies a directory's final mode, owner and mtime. */
+export function finishDir(abs: string, meta: EntryMeta): void {
+  const os = toOsPath(abs);
+  try {
+    if (IS_ROOT) fs.lchownSync(os, meta.uid, meta.gid);
+    fs.chmodSync(os, meta.mode);
+    applyPathMtime(abs, meta.mtimeNs);
+  } catch (e) {
+    throw toBlitError(e, abs, "set metadata of");
+  }
+}
+
+/**
+ * Removes an entry; a directory with everything inside, or only when empty if not `recursive`.
+ * Symlinks are removed, never followed. An entry already gone counts as removed.
+ */
+export function removeEntry(abs: string, recursive: boolean): void {
+  const os = toOsPath(abs);
+  try {
+    if (recursive) return fs.rmSync(os, { recursive: true, force: true });
+    const st = fs.lstatSync(os, { throwIfNoEntry: false });
+    if (st === undefined) return;
+    if (st.isDirectory()) fs.rmdirSync(os);
+    else fs.unlinkSync(os);
+  } catch (e) {
+    throw toBlitError(e, abs, "remove");
+  }
+}
+
+// --- internal ---
+
+function tempPathFor(dst: string): string {
+  const slash = dst.lastIndexOf("/");
+  return `${dst.slice(0, slash + 1)}${temporaryNameFor(dst.slice(slash + 1), `${TOKEN}.${(tempSeq++).toString(36)}`)}`;
+}
+
+function makeDir(abs: string): void {
+  const os = toOsPath(abs);
+  try {
+    fs.mkdirSync(os, 0o700 | 0o755);
+  } catch (e) {
+    if ((e as { code?: string }).code !== "EEXIST") throw toBlitError(e, abs, "create directory");
+    const st = fs.lstatSync(os);
+    if (st.isDirectory()) return;
+    fs.unlinkSync(os);
+    try {
+      fs.mkdirSync(os, 0o755);
+    } catch (e2) {
+      throw toBlitError(e2, abs, "create directory");
+    }
+  }
+}
+
+function writeSymlink(abs: string, meta: EntryMeta): void {
+  const tmp = tempPathFor(abs);
+  const tmpOs = toOsPath(tmp);
+  try {
+    fs.symlinkSync(toOsPath(meta.linkTarget ?? ""), tmpOs);
+    if (IS_ROOT) fs.lchownSync(tmpOs, meta.uid, meta.gid);
+    applyPathMtime(tmp, meta.mtimeNs);
+    fs.renameSync(tmpOs, toOsPath(abs));
+  } catch (e) {
+    safeUnlink(tmpOs);
+    throw toBlitError(e, abs, "create symlink");
+  }
+}
+
+function copyFile(src: string, dst: string, meta: EntryMeta, resume: boolean, buf: Buffer): WriteOutcome {
+  const tmp = tempPathFor(dst);
+  const tmpOs = toOsPath(tmp);
+  let fdIn = -1;
+  let fdOut = -1;
+  const out: WriteOutcome = { bytes: 0, zeroCopyBytes: 0 };
+  try {
+    try {
+      fdIn = fs.openSync(toOsPath(src), O_RDONLY | O_NOFOLLOW);
+    } catch (e) {
+      throw toBlitError(e, src, "read");
+    }
+    fdOut = fs.openSync(tmpOs, O_WRONLY | O_CREAT | O_EXCL, meta.mode & 0o777);
+    const start = resume ? reuseMatchingPrefix(fdIn, dst, fdOut, buf) : 0;
+    copyData(fdIn, fdOut, start, meta.size, buf, out);
+    if (IS_ROOT) fs.fchownSync(fdOut, meta.uid, meta.gid);
+    if ((meta.mode & UMASK) !== 0 || meta.mode > 0o777 || IS_ROOT) fs.fchmodSync(fdOut, meta.mode);
+    if (setFdMtime(fdOut, meta.mtimeNs) !== 0) fs.futimesSync(fdOut, nsToSec(meta.mtimeNs), nsToSec(meta.mtimeNs));
+    fs.closeSync(fdOut);
+    fdOut = -1;
+    fs.renameSync(tmpOs, toOsPath(dst));
+    return out;
+  } catch (e) {
+    if (fdOut >= 0) fs.closeSync(fdOut);
+    safeUnlink(tmpOs);
+    throw toBlitError(e, dst, "write");
+  } finally {
+    if (fdIn >= 0) fs.closeSync(fdIn);
+  }
+}
+
+/** Copies bytes [start, EOF) at the same offsets; zero-copy for larger files, buffered otherwise. */
+function copyData(fdIn: number, fdOut: number, start: number, size: number, buf: Buffer, out: WriteOutcome): void {
+  let pos = start;
+  if (size - start >= ZERO_COPY_MIN_BYTES) {
+    for (;;) {
+      const n = copyFileRange(fdIn, pos, fdOut, pos, 1 << 30);
+      if (n === 0) return;
+      if (n < 0) break;
+      pos += n;
+      out.bytes += n;
+      out.zeroCopyBytes += n;
+    }
+  }
+  for (;;) {
+    const n = fs.readSync(fdIn, buf, 0, buf.length, pos);
+    if (n === 0) return;
+    let off = 0;
+    while (off < n) off += fs.writeSync(fdOut, buf, off, n - off, pos + off);
+    pos += n;
+    out.bytes += n;
+  }
+}
+
+/**
+ * For --resume: copies the leading blocks an existing destination file shares with the source
+ * into the temporary and returns how many bytes that covered (the rest comes from the source).
+ */
+function reuseMatchingPrefix(fdIn: number, dst: string, fdOut: number, buf: Buffer): number {
+  let fdOld = -1;
+  try {
+    fdOld = fs.openSync(toOsPath(dst), O_RDONLY | O_NOFOLLOW);
+  } catch {
+    return 0;
+  }
+  try {
+    const half = Math.min(RESUME_BLOCK_BYTES, buf.length >> 1);
+    const a = buf.subarray(0, half);
+    const b = buf.subarray(half, half * 2);
+    let same = 0;
+    for (;;) {
+      const na = fs.readSync(fdIn, a, 0, half, same);
+      const nb = fs.readSync(fdOld, b, 0, half, same);
+      if (na === 0 || na !== nb || !a.subarray(0, na).equals(b.subarray(0, nb))) break;
+      let off = 0;
+      while (off < na) off += fs.writeSync(fdOut, a, off, na - off, same + off);
+      same += na;
+    }
+    return same;
+  } finally {
+    fs.closeSync(fdOld);
+  }
+}
+
+function applyPathMtime(abs: string, mtimeNs: bigint): void {
+  if (setPathMtime(toCPath(abs), mtimeNs) === 0) return;
+  const s = nsToSec(mtimeNs);
+  fs.lutimesSync(toOsPath(abs), s, s);
+}
+
+const nsToSec = (ns: bigint): number => Number(ns) / 1e9;
+
+function safeUnlink(p: string | Buffer): void {
+  try {
+    fs.unlinkSync(p);
+  } catch {
+    // already gone
+  }
+}

@@ -1,0 +1,1 @@
+export { LocalStore, type LocalStoreOptions } from "./local-store.ts";

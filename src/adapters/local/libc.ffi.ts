@@ -1,0 +1,93 @@
+/**
+ * The only bun:ffi binding of the local adapter: libc calls Bun has no API for
+ * (nanosecond timestamps, copy_file_range, syncfs). Loaded lazily on first use; when libc cannot
+ * be opened the callers fall back to portable node:fs calls.
+ */
+import { dlopen, FFIType, ptr, read } from "bun:ffi";
+
+const AT_FDCWD = -100;
+const AT_SYMLINK_NOFOLLOW = 0x100;
+/** timespec.tv_nsec value that leaves a time unchanged. */
+const UTIME_OMIT = (1 << 30) - 2;
+
+type Libc = ReturnType<typeof open>;
+let libc: Libc | null | undefined;
+
+function open() {
+  return dlopen("libc.so.6", {
+    futimens: { args: [FFIType.i32, FFIType.ptr], returns: FFIType.i32 },
+    utimensat: { args: [FFIType.i32, FFIType.ptr, FFIType.ptr, FFIType.i32], returns: FFIType.i32 },
+    copy_file_range: {
+      args: [FFIType.i32, FFIType.ptr, FFIType.i32, FFIType.ptr, FFIType.u64, FFIType.u32],
+      returns: FFIType.i64,
+    },
+    syncfs: { args: [FFIType.i32], returns: FFIType.i32 },
+    __errno_location: { args: [], returns: FFIType.ptr },
+  });
+}
+
+function lib(): Libc | null {
+  if (libc === undefined) {
+    try {
+      libc = process.platform === "linux" ? open() : null;
+    } catch {
+      libc = null;
+    }
+  }
+  return libc;
+}
+
+/** True when the zero-copy and nanosecond calls are available. */
+export const hasLibc = (): boolean => lib() !== null;
+
+function errno(l: Libc): number {
+  const p = l.symbols.__errno_location();
+  return p === null ? 0 : read.i32(p, 0);
+}
+
+const times = new BigInt64Array(4);
+function fillTimes(mtimeNs: bigint): void {
+  times[0] = 0n;
+  times[1] = BigInt(UTIME_OMIT);
+  times[2] = mtimeNs / 1_000_000_000n;
+  times[3] = mtimeNs % 1_000_000_000n;
+}
+
+/** Sets an open file's mtime to the nanosecond. Returns errno (0 on success), -1 without libc. */
+export function setFdMtime(fd: number, mtimeNs: bigint): number {
+  const l = lib();
+  if (l === null) return -1;
+  fillTimes(mtimeNs);
+  return l.symbols.futimens(fd, ptr(times)) === 0 ? 0 : errno(l);
+}
+
+/** Sets a path's mtime (not following a final symlink). Returns errno, -1 without libc. */
+export function setPathMtime(path: Uint8Array, mtimeNs: bigint): number {
+  const l = lib();
+  if (l === null) return -1;
+  fillTimes(mtimeNs);
+  return l.symbols.utimensat(AT_FDCWD, ptr(path), ptr(times), AT_SYMLINK_NOFOLLOW) === 0 ? 0 : errno(l);
+}
+
+const offsets = new BigInt64Array(2);
+
+/**
+ * copy_file_range from `fdIn` at `posIn` to `fdOut` at `posOut` (fd offsets are not used). Returns
+ * bytes copied (0 at EOF) or a negative errno (EXDEV, ENOSYS, EINVAL… mean: use the buffered
+ * path); -ENOSYS without libc.
+ */
+export function copyFileRange(fdIn: number, posIn: number, fdOut: number, posOut: number, length: number): number {
+  const l = lib();
+  if (l === null) return -38;
+  offsets[0] = BigInt(posIn);
+  offsets[1] = BigInt(posOut);
+  const n = Number(l.symbols.copy_file_range(fdIn, ptr(offsets, 0), fdOut, ptr(offsets, 8), length, 0));
+  return n >= 0 ? n : -errno(l);
+}
+
+/** syncfs(2) on the filesystem holding fd. Returns errno (0 on success), -1 without libc. */
+export function syncFs(fd: number): number {
+  const l = lib();
+  if (l === null) return -1;
+  return l.symbols.syncfs(fd) === 0 ? 0 : errno(l);
+}

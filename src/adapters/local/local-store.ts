@@ -1,0 +1,145 @@
+import { availableParallelism } from "node:os";
+import type { DirEntry, EntryMeta } from "../../domain/entry.ts";
+import { BlitError } from "../../domain/errors.ts";
+import type { RelPath } from "../../domain/rel-path.ts";
+import type { DirFinish, DirListing, OpResult, Store, StoreCapabilities, WriteOp } from "../../ports/store.ts";
+import { runJob, type ItemResult, type Job, type JobResult } from "./fs-jobs.ts";
+import type { ListResult } from "./fs-read.ts";
+import type { WriteJob } from "./fs-write.ts";
+import { hasLibc } from "./libc.ffi.ts";
+import { absJoin, toOsPath } from "./os-path.ts";
+import { fromWireError } from "./to-blit-error.ts";
+import { WorkerPool } from "./worker-pool.ts";
+
+export interface LocalStoreOptions {
+  /** Absolute path of the directory this store is rooted at. */
+  readonly root: string;
+  /** Remove temporaries left by killed runs when their directory is listed (destinations). */
+  readonly cleanTemporaries: boolean;
+  /** Cap on worker threads (null: one per core). */
+  readonly maxThreads: number | null;
+}
+
+/** Jobs run on the calling thread before the pool starts: trivial transfers never pay for threads. */
+const INLINE_BUDGET = 48;
+
+/**
+ * The local filesystem as a Store. Blocking syscalls run in a shared pool of worker threads once a
+ * transfer proves larger than a handful of entries; file data moves with copy_file_range.
+ */
+export class LocalStore implements Store {
+  readonly location: string;
+  readonly capabilities: StoreCapabilities;
+  private budget = INLINE_BUDGET;
+  private pool: WorkerPool | null = null;
+
+  constructor(private readonly options: LocalStoreOptions) {
+    this.location = options.root;
+    this.capabilities = { nanosecondTimes: hasLibc(), owners: process.geteuid?.() === 0 };
+  }
+
+  /** Absolute OS path of a RelPath. */
+  absolute(path: RelPath): string {
+    return absJoin(this.options.root, path);
+  }
+
+  async stat(path: RelPath): Promise<EntryMeta | null> {
+    return runJob({ op: "stat", abs: this.absolute(path) }) as EntryMeta | null;
+  }
+
+  async list(dir: RelPath, signal?: AbortSignal): Promise<DirListing> {
+    signal?.throwIfAborted();
+    const r = (await this.exec({ op: "list", abs: this.absolute(dir), clean: this.options.cleanTemporaries }, 1)) as ListResult;
+    const entries: DirEntry[] = r.entries;
+    return { entries, failures: r.failures.map((f) => ({ name: f.name, error: fromWireError(f.error) })) };
+  }
+
+  read(path: RelPath, offset = 0): ReadableStream<Uint8Array> {
+    const file = Bun.file(toOsPath(this.absolute(path)) as string);
+    return (offset > 0 ? file.slice(offset) : file).stream();
+  }
+
+  async write(ops: readonly WriteOp[], signal?: AbortSignal): Promise<OpResult[]> {
+    signal?.throwIfAborted();
+    const jobs: WriteJob[] = ops.map((op) => ({
+      dst: this.absolute(op.path),
+      meta: op.meta,
+      src: op.source === undefined ? undefined : sourcePath(op.source.store, op.source.path),
+      resume: op.resume,
+    }));
+    const results = (await this.exec({ op: "write", jobs }, jobs.length)) as ItemResult[];
+    return results.map((r, i) => toOpResult(ops[i]!.path, r));
+  }
+
+  async finishDirs(dirs: readonly DirFinish[]): Promise<OpResult[]> {
+    const job: Job = { op: "finish", dirs: dirs.map((d) => ({ abs: this.absolute(d.path), meta: d.meta })) };
+    const results = (await this.exec(job, 1)) as ItemResult[];
+    return results.map((r, i) => toOpResult(dirs[i]!.path, r));
+  }
+
+  async remove(paths: readonly RelPath[], options?: { readonly onlyEmptyDirs?: boolean }): Promise<OpResult[]> {
+    const job: Job = { op: "remove", paths: paths.map((p) => this.absolute(p)), recursive: options?.onlyEmptyDirs !== true };
+    const results = (await this.exec(job, paths.length)) as ItemResult[];
+    return results.map((r, i) => toOpResult(paths[i]!, r));
+  }
+
+  async hash(path: RelPath, signal?: AbortSignal): Promise<Uint8Array> {
+    signal?.throwIfAborted();
+    return (await this.exec({ op: "hash", abs: this.absolute(path) }, 4)) as Uint8Array;
+  }
+
+  async sync(): Promise<{ durable: boolean; reason?: string }> {
+    const { errno } = runJob({ op: "sync", abs: this.options.root }) as { errno: number };
+    if (errno === 0) return { durable: true };
+    return { durable: false, reason: `the filesystem of ${this.location} could not sync (errno ${errno})` };
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    if (this.pool !== null) releasePool();
+    this.pool = null;
+  }
+
+  // --- internal ---
+  private exec(job: Job, weight: number): Promise<JobResult> {
+    if (this.pool === null && this.budget > 0) {
+      this.budget -= weight;
+      try {
+        return Promise.resolve(runJob(job));
+      } catch (e) {
+        return Promise.reject(e);
+      }
+    }
+    this.pool ??= acquirePool(this.options.maxThreads);
+    return this.pool.run(job);
+  }
+}
+
+/** The absolute path of a file in a local source store, for the zero-copy path. */
+function sourcePath(store: Store, path: RelPath): string {
+  if (store instanceof LocalStore) return store.absolute(path);
+  throw new BlitError("INTERNAL", `the local store copies only from local sources (${store.location})`);
+}
+
+function toOpResult(path: RelPath, r: ItemResult): OpResult {
+  if ("error" in r) return { path, bytes: 0, zeroCopyBytes: 0, error: fromWireError(r.error) };
+  return { path, bytes: r.bytes, zeroCopyBytes: r.zeroCopyBytes };
+}
+
+let shared: WorkerPool | null = null;
+let users = 0;
+
+function acquirePool(maxThreads: number | null): WorkerPool {
+  const cores = Math.max(1, availableParallelism());
+  shared ??= new WorkerPool(Math.max(1, Math.min(maxThreads ?? cores, cores)));
+  users++;
+  return shared;
+}
+
+function releasePool(): void {
+  users--;
+  if (users <= 0 && shared !== null) {
+    shared.close();
+    shared = null;
+    users = 0;
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * A pool of threads running fs-jobs.ts, so that blocking syscalls of many files run in parallel
+ * and off the main thread. Jobs go to the thread with the fewest pending; results come back as
+ * promises. Threads are unref'd: an idle pool never keeps the process alive.
+ */
+import type { Job, JobResult } from "./fs-jobs.ts";
+import { fromWireError, type WireError } from "./to-blit-error.ts";
+
+interface Slot {
+  readonly worker: Worker;
+  pending: number;
+}
+type Reply = { id: number; ok?: JobResult; err?: WireError };
+
+export class WorkerPool {
+  private readonly slots: Slot[] = [];
+  private readonly waiting = new Map<number, { resolve: (r: JobResult) => void; reject: (e: Error) => void; slot: Slot }>();
+  private nextId = 1;
+
+  constructor(readonly size: number) {
+    for (let i = 0; i < size; i++) this.slots.push(this.spawn());
+  }
+
+  /** Jobs not yet answered, over all threads. */
+  get pending(): number {
+    return this.waiting.size;
+  }
+
+  run(job: Job): Promise<JobResult> {
+    let slot = this.slots[0]!;
+    for (const s of this.slots) if (s.pending < slot.pending) slot = s;
+    const id = this.nextId++;
+    slot.pending++;
+    if (slot.pending === 1) slot.worker.ref();
+    return new Promise((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject, slot });
+      slot.worker.postMessage({ id, job });
+    });
+  }
+
+  close(): void {
+    for (const s of this.slots) s.worker.terminate();
+    for (const w of this.waiting.values()) w.reject(new Error("worker pool closed"));
+    this.waiting.clear();
+  }
+
+  // --- internal ---
+  private spawn(): Slot {
+    const worker = new Worker(new URL("./local-worker.ts", import.meta.url).href);
+    const slot: Slot = { worker, pending: 0 };
+    worker.unref();
+    worker.onmessage = (event: MessageEvent<Reply>) => this.settle(event.data);
+    worker.onerror = (event) => {
+      for (const [id, w] of this.waiting) {
+        if (w.slot !== slot) continue;
+        this.waiting.delete(id);
+        w.reject(new Error(`local worker failed: ${event.message}`));
+      }
+    };
+    return slot;
+  }
+
+  private settle(reply: Reply): void {
+    const w = this.waiting.get(reply.id);
+    if (w === undefined) return;
+    this.waiting.delete(reply.id);
+    w.slot.pending--;
+    if (w.slot.pending === 0) w.slot.worker.unref();
+    if (reply.err !== undefined) w.reject(fromWireError(reply.err));
+    else w.resolve(reply.ok as JobResult);
+  }
+}

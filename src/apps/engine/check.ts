@@ -1,0 +1,82 @@
+import type { DirEntry } from "../../domain/entry.ts";
+import { compileFilter } from "../../domain/filter.ts";
+import { mtimeGranularity } from "../../domain/compare.ts";
+import { NO_FILTER_OPTIONS, type FilterOptions } from "../../domain/filter.ts";
+import type { CompareMode, PlanOptions } from "../../domain/plan.ts";
+import { displayName, joinRel, type RelPath } from "../../domain/rel-path.ts";
+import type { Store } from "../../ports/store.ts";
+import type { EngineDeps } from "./engine-deps.ts";
+import { openRoots } from "./open-roots.ts";
+import type { CheckReport } from "./transfer-request.ts";
+
+type Difference = CheckReport["differences"][number];
+
+export interface CheckRequest {
+  readonly source: string;
+  readonly destination: string;
+  readonly compare: CompareMode;
+  readonly filter: FilterOptions;
+}
+
+/** Compares two trees without changing anything (`blit check`); the same planner as mirror. */
+export async function runCheck(req: CheckRequest, deps: EngineDeps): Promise<CheckReport> {
+  const started = deps.now();
+  const roots = await openRoots({ ...req, verb: "copy", ignoreExisting: false, dryRun: true, maxDelete: null, resume: false, maxThreads: null }, deps);
+  await using _s = roots.source;
+  await using _d = roots.dest;
+  const plan: PlanOptions = {
+    compare: req.compare,
+    ignoreExisting: false,
+    mirror: roots.mode === "tree",
+    filter: compileFilter(req.filter ?? NO_FILTER_OPTIONS),
+    mtimeGranularityNs: mtimeGranularity(roots.source.capabilities.nanosecondTimes, roots.dest.capabilities.nanosecondTimes),
+  };
+  const out: Difference[] = [];
+  let examined = 0;
+  if (roots.mode === "file") {
+    const src: DirEntry = { name: roots.destName, meta: roots.sourceRootMeta };
+    const dst = roots.destMeta === null ? [] : [{ name: roots.destName, meta: roots.destMeta }];
+    examined = 1;
+    await diffDir(roots.source, roots.dest, "", [src], roots.destRootExists ? dst : null, plan, deps, out, roots.sourceName);
+  } else {
+    const pending: RelPath[] = [""];
+    while (pending.length > 0) {
+      deps.signal.throwIfAborted();
+      const dir = pending.pop()!;
+      const [s, d] = await Promise.all([roots.source.list(dir), dir === "" && !roots.destRootExists ? null : roots.dest.list(dir)]);
+      examined += s.entries.filter((e) => e.meta.kind !== "dir").length;
+      pending.push(...(await diffDir(roots.source, roots.dest, dir, s.entries, d?.entries ?? null, plan, deps, out, null)));
+    }
+  }
+  return { source: req.source, destination: req.destination, files_examined: examined, differences: out, identical: out.length === 0, duration_ms: Math.round(deps.now() - started) };
+}
+
+// --- internal ---
+
+/** Appends one directory's differences; returns the subdirectories present on both sides. */
+async function diffDir(src: Store, dst: Store, dir: RelPath, source: readonly DirEntry[], dest: readonly DirEntry[] | null, plan: PlanOptions, deps: EngineDeps, out: Difference[], renamedFrom: string | null): Promise<RelPath[]> {
+  const p = deps.planner.planDirectory(dir, source, dest, plan);
+  const there = new Map((dest ?? []).map((e) => [e.name, e]));
+  const add = (name: string, reason: Difference["reason"]) => out.push({ path: displayName(joinRel(dir, name)), reason });
+  for (const e of p.send) add(e.name, reasonFor(e, there.get(e.name)));
+  for (const e of p.replaceDirs) add(e.name, "type");
+  for (const e of p.delete) add(e.name, "extra");
+  for (const e of p.hashCheck) {
+    const path = joinRel(dir, e.name);
+    const [a, b] = await Promise.all([src.hash(renamedFrom ?? path, deps.signal), dst.hash(path, deps.signal)]);
+    if (a.length !== b.length || a.some((x, i) => x !== b[i])) add(e.name, "content");
+  }
+  const subdirs: RelPath[] = [];
+  for (const d of p.descend) {
+    if (d.destExists) subdirs.push(joinRel(dir, d.entry.name));
+    else add(d.entry.name, there.has(d.entry.name) ? "type" : "missing");
+  }
+  return subdirs;
+}
+
+function reasonFor(src: DirEntry, dst: DirEntry | undefined): Difference["reason"] {
+  if (dst === undefined) return "missing";
+  if (dst.meta.kind !== src.meta.kind) return "type";
+  if (src.meta.kind === "symlink") return "target";
+  return src.meta.size !== dst.meta.size ? "size" : "mtime";
+}

@@ -1,0 +1,88 @@
+import { BlitError } from "../../domain/errors.ts";
+import { displayName } from "../../domain/rel-path.ts";
+import type { Phase, ProgressSnapshot } from "../../domain/summary.ts";
+import type { Reporter } from "../../ports/reporter.ts";
+
+/** How long nothing may move before a run is declared stalled. */
+export const STALL_MS = 10_000;
+const PROGRESS_EVERY_MS = 200;
+
+/**
+ * Counters of one run, the progress feed and the stall detector. Anything that moves (an entry
+ * listed, planned, written, a byte copied) calls `touch`; a timer reports progress and aborts the
+ * run with STALLED when nothing moved for STALL_MS while work was outstanding.
+ */
+export class RunStats {
+  phase: Phase = "scan";
+  current = "";
+  examined = 0;
+  transferred = 0;
+  skipped = 0;
+  bytes = 0;
+  zeroCopyBytes = 0;
+  deleted = 0;
+  plannedFiles = 0;
+  plannedBytes = 0;
+  scanComplete = false;
+  readonly failures: { path: string; error: BlitError }[] = [];
+  private lastMove: number;
+  private timer: ReturnType<typeof setInterval> | null = null;
+  private readonly started: number;
+
+  constructor(
+    private readonly now: () => number,
+    private readonly reporter: Reporter,
+  ) {
+    this.started = now();
+    this.lastMove = this.started;
+  }
+
+  touch(current?: string): void {
+    this.lastMove = this.now();
+    if (current !== undefined) this.current = current;
+  }
+
+  fail(path: string, error: BlitError): void {
+    this.failures.push({ path, error });
+    this.touch();
+  }
+
+  elapsedMs(): number {
+    return this.now() - this.started;
+  }
+
+  /** Starts progress reporting and the stall watchdog; `onStall` receives the STALLED error. */
+  start(onStall: (e: BlitError) => void): void {
+    this.timer = setInterval(() => {
+      this.reporter.progress(this.snapshot());
+      if (this.now() - this.lastMove < STALL_MS) return;
+      const where = this.current === "" ? "" : ` at ${displayName(this.current)}`;
+      onStall(new BlitError("STALLED", `no progress for ${STALL_MS / 1000} s in the ${this.phase} phase${where}`, { phase: this.phase, path: this.current }));
+    }, PROGRESS_EVERY_MS);
+    this.timer.unref?.();
+  }
+
+  stop(): void {
+    if (this.timer !== null) clearInterval(this.timer);
+    this.timer = null;
+    this.phase = "done";
+    this.reporter.progress(this.snapshot());
+  }
+
+  snapshot(): ProgressSnapshot {
+    const secs = Math.max(this.elapsedMs() / 1000, 1e-3);
+    const rate = this.bytes / secs;
+    const left = Math.max(0, this.plannedBytes - this.bytes);
+    return {
+      phase: this.phase,
+      filesDone: this.transferred,
+      filesPlanned: this.plannedFiles,
+      bytesDone: this.bytes,
+      bytesPlanned: this.plannedBytes,
+      bytesPerSec: rate,
+      etaSec: this.scanComplete && rate > 0 ? left / rate : null,
+      current: this.current,
+      scanComplete: this.scanComplete,
+    };
+  }
+}

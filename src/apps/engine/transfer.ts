@@ -1,0 +1,126 @@
+import { decideDeletions } from "../../domain/deletion-gate.ts";
+import { BlitError } from "../../domain/errors.ts";
+import { compileFilter } from "../../domain/filter.ts";
+import { mtimeGranularity } from "../../domain/compare.ts";
+import type { PlanOptions } from "../../domain/plan.ts";
+import { displayName } from "../../domain/rel-path.ts";
+import type { TransferSummary } from "../../domain/summary.ts";
+import type { Store } from "../../ports/store.ts";
+import type { EngineDeps } from "./engine-deps.ts";
+import { removeMovedSources } from "./move-sources.ts";
+import { openRoots, type OpenedRoots } from "./open-roots.ts";
+import { RunStats } from "./run-stats.ts";
+import { buildSummary } from "./summary-build.ts";
+import type { TransferRequest } from "./transfer-request.ts";
+import { TreeSync } from "./tree-sync.ts";
+
+/**
+ * Runs copy, mirror or move between two local paths (SPEC §3). Per-entry failures end up in the
+ * summary (outcome "partial"); whole-run failures throw BlitError. Deletions (mirror) and source
+ * removal (move) happen only after every write landed, the scan was complete and the destination
+ * was made durable.
+ */
+export async function runTransfer(req: TransferRequest, deps: EngineDeps): Promise<TransferSummary> {
+  if (req.verb === "move" && !req.dryRun && deps.confirm !== null) {
+    const ok = await deps.confirm(`Move ${req.source} to ${req.destination}, removing the source entries that land?`);
+    if (!ok) throw new BlitError("NOT_CONFIRMED", "move not confirmed: nothing changed (pass --yes to skip the question)");
+  }
+  if (req.verb === "mirror" && !req.dryRun && deps.confirm !== null) {
+    const preview = await runOnce({ ...req, dryRun: true }, { ...deps, reporter: QUIET });
+    if (preview.entries_deleted > 0) {
+      const ok = await deps.confirm(`Mirror will delete ${preview.entries_deleted} entries in ${req.destination}. Proceed?`);
+      if (!ok) throw new BlitError("NOT_CONFIRMED", "mirror not confirmed: nothing changed (pass --yes to skip the question)");
+    }
+  }
+  return runOnce(req, deps);
+}
+
+// --- internal ---
+
+const QUIET = { progress() {}, item() {}, warn() {} };
+
+async function runOnce(req: TransferRequest, deps: EngineDeps): Promise<TransferSummary> {
+  const stats = new RunStats(() => deps.now(), deps.reporter);
+  const roots = await openRoots(req, deps);
+  await using _src = roots.source;
+  await using _dst = roots.dest;
+  const plan: PlanOptions = {
+    compare: req.compare,
+    ignoreExisting: req.ignoreExisting,
+    mirror: req.verb === "mirror",
+    filter: compileFilter(req.filter),
+    mtimeGranularityNs: mtimeGranularity(roots.source.capabilities.nanosecondTimes, roots.dest.capabilities.nanosecondTimes),
+  };
+  const sync = new TreeSync(roots.source, roots.dest, deps.planner, { plan, dryRun: req.dryRun, resume: req.resume }, stats, deps.reporter, deps.signal);
+  const onAbort = () => sync.abort(new BlitError("CANCELLED", "cancelled by the user"));
+  deps.signal.addEventListener("abort", onAbort);
+  stats.start((e) => sync.abort(e));
+  let withheld: string | null = null;
+  try {
+    stats.phase = "copy";
+    await runTree(sync, roots);
+    stats.scanComplete = true;
+    withheld = await deleteExtraneous(req, sync, roots.dest, stats, deps);
+    if (!req.dryRun) await finish(sync, roots.dest, stats, deps);
+    if (req.verb === "move" && !req.dryRun && stats.failures.length === 0) {
+      stats.phase = "delete";
+      await removeMovedSources(roots, plan, deps, stats);
+    }
+  } finally {
+    stats.stop();
+    deps.signal.removeEventListener("abort", onAbort);
+  }
+  return buildSummary(req, stats, withheld);
+}
+
+async function runTree(sync: TreeSync, roots: OpenedRoots): Promise<void> {
+  if (roots.mode === "tree") return sync.run(roots.sourceRootMeta, roots.destRootExists);
+  return sync.runSingle(roots.sourceName, roots.destName, roots.sourceRootMeta, roots.destMeta, roots.destRootExists);
+}
+
+async function deleteExtraneous(req: TransferRequest, sync: TreeSync, dest: Store, stats: RunStats, deps: EngineDeps): Promise<string | null> {
+  const planned = sync.deletionPaths.length + sync.replacements.length;
+  if (req.verb !== "mirror" || planned === 0) return null;
+  const gate = decideDeletions({
+    scanComplete: !sync.scanIncomplete,
+    failedEntries: stats.failures.length,
+    interrupted: false,
+    planned,
+    maxDelete: req.maxDelete,
+  });
+  if (!gate.allowed) {
+    if (stats.failures.length === 0) stats.fail("", new BlitError(gate.code, gate.reason));
+    return gate.reason;
+  }
+  stats.phase = "delete";
+  for (const path of sync.deletionPaths) deps.reporter.item("delete", path);
+  if (req.dryRun) {
+    stats.deleted += sync.deletionPaths.length;
+    return null;
+  }
+  for (const r of await dest.remove(sync.deletionPaths)) recordDeletion(r, sync, stats);
+  for (const { path, entry } of sync.replacements) {
+    const [removed] = await dest.remove([path]);
+    if (removed === undefined || removed.error !== undefined) {
+      stats.fail(path, removed?.error ?? new BlitError("INTERNAL", `cannot replace ${displayName(path)}`));
+      continue;
+    }
+    stats.deleted++;
+    await sync.sendNow(path, entry.meta);
+  }
+  return null;
+}
+
+function recordDeletion(r: { path: string; error?: BlitError }, sync: TreeSync, stats: RunStats): void {
+  if (r.error !== undefined) return stats.fail(r.path, r.error);
+  stats.deleted++;
+  sync.markDirty(r.path.includes("/") ? r.path.slice(0, r.path.lastIndexOf("/")) : "");
+}
+
+async function finish(sync: TreeSync, dest: Store, stats: RunStats, deps: EngineDeps): Promise<void> {
+  const dirs = sync.dirsToFinish();
+  if (dirs.length > 0) for (const r of await dest.finishDirs(dirs)) if (r.error !== undefined) stats.fail(r.path, r.error);
+  stats.phase = "sync";
+  const durable = await dest.sync();
+  if (!durable.durable) deps.reporter.warn(durable.reason ?? "the destination could not be made durable");
+}

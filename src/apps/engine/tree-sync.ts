@@ -1,0 +1,246 @@
+import type { DirEntry, EntryMeta } from "../../domain/entry.ts";
+import { BlitError, isBlitError } from "../../domain/errors.ts";
+import type { PlanOptions } from "../../domain/plan.ts";
+import { depthRel, displayName, joinRel, parentRel, type RelPath } from "../../domain/rel-path.ts";
+import type { Planner } from "../../ports/planner.ts";
+import type { Reporter } from "../../ports/reporter.ts";
+import type { DirFinish, DirListing, OpResult, Store, WriteOp } from "../../ports/store.ts";
+import type { RunStats } from "./run-stats.ts";
+
+/** Directory listings running at once (each lists source and destination). */
+const LIST_CONCURRENCY = 8;
+/** Write batches in flight before the walk waits: bounds memory by work in flight. */
+const MAX_WRITE_BATCHES = 6;
+/** Below this many batches in flight the workers are starving: flush at once. */
+const STARVING_BATCHES = 2;
+const BATCH_FILES = 256;
+const BATCH_BYTES = 64 << 20;
+
+export interface TreeSyncOptions {
+  readonly plan: PlanOptions;
+  readonly dryRun: boolean;
+  readonly resume: boolean;
+}
+
+interface PendingDir {
+  readonly path: RelPath;
+  readonly destExists: boolean;
+}
+
+/**
+ * The streaming part of a transfer: walks source and destination one directory at a time, plans
+ * each directory as soon as both listings arrive, and keeps bounded batches of writes in flight
+ * while the walk continues. Deletions and replacements are only collected; the caller runs them
+ * once everything else succeeded.
+ */
+export class TreeSync {
+  readonly deletionPaths: RelPath[] = [];
+  readonly replacements: { path: RelPath; entry: DirEntry }[] = [];
+  scanIncomplete = false;
+  private readonly dirs: { finish: DirFinish; needed: boolean }[] = [];
+  private readonly dirty = new Set<RelPath>();
+  private readonly writes = new Set<Promise<void>>();
+  private batch: WriteOp[] = [];
+  private batchBytes = 0;
+  private fatal: BlitError | null = null;
+  private rename: { dest: RelPath; source: RelPath } | null = null;
+
+  constructor(
+    private readonly src: Store,
+    private readonly dst: Store,
+    private readonly planner: Planner,
+    private readonly options: TreeSyncOptions,
+    private readonly stats: RunStats,
+    private readonly reporter: Reporter,
+    private readonly signal: AbortSignal,
+  ) {}
+
+  /** Walks and copies the whole tree; resolves when every write landed (or failed). */
+  async run(rootMeta: EntryMeta, destRootExists: boolean): Promise<void> {
+    if (!destRootExists && !this.options.dryRun) await this.writeChecked([{ path: "", meta: rootMeta }]);
+    this.dirs.push({ finish: { path: "", meta: rootMeta }, needed: true });
+    const pending: PendingDir[] = [{ path: "", destExists: destRootExists }];
+    const running = new Set<Promise<void>>();
+    while (pending.length > 0 || running.size > 0) {
+      while (pending.length > 0 && running.size < LIST_CONCURRENCY) {
+        const dir = pending.pop()!;
+        const p: Promise<void> = this.visit(dir, pending).finally(() => running.delete(p));
+        running.add(p);
+      }
+      await Promise.race(running);
+      this.check();
+    }
+    this.flush();
+    while (this.writes.size > 0) await Promise.race(this.writes);
+    this.check();
+  }
+
+  /**
+   * Transfers one entry: `sourceName` in the source root written as `destName` in the destination
+   * root (the "file" mode of the trailing-slash rules). Never plans deletions.
+   */
+  async runSingle(sourceName: string, destName: string, meta: EntryMeta, destMeta: EntryMeta | null, destRootExists: boolean): Promise<void> {
+    this.rename = { dest: destName, source: sourceName };
+    if (!destRootExists && !this.options.dryRun) await this.writeChecked([{ path: "", meta: { ...meta, kind: "dir", mode: 0o755 } }]);
+    const plan = this.planner.planDirectory("", [{ name: destName, meta }], destMeta === null ? [] : [{ name: destName, meta: destMeta }], { ...this.options.plan, mirror: false });
+    this.stats.examined += plan.send.length + plan.hashCheck.length + plan.skip.length + plan.replaceDirs.length;
+    this.stats.skipped += plan.skip.length;
+    for (const e of plan.special) this.reporter.warn(`skipping special file ${displayName(sourceName)} (FIFOs, sockets and devices are not copied)`);
+    for (const e of plan.replaceDirs) this.replace("", e);
+    for (const e of plan.hashCheck) this.track(this.compareHashes(e.name, e));
+    for (const e of plan.send) await this.enqueue(e.name, e.meta);
+    this.flush();
+    while (this.writes.size > 0) await Promise.race(this.writes);
+    this.check();
+  }
+
+  /** Writes one entry now and waits for it (replacements after deletions). */
+  async sendNow(path: RelPath, meta: EntryMeta): Promise<void> {
+    await this.enqueue(path, meta);
+    this.flush();
+    while (this.writes.size > 0) await Promise.race(this.writes);
+  }
+
+  /** Aborts the walk with `e` at its next step (stall detector, cancellation). */
+  abort(e: BlitError): void {
+    this.fatal ??= e;
+  }
+
+  /** Directories whose mode and mtime must be (re)applied, deepest first. */
+  dirsToFinish(): DirFinish[] {
+    return this.dirs
+      .filter((d) => d.needed || this.dirty.has(d.finish.path))
+      .map((d) => d.finish)
+      .sort((a, b) => depthRel(b.path) - depthRel(a.path));
+  }
+
+  /** Marks a directory as changed (its mtime must be restored). */
+  markDirty(dir: RelPath): void {
+    this.dirty.add(dir);
+  }
+
+  // --- internal ---
+
+  private check(): void {
+    if (this.fatal !== null) throw this.fatal;
+    if (this.signal.aborted) throw new BlitError("CANCELLED", "cancelled");
+  }
+
+  private async visit(dir: PendingDir, pending: PendingDir[]): Promise<void> {
+    this.stats.touch(dir.path);
+    const [source, dest] = await Promise.all([this.src.list(dir.path, this.signal), this.listDest(dir)]);
+    for (const f of source.failures) {
+      this.scanIncomplete = true;
+      this.stats.fail(joinRel(dir.path, f.name), f.error);
+    }
+    const plan = this.planner.planDirectory(dir.path, source.entries, dest?.entries ?? null, this.options.plan);
+    this.stats.examined += plan.send.length + plan.hashCheck.length + plan.skip.filter(isLeaf).length + plan.replaceDirs.length;
+    this.stats.skipped += plan.skip.filter(isLeaf).length;
+    for (const e of plan.special) this.reporter.warn(`skipping special file ${displayName(joinRel(dir.path, e.name))} (FIFOs, sockets and devices are not copied)`);
+    for (const e of plan.delete) this.deletionPaths.push(joinRel(dir.path, e.name));
+    for (const e of plan.replaceDirs) this.replace(dir.path, e);
+    await this.descend(dir, plan.descend, dest, pending);
+    for (const e of plan.hashCheck) this.track(this.compareHashes(joinRel(dir.path, e.name), e));
+    for (const e of plan.send) await this.enqueue(joinRel(dir.path, e.name), e.meta);
+  }
+
+  private async listDest(dir: PendingDir): Promise<DirListing | null> {
+    if (!dir.destExists) return null;
+    try {
+      return await this.dst.list(dir.path, this.signal);
+    } catch (e) {
+      if (isBlitError(e) && e.code === "NOT_FOUND") return null;
+      throw e;
+    }
+  }
+
+  private replace(dir: RelPath, e: DirEntry): void {
+    const path = joinRel(dir, e.name);
+    if (this.options.plan.mirror) this.replacements.push({ path, entry: e });
+    else this.stats.fail(path, new BlitError("ALREADY_EXISTS", `${displayName(path)} is a directory at the destination: copy does not replace it (mirror does)`, { path }));
+  }
+
+  private async descend(dir: PendingDir, subdirs: readonly { entry: DirEntry; destExists: boolean }[], dest: DirListing | null, pending: PendingDir[]): Promise<void> {
+    const destMeta = new Map<string, EntryMeta>();
+    if (dest !== null) for (const e of dest.entries) if (e.meta.kind === "dir") destMeta.set(e.name, e.meta);
+    const fresh = subdirs.filter((d) => !d.destExists);
+    if (fresh.length > 0 && !this.options.dryRun) {
+      const results = await this.dst.write(fresh.map((d) => ({ path: joinRel(dir.path, d.entry.name), meta: d.entry.meta })), this.signal);
+      const failed = new Set(results.filter((r) => r.error !== undefined).map((r) => r.path));
+      for (const r of results) if (r.error !== undefined) this.stats.fail(r.path, r.error);
+      if (fresh.length > 0) this.dirty.add(dir.path);
+      subdirs = subdirs.filter((d) => !failed.has(joinRel(dir.path, d.entry.name)));
+    }
+    for (const d of subdirs) {
+      const path = joinRel(dir.path, d.entry.name);
+      if (!d.destExists) this.reporter.item("mkdir", path);
+      const old = destMeta.get(d.entry.name);
+      const needed = !d.destExists || old === undefined || old.mode !== d.entry.meta.mode || old.mtimeNs !== d.entry.meta.mtimeNs;
+      this.dirs.push({ finish: { path, meta: d.entry.meta }, needed });
+      pending.push({ path, destExists: d.destExists });
+    }
+  }
+
+  private async compareHashes(path: RelPath, e: DirEntry): Promise<void> {
+    const [a, b] = await Promise.all([this.src.hash(this.sourcePath(path), this.signal), this.dst.hash(path, this.signal)]);
+    this.stats.touch(path);
+    if (a.length === b.length && a.every((x, i) => x === b[i])) {
+      this.stats.skipped++;
+      return;
+    }
+    await this.enqueue(path, e.meta);
+  }
+
+  private async enqueue(path: RelPath, meta: EntryMeta): Promise<void> {
+    this.stats.plannedFiles++;
+    this.stats.plannedBytes += meta.size;
+    this.batch.push({ path, meta, source: { store: this.src, path: this.sourcePath(path) }, resume: this.options.resume });
+    this.batchBytes += meta.size;
+    if (this.batch.length >= BATCH_FILES || this.batchBytes >= BATCH_BYTES || this.writes.size < STARVING_BATCHES) this.flush();
+    while (this.writes.size >= MAX_WRITE_BATCHES) await Promise.race(this.writes);
+  }
+
+  private flush(): void {
+    if (this.batch.length === 0) return;
+    const ops = this.batch;
+    this.batch = [];
+    this.batchBytes = 0;
+    if (this.options.dryRun) {
+      for (const op of ops) this.landed({ path: op.path, bytes: op.meta.size, zeroCopyBytes: 0 }, op);
+      return;
+    }
+    this.track(this.dst.write(ops, this.signal).then((results) => results.forEach((r, i) => this.landed(r, ops[i]!))));
+  }
+
+  private landed(r: OpResult, op: WriteOp): void {
+    if (r.error !== undefined) {
+      this.stats.fail(r.path, r.error);
+      if (r.error.code === "NO_SPACE") this.abort(r.error);
+      return;
+    }
+    this.stats.transferred++;
+    this.stats.bytes += r.bytes;
+    this.stats.zeroCopyBytes += r.zeroCopyBytes;
+    this.stats.touch(r.path);
+    this.dirty.add(parentRel(r.path));
+    this.reporter.item(op.meta.kind === "symlink" ? "symlink" : "copy", r.path);
+  }
+
+  private async writeChecked(ops: WriteOp[]): Promise<void> {
+    const [r] = await this.dst.write(ops, this.signal);
+    if (r?.error !== undefined) throw r.error;
+  }
+
+  private sourcePath(path: RelPath): RelPath {
+    return this.rename !== null && path === this.rename.dest ? this.rename.source : path;
+  }
+
+  private track(p: Promise<void>): void {
+    const tracked: Promise<void> = p
+      .catch((e: unknown) => this.abort(isBlitError(e) ? e : new BlitError("INTERNAL", String(e), {}, { cause: e })))
+      .finally(() => this.writes.delete(tracked));
+    this.writes.add(tracked);
+  }
+}
+
+const isLeaf = (e: DirEntry): boolean => e.meta.kind !== "dir";

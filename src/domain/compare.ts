@@ -1,0 +1,72 @@
+import type { EntryMeta } from "./entry.ts";
+import type { CompareMode } from "./plan.ts";
+
+/** What the planner does with one source file or symlink. `hash`: compare content hashes first. */
+export type CompareDecision = "send" | "skip" | "hash";
+
+/** The compare settings of a transfer (a subset of PlanOptions). */
+export interface CompareOptions {
+  readonly compare: CompareMode;
+  /** Never touch a destination entry that already exists. */
+  readonly ignoreExisting: boolean;
+  /** mtime granularity in ns (see {@link mtimeGranularity}). */
+  readonly mtimeGranularityNs: bigint;
+}
+
+/** Granularity used when only one side keeps nanoseconds: microseconds. */
+export const COARSE_MTIME_GRANULARITY_NS = 1000n;
+
+/**
+ * Decides whether a source file or symlink must be written over `dst` (SPEC §3 "Compare").
+ *
+ * In order: no destination → send; `ignoreExisting` → skip; a different kind → send (the entry is
+ * replaced); symlinks → skip when the target text is equal, else send (their mode and mtime are not
+ * compared); files → by mode: `ignore-times` sends, `size-only` skips on equal size, `quick` skips
+ * on equal size and equal mtime at the granularity, `checksum` sends on a size difference and
+ * otherwise answers `hash` (the engine hashes both sides and sends when they differ).
+ * Directories and specials of the same kind answer skip: they are never written by content.
+ */
+export function compareEntry(src: EntryMeta, dst: EntryMeta | null, options: CompareOptions): CompareDecision {
+  if (dst === null) return "send";
+  if (options.ignoreExisting) return "skip";
+  if (src.kind !== dst.kind) return "send";
+  if (src.kind === "symlink") return src.linkTarget === dst.linkTarget ? "skip" : "send";
+  if (src.kind !== "file") return "skip";
+  switch (options.compare) {
+    case "ignore-times":
+      return "send";
+    case "size-only":
+      return src.size === dst.size ? "skip" : "send";
+    case "quick":
+      return src.size === dst.size && sameMtime(src.mtimeNs, dst.mtimeNs, options.mtimeGranularityNs)
+        ? "skip"
+        : "send";
+    case "checksum":
+      return src.size === dst.size ? "hash" : "send";
+  }
+}
+
+/**
+ * The mtime granularity two sides share: 1 ns when both keep nanoseconds, otherwise microseconds
+ * ({@link COARSE_MTIME_GRANULARITY_NS}).
+ */
+export const mtimeGranularity = (aKeepsNs: boolean, bKeepsNs: boolean): bigint =>
+  aKeepsNs && bKeepsNs ? 1n : COARSE_MTIME_GRANULARITY_NS;
+
+/**
+ * True when two mtimes (ns since the epoch) are equal once both are rounded down to a multiple of
+ * `granularityNs` (a granularity below 1 counts as 1). Rounds toward minus infinity, so times
+ * before 1970 compare correctly too.
+ */
+export function sameMtime(a: bigint, b: bigint, granularityNs: bigint): boolean {
+  if (a === b) return true;
+  if (granularityNs <= 1n) return false;
+  return floorDiv(a, granularityNs) === floorDiv(b, granularityNs);
+}
+
+// --- internal ---
+
+function floorDiv(a: bigint, g: bigint): bigint {
+  const q = a / g;
+  return a % g < 0n ? q - 1n : q;
+}
