@@ -73,20 +73,19 @@ export function planDirectory(
   options: PlanOptions,
 ): DirectoryPlan {
   const { filter, ignoreExisting, mirror } = options;
-  const destByName = indexByName(dest);
-  const sourceNames = mirror && destByName !== null ? new Set<string>() : null;
+  const { partner, claimed, sorted } = pairByName(source, dest);
   const send: DirEntry[] = [];
   const hashCheck: DirEntry[] = [];
   const skip: DirEntry[] = [];
   const descend: DescendStep[] = [];
   const replaceDirs: DirEntry[] = [];
   const special: DirEntry[] = [];
-  for (const entry of source) {
+  for (let i = 0; i < source.length; i++) {
+    const entry = source[i]!;
     const { name, meta } = entry;
     if (isTemporaryName(name)) continue;
-    if (meta.kind !== "special") sourceNames?.add(name);
     if (!filter.isEmpty && !filter.includes(joinRel(dir, name), meta.kind, meta.size)) continue;
-    const existing = destByName?.get(name);
+    const existing = partner[i];
     if (meta.kind === "special") {
       special.push(entry);
     } else if (meta.kind === "dir") {
@@ -101,12 +100,13 @@ export function planDirectory(
       (decision === "send" ? send : decision === "skip" ? skip : hashCheck).push(entry);
     }
   }
-  const deletions = sourceNames === null || dest === null ? [] : planDeletions(dir, dest, sourceNames, filter);
+  const deletions = mirror && dest !== null ? planDeletions(dir, dest, claimed, filter) : [];
+  if (sorted) return { send, hashCheck, skip, descend, delete: deletions, replaceDirs, special };
   return {
     send: sortByName(send),
     hashCheck: sortByName(hashCheck),
     skip: sortByName(skip),
-    descend: sortSteps(descend),
+    descend: descend.sort((a, b) => compareNames(a.entry.name, b.entry.name)),
     delete: sortByName(deletions),
     replaceDirs: sortByName(replaceDirs),
     special: sortByName(special),
@@ -117,23 +117,84 @@ export type { RelPath };
 
 // --- internal ---
 
-function indexByName(dest: readonly DirEntry[] | null): Map<string, DirEntry> | null {
-  if (dest === null || dest.length === 0) return null;
-  const byName = new Map<string, DirEntry>();
-  for (const entry of dest) if (!isTemporaryName(entry.name)) byName.set(entry.name, entry);
-  return byName;
+interface Pairing {
+  /** `partner[i]`: the destination entry with the name of `source[i]` (never a temporary). */
+  readonly partner: readonly (DirEntry | undefined)[];
+  /** `claimed[j]` is 1 when a non-special, non-temporary source entry has the name of `dest[j]`. */
+  readonly claimed: Uint8Array;
+  /** Both listings are in byte order, so lists built in listing order need no sort. */
+  readonly sorted: boolean;
 }
 
-function planDeletions(
-  dir: RelPath,
-  dest: readonly DirEntry[],
-  sourceNames: ReadonlySet<string>,
-  filter: Filter,
-): DirEntry[] {
+const NO_PARTNERS: readonly (DirEntry | undefined)[] = [];
+
+/**
+ * Matches source and destination entries by name: a merge when both listings are already in byte
+ * order (the usual case: stores list sorted), a Map otherwise.
+ */
+function pairByName(source: readonly DirEntry[], dest: readonly DirEntry[] | null): Pairing {
+  const sourceSorted = isInPlainOrder(source);
+  if (dest === null || dest.length === 0) {
+    return { partner: NO_PARTNERS, claimed: new Uint8Array(0), sorted: sourceSorted };
+  }
+  const partner = new Array<DirEntry | undefined>(source.length);
+  const claimed = new Uint8Array(dest.length);
+  const sorted = sourceSorted && isInPlainOrder(dest);
+  if (sorted) {
+    for (let i = 0, j = 0; i < source.length && j < dest.length; ) {
+      const a = source[i]!;
+      const b = dest[j]!;
+      if (a.name === b.name) {
+        pair(a, b, i, j, partner, claimed);
+        i++;
+        j++;
+      } else if (a.name < b.name) i++;
+      else j++;
+    }
+  } else {
+    const index = new Map<string, number>();
+    for (let j = 0; j < dest.length; j++) index.set(dest[j]!.name, j);
+    for (let i = 0; i < source.length; i++) {
+      const j = index.get(source[i]!.name);
+      if (j !== undefined) pair(source[i]!, dest[j]!, i, j, partner, claimed);
+    }
+  }
+  return { partner, claimed, sorted };
+}
+
+function pair(
+  src: DirEntry,
+  dst: DirEntry,
+  i: number,
+  j: number,
+  partner: (DirEntry | undefined)[],
+  claimed: Uint8Array,
+): void {
+  if (isTemporaryName(src.name)) return;
+  partner[i] = dst;
+  if (src.meta.kind !== "special") claimed[j] = 1;
+}
+
+// Without surrogates (non-BMP characters, escaped bytes), UTF-16 order is UTF-8 byte order.
+const SURROGATE = /[\ud800-\udfff]/;
+
+/** True when the names are strictly ascending in byte order and plain `<` can compare them. */
+function isInPlainOrder(list: readonly DirEntry[]): boolean {
+  let previous = "";
+  for (let i = 0; i < list.length; i++) {
+    const name = list[i]!.name;
+    if ((i > 0 && !(previous < name)) || SURROGATE.test(name)) return false;
+    previous = name;
+  }
+  return true;
+}
+
+function planDeletions(dir: RelPath, dest: readonly DirEntry[], claimed: Uint8Array, filter: Filter): DirEntry[] {
   const out: DirEntry[] = [];
-  for (const entry of dest) {
+  for (let j = 0; j < dest.length; j++) {
+    const entry = dest[j]!;
     const { name, meta } = entry;
-    if (sourceNames.has(name) || isTemporaryName(name)) continue;
+    if (claimed[j] === 1 || isTemporaryName(name)) continue;
     if (filter.isEmpty || filter.includes(joinRel(dir, name), meta.kind, meta.size)) out.push(entry);
   }
   return out;
@@ -141,18 +202,4 @@ function planDeletions(
 
 const byEntryName = (a: DirEntry, b: DirEntry): number => compareNames(a.name, b.name);
 
-/** Sorts in place unless already in byte order (listings usually are), and returns the array. */
-function sortByName(list: DirEntry[]): DirEntry[] {
-  for (let i = 1; i < list.length; i++) {
-    if (byEntryName(list[i - 1]!, list[i]!) > 0) return list.sort(byEntryName);
-  }
-  return list;
-}
-
-function sortSteps(list: DescendStep[]): DescendStep[] {
-  const byStepName = (a: DescendStep, b: DescendStep): number => byEntryName(a.entry, b.entry);
-  for (let i = 1; i < list.length; i++) {
-    if (byStepName(list[i - 1]!, list[i]!) > 0) return list.sort(byStepName);
-  }
-  return list;
-}
+const sortByName = (list: DirEntry[]): DirEntry[] => list.sort(byEntryName);

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import type { DirEntry, EntryMeta } from "../../../src/domain/entry.ts";
+import { compareNames } from "../../../src/domain/rel-path.ts";
 import { compileFilter, NO_FILTER_OPTIONS, type FilterOptions } from "../../../src/domain/filter.ts";
 import { planDirectory, type DirectoryPlan, type PlanOptions } from "../../../src/domain/plan.ts";
 import type { Planner } from "../../../src/ports/planner.ts";
@@ -136,9 +137,23 @@ describe("planDirectory: output", () => {
   test("is deterministic whatever the listing order", () => {
     const names = Array.from({ length: 200 }, (_, i) => `n${(i * 7919) % 200}`);
     const source = names.map((n, i) => (i % 3 === 0 ? d(n) : f(n)));
-    const dest = names.map((n) => f(`${n}x`));
-    const a = planDirectory("", source, dest, options({ mirror: true }));
+    const dest = names.map((n, i) => (i % 2 === 0 ? f(n, 2) : f(`${n}x`)));
+    const sorted = (list: DirEntry[]): DirEntry[] => [...list].sort((a, b) => compareNames(a.name, b.name));
+    const a = planDirectory("", sorted(source), sorted(dest), options({ mirror: true }));
     const b = planDirectory("", [...source].reverse(), [...dest].reverse(), options({ mirror: true }));
     expect(summarize(a)).toEqual(summarize(b));
+  });
+
+  test.each<[string, DirEntry[]]>([
+    ["listed in byte order", [f("a"), f("z"), f("\udc80"), f("\uffff"), f("😀")]],
+    ["listed in UTF-16 order", [f("a"), f("z"), f("😀"), f("\udc80"), f("\uffff")]],
+    ["listed unsorted", [f("\udc80"), f("😀"), f("z"), f("\uffff"), f("a")]],
+  ])("sorts by UTF-8 bytes when %s", (_label, source) => {
+    const dest = [f("😀"), f("\udc80", 7), f("old\udcff"), f("a")];
+    expect(summarize(planDirectory("", source, dest, options({ mirror: true })))).toEqual({
+      send: ["z", "\udc80", "\uffff"],
+      skip: ["a", "😀"],
+      delete: ["old\udcff"],
+    });
   });
 });

@@ -1,0 +1,82 @@
+/**
+ * `bun run build`: writes the three programs as single-file executables to dist/ (SPEC §1), with
+ * the release flags known to work (STACK.md: plain --bytecode without --format=esm crashes).
+ *
+ * Workers: Bun's --compile bundles a Worker only when its file is an extra entry point (Bun docs,
+ * "Single-file executable" > "Worker"), so every `src/**\/*-worker.ts` is added to each program.
+ * Inside the executable the main module's URL is `/$bunfs/root/<program>` and an extra entry point
+ * sits at its path relative to `--root`; with `--root` at the workers' folder,
+ * `new Worker(new URL("./local-worker.ts", import.meta.url))` finds it (measured with Bun 1.4.5).
+ * Hence: name worker files `<something>-worker.ts` and keep them in one folder.
+ * After building, a smoke run checks `--version` of each binary and a `blit copy` large enough
+ * to start the local store's workers.
+ */
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import pkg from "../package.json" with { type: "json" };
+
+const ROOT = resolve(import.meta.dir, "..");
+const PROGRAMS = [
+  { name: "blit", entry: "src/apps/cli/main.ts" },
+  { name: "blit-daemon", entry: "src/apps/daemon/main.ts" },
+  { name: "blit-utils", entry: "src/apps/utils/main.ts" },
+] as const;
+const FLAGS = ["--compile", "--minify", "--bytecode", "--format=esm", "--no-compile-autoload-dotenv", "--no-compile-autoload-bunfig"];
+
+const missing = PROGRAMS.filter((p) => !(Bun.file(join(ROOT, p.entry)).size > 0)).map((p) => p.entry);
+if (missing.length > 0) fail(`missing entry point(s): ${missing.join(", ")}`);
+
+const workers = [...new Bun.Glob("src/**/*-worker.ts").scanSync({ cwd: ROOT })].sort();
+const workerDirs = [...new Set(workers.map((w) => dirname(w)))];
+if (workerDirs.length > 1) fail(`worker files live in several folders (${workerDirs.join(", ")}); a compiled program finds them only in one`);
+const rootFlag = workerDirs.map((dir) => `--root=${dir}`);
+mkdirSync(join(ROOT, "dist"), { recursive: true });
+for (const program of PROGRAMS) {
+  const outfile = join("dist", program.name);
+  const argv = [process.execPath, "build", ...FLAGS, ...rootFlag, program.entry, ...workers, "--outfile", outfile];
+  console.log(`$ bun ${argv.slice(1).join(" ")}`);
+  const started = performance.now();
+  const proc = Bun.spawnSync(argv, { cwd: ROOT, stdout: "inherit", stderr: "inherit" });
+  if (proc.exitCode !== 0) fail(`bun build of ${program.name} exited ${proc.exitCode}`);
+  console.log(`built ${outfile} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+}
+try {
+  smokeTest();
+} catch (err) {
+  fail(err instanceof Error ? err.message : String(err));
+}
+console.log("build: ok");
+
+// --- internal ---
+
+function smokeTest(): void {
+  for (const program of PROGRAMS) {
+    const out = run([join(ROOT, "dist", program.name), "--version"]);
+    if (out.trim() !== pkg.version) throw new Error(`dist/${program.name} --version printed "${out.trim()}", expected ${pkg.version}`);
+  }
+  const dir = mkdtempSync(join(tmpdir(), "blit-build-"));
+  try {
+    // Enough files that the local store leaves its inline budget and starts its workers.
+    for (let i = 0; i < 200; i++) {
+      mkdirSync(join(dir, "src", `d${i % 10}`), { recursive: true });
+      writeFileSync(join(dir, "src", `d${i % 10}`, `f${i}.txt`), `file ${i}\n`);
+    }
+    run([join(ROOT, "dist", "blit"), "copy", `${join(dir, "src")}/`, `${join(dir, "dst")}/`, "--yes"]);
+    const copied = readFileSync(join(dir, "dst", "d9", "f199.txt"), "utf8");
+    if (copied !== "file 199\n") throw new Error("dist/blit copy did not reproduce the source tree");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function run(argv: string[]): string {
+  const proc = Bun.spawnSync(argv, { cwd: ROOT, stdout: "pipe", stderr: "pipe" });
+  if (proc.exitCode !== 0) throw new Error(`${argv.join(" ")} exited ${proc.exitCode}: ${proc.stderr.toString().trim()}`);
+  return proc.stdout.toString();
+}
+
+function fail(message: string): never {
+  console.error(`build: ${message}`);
+  process.exit(1);
+}

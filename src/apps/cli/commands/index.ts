@@ -1,0 +1,78 @@
+import type { ArgsDef, CommandDef } from "citty";
+import { checkArgs, transferArgs } from "./_shared-args.ts";
+
+/** One verb of `blit`: what help shows, and its command module, loaded only when it runs. */
+export interface CommandEntry {
+  readonly description: string;
+  /** What follows `blit <verb> [OPTIONS]` in the usage line. */
+  readonly operands: string;
+  readonly args: ArgsDef;
+  readonly hidden?: boolean;
+  load(): Promise<CommandDef<ArgsDef>>;
+}
+
+/** The subcommand map of `blit`. Command modules are imported lazily to keep start-up fast. */
+export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
+  copy: {
+    description: "Copy what differs from SRC to DST; never deletes",
+    operands: "SRC DST",
+    args: transferArgs,
+    load: async () => (await import("./copy.ts")).default as CommandDef<ArgsDef>,
+  },
+  mirror: {
+    description: "Make DST match SRC: copy, then delete what SRC lacks (asks first)",
+    operands: "SRC DST",
+    args: transferArgs,
+    load: async () => (await import("./mirror.ts")).default as CommandDef<ArgsDef>,
+  },
+  move: {
+    description: "Copy, make the copies durable, then remove the sources that landed (asks first)",
+    operands: "SRC DST",
+    args: transferArgs,
+    load: async () => (await import("./move.ts")).default as CommandDef<ArgsDef>,
+  },
+  check: {
+    description: "Compare two trees without changing anything (exit 1 when they differ)",
+    operands: "SRC DST",
+    args: checkArgs,
+    load: async () => (await import("./check.ts")).default as CommandDef<ArgsDef>,
+  },
+  list: {
+    description: "List the modules a daemon exports",
+    operands: "HOST[:PORT]",
+    args: {},
+    load: async () => unavailable("list", "blit list arrives with the daemon work"),
+  },
+  scan: {
+    description: "Find blit daemons on the local network",
+    operands: "",
+    args: {},
+    load: async () => unavailable("scan", "blit scan arrives with the daemon work"),
+  },
+  diagnostics: {
+    description: "Local performance telemetry (diagnostics perf)",
+    operands: "perf",
+    args: {},
+    hidden: true,
+    load: async () => unavailable("diagnostics", "blit diagnostics arrives with the telemetry work"),
+  },
+};
+
+// --- internal ---
+
+/** A verb whose work has not landed yet: a clear message and exit 6 (transport unavailable). */
+async function unavailable(name: string, message: string): Promise<CommandDef<ArgsDef>> {
+  const { defineCommand } = await import("citty");
+  return defineCommand({
+    meta: { name, description: message },
+    async run({ rawArgs }) {
+      const { failWith } = await import("../run-command.ts");
+      if (name === "list") {
+        const { parseDaemonAddress } = await import("../../../domain/endpoint.ts");
+        if (rawArgs[0] === undefined) return failWith("USAGE", "list needs HOST[:PORT], e.g. blit list backup:9031");
+        parseDaemonAddress(rawArgs[0]);
+      }
+      return failWith("TRANSPORT_UNAVAILABLE", message);
+    },
+  }) as CommandDef<ArgsDef>;
+}

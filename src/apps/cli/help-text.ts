@@ -1,0 +1,75 @@
+import type { ArgsDef } from "citty";
+import { EXIT_CODE_TABLE } from "../../domain/exit-codes.ts";
+import { ADVANCED_FLAGS, HIDDEN_FLAGS } from "./commands/_shared-args.ts";
+import { COMMANDS } from "./commands/index.ts";
+
+/** `blit --help`: verbs, the flags of the transfer verbs, endpoints and the exit-code table. */
+export function mainHelp(version: string): string {
+  const verbs = Object.entries(COMMANDS)
+    .filter(([, entry]) => entry.hidden !== true)
+    .map(([name, entry]): [string, string] => [name, entry.description]);
+  const transfer = COMMANDS.copy?.args ?? {};
+  return [
+    `blit ${version} - fast, safe file transfers`,
+    "",
+    "Usage: blit <command> [OPTIONS] SRC DST",
+    "       blit <command> --help",
+    "",
+    "Commands:",
+    columns(verbs),
+    "",
+    "Options (copy, mirror, move):",
+    columns([...flagRows(transfer, false), HELP_ROW, ["    --version", "Print the version"]]),
+    "",
+    "Advanced:",
+    columns(flagRows(transfer, true)),
+    "",
+    ENDPOINTS,
+    "",
+    exitCodes(),
+  ].join("\n");
+}
+
+/** `blit <verb> --help`: the verb's usage line, its flags and the exit-code table. */
+export function verbHelp(verb: string): string {
+  const entry = COMMANDS[verb];
+  if (entry === undefined) return "";
+  const options = [...flagRows(entry.args, false), HELP_ROW];
+  const advanced = flagRows(entry.args, true);
+  const lines = [`Usage: blit ${verb} [OPTIONS] ${entry.operands}`.trimEnd(), "", entry.description, ""];
+  lines.push("Options:", columns(options), "");
+  if (advanced.length > 0) lines.push("Advanced:", columns(advanced), "");
+  if (entry.operands === "SRC DST") lines.push(ENDPOINTS, "");
+  lines.push(exitCodes());
+  return lines.join("\n");
+}
+
+// --- internal ---
+
+const HELP_ROW: [string, string] = ["-h, --help", "Show help (blit <command> --help for one command)"];
+
+const ENDPOINTS = [
+  "Endpoints:",
+  "  /abs/path, ./rel, ~/dir, rel/path   local paths (src/ = the contents of src)",
+  "  host:/module/path, host://path      a path on a blit daemon (port 9031; host:port:/m/ for another)",
+].join("\n");
+
+function flagRows(def: ArgsDef, advanced: boolean): [string, string][] {
+  const rows: [string, string][] = [];
+  for (const [name, arg] of Object.entries(def)) {
+    if (arg.type === "positional" || HIDDEN_FLAGS.has(name) || ADVANCED_FLAGS.has(name) !== advanced) continue;
+    const alias = "alias" in arg && typeof arg.alias === "string" ? `-${arg.alias}, ` : "    ";
+    const value = arg.type === "string" ? ` ${arg.valueHint ?? "VALUE"}` : "";
+    rows.push([`${alias}--${name}${value}`, arg.description ?? ""]);
+  }
+  return rows;
+}
+
+function columns(rows: readonly (readonly [string, string])[]): string {
+  const width = Math.max(0, ...rows.map(([left]) => left.length));
+  return rows.map(([left, right]) => `  ${left.padEnd(width)}  ${right}`).join("\n");
+}
+
+function exitCodes(): string {
+  return ["Exit codes:", ...EXIT_CODE_TABLE.map(([code, meaning]) => `  ${String(code).padStart(3)}  ${meaning}`)].join("\n");
+}

@@ -1,0 +1,184 @@
+import { readFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { homedir } from "node:os";
+import { BlitError, isBlitError, isRetryable, type ErrorCode } from "../../domain/errors.ts";
+import { EXIT_CODE, exitCodeFor } from "../../domain/exit-codes.ts";
+import { decodeNameBytes } from "../../domain/rel-path.ts";
+import type { TransferSummary } from "../../domain/summary.ts";
+import type { TransferRequest, Verb } from "../engine/transfer-request.ts";
+import { transferArgs } from "./commands/_shared-args.ts";
+import { createConfirm } from "./confirm-prompt.ts";
+import { createReporter, type CliReporter } from "./progress-line.ts";
+import { printTransferSummary, type Printed } from "./summary-print.ts";
+import { scanArgs, toTransferCli, type CliEnv, type OutputOptions } from "./transfer-args.ts";
+
+/** Runs copy, mirror or move: arguments → request → engine → summary; returns the exit code. */
+export function runTransferCommand(verb: Verb, rawArgs: readonly string[]): Promise<number> {
+  return runVerb(async (signal) => {
+    const cli = toTransferCli(verb, scanArgs(rawArgs, transferArgs, verb), processEnv());
+    for (const note of cli.notes) err(`blit: ${note}\n`);
+    const filesFrom = cli.filesFromPath === null ? null : await readFilesFrom(cli.filesFromPath);
+    const request: TransferRequest = { ...cli.request, filter: { ...cli.request.filter, filesFrom } };
+    const reporter = createCliReporter(cli.output);
+    const confirm = createConfirm(
+      { yes: cli.yes, dryRun: request.dryRun },
+      { interactive: () => process.stdin.isTTY === true && process.stderr.isTTY === true, input: () => process.stdin, err, signal, onAsk: (on) => reporter.hold(on) },
+    );
+    try {
+      const [{ runTransfer }, { createEngineDeps }] = await Promise.all([import("../engine/transfer.ts"), import("../compose.ts")]);
+      const deps = createEngineDeps({ reporter, confirm, signal, maxThreads: request.maxThreads });
+      const summary = await withRetry(() => runTransfer(request, deps), cli.retry, cli.waitSec, signal);
+      reporter.close();
+      emit(printTransferSummary(summary, cli.output.json));
+      return summaryExitCode(summary);
+    } finally {
+      reporter.close();
+    }
+  });
+}
+
+/**
+ * Runs one verb with a SIGINT handler: the first Ctrl-C aborts `signal` and the process exits 130
+ * once the body returns (or after a grace period if it does not); a second Ctrl-C exits at once.
+ * A thrown error is printed as `blit: <message>` and mapped to its exit code.
+ */
+export async function runVerb(body: (signal: AbortSignal) => Promise<number>): Promise<number> {
+  const controller = new AbortController();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const hardExit = () => {
+    err("\nblit: cancelled\n");
+    void Promise.race([flushOutput(), Bun.sleep(200)]).then(() => process.exit(EXIT_CODE.CANCELLED));
+  };
+  const onSigint = () => {
+    if (controller.signal.aborted) return hardExit();
+    controller.abort(new BlitError("CANCELLED", "cancelled by the user"));
+    timer = setTimeout(hardExit, CANCEL_GRACE_MS);
+  };
+  process.on("SIGINT", onSigint);
+  try {
+    const code = await body(controller.signal);
+    return controller.signal.aborted ? cancelled() : code;
+  } catch (e) {
+    return controller.signal.aborted ? cancelled() : reportError(e);
+  } finally {
+    clearTimeout(timer);
+    process.off("SIGINT", onSigint);
+  }
+}
+
+/** Prints `blit: <message>` on stderr and returns the exit code for `e` (citty's errors are usage). */
+export function reportError(e: unknown): number {
+  if (isCittyError(e)) {
+    err(`blit: ${stripAnsi(e.message)} (see 'blit --help')\n`);
+    return EXIT_CODE.USAGE;
+  }
+  if (isBlitError(e)) {
+    err(`blit: ${e.message}\n`);
+    return exitCodeFor(e);
+  }
+  const text = e instanceof Error ? (process.env.BLIT_DEBUG === "1" ? (e.stack ?? e.message) : e.message) : String(e);
+  err(`blit: internal error (a bug): ${text}\n`);
+  return exitCodeFor(e);
+}
+
+/** Prints `blit: <message>` and returns the exit code of `code`. */
+export function failWith(code: ErrorCode, message: string): number {
+  return reportError(new BlitError(code, message));
+}
+
+/**
+ * The exit code of a finished transfer: 0 for success or a clean dry run; when entries failed, 10
+ * or 9 if every failure was NO_SPACE or CORRUPT_DATA, otherwise 8 (partial).
+ */
+export function summaryExitCode(summary: TransferSummary): number {
+  if (summary.failures.length === 0 && (summary.outcome === "success" || summary.outcome === "dry-run")) return 0;
+  const codes = new Set(summary.failures.map((f) => f.code));
+  const [only] = codes;
+  if (codes.size === 1 && (only === "NO_SPACE" || only === "CORRUPT_DATA")) return EXIT_CODE[only];
+  return EXIT_CODE.PARTIAL;
+}
+
+/** Endpoint-parsing options and environment of this process. */
+export function processEnv(): CliEnv {
+  return { env: process.env, home: process.env.HOME ?? homedir(), localExists: (path) => existsSync(path) };
+}
+
+/** The lines of a --files-from file (`-` = stdin), names kept as bytes. An unreadable file is USAGE. */
+export async function readFilesFrom(path: string): Promise<string[]> {
+  let bytes: Uint8Array;
+  try {
+    bytes = path === "-" ? new Uint8Array(await Bun.stdin.arrayBuffer()) : await readFile(path);
+  } catch (e) {
+    const reason = (e as { code?: string }).code === "ENOENT" ? "no such file" : e instanceof Error ? e.message : String(e);
+    throw new BlitError("USAGE", `cannot read --files-from file '${path}': ${reason}`, { flag: "--files-from", value: path });
+  }
+  const lines: string[] = [];
+  let start = 0;
+  for (let i = 0; i <= bytes.length; i++) {
+    if (i === bytes.length || bytes[i] === 0x0a) {
+      lines.push(decodeNameBytes(bytes.subarray(start, i)));
+      start = i + 1;
+    }
+  }
+  return lines;
+}
+
+/** A reporter writing to this process's stdout/stderr. */
+export function createCliReporter(output: OutputOptions): CliReporter {
+  return createReporter(output, {
+    out,
+    err,
+    stderrIsTty: () => process.stderr.isTTY === true,
+    columns: () => process.stderr.columns || 80,
+    now: () => performance.now(),
+  });
+}
+
+/** Writes what a finished run prints. */
+export function emit(printed: Printed): void {
+  if (printed.stderr !== "") err(printed.stderr);
+  if (printed.stdout !== "") out(printed.stdout);
+}
+
+/**
+ * Output goes through Bun.write on one ordered chain: touching process.stdout/stderr costs ~20 ms
+ * of start-up, and one chain keeps stdout and stderr lines in the order they were made.
+ * A closed pipe (EPIPE) is ignored.
+ */
+export const out = (text: string): void => write(Bun.stdout, text);
+export const err = (text: string): void => write(Bun.stderr, text);
+
+/** Resolves when everything written so far has been handed to the kernel. */
+export const flushOutput = (): Promise<unknown> => pending;
+
+// --- internal ---
+
+const CANCEL_GRACE_MS = 2000;
+
+let pending: Promise<unknown> = Promise.resolve();
+
+function write(file: Bun.BunFile, text: string): void {
+  pending = pending.then(() => Bun.write(file, text)).catch(() => 0);
+}
+
+function cancelled(): number {
+  err("blit: cancelled\n");
+  return EXIT_CODE.CANCELLED;
+}
+
+async function withRetry<T>(run: () => Promise<T>, retries: number, waitSec: number, signal: AbortSignal): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (e) {
+      if (attempt > retries || signal.aborted || !isBlitError(e) || !isRetryable(e.code)) throw e;
+      err(`blit: ${e.message}; retrying in ${waitSec} s (retry ${attempt} of ${retries})\n`);
+      await Bun.sleep(waitSec * 1000);
+    }
+  }
+}
+
+const isCittyError = (e: unknown): e is Error => e instanceof Error && e.name === "CLIError";
+
+// eslint-disable-next-line no-control-regex
+const stripAnsi = (text: string): string => text.replace(/\x1b\[[0-9;]*m/g, "");

@@ -1,0 +1,249 @@
+import type { ArgsDef } from "citty";
+import { parseTransferEnd, type ParseEndpointOptions } from "../../domain/endpoint.ts";
+import { BlitError } from "../../domain/errors.ts";
+import type { FilterOptions, FilterRule } from "../../domain/filter.ts";
+import type { CompareMode } from "../../domain/plan.ts";
+import { parseSize } from "../../domain/size.ts";
+import type { TransferRequest, Verb } from "../engine/transfer-request.ts";
+
+/** Command-line arguments as typed, checked against a command's flag definitions. */
+export interface ScannedArgs {
+  /** Boolean flags given, by canonical (long) name. */
+  readonly switches: ReadonlySet<string>;
+  /** Values of string flags by canonical name, in command-line order. */
+  readonly values: ReadonlyMap<string, readonly string[]>;
+  /** --include/--exclude rules in the order typed, across both flags. */
+  readonly rules: readonly FilterRule[];
+  readonly positionals: readonly string[];
+}
+
+/** How the run talks to people; `progress` null means "on when stderr is a terminal". */
+export interface OutputOptions {
+  readonly verbose: boolean;
+  readonly json: boolean;
+  readonly progress: boolean | null;
+}
+
+/** Everything `copy`, `mirror` and `move` take from the command line. */
+export interface TransferCli {
+  /** `filter.filesFrom` is null here; the app reads `filesFromPath` and fills it in. */
+  readonly request: TransferRequest;
+  readonly filesFromPath: string | null;
+  readonly output: OutputOptions;
+  readonly yes: boolean;
+  readonly retry: number;
+  readonly waitSec: number;
+  readonly forceGrpcData: boolean;
+  /** One-line notes for stderr (deprecated flags). */
+  readonly notes: readonly string[];
+}
+
+/** Everything `check` takes from the command line. */
+export interface CheckCli {
+  readonly source: string;
+  readonly destination: string;
+  readonly compare: CompareMode;
+  readonly filter: FilterOptions;
+  readonly filesFromPath: string | null;
+  readonly output: OutputOptions;
+  readonly maxThreads: number | null;
+  readonly notes: readonly string[];
+}
+
+/** What parsing needs from the process: endpoint options and the environment. */
+export interface CliEnv extends ParseEndpointOptions {
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+/**
+ * Walks `rawArgs` (the words after the verb) against `def`: `--name`, `--name=value`, `--name value`,
+ * `-x` and groups of one-letter switches (`-nv`); everything after `--` is positional. Unknown
+ * flags, missing values and values given to switches are BlitError USAGE naming the flag.
+ */
+export function scanArgs(rawArgs: readonly string[], def: ArgsDef, verb: string): ScannedArgs {
+  const { long, short } = flagTable(def);
+  const switches = new Set<string>();
+  const values = new Map<string, string[]>();
+  const rules: FilterRule[] = [];
+  const positionals: string[] = [];
+  const take = (name: string, type: string, typed: string, inline: string | undefined, next: () => string | undefined) => {
+    if (type === "boolean") {
+      if (inline !== undefined) throw usage(`${typed} takes no value (got '${inline}'): write ${typed.split("=")[0]}`, verb);
+      switches.add(name);
+      return;
+    }
+    const value = inline ?? next();
+    if (value === undefined) throw usage(`${typed} needs a value, e.g. ${typed} ${example(name)}`, verb);
+    values.set(name, [...(values.get(name) ?? []), value]);
+    if (name === "include" || name === "exclude") rules.push({ type: name, pattern: value });
+  };
+  for (let i = 0; i < rawArgs.length; i++) {
+    const arg = rawArgs[i]!;
+    const next = () => (i + 1 < rawArgs.length ? rawArgs[++i] : undefined);
+    if (arg === "--") {
+      positionals.push(...rawArgs.slice(i + 1));
+      break;
+    }
+    if (arg.startsWith("--")) {
+      const eq = arg.indexOf("=");
+      const name = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
+      const type = long.get(name);
+      if (type === undefined) throw usage(`unknown option '--${name}'`, verb);
+      take(name, type, `--${name}`, eq < 0 ? undefined : arg.slice(eq + 1), next);
+    } else if (arg.startsWith("-") && arg.length > 1) {
+      for (const letter of arg.slice(1)) {
+        const name = short.get(letter);
+        if (name === undefined) throw usage(`unknown option '-${letter}'${arg.length > 2 ? ` in '${arg}'` : ""}`, verb);
+        take(name, long.get(name)!, `-${letter}`, undefined, next);
+      }
+    } else {
+      positionals.push(arg);
+    }
+  }
+  return { switches, values, rules, positionals };
+}
+
+/** Turns scanned `copy`/`mirror`/`move` arguments into a TransferRequest and output options. */
+export function toTransferCli(verb: Verb, args: ScannedArgs, env: CliEnv): TransferCli {
+  const [source, destination] = endpoints(verb, args, env);
+  const { filter, filesFromPath } = filterOptions(args);
+  const dryRun = args.switches.has("dry-run");
+  const request: TransferRequest = {
+    verb,
+    source,
+    destination,
+    compare: compareMode(args),
+    ignoreExisting: args.switches.has("ignore-existing"),
+    filter,
+    dryRun,
+    maxDelete: optional(args, "max-delete", nonNegativeInt),
+    resume: args.switches.has("resume"),
+    maxThreads: optional(args, "max-threads", positiveInt),
+  };
+  return {
+    request,
+    filesFromPath,
+    output: outputOptions(args),
+    yes: args.switches.has("yes"),
+    retry: optional(args, "retry", nonNegativeInt) ?? 0,
+    waitSec: optional(args, "wait", nonNegativeNumber) ?? 1,
+    forceGrpcData: args.switches.has("force-grpc-data") || env.env.BLIT_FORCE_GRPC_DATA === "1",
+    notes: notes(args),
+  };
+}
+
+/** Turns scanned `check` arguments into the check request and output options. */
+export function toCheckCli(args: ScannedArgs, env: CliEnv): CheckCli {
+  const [source, destination] = endpoints("check", args, env);
+  const { filter, filesFromPath } = filterOptions(args);
+  return {
+    source,
+    destination,
+    compare: compareMode(args),
+    filter,
+    filesFromPath,
+    output: outputOptions(args),
+    maxThreads: optional(args, "max-threads", positiveInt),
+    notes: notes(args),
+  };
+}
+
+/** The one place remote endpoints are refused until remote transfers exist. */
+export function rejectRemote(kind: "local" | "remote", input: string): void {
+  if (kind === "remote") {
+    throw new BlitError("TRANSPORT_UNAVAILABLE", `remote transfers are not available yet: ${input}`, { input });
+  }
+}
+
+// --- internal ---
+
+function flagTable(def: ArgsDef): { long: Map<string, string>; short: Map<string, string> } {
+  const long = new Map<string, string>();
+  const short = new Map<string, string>();
+  for (const [name, arg] of Object.entries(def)) {
+    if (arg.type === "positional") continue;
+    long.set(name, arg.type ?? "string");
+    const aliases = "alias" in arg && arg.alias !== undefined ? [arg.alias].flat() : [];
+    for (const alias of aliases) short.set(alias, name);
+  }
+  return { long, short };
+}
+
+function endpoints(verb: string, args: ScannedArgs, env: CliEnv): [string, string] {
+  const [source, destination, extra] = args.positionals;
+  if (source === undefined) throw usage(`${verb} needs SRC and DST: both are missing`, verb);
+  if (destination === undefined) throw usage(`${verb} needs SRC and DST: DST is missing`, verb);
+  if (extra !== undefined) throw usage(`${verb} takes exactly SRC and DST: unexpected '${extra}'`, verb);
+  for (const input of [source, destination]) rejectRemote(parseTransferEnd(input, env).kind, input);
+  return [source, destination];
+}
+
+const COMPARE_FLAGS: readonly (readonly [string, CompareMode])[] = [
+  ["checksum", "checksum"],
+  ["size-only", "size-only"],
+  ["ignore-times", "ignore-times"],
+];
+
+function compareMode(args: ScannedArgs): CompareMode {
+  const given = COMPARE_FLAGS.filter(([flag]) => args.switches.has(flag));
+  const [first, second] = given;
+  if (first !== undefined && second !== undefined) {
+    throw new BlitError("USAGE", `--${first[0]} and --${second[0]} cannot be used together: pick one way to compare files`, {
+      flag: `--${first[0]}`,
+      other: `--${second[0]}`,
+    });
+  }
+  return first?.[1] ?? "quick";
+}
+
+function filterOptions(args: ScannedArgs): { filter: FilterOptions; filesFromPath: string | null } {
+  const minSize = optional(args, "min-size", parseSize);
+  const maxSize = optional(args, "max-size", parseSize);
+  if (minSize !== null && maxSize !== null && minSize > maxSize) {
+    throw new BlitError("USAGE", `--min-size ${last(args, "min-size")} is above --max-size ${last(args, "max-size")}: no file would be selected`);
+  }
+  const filesFromPath = last(args, "files-from") ?? null;
+  if (filesFromPath === "") throw new BlitError("USAGE", "--files-from needs a file name, e.g. --files-from list.txt (- = stdin)");
+  return { filter: { rules: args.rules, filesFrom: null, minSize, maxSize }, filesFromPath };
+}
+
+function outputOptions(args: ScannedArgs): OutputOptions {
+  return {
+    verbose: args.switches.has("verbose"),
+    json: args.switches.has("json"),
+    progress: args.switches.has("progress") ? true : null,
+  };
+}
+
+function notes(args: ScannedArgs): string[] {
+  return args.switches.has("ludicrous-speed") ? ["--ludicrous-speed is deprecated and does nothing; blit picks its speed itself"] : [];
+}
+
+const last = (args: ScannedArgs, flag: string): string | undefined => args.values.get(flag)?.at(-1);
+
+function optional<T>(args: ScannedArgs, flag: string, parse: (text: string, flag: string) => T): T | null {
+  const text = last(args, flag);
+  return text === undefined ? null : parse(text, `--${flag}`);
+}
+
+/** A parser for numbers matching `pattern` and at least `min`; `expected` names them in the error. */
+const numberParser = (pattern: RegExp, min: number, expected: string) => (text: string, flag: string): number => {
+  const n = pattern.test(text) ? Number(text) : Number.NaN;
+  if (Number.isSafeInteger(Math.floor(n)) && n >= min) return n;
+  throw new BlitError("USAGE", `invalid value '${text}' for ${flag}: expected ${expected}, e.g. ${flag} ${example(flag.slice(2))}`, { flag, value: text });
+};
+
+const WHOLE = /^[0-9]+$/;
+const nonNegativeInt = numberParser(WHOLE, 0, "a whole number 0 or more");
+const positiveInt = numberParser(WHOLE, 1, "a whole number 1 or more");
+const nonNegativeNumber = numberParser(/^(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)$/, 0, "a number of seconds 0 or more");
+
+const EXAMPLES: Readonly<Record<string, string>> = {
+  exclude: "'*.tmp'", include: "'*.txt'", "files-from": "list.txt", "min-size": "10K", "max-size": "1G",
+  "max-delete": "100", "max-threads": "4", retry: "3", wait: "2.5",
+};
+
+const example = (name: string): string => EXAMPLES[name] ?? "VALUE";
+
+const usage = (message: string, verb: string): BlitError =>
+  new BlitError("USAGE", `${message} (see 'blit ${verb} --help')`, { verb });

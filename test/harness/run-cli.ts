@@ -1,0 +1,94 @@
+/**
+ * Running the real `blit` CLI (`bin/blit`) in a child process.
+ * - `runCli(args, { env, cwd, stdin, asUser })`: spawns it, reads stdout and stderr concurrently,
+ *   returns `{ stdout, stderr, exitCode, json }` (`json` when stdout is exactly one JSON object).
+ *   Local telemetry is off; stdin is not a terminal ("ignore") unless text is given.
+ * - `expectExit(result, code)`: throws with the command and its output when the exit code differs.
+ * - `summaryCounts(result)`: the counters of a `--json` summary, for one `toEqual`.
+ * - `stderrLines(result)`: stderr split into non-empty lines.
+ * - `BLIT`: the absolute path of the launcher (`BLIT_E2E_BIN` overrides it).
+ */
+import { resolve } from "node:path";
+
+export const REPO_ROOT = resolve(import.meta.dir, "../..");
+/** The launcher under test; BLIT_E2E_BIN points the suite at another build (e.g. dist/blit). */
+export const BLIT = process.env.BLIT_E2E_BIN ?? resolve(REPO_ROOT, "bin/blit");
+
+export interface RunOptions {
+  /** Added to the environment (telemetry is always disabled). */
+  readonly env?: Readonly<Record<string, string>>;
+  readonly cwd?: string;
+  /** Bytes fed on stdin; default: no stdin at all (not a terminal). */
+  readonly stdin?: string | Uint8Array;
+  /** Run as this user (through setpriv); used where root would ignore mode bits. */
+  readonly asUser?: { readonly uid: number; readonly gid: number } | null;
+}
+
+export interface CliResult {
+  readonly args: readonly string[];
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly exitCode: number;
+  /** stdout parsed, when it holds exactly one JSON object. */
+  readonly json?: Record<string, unknown>;
+}
+
+/** Runs `blit ...args` to completion. */
+export async function runCli(args: readonly string[], options: RunOptions = {}): Promise<CliResult> {
+  const user = options.asUser;
+  const prefix = user ? ["setpriv", `--reuid=${user.uid}`, `--regid=${user.gid}`, "--clear-groups", "--"] : [];
+  const proc = Bun.spawn([...prefix, BLIT, ...args], {
+    cwd: options.cwd ?? REPO_ROOT,
+    env: { ...process.env, BLIT_DISABLE_LOCAL_TELEMETRY: "1", NO_COLOR: "1", ...options.env },
+    stdin: options.stdin === undefined ? "ignore" : typeof options.stdin === "string" ? new TextEncoder().encode(options.stdin) : options.stdin,
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const [stdout, stderr, exitCode] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+  const json = parseObject(stdout);
+  return json === undefined ? { args, stdout, stderr, exitCode } : { args, stdout, stderr, exitCode, json };
+}
+
+/** Asserts the exit code; the error shows the command, stdout and stderr. */
+export function expectExit(result: CliResult, code: number): void {
+  if (result.exitCode !== code) throw new Error(`expected exit ${code}, got ${result.exitCode}\n${describe(result)}`);
+}
+
+/** The counters of a `--json` transfer summary (throws when there is no summary). */
+export function summaryCounts(result: CliResult): {
+  files_examined: unknown;
+  files_transferred: unknown;
+  files_skipped: unknown;
+  entries_deleted: unknown;
+  files_failed: unknown;
+  outcome: unknown;
+} {
+  const s = result.json;
+  if (s === undefined) throw new Error(`no JSON summary on stdout\n${describe(result)}`);
+  const { files_examined, files_transferred, files_skipped, entries_deleted, files_failed, outcome } = s;
+  return { files_examined, files_transferred, files_skipped, entries_deleted, files_failed, outcome };
+}
+
+/** Non-empty stderr lines. */
+export const stderrLines = (result: CliResult): string[] => result.stderr.split("\n").filter((l) => l.trim() !== "");
+
+/** Non-empty stdout lines. */
+export const stdoutLines = (result: CliResult): string[] => result.stdout.split("\n").filter((l) => l.trim() !== "");
+
+/** The command and its output, for failure messages. */
+export function describe(result: CliResult): string {
+  return `$ blit ${result.args.join(" ")}\nexit ${result.exitCode}\n--- stdout\n${result.stdout}--- stderr\n${result.stderr}`;
+}
+
+// --- internal ---
+
+function parseObject(text: string): Record<string, unknown> | undefined {
+  const trimmed = text.trim();
+  if (!trimmed.startsWith("{")) return undefined;
+  try {
+    const value: unknown = JSON.parse(trimmed);
+    return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
