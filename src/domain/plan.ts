@@ -30,8 +30,12 @@ export interface DirectoryPlan {
   readonly descend: readonly DescendStep[];
   /** Destination entries a mirror deletes (absent from the source, inside the filter scope). */
   readonly delete: readonly DirEntry[];
-  /** Destination directories that a non-directory source entry replaces: removed before the write,
-   * so only when deletions are allowed (mirror) — in a copy they are failures. */
+  /** Extraneous destination directories of a mirror with a filter: walked at the destination only
+   * (their in-scope entries deleted, excluded ones kept), then removed only if that left them empty. */
+  readonly prune: readonly DirEntry[];
+  /** Source files and symlinks whose name the destination holds as a directory: that directory is
+   * removed before the write, so only when deletions are allowed (mirror) — in a copy they are
+   * failures. */
   readonly replaceDirs: readonly DirEntry[];
   /** FIFOs, sockets and devices in the source: skipped with one warning each. */
   readonly special: readonly DirEntry[];
@@ -56,13 +60,15 @@ export interface DescendStep {
  *   Store's mkdir replaces that entry with the directory; with `ignoreExisting` the directory is
  *   left alone instead (`skip`).
  * - A source file or symlink where the destination holds a directory goes to `replaceDirs` (the
- *   destination directory; the engine removes it in the deletion phase, then writes the source
- *   entry of the same name) and not to `send`; with `ignoreExisting` it goes to `skip`. Otherwise
+ *   engine removes that directory in the deletion phase, then writes the source entry) and not to
+ *   `send`; with `ignoreExisting` it goes to `skip`. Otherwise
  *   compare.ts decides `send`, `skip` or `hashCheck`.
  * - With `options.mirror`, a destination entry is deleted when no non-special source entry has its
  *   name and the entry itself is inside the filter scope (judged on its own path, kind and size), so
  *   a mirror never deletes what the filter leaves out. A source entry the filter leaves out still
  *   protects its name (e.g. a file kept out by --max-size is not deleted from the destination).
+ *   When a filter is active, an extraneous destination directory goes to `prune` instead of
+ *   `delete`: it may hold entries the filter protects, so it is emptied entry by entry.
  *
  * `dest` is null when the destination directory does not exist.
  */
@@ -94,20 +100,23 @@ export function planDirectory(
       else descend.push({ entry, destExists: destIsDir });
     } else if (existing?.meta.kind === "dir") {
       if (ignoreExisting) skip.push(entry);
-      else replaceDirs.push(existing);
+      else replaceDirs.push(entry);
     } else {
       const decision = compareEntry(meta, existing === undefined ? null : existing.meta, options);
       (decision === "send" ? send : decision === "skip" ? skip : hashCheck).push(entry);
     }
   }
-  const deletions = mirror && dest !== null ? planDeletions(dir, dest, claimed, filter) : [];
-  if (sorted) return { send, hashCheck, skip, descend, delete: deletions, replaceDirs, special };
+  const deletions: DirEntry[] = [];
+  const prune: DirEntry[] = [];
+  if (mirror && dest !== null) planDeletions(dir, dest, claimed, filter, deletions, prune);
+  if (sorted) return { send, hashCheck, skip, descend, delete: deletions, prune, replaceDirs, special };
   return {
     send: sortByName(send),
     hashCheck: sortByName(hashCheck),
     skip: sortByName(skip),
     descend: descend.sort((a, b) => compareNames(a.entry.name, b.entry.name)),
     delete: sortByName(deletions),
+    prune: sortByName(prune),
     replaceDirs: sortByName(replaceDirs),
     special: sortByName(special),
   };
@@ -189,15 +198,14 @@ function isInPlainOrder(list: readonly DirEntry[]): boolean {
   return true;
 }
 
-function planDeletions(dir: RelPath, dest: readonly DirEntry[], claimed: Uint8Array, filter: Filter): DirEntry[] {
-  const out: DirEntry[] = [];
+function planDeletions(dir: RelPath, dest: readonly DirEntry[], claimed: Uint8Array, filter: Filter, out: DirEntry[], prune: DirEntry[]): void {
   for (let j = 0; j < dest.length; j++) {
     const entry = dest[j]!;
     const { name, meta } = entry;
     if (claimed[j] === 1 || isTemporaryName(name)) continue;
-    if (filter.isEmpty || filter.includes(joinRel(dir, name), meta.kind, meta.size)) out.push(entry);
+    if (filter.isEmpty) out.push(entry);
+    else if (filter.includes(joinRel(dir, name), meta.kind, meta.size)) (meta.kind === "dir" ? prune : out).push(entry);
   }
-  return out;
 }
 
 const byEntryName = (a: DirEntry, b: DirEntry): number => compareNames(a.name, b.name);

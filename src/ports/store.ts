@@ -74,6 +74,11 @@ export interface Store extends AsyncDisposable {
   read(path: RelPath, offset?: number, signal?: AbortSignal): ReadableStream<Uint8Array>;
   /** Carries out a batch of writes; one result per op, in order. */
   write(ops: readonly WriteOp[], signal?: AbortSignal): Promise<OpResult[]>;
+  /**
+   * Bytes written so far by this store's writes, counting files still being copied (monotonic):
+   * live progress inside large files. Writes cancelled through their signal stop between chunks.
+   */
+  copiedBytes(): number;
   /** Applies directory modes and mtimes (deepest first), after their contents landed. */
   finishDirs(dirs: readonly DirFinish[]): Promise<OpResult[]>;
   /**

@@ -2,6 +2,7 @@
 import * as fs from "node:fs";
 import type { EntryMeta } from "../../domain/entry.ts";
 import { isBlitError } from "../../domain/errors.ts";
+import { CopyMeter } from "./copy-meter.ts";
 import { hashFile, listDir, statPath, type ListResult } from "./fs-read.ts";
 import { finishDir, removeEntry, writeEntry, type WriteJob, type WriteOutcome } from "./fs-write.ts";
 import { syncFs } from "./libc.ffi.ts";
@@ -13,7 +14,7 @@ export type ItemResult = WriteOutcome | { error: WireError };
 export type Job =
   | { op: "list"; abs: string; clean: boolean }
   | { op: "stat"; abs: string }
-  | { op: "write"; jobs: WriteJob[] }
+  | { op: "write"; jobs: WriteJob[]; meter: SharedArrayBuffer }
   | { op: "finish"; dirs: { abs: string; meta: EntryMeta }[] }
   | { op: "remove"; paths: string[]; recursive: boolean }
   | { op: "hash"; abs: string }
@@ -31,8 +32,10 @@ export function runJob(job: Job): JobResult {
       return listDir(job.abs, job.clean);
     case "stat":
       return statPath(job.abs);
-    case "write":
-      return job.jobs.map((j) => each(() => writeEntry(j, BUF), j.dst));
+    case "write": {
+      const meter = new CopyMeter(job.meter);
+      return job.jobs.map((j) => each(() => writeEntry(j, BUF, meter), j.dst));
+    }
     case "finish":
       return job.dirs.map((d) => each(() => (finishDir(d.abs, d.meta), NONE), d.abs));
     case "remove":

@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import type { EntryMeta } from "../../domain/entry.ts";
 import { BlitError } from "../../domain/errors.ts";
 import { temporaryNameFor } from "../../domain/temp-name.ts";
+import type { CopyMeter } from "./copy-meter.ts";
 import { copyFileRange, setFdMtime, setPathMtime } from "./libc.ffi.ts";
 import { toCPath, toOsPath } from "./os-path.ts";
 import { toBlitError } from "./to-blit-error.ts";
@@ -25,11 +26,13 @@ const IS_ROOT = process.geteuid?.() === 0;
 const UMASK = process.umask();
 const ZERO_COPY_MIN_BYTES = 64 * 1024;
 const RESUME_BLOCK_BYTES = 1 << 20;
+/** Bytes per copy_file_range call: small enough for live progress and a prompt cancel. */
+const ZERO_COPY_CHUNK = 16 << 20;
 let tempSeq = 0;
 const TOKEN = `${process.pid.toString(36)}.${Math.floor(Math.random() * 36 ** 4).toString(36)}`;
 
-/** Creates `job` at its destination (file, directory or symlink). */
-export function writeEntry(job: WriteJob, buf: Buffer): WriteOutcome {
+/** Creates `job` at its destination (file, directory or symlink); `meter` counts bytes and can cancel. */
+export function writeEntry(job: WriteJob, buf: Buffer, meter: CopyMeter): WriteOutcome {
   switch (job.meta.kind) {
     case "dir":
       makeDir(job.dst);
@@ -39,7 +42,7 @@ export function writeEntry(job: WriteJob, buf: Buffer): WriteOutcome {
       return { bytes: 0, zeroCopyBytes: 0 };
     case "file":
       if (job.src === undefined) throw new BlitError("INTERNAL", `no source for ${job.dst}`);
-      return copyFile(job.src, job.dst, job.meta, job.resume === true, buf);
+      return copyFile(job.src, job.dst, job.meta, job.resume === true, buf, meter);
     default:
       throw new BlitError("INTERNAL", `cannot write a special file: ${job.dst}`, { path: job.dst });
   }
@@ -84,9 +87,11 @@ function tempPathFor(dst: string): string {
 function makeDir(abs: string): void {
   const os = toOsPath(abs);
   try {
-    fs.mkdirSync(os, 0o700 | 0o755);
+    fs.mkdirSync(os, 0o755);
   } catch (e) {
-    if ((e as { code?: string }).code !== "EEXIST") throw toBlitError(e, abs, "create directory");
+    const code = (e as { code?: string }).code;
+    if (code === "ENOENT") return makeParents(os, abs);
+    if (code !== "EEXIST") throw toBlitError(e, abs, "create directory");
     const st = fs.lstatSync(os);
     if (st.isDirectory()) return;
     fs.unlinkSync(os);
@@ -95,6 +100,15 @@ function makeDir(abs: string): void {
     } catch (e2) {
       throw toBlitError(e2, abs, "create directory");
     }
+  }
+}
+
+/** Creates missing parents too (a destination like `new/deeper/`), as rclone does; mode 0755. */
+function makeParents(os: string | Buffer, abs: string): void {
+  try {
+    fs.mkdirSync(os, { recursive: true, mode: 0o755 });
+  } catch (e) {
+    throw toBlitError(e, abs, "create directory");
   }
 }
 
@@ -112,7 +126,8 @@ function writeSymlink(abs: string, meta: EntryMeta): void {
   }
 }
 
-function copyFile(src: string, dst: string, meta: EntryMeta, resume: boolean, buf: Buffer): WriteOutcome {
+function copyFile(src: string, dst: string, meta: EntryMeta, resume: boolean, buf: Buffer, meter: CopyMeter): WriteOutcome {
+  if (meter.cancelled) throw new BlitError("CANCELLED", `cancelled before ${dst}`, { path: dst });
   const tmp = tempPathFor(dst);
   const tmpOs = toOsPath(tmp);
   let fdIn = -1;
@@ -126,7 +141,7 @@ function copyFile(src: string, dst: string, meta: EntryMeta, resume: boolean, bu
     }
     fdOut = fs.openSync(tmpOs, O_WRONLY | O_CREAT | O_EXCL, meta.mode & 0o777);
     const start = resume ? reuseMatchingPrefix(fdIn, dst, fdOut, buf) : 0;
-    copyData(fdIn, fdOut, start, meta.size, buf, out);
+    copyData(fdIn, fdOut, start, meta.size, buf, out, meter);
     if (IS_ROOT) fs.fchownSync(fdOut, meta.uid, meta.gid);
     if ((meta.mode & UMASK) !== 0 || meta.mode > 0o777 || IS_ROOT) fs.fchmodSync(fdOut, meta.mode);
     if (setFdMtime(fdOut, meta.mtimeNs) !== 0) fs.futimesSync(fdOut, nsToSec(meta.mtimeNs), nsToSec(meta.mtimeNs));
@@ -143,17 +158,22 @@ function copyFile(src: string, dst: string, meta: EntryMeta, resume: boolean, bu
   }
 }
 
-/** Copies bytes [start, EOF) at the same offsets; zero-copy for larger files, buffered otherwise. */
-function copyData(fdIn: number, fdOut: number, start: number, size: number, buf: Buffer, out: WriteOutcome): void {
+/**
+ * Copies bytes [start, EOF) at the same offsets; zero-copy for larger files, buffered otherwise.
+ * Every chunk is counted on `meter`, and a cancelled meter stops the copy (the caller removes the
+ * temporary).
+ */
+function copyData(fdIn: number, fdOut: number, start: number, size: number, buf: Buffer, out: WriteOutcome, meter: CopyMeter): void {
   let pos = start;
   if (size - start >= ZERO_COPY_MIN_BYTES) {
     for (;;) {
-      const n = copyFileRange(fdIn, pos, fdOut, pos, 1 << 30);
+      const n = copyFileRange(fdIn, pos, fdOut, pos, ZERO_COPY_CHUNK);
       if (n === 0) return;
       if (n < 0) break;
       pos += n;
       out.bytes += n;
       out.zeroCopyBytes += n;
+      chunkDone(meter, n, pos);
     }
   }
   for (;;) {
@@ -163,7 +183,13 @@ function copyData(fdIn: number, fdOut: number, start: number, size: number, buf:
     while (off < n) off += fs.writeSync(fdOut, buf, off, n - off, pos + off);
     pos += n;
     out.bytes += n;
+    chunkDone(meter, n, pos);
   }
+}
+
+function chunkDone(meter: CopyMeter, n: number, pos: number): void {
+  meter.add(n);
+  if (meter.cancelled) throw new BlitError("CANCELLED", `cancelled after ${pos} bytes`);
 }
 
 /**

@@ -3,6 +3,7 @@ import type { DirEntry, EntryMeta } from "../../domain/entry.ts";
 import { BlitError } from "../../domain/errors.ts";
 import type { RelPath } from "../../domain/rel-path.ts";
 import type { DirFinish, DirListing, OpResult, Store, StoreCapabilities, WriteOp } from "../../ports/store.ts";
+import { CopyMeter } from "./copy-meter.ts";
 import { runJob, type ItemResult, type Job, type JobResult } from "./fs-jobs.ts";
 import type { ListResult } from "./fs-read.ts";
 import type { WriteJob } from "./fs-write.ts";
@@ -20,8 +21,13 @@ export interface LocalStoreOptions {
   readonly maxThreads: number | null;
 }
 
-/** Jobs run on the calling thread before the pool starts: trivial transfers never pay for threads. */
+/**
+ * Work run on the calling thread before the pool starts, so trivial transfers never pay for
+ * threads: one unit per entry plus one per MiB of file data. A job that does not fit (a large
+ * file) goes to the pool, so the event loop keeps reporting progress and can cancel it.
+ */
 const INLINE_BUDGET = 48;
+const MIB = 1 << 20;
 
 /**
  * The local filesystem as a Store. Blocking syscalls run in a shared pool of worker threads once a
@@ -32,6 +38,8 @@ export class LocalStore implements Store {
   readonly capabilities: StoreCapabilities;
   private budget = INLINE_BUDGET;
   private pool: WorkerPool | null = null;
+  private readonly meter = new CopyMeter();
+  private readonly watched = new WeakSet<AbortSignal>();
 
   constructor(private readonly options: LocalStoreOptions) {
     this.location = options.root;
@@ -61,14 +69,23 @@ export class LocalStore implements Store {
 
   async write(ops: readonly WriteOp[], signal?: AbortSignal): Promise<OpResult[]> {
     signal?.throwIfAborted();
+    if (signal !== undefined && !this.watched.has(signal)) {
+      this.watched.add(signal);
+      signal.addEventListener("abort", () => this.meter.cancel(), { once: true });
+    }
     const jobs: WriteJob[] = ops.map((op) => ({
       dst: this.absolute(op.path),
       meta: op.meta,
       src: op.source === undefined ? undefined : sourcePath(op.source.store, op.source.path),
       resume: op.resume,
     }));
-    const results = (await this.exec({ op: "write", jobs }, jobs.length)) as ItemResult[];
+    const weight = ops.reduce((w, op) => w + 1 + (op.meta.kind === "file" ? Math.ceil(op.meta.size / MIB) : 0), 0);
+    const results = (await this.exec({ op: "write", jobs, meter: this.meter.buffer }, weight)) as ItemResult[];
     return results.map((r, i) => toOpResult(ops[i]!.path, r));
+  }
+
+  copiedBytes(): number {
+    return this.meter.bytes;
   }
 
   async finishDirs(dirs: readonly DirFinish[]): Promise<OpResult[]> {
@@ -101,7 +118,7 @@ export class LocalStore implements Store {
 
   // --- internal ---
   private exec(job: Job, weight: number): Promise<JobResult> {
-    if (this.pool === null && this.budget > 0) {
+    if (this.pool === null && this.budget >= weight) {
       this.budget -= weight;
       try {
         return Promise.resolve(runJob(job));

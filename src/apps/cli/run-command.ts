@@ -38,7 +38,7 @@ export function runTransferCommand(verb: Verb, rawArgs: readonly string[]): Prom
 }
 
 /**
- * Runs one verb with a SIGINT handler: the first Ctrl-C aborts `signal` and the process exits 130
+ * Runs one verb with a SIGINT/SIGTERM handler: the first one aborts `signal` and the process exits 130
  * once the body returns (or after a grace period if it does not); a second Ctrl-C exits at once.
  * A thrown error is printed as `blit: <message>` and mapped to its exit code.
  */
@@ -55,6 +55,7 @@ export async function runVerb(body: (signal: AbortSignal) => Promise<number>): P
     timer = setTimeout(hardExit, CANCEL_GRACE_MS);
   };
   process.on("SIGINT", onSigint);
+  process.on("SIGTERM", onSigint);
   try {
     const code = await body(controller.signal);
     return controller.signal.aborted ? cancelled() : code;
@@ -63,6 +64,7 @@ export async function runVerb(body: (signal: AbortSignal) => Promise<number>): P
   } finally {
     clearTimeout(timer);
     process.off("SIGINT", onSigint);
+    process.off("SIGTERM", onSigint);
   }
 }
 

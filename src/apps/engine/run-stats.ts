@@ -25,6 +25,9 @@ export class RunStats {
   plannedBytes = 0;
   scanComplete = false;
   readonly failures: { path: string; error: BlitError }[] = [];
+  /** Bytes copied so far including files still in progress (the destination store's meter). */
+  liveBytes: () => number = () => 0;
+  private lastLive = 0;
   private lastMove: number;
   private timer: ReturnType<typeof setInterval> | null = null;
   private readonly started: number;
@@ -54,6 +57,9 @@ export class RunStats {
   /** Starts progress reporting and the stall watchdog; `onStall` receives the STALLED error. */
   start(onStall: (e: BlitError) => void): void {
     this.timer = setInterval(() => {
+      const live = this.liveBytes();
+      if (live !== this.lastLive) this.touch();
+      this.lastLive = live;
       this.reporter.progress(this.snapshot());
       if (this.now() - this.lastMove < STALL_MS) return;
       const where = this.current === "" ? "" : ` at ${displayName(this.current)}`;
@@ -71,13 +77,14 @@ export class RunStats {
 
   snapshot(): ProgressSnapshot {
     const secs = Math.max(this.elapsedMs() / 1000, 1e-3);
-    const rate = this.bytes / secs;
-    const left = Math.max(0, this.plannedBytes - this.bytes);
+    const done = Math.max(this.bytes, this.liveBytes());
+    const rate = done / secs;
+    const left = Math.max(0, this.plannedBytes - done);
     return {
       phase: this.phase,
       filesDone: this.transferred,
       filesPlanned: this.plannedFiles,
-      bytesDone: this.bytes,
+      bytesDone: done,
       bytesPlanned: this.plannedBytes,
       bytesPerSec: rate,
       etaSec: this.scanComplete && rate > 0 ? left / rate : null,

@@ -3,7 +3,7 @@ import { BlitError } from "../../domain/errors.ts";
 import { compileFilter } from "../../domain/filter.ts";
 import { mtimeGranularity } from "../../domain/compare.ts";
 import type { PlanOptions } from "../../domain/plan.ts";
-import { displayName } from "../../domain/rel-path.ts";
+import { depthRel, displayName } from "../../domain/rel-path.ts";
 import type { TransferSummary } from "../../domain/summary.ts";
 import type { Store } from "../../ports/store.ts";
 import type { EngineDeps } from "./engine-deps.ts";
@@ -51,6 +51,8 @@ async function runOnce(req: TransferRequest, deps: EngineDeps): Promise<Transfer
     filter: compileFilter(req.filter),
     mtimeGranularityNs: mtimeGranularity(roots.source.capabilities.nanosecondTimes, roots.dest.capabilities.nanosecondTimes),
   };
+  const meterBase = roots.dest.copiedBytes();
+  stats.liveBytes = () => roots.dest.copiedBytes() - meterBase;
   const sync = new TreeSync(roots.source, roots.dest, deps.planner, { plan, dryRun: req.dryRun, resume: req.resume }, stats, deps.reporter, deps.signal);
   const onAbort = () => sync.abort(new BlitError("CANCELLED", "cancelled by the user"));
   deps.signal.addEventListener("abort", onAbort);
@@ -79,7 +81,7 @@ async function runTree(sync: TreeSync, roots: OpenedRoots): Promise<void> {
 }
 
 async function deleteExtraneous(req: TransferRequest, sync: TreeSync, dest: Store, stats: RunStats, deps: EngineDeps): Promise<string | null> {
-  const planned = sync.deletionPaths.length + sync.replacements.length;
+  const planned = sync.deletionPaths.length + sync.replacements.length + sync.prunedDirs.length;
   if (req.verb !== "mirror" || planned === 0) return null;
   const gate = decideDeletions({
     scanComplete: !sync.scanIncomplete,
@@ -99,6 +101,7 @@ async function deleteExtraneous(req: TransferRequest, sync: TreeSync, dest: Stor
     return null;
   }
   for (const r of await dest.remove(sync.deletionPaths)) recordDeletion(r, sync, stats);
+  await removeEmptied(sync, dest, stats, deps);
   for (const { path, entry } of sync.replacements) {
     const [removed] = await dest.remove([path]);
     if (removed === undefined || removed.error !== undefined) {
@@ -109,6 +112,17 @@ async function deleteExtraneous(req: TransferRequest, sync: TreeSync, dest: Stor
     await sync.sendNow(path, entry.meta);
   }
   return null;
+}
+
+/** Removes the directories a filtered mirror emptied, deepest first; one still holding protected entries stays. */
+async function removeEmptied(sync: TreeSync, dest: Store, stats: RunStats, deps: EngineDeps): Promise<void> {
+  const dirs = [...sync.prunedDirs].sort((a, b) => depthRel(b) - depthRel(a));
+  for (const path of dirs) {
+    const [r] = await dest.remove([path], { onlyEmptyDirs: true });
+    if (r === undefined || r.error?.code === "ALREADY_EXISTS") continue;
+    if (r.error === undefined) deps.reporter.item("delete", path);
+    recordDeletion(r, sync, stats);
+  }
 }
 
 function recordDeletion(r: { path: string; error?: BlitError }, sync: TreeSync, stats: RunStats): void {

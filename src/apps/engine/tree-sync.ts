@@ -25,7 +25,11 @@ export interface TreeSyncOptions {
 interface PendingDir {
   readonly path: RelPath;
   readonly destExists: boolean;
+  /** An extraneous destination directory of a filtered mirror: only its deletions are planned. */
+  readonly destOnly?: boolean;
 }
+
+const NO_ENTRIES: DirListing = { entries: [], failures: [] };
 
 /**
  * The streaming part of a transfer: walks source and destination one directory at a time, plans
@@ -35,6 +39,8 @@ interface PendingDir {
  */
 export class TreeSync {
   readonly deletionPaths: RelPath[] = [];
+  /** Directories a filtered mirror empties: removed after the deletions if nothing protected is left. */
+  readonly prunedDirs: RelPath[] = [];
   readonly replacements: { path: RelPath; entry: DirEntry }[] = [];
   scanIncomplete = false;
   private readonly dirs: { finish: DirFinish; needed: boolean }[] = [];
@@ -55,21 +61,34 @@ export class TreeSync {
     private readonly signal: AbortSignal,
   ) {}
 
-  /** Walks and copies the whole tree; resolves when every write landed (or failed). */
-  async run(rootMeta: EntryMeta, destRootExists: boolean): Promise<void> {
+  /**
+   * Walks and copies the whole tree; resolves when every write landed (or failed). When it throws
+   * (cancelled, stalled, out of space), writes in flight have settled first, so no worker is
+   * still creating files (and their temporaries are gone).
+   */
+  run(rootMeta: EntryMeta, destRootExists: boolean): Promise<void> {
+    return this.settling(this.walk(rootMeta, destRootExists));
+  }
+
+  private async walk(rootMeta: EntryMeta, destRootExists: boolean): Promise<void> {
     if (!destRootExists && !this.options.dryRun) await this.writeChecked([{ path: "", meta: rootMeta }]);
     this.dirs.push({ finish: { path: "", meta: rootMeta }, needed: true });
     const pending: PendingDir[] = [{ path: "", destExists: destRootExists }];
     const running = new Set<Promise<void>>();
-    while (pending.length > 0 || running.size > 0) {
-      while (pending.length > 0 && running.size < LIST_CONCURRENCY) {
-        const dir = pending.pop()!;
-        const p: Promise<void> = this.visit(dir, pending).finally(() => running.delete(p));
-        running.add(p);
+    try {
+      while (pending.length > 0 || running.size > 0) {
+        while (pending.length > 0 && running.size < LIST_CONCURRENCY) {
+          const dir = pending.pop()!;
+          const p: Promise<void> = this.visit(dir, pending).finally(() => running.delete(p));
+          running.add(p);
+        }
+        await Promise.race(running);
+        this.check();
       }
-      await Promise.race(running);
-      this.check();
+    } finally {
+      await Promise.allSettled([...running]);
     }
+    this.stats.scanComplete = true;
     this.flush();
     while (this.writes.size > 0) await Promise.race(this.writes);
     this.check();
@@ -79,7 +98,11 @@ export class TreeSync {
    * Transfers one entry: `sourceName` in the source root written as `destName` in the destination
    * root (the "file" mode of the trailing-slash rules). Never plans deletions.
    */
-  async runSingle(sourceName: string, destName: string, meta: EntryMeta, destMeta: EntryMeta | null, destRootExists: boolean): Promise<void> {
+  runSingle(sourceName: string, destName: string, meta: EntryMeta, destMeta: EntryMeta | null, destRootExists: boolean): Promise<void> {
+    return this.settling(this.single(sourceName, destName, meta, destMeta, destRootExists));
+  }
+
+  private async single(sourceName: string, destName: string, meta: EntryMeta, destMeta: EntryMeta | null, destRootExists: boolean): Promise<void> {
     this.rename = { dest: destName, source: sourceName };
     if (!destRootExists && !this.options.dryRun) await this.writeChecked([{ path: "", meta: { ...meta, kind: "dir", mode: 0o755 } }]);
     const plan = this.planner.planDirectory("", [{ name: destName, meta }], destMeta === null ? [] : [{ name: destName, meta: destMeta }], { ...this.options.plan, mirror: false });
@@ -88,6 +111,7 @@ export class TreeSync {
     for (const e of plan.special) this.reporter.warn(`skipping special file ${displayName(sourceName)} (FIFOs, sockets and devices are not copied)`);
     for (const e of plan.replaceDirs) this.replace("", e);
     for (const e of plan.hashCheck) this.track(this.compareHashes(e.name, e));
+    this.stats.scanComplete = true;
     for (const e of plan.send) await this.enqueue(e.name, e.meta);
     this.flush();
     while (this.writes.size > 0) await Promise.race(this.writes);
@@ -121,6 +145,16 @@ export class TreeSync {
 
   // --- internal ---
 
+  /** `work`, but on failure only after every write in flight has settled. */
+  private async settling(work: Promise<void>): Promise<void> {
+    try {
+      await work;
+    } catch (e) {
+      await Promise.allSettled([...this.writes]);
+      throw e;
+    }
+  }
+
   private check(): void {
     if (this.fatal !== null) throw this.fatal;
     if (this.signal.aborted) throw new BlitError("CANCELLED", "cancelled");
@@ -128,7 +162,8 @@ export class TreeSync {
 
   private async visit(dir: PendingDir, pending: PendingDir[]): Promise<void> {
     this.stats.touch(dir.path);
-    const [source, dest] = await Promise.all([this.src.list(dir.path, this.signal), this.listDest(dir)]);
+    const [source, dest] = await Promise.all([this.listSource(dir), this.listDest(dir)]);
+    if (source === null) return;
     for (const f of source.failures) {
       this.scanIncomplete = true;
       this.stats.fail(joinRel(dir.path, f.name), f.error);
@@ -138,10 +173,28 @@ export class TreeSync {
     this.stats.skipped += plan.skip.filter(isLeaf).length;
     for (const e of plan.special) this.reporter.warn(`skipping special file ${displayName(joinRel(dir.path, e.name))} (FIFOs, sockets and devices are not copied)`);
     for (const e of plan.delete) this.deletionPaths.push(joinRel(dir.path, e.name));
+    for (const e of plan.prune) {
+      const path = joinRel(dir.path, e.name);
+      this.prunedDirs.push(path);
+      pending.push({ path, destExists: true, destOnly: true });
+    }
     for (const e of plan.replaceDirs) this.replace(dir.path, e);
     await this.descend(dir, plan.descend, dest, pending);
     for (const e of plan.hashCheck) this.track(this.compareHashes(joinRel(dir.path, e.name), e));
     for (const e of plan.send) await this.enqueue(joinRel(dir.path, e.name), e.meta);
+  }
+
+  /** The source listing; null when the directory cannot be read (a failure: the scan is incomplete). */
+  private async listSource(dir: PendingDir): Promise<DirListing | null> {
+    if (dir.destOnly === true) return NO_ENTRIES;
+    try {
+      return await this.src.list(dir.path, this.signal);
+    } catch (e) {
+      if (dir.path === "" || !isBlitError(e) || e.code === "CANCELLED") throw e;
+      this.scanIncomplete = true;
+      this.stats.fail(dir.path, e);
+      return null;
+    }
   }
 
   private async listDest(dir: PendingDir): Promise<DirListing | null> {
@@ -192,6 +245,7 @@ export class TreeSync {
   }
 
   private async enqueue(path: RelPath, meta: EntryMeta): Promise<void> {
+    this.stats.touch(path);
     this.stats.plannedFiles++;
     this.stats.plannedBytes += meta.size;
     this.batch.push({ path, meta, source: { store: this.src, path: this.sourcePath(path) }, resume: this.options.resume });

@@ -40,6 +40,7 @@ function summarize(plan: DirectoryPlan): Record<string, string[]> {
     skip: plan.skip.map((e) => e.name),
     descend: plan.descend.map((s) => (s.destExists ? s.entry.name : `${s.entry.name}+`)),
     delete: plan.delete.map((e) => e.name),
+    prune: plan.prune.map((e) => e.name),
     replaceDirs: plan.replaceDirs.map((e) => e.name),
     special: plan.special.map((e) => e.name),
   };
@@ -110,6 +111,7 @@ describe("planDirectory: filters and mirror scope", () => {
     ["size-excluded source name protects the dest", "", [f("big", 5000)], [f("big", 10)], mirror({ maxSize: 1024 }), {}],
     ["dest outside size bounds is kept", "", [], [f("huge", 5000), f("small", 10)], mirror({ maxSize: 1024 }), { delete: ["small"] }],
     ["files-from limits sends and deletions", "", [f("listed"), f("other"), d("dir")], [f("stale"), d("dir")], mirror({ filesFrom: ["listed", "dir/inner"] }), { send: ["listed"], descend: ["dir"] }],
+    ["with a filter, extraneous dirs are pruned, not deleted", "", [], [d("old"), f("x.txt"), d("y.log")], mirror({ rules: [{ type: "exclude", pattern: "*.log" }] }), { delete: ["x.txt"], prune: ["old"] }],
     ["a source special does not protect its name", "", [s("p")], [f("p")], mirror(), { special: ["p"], delete: ["p"] }],
   ])("%s", (_label, dir, source, dest, opts, expected) => {
     expect(summarize(planDirectory(dir, source, dest, opts))).toEqual(expected);
@@ -132,6 +134,11 @@ describe("planDirectory: output", () => {
     const old = f("b");
     const plan = planDirectory("", [src, d("c")], [old], options({ mirror: true }));
     expect([plan.send[0] === src, plan.delete[0] === old, plan.descend[0]?.entry.name]).toEqual([true, true, "c"]);
+  });
+
+  test("a replaced directory is planned as the source entry that replaces it", () => {
+    const plan = planDirectory("", [f("x", 9)], [d("x")], options({ mirror: true }));
+    expect(plan.replaceDirs.map((e) => [e.name, e.meta.kind, e.meta.size])).toEqual([["x", "file", 9]]);
   });
 
   test("is deterministic whatever the listing order", () => {
