@@ -47,6 +47,19 @@ export function compareEntry(src: EntryMeta, dst: EntryMeta | null, options: Com
 }
 
 /**
+ * True when a destination file whose content is kept (skipped, or equal by hash) still needs its
+ * attributes set as rsync -a does: a different mode, mtime (at the granularity) or, when `owners`,
+ * owner or group. Only files: symlinks keep no mode or mtime of interest, directories are finished
+ * separately.
+ */
+export function attributesDiffer(src: EntryMeta, dst: EntryMeta, options: { readonly owners: boolean; readonly mtimeGranularityNs: bigint }): boolean {
+  if (src.kind !== "file" || dst.kind !== "file") return false;
+  if ((src.mode & 0o7777) !== (dst.mode & 0o7777)) return true;
+  if (!sameMtime(src.mtimeNs, dst.mtimeNs, options.mtimeGranularityNs)) return true;
+  return options.owners && (src.uid !== dst.uid || src.gid !== dst.gid);
+}
+
+/**
  * The mtime granularity two sides share: 1 ns when both keep nanoseconds, otherwise microseconds
  * ({@link COARSE_MTIME_GRANULARITY_NS}).
  */

@@ -1,4 +1,4 @@
-import { compareEntry } from "./compare.ts";
+import { attributesDiffer, compareEntry } from "./compare.ts";
 import type { DirEntry } from "./entry.ts";
 import type { Filter } from "./filter.ts";
 import { compareNames, joinRel, type RelPath } from "./rel-path.ts";
@@ -16,6 +16,8 @@ export interface PlanOptions {
   readonly filter: Filter;
   /** mtime comparison granularity in ns: 1n when both sides keep ns, else the coarser one. */
   readonly mtimeGranularityNs: bigint;
+  /** The destination keeps owners (running as root): differing uid/gid are fixed. */
+  readonly owners: boolean;
 }
 
 /** What to do in one directory; names are relative to `dir`. */
@@ -26,6 +28,9 @@ export interface DirectoryPlan {
   readonly hashCheck: readonly DirEntry[];
   /** Entries proven identical by the compare mode (or kept by --ignore-existing). */
   readonly skip: readonly DirEntry[];
+  /** Files in `skip` whose destination has other attributes (mode, mtime, owner):
+   * set to the source's without copying data (not with --ignore-existing). */
+  readonly fixMeta: readonly DirEntry[];
   /** Source subdirectories to walk; `destExists` false means the whole subtree is new. */
   readonly descend: readonly DescendStep[];
   /** Destination entries a mirror deletes (absent from the source, inside the filter scope). */
@@ -62,7 +67,8 @@ export interface DescendStep {
  * - A source file or symlink where the destination holds a directory goes to `replaceDirs` (the
  *   engine removes that directory in the deletion phase, then writes the source entry) and not to
  *   `send`; with `ignoreExisting` it goes to `skip`. Otherwise
- *   compare.ts decides `send`, `skip` or `hashCheck`.
+ *   compare.ts decides `send`, `skip` or `hashCheck`; a kept file whose attributes differ also goes
+ *   to `fixMeta`.
  * - With `options.mirror`, a destination entry is deleted when no non-special source entry has its
  *   name and the entry itself is inside the filter scope (judged on its own path, kind and size), so
  *   a mirror never deletes what the filter leaves out. A source entry the filter leaves out still
@@ -83,6 +89,7 @@ export function planDirectory(
   const send: DirEntry[] = [];
   const hashCheck: DirEntry[] = [];
   const skip: DirEntry[] = [];
+  const fixMeta: DirEntry[] = [];
   const descend: DescendStep[] = [];
   const replaceDirs: DirEntry[] = [];
   const special: DirEntry[] = [];
@@ -104,16 +111,18 @@ export function planDirectory(
     } else {
       const decision = compareEntry(meta, existing === undefined ? null : existing.meta, options);
       (decision === "send" ? send : decision === "skip" ? skip : hashCheck).push(entry);
+      if (decision === "skip" && existing !== undefined && !ignoreExisting && attributesDiffer(meta, existing.meta, options)) fixMeta.push(entry);
     }
   }
   const deletions: DirEntry[] = [];
   const prune: DirEntry[] = [];
   if (mirror && dest !== null) planDeletions(dir, dest, claimed, filter, deletions, prune);
-  if (sorted) return { send, hashCheck, skip, descend, delete: deletions, prune, replaceDirs, special };
+  if (sorted) return { send, hashCheck, skip, fixMeta, descend, delete: deletions, prune, replaceDirs, special };
   return {
     send: sortByName(send),
     hashCheck: sortByName(hashCheck),
     skip: sortByName(skip),
+    fixMeta: sortByName(fixMeta),
     descend: descend.sort((a, b) => compareNames(a.entry.name, b.entry.name)),
     delete: sortByName(deletions),
     prune: sortByName(prune),

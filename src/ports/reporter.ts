@@ -4,8 +4,8 @@ import type { ProgressSnapshot } from "../domain/summary.ts";
 export interface Reporter {
   /** A live progress snapshot; called at most a few times a second. */
   progress(snapshot: ProgressSnapshot): void;
-  /** One line per entry changed or deleted (shown with -v). */
-  item(action: "copy" | "delete" | "mkdir" | "symlink", path: string): void;
+  /** One line per entry changed or deleted (shown with -v); `attrs`: only mode/mtime/owner set. */
+  item(action: "copy" | "delete" | "mkdir" | "symlink" | "attrs", path: string): void;
   /** A warning the user should see once (skipped special file, fallback...). */
   warn(message: string): void;
 }

@@ -24,7 +24,7 @@ export interface FileSource {
 
 /**
  * Make one entry exist at `path` with `meta`. Files take their bytes from `source`.
- * Directories are created (mode/mtime are applied later by `finishDirs`). A different kind
+ * Directories are created (mode/mtime are applied later by `setMeta`). A different kind
  * already at `path` is replaced.
  */
 export interface WriteOp {
@@ -43,8 +43,8 @@ export interface OpResult {
   readonly error?: BlitError;
 }
 
-/** A directory whose mode and mtime are set once its contents are complete. */
-export interface DirFinish {
+/** An existing directory or file whose mode, owner (when kept) and mtime are set to `meta`. */
+export interface MetaUpdate {
   readonly path: RelPath;
   readonly meta: EntryMeta;
 }
@@ -79,8 +79,12 @@ export interface Store extends AsyncDisposable {
    * live progress inside large files. Writes cancelled through their signal stop between chunks.
    */
   copiedBytes(): number;
-  /** Applies directory modes and mtimes (deepest first), after their contents landed. */
-  finishDirs(dirs: readonly DirFinish[]): Promise<OpResult[]>;
+  /**
+   * Applies mode, owner (when `capabilities.owners`) and mtime to existing directories and files,
+   * in the order given (directories deepest first, after their contents landed). Never follows a
+   * symlink.
+   */
+  setMeta(entries: readonly MetaUpdate[]): Promise<OpResult[]>;
   /**
    * Removes entries, never following symlinks; one result per path. A directory goes with its
    * contents, or with `onlyEmptyDirs` only when it is empty (else ALREADY_EXISTS).

@@ -87,10 +87,10 @@ export function describeStoreContract(name: string, makeFixture: () => Promise<S
       expect(listed.entries.map((e) => [e.name, e.meta.kind, e.meta.linkTarget])).toEqual([["l", "symlink", "../nowhere"]]);
     });
 
-    test("finishDirs applies directory mode and mtime", async () => {
+    test("setMeta applies directory mode and mtime", async () => {
       await using f = await makeFixture();
       await f.store.write([{ path: "d", meta: META_DIR }]);
-      const [r] = await f.store.finishDirs([{ path: "d", meta: META_DIR }]);
+      const [r] = await f.store.setMeta([{ path: "d", meta: META_DIR }]);
       expect(r?.error).toBeUndefined();
       const got = await f.store.stat("d");
       expect([got?.kind, got?.mode, got?.mtimeNs]).toEqual(["dir", 0o750, META_DIR.mtimeNs]);

@@ -4,7 +4,7 @@ import type { EntryMeta } from "../../domain/entry.ts";
 import { isBlitError } from "../../domain/errors.ts";
 import { CopyMeter } from "./copy-meter.ts";
 import { hashFile, listDir, statPath, type ListResult } from "./fs-read.ts";
-import { finishDir, removeEntry, writeEntry, type WriteJob, type WriteOutcome } from "./fs-write.ts";
+import { applyMeta, removeEntry, writeEntry, type WriteJob, type WriteOutcome } from "./fs-write.ts";
 import { syncFs } from "./libc.ffi.ts";
 import { toOsPath } from "./os-path.ts";
 import { toBlitError, toWireError, type WireError } from "./to-blit-error.ts";
@@ -15,7 +15,7 @@ export type Job =
   | { op: "list"; abs: string; clean: boolean }
   | { op: "stat"; abs: string }
   | { op: "write"; jobs: WriteJob[]; meter: SharedArrayBuffer }
-  | { op: "finish"; dirs: { abs: string; meta: EntryMeta }[] }
+  | { op: "meta"; entries: { abs: string; meta: EntryMeta }[] }
   | { op: "remove"; paths: string[]; recursive: boolean }
   | { op: "hash"; abs: string }
   | { op: "sync"; abs: string };
@@ -36,8 +36,8 @@ export function runJob(job: Job): JobResult {
       const meter = new CopyMeter(job.meter);
       return job.jobs.map((j) => each(() => writeEntry(j, BUF, meter), j.dst));
     }
-    case "finish":
-      return job.dirs.map((d) => each(() => (finishDir(d.abs, d.meta), NONE), d.abs));
+    case "meta":
+      return job.entries.map((d) => each(() => (applyMeta(d.abs, d.meta), NONE), d.abs));
     case "remove":
       return job.paths.map((p) => each(() => (removeEntry(p, job.recursive), NONE), p));
     case "hash":

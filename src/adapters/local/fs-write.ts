@@ -21,7 +21,7 @@ export interface WriteOutcome {
   zeroCopyBytes: number;
 }
 
-const { O_RDONLY, O_NOFOLLOW, O_WRONLY, O_CREAT, O_EXCL } = fs.constants;
+const { O_RDONLY, O_NOFOLLOW, O_NONBLOCK, O_WRONLY, O_CREAT, O_EXCL } = fs.constants;
 const IS_ROOT = process.geteuid?.() === 0;
 const UMASK = process.umask();
 const ZERO_COPY_MIN_BYTES = 64 * 1024;
@@ -48,15 +48,28 @@ export function writeEntry(job: WriteJob, buf: Buffer, meter: CopyMeter): WriteO
   }
 }
 
-/** Applies a directory's final mode, owner and mtime. */
-export function finishDir(abs: string, meta: EntryMeta): void {
+/**
+ * Applies the final mode, owner (as root) and mtime of an existing directory or file, through a
+ * descriptor opened without following a symlink. An entry we may not open (mode 000 and not root)
+ * is changed by path after checking it is not a symlink.
+ */
+export function applyMeta(abs: string, meta: EntryMeta): void {
   const os = toOsPath(abs);
+  let fd = -1;
   try {
-    if (IS_ROOT) fs.lchownSync(os, meta.uid, meta.gid);
-    fs.chmodSync(os, meta.mode);
-    applyPathMtime(abs, meta.mtimeNs);
+    try {
+      fd = fs.openSync(os, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
+    } catch (e) {
+      if ((e as { code?: string }).code !== "EACCES") throw e;
+      return applyMetaByPath(os, abs, meta);
+    }
+    if (IS_ROOT) fs.fchownSync(fd, meta.uid, meta.gid);
+    fs.fchmodSync(fd, meta.mode);
+    if (setFdMtime(fd, meta.mtimeNs) !== 0) fs.futimesSync(fd, nsToSec(meta.mtimeNs), nsToSec(meta.mtimeNs));
   } catch (e) {
     throw toBlitError(e, abs, "set metadata of");
+  } finally {
+    if (fd >= 0) fs.closeSync(fd);
   }
 }
 
@@ -78,6 +91,12 @@ export function removeEntry(abs: string, recursive: boolean): void {
 }
 
 // --- internal ---
+
+function applyMetaByPath(os: string | Buffer, abs: string, meta: EntryMeta): void {
+  if (fs.lstatSync(os).isSymbolicLink()) throw new BlitError("INTERNAL", `${abs} became a symlink`, { path: abs });
+  fs.chmodSync(os, meta.mode);
+  applyPathMtime(abs, meta.mtimeNs);
+}
 
 function tempPathFor(dst: string): string {
   const slash = dst.lastIndexOf("/");

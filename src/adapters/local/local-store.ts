@@ -2,7 +2,7 @@ import { availableParallelism } from "node:os";
 import type { DirEntry, EntryMeta } from "../../domain/entry.ts";
 import { BlitError } from "../../domain/errors.ts";
 import type { RelPath } from "../../domain/rel-path.ts";
-import type { DirFinish, DirListing, OpResult, Store, StoreCapabilities, WriteOp } from "../../ports/store.ts";
+import type { MetaUpdate, DirListing, OpResult, Store, StoreCapabilities, WriteOp } from "../../ports/store.ts";
 import { CopyMeter } from "./copy-meter.ts";
 import { runJob, type ItemResult, type Job, type JobResult } from "./fs-jobs.ts";
 import type { ListResult } from "./fs-read.ts";
@@ -88,10 +88,10 @@ export class LocalStore implements Store {
     return this.meter.bytes;
   }
 
-  async finishDirs(dirs: readonly DirFinish[]): Promise<OpResult[]> {
-    const job: Job = { op: "finish", dirs: dirs.map((d) => ({ abs: this.absolute(d.path), meta: d.meta })) };
+  async setMeta(entries: readonly MetaUpdate[]): Promise<OpResult[]> {
+    const job: Job = { op: "meta", entries: entries.map((d) => ({ abs: this.absolute(d.path), meta: d.meta })) };
     const results = (await this.exec(job, 1)) as ItemResult[];
-    return results.map((r, i) => toOpResult(dirs[i]!.path, r));
+    return results.map((r, i) => toOpResult(entries[i]!.path, r));
   }
 
   async remove(paths: readonly RelPath[], options?: { readonly onlyEmptyDirs?: boolean }): Promise<OpResult[]> {

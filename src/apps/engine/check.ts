@@ -30,6 +30,7 @@ export async function runCheck(req: CheckRequest, deps: EngineDeps): Promise<Che
     mirror: roots.mode === "tree",
     filter: compileFilter(req.filter ?? NO_FILTER_OPTIONS),
     mtimeGranularityNs: mtimeGranularity(roots.source.capabilities.nanosecondTimes, roots.dest.capabilities.nanosecondTimes),
+    owners: false,
   };
   const out: Difference[] = [];
   let examined = 0;

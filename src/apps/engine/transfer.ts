@@ -50,6 +50,7 @@ async function runOnce(req: TransferRequest, deps: EngineDeps): Promise<Transfer
     mirror: req.verb === "mirror",
     filter: compileFilter(req.filter),
     mtimeGranularityNs: mtimeGranularity(roots.source.capabilities.nanosecondTimes, roots.dest.capabilities.nanosecondTimes),
+    owners: roots.dest.capabilities.owners,
   };
   const meterBase = roots.dest.copiedBytes();
   stats.liveBytes = () => roots.dest.copiedBytes() - meterBase;
@@ -132,8 +133,8 @@ function recordDeletion(r: { path: string; error?: BlitError }, sync: TreeSync, 
 }
 
 async function finish(sync: TreeSync, dest: Store, stats: RunStats, deps: EngineDeps): Promise<void> {
-  const dirs = sync.dirsToFinish();
-  if (dirs.length > 0) for (const r of await dest.finishDirs(dirs)) if (r.error !== undefined) stats.fail(r.path, r.error);
+  const dirs = [...sync.attributeFixes, ...sync.dirsToFinish()];
+  if (dirs.length > 0) for (const r of await dest.setMeta(dirs)) if (r.error !== undefined) stats.fail(r.path, r.error);
   stats.phase = "sync";
   const durable = await dest.sync();
   if (!durable.durable) deps.reporter.warn(durable.reason ?? "the destination could not be made durable");

@@ -4,7 +4,7 @@ import type { PlanOptions } from "../../domain/plan.ts";
 import { depthRel, displayName, joinRel, parentRel, type RelPath } from "../../domain/rel-path.ts";
 import type { Planner } from "../../ports/planner.ts";
 import type { Reporter } from "../../ports/reporter.ts";
-import type { DirFinish, DirListing, OpResult, Store, WriteOp } from "../../ports/store.ts";
+import type { MetaUpdate, DirListing, OpResult, Store, WriteOp } from "../../ports/store.ts";
 import type { RunStats } from "./run-stats.ts";
 
 /** Directory listings running at once (each lists source and destination). */
@@ -42,8 +42,10 @@ export class TreeSync {
   /** Directories a filtered mirror empties: removed after the deletions if nothing protected is left. */
   readonly prunedDirs: RelPath[] = [];
   readonly replacements: { path: RelPath; entry: DirEntry }[] = [];
+  /** Kept files whose mode, mtime or owner are set at the end (no data copied). */
+  readonly attributeFixes: MetaUpdate[] = [];
   scanIncomplete = false;
-  private readonly dirs: { finish: DirFinish; needed: boolean }[] = [];
+  private readonly dirs: { finish: MetaUpdate; needed: boolean }[] = [];
   private readonly dirty = new Set<RelPath>();
   private readonly writes = new Set<Promise<void>>();
   private batch: WriteOp[] = [];
@@ -110,6 +112,7 @@ export class TreeSync {
     this.stats.skipped += plan.skip.length;
     for (const e of plan.special) this.reporter.warn(`skipping special file ${displayName(sourceName)} (FIFOs, sockets and devices are not copied)`);
     for (const e of plan.replaceDirs) this.replace("", e);
+    for (const e of plan.fixMeta) this.fixAttributes(e.name, e.meta);
     for (const e of plan.hashCheck) this.track(this.compareHashes(e.name, e));
     this.stats.scanComplete = true;
     for (const e of plan.send) await this.enqueue(e.name, e.meta);
@@ -131,7 +134,7 @@ export class TreeSync {
   }
 
   /** Directories whose mode and mtime must be (re)applied, deepest first. */
-  dirsToFinish(): DirFinish[] {
+  dirsToFinish(): MetaUpdate[] {
     return this.dirs
       .filter((d) => d.needed || this.dirty.has(d.finish.path))
       .map((d) => d.finish)
@@ -173,6 +176,7 @@ export class TreeSync {
     this.stats.skipped += plan.skip.filter(isLeaf).length;
     for (const e of plan.special) this.reporter.warn(`skipping special file ${displayName(joinRel(dir.path, e.name))} (FIFOs, sockets and devices are not copied)`);
     for (const e of plan.delete) this.deletionPaths.push(joinRel(dir.path, e.name));
+    for (const e of plan.fixMeta) this.fixAttributes(joinRel(dir.path, e.name), e.meta);
     for (const e of plan.prune) {
       const path = joinRel(dir.path, e.name);
       this.prunedDirs.push(path);
@@ -205,6 +209,11 @@ export class TreeSync {
       if (isBlitError(e) && e.code === "NOT_FOUND") return null;
       throw e;
     }
+  }
+
+  private fixAttributes(path: RelPath, meta: EntryMeta): void {
+    this.attributeFixes.push({ path, meta });
+    this.reporter.item("attrs", path);
   }
 
   private replace(dir: RelPath, e: DirEntry): void {

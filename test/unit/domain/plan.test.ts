@@ -28,6 +28,7 @@ const options = (extra: Partial<PlanOptions> & { filterOptions?: Partial<FilterO
     mirror: false,
     filter: compileFilter({ ...NO_FILTER_OPTIONS, ...filterOptions }),
     mtimeGranularityNs: 1n,
+    owners: false,
     ...rest,
   };
 };
@@ -38,6 +39,7 @@ function summarize(plan: DirectoryPlan): Record<string, string[]> {
     send: plan.send.map((e) => e.name),
     hashCheck: plan.hashCheck.map((e) => e.name),
     skip: plan.skip.map((e) => e.name),
+    fixMeta: plan.fixMeta.map((e) => e.name),
     descend: plan.descend.map((s) => (s.destExists ? s.entry.name : `${s.entry.name}+`)),
     delete: plan.delete.map((e) => e.name),
     prune: plan.prune.map((e) => e.name),
@@ -65,7 +67,7 @@ describe("planDirectory: copy", () => {
       { send: ["bigger", "newer"], skip: ["same"] },
     ],
     ["checksum defers equal sizes", "", [f("a", 5), f("b", 5)], [f("a", 5, 0n), f("b", 7)], options({ compare: "checksum" }), { hashCheck: ["a"], send: ["b"] }],
-    ["size-only", "", [f("a", 5, T + 9n)], [f("a", 5)], options({ compare: "size-only" }), { skip: ["a"] }],
+    ["size-only", "", [f("a", 5, T + 9n)], [f("a", 5)], options({ compare: "size-only" }), { skip: ["a"], fixMeta: ["a"] }],
     ["ignore-times", "", [f("a", 5)], [f("a", 5)], options({ compare: "ignore-times" }), { send: ["a"] }],
     ["granularity applies", "", [f("a", 5, T + 999n)], [f("a", 5, T)], options({ mtimeGranularityNs: 1000n }), { skip: ["a"] }],
     ["existing dir descends", "", [d("sub")], [d("sub")], options(), { descend: ["sub"] }],
@@ -113,6 +115,21 @@ describe("planDirectory: filters and mirror scope", () => {
     ["files-from limits sends and deletions", "", [f("listed"), f("other"), d("dir")], [f("stale"), d("dir")], mirror({ filesFrom: ["listed", "dir/inner"] }), { send: ["listed"], descend: ["dir"] }],
     ["with a filter, extraneous dirs are pruned, not deleted", "", [], [d("old"), f("x.txt"), d("y.log")], mirror({ rules: [{ type: "exclude", pattern: "*.log" }] }), { delete: ["x.txt"], prune: ["old"] }],
     ["a source special does not protect its name", "", [s("p")], [f("p")], mirror(), { special: ["p"], delete: ["p"] }],
+  ])("%s", (_label, dir, source, dest, opts, expected) => {
+    expect(summarize(planDirectory(dir, source, dest, opts))).toEqual(expected);
+  });
+});
+
+describe("planDirectory: attributes of kept files", () => {
+  const withMode = (e: DirEntry, mode: number): DirEntry => ({ name: e.name, meta: { ...e.meta, mode } });
+  const withOwner = (e: DirEntry, uid: number): DirEntry => ({ name: e.name, meta: { ...e.meta, uid } });
+  test.each<Row>([
+    ["a mode change is fixed without a copy", "", [withMode(f("a"), 0o600)], [f("a")], options(), { skip: ["a"], fixMeta: ["a"] }],
+    ["size-only keeps data but fixes the mtime", "", [f("a", 5, T + 1n)], [f("a", 5, T)], options({ compare: "size-only" }), { skip: ["a"], fixMeta: ["a"] }],
+    ["owners are fixed when the destination keeps them", "", [withOwner(f("a"), 7)], [f("a")], options({ owners: true }), { skip: ["a"], fixMeta: ["a"] }],
+    ["owners are ignored when it does not", "", [withOwner(f("a"), 7)], [f("a")], options(), { skip: ["a"] }],
+    ["--ignore-existing touches nothing", "", [withMode(f("a"), 0o600)], [f("a")], options({ ignoreExisting: true }), { skip: ["a"] }],
+    ["a checksum candidate is not fixed before its hash is known", "", [withMode(f("a", 5, T + 1n), 0o600)], [f("a", 5, T)], options({ compare: "checksum" }), { hashCheck: ["a"] }],
   ])("%s", (_label, dir, source, dest, opts, expected) => {
     expect(summarize(planDirectory(dir, source, dest, opts))).toEqual(expected);
   });
