@@ -1,0 +1,126 @@
+import { Server, ServerCredentials, type UntypedServiceImplementation } from "@grpc/grpc-js";
+import { BlitError } from "../../domain/errors.ts";
+import type { ControlPlane } from "../../ports/control.ts";
+import { withServerSettings } from "./http2-windows.ts";
+import * as wire from "./mapping.ts";
+import { notServed, serverStream, unary, type CallContext } from "./server-calls.ts";
+import { BLIT_SERVICE } from "./wire-schema.ts";
+
+/** Limits that keep one bad client from hurting the others (SPEC §5). */
+export interface ControlLimits {
+  /** Largest message accepted or sent. */
+  readonly maxMessageBytes: number;
+  /** Calls served at once, over all connections; more are refused (UNREACHABLE, retryable). */
+  readonly maxConcurrentCalls: number;
+  /** Open connections; more are closed at once. */
+  readonly maxSessions: number;
+  /** Streams one connection may have open at once. */
+  readonly maxStreamsPerSession: number;
+  /** A connection with no call for this long is closed. */
+  readonly idleTimeoutMs: number;
+  /** Keepalive pings on quiet connections, and how long an answer may take. */
+  readonly keepaliveMs: number;
+  readonly keepaliveTimeoutMs: number;
+}
+
+export const DEFAULT_CONTROL_LIMITS: ControlLimits = {
+  maxMessageBytes: 8 * 1024 * 1024,
+  maxConcurrentCalls: 512,
+  maxSessions: 1024,
+  maxStreamsPerSession: 128,
+  idleTimeoutMs: 5 * 60_000,
+  keepaliveMs: 60_000,
+  keepaliveTimeoutMs: 20_000,
+};
+
+export interface ControlServerOptions {
+  /** Address to bind ("0.0.0.0", "::", "127.0.0.1", …) and port (0 = a free port). */
+  readonly host: string;
+  readonly port: number;
+  /** What the calls are served from. */
+  readonly plane: ControlPlane;
+  readonly limits?: Partial<ControlLimits>;
+  /** Told of every call that failed with a bug (a non-BlitError or INTERNAL), for the log. */
+  readonly onInternalError?: (method: string, error: unknown) => void;
+}
+
+/** Why Push, Pull and DelegatedPull are refused by this build. */
+const TRANSFERS_NOT_SERVED = "this daemon does not serve transfers yet (push, pull and remote-to-remote arrive with the remote transfer work)";
+
+/**
+ * The gRPC control server (`blit.v2.Blit`) over a ControlPlane. Every call goes through the
+ * handshake, limits and error mapping of server-calls.ts; replies are converted by mapping.ts.
+ */
+export class GrpcControlServer {
+  private constructor(
+    private readonly server: Server,
+    /** The bound port (the real one when 0 was asked). */
+    readonly port: number,
+  ) {}
+
+  /** Binds and starts serving; a bind failure is UNREACHABLE naming the address. */
+  static async start(options: ControlServerOptions): Promise<GrpcControlServer> {
+    const limits = { ...DEFAULT_CONTROL_LIMITS, ...options.limits };
+    const server = new Server({
+      "grpc.max_receive_message_length": limits.maxMessageBytes,
+      "grpc.max_send_message_length": limits.maxMessageBytes,
+      "grpc.max_concurrent_streams": limits.maxStreamsPerSession,
+      "grpc.max_connection_idle_ms": limits.idleTimeoutMs,
+      "grpc.keepalive_time_ms": limits.keepaliveMs,
+      "grpc.keepalive_timeout_ms": limits.keepaliveTimeoutMs,
+    });
+    const ctx: CallContext = { maxCalls: limits.maxConcurrentCalls, inFlight: 0, onInternalError: options.onInternalError ?? (() => {}) };
+    server.addService(BLIT_SERVICE, handlers(options.plane, ctx));
+    const address = options.host.includes(":") ? `[${options.host}]:${options.port}` : `${options.host}:${options.port}`;
+    const port = await withServerSettings(limits.maxSessions, () => bind(server, address));
+    return new GrpcControlServer(server, port);
+  }
+
+  /** Stops accepting; running calls get `graceMs` to finish, then are cancelled. */
+  async stop(graceMs: number): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await new Promise<void>((resolve) => {
+      timer = setTimeout(() => {
+        this.server.forceShutdown();
+        resolve();
+      }, graceMs);
+      this.server.tryShutdown(() => resolve());
+    });
+    clearTimeout(timer);
+  }
+}
+
+// --- internal ---
+
+function bind(server: Server, address: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.bindAsync(address, ServerCredentials.createInsecure(), (error, port) => {
+      if (error === null) resolve(port);
+      else reject(new BlitError("UNREACHABLE", `cannot listen on ${address}: ${error.message}`, { address }, { cause: error }));
+    });
+  });
+}
+
+function handlers(plane: ControlPlane, ctx: CallContext): UntypedServiceImplementation {
+  return {
+    Ping: unary(ctx, "Ping", async (_req, signal) => wire.toWireIdentity(await plane.ping(signal))),
+    ListModules: unary(ctx, "ListModules", async (_req, signal) => wire.toWireModules(await plane.listModules(signal))),
+    List: unary(ctx, "List", async (req, signal) => wire.toWireListing(await plane.list(wire.fromWireTarget(req.target), signal))),
+    Find: serverStream(ctx, "Find", (req, signal) => mapStream(plane.find(wire.fromWireFind(req), signal), wire.toWireFound)),
+    DiskUsage: serverStream(ctx, "DiskUsage", (req, signal) => mapStream(plane.diskUsage(wire.fromWireUsageQuery(req), signal), wire.toWireUsage)),
+    FilesystemStats: unary(ctx, "FilesystemStats", async (req, signal) =>
+      wire.toWireFsStats(await plane.filesystemStats(wire.fromWireTarget(req.target), signal)),
+    ),
+    Purge: unary(ctx, "Purge", async (req, signal) => wire.toWirePurge(await plane.purge(wire.fromWireTarget(req.target), signal))),
+    CompletePath: unary(ctx, "CompletePath", async (req, signal) =>
+      wire.toWireCandidates(await plane.completePath(wire.fromWireCompletion(req), signal)),
+    ),
+    Push: notServed(ctx, "Push", TRANSFERS_NOT_SERVED),
+    Pull: notServed(ctx, "Pull", TRANSFERS_NOT_SERVED),
+    DelegatedPull: notServed(ctx, "DelegatedPull", TRANSFERS_NOT_SERVED),
+  };
+}
+
+async function* mapStream<T, W>(source: AsyncIterable<T>, convert: (value: T) => W): AsyncIterable<W> {
+  for await (const value of source) yield convert(value);
+}

@@ -1,0 +1,3 @@
+export { GrpcControlClient, type ControlClientOptions } from "./grpc-control-client.ts";
+export { GrpcControlServer, DEFAULT_CONTROL_LIMITS, type ControlLimits, type ControlServerOptions } from "./grpc-control-server.ts";
+export { PROTOCOL_VERSION } from "./wire-schema.ts";

@@ -1,0 +1,113 @@
+/**
+ * Wraps handlers as grpc-js call handlers: the protocol handshake on every call, cancellation as
+ * an AbortSignal, a cap on calls in flight, backpressure on streamed replies, and errors sent as
+ * status + `blit-code` trailers (status.ts).
+ */
+import {
+  Metadata,
+  type sendUnaryData,
+  type ServerDuplexStream,
+  type ServerUnaryCall,
+  type ServerWritableStream,
+} from "@grpc/grpc-js";
+import { once } from "node:events";
+import { BlitError, isBlitError } from "../../domain/errors.ts";
+import { toServiceError } from "./status.ts";
+import { PROTOCOL_HEADER, PROTOCOL_VERSION, type WireMessage } from "./wire-schema.ts";
+
+/** Shared by every call of one server. */
+export interface CallContext {
+  readonly maxCalls: number;
+  inFlight: number;
+  readonly onInternalError: (method: string, error: unknown) => void;
+}
+
+type UnaryCall = ServerUnaryCall<WireMessage, WireMessage>;
+type StreamCall = ServerWritableStream<WireMessage, WireMessage>;
+
+/** A unary handler. */
+export function unary(ctx: CallContext, method: string, handle: (req: WireMessage, signal: AbortSignal) => Promise<WireMessage>) {
+  return (call: UnaryCall, callback: sendUnaryData<WireMessage>): void => {
+    void run(ctx, method, call, async (signal) => {
+      const reply = await handle(call.request, signal);
+      callback(null, reply);
+    }).catch((e: unknown) => callback(toServiceError(report(ctx, method, e))));
+  };
+}
+
+/** A server-streaming handler: each value the iterable yields is one message. */
+export function serverStream(ctx: CallContext, method: string, handle: (req: WireMessage, signal: AbortSignal) => AsyncIterable<WireMessage>) {
+  return (call: StreamCall): void => {
+    void run(ctx, method, call, async (signal) => {
+      for await (const message of handle(call.request, signal)) {
+        if (!call.write(message)) await drained(call, signal);
+      }
+      call.end();
+    }).catch((e: unknown) => {
+      if (!call.cancelled) call.emit("error", toServiceError(report(ctx, method, e)));
+    });
+  };
+}
+
+/** A bidi handler this daemon does not serve yet: the handshake, then TRANSPORT_UNAVAILABLE. */
+export function notServed(ctx: CallContext, method: string, why: string) {
+  return (call: ServerDuplexStream<WireMessage, WireMessage> | StreamCall): void => {
+    void run(ctx, method, call, async () => {
+      throw new BlitError("TRANSPORT_UNAVAILABLE", why, { method });
+    }).catch((e: unknown) => {
+      if (!call.cancelled) call.emit("error", toServiceError(report(ctx, method, e)));
+    });
+  };
+}
+
+// --- internal ---
+
+interface AnyCall {
+  readonly metadata: Metadata;
+  readonly cancelled: boolean;
+  sendMetadata(metadata: Metadata): void;
+  on(event: "cancelled", listener: () => void): unknown;
+}
+
+async function run(ctx: CallContext, method: string, call: AnyCall, body: (signal: AbortSignal) => Promise<void>): Promise<void> {
+  checkProtocol(call.metadata);
+  if (ctx.inFlight >= ctx.maxCalls) {
+    throw new BlitError("UNREACHABLE", `the daemon is busy (${ctx.maxCalls} calls in flight): try again shortly`, { method });
+  }
+  const controller = new AbortController();
+  call.on("cancelled", () => controller.abort(new BlitError("CANCELLED", `${method} was cancelled by the client`)));
+  const headers = new Metadata();
+  headers.set(PROTOCOL_HEADER, String(PROTOCOL_VERSION));
+  call.sendMetadata(headers);
+  ctx.inFlight++;
+  try {
+    await body(controller.signal);
+  } finally {
+    ctx.inFlight--;
+  }
+}
+
+function checkProtocol(metadata: Metadata): void {
+  const [sent] = metadata.get(PROTOCOL_HEADER);
+  const theirs = typeof sent === "string" ? sent : sent === undefined ? "" : "(binary)";
+  if (theirs === String(PROTOCOL_VERSION)) return;
+  const said = theirs === "" ? "did not say its protocol version" : `speaks protocol ${theirs.slice(0, 16)}`;
+  throw new BlitError(
+    "PROTOCOL_MISMATCH",
+    `protocol mismatch: the client ${said}, this daemon speaks protocol ${PROTOCOL_VERSION}: use blit and blit-daemon of matching versions`,
+    { client: theirs.slice(0, 16), daemon: PROTOCOL_VERSION },
+  );
+}
+
+/** Waits until the stream can take more, or the call ends. */
+async function drained(call: StreamCall, signal: AbortSignal): Promise<void> {
+  signal.throwIfAborted();
+  const aborted = new Promise<void>((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
+  await Promise.race([once(call, "drain"), aborted]);
+  signal.throwIfAborted();
+}
+
+function report(ctx: CallContext, method: string, e: unknown): unknown {
+  if (!isBlitError(e) || e.code === "INTERNAL") ctx.onInternalError(method, e);
+  return e;
+}

@@ -1,0 +1,107 @@
+/**
+ * BlitError ⇄ gRPC status: the one place error codes cross the wire. The code travels in the
+ * `blit-code` trailer and the details in `blit-details-bin`, so the client rebuilds the same
+ * BlitError; a status without them comes from gRPC itself and is mapped by FROM_GRPC_STATUS.
+ */
+import { Metadata, status as Status, type ServiceError, type StatusObject } from "@grpc/grpc-js";
+import { BlitError, ERROR_CODES, isBlitError, type ErrorCode } from "../../domain/errors.ts";
+import { ERROR_CODE_TRAILER, ERROR_DETAILS_TRAILER } from "./wire-schema.ts";
+
+/** The gRPC status each ErrorCode travels as. */
+export const TO_GRPC_STATUS = {
+  USAGE: Status.INVALID_ARGUMENT,
+  NOT_FOUND: Status.NOT_FOUND,
+  ALREADY_EXISTS: Status.ALREADY_EXISTS,
+  PERMISSION_DENIED: Status.PERMISSION_DENIED,
+  READ_ONLY: Status.PERMISSION_DENIED,
+  PATH_ESCAPE: Status.PERMISSION_DENIED,
+  AUTH_FAILED: Status.UNAUTHENTICATED,
+  PROTOCOL_MISMATCH: Status.FAILED_PRECONDITION,
+  UNREACHABLE: Status.UNAVAILABLE,
+  TRANSPORT_UNAVAILABLE: Status.UNAVAILABLE,
+  PEER_CLOSED: Status.ABORTED,
+  TIMEOUT: Status.DEADLINE_EXCEEDED,
+  STALLED: Status.DEADLINE_EXCEEDED,
+  PARTIAL: Status.ABORTED,
+  CORRUPT_DATA: Status.DATA_LOSS,
+  NO_SPACE: Status.RESOURCE_EXHAUSTED,
+  NOT_CONFIRMED: Status.FAILED_PRECONDITION,
+  DIFFERENCES: Status.FAILED_PRECONDITION,
+  CANCELLED: Status.CANCELLED,
+  INTERNAL: Status.INTERNAL,
+} as const satisfies Record<ErrorCode, Status>;
+
+/** The ErrorCode of a status that carries no `blit-code` (made by gRPC, not by a blit daemon). */
+export const FROM_GRPC_STATUS = {
+  [Status.OK]: "INTERNAL",
+  [Status.CANCELLED]: "CANCELLED",
+  [Status.UNKNOWN]: "PEER_CLOSED",
+  [Status.INVALID_ARGUMENT]: "USAGE",
+  [Status.DEADLINE_EXCEEDED]: "TIMEOUT",
+  [Status.NOT_FOUND]: "NOT_FOUND",
+  [Status.ALREADY_EXISTS]: "ALREADY_EXISTS",
+  [Status.PERMISSION_DENIED]: "PERMISSION_DENIED",
+  [Status.RESOURCE_EXHAUSTED]: "INTERNAL",
+  [Status.FAILED_PRECONDITION]: "PROTOCOL_MISMATCH",
+  [Status.ABORTED]: "PEER_CLOSED",
+  [Status.OUT_OF_RANGE]: "USAGE",
+  [Status.UNIMPLEMENTED]: "PROTOCOL_MISMATCH",
+  [Status.INTERNAL]: "INTERNAL",
+  [Status.UNAVAILABLE]: "UNREACHABLE",
+  [Status.DATA_LOSS]: "CORRUPT_DATA",
+  [Status.UNAUTHENTICATED]: "AUTH_FAILED",
+} as const satisfies Record<Status, ErrorCode>;
+
+/**
+ * The status a server call ends with for `e`. A BlitError keeps its code, message and details; any
+ * other value is a bug and goes out as INTERNAL with a fixed message (its text may hold paths).
+ */
+export function toServiceError(e: unknown): Partial<StatusObject> {
+  const err = isBlitError(e) ? e : new BlitError("INTERNAL", "internal error in the daemon (a bug; see its log)");
+  const metadata = new Metadata();
+  metadata.set(ERROR_CODE_TRAILER, err.code);
+  metadata.set(ERROR_DETAILS_TRAILER, Buffer.from(JSON.stringify(err.details)));
+  return { code: TO_GRPC_STATUS[err.code], details: err.message, metadata };
+}
+
+/**
+ * The BlitError for a failed client call. `daemon` ("host:port") names the peer in messages for
+ * statuses gRPC made itself (unreachable, protocol).
+ */
+export function fromServiceError(e: unknown, daemon: string, method: string): BlitError {
+  if (isBlitError(e)) return e;
+  const se = e as Partial<ServiceError>;
+  if (typeof se.code !== "number") {
+    return new BlitError("INTERNAL", `${method} to ${daemon} failed: ${e instanceof Error ? e.message : String(e)}`, {}, { cause: e });
+  }
+  const code = se.metadata?.get(ERROR_CODE_TRAILER)[0];
+  if (typeof code === "string" && (ERROR_CODES as readonly string[]).includes(code)) {
+    return new BlitError(code as ErrorCode, se.details ?? "", readDetails(se.metadata), { cause: e });
+  }
+  const mapped = FROM_GRPC_STATUS[se.code as Status] ?? "INTERNAL";
+  return new BlitError(mapped, describeStatus(mapped, se.details ?? "", daemon, method), { daemon }, { cause: e });
+}
+
+// --- internal ---
+
+function readDetails(metadata: Metadata | undefined): Record<string, string | number> {
+  const raw = metadata?.get(ERROR_DETAILS_TRAILER)[0];
+  if (raw === undefined) return {};
+  try {
+    const value: unknown = JSON.parse(Buffer.from(raw).toString("utf8"));
+    if (typeof value !== "object" || value === null || Array.isArray(value)) return {};
+    const out: Record<string, string | number> = {};
+    for (const [k, v] of Object.entries(value)) if (typeof v === "string" || typeof v === "number") out[k] = v;
+    return out;
+  } catch {
+    return {};
+  }
+}
+
+function describeStatus(code: ErrorCode, details: string, daemon: string, method: string): string {
+  if (code === "UNREACHABLE") return `cannot reach blit-daemon at ${daemon}: ${details} (is it running, and is the port right?)`;
+  if (code === "PROTOCOL_MISMATCH") return `the daemon at ${daemon} does not speak this blit's protocol for ${method}: ${details}`;
+  if (code === "CANCELLED") return `${method} to ${daemon} was cancelled`;
+  if (code === "TIMEOUT") return `${method} to ${daemon} timed out: ${details}`;
+  return `${method} to ${daemon} failed: ${details}`;
+}
