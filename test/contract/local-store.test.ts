@@ -2,14 +2,14 @@ import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LocalStore } from "../../src/adapters/local/index.ts";
-import { describeStoreContract } from "./store.contract.ts";
+import { describeStoreContract, type StoreFixture } from "./store.contract.ts";
 
-describeStoreContract("LocalStore", async () => {
+const fixture = (beneath: boolean) => async (): Promise<StoreFixture> => {
   const base = mkdtempSync(join(tmpdir(), "blit-store-"));
   const [dst, src] = [join(base, "dst"), join(base, "src")];
   for (const d of [dst, src]) rmSync(d, { recursive: true, force: true });
   await Bun.$`mkdir -p ${dst} ${src}`;
-  const store = new LocalStore({ root: dst, cleanTemporaries: true, maxThreads: null });
+  const store = new LocalStore({ root: dst, cleanTemporaries: true, maxThreads: null, beneath });
   const source = new LocalStore({ root: src, cleanTemporaries: false, maxThreads: null });
   return {
     store,
@@ -28,4 +28,7 @@ describeStoreContract("LocalStore", async () => {
       rmSync(base, { recursive: true, force: true });
     },
   };
-});
+};
+
+describeStoreContract("LocalStore", fixture(false));
+describeStoreContract("LocalStore contained beneath its root", fixture(true));

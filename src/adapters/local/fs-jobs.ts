@@ -1,24 +1,30 @@
 /** The jobs the local adapter runs off the main thread (or inline): one function per job kind. */
 import * as fs from "node:fs";
 import type { EntryMeta } from "../../domain/entry.ts";
-import { isBlitError } from "../../domain/errors.ts";
+import { type BlitError, isBlitError } from "../../domain/errors.ts";
+import { Beneath } from "./beneath.ts";
 import { CopyMeter } from "./copy-meter.ts";
 import { hashFile, listDir, statPath, type ListResult } from "./fs-read.ts";
 import { applyMeta, removeEntry, writeEntry, type WriteJob, type WriteOutcome } from "./fs-write.ts";
 import { syncFs } from "./libc.ffi.ts";
 import { toOsPath } from "./os-path.ts";
-import { toBlitError, toWireError, type WireError } from "./to-blit-error.ts";
+import { fromWireError, toBlitError, toWireError, type WireError } from "./to-blit-error.ts";
 
 export type ItemResult = WriteOutcome | { error: WireError };
 
-export type Job =
+/**
+ * One unit of work. Paths are absolute, or with `root` (a directory descriptor of a contained
+ * store) relative to it and resolved through beneath.ts.
+ */
+export type Job = (
   | { op: "list"; abs: string; clean: boolean }
   | { op: "stat"; abs: string }
   | { op: "write"; jobs: WriteJob[]; meter: SharedArrayBuffer }
   | { op: "meta"; entries: { abs: string; meta: EntryMeta }[] }
   | { op: "remove"; paths: string[]; recursive: boolean }
   | { op: "hash"; abs: string }
-  | { op: "sync"; abs: string };
+  | { op: "sync"; abs: string }
+) & { root?: number };
 
 export type JobResult = ListResult | EntryMeta | null | ItemResult[] | Uint8Array | { errno: number };
 
@@ -27,34 +33,60 @@ const BUF = Buffer.allocUnsafe(4 << 20);
 
 /** Runs one job synchronously. Whole-job failures throw BlitError; per-item failures are returned. */
 export function runJob(job: Job): JobResult {
-  switch (job.op) {
-    case "list":
-      return listDir(job.abs, job.clean);
-    case "stat":
-      return statPath(job.abs);
-    case "write": {
-      const meter = new CopyMeter(job.meter);
-      return job.jobs.map((j) => each(() => writeEntry(j, BUF, meter), j.dst));
-    }
-    case "meta":
-      return job.entries.map((d) => each(() => (applyMeta(d.abs, d.meta), NONE), d.abs));
-    case "remove":
-      return job.paths.map((p) => each(() => (removeEntry(p, job.recursive), NONE), p));
-    case "hash":
-      return hashFile(job.abs, BUF);
-    case "sync":
-      return { errno: syncDir(job.abs) };
+  if (job.root === undefined) return run(job, PLAIN);
+  const at = new Beneath(job.root);
+  try {
+    return run(job, at);
+  } catch (e) {
+    throw at.scrub(isBlitError(e) ? e : toBlitError(e, "", "process"));
+  } finally {
+    at.close();
   }
 }
 
 // --- internal ---
+
+/** How job paths become OS paths: as given, or resolved beneath a root descriptor. */
+interface Resolver {
+  path(p: string): string;
+  dir(p: string): string;
+  scrub(e: BlitError): BlitError;
+  readonly contained: boolean;
+}
+
+const PLAIN: Resolver = { path: (p) => p, dir: (p) => p, scrub: (e) => e, contained: false };
+
+function run(job: Job, at: Resolver): JobResult {
+  switch (job.op) {
+    case "list": {
+      const r = listDir(at.dir(job.abs), job.clean);
+      if (!at.contained) return r;
+      return { entries: r.entries, failures: r.failures.map((f) => ({ name: f.name, error: toWireError(at.scrub(fromWireError(f.error))) })) };
+    }
+    case "stat":
+      return statPath(at.path(job.abs));
+    case "write": {
+      const meter = new CopyMeter(job.meter);
+      return job.jobs.map((j) => each(() => writeEntry(at.contained ? { ...j, dst: at.path(j.dst) } : j, BUF, meter), j.dst, at));
+    }
+    case "meta":
+      return job.entries.map((d) => each(() => (applyMeta(at.path(d.abs), d.meta), NONE), d.abs, at));
+    case "remove":
+      return job.paths.map((p) => each(() => (removeEntry(at.path(p), job.recursive, at.contained), NONE), p, at));
+    case "hash":
+      return hashFile(at.path(job.abs), BUF);
+    case "sync":
+      return { errno: syncDir(at.dir(job.abs)) };
+  }
+}
+
 const NONE: WriteOutcome = { bytes: 0, zeroCopyBytes: 0 };
 
-function each(fn: () => WriteOutcome, path: string): ItemResult {
+function each(fn: () => WriteOutcome, path: string, at: Resolver): ItemResult {
   try {
     return fn();
   } catch (e) {
-    return { error: toWireError(isBlitError(e) ? e : toBlitError(e, path, "write")) };
+    return { error: toWireError(at.scrub(isBlitError(e) ? e : toBlitError(e, path, "write"))) };
   }
 }
 

@@ -21,7 +21,7 @@ export interface WriteOutcome {
   zeroCopyBytes: number;
 }
 
-const { O_RDONLY, O_NOFOLLOW, O_NONBLOCK, O_WRONLY, O_CREAT, O_EXCL } = fs.constants;
+const { O_RDONLY, O_NOFOLLOW, O_NONBLOCK, O_WRONLY, O_CREAT, O_EXCL, O_DIRECTORY } = fs.constants;
 const IS_ROOT = process.geteuid?.() === 0;
 const UMASK = process.umask();
 const ZERO_COPY_MIN_BYTES = 64 * 1024;
@@ -77,9 +77,10 @@ export function applyMeta(abs: string, meta: EntryMeta): void {
  * Removes an entry; a directory with everything inside, or only when empty if not `recursive`.
  * Symlinks are removed, never followed. An entry already gone counts as removed.
  */
-export function removeEntry(abs: string, recursive: boolean): void {
+export function removeEntry(abs: string, recursive: boolean, contained = false): void {
   const os = toOsPath(abs);
   try {
+    if (recursive && contained) return removeTreeNoFollow(os);
     if (recursive) return fs.rmSync(os, { recursive: true, force: true });
     const st = fs.lstatSync(os, { throwIfNoEntry: false });
     if (st === undefined) return;
@@ -91,6 +92,25 @@ export function removeEntry(abs: string, recursive: boolean): void {
 }
 
 // --- internal ---
+
+/**
+ * Recursive removal through descriptors: each directory is opened with O_NOFOLLOW and its entries
+ * are removed through `/proc/self/fd/N/name`, so a directory swapped for a symlink mid-way makes
+ * the open fail instead of deleting what the link points to.
+ */
+function removeTreeNoFollow(os: string | Buffer): void {
+  const st = fs.lstatSync(os, { throwIfNoEntry: false });
+  if (st === undefined) return;
+  if (!st.isDirectory()) return fs.unlinkSync(os);
+  const fd = fs.openSync(os, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+  try {
+    const base = Buffer.from(`/proc/self/fd/${fd}/`);
+    for (const name of fs.readdirSync(base, { encoding: "buffer" })) removeTreeNoFollow(Buffer.concat([base, name]));
+  } finally {
+    fs.closeSync(fd);
+  }
+  fs.rmdirSync(os);
+}
 
 function applyMetaByPath(os: string | Buffer, abs: string, meta: EntryMeta): void {
   if (fs.lstatSync(os).isSymbolicLink()) throw new BlitError("INTERNAL", `${abs} became a symlink`, { path: abs });

@@ -1,6 +1,6 @@
 /**
  * The only bun:ffi binding of the local adapter: libc calls Bun has no API for
- * (nanosecond timestamps, copy_file_range, syncfs). Loaded lazily on first use; when libc cannot
+ * (nanosecond timestamps, copy_file_range, syncfs, openat2). Loaded lazily on first use; when libc cannot
  * be opened the callers fall back to portable node:fs calls.
  */
 import { dlopen, FFIType, ptr, read } from "bun:ffi";
@@ -22,6 +22,7 @@ function open() {
       returns: FFIType.i64,
     },
     syncfs: { args: [FFIType.i32], returns: FFIType.i32 },
+    syscall: { args: [FFIType.i64, FFIType.i32, FFIType.ptr, FFIType.ptr, FFIType.u64], returns: FFIType.i64 },
     __errno_location: { args: [], returns: FFIType.ptr },
   });
 }
@@ -90,4 +91,26 @@ export function syncFs(fd: number): number {
   const l = lib();
   if (l === null) return -1;
   return l.symbols.syncfs(fd) === 0 ? 0 : errno(l);
+}
+
+const SYS_OPENAT2: Partial<Record<string, number>> = { x64: 437, arm64: 437 };
+const RESOLVE_NO_MAGICLINKS = 0x02;
+const RESOLVE_BENEATH = 0x08;
+const openHow = new BigUint64Array(3);
+
+/**
+ * openat2(dirfd, path, flags, RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS): opens `path` relative to
+ * `dirFd` only if resolving it never leaves that directory (no `..` above it, no absolute symlink,
+ * no symlink pointing out). Returns the new fd, or a negative errno: -EXDEV when the path would
+ * escape, -ENOSYS where the kernel (< 5.6) or platform lacks openat2.
+ */
+export function openBeneath(dirFd: number, path: Uint8Array, flags: number): number {
+  const l = lib();
+  const nr = SYS_OPENAT2[process.arch];
+  if (l === null || nr === undefined) return -38;
+  openHow[0] = BigInt(flags);
+  openHow[1] = 0n;
+  openHow[2] = BigInt(RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS);
+  const fd = Number(l.symbols.syscall(nr, dirFd, ptr(path), ptr(openHow), 24));
+  return fd >= 0 ? fd : -errno(l);
 }

@@ -9,7 +9,10 @@ import type { ListResult } from "./fs-read.ts";
 import type { WriteJob } from "./fs-write.ts";
 import { hasLibc } from "./libc.ffi.ts";
 import { absJoin, toOsPath } from "./os-path.ts";
-import { fromWireError } from "./to-blit-error.ts";
+import { fromWireError, toBlitError } from "./to-blit-error.ts";
+import { Beneath, openRoot } from "./beneath.ts";
+import * as fs from "node:fs";
+import { Readable } from "node:stream";
 import { WorkerPool } from "./worker-pool.ts";
 
 export interface LocalStoreOptions {
@@ -19,6 +22,12 @@ export interface LocalStoreOptions {
   readonly cleanTemporaries: boolean;
   /** Cap on worker threads (null: one per core). */
   readonly maxThreads: number | null;
+  /**
+   * Contain every operation in `root` (a daemon module with use_chroot): paths resolve with
+   * openat2(RESOLVE_BENEATH) from a descriptor of the root, so no symlink (nor a parent swapped
+   * for one mid-run) leads outside it, and error messages show root-relative paths only.
+   */
+  readonly beneath?: boolean;
 }
 
 /**
@@ -40,10 +49,15 @@ export class LocalStore implements Store {
   private pool: WorkerPool | null = null;
   private readonly meter = new CopyMeter();
   private readonly watched = new WeakSet<AbortSignal>();
+  private rootFd: number | null = null;
 
   constructor(private readonly options: LocalStoreOptions) {
     this.location = options.root;
     this.capabilities = { nanosecondTimes: hasLibc(), owners: process.geteuid?.() === 0 };
+  }
+
+  get contained(): boolean {
+    return this.options.beneath === true;
   }
 
   /** Absolute OS path of a RelPath. */
@@ -52,19 +66,30 @@ export class LocalStore implements Store {
   }
 
   async stat(path: RelPath): Promise<EntryMeta | null> {
-    return runJob({ op: "stat", abs: this.absolute(path) }) as EntryMeta | null;
+    return runJob(this.contain({ op: "stat", abs: this.jobPath(path) })) as EntryMeta | null;
   }
 
   async list(dir: RelPath, signal?: AbortSignal): Promise<DirListing> {
     signal?.throwIfAborted();
-    const r = (await this.exec({ op: "list", abs: this.absolute(dir), clean: this.options.cleanTemporaries }, 1)) as ListResult;
+    const r = (await this.exec({ op: "list", abs: this.jobPath(dir), clean: this.options.cleanTemporaries }, 1)) as ListResult;
     const entries: DirEntry[] = r.entries;
     return { entries, failures: r.failures.map((f) => ({ name: f.name, error: fromWireError(f.error) })) };
   }
 
   read(path: RelPath, offset = 0): ReadableStream<Uint8Array> {
-    const file = Bun.file(toOsPath(this.absolute(path)) as string);
-    return (offset > 0 ? file.slice(offset) : file).stream();
+    if (this.options.beneath !== true) {
+      const file = Bun.file(toOsPath(this.absolute(path)) as string);
+      return (offset > 0 ? file.slice(offset) : file).stream();
+    }
+    const at = new Beneath(this.root());
+    try {
+      const fd = fs.openSync(toOsPath(at.path(path)), fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+      return Readable.toWeb(fs.createReadStream("", { fd, start: offset, autoClose: true })) as ReadableStream<Uint8Array>;
+    } catch (e) {
+      throw at.scrub(toBlitError(e, path, "read"));
+    } finally {
+      at.close();
+    }
   }
 
   async write(ops: readonly WriteOp[], signal?: AbortSignal): Promise<OpResult[]> {
@@ -74,7 +99,7 @@ export class LocalStore implements Store {
       signal.addEventListener("abort", () => this.meter.cancel(), { once: true });
     }
     const jobs: WriteJob[] = ops.map((op) => ({
-      dst: this.absolute(op.path),
+      dst: this.jobPath(op.path),
       meta: op.meta,
       src: op.source === undefined ? undefined : sourcePath(op.source.store, op.source.path),
       resume: op.resume,
@@ -89,24 +114,24 @@ export class LocalStore implements Store {
   }
 
   async setMeta(entries: readonly MetaUpdate[]): Promise<OpResult[]> {
-    const job: Job = { op: "meta", entries: entries.map((d) => ({ abs: this.absolute(d.path), meta: d.meta })) };
+    const job: Job = { op: "meta", entries: entries.map((d) => ({ abs: this.jobPath(d.path), meta: d.meta })) };
     const results = (await this.exec(job, 1)) as ItemResult[];
     return results.map((r, i) => toOpResult(entries[i]!.path, r));
   }
 
   async remove(paths: readonly RelPath[], options?: { readonly onlyEmptyDirs?: boolean }): Promise<OpResult[]> {
-    const job: Job = { op: "remove", paths: paths.map((p) => this.absolute(p)), recursive: options?.onlyEmptyDirs !== true };
+    const job: Job = { op: "remove", paths: paths.map((p) => this.jobPath(p)), recursive: options?.onlyEmptyDirs !== true };
     const results = (await this.exec(job, paths.length)) as ItemResult[];
     return results.map((r, i) => toOpResult(paths[i]!, r));
   }
 
   async hash(path: RelPath, signal?: AbortSignal): Promise<Uint8Array> {
     signal?.throwIfAborted();
-    return (await this.exec({ op: "hash", abs: this.absolute(path) }, 4)) as Uint8Array;
+    return (await this.exec({ op: "hash", abs: this.jobPath(path) }, 4)) as Uint8Array;
   }
 
   async sync(): Promise<{ durable: boolean; reason?: string }> {
-    const { errno } = runJob({ op: "sync", abs: this.options.root }) as { errno: number };
+    const { errno } = runJob(this.contain({ op: "sync", abs: this.jobPath("") })) as { errno: number };
     if (errno === 0) return { durable: true };
     return { durable: false, reason: `the filesystem of ${this.location} could not sync (errno ${errno})` };
   }
@@ -114,10 +139,28 @@ export class LocalStore implements Store {
   async [Symbol.asyncDispose](): Promise<void> {
     if (this.pool !== null) releasePool();
     this.pool = null;
+    if (this.rootFd !== null) fs.closeSync(this.rootFd);
+    this.rootFd = null;
   }
 
   // --- internal ---
-  private exec(job: Job, weight: number): Promise<JobResult> {
+
+  /** What a job names `path` by: absolute, or root-relative for a contained store. */
+  private jobPath(path: RelPath): string {
+    return this.options.beneath === true ? path : this.absolute(path);
+  }
+
+  private root(): number {
+    this.rootFd ??= openRoot(this.options.root);
+    return this.rootFd;
+  }
+
+  private contain(job: Job): Job {
+    return this.options.beneath === true ? { ...job, root: this.root() } : job;
+  }
+
+  private exec(job0: Job, weight: number): Promise<JobResult> {
+    const job = this.contain(job0);
     if (this.pool === null && this.budget >= weight) {
       this.budget -= weight;
       try {
@@ -133,7 +176,7 @@ export class LocalStore implements Store {
 
 /** The absolute path of a file in a local source store, for the zero-copy path. */
 function sourcePath(store: Store, path: RelPath): string {
-  if (store instanceof LocalStore) return store.absolute(path);
+  if (store instanceof LocalStore && !store.contained) return store.absolute(path);
   throw new BlitError("INTERNAL", `the local store copies only from local sources (${store.location})`);
 }
 
