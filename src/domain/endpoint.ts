@@ -107,6 +107,9 @@ export function parseDaemonAddress(input: string): DaemonEndpoint {
   return toDaemon(input);
 }
 
+/** True for a valid module name: `[A-Za-z0-9._-]+`, neither `.` nor `..`. */
+export const isModuleName = (name: string): boolean => MODULE_NAME.test(name) && name !== "." && name !== "..";
+
 /** True for a path on a daemon. */
 export const isRemote = (e: Endpoint): e is RemoteEndpoint => e.kind === "remote";
 
@@ -238,7 +241,7 @@ function toRemote(input: string): RemoteEndpoint {
 
 function checkModule(input: string, address: string, module: string, hasSlash: boolean): void {
   if (module === "") throw usage(input, `names no module: write ${address}:/module/, or ${address}:// for the default export`);
-  if (!MODULE_NAME.test(module) || module === "." || module === "..") {
+  if (!isModuleName(module)) {
     throw usage(input, `has an invalid module name '${displayName(module)}': use A-Z a-z 0-9 . _ -, e.g. ${address}:/backup/`);
   }
   if (!hasSlash) throw usage(input, `is ambiguous: a module path must end with a slash. Add a trailing slash: ${displayName(input)}/`);

@@ -1,0 +1,68 @@
+/**
+ * The valibot schema of the daemon configuration file (SPEC §5) and the help shown for each key
+ * when its value is wrong.
+ */
+import * as v from "valibot";
+
+const port = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(65535));
+
+const DAEMON = v.strictObject({
+  bind: v.optional(v.string()),
+  port: v.optional(port),
+  motd: v.optional(v.string()),
+  no_mdns: v.optional(v.boolean()),
+  mdns_name: v.optional(v.string()),
+  root: v.optional(v.string()),
+  root_read_only: v.optional(v.boolean()),
+});
+
+const MODULE = v.strictObject({
+  name: v.string(),
+  path: v.string(),
+  comment: v.optional(v.string()),
+  read_only: v.optional(v.boolean()),
+  use_chroot: v.optional(v.boolean()),
+});
+
+const DELEGATION = v.strictObject({
+  allow: v.optional(v.boolean()),
+  allowed_sources: v.optional(v.array(v.string())),
+});
+
+/** The whole document. */
+export const CONFIG_SCHEMA = v.strictObject({
+  daemon: v.optional(DAEMON),
+  module: v.optional(v.array(MODULE)),
+  delegation: v.optional(DELEGATION),
+});
+
+export type ConfigDocument = v.InferOutput<typeof CONFIG_SCHEMA>;
+
+/** The keys each table accepts, for "unknown key" messages. */
+export const TABLE_KEYS: Readonly<Record<string, readonly string[]>> = {
+  "": ["[daemon]", "[[module]]", "[delegation]"],
+  daemon: Object.keys(DAEMON.entries),
+  module: Object.keys(MODULE.entries),
+  delegation: Object.keys(DELEGATION.entries),
+};
+
+/** What each key takes, with an example; shown when its value is wrong or missing. */
+export const KEY_HELP: Readonly<Record<string, string>> = {
+  "daemon.bind": 'an address in quotes, e.g. bind = "0.0.0.0"',
+  "daemon.port": "a whole number from 0 to 65535 (0 = any free port), e.g. port = 9031",
+  "daemon.motd": 'text in quotes, e.g. motd = "Welcome"',
+  "daemon.no_mdns": "true or false, e.g. no_mdns = true",
+  "daemon.mdns_name": 'text in quotes, e.g. mdns_name = "blit@myhost"',
+  "daemon.root": 'a directory in quotes, e.g. root = "/srv/blit"',
+  "daemon.root_read_only": "true or false, e.g. root_read_only = true",
+  "module.name": 'a name of A-Z a-z 0-9 . _ - in quotes, e.g. name = "backup"',
+  "module.path": 'an existing directory in quotes, e.g. path = "/mnt/backups"',
+  "module.comment": 'text in quotes, e.g. comment = "Nightly backups"',
+  "module.read_only": "true or false, e.g. read_only = true",
+  "module.use_chroot": "true or false, e.g. use_chroot = true",
+  "delegation.allow": "true or false, e.g. allow = true",
+  "delegation.allowed_sources": 'a list of daemon addresses, e.g. allowed_sources = ["nas:9031"]',
+  daemon: "a table: [daemon]",
+  module: "an array of tables: [[module]]",
+  delegation: "a table: [delegation]",
+};

@@ -1,0 +1,112 @@
+import { readFileSync, statSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { parse, TomlError } from "smol-toml";
+import * as v from "valibot";
+import type { DaemonConfig, ModuleConfig } from "../../domain/daemon-config.ts";
+import { isModuleName } from "../../domain/endpoint.ts";
+import { BlitError } from "../../domain/errors.ts";
+import { CONFIG_SCHEMA, KEY_HELP, TABLE_KEYS, type ConfigDocument } from "./config-schema.ts";
+import { findKeyPosition } from "./key-position.ts";
+
+/**
+ * Reads and validates a daemon configuration file. Returns null when the file does not exist and
+ * `required` is false (the default path may be absent). Every problem — unreadable file, TOML
+ * syntax, unknown key, wrong type, missing key, invalid or duplicate module name, module path that
+ * is not a directory — is BlitError USAGE whose message starts with `FILE:LINE:COLUMN:` and names
+ * the key and the fix.
+ */
+export function loadDaemonConfig(file: string, required: boolean): DaemonConfig | null {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    const errno = (e as { code?: string }).code;
+    if (errno === "ENOENT" && !required) return null;
+    const why = errno === "ENOENT" ? "no such file" : errno === "EACCES" ? "permission denied" : String(errno ?? e);
+    throw new BlitError("USAGE", `cannot read config file ${file}: ${why}: give an existing file with --config PATH`, { file });
+  }
+  return parseDaemonConfig(text, file, isDirectory);
+}
+
+/** Validates the text of a configuration file; `isDir` tells whether a module path is a directory. */
+export function parseDaemonConfig(text: string, file: string, isDir: (abs: string) => boolean): DaemonConfig {
+  const doc = checkSchema(text, file, parseToml(text, file));
+  const base = dirname(resolve(file));
+  const fail = (message: string, table: string, index: number, key: string | null): never => {
+    const at = findKeyPosition(text, table, index, key);
+    throw new BlitError("USAGE", `${file}:${at.line}:${at.column}: ${message}`, { file, line: at.line, key: key ?? table });
+  };
+  const modules: ModuleConfig[] = [];
+  const firstIndex = new Map<string, number>();
+  (doc.module ?? []).forEach((m, i) => {
+    const label = `[[module]] #${i + 1}`;
+    if (!isModuleName(m.name)) fail(`${label} name '${m.name}' is not a valid module name: use ${KEY_HELP["module.name"]}`, "module", i, "name");
+    const first = firstIndex.get(m.name);
+    if (first !== undefined) fail(`${label} repeats the module name '${m.name}' of [[module]] #${first + 1}: give each module its own name`, "module", i, "name");
+    firstIndex.set(m.name, i);
+    const path = resolve(base, m.path);
+    if (!isDir(path)) fail(`module '${m.name}' path '${m.path}' is not an existing directory: create it or fix the path`, "module", i, "path");
+    modules.push({ name: m.name, path, comment: m.comment ?? "", readOnly: m.read_only ?? false, useChroot: m.use_chroot ?? true });
+  });
+  const d = doc.daemon ?? {};
+  const root = d.root === undefined ? undefined : resolve(base, d.root);
+  if (root !== undefined && !isDir(root)) fail(`[daemon] root '${d.root}' is not an existing directory: create it or fix the path`, "daemon", 0, "root");
+  return {
+    file,
+    ...(d.bind !== undefined && { bind: d.bind }),
+    ...(d.port !== undefined && { port: d.port }),
+    motd: d.motd ?? "",
+    ...(d.no_mdns !== undefined && { noMdns: d.no_mdns }),
+    ...(d.mdns_name !== undefined && { mdnsName: d.mdns_name }),
+    ...(root !== undefined && { root }),
+    rootReadOnly: d.root_read_only ?? false,
+    modules,
+    delegation: { allow: doc.delegation?.allow ?? false, allowedSources: doc.delegation?.allowed_sources ?? [] },
+  };
+}
+
+// --- internal ---
+
+function isDirectory(abs: string): boolean {
+  try {
+    return statSync(abs).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function parseToml(text: string, file: string): unknown {
+  try {
+    return parse(text, { integersAsBigInt: "asNeeded" });
+  } catch (e) {
+    if (!(e instanceof TomlError)) throw e;
+    const reason = (e.message.split("\n")[0] ?? "").replace(/^Invalid TOML document: /, "");
+    throw new BlitError("USAGE", `${file}:${e.line}:${e.column}: invalid TOML: ${reason}: fix the syntax\n${e.codeblock}`, { file, line: e.line });
+  }
+}
+
+function checkSchema(text: string, file: string, data: unknown): ConfigDocument {
+  const tables = data as Record<string, unknown>;
+  for (const name of ["daemon", "delegation"]) {
+    if (Array.isArray(tables[name])) {
+      const at = findKeyPosition(text, "", 0, name);
+      throw new BlitError("USAGE", `${file}:${at.line}:${at.column}: [[${name}]] is an array of tables: write it once as [${name}]`, { file, key: name });
+    }
+  }
+  const result = v.safeParse(CONFIG_SCHEMA, data, { abortEarly: true });
+  if (result.success) return result.output;
+  const issue = result.issues[0];
+  const keys = (issue.path ?? []).map((p) => p.key);
+  const table = typeof keys[0] === "string" && keys.length > 1 ? keys[0] : "";
+  const index = typeof keys[1] === "number" ? keys[1] : 0;
+  const key = String(keys.at(-1) ?? "");
+  const where = table === "" ? "at the top level" : table === "module" ? `in [[module]] #${index + 1}` : `in [${table}]`;
+  const help = KEY_HELP[table === "" ? key : `${table}.${key}`];
+  const unknown = issue.type === "strict_object" && issue.expected === "never";
+  const missing = issue.type === "strict_object" && issue.received === "undefined";
+  let message = `key '${key}' ${where} has the wrong value ${issue.received}: it takes ${help ?? issue.expected}`;
+  if (unknown) message = `unknown key '${key}' ${where}: remove it or use one of ${(TABLE_KEYS[table] ?? []).join(", ")}`;
+  if (missing) message = `missing key '${key}' ${where}: add ${help ?? key}`;
+  const at = findKeyPosition(text, table, index, missing ? null : key);
+  throw new BlitError("USAGE", `${file}:${at.line}:${at.column}: ${message}`, { file, line: at.line, key });
+}

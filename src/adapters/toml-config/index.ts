@@ -1,0 +1,1 @@
+export { loadDaemonConfig, parseDaemonConfig } from "./daemon-config-file.ts";

@@ -1,0 +1,48 @@
+/**
+ * The daemon's configuration file as validated data (SPEC §5). Keys the file leaves out are
+ * undefined where a flag or a default may supply them (precedence: flag → file → default).
+ */
+
+/** One `[[module]]`: a named directory the daemon exports. */
+export interface ModuleConfig {
+  /** Unique, `[A-Za-z0-9._-]+`. */
+  readonly name: string;
+  /** Absolute path of an existing directory (a relative path in the file is resolved against the file's folder). */
+  readonly path: string;
+  readonly comment: string;
+  readonly readOnly: boolean;
+  /** No operation follows a symlink out of the module (default true). */
+  readonly useChroot: boolean;
+}
+
+/** `[delegation]`: whether this daemon pulls from other daemons on a client's behalf. */
+export interface DelegationConfig {
+  readonly allow: boolean;
+  /** Daemon addresses (`host` or `host:port`) it may pull from. */
+  readonly allowedSources: readonly string[];
+}
+
+/** The whole file. */
+export interface DaemonConfig {
+  /** Where it was read from, for messages ("" when there was no file). */
+  readonly file: string;
+  readonly bind?: string;
+  readonly port?: number;
+  readonly motd: string;
+  readonly noMdns?: boolean;
+  readonly mdnsName?: string;
+  /** The default export (`host://`), absolute. */
+  readonly root?: string;
+  readonly rootReadOnly: boolean;
+  readonly modules: readonly ModuleConfig[];
+  readonly delegation: DelegationConfig;
+}
+
+/** The configuration of a daemon started without a file. */
+export const EMPTY_DAEMON_CONFIG: DaemonConfig = {
+  file: "",
+  motd: "",
+  rootReadOnly: false,
+  modules: [],
+  delegation: { allow: false, allowedSources: [] },
+};

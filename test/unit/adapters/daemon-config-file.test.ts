@@ -1,0 +1,96 @@
+import { describe, expect, test } from "bun:test";
+import { parseDaemonConfig } from "../../../src/adapters/toml-config/index.ts";
+import { isBlitError } from "../../../src/domain/errors.ts";
+
+const FILE = "/etc/blit/config.toml";
+const DIRS = new Set(["/srv/blit", "/mnt/backups", "/data", "/etc/blit/rel"]);
+const isDir = (p: string): boolean => DIRS.has(p);
+
+const FULL = `
+[daemon]
+bind = "127.0.0.1"
+port = 9031
+motd = "Welcome"
+no_mdns = true
+mdns_name = "blit@test"
+root = "/srv/blit"
+root_read_only = true
+
+[[module]]
+name = "backup"
+path = "/mnt/backups"
+comment = "Nightly backups"
+read_only = true
+use_chroot = false
+
+[[module]]
+name = "rel"
+path = "rel"
+
+[delegation]
+allow = true
+allowed_sources = ["nas:9031"]
+`;
+
+describe("parseDaemonConfig", () => {
+  test("a complete file", () => {
+    expect(parseDaemonConfig(FULL, FILE, isDir)).toEqual({
+      file: FILE,
+      bind: "127.0.0.1",
+      port: 9031,
+      motd: "Welcome",
+      noMdns: true,
+      mdnsName: "blit@test",
+      root: "/srv/blit",
+      rootReadOnly: true,
+      modules: [
+        { name: "backup", path: "/mnt/backups", comment: "Nightly backups", readOnly: true, useChroot: false },
+        { name: "rel", path: "/etc/blit/rel", comment: "", readOnly: false, useChroot: true },
+      ],
+      delegation: { allow: true, allowedSources: ["nas:9031"] },
+    });
+  });
+
+  test("an empty file: defaults, and no key the flags could supply", () => {
+    expect(parseDaemonConfig("", FILE, isDir)).toEqual({
+      file: FILE,
+      motd: "",
+      rootReadOnly: false,
+      modules: [],
+      delegation: { allow: false, allowedSources: [] },
+    });
+  });
+
+  test.each<[string, string, number, string]>([
+    ["TOML syntax", '[daemon]\nport = = 3\n', 2, "invalid TOML"],
+    ["a redefined table", "[daemon]\nport = 1\n[daemon]\nbind = \"x\"\n", 3, "invalid TOML"],
+    ["unknown key in [daemon]", '[daemon]\nbind = "x"\nprot = 9031\n', 3, "unknown key 'prot' in [daemon]: remove it or use one of bind, port"],
+    ["unknown table", '[daemon]\nport = 1\n\n[deamon]\nport = 2\n', 4, "unknown key 'deamon' at the top level"],
+    ["unknown top-level key", 'port = 9031\n', 1, "unknown key 'port' at the top level"],
+    ["port of the wrong type", '[daemon]\nport = "9031"\n', 2, "key 'port' in [daemon] has the wrong value \"9031\": it takes a whole number"],
+    ["port out of range", "[daemon]\n\nport = 70000\n", 3, "it takes a whole number from 0 to 65535"],
+    ["port beyond 64 bits of float", "[daemon]\nport = 9007199254740993\n", 2, "key 'port' in [daemon] has the wrong value"],
+    ["fractional port", "[daemon]\nport = 90.5\n", 2, "key 'port' in [daemon] has the wrong value"],
+    ["boolean as string", '[daemon]\nno_mdns = "yes"\n', 2, "it takes true or false"],
+    ["[[daemon]] instead of [daemon]", '[[daemon]]\nport = 1\n', 1, "[[daemon]] is an array of tables: write it once as [daemon]"],
+    ["invalid module name", '[[module]]\nname = "a b"\npath = "/data"\n', 2, "[[module]] #1 name 'a b' is not a valid module name"],
+    ["module name '..'", '[[module]]\nname = ".."\npath = "/data"\n', 2, "is not a valid module name"],
+    ["duplicate module names", '[[module]]\nname = "m"\npath = "/data"\n\n[[module]]\nname = "m"\npath = "/data"\n', 6, "[[module]] #2 repeats the module name 'm' of [[module]] #1"],
+    ["module without path", '[[module]]\nname = "m"\npath = "/data"\n\n[[module]]\nname = "n"\n', 5, "missing key 'path' in [[module]] #2: add an existing directory"],
+    ["module path missing on disk", '[[module]]\nname = "m"\npath = "/nope"\n', 3, "module 'm' path '/nope' is not an existing directory: create it or fix the path"],
+    ["unknown module key", '[[module]]\nname = "m"\npath = "/data"\nreadonly = true\n', 4, "unknown key 'readonly' in [[module]] #1: remove it or use one of name, path, comment, read_only, use_chroot"],
+    ["root missing on disk", '[daemon]\nroot = "/nope"\n', 2, "[daemon] root '/nope' is not an existing directory"],
+    ["allowed_sources not a list", '[delegation]\nallowed_sources = "nas"\n', 2, "it takes a list of daemon addresses"],
+  ])("%s: USAGE naming the line, the key and the fix", (_name, text, line, fragment) => {
+    let caught: unknown;
+    try {
+      parseDaemonConfig(text, FILE, isDir);
+    } catch (e) {
+      caught = e;
+    }
+    if (!isBlitError(caught)) throw new Error(`expected a BlitError, got ${String(caught)}`);
+    expect(caught.code).toBe("USAGE");
+    expect(caught.message).toStartWith(`${FILE}:${line}:`);
+    expect(caught.message).toContain(fragment);
+  });
+});
