@@ -1,13 +1,18 @@
 /**
  * The composition root: the only module of src/apps that imports adapters. Builds the engine's
- * dependencies for the CLI (and later the daemon).
+ * dependencies for the CLI, the daemon's module stores, config loader and control server, and the
+ * control-plane client of `blit list` and `blit-utils`. The gRPC and TOML adapters are imported
+ * when first used, so local commands and `--help` never load them.
  */
 import { realpathSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, basename, join } from "node:path";
 import { planDirectory } from "../domain/plan.ts";
 import type { Planner } from "../ports/planner.ts";
+import type { ControlPlane } from "../ports/control.ts";
 import type { Reporter } from "../ports/reporter.ts";
+import type { Store } from "../ports/store.ts";
+import type { DaemonConfig } from "../domain/daemon-config.ts";
 import { LocalStore } from "../adapters/local/index.ts";
 import type { EngineDeps } from "./engine/engine-deps.ts";
 import type { Confirm } from "./engine/transfer-request.ts";
@@ -33,6 +38,50 @@ export function createEngineDeps(opts: EngineDepsOptions): EngineDeps {
     canonicalPath,
     now: () => performance.now(),
   };
+}
+
+/** A daemon module's store; with `beneath` no path operation follows a symlink out of `root`. */
+export function openModuleStore(root: string, beneath: boolean): Store {
+  return new LocalStore({ root, cleanTemporaries: false, maxThreads: null, beneath });
+}
+
+/** Reads the daemon config file (null when it is absent and not `required`); see the adapter. */
+export async function loadDaemonConfig(file: string, required: boolean): Promise<DaemonConfig | null> {
+  const { loadDaemonConfig: load } = await import("../adapters/toml-config/index.ts");
+  return load(file, required);
+}
+
+/** What the daemon's control server needs. */
+export interface ControlServerSpec {
+  readonly host: string;
+  readonly port: number;
+  readonly plane: ControlPlane;
+  readonly onInternalError: (method: string, error: unknown) => void;
+}
+
+/** A running control server: its bound port and a graceful stop. */
+export interface RunningControlServer {
+  readonly port: number;
+  readonly protocolVersion: number;
+  stop(graceMs: number): Promise<void>;
+}
+
+/** Starts the gRPC control server over `plane`. */
+export async function startControlServer(spec: ControlServerSpec): Promise<RunningControlServer> {
+  const { GrpcControlServer, PROTOCOL_VERSION } = await import("../adapters/grpc/index.ts");
+  const server = await GrpcControlServer.start(spec);
+  return { port: server.port, protocolVersion: PROTOCOL_VERSION, stop: (graceMs) => server.stop(graceMs) };
+}
+
+/** The wire protocol version of this build. */
+export async function protocolVersion(): Promise<number> {
+  return (await import("../adapters/grpc/index.ts")).PROTOCOL_VERSION;
+}
+
+/** A control-plane client of the daemon at `host:port`; dispose it to close the connection. */
+export async function connectDaemon(host: string, port: number): Promise<ControlPlane & AsyncDisposable> {
+  const { GrpcControlClient } = await import("../adapters/grpc/index.ts");
+  return new GrpcControlClient({ host, port });
 }
 
 /** Resolves symlinks in the existing part of an absolute path; the missing tail is kept as is. */

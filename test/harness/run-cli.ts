@@ -1,5 +1,6 @@
 /**
  * Running the real `blit` CLI (`bin/blit`) in a child process.
+ * - `runProgram(bin, args, options)`: the same for another launcher (see run-utils.ts).
  * - `runCli(args, { env, cwd, stdin, asUser })`: spawns it, reads stdout and stderr concurrently,
  *   returns `{ stdout, stderr, exitCode, json }` (`json` when stdout is exactly one JSON object).
  *   Local telemetry is off; stdin is not a terminal ("ignore") unless text is given.
@@ -34,10 +35,15 @@ export interface CliResult {
 }
 
 /** Runs `blit ...args` to completion. */
-export async function runCli(args: readonly string[], options: RunOptions = {}): Promise<CliResult> {
+export function runCli(args: readonly string[], options: RunOptions = {}): Promise<CliResult> {
+  return runProgram(BLIT, args, options);
+}
+
+/** Runs the launcher `bin` (e.g. bin/blit-utils) with `args` to completion. */
+export async function runProgram(bin: string, args: readonly string[], options: RunOptions = {}): Promise<CliResult> {
   const user = options.asUser;
   const prefix = user ? ["setpriv", `--reuid=${user.uid}`, `--regid=${user.gid}`, "--clear-groups", "--"] : [];
-  const proc = Bun.spawn([...prefix, BLIT, ...args], {
+  const proc = Bun.spawn([...prefix, bin, ...args], {
     cwd: options.cwd ?? REPO_ROOT,
     env: { ...process.env, BLIT_DISABLE_LOCAL_TELEMETRY: "1", NO_COLOR: "1", ...options.env },
     stdin: options.stdin === undefined ? "ignore" : typeof options.stdin === "string" ? new TextEncoder().encode(options.stdin) : options.stdin,

@@ -1,35 +1,49 @@
 #!/usr/bin/env bun
 import pkg from "../../../package.json" with { type: "json" };
-import { EXIT_CODE, EXIT_CODE_TABLE } from "../../domain/exit-codes.ts";
 
 /**
- * `blit-daemon`: a placeholder until the daemon work lands (SPEC §5). It answers --version and
- * --help; anything else says it is not implemented yet and exits 70.
+ * `blit-daemon` (SPEC §5): parses flags, loads the config file, resolves the settings (flag →
+ * file → default) and serves until SIGTERM/SIGINT. --help and --version load nothing heavy.
+ * Every failure is printed as `blit-daemon: <message>` with the exit code of its BlitError.
  */
 export async function main(argv: readonly string[]): Promise<number> {
-  const [first] = argv;
-  if (first === "--version" || first === "-V") return print(Bun.stdout, `${pkg.version}\n`, 0);
-  if (first === "--help" || first === "-h") return print(Bun.stdout, usage(), 0);
-  return print(Bun.stderr, "blit-daemon: not implemented yet (arrives with the daemon work)\n", EXIT_CODE.INTERNAL);
+  try {
+    const { DEFAULT_CONFIG_PATH, daemonHelp, parseDaemonFlags } = await import("./daemon-flags.ts");
+    const flags = parseDaemonFlags(argv);
+    if (flags.version) return print(Bun.stdout, `${pkg.version}\n`, 0);
+    if (flags.help) return print(Bun.stdout, daemonHelp(pkg.version), 0);
+    const [compose, { resolveSettings }, { createDaemonLog }, { serve }, { EMPTY_DAEMON_CONFIG }, os, path] = await Promise.all([
+      import("../compose.ts"),
+      import("./daemon-settings.ts"),
+      import("./daemon-log.ts"),
+      import("./serve.ts"),
+      import("../../domain/daemon-config.ts"),
+      import("node:os"),
+      import("node:path"),
+    ]);
+    const log = createDaemonLog(flags.logLevel, flags.jsonLogs);
+    const config = (await compose.loadDaemonConfig(flags.config ?? DEFAULT_CONFIG_PATH, flags.config !== undefined)) ?? EMPTY_DAEMON_CONFIG;
+    if (config.file !== "") log.info(`config ${config.file}`);
+    const settings = resolveSettings(flags, config, { cwd: process.cwd(), hostname: os.hostname(), absolute: (p) => path.resolve(p) });
+    if (flags.root !== undefined) await checkRoot(settings.defaultExport?.path ?? flags.root);
+    return await serve(settings, pkg.version, log);
+  } catch (e) {
+    const { isBlitError } = await import("../../domain/errors.ts");
+    const { exitCodeFor } = await import("../../domain/exit-codes.ts");
+    const text = isBlitError(e) ? e.message : `internal error (a bug): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`;
+    return print(Bun.stderr, `blit-daemon: ${text}\n`, exitCodeFor(e));
+  }
 }
 
 // --- internal ---
 
-function usage(): string {
-  const codes = EXIT_CODE_TABLE.map(([code, meaning]) => `  ${String(code).padStart(3)}  ${meaning}`);
-  return [
-    `blit-daemon ${pkg.version} - serves modules to blit (not implemented yet)`,
-    "",
-    "Usage: blit-daemon [--help | --version]",
-    "",
-    "Options:",
-    "  -h, --help     Show this help",
-    "  -V, --version  Print the version",
-    "",
-    "Exit codes:",
-    ...codes,
-    "",
-  ].join("\n");
+/** --root must name an existing directory. */
+async function checkRoot(root: string): Promise<void> {
+  const { stat } = await import("node:fs/promises");
+  const isDir = await stat(root).then((s) => s.isDirectory(), () => false);
+  if (isDir) return;
+  const { BlitError } = await import("../../domain/errors.ts");
+  throw new BlitError("USAGE", `--root ${root} is not an existing directory: create it or fix the path`, { flag: "--root", value: root });
 }
 
 /** Writes with Bun.write (process.stdout costs start-up time), then gives `code` back. */

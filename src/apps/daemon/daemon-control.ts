@@ -1,0 +1,189 @@
+import { statfs } from "node:fs/promises";
+import { BlitError } from "../../domain/errors.ts";
+import { compileGlob } from "../../domain/glob.ts";
+import { baseName, compareNames } from "../../domain/rel-path.ts";
+import type {
+  CompletionQuery,
+  ControlPlane,
+  DaemonIdentity,
+  FilesystemStats,
+  FindQuery,
+  FoundEntry,
+  Listing,
+  ModuleList,
+  PurgeResult,
+  RemoteTarget,
+  UsageQuery,
+  UsageRow,
+} from "../../ports/control.ts";
+import { labelOf, scrub, type ModuleExports, type ResolvedTarget } from "./module-exports.ts";
+import { usageRows, walkTree } from "./tree-walk.ts";
+
+/** What the daemon says about itself. */
+export interface DaemonFacts {
+  readonly version: string;
+  readonly protocolVersion: number;
+  readonly motd: string;
+}
+
+/** Most completion candidates returned for one question. */
+const COMPLETION_LIMIT = 1000;
+
+/**
+ * The daemon's ControlPlane: admin operations served from its module stores. Every client path
+ * goes through ModuleExports.resolve first (containment, read-only), and every error leaves with
+ * server-side paths hidden.
+ */
+export class DaemonControl implements ControlPlane {
+  constructor(
+    private readonly exports: ModuleExports,
+    private readonly facts: DaemonFacts,
+  ) {}
+
+  async ping(): Promise<DaemonIdentity> {
+    return { version: this.facts.version, protocolVersion: this.facts.protocolVersion };
+  }
+
+  async listModules(): Promise<ModuleList> {
+    const d = this.exports.defaultExport;
+    return { version: this.facts.version, motd: this.facts.motd, modules: this.exports.infos(), defaultExport: d === null ? null : { readOnly: d.readOnly } };
+  }
+
+  async list(target: RemoteTarget, signal?: AbortSignal): Promise<Listing> {
+    const at = this.exports.resolve(target, "read");
+    return this.exports.guard(at.module, async () => {
+      const meta = await existing(at);
+      if (meta.kind !== "dir") return { isDir: false, entries: [{ name: baseName(at.path), meta }], failures: [] };
+      const listing = await at.module.store.list(at.path, signal);
+      return {
+        isDir: true,
+        entries: [...listing.entries].sort((a, b) => compareNames(a.name, b.name)),
+        failures: listing.failures.map((f) => {
+          const error = scrub(f.error, at.module) as BlitError;
+          return { path: f.name, code: error.code, message: error.message };
+        }),
+      };
+    });
+  }
+
+  async *find(query: FindQuery, signal: AbortSignal = new AbortController().signal): AsyncIterable<FoundEntry> {
+    const at = this.exports.resolve(query.target, "read");
+    const matches = matcher(query.pattern);
+    const meta = await this.exports.guard(at.module, () => existing(at));
+    if (meta.kind !== "dir") return;
+    let found = 0;
+    const walk = walkTree(at.module.store, at.path, signal);
+    for (;;) {
+      const next = await this.exports.guard(at.module, () => walk.next());
+      if (next.done === true) return;
+      const { rel, meta: m } = next.value;
+      if (query.kind === "files" && m.kind === "dir") continue;
+      if (query.kind === "dirs" && m.kind !== "dir") continue;
+      if (!matches(rel)) continue;
+      yield { path: rel, meta: m };
+      if (query.limit > 0 && ++found >= query.limit) return;
+    }
+  }
+
+  async *diskUsage(query: UsageQuery, signal: AbortSignal = new AbortController().signal): AsyncIterable<UsageRow> {
+    const at = this.exports.resolve(query.target, "read");
+    const meta = await this.exports.guard(at.module, () => existing(at));
+    if (meta.kind !== "dir") {
+      yield { path: "", bytes: meta.kind === "file" ? meta.size : 0, files: 1, dirs: 0, depth: 0 };
+      return;
+    }
+    const rows = usageRows(at.module.store, at.path, Math.max(0, query.maxDepth), signal);
+    for (;;) {
+      const next = await this.exports.guard(at.module, () => rows.next());
+      if (next.done === true) return;
+      yield next.value;
+    }
+  }
+
+  async filesystemStats(target: RemoteTarget): Promise<FilesystemStats> {
+    const at = this.exports.resolve(target, "read");
+    return this.exports.guard(at.module, async () => {
+      await existing(at);
+      const s = await statfs(at.module.root);
+      return {
+        totalBytes: s.blocks * s.bsize,
+        freeBytes: s.bfree * s.bsize,
+        availableBytes: s.bavail * s.bsize,
+        totalInodes: s.files,
+        freeInodes: s.ffree,
+        blockSize: s.bsize,
+      };
+    });
+  }
+
+  async purge(target: RemoteTarget, signal?: AbortSignal): Promise<PurgeResult> {
+    const at = this.exports.resolve(target, "write");
+    if (at.path === "") {
+      throw new BlitError("PERMISSION_DENIED", `refusing to remove the root of ${labelOf(at.module)}: name a path inside it`, { path: "" });
+    }
+    return this.exports.guard(at.module, async () => {
+      const meta = await existing(at);
+      let entries = 1;
+      let bytes = meta.kind === "file" ? meta.size : 0;
+      if (meta.kind === "dir") {
+        for await (const v of walkTree(at.module.store, at.path, signal ?? new AbortController().signal)) {
+          entries++;
+          bytes += v.meta.kind === "file" ? v.meta.size : 0;
+        }
+      }
+      const [result] = await at.module.store.remove([at.path]);
+      if (result?.error !== undefined) throw result.error;
+      return { entriesRemoved: entries, bytesRemoved: bytes };
+    });
+  }
+
+  async completePath(query: CompletionQuery, signal?: AbortSignal): Promise<string[]> {
+    const limit = query.limit > 0 ? Math.min(query.limit, COMPLETION_LIMIT) : COMPLETION_LIMIT;
+    if (query.completeModules) {
+      const typed = query.module ?? "";
+      return this.exports.names().filter((n) => n.startsWith(typed)).slice(0, limit).map((n) => `${n}/`);
+    }
+    const slash = query.prefix.lastIndexOf("/");
+    const dir = slash < 0 ? "" : query.prefix.slice(0, slash + 1);
+    const typed = query.prefix.slice(slash + 1);
+    let at: ResolvedTarget;
+    try {
+      at = this.exports.resolve({ module: query.module, path: dir }, "read");
+    } catch (e) {
+      if (e instanceof BlitError && e.code === "NOT_FOUND") return [];
+      throw e;
+    }
+    try {
+      const listing = await at.module.store.list(at.path, signal);
+      return listing.entries
+        .filter((e) => e.name.startsWith(typed) && (!query.dirsOnly || e.meta.kind === "dir"))
+        .sort((a, b) => compareNames(a.name, b.name))
+        .slice(0, limit)
+        .map((e) => `${dir}${e.name}${e.meta.kind === "dir" ? "/" : ""}`);
+    } catch {
+      return [];
+    }
+  }
+}
+
+// --- internal ---
+
+/** The metadata at a resolved path; NOT_FOUND naming the client's view of it when missing. */
+async function existing(at: ResolvedTarget) {
+  const meta = await at.module.store.stat(at.path);
+  if (meta !== null) return meta;
+  const where = at.module.name === null ? `//${at.path}` : `/${at.module.name}/${at.path}`;
+  throw new BlitError("NOT_FOUND", `no such file or directory: ${where} (in ${labelOf(at.module)})`, { path: at.path });
+}
+
+/** A find pattern as a predicate on the relative path: base name, or the path with a '/'. */
+function matcher(pattern: string): (rel: string) => boolean {
+  if (pattern === "") return () => true;
+  if (pattern.includes("/")) {
+    const match = compileGlob(pattern.replace(/^\/+/, ""), { matchTail: !pattern.startsWith("/") });
+    return (rel) => match(rel);
+  }
+  const match = compileGlob(pattern);
+  return (rel) => match(baseName(rel)) || match(rel);
+}
+

@@ -1,0 +1,57 @@
+import type { DaemonConfig, ModuleConfig } from "../../domain/daemon-config.ts";
+import { DEFAULT_PORT } from "../../domain/endpoint.ts";
+import type { DaemonFlags } from "./daemon-flags.ts";
+
+/** The default export (`host://`). */
+export interface DefaultExport {
+  readonly path: string;
+  readonly readOnly: boolean;
+  /** True when nothing was configured and the working directory is served. */
+  readonly implicit: boolean;
+}
+
+/** What the daemon runs with, after flag → config file → default. */
+export interface DaemonSettings {
+  readonly bind: string;
+  readonly port: number;
+  readonly motd: string;
+  readonly noMdns: boolean;
+  readonly mdnsName: string;
+  readonly forceGrpcData: boolean;
+  readonly modules: readonly ModuleConfig[];
+  readonly defaultExport: DefaultExport | null;
+  readonly delegation: DaemonConfig["delegation"];
+}
+
+/** Facts of the machine the defaults depend on. */
+export interface SettingsEnv {
+  readonly cwd: string;
+  readonly hostname: string;
+  /** Absolute form of a path given on the command line. */
+  readonly absolute: (path: string) => string;
+}
+
+/**
+ * Applies the precedence flag → config file → default. The default export is `--root`, else the
+ * file's `root`, else — only when no module is configured — the working directory.
+ */
+export function resolveSettings(flags: DaemonFlags, config: DaemonConfig, env: SettingsEnv): DaemonSettings {
+  const root = flags.root !== undefined ? env.absolute(flags.root) : config.root;
+  const defaultExport: DefaultExport | null =
+    root !== undefined
+      ? { path: root, readOnly: config.rootReadOnly, implicit: false }
+      : config.modules.length === 0
+        ? { path: env.cwd, readOnly: config.rootReadOnly, implicit: true }
+        : null;
+  return {
+    bind: flags.bind ?? config.bind ?? "0.0.0.0",
+    port: flags.port ?? config.port ?? DEFAULT_PORT,
+    motd: config.motd,
+    noMdns: flags.noMdns ?? config.noMdns ?? false,
+    mdnsName: flags.mdnsName ?? config.mdnsName ?? `blit@${env.hostname}`,
+    forceGrpcData: flags.forceGrpcData,
+    modules: config.modules,
+    defaultExport,
+    delegation: config.delegation,
+  };
+}

@@ -1,0 +1,83 @@
+import type { ConsolaInstance } from "consola";
+import { isBlitError } from "../../domain/errors.ts";
+import * as compose from "../compose.ts";
+import { DaemonControl } from "./daemon-control.ts";
+import type { DaemonSettings } from "./daemon-settings.ts";
+import { ModuleExports, type Export } from "./module-exports.ts";
+
+/** How long running calls may take to finish after SIGTERM/SIGINT before they are cancelled. */
+const STOP_GRACE_MS = 10_000;
+
+/**
+ * Runs the daemon until SIGTERM or SIGINT: opens the module stores, starts the control server,
+ * prints the ready line on stdout, then stops gracefully and returns exit code 0. A second signal
+ * exits at once.
+ */
+export async function serve(settings: DaemonSettings, version: string, log: ConsolaInstance): Promise<number> {
+  const stopping = stopSignal(log);
+  await using exports = openExports(settings);
+  const protocolVersion = await compose.protocolVersion();
+  const control = new DaemonControl(exports, { version, protocolVersion, motd: settings.motd });
+  const server = await compose.startControlServer({
+    host: settings.bind,
+    port: settings.port,
+    plane: control,
+    onInternalError: (method, error) => log.error(`${method} failed with a bug:`, isBlitError(error) ? error.message : error),
+  });
+  announce(settings, exports, log);
+  const host = settings.bind.includes(":") ? `[${settings.bind}]` : settings.bind;
+  const ready = { event: "ready", control: `${host}:${server.port}`, version, protocol: protocolVersion, modules: exports.names() };
+  await Bun.write(Bun.stdout, `${JSON.stringify(ready)}\n`);
+  log.info(`serving on ${host}:${server.port}`);
+  const signal = await stopping;
+  log.info(`${signal}: stopping (running calls get ${STOP_GRACE_MS / 1000} s)`);
+  await server.stop(STOP_GRACE_MS);
+  log.info("stopped");
+  return 0;
+}
+
+// --- internal ---
+
+function openExports(settings: DaemonSettings): ModuleExports {
+  const modules: Export[] = settings.modules.map((m) => ({
+    name: m.name,
+    comment: m.comment,
+    readOnly: m.readOnly,
+    root: m.path,
+    store: compose.openModuleStore(m.path, m.useChroot),
+  }));
+  const d = settings.defaultExport;
+  const fallback: Export | null =
+    d === null ? null : { name: null, comment: "", readOnly: d.readOnly, root: d.path, store: compose.openModuleStore(d.path, true) };
+  return new ModuleExports(modules, fallback);
+}
+
+function announce(settings: DaemonSettings, exports: ModuleExports, log: ConsolaInstance): void {
+  for (const m of settings.modules) log.info(`module '${m.name}' -> ${m.path}${m.readOnly ? " (read-only)" : ""}`);
+  const d = settings.defaultExport;
+  if (d?.implicit === true) {
+    log.warn(`no modules and no root configured: exporting the working directory ${d.path} as server:// (set root or [[module]] in the config, or --root)`);
+  } else if (d !== null) {
+    log.info(`default export server:// -> ${d.path}${d.readOnly ? " (read-only)" : ""}`);
+  }
+  if (!settings.noMdns) log.warn("mDNS advertisement is not part of this build: nothing is advertised (pass --no-mdns to silence this)");
+  if (settings.forceGrpcData) log.info("--force-grpc-data: file data will travel inside the gRPC stream");
+  if (exports.names().length === 0 && d === null) log.warn("nothing is exported");
+}
+
+/** Resolves with the name of the first SIGTERM/SIGINT; a second one exits at once. */
+function stopSignal(log: ConsolaInstance): Promise<string> {
+  return new Promise((resolve) => {
+    let seen = false;
+    const on = (name: string) => () => {
+      if (seen) {
+        log.warn(`${name} again: exiting now`);
+        process.exit(0);
+      }
+      seen = true;
+      resolve(name);
+    };
+    process.on("SIGTERM", on("SIGTERM"));
+    process.on("SIGINT", on("SIGINT"));
+  });
+}

@@ -1,0 +1,125 @@
+/**
+ * A real `blit-daemon` (`bin/blit-daemon`) for end-to-end tests.
+ * - `startDaemon({ modules, root, motd, config, args })`: writes a config file into a temp dir,
+ *   starts the daemon on 127.0.0.1 port 0 with --no-mdns, waits (bounded) for its JSON ready line
+ *   and returns `{ control, host, port, ready, stderr(), stop(), pid }`. `await using` stops it.
+ * - `stop(signal)`: sends the signal to the daemon's PID and awaits its exit code.
+ * - `DAEMON`: the launcher's path (`BLIT_DAEMON_E2E_BIN` overrides it).
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { REPO_ROOT } from "./run-cli.ts";
+
+export const DAEMON = process.env.BLIT_DAEMON_E2E_BIN ?? resolve(REPO_ROOT, "bin/blit-daemon");
+
+const READY_TIMEOUT_MS = 20_000;
+
+export interface ModuleSpec {
+  readonly path: string;
+  readonly readOnly?: boolean;
+  readonly comment?: string;
+  readonly useChroot?: boolean;
+}
+
+export interface DaemonOptions {
+  readonly modules?: Readonly<Record<string, ModuleSpec>>;
+  /** `[daemon] root` (the default export). */
+  readonly root?: string;
+  readonly rootReadOnly?: boolean;
+  readonly motd?: string;
+  /** Raw TOML used instead of the generated file. */
+  readonly config?: string;
+  /** Extra flags. */
+  readonly args?: readonly string[];
+  readonly cwd?: string;
+}
+
+export interface RunningDaemon extends AsyncDisposable {
+  readonly pid: number;
+  /** `127.0.0.1:PORT`, from the ready line. */
+  readonly control: string;
+  readonly host: string;
+  readonly port: number;
+  readonly ready: Record<string, unknown>;
+  /** What the daemon logged so far. */
+  stderr(): string;
+  /** Sends `signal` (default SIGTERM) and resolves with the exit code. */
+  stop(signal?: NodeJS.Signals): Promise<number>;
+}
+
+/** Starts a daemon; throws with its stderr when it exits or is not ready in time. */
+export async function startDaemon(options: DaemonOptions = {}): Promise<RunningDaemon> {
+  const dir = mkdtempSync(join(tmpdir(), "blit-e2e-daemon-"));
+  const configPath = join(dir, "config.toml");
+  writeFileSync(configPath, options.config ?? toToml(options));
+  const proc = Bun.spawn([DAEMON, "--config", configPath, "--bind", "127.0.0.1", "--port", "0", "--no-mdns", ...(options.args ?? [])], {
+    cwd: options.cwd ?? dir,
+    stdout: "pipe",
+    stderr: "pipe",
+    stdin: "ignore",
+  });
+  let errText = "";
+  const errDone = (async () => {
+    for await (const chunk of proc.stderr) errText += new TextDecoder().decode(chunk);
+  })();
+  const cleanup = () => rmSync(dir, { recursive: true, force: true });
+  let ready: Record<string, unknown>;
+  try {
+    ready = await readReadyLine(proc, () => errText);
+  } catch (e) {
+    proc.kill("SIGKILL");
+    await proc.exited;
+    cleanup();
+    throw e;
+  }
+  const control = String(ready.control);
+  const port = Number(control.slice(control.lastIndexOf(":") + 1));
+  const stop = async (signal: NodeJS.Signals = "SIGTERM"): Promise<number> => {
+    if (proc.exitCode === null && proc.signalCode === null) process.kill(proc.pid, signal);
+    const code = await proc.exited;
+    await errDone;
+    cleanup();
+    return code;
+  };
+  return { pid: proc.pid, control, host: "127.0.0.1", port, ready, stderr: () => errText, stop, [Symbol.asyncDispose]: async () => void (await stop()) };
+}
+
+/** The TOML of `options`. */
+export function toToml(options: DaemonOptions): string {
+  const lines = ["[daemon]"];
+  if (options.motd !== undefined) lines.push(`motd = ${JSON.stringify(options.motd)}`);
+  if (options.root !== undefined) lines.push(`root = ${JSON.stringify(options.root)}`);
+  if (options.rootReadOnly !== undefined) lines.push(`root_read_only = ${options.rootReadOnly}`);
+  for (const [name, m] of Object.entries(options.modules ?? {})) {
+    lines.push("", "[[module]]", `name = ${JSON.stringify(name)}`, `path = ${JSON.stringify(m.path)}`);
+    if (m.comment !== undefined) lines.push(`comment = ${JSON.stringify(m.comment)}`);
+    if (m.readOnly !== undefined) lines.push(`read_only = ${m.readOnly}`);
+    if (m.useChroot !== undefined) lines.push(`use_chroot = ${m.useChroot}`);
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+// --- internal ---
+
+async function readReadyLine(proc: Bun.Subprocess<"ignore", "pipe", "pipe">, stderr: () => string): Promise<Record<string, unknown>> {
+  const reader = proc.stdout.getReader();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`blit-daemon was not ready within ${READY_TIMEOUT_MS} ms\n${stderr()}`)), READY_TIMEOUT_MS);
+  });
+  try {
+    let text = "";
+    for (let i = 0; i < 10_000; i++) {
+      const { value, done } = await Promise.race([reader.read(), timeout]);
+      if (done) throw new Error(`blit-daemon exited (code ${await proc.exited}) before its ready line\n${stderr()}`);
+      text += new TextDecoder().decode(value);
+      const newline = text.indexOf("\n");
+      if (newline >= 0) return JSON.parse(text.slice(0, newline)) as Record<string, unknown>;
+    }
+    throw new Error("blit-daemon printed no newline");
+  } finally {
+    clearTimeout(timer);
+    reader.releaseLock();
+  }
+}
