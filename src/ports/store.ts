@@ -1,5 +1,6 @@
 import type { BlitError } from "../domain/errors.ts";
 import type { DirEntry, EntryMeta } from "../domain/entry.ts";
+import type { DirectoryPlan, PlanOptions } from "../domain/plan.ts";
 import type { RelPath } from "../domain/rel-path.ts";
 
 /** What a Store can keep; the engine compares and reports by these, never by adapter type. */
@@ -49,6 +50,37 @@ export interface MetaUpdate {
   readonly meta: EntryMeta;
 }
 
+/** What {@link Store.passDirectory} needs to plan one directory next to the data. */
+export interface DirectoryPassRequest {
+  readonly dir: RelPath;
+  /** The source store; the pass is only possible when it is one the adapter can read directly. */
+  readonly source: Store;
+  readonly destExists: boolean;
+  /** Plan settings; the pass is only offered without a filter (filter.isEmpty). */
+  readonly plan: PlanOptions;
+  /** Plan only: write nothing, return every entry to send in `plan.send`. */
+  readonly dryRun: boolean;
+  readonly resume: boolean;
+}
+
+/** The outcome of a directory pass. */
+export interface DirectoryPass {
+  /** The source directory itself could not be listed (the scan is incomplete); nothing else is set. */
+  readonly sourceError?: BlitError;
+  /** Source entries whose metadata could not be read. */
+  readonly sourceFailures: DirListing["failures"];
+  /** The destination directory's entries that are directories (null: it does not exist). */
+  readonly destDirs: readonly DirEntry[] | null;
+  /** The plan, with `send` holding only what the pass left for the engine to write. */
+  readonly plan: DirectoryPlan;
+  /** Entries the pass already wrote, in the plan's order, each with its result. */
+  readonly written: readonly { readonly entry: DirEntry; readonly result: OpResult }[];
+  /** True when the pass created the new subdirectories of `plan.descend` (not in a dry run). */
+  readonly subdirsCreated: boolean;
+  /** Subdirectories it failed to create (not to be descended into). */
+  readonly subdirFailures: readonly OpResult[];
+}
+
 /**
  * A tree of entries rooted somewhere (a local directory, a daemon module).
  *
@@ -92,6 +124,13 @@ export interface Store extends AsyncDisposable {
   remove(paths: readonly RelPath[], options?: { readonly onlyEmptyDirs?: boolean }): Promise<OpResult[]>;
   /** A 256-bit content hash of file `path`. */
   hash(path: RelPath, signal?: AbortSignal): Promise<Uint8Array>;
+  /**
+   * Optional fast path: lists `req.dir` at both ends, plans it and writes a bounded first share of
+   * what it sends, next to the data (one round trip per directory instead of one per entry).
+   * Returns null when it cannot serve this request (another kind of source, a filter); the engine
+   * then lists, plans and writes itself. Semantics are exactly those of list + plan + write.
+   */
+  passDirectory?(req: DirectoryPassRequest, signal?: AbortSignal): Promise<DirectoryPass | null>;
   /** Makes every completed write durable; `durable: false` when the filesystem cannot. */
   sync(): Promise<{ readonly durable: boolean; readonly reason?: string }>;
 }

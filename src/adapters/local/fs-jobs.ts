@@ -4,13 +4,15 @@ import type { EntryMeta } from "../../domain/entry.ts";
 import { type BlitError, isBlitError } from "../../domain/errors.ts";
 import { Beneath } from "./beneath.ts";
 import { CopyMeter } from "./copy-meter.ts";
+import { passDirectory, type PassJob, type PassResult } from "./fs-pass.ts";
+import { eachItem, type ItemResult } from "./item-result.ts";
 import { hashFile, listDir, statPath, type ListResult } from "./fs-read.ts";
 import { applyMeta, removeEntry, writeEntry, type WriteJob, type WriteOutcome } from "./fs-write.ts";
 import { syncFs } from "./libc.ffi.ts";
 import { toOsPath } from "./os-path.ts";
-import { fromWireError, toBlitError, toWireError, type WireError } from "./to-blit-error.ts";
+import { fromWireError, toBlitError, toWireError } from "./to-blit-error.ts";
 
-export type ItemResult = WriteOutcome | { error: WireError };
+export type { ItemResult };
 
 /**
  * One unit of work. Paths are absolute, or with `root` (a directory descriptor of a contained
@@ -24,9 +26,10 @@ export type Job = (
   | { op: "remove"; paths: string[]; recursive: boolean }
   | { op: "hash"; abs: string }
   | { op: "sync"; abs: string }
+  | { op: "pass"; pass: PassJob; meter: SharedArrayBuffer }
 ) & { root?: number };
 
-export type JobResult = ListResult | EntryMeta | null | ItemResult[] | Uint8Array | { errno: number };
+export type JobResult = PassResult | ListResult | EntryMeta | null | ItemResult[] | Uint8Array | { errno: number };
 
 /** Per-thread scratch buffer for buffered copies and hashing. */
 const BUF = Buffer.allocUnsafe(4 << 20);
@@ -67,28 +70,23 @@ function run(job: Job, at: Resolver): JobResult {
       return statPath(at.path(job.abs));
     case "write": {
       const meter = new CopyMeter(job.meter);
-      return job.jobs.map((j) => each(() => writeEntry(at.contained ? { ...j, dst: at.path(j.dst) } : j, BUF, meter), j.dst, at));
+      return job.jobs.map((j) => eachItem(() => writeEntry(at.contained ? { ...j, dst: at.path(j.dst) } : j, BUF, meter), j.dst, (e) => at.scrub(e)));
     }
     case "meta":
-      return job.entries.map((d) => each(() => (applyMeta(at.path(d.abs), d.meta), NONE), d.abs, at));
+      return job.entries.map((d) => eachItem(() => (applyMeta(at.path(d.abs), d.meta), NONE), d.abs, (e) => at.scrub(e)));
     case "remove":
-      return job.paths.map((p) => each(() => (removeEntry(at.path(p), job.recursive, at.contained), NONE), p, at));
+      return job.paths.map((p) => eachItem(() => (removeEntry(at.path(p), job.recursive, at.contained), NONE), p, (e) => at.scrub(e)));
     case "hash":
       return hashFile(at.path(job.abs), BUF);
     case "sync":
       return { errno: syncDir(at.dir(job.abs)) };
+    case "pass":
+      return passDirectory(job.pass, BUF, new CopyMeter(job.meter));
   }
 }
 
 const NONE: WriteOutcome = { bytes: 0, zeroCopyBytes: 0 };
 
-function each(fn: () => WriteOutcome, path: string, at: Resolver): ItemResult {
-  try {
-    return fn();
-  } catch (e) {
-    return { error: toWireError(at.scrub(isBlitError(e) ? e : toBlitError(e, path, "write"))) };
-  }
-}
 
 function syncDir(abs: string): number {
   const fd = fs.openSync(toOsPath(abs), fs.constants.O_RDONLY);

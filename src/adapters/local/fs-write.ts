@@ -14,6 +14,9 @@ export interface WriteJob {
   readonly meta: EntryMeta;
   readonly src?: string;
   readonly resume?: boolean;
+  /** The parent directory was created by this run (mode 0755, no setgid): a new file there is
+   * already owned by this process's uid and gid, so chown is only needed when those differ. */
+  readonly freshParent?: boolean;
 }
 
 export interface WriteOutcome {
@@ -23,6 +26,8 @@ export interface WriteOutcome {
 
 const { O_RDONLY, O_NOFOLLOW, O_NONBLOCK, O_WRONLY, O_CREAT, O_EXCL, O_DIRECTORY } = fs.constants;
 const IS_ROOT = process.geteuid?.() === 0;
+const EUID = process.geteuid?.() ?? -1;
+const EGID = process.getegid?.() ?? -1;
 const UMASK = process.umask();
 const ZERO_COPY_MIN_BYTES = 64 * 1024;
 const RESUME_BLOCK_BYTES = 1 << 20;
@@ -42,7 +47,7 @@ export function writeEntry(job: WriteJob, buf: Buffer, meter: CopyMeter): WriteO
       return { bytes: 0, zeroCopyBytes: 0 };
     case "file":
       if (job.src === undefined) throw new BlitError("INTERNAL", `no source for ${job.dst}`);
-      return copyFile(job.src, job.dst, job.meta, job.resume === true, buf, meter);
+      return copyFile(job, job.src, buf, meter);
     default:
       throw new BlitError("INTERNAL", `cannot write a special file: ${job.dst}`, { path: job.dst });
   }
@@ -165,7 +170,8 @@ function writeSymlink(abs: string, meta: EntryMeta): void {
   }
 }
 
-function copyFile(src: string, dst: string, meta: EntryMeta, resume: boolean, buf: Buffer, meter: CopyMeter): WriteOutcome {
+function copyFile(job: WriteJob, src: string, buf: Buffer, meter: CopyMeter): WriteOutcome {
+  const { dst, meta } = job;
   if (meter.cancelled) throw new BlitError("CANCELLED", `cancelled before ${dst}`, { path: dst });
   const tmp = tempPathFor(dst);
   const tmpOs = toOsPath(tmp);
@@ -179,10 +185,12 @@ function copyFile(src: string, dst: string, meta: EntryMeta, resume: boolean, bu
       throw toBlitError(e, src, "read");
     }
     fdOut = fs.openSync(tmpOs, O_WRONLY | O_CREAT | O_EXCL, meta.mode & 0o777);
-    const start = resume ? reuseMatchingPrefix(fdIn, dst, fdOut, buf) : 0;
+    const start = job.resume === true ? reuseMatchingPrefix(fdIn, dst, fdOut, buf) : 0;
     copyData(fdIn, fdOut, start, meta.size, buf, out, meter);
-    if (IS_ROOT) fs.fchownSync(fdOut, meta.uid, meta.gid);
-    if ((meta.mode & UMASK) !== 0 || meta.mode > 0o777 || IS_ROOT) fs.fchmodSync(fdOut, meta.mode);
+    // chown clears setuid/setgid, so the mode is set after it.
+    const chown = IS_ROOT && (job.freshParent !== true || meta.uid !== EUID || meta.gid !== EGID);
+    if (chown) fs.fchownSync(fdOut, meta.uid, meta.gid);
+    if (chown || (meta.mode & UMASK) !== 0 || meta.mode > 0o777) fs.fchmodSync(fdOut, meta.mode);
     if (setFdMtime(fdOut, meta.mtimeNs) !== 0) fs.futimesSync(fdOut, nsToSec(meta.mtimeNs), nsToSec(meta.mtimeNs));
     fs.closeSync(fdOut);
     fdOut = -1;
@@ -223,6 +231,9 @@ function copyData(fdIn: number, fdOut: number, start: number, size: number, buf:
     pos += n;
     out.bytes += n;
     chunkDone(meter, n, pos);
+    // A short read of a regular file at the size it was listed with is its end: skip the read that
+    // would return 0 (a file still growing is read on).
+    if (n < buf.length && pos >= size) return;
   }
 }
 

@@ -2,7 +2,8 @@ import { availableParallelism } from "node:os";
 import type { DirEntry, EntryMeta } from "../../domain/entry.ts";
 import { BlitError } from "../../domain/errors.ts";
 import type { RelPath } from "../../domain/rel-path.ts";
-import type { MetaUpdate, DirListing, OpResult, Store, StoreCapabilities, WriteOp } from "../../ports/store.ts";
+import type { DirectoryPass, DirectoryPassRequest, MetaUpdate, DirListing, OpResult, Store, StoreCapabilities, WriteOp } from "../../ports/store.ts";
+import type { PassJob, PassResult } from "./fs-pass.ts";
 import { CopyMeter } from "./copy-meter.ts";
 import { runJob, type ItemResult, type Job, type JobResult } from "./fs-jobs.ts";
 import type { ListResult } from "./fs-read.ts";
@@ -37,6 +38,8 @@ export interface LocalStoreOptions {
  */
 const INLINE_BUDGET = 48;
 const MIB = 1 << 20;
+/** A directory pass counts as this much of the inline budget: the first one or two run inline. */
+const PASS_WEIGHT = 24;
 
 /**
  * The local filesystem as a Store. Blocking syscalls run in a shared pool of worker threads once a
@@ -93,11 +96,7 @@ export class LocalStore implements Store {
   }
 
   async write(ops: readonly WriteOp[], signal?: AbortSignal): Promise<OpResult[]> {
-    signal?.throwIfAborted();
-    if (signal !== undefined && !this.watched.has(signal)) {
-      this.watched.add(signal);
-      signal.addEventListener("abort", () => this.meter.cancel(), { once: true });
-    }
+    this.watch(signal);
     const jobs: WriteJob[] = ops.map((op) => ({
       dst: this.jobPath(op.path),
       meta: op.meta,
@@ -107,6 +106,34 @@ export class LocalStore implements Store {
     const weight = ops.reduce((w, op) => w + 1 + (op.meta.kind === "file" ? Math.ceil(op.meta.size / MIB) : 0), 0);
     const results = (await this.exec({ op: "write", jobs, meter: this.meter.buffer }, weight)) as ItemResult[];
     return results.map((r, i) => toOpResult(ops[i]!.path, r));
+  }
+
+  async passDirectory(req: DirectoryPassRequest, signal?: AbortSignal): Promise<DirectoryPass | null> {
+    const { source } = req;
+    if (!(source instanceof LocalStore) || source.contained || this.contained || !req.plan.filter.isEmpty) return null;
+    this.watch(signal);
+    const { filter: _, ...plan } = req.plan;
+    const pass: PassJob = {
+      src: source.absolute(req.dir),
+      dst: this.absolute(req.dir),
+      rel: req.dir,
+      destExists: req.destExists,
+      clean: this.options.cleanTemporaries,
+      plan,
+      dryRun: req.dryRun,
+      resume: req.resume,
+    };
+    const r = (await this.exec({ op: "pass", pass, meter: this.meter.buffer }, PASS_WEIGHT)) as PassResult;
+    const at = (name: string) => (req.dir === "" ? name : `${req.dir}/${name}`);
+    return {
+      ...(r.sourceError === undefined ? {} : { sourceError: fromWireError(r.sourceError) }),
+      sourceFailures: r.sourceFailures.map((f) => ({ name: f.name, error: fromWireError(f.error) })),
+      destDirs: r.destDirs,
+      plan: r.plan,
+      written: r.written.map((w) => ({ entry: w.entry, result: toOpResult(at(w.entry.name), w.result) })),
+      subdirsCreated: r.subdirsCreated,
+      subdirFailures: r.subdirFailures.map((f) => toOpResult(at(f.name), f.result)),
+    };
   }
 
   copiedBytes(): number {
@@ -144,6 +171,14 @@ export class LocalStore implements Store {
   }
 
   // --- internal ---
+
+  /** Cancels this store's copies in progress when `signal` aborts. */
+  private watch(signal: AbortSignal | undefined): void {
+    signal?.throwIfAborted();
+    if (signal === undefined || this.watched.has(signal)) return;
+    this.watched.add(signal);
+    signal.addEventListener("abort", () => this.meter.cancel(), { once: true });
+  }
 
   /** What a job names `path` by: absolute, or root-relative for a contained store. */
   private jobPath(path: RelPath): string {

@@ -1,10 +1,10 @@
 import type { DirEntry, EntryMeta } from "../../domain/entry.ts";
 import { BlitError, isBlitError } from "../../domain/errors.ts";
-import type { PlanOptions } from "../../domain/plan.ts";
+import type { DescendStep, DirectoryPlan, PlanOptions } from "../../domain/plan.ts";
 import { depthRel, displayName, joinRel, parentRel, type RelPath } from "../../domain/rel-path.ts";
 import type { Planner } from "../../ports/planner.ts";
 import type { Reporter } from "../../ports/reporter.ts";
-import type { MetaUpdate, DirListing, OpResult, Store, WriteOp } from "../../ports/store.ts";
+import type { DirectoryPass, DirListing, MetaUpdate, OpResult, Store, WriteOp } from "../../ports/store.ts";
 import type { RunStats } from "./run-stats.ts";
 
 /** Directory listings running at once (each lists source and destination). */
@@ -30,6 +30,16 @@ interface PendingDir {
 }
 
 const NO_ENTRIES: DirListing = { entries: [], failures: [] };
+
+/** One directory planned (see TreeSync.listAndPlan). */
+interface PlannedDir {
+  readonly plan: DirectoryPlan;
+  /** Destination entries (only its directories are read); null when it does not exist. */
+  readonly destDirs: readonly DirEntry[] | null;
+  readonly written: DirectoryPass["written"];
+  readonly subdirsCreated: boolean;
+  readonly subdirFailures: readonly OpResult[];
+}
 
 /**
  * The streaming part of a transfer: walks source and destination one directory at a time, plans
@@ -165,15 +175,15 @@ export class TreeSync {
 
   private async visit(dir: PendingDir, pending: PendingDir[]): Promise<void> {
     this.stats.touch(dir.path);
-    const [source, dest] = await Promise.all([this.listSource(dir), this.listDest(dir)]);
-    if (source === null) return;
-    for (const f of source.failures) {
-      this.scanIncomplete = true;
-      this.stats.fail(joinRel(dir.path, f.name), f.error);
-    }
-    const plan = this.planner.planDirectory(dir.path, source.entries, dest?.entries ?? null, this.options.plan);
-    this.stats.examined += plan.send.length + plan.hashCheck.length + plan.skip.filter(isLeaf).length + plan.replaceDirs.length;
+    const step = await this.listAndPlan(dir);
+    if (step === null) return;
+    const { plan } = step;
+    this.stats.examined += plan.send.length + plan.hashCheck.length + plan.skip.filter(isLeaf).length + plan.replaceDirs.length + step.written.length;
     this.stats.skipped += plan.skip.filter(isLeaf).length;
+    for (const w of step.written) {
+      this.planned(w.entry.meta);
+      this.landed(w.result, w.entry.meta);
+    }
     for (const e of plan.special) this.reporter.warn(`skipping special file ${displayName(joinRel(dir.path, e.name))} (FIFOs, sockets and devices are not copied)`);
     for (const e of plan.delete) this.deletionPaths.push(joinRel(dir.path, e.name));
     for (const e of plan.fixMeta) this.fixAttributes(joinRel(dir.path, e.name), e.meta);
@@ -183,9 +193,45 @@ export class TreeSync {
       pending.push({ path, destExists: true, destOnly: true });
     }
     for (const e of plan.replaceDirs) this.replace(dir.path, e);
-    await this.descend(dir, plan.descend, dest, pending);
+    await this.descend(dir, plan.descend, step, pending);
     for (const e of plan.hashCheck) this.track(this.compareHashes(joinRel(dir.path, e.name), e));
     for (const e of plan.send) await this.enqueue(joinRel(dir.path, e.name), e.meta);
+  }
+
+  /**
+   * One directory listed at both ends and planned: by the destination store's directory pass when
+   * it offers one (which may also have written part of the plan), else by listing and planning
+   * here. Null when the source directory cannot be read (recorded as a failure).
+   */
+  private async listAndPlan(dir: PendingDir): Promise<PlannedDir | null> {
+    const pass =
+      dir.destOnly === true || this.dst.passDirectory === undefined
+        ? null
+        : await this.dst.passDirectory({ dir: dir.path, source: this.src, destExists: dir.destExists, plan: this.options.plan, dryRun: this.options.dryRun, resume: this.options.resume }, this.signal);
+    if (pass !== null) {
+      if (pass.sourceError !== undefined) return this.unreadable(dir, pass.sourceError);
+      this.sourceFailures(dir, pass.sourceFailures);
+      return { plan: pass.plan, destDirs: pass.destDirs, written: pass.written, subdirsCreated: pass.subdirsCreated, subdirFailures: pass.subdirFailures };
+    }
+    const [source, dest] = await Promise.all([this.listSource(dir), this.listDest(dir)]);
+    if (source === null) return null;
+    this.sourceFailures(dir, source.failures);
+    const plan = this.planner.planDirectory(dir.path, source.entries, dest?.entries ?? null, this.options.plan);
+    return { plan, destDirs: dest?.entries ?? null, written: [], subdirsCreated: false, subdirFailures: [] };
+  }
+
+  private sourceFailures(dir: PendingDir, failures: DirListing["failures"]): void {
+    for (const f of failures) {
+      this.scanIncomplete = true;
+      this.stats.fail(joinRel(dir.path, f.name), f.error);
+    }
+  }
+
+  private unreadable(dir: PendingDir, e: BlitError): null {
+    if (dir.path === "" || e.code === "CANCELLED") throw e;
+    this.scanIncomplete = true;
+    this.stats.fail(dir.path, e);
+    return null;
   }
 
   /** The source listing; null when the directory cannot be read (a failure: the scan is incomplete). */
@@ -194,10 +240,8 @@ export class TreeSync {
     try {
       return await this.src.list(dir.path, this.signal);
     } catch (e) {
-      if (dir.path === "" || !isBlitError(e) || e.code === "CANCELLED") throw e;
-      this.scanIncomplete = true;
-      this.stats.fail(dir.path, e);
-      return null;
+      if (!isBlitError(e)) throw e;
+      return this.unreadable(dir, e);
     }
   }
 
@@ -222,15 +266,15 @@ export class TreeSync {
     else this.stats.fail(path, new BlitError("ALREADY_EXISTS", `${displayName(path)} is a directory at the destination: copy does not replace it (mirror does)`, { path }));
   }
 
-  private async descend(dir: PendingDir, subdirs: readonly { entry: DirEntry; destExists: boolean }[], dest: DirListing | null, pending: PendingDir[]): Promise<void> {
+  private async descend(dir: PendingDir, subdirs: readonly DescendStep[], step: PlannedDir, pending: PendingDir[]): Promise<void> {
     const destMeta = new Map<string, EntryMeta>();
-    if (dest !== null) for (const e of dest.entries) if (e.meta.kind === "dir") destMeta.set(e.name, e.meta);
+    for (const e of step.destDirs ?? []) if (e.meta.kind === "dir") destMeta.set(e.name, e.meta);
     const fresh = subdirs.filter((d) => !d.destExists);
     if (fresh.length > 0 && !this.options.dryRun) {
-      const results = await this.dst.write(fresh.map((d) => ({ path: joinRel(dir.path, d.entry.name), meta: d.entry.meta })), this.signal);
+      const results = step.subdirsCreated ? step.subdirFailures : await this.dst.write(fresh.map((d) => ({ path: joinRel(dir.path, d.entry.name), meta: d.entry.meta })), this.signal);
       const failed = new Set(results.filter((r) => r.error !== undefined).map((r) => r.path));
       for (const r of results) if (r.error !== undefined) this.stats.fail(r.path, r.error);
-      if (fresh.length > 0) this.dirty.add(dir.path);
+      this.dirty.add(dir.path);
       subdirs = subdirs.filter((d) => !failed.has(joinRel(dir.path, d.entry.name)));
     }
     for (const d of subdirs) {
@@ -253,10 +297,14 @@ export class TreeSync {
     await this.enqueue(path, e.meta);
   }
 
-  private async enqueue(path: RelPath, meta: EntryMeta): Promise<void> {
-    this.stats.touch(path);
+  private planned(meta: EntryMeta): void {
     this.stats.plannedFiles++;
     this.stats.plannedBytes += meta.size;
+  }
+
+  private async enqueue(path: RelPath, meta: EntryMeta): Promise<void> {
+    this.stats.touch(path);
+    this.planned(meta);
     this.batch.push({ path, meta, source: { store: this.src, path: this.sourcePath(path) }, resume: this.options.resume });
     this.batchBytes += meta.size;
     if (this.batch.length >= BATCH_FILES || this.batchBytes >= BATCH_BYTES || this.writes.size < STARVING_BATCHES) this.flush();
@@ -269,13 +317,13 @@ export class TreeSync {
     this.batch = [];
     this.batchBytes = 0;
     if (this.options.dryRun) {
-      for (const op of ops) this.landed({ path: op.path, bytes: op.meta.size, zeroCopyBytes: 0 }, op);
+      for (const op of ops) this.landed({ path: op.path, bytes: op.meta.size, zeroCopyBytes: 0 }, op.meta);
       return;
     }
-    this.track(this.dst.write(ops, this.signal).then((results) => results.forEach((r, i) => this.landed(r, ops[i]!))));
+    this.track(this.dst.write(ops, this.signal).then((results) => results.forEach((r, i) => this.landed(r, ops[i]!.meta))));
   }
 
-  private landed(r: OpResult, op: WriteOp): void {
+  private landed(r: OpResult, meta: EntryMeta): void {
     if (r.error !== undefined) {
       this.stats.fail(r.path, r.error);
       if (r.error.code === "NO_SPACE") this.abort(r.error);
@@ -286,7 +334,7 @@ export class TreeSync {
     this.stats.zeroCopyBytes += r.zeroCopyBytes;
     this.stats.touch(r.path);
     this.dirty.add(parentRel(r.path));
-    this.reporter.item(op.meta.kind === "symlink" ? "symlink" : "copy", r.path);
+    this.reporter.item(meta.kind === "symlink" ? "symlink" : "copy", r.path);
   }
 
   private async writeChecked(ops: WriteOp[]): Promise<void> {
