@@ -50,3 +50,7 @@ export const EXIT_CODE_TABLE: readonly (readonly [number, string])[] = [
 export function exitCodeFor(err: unknown): number {
   return isBlitError(err) ? EXIT_CODE[err.code] : EXIT_CODE.INTERNAL;
 }
+
+/** The "Exit codes:" section of every program's --help. */
+export const exitCodeHelp = (): string =>
+  ["Exit codes:", ...EXIT_CODE_TABLE.map(([code, meaning]) => `  ${String(code).padStart(3)}  ${meaning}`)].join("\n");

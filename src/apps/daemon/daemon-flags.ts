@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import { BlitError } from "../../domain/errors.ts";
-import { EXIT_CODE_TABLE } from "../../domain/exit-codes.ts";
+import { exitCodeHelp } from "../../domain/exit-codes.ts";
 
 /** Where the daemon looks for its config when --config is not given. */
 export const DEFAULT_CONFIG_PATH = "/etc/blit/config.toml";
@@ -54,7 +54,6 @@ export function parseDaemonFlags(argv: readonly string[]): DaemonFlags {
 
 /** `blit-daemon --help`. */
 export function daemonHelp(version: string): string {
-  const codes = EXIT_CODE_TABLE.map(([code, meaning]) => `  ${String(code).padStart(3)}  ${meaning}`);
   return [
     `blit-daemon ${version} - serves modules to blit clients`,
     "",
@@ -79,8 +78,7 @@ export function daemonHelp(version: string): string {
     'When ready it prints one JSON line on stdout: {"event":"ready","control":"HOST:PORT",...}.',
     "Logs go to stderr. SIGTERM or SIGINT stops it gracefully (exit 0).",
     "",
-    "Exit codes:",
-    ...codes,
+    exitCodeHelp(),
     "",
   ].join("\n");
 }

@@ -56,6 +56,12 @@ export const checkArgs = {
   ...commonArgs,
 } as const satisfies ArgsDef;
 
+/** Flags of list. */
+export const listArgs = {
+  daemon: { type: "positional", required: false, description: "The daemon: HOST or HOST:PORT" },
+  json: commonArgs.json,
+} as const satisfies ArgsDef;
+
 /** Shown under "Advanced" in help. */
 export const ADVANCED_FLAGS: ReadonlySet<string> = new Set(["max-threads", "force-grpc-data"]);
 

@@ -1,5 +1,5 @@
 import type { ArgsDef, CommandDef } from "citty";
-import { checkArgs, transferArgs } from "./_shared-args.ts";
+import { checkArgs, listArgs, transferArgs } from "./_shared-args.ts";
 
 /** One verb of `blit`: what help shows, and its command module, loaded only when it runs. */
 export interface CommandEntry {
@@ -40,8 +40,8 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   list: {
     description: "List the modules a daemon exports",
     operands: "HOST[:PORT]",
-    args: {},
-    load: async () => unavailable("list", "blit list arrives with the daemon work"),
+    args: listArgs,
+    load: async () => (await import("./list.ts")).default as CommandDef<ArgsDef>,
   },
   scan: {
     description: "Find blit daemons on the local network",
@@ -65,13 +65,8 @@ async function unavailable(name: string, message: string): Promise<CommandDef<Ar
   const { defineCommand } = await import("citty");
   return defineCommand({
     meta: { name, description: message },
-    async run({ rawArgs }) {
+    async run() {
       const { failWith } = await import("../run-command.ts");
-      if (name === "list") {
-        const { parseDaemonAddress } = await import("../../../domain/endpoint.ts");
-        if (rawArgs[0] === undefined) return failWith("USAGE", "list needs HOST[:PORT], e.g. blit list backup:9031");
-        parseDaemonAddress(rawArgs[0]);
-      }
       return failWith("TRANSPORT_UNAVAILABLE", message);
     },
   }) as CommandDef<ArgsDef>;

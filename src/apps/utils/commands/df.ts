@@ -1,0 +1,26 @@
+import { out, parseRemote, printJson, withDaemon } from "../admin-io.ts";
+import { humanBytes } from "../entry-format.ts";
+import type { VerbArgs } from "./index.ts";
+
+/** `blit-utils df REMOTE`: capacity of the filesystem holding the module. */
+export async function run(args: VerbArgs): Promise<number> {
+  const { endpoint, target } = parseRemote("df", args.positionals[0]);
+  const s = await withDaemon(endpoint.host, endpoint.port, (d) => d.filesystemStats(target));
+  if (args.values.json === true) {
+    printJson({
+      path: endpoint.raw,
+      total_bytes: s.totalBytes,
+      free_bytes: s.freeBytes,
+      available_bytes: s.availableBytes,
+      total_inodes: s.totalInodes,
+      free_inodes: s.freeInodes,
+      block_size: s.blockSize,
+    });
+  } else {
+    const used = s.totalBytes - s.freeBytes;
+    const pct = s.totalBytes === 0 ? 0 : Math.round((used / s.totalBytes) * 100);
+    out(`${"Size".padStart(10)} ${"Used".padStart(10)} ${"Avail".padStart(10)} Use%  Path\n`);
+    out(`${humanBytes(s.totalBytes).padStart(10)} ${humanBytes(used).padStart(10)} ${humanBytes(s.availableBytes).padStart(10)} ${`${pct}%`.padStart(4)}  ${endpoint.raw}\n`);
+  }
+  return 0;
+}
