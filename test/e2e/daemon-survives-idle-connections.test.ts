@@ -1,0 +1,37 @@
+// SPEC §5: many idle connections — raw TCP that never speaks, and HTTP/2 sessions that never call —
+// do not stop the daemon from serving others.
+import { expect, test } from "bun:test";
+import http2 from "node:http2";
+import { connect, type Socket } from "node:net";
+import { GrpcControlClient } from "../../src/adapters/grpc/index.ts";
+import { startDaemon } from "../harness/daemon.ts";
+
+function openSocket(port: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const s = connect(port, "127.0.0.1", () => resolve(s));
+    s.on("error", reject);
+  });
+}
+
+function openSession(port: number): Promise<http2.ClientHttp2Session> {
+  return new Promise((resolve, reject) => {
+    const s = http2.connect(`http://127.0.0.1:${port}`);
+    s.once("remoteSettings", () => resolve(s));
+    s.once("error", reject);
+  });
+}
+
+test("200 idle sockets and 50 idle HTTP/2 sessions; calls are still served", async () => {
+  await using daemon = await startDaemon();
+  const sockets = await Promise.all(Array.from({ length: 200 }, () => openSocket(daemon.port)));
+  const sessions = await Promise.all(Array.from({ length: 50 }, () => openSession(daemon.port)));
+  try {
+    const clients = Array.from({ length: 8 }, () => new GrpcControlClient({ host: daemon.host, port: daemon.port }));
+    const pings = await Promise.all(clients.map((c) => c.ping()));
+    expect(pings.map((p) => p.protocolVersion)).toEqual(Array(8).fill(2));
+    await Promise.all(clients.map((c) => c[Symbol.asyncDispose]()));
+  } finally {
+    for (const s of sockets) s.destroy();
+    for (const s of sessions) s.destroy();
+  }
+}, 60_000);
