@@ -8,8 +8,9 @@
  * sits at its path relative to `--root`; with `--root` at the workers' folder,
  * `new Worker(new URL("./local-worker.ts", import.meta.url))` finds it (measured with Bun 1.4.5).
  * Hence: name worker files `<something>-worker.ts` and keep them in one folder.
- * After building, a smoke run checks `--version` of each binary and a `blit copy` large enough
- * to start the local store's workers.
+ * After building, a smoke run checks `--version` of each binary, a `blit copy` large enough
+ * to start the local store's workers, and that the compiled daemon (with its embedded .proto)
+ * prints its ready line and answers `blit-utils ls`.
  */
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -42,7 +43,7 @@ for (const program of PROGRAMS) {
   console.log(`built ${outfile} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
 try {
-  smokeTest();
+  await smokeTest();
 } catch (err) {
   fail(err instanceof Error ? err.message : String(err));
 }
@@ -50,7 +51,7 @@ console.log("build: ok");
 
 // --- internal ---
 
-function smokeTest(): void {
+async function smokeTest(): Promise<void> {
   for (const program of PROGRAMS) {
     const out = run([join(ROOT, "dist", program.name), "--version"]);
     if (out.trim() !== pkg.version) throw new Error(`dist/${program.name} --version printed "${out.trim()}", expected ${pkg.version}`);
@@ -65,8 +66,36 @@ function smokeTest(): void {
     run([join(ROOT, "dist", "blit"), "copy", `${join(dir, "src")}/`, `${join(dir, "dst")}/`, "--yes"]);
     const copied = readFileSync(join(dir, "dst", "d9", "f199.txt"), "utf8");
     if (copied !== "file 199\n") throw new Error("dist/blit copy did not reproduce the source tree");
+    await smokeDaemon(join(dir, "dst"));
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Starts dist/blit-daemon on a free port exporting `root`, lists it with dist/blit-utils, stops it. */
+async function smokeDaemon(root: string): Promise<void> {
+  const daemon = Bun.spawn([join(ROOT, "dist", "blit-daemon"), "--bind", "127.0.0.1", "--port", "0", "--no-mdns", "--root", root, "--log-level", "warn"], {
+    stdout: "pipe",
+    stderr: "inherit",
+  });
+  const timer = setTimeout(() => daemon.kill("SIGKILL"), 20_000);
+  try {
+    const reader = daemon.stdout.getReader();
+    let text = "";
+    for (let i = 0; i < 1000 && !text.includes("\n"); i++) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += new TextDecoder().decode(value);
+    }
+    const line = text.split("\n")[0] ?? "";
+    const ready = JSON.parse(line || "{}") as { event?: string; control?: string };
+    if (ready.event !== "ready" || ready.control === undefined) throw new Error(`dist/blit-daemon printed "${line}" instead of its ready line`);
+    const listing = run([join(ROOT, "dist", "blit-utils"), "ls", `${ready.control}://d9/`]);
+    if (!listing.includes("f199.txt")) throw new Error(`dist/blit-utils ls through dist/blit-daemon printed "${listing}"`);
+  } finally {
+    clearTimeout(timer);
+    daemon.kill("SIGTERM");
+    await daemon.exited;
   }
 }
 
