@@ -231,9 +231,13 @@ function toRemote(input: string): RemoteEndpoint {
     sub = slash < 0 ? "" : pathPart.slice(slash + 1);
     checkModule(input, address, module, slash >= 0);
   }
-  const segments = sub.split("/").filter((s) => s !== "" && s !== ".");
-  if (segments.includes("..")) {
-    throw usage(input, `contains '..': a remote path stays inside its module, e.g. ${address}:/${module ?? "module"}/dir/file`);
+  const segments: string[] = [];
+  for (const s of sub.split("/")) {
+    if (s === "" || s === ".") continue;
+    if (s !== "..") segments.push(s);
+    else if (segments.pop() === undefined) {
+      throw new BlitError("PATH_ESCAPE", `'${displayName(input)}' leaves its module through '..': a remote path stays inside its module, e.g. ${address}:/${module ?? "module"}/dir/file`, { input });
+    }
   }
   const contentsOnly = sub === "" || sub.endsWith("/") || sub === "." || sub.endsWith("/.");
   return { kind: "remote", raw: input, host, port, module, path: segments.join("/"), contentsOnly, trailingSlash: contentsOnly };

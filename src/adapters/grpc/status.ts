@@ -99,9 +99,17 @@ function readDetails(metadata: Metadata | undefined): Record<string, string | nu
 }
 
 function describeStatus(code: ErrorCode, details: string, daemon: string, method: string): string {
-  if (code === "UNREACHABLE") return `cannot reach blit-daemon at ${daemon}: ${details} (is it running, and is the port right?)`;
+  if (code === "UNREACHABLE") return `cannot reach blit-daemon at ${daemon}: ${connectFailure(details)} (is it running, and is the port right?)`;
   if (code === "PROTOCOL_MISMATCH") return `the daemon at ${daemon} does not speak this blit's protocol for ${method}: ${details}`;
   if (code === "CANCELLED") return `${method} to ${daemon} was cancelled`;
   if (code === "TIMEOUT") return `${method} to ${daemon} timed out: ${details}`;
   return `${method} to ${daemon} failed: ${details}`;
+}
+
+/** grpc-js's connection failure text ("No connection established. Last error: …") in a few words. */
+function connectFailure(details: string): string {
+  if (details.includes("ECONNREFUSED")) return "connection refused";
+  if (details.includes("ENOTFOUND") || details.includes("EAI_AGAIN") || details.includes("Name resolution failed")) return "host name not found";
+  if (details.includes("ETIMEDOUT") || details.includes("EHOSTUNREACH") || details.includes("ENETUNREACH")) return "no route to the host (timed out)";
+  return details.replace(/^No connection established\. Last error: (Error: )?/, "").replace(/\.? ?Resolution note:.*$/s, "").trim() || "no connection";
 }

@@ -123,6 +123,16 @@ describe("parseEndpoint and parseDaemonAddress: daemon forms", () => {
   });
 });
 
+describe("'..' that leaves the module is PATH_ESCAPE (exit 4); inside it, it is resolved", () => {
+  test.each([["host:/m/../x"], ["host://a/../../x"], ["host:/m/a/../../b/"]])("%s escapes", (input) => {
+    const err = caught(() => parseEndpoint(input));
+    expect({ code: err.code, input: err.details.input, names: err.message.includes("'..'") }).toEqual({ code: "PATH_ESCAPE", input, names: true });
+  });
+  test("a/../b stays inside and means b", () => {
+    expect((parseEndpoint("host:/m/a/../b") as RemoteEndpoint).path).toBe("b");
+  });
+});
+
 describe("errors are USAGE and name the input", () => {
   test.each([
     ["", "empty"],
@@ -134,8 +144,6 @@ describe("errors are USAGE and name the input", () => {
     ["host:/a b/", "invalid module name"],
     ["host:/../x", "invalid module name"],
     ["host:/./x", "invalid module name"],
-    ["host:/m/../x", "'..'"],
-    ["host://a/../../x", "'..'"],
     ["host:/m/a\\b", "backslash"],
     ["host:/m\\x/", "backslash"],
     [":/m/", "empty host"],
