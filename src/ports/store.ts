@@ -71,8 +71,10 @@ export interface DirectoryPass {
   readonly sourceFailures: DirListing["failures"];
   /** The destination directory's entries that are directories (null: it does not exist). */
   readonly destDirs: readonly DirEntry[] | null;
-  /** The plan, with `send` holding only what the pass left for the engine to write. */
+  /** The plan, with `send` holding only what the pass left for the engine to write, and `skip`
+   * holding only directories (skipped files and symlinks are counted in `skippedLeaves`). */
   readonly plan: DirectoryPlan;
+  readonly skippedLeaves: number;
   /** Entries the pass already wrote, in the plan's order, each with its result. */
   readonly written: readonly { readonly entry: DirEntry; readonly result: OpResult }[];
   /** True when the pass created the new subdirectories of `plan.descend` (not in a dry run). */

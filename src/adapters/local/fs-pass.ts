@@ -32,6 +32,7 @@ export interface PassResult {
   readonly sourceFailures: ListResult["failures"];
   readonly destDirs: DirEntry[] | null;
   readonly plan: DirectoryPlan;
+  readonly skippedLeaves: number;
   readonly written: { entry: DirEntry; result: ItemResult }[];
   readonly subdirsCreated: boolean;
   readonly subdirFailures: { name: string; result: ItemResult }[];
@@ -49,7 +50,7 @@ export function passDirectory(job: PassJob, buf: Buffer, meter: CopyMeter): Pass
     source = listDir(job.src, false);
   } catch (e) {
     const error = toWireError(isBlitError(e) ? e : toBlitError(e, job.src, "list"));
-    return { sourceError: error, sourceFailures: [], destDirs: null, plan: EMPTY_PLAN, written: [], subdirsCreated: false, subdirFailures: [] };
+    return { sourceError: error, sourceFailures: [], destDirs: null, plan: EMPTY_PLAN, skippedLeaves: 0, written: [], subdirsCreated: false, subdirFailures: [] };
   }
   const dest = job.destExists ? listDestination(job) : null;
   const plan = planDirectory(job.rel, source.entries, dest, { ...job.plan, filter: NO_FILTER });
@@ -75,7 +76,10 @@ export function passDirectory(job: PassJob, buf: Buffer, meter: CopyMeter): Pass
     written.push({ entry, result: eachItem(() => writeEntry(write, buf, meter), write.dst) });
   }
   const destDirs = dest === null ? null : dest.filter((e) => e.meta.kind === "dir");
-  return { sourceFailures: source.failures, destDirs, plan: { ...plan, send: rest }, written, subdirsCreated: !job.dryRun, subdirFailures };
+  // Skipped files are only counted by the engine: not cloning them back saves most of a no-op run.
+  const skipDirs = plan.skip.filter((e) => e.meta.kind === "dir");
+  const result = { sourceFailures: source.failures, destDirs, skippedLeaves: plan.skip.length - skipDirs.length, written, subdirsCreated: !job.dryRun, subdirFailures };
+  return { ...result, plan: { ...plan, send: rest, skip: skipDirs } };
 }
 
 function listDestination(job: PassJob): DirEntry[] | null {

@@ -130,6 +130,7 @@ export class LocalStore implements Store {
       sourceFailures: r.sourceFailures.map((f) => ({ name: f.name, error: fromWireError(f.error) })),
       destDirs: r.destDirs,
       plan: r.plan,
+      skippedLeaves: r.skippedLeaves,
       written: r.written.map((w) => ({ entry: w.entry, result: toOpResult(at(w.entry.name), w.result) })),
       subdirsCreated: r.subdirsCreated,
       subdirFailures: r.subdirFailures.map((f) => toOpResult(at(f.name), f.result)),

@@ -36,6 +36,7 @@ interface PlannedDir {
   readonly plan: DirectoryPlan;
   /** Destination entries (only its directories are read); null when it does not exist. */
   readonly destDirs: readonly DirEntry[] | null;
+  readonly skippedLeaves: number;
   readonly written: DirectoryPass["written"];
   readonly subdirsCreated: boolean;
   readonly subdirFailures: readonly OpResult[];
@@ -178,8 +179,9 @@ export class TreeSync {
     const step = await this.listAndPlan(dir);
     if (step === null) return;
     const { plan } = step;
-    this.stats.examined += plan.send.length + plan.hashCheck.length + plan.skip.filter(isLeaf).length + plan.replaceDirs.length + step.written.length;
-    this.stats.skipped += plan.skip.filter(isLeaf).length;
+    const skipped = plan.skip.filter(isLeaf).length + step.skippedLeaves;
+    this.stats.examined += plan.send.length + plan.hashCheck.length + skipped + plan.replaceDirs.length + step.written.length;
+    this.stats.skipped += skipped;
     for (const w of step.written) {
       this.planned(w.entry.meta);
       this.landed(w.result, w.entry.meta);
@@ -211,13 +213,14 @@ export class TreeSync {
     if (pass !== null) {
       if (pass.sourceError !== undefined) return this.unreadable(dir, pass.sourceError);
       this.sourceFailures(dir, pass.sourceFailures);
-      return { plan: pass.plan, destDirs: pass.destDirs, written: pass.written, subdirsCreated: pass.subdirsCreated, subdirFailures: pass.subdirFailures };
+      const { plan, destDirs, skippedLeaves, written, subdirsCreated, subdirFailures } = pass;
+      return { plan, destDirs, skippedLeaves, written, subdirsCreated, subdirFailures };
     }
     const [source, dest] = await Promise.all([this.listSource(dir), this.listDest(dir)]);
     if (source === null) return null;
     this.sourceFailures(dir, source.failures);
     const plan = this.planner.planDirectory(dir.path, source.entries, dest?.entries ?? null, this.options.plan);
-    return { plan, destDirs: dest?.entries ?? null, written: [], subdirsCreated: false, subdirFailures: [] };
+    return { plan, destDirs: dest?.entries ?? null, skippedLeaves: 0, written: [], subdirsCreated: false, subdirFailures: [] };
   }
 
   private sourceFailures(dir: PendingDir, failures: DirListing["failures"]): void {
