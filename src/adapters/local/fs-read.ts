@@ -2,7 +2,8 @@
 import * as fs from "node:fs";
 import type { DirEntry, EntryKind, EntryMeta } from "../../domain/entry.ts";
 import { isTemporaryName, TEMP_PREFIX } from "../../domain/temp-name.ts";
-import { absJoin, fromOsName, toOsPath } from "./os-path.ts";
+import { lstatRaw, type RawStat } from "./libc.ffi.ts";
+import { absJoin, fromOsName, toCPath, toOsPath } from "./os-path.ts";
 import { toBlitError, toWireError, type WireError } from "./to-blit-error.ts";
 
 export interface ListResult {
@@ -40,8 +41,8 @@ export function listDir(abs: string, cleanTemporaries: boolean): ListResult {
     const full = base + name;
     const os = toOsPath(full);
     try {
-      const st = fs.lstatSync(os, { bigint: true, throwIfNoEntry: false });
-      if (st !== undefined) entries.push({ name, meta: toMeta(st, os) });
+      const meta = lstatMeta(full, os);
+      if (meta !== null) entries.push({ name, meta });
     } catch (e) {
       failures.push({ name, error: toWireError(toBlitError(e, full, "read metadata of")) });
     }
@@ -81,6 +82,39 @@ function readNames(abs: string): string[] {
   const raw = fs.readdirSync(toOsPath(abs), { encoding: "buffer" }) as Buffer[];
   return raw.map((b) => fromOsName(b));
 }
+
+const raw: RawStat = { mode: 0, size: 0, mtimeNs: 0n, uid: 0, gid: 0 };
+const pathBuf = new Uint8Array(8192);
+const encoder = new TextEncoder();
+const ENOENT = 2;
+const ERRNO_CODE: Readonly<Record<number, string>> = { 13: "EACCES", 1: "EPERM", 20: "ENOTDIR", 36: "ENAMETOOLONG", 40: "ELOOP", 5: "EIO" };
+
+/** lstat as EntryMeta through statx (no Stats object), or lstatSync where libc is missing; null when gone. */
+function lstatMeta(full: string, os: string | Buffer): EntryMeta | null {
+  const c = typeof os === "string" ? cString(os) : toCPath(full);
+  const err = c === null ? -1 : lstatRaw(c, raw);
+  if (err === -1) {
+    const st = fs.lstatSync(os, { bigint: true, throwIfNoEntry: false });
+    return st === undefined ? null : toMeta(st, os);
+  }
+  if (err === ENOENT) return null;
+  if (err !== 0) throw Object.assign(new Error(`errno ${err}`), { code: ERRNO_CODE[err] ?? `errno ${err}` });
+  const kind = KIND_OF[(raw.mode & 0o170000) >> 12] ?? "special";
+  const meta = { kind, size: kind === "file" ? raw.size : 0, mtimeNs: raw.mtimeNs, mode: raw.mode & 0o7777, uid: raw.uid, gid: raw.gid };
+  if (kind !== "symlink") return meta;
+  const target = fs.readlinkSync(os, { encoding: "buffer" }) as Buffer;
+  return { ...meta, linkTarget: fromOsName(target) };
+}
+
+/** `s` NUL-terminated in a reused buffer (null when too long for it). */
+function cString(s: string): Uint8Array | null {
+  const { read, written } = encoder.encodeInto(s, pathBuf.subarray(0, pathBuf.length - 1));
+  if (read !== s.length) return null;
+  pathBuf[written] = 0;
+  return pathBuf;
+}
+
+const KIND_OF: Readonly<Record<number, EntryKind>> = { 0o10: "file", 0o4: "dir", 0o12: "symlink" };
 
 const S_IFMT = 0o170000n;
 const KIND: ReadonlyMap<bigint, EntryKind> = new Map([
