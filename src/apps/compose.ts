@@ -10,6 +10,7 @@ import { dirname, basename, join } from "node:path";
 import { planDirectory } from "../domain/plan.ts";
 import type { Planner } from "../ports/planner.ts";
 import type { ControlPlane } from "../ports/control.ts";
+import type { Discovery } from "../ports/discovery.ts";
 import type { Reporter } from "../ports/reporter.ts";
 import type { Store } from "../ports/store.ts";
 import type { DaemonConfig } from "../domain/daemon-config.ts";
@@ -82,6 +83,12 @@ export async function protocolVersion(): Promise<number> {
 export async function connectDaemon(host: string, port: number): Promise<ControlPlane & AsyncDisposable> {
   const { GrpcControlClient } = await import("../adapters/grpc/index.ts");
   return new GrpcControlClient({ host, port });
+}
+
+/** mDNS discovery (ciao advertises, bonjour-service browses); the libraries load when first used. */
+export async function openMdnsDiscovery(options: { interfaces: readonly string[]; onRename?: (name: string) => void }): Promise<Discovery> {
+  const { MdnsDiscovery } = await import("../adapters/mdns/index.ts");
+  return new MdnsDiscovery(options);
 }
 
 /** Resolves symlinks in the existing part of an absolute path; the missing tail is kept as is. */

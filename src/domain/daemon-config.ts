@@ -31,6 +31,8 @@ export interface DaemonConfig {
   readonly motd: string;
   readonly noMdns?: boolean;
   readonly mdnsName?: string;
+  /** Interfaces to advertise on (default: every interface that is up and multicast-capable). */
+  readonly mdnsInterfaces?: readonly string[];
   /** The default export (`host://`), absolute. */
   readonly root?: string;
   readonly rootReadOnly: boolean;

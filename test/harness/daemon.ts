@@ -1,7 +1,7 @@
 /**
  * A real `blit-daemon` (`bin/blit-daemon`) for end-to-end tests.
  * - `startDaemon({ modules, root, motd, config, args })`: writes a config file into a temp dir,
- *   starts the daemon on 127.0.0.1 port 0 with --no-mdns, waits (bounded) for its JSON ready line
+ *   starts the daemon on 127.0.0.1 port 0 with --no-mdns (unless `mdns`), waits (bounded) for its JSON ready line
  *   and returns `{ control, host, port, ready, stderr(), stop(), pid }`. `await using` stops it.
  * - `stop(signal)`: sends the signal to the daemon's PID and awaits its exit code.
  * - `DAEMON`: the launcher's path (`BLIT_DAEMON_E2E_BIN` overrides it).
@@ -9,6 +9,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { insideTestNetns } from "./netns.ts";
 import { REPO_ROOT } from "./run-cli.ts";
 
 export const DAEMON = process.env.BLIT_DAEMON_E2E_BIN ?? resolve(REPO_ROOT, "bin/blit-daemon");
@@ -32,6 +33,8 @@ export interface DaemonOptions {
   readonly config?: string;
   /** Extra flags. */
   readonly args?: readonly string[];
+  /** Advertise on mDNS (no --no-mdns). Only inside a test network namespace (harness/netns.ts). */
+  readonly mdns?: boolean;
   readonly cwd?: string;
 }
 
@@ -50,10 +53,11 @@ export interface RunningDaemon extends AsyncDisposable {
 
 /** Starts a daemon; throws with its stderr when it exits or is not ready in time. */
 export async function startDaemon(options: DaemonOptions = {}): Promise<RunningDaemon> {
+  if (options.mdns === true && !insideTestNetns()) throw new Error("startDaemon({ mdns: true }) runs only inside a test network namespace");
   const dir = mkdtempSync(join(tmpdir(), "blit-e2e-daemon-"));
   const configPath = join(dir, "config.toml");
   writeFileSync(configPath, options.config ?? toToml(options));
-  const proc = Bun.spawn([DAEMON, "--config", configPath, "--bind", "127.0.0.1", "--port", "0", "--no-mdns", ...(options.args ?? [])], {
+  const proc = Bun.spawn([DAEMON, "--config", configPath, "--bind", "127.0.0.1", "--port", "0", ...(options.mdns === true ? [] : ["--no-mdns"]), ...(options.args ?? [])], {
     cwd: options.cwd ?? dir,
     stdout: "pipe",
     stderr: "pipe",

@@ -12,6 +12,7 @@ const DAEMON = v.strictObject({
   motd: v.optional(v.string()),
   no_mdns: v.optional(v.boolean()),
   mdns_name: v.optional(v.string()),
+  mdns_interfaces: v.optional(v.array(v.string())),
   root: v.optional(v.string()),
   root_read_only: v.optional(v.boolean()),
 });
@@ -53,6 +54,7 @@ export const KEY_HELP: Readonly<Record<string, string>> = {
   "daemon.motd": 'text in quotes, e.g. motd = "Welcome"',
   "daemon.no_mdns": "true or false, e.g. no_mdns = true",
   "daemon.mdns_name": 'text in quotes, e.g. mdns_name = "blit@myhost"',
+  "daemon.mdns_interfaces": 'a list of interface names, e.g. mdns_interfaces = ["eth0"]',
   "daemon.root": 'a directory in quotes, e.g. root = "/srv/blit"',
   "daemon.root_read_only": "true or false, e.g. root_read_only = true",
   "module.name": 'a name of A-Z a-z 0-9 . _ - in quotes, e.g. name = "backup"',

@@ -58,6 +58,7 @@ export function parseDaemonConfig(text: string, file: string, isDir: (abs: strin
     motd: d.motd ?? "",
     ...(d.no_mdns !== undefined && { noMdns: d.no_mdns }),
     ...(d.mdns_name !== undefined && { mdnsName: d.mdns_name }),
+    ...(d.mdns_interfaces !== undefined && { mdnsInterfaces: d.mdns_interfaces }),
     ...(root !== undefined && { root }),
     rootReadOnly: d.root_read_only ?? false,
     modules,

@@ -17,6 +17,8 @@ export interface DaemonSettings {
   readonly motd: string;
   readonly noMdns: boolean;
   readonly mdnsName: string;
+  /** Empty: every interface that is up and multicast-capable. */
+  readonly mdnsInterfaces: readonly string[];
   readonly forceGrpcData: boolean;
   readonly modules: readonly ModuleConfig[];
   readonly defaultExport: DefaultExport | null;
@@ -49,6 +51,7 @@ export function resolveSettings(flags: DaemonFlags, config: DaemonConfig, env: S
     motd: config.motd,
     noMdns: flags.noMdns ?? config.noMdns ?? false,
     mdnsName: flags.mdnsName ?? config.mdnsName ?? `blit@${env.hostname}`,
+    mdnsInterfaces: config.mdnsInterfaces ?? [],
     forceGrpcData: flags.forceGrpcData,
     modules: config.modules,
     defaultExport,

@@ -1,6 +1,7 @@
 import type { ConsolaInstance } from "consola";
 import { isBlitError } from "../../domain/errors.ts";
 import * as compose from "../compose.ts";
+import { startAdvertising } from "./advertise.ts";
 import { DaemonControl } from "./daemon-control.ts";
 import type { DaemonSettings } from "./daemon-settings.ts";
 import { ModuleExports, type Export } from "./module-exports.ts";
@@ -29,8 +30,10 @@ export async function serve(settings: DaemonSettings, version: string, log: Cons
   const ready = { event: "ready", control: `${host}:${server.port}`, version, protocol: protocolVersion, modules: exports.names() };
   await Bun.write(Bun.stdout, `${JSON.stringify(ready)}\n`);
   log.info(`serving on ${host}:${server.port}`);
+  const advert = startAdvertising(settings, { port: server.port, version, protocol: protocolVersion, modules: exports.names() }, log);
   const signal = await stopping;
   log.info(`${signal}: stopping (running calls get ${STOP_GRACE_MS / 1000} s)`);
+  await advert[Symbol.asyncDispose]();
   await server.stop(STOP_GRACE_MS);
   log.info("stopped");
   return 0;
@@ -60,7 +63,6 @@ function announce(settings: DaemonSettings, exports: ModuleExports, log: Consola
   } else if (d !== null) {
     log.info(`default export server:// -> ${d.path}${d.readOnly ? " (read-only)" : ""}`);
   }
-  if (!settings.noMdns) log.warn("mDNS advertisement is not part of this build: nothing is advertised (pass --no-mdns to silence this)");
   if (settings.forceGrpcData) log.info("--force-grpc-data: file data will travel inside the gRPC stream");
   if (exports.names().length === 0 && d === null) log.warn("nothing is exported");
 }

@@ -62,6 +62,12 @@ export const listArgs = {
   json: commonArgs.json,
 } as const satisfies ArgsDef;
 
+/** Flags of scan. */
+export const scanArgs = {
+  wait: { type: "string", valueHint: "SECS", description: "Listen this long for answers (default 2)" },
+  json: commonArgs.json,
+} as const satisfies ArgsDef;
+
 /** Shown under "Advanced" in help. */
 export const ADVANCED_FLAGS: ReadonlySet<string> = new Set(["max-threads", "force-grpc-data"]);
 

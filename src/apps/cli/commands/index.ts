@@ -1,5 +1,5 @@
 import type { ArgsDef, CommandDef } from "citty";
-import { checkArgs, listArgs, transferArgs } from "./_shared-args.ts";
+import { checkArgs, listArgs, scanArgs, transferArgs } from "./_shared-args.ts";
 
 /** One verb of `blit`: what help shows, and its command module, loaded only when it runs. */
 export interface CommandEntry {
@@ -46,8 +46,8 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   scan: {
     description: "Find blit daemons on the local network",
     operands: "",
-    args: {},
-    load: async () => unavailable("scan", "blit scan arrives with the daemon work"),
+    args: scanArgs,
+    load: async () => (await import("./scan.ts")).default as CommandDef<ArgsDef>,
   },
   diagnostics: {
     description: "Local performance telemetry (diagnostics perf)",

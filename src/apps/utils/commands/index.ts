@@ -22,6 +22,7 @@ export interface VerbArgs {
 }
 
 const JSON_FLAG: FlagDef = { type: "boolean", description: "Print one JSON document on stdout" };
+const WAIT_FLAG: FlagDef = { type: "string", valueHint: "SECS", description: "Listen this long for answers (default 2)" };
 
 /** The subcommand map of `blit-utils`. */
 export const UTILS_COMMANDS: Readonly<Record<string, UtilsCommand>> = {
@@ -66,6 +67,12 @@ export const UTILS_COMMANDS: Readonly<Record<string, UtilsCommand>> = {
     operands: "REMOTE",
     flags: { yes: { type: "boolean", short: "y", description: "Do not ask" }, json: JSON_FLAG },
     load: async () => (await import("./rm.ts")).run,
+  },
+  scan: {
+    description: "Find blit daemons on the local network (mDNS)",
+    operands: "",
+    flags: { wait: WAIT_FLAG, json: JSON_FLAG },
+    load: async () => (await import("./scan.ts")).run,
   },
   completions: {
     description: "Print a shell completion script (bash, zsh or fish)",

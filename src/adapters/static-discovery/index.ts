@@ -1,0 +1,1 @@
+export { StaticDiscovery } from "./static-discovery.ts";
