@@ -13,6 +13,8 @@ const LIST_CONCURRENCY = 8;
 const MAX_WRITE_BATCHES = 6;
 /** Below this many batches in flight the workers are starving: flush at once. */
 const STARVING_BATCHES = 2;
+/** A partial batch is sent after this long (half of it when the workers are starving). */
+const HEARTBEAT_MS = 1000;
 const BATCH_FILES = 256;
 const BATCH_BYTES = 64 << 20;
 
@@ -61,6 +63,8 @@ export class TreeSync {
   private readonly writes = new Set<Promise<void>>();
   private batch: WriteOp[] = [];
   private batchBytes = 0;
+  /** When the current batch got its first op (for the heartbeat). */
+  private batchSince = 0;
   private fatal: BlitError | null = null;
   private rename: { dest: RelPath; source: RelPath } | null = null;
 
@@ -144,6 +148,17 @@ export class TreeSync {
     this.fatal ??= e;
   }
 
+  /**
+   * Heartbeat, run a few times a second while the tree is walked: sends a partial batch that waited HEARTBEAT_MS (half
+   * of it when fewer than STARVING_BATCHES writes are in flight), so a slow walk never holds files
+   * back from idle workers.
+   */
+  private heartbeat(): void {
+    if (this.batch.length === 0) return;
+    const waited = performance.now() - this.batchSince;
+    if (waited >= HEARTBEAT_MS || (this.writes.size < STARVING_BATCHES && waited >= HEARTBEAT_MS / 2)) this.flush();
+  }
+
   /** Directories whose mode and mtime must be (re)applied, deepest first. */
   dirsToFinish(): MetaUpdate[] {
     return this.dirs
@@ -159,13 +174,16 @@ export class TreeSync {
 
   // --- internal ---
 
-  /** `work`, but on failure only after every write in flight has settled. */
+  /** `work` with the heartbeat running; on failure it settles every write in flight first. */
   private async settling(work: Promise<void>): Promise<void> {
+    const beat = setInterval(() => this.heartbeat(), HEARTBEAT_MS / 4);
     try {
       await work;
     } catch (e) {
       await Promise.allSettled([...this.writes]);
       throw e;
+    } finally {
+      clearInterval(beat);
     }
   }
 
@@ -308,6 +326,7 @@ export class TreeSync {
   private async enqueue(path: RelPath, meta: EntryMeta): Promise<void> {
     this.stats.touch(path);
     this.planned(meta);
+    if (this.batch.length === 0) this.batchSince = performance.now();
     this.batch.push({ path, meta, source: { store: this.src, path: this.sourcePath(path) }, resume: this.options.resume });
     this.batchBytes += meta.size;
     if (this.batch.length >= BATCH_FILES || this.batchBytes >= BATCH_BYTES || this.writes.size < STARVING_BATCHES) this.flush();
