@@ -90,25 +90,48 @@ export class TreeSync {
   private async walk(rootMeta: EntryMeta, destRootExists: boolean): Promise<void> {
     if (!destRootExists && !this.options.dryRun) await this.writeChecked([{ path: "", meta: rootMeta }]);
     this.dirs.push({ finish: { path: "", meta: rootMeta }, needed: true });
-    const pending: PendingDir[] = [{ path: "", destExists: destRootExists }];
-    const running = new Set<Promise<void>>();
-    try {
-      while (pending.length > 0 || running.size > 0) {
-        while (pending.length > 0 && running.size < LIST_CONCURRENCY) {
-          const dir = pending.pop()!;
-          const p: Promise<void> = this.visit(dir, pending).finally(() => running.delete(p));
-          running.add(p);
-        }
-        await Promise.race(running);
-        this.check();
-      }
-    } finally {
-      await Promise.allSettled([...running]);
-    }
+    await this.visitAll([{ path: "", destExists: destRootExists }]);
     this.stats.scanComplete = true;
     this.flush();
     while (this.writes.size > 0) await Promise.race(this.writes);
     this.check();
+  }
+
+  /**
+   * Visits `pending` and every directory the visits add, LIST_CONCURRENCY at a time. On the first
+   * failure (or cancellation) it schedules nothing more, lets the running visits end, then throws.
+   * Completions are counted rather than raced: Promise.race over the running set cost more than
+   * the visits themselves on trees of many small directories.
+   */
+  private visitAll(pending: PendingDir[]): Promise<void> {
+    return new Promise((resolve, reject) => {
+      let running = 0;
+      let failure: unknown = null;
+      const pump = (): void => {
+        if (failure === null) {
+          try {
+            this.check();
+          } catch (e) {
+            failure = e;
+          }
+        }
+        while (failure === null && pending.length > 0 && running < LIST_CONCURRENCY) {
+          running++;
+          this.visit(pending.pop()!, pending).then(done, (e: unknown) => {
+            failure ??= e;
+            done();
+          });
+        }
+        if (running > 0) return;
+        if (failure !== null) reject(failure);
+        else resolve();
+      };
+      const done = (): void => {
+        running--;
+        pump();
+      };
+      pump();
+    });
   }
 
   /**
