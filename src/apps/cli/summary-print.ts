@@ -64,7 +64,13 @@ export function formatBytes(bytes: number): string {
 }
 
 /** `1,234`. */
-export const formatCount = (n: number): string => Math.round(n).toLocaleString("en-US");
+/** 1234567 → "1,234,567" (by hand: toLocaleString loads ICU, ~10 ms of every run). */
+export function formatCount(n: number): string {
+  const digits = String(Math.abs(Math.round(n)));
+  let out = "";
+  for (let i = digits.length; i > 0; i -= 3) out = `${digits.slice(Math.max(0, i - 3), i)}${out === "" ? "" : ","}${out}`;
+  return n < 0 && out !== "0" ? `-${out}` : out;
+}
 
 /** `0.02 s`, `2.31 s`, `42.5 s`, `3 min 05 s`, `2 h 03 min`. */
 export function formatDuration(ms: number): string {
