@@ -12,6 +12,8 @@ import type { Planner } from "../ports/planner.ts";
 import type { ControlPlane } from "../ports/control.ts";
 import type { Discovery } from "../ports/discovery.ts";
 import type { Reporter } from "../ports/reporter.ts";
+import type { SessionConnector, SessionService } from "../ports/session.ts";
+import type { Listener } from "../ports/transport.ts";
 import type { Store } from "../ports/store.ts";
 import type { DaemonConfig } from "../domain/daemon-config.ts";
 import { LocalStore } from "../adapters/local/index.ts";
@@ -37,6 +39,7 @@ export function createEngineDeps(opts: EngineDepsOptions): EngineDeps {
     cwd: process.cwd(),
     openStore: (root, role) => new LocalStore({ root, cleanTemporaries: role === "destination", maxThreads: opts.maxThreads }),
     canonicalPath,
+    sessions: sharedConnector,
     now: () => performance.now(),
   };
 }
@@ -58,6 +61,9 @@ export interface ControlServerSpec {
   readonly port: number;
   readonly plane: ControlPlane;
   readonly onInternalError: (method: string, error: unknown) => void;
+  /** Transfer sessions (Push/Pull) and the gRPC fallback's Data calls. */
+  readonly sessions?: SessionService;
+  readonly dataListener?: Listener;
 }
 
 /** A running control server: its bound port and a graceful stop. */
@@ -70,7 +76,7 @@ export interface RunningControlServer {
 /** Starts the gRPC control server over `plane`. */
 export async function startControlServer(spec: ControlServerSpec): Promise<RunningControlServer> {
   const { GrpcControlServer, PROTOCOL_VERSION } = await import("../adapters/grpc/index.ts");
-  const server = await GrpcControlServer.start(spec);
+  const server = await GrpcControlServer.start(spec as Parameters<typeof GrpcControlServer.start>[0]);
   return { port: server.port, protocolVersion: PROTOCOL_VERSION, stop: (graceMs) => server.stop(graceMs) };
 }
 
@@ -106,4 +112,26 @@ function canonicalPath(abs: string): string {
     }
   }
   return abs;
+}
+
+/** The daemon's data-plane listeners: TCP on `host` (port 0), and the gRPC fallback's Data calls. */
+export async function startDataListeners(host: string): Promise<{ tcp: Listener; grpc: Listener }> {
+  const { TcpTransport } = await import("../adapters/tcp/index.ts");
+  const { GrpcDataListener } = await import("../adapters/grpc/index.ts");
+  return { tcp: await new TcpTransport().listen({ host, port: 0 }), grpc: new GrpcDataListener({ host, port: 0 }) };
+}
+
+/** Opens transfer sessions on daemons (TCP data plane, gRPC fallback); dispose to close. */
+export async function createSessionConnector(): Promise<SessionConnector & AsyncDisposable> {
+  const { TcpTransport } = await import("../adapters/tcp/index.ts");
+  const { GrpcSessionConnector } = await import("../adapters/grpc/index.ts");
+  return new GrpcSessionConnector(new TcpTransport());
+}
+
+let connector: Promise<SessionConnector & AsyncDisposable> | null = null;
+
+/** One session connector per process, created when a remote end is first opened. */
+function sharedConnector(): Promise<SessionConnector> {
+  connector ??= createSessionConnector();
+  return connector;
 }

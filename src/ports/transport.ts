@@ -1,16 +1,29 @@
-/** An open byte channel between two blit processes. */
+/**
+ * An open byte channel between two blit processes (one data-plane connection).
+ *
+ * Guarantees every adapter keeps (checked by test/contract/transport.contract.ts):
+ * - Bytes arrive in order and unchanged; `send` resolves once the transport accepted them, and
+ *   waits while the peer does not read (backpressure), so memory stays bounded.
+ * - `incoming` yields what the peer sent and ends after the peer's `end()`; when the peer vanishes
+ *   without ending, it throws PEER_CLOSED.
+ * - Disposing closes the channel at once (the peer sees PEER_CLOSED); `send` after that, or while
+ *   `signal` is aborted, throws CANCELLED.
+ */
 export interface Channel extends AsyncDisposable {
   /** Sends bytes; resolves when the transport accepted them (backpressure). */
   send(bytes: Uint8Array, signal?: AbortSignal): Promise<void>;
-  /** Incoming bytes until the peer half-closes; errors with PEER_CLOSED on a reset. */
+  /** Incoming bytes until the peer ends; PEER_CLOSED when it vanished instead. */
   readonly incoming: AsyncIterable<Uint8Array>;
-  /** Half-closes the sending side. */
+  /** Ends the sending side once everything sent was flushed. */
   end(): Promise<void>;
+  /** Bytes this channel sent with a zero-copy path (sendfile/splice), for the summary. */
+  readonly zeroCopyBytes?: number;
 }
 
 /** A bound listening endpoint; reports the address it really bound (port 0 allowed). */
 export interface Listener extends AsyncDisposable {
   readonly address: { readonly host: string; readonly port: number };
+  /** The next connection; CANCELLED once the listener is disposed or `signal` aborts. */
   accept(signal?: AbortSignal): Promise<Channel>;
 }
 
@@ -19,8 +32,8 @@ export interface TransportCapabilities {
 }
 
 /**
- * Moves session frames and bulk bytes between a client and a daemon (TCP data plane, gRPC
- * fallback, RDMA). Errors: UNREACHABLE, TRANSPORT_UNAVAILABLE, PEER_CLOSED, TIMEOUT, CANCELLED.
+ * Moves data-plane bytes between a client and a daemon (TCP data plane, gRPC fallback, RDMA,
+ * memory). Errors: UNREACHABLE, TRANSPORT_UNAVAILABLE, PEER_CLOSED, TIMEOUT, CANCELLED.
  */
 export interface Transport {
   readonly name: "tcp" | "grpc" | "rdma" | "memory";

@@ -3,7 +3,10 @@ import { BlitError } from "../../domain/errors.ts";
 import type { ControlPlane } from "../../ports/control.ts";
 import { withServerSettings } from "./http2-windows.ts";
 import * as wire from "./mapping.ts";
-import { notServed, serverStream, unary, type CallContext } from "./server-calls.ts";
+import { bidi, notServed, serverStream, unary, type CallContext } from "./server-calls.ts";
+import type { GrpcDataListener } from "./grpc-data-transport.ts";
+import { sessionHandler } from "./grpc-session-server.ts";
+import type { SessionService } from "../../ports/session.ts";
 import { BLIT_SERVICE } from "./wire-schema.ts";
 
 /** Limits that keep one bad client from hurting the others (SPEC §5). */
@@ -40,12 +43,16 @@ export interface ControlServerOptions {
   /** What the calls are served from. */
   readonly plane: ControlPlane;
   readonly limits?: Partial<ControlLimits>;
+  /** Serves Push and Pull; without it they answer TRANSPORT_UNAVAILABLE. */
+  readonly sessions?: SessionService;
+  /** Receives the `Data` calls (the gRPC fallback data plane). */
+  readonly dataListener?: GrpcDataListener;
   /** Told of every call that failed with a bug (a non-BlitError or INTERNAL), for the log. */
   readonly onInternalError?: (method: string, error: unknown) => void;
 }
 
 /** Why Push, Pull and DelegatedPull are refused by this build. */
-const TRANSFERS_NOT_SERVED = "this daemon does not serve transfers yet (push, pull and remote-to-remote arrive with the remote transfer work)";
+const TRANSFERS_NOT_SERVED = "this daemon serves no transfers";
 
 /**
  * The gRPC control server (`blit.v2.Blit`) over a ControlPlane. Every call goes through the
@@ -70,7 +77,7 @@ export class GrpcControlServer {
       "grpc.keepalive_timeout_ms": limits.keepaliveTimeoutMs,
     });
     const ctx: CallContext = { maxCalls: limits.maxConcurrentCalls, inFlight: 0, onInternalError: options.onInternalError ?? (() => {}) };
-    server.addService(BLIT_SERVICE, handlers(options.plane, ctx));
+    server.addService(BLIT_SERVICE, handlers(options, ctx));
     const address = options.host.includes(":") ? `[${options.host}]:${options.port}` : `${options.host}:${options.port}`;
     const port = await withServerSettings(limits.maxSessions, () => bind(server, address));
     return new GrpcControlServer(server, port);
@@ -101,7 +108,8 @@ function bind(server: Server, address: string): Promise<number> {
   });
 }
 
-function handlers(plane: ControlPlane, ctx: CallContext): UntypedServiceImplementation {
+function handlers(options: ControlServerOptions, ctx: CallContext): UntypedServiceImplementation {
+  const { plane, sessions, dataListener } = options;
   return {
     Ping: unary(ctx, "Ping", async (_req, signal) => wire.toWireIdentity(await plane.ping(signal))),
     ListModules: unary(ctx, "ListModules", async (_req, signal) => wire.toWireModules(await plane.listModules(signal))),
@@ -115,8 +123,9 @@ function handlers(plane: ControlPlane, ctx: CallContext): UntypedServiceImplemen
     CompletePath: unary(ctx, "CompletePath", async (req, signal) =>
       wire.toWireCandidates(await plane.completePath(wire.fromWireCompletion(req), signal)),
     ),
-    Push: notServed(ctx, "Push", TRANSFERS_NOT_SERVED),
-    Pull: notServed(ctx, "Pull", TRANSFERS_NOT_SERVED),
+    Push: sessions === undefined ? notServed(ctx, "Push", TRANSFERS_NOT_SERVED) : sessionHandler(ctx, "push", sessions),
+    Pull: sessions === undefined ? notServed(ctx, "Pull", TRANSFERS_NOT_SERVED) : sessionHandler(ctx, "pull", sessions),
+    Data: dataListener === undefined ? notServed(ctx, "Data", TRANSFERS_NOT_SERVED) : bidi(ctx, "Data", async (call) => dataListener.offer(call)),
     DelegatedPull: notServed(ctx, "DelegatedPull", TRANSFERS_NOT_SERVED),
   };
 }

@@ -165,13 +165,13 @@ const FIND_KIND_FROM_WIRE: Readonly<Record<string, FindKind>> = Object.fromEntri
   Object.entries(FIND_KIND_TO_WIRE).map(([k, v]) => [v, k as FindKind]),
 );
 
-const toWireFailure = (f: EntryFailure): WireMessage => ({ path: encodeNameBytes(f.path), code: f.code, message: f.message });
-const fromWireFailure = (w: WireMessage): EntryFailure => ({ path: bytesToName(w.path), code: String(w.code), message: String(w.message) });
+export const toWireFailure = (f: EntryFailure): WireMessage => ({ path: encodeNameBytes(f.path), code: f.code, message: f.message });
+export const fromWireFailure = (w: WireMessage): EntryFailure => ({ path: bytesToName(w.path), code: String(w.code), message: String(w.message) });
 
-const bytesToName = (b: unknown): string => (b instanceof Uint8Array ? decodeNameBytes(b) : "");
+export const bytesToName = (b: unknown): string => (b instanceof Uint8Array ? decodeNameBytes(b) : "");
 
 /** A wire uint64 as a number (sizes and counts stay below 2^53; larger values are clamped). */
-const toNumber = (v: unknown): number => {
+export const toNumber = (v: unknown): number => {
   const n = typeof v === "bigint" ? v : BigInt(typeof v === "number" || typeof v === "string" ? v : 0);
   return n > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(n);
 };

@@ -49,6 +49,15 @@ export function serverStream(ctx: CallContext, method: string, handle: (req: Wir
   };
 }
 
+/** A bidi handler: `handle` owns the call until it resolves; a rejection ends the call with that error. */
+export function bidi(ctx: CallContext, method: string, handle: (call: ServerDuplexStream<WireMessage, WireMessage>, signal: AbortSignal) => Promise<void>) {
+  return (call: ServerDuplexStream<WireMessage, WireMessage>): void => {
+    void run(ctx, method, call, (signal) => handle(call, signal)).catch((e: unknown) => {
+      if (!call.cancelled) call.emit("error", toServiceError(report(ctx, method, e)));
+    });
+  };
+}
+
 /** A bidi handler this daemon does not serve yet: the handshake, then TRANSPORT_UNAVAILABLE. */
 export function notServed(ctx: CallContext, method: string, why: string) {
   return (call: ServerDuplexStream<WireMessage, WireMessage> | StreamCall): void => {

@@ -27,7 +27,8 @@ export type MethodName =
   | "FilesystemStats"
   | "Purge"
   | "CompletePath"
-  | "DelegatedPull";
+  | "DelegatedPull"
+  | "Data";
 
 /** A decoded message: plain object, field names as in the .proto. */
 // biome-ignore lint: protobufjs decodes to untyped objects; mapping.ts gives them types.

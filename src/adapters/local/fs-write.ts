@@ -17,6 +17,8 @@ export interface WriteJob {
   /** The parent directory was created by this run (mode 0755, no setgid): a new file there is
    * already owned by this process's uid and gid, so chown is only needed when those differ. */
   readonly freshParent?: boolean;
+  /** The file's bytes, when they came from another store (a network peer) instead of `src`. */
+  readonly data?: Uint8Array;
 }
 
 export interface WriteOutcome {
@@ -46,6 +48,7 @@ export function writeEntry(job: WriteJob, buf: Buffer, meter: CopyMeter): WriteO
       writeSymlink(job.dst, job.meta);
       return { bytes: 0, zeroCopyBytes: 0 };
     case "file":
+      if (job.data !== undefined) return writeBytes(job, job.data, meter);
       if (job.src === undefined) throw new BlitError("INTERNAL", `no source for ${job.dst}`);
       return copyFile(job, job.src, buf, meter);
     default:
@@ -93,6 +96,49 @@ export function removeEntry(abs: string, recursive: boolean, contained = false):
     else fs.unlinkSync(os);
   } catch (e) {
     throw toBlitError(e, abs, "remove");
+  }
+}
+
+/**
+ * Gives the temporary open as `fd` the final owner (as root), mode and mtime, closes it and renames
+ * it to `dst`. The descriptor is closed whatever happens.
+ */
+export function finishTemp(fd: number, tmpOs: string | Buffer, dst: string, meta: EntryMeta, freshParent: boolean): void {
+  try {
+    // chown clears setuid/setgid, so the mode is set after it.
+    const chown = IS_ROOT && (!freshParent || meta.uid !== EUID || meta.gid !== EGID);
+    if (chown) fs.fchownSync(fd, meta.uid, meta.gid);
+    if (chown || (meta.mode & UMASK) !== 0 || meta.mode > 0o777) fs.fchmodSync(fd, meta.mode);
+    if (setFdMtime(fd, meta.mtimeNs) !== 0) fs.futimesSync(fd, nsToSec(meta.mtimeNs), nsToSec(meta.mtimeNs));
+  } finally {
+    fs.closeSync(fd);
+  }
+  fs.renameSync(tmpOs, toOsPath(dst));
+}
+
+/** Opens a new temporary next to `dst` for writing; returns its descriptor and OS path. */
+export function openTemp(dst: string, meta: EntryMeta): { fd: number; tmpOs: string | Buffer } {
+  const tmpOs = toOsPath(tempPathFor(dst));
+  return { fd: fs.openSync(tmpOs, O_WRONLY | O_CREAT | O_EXCL, meta.mode & 0o777), tmpOs };
+}
+
+/** Writes a file whose bytes are all in memory, atomically (temporary, then rename). */
+function writeBytes(job: WriteJob, data: Uint8Array, meter: CopyMeter): WriteOutcome {
+  if (meter.cancelled) throw new BlitError("CANCELLED", `cancelled before ${job.dst}`, { path: job.dst });
+  let t: { fd: number; tmpOs: string | Buffer } | null = null;
+  try {
+    t = openTemp(job.dst, job.meta);
+    let off = 0;
+    while (off < data.length) off += fs.writeSync(t.fd, data, off, data.length - off, off);
+    meter.add(data.length);
+    const { fd, tmpOs } = t;
+    t = { fd: -1, tmpOs };
+    finishTemp(fd, tmpOs, job.dst, job.meta, job.freshParent === true);
+    return { bytes: data.length, zeroCopyBytes: 0 };
+  } catch (e) {
+    if (t !== null && t.fd >= 0) fs.closeSync(t.fd);
+    if (t !== null) safeUnlink(t.tmpOs);
+    throw toBlitError(e, job.dst, "write");
   }
 }
 
@@ -187,14 +233,9 @@ function copyFile(job: WriteJob, src: string, buf: Buffer, meter: CopyMeter): Wr
     fdOut = fs.openSync(tmpOs, O_WRONLY | O_CREAT | O_EXCL, meta.mode & 0o777);
     const start = job.resume === true ? reuseMatchingPrefix(fdIn, dst, fdOut, buf) : 0;
     copyData(fdIn, fdOut, start, meta.size, buf, out, meter);
-    // chown clears setuid/setgid, so the mode is set after it.
-    const chown = IS_ROOT && (job.freshParent !== true || meta.uid !== EUID || meta.gid !== EGID);
-    if (chown) fs.fchownSync(fdOut, meta.uid, meta.gid);
-    if (chown || (meta.mode & UMASK) !== 0 || meta.mode > 0o777) fs.fchmodSync(fdOut, meta.mode);
-    if (setFdMtime(fdOut, meta.mtimeNs) !== 0) fs.futimesSync(fdOut, nsToSec(meta.mtimeNs), nsToSec(meta.mtimeNs));
-    fs.closeSync(fdOut);
+    const fd = fdOut;
     fdOut = -1;
-    fs.renameSync(tmpOs, toOsPath(dst));
+    finishTemp(fd, tmpOs, dst, meta, job.freshParent === true);
     return out;
   } catch (e) {
     if (fdOut >= 0) fs.closeSync(fdOut);

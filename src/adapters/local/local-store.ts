@@ -15,6 +15,7 @@ import { Beneath, openRoot } from "./beneath.ts";
 import * as fs from "node:fs";
 import { Readable } from "node:stream";
 import { WorkerPool } from "./worker-pool.ts";
+import { writeForeign } from "./foreign-write.ts";
 
 export interface LocalStoreOptions {
   /** Absolute path of the directory this store is rooted at. */
@@ -97,15 +98,39 @@ export class LocalStore implements Store {
 
   async write(ops: readonly WriteOp[], signal?: AbortSignal): Promise<OpResult[]> {
     this.watch(signal);
+    if (ops.some(isForeign)) return this.writeMixed(ops, signal);
     const jobs: WriteJob[] = ops.map((op) => ({
       dst: this.jobPath(op.path),
       meta: op.meta,
-      src: op.source === undefined ? undefined : sourcePath(op.source.store, op.source.path),
+      src: op.source === undefined || op.meta.kind !== "file" ? undefined : sourcePath(op.source.store, op.source.path),
       resume: op.resume,
     }));
     const weight = ops.reduce((w, op) => w + 1 + (op.meta.kind === "file" ? Math.ceil(op.meta.size / MIB) : 0), 0);
     const results = (await this.exec({ op: "write", jobs, meter: this.meter.buffer }, weight)) as ItemResult[];
     return results.map((r, i) => toOpResult(ops[i]!.path, r));
+  }
+
+  /** Writes whose files come partly from other kinds of stores (foreign-write.ts). */
+  private async writeMixed(ops: readonly WriteOp[], signal?: AbortSignal): Promise<OpResult[]> {
+    const foreign = ops.filter(isForeign);
+    const local = ops.filter((op) => !isForeign(op));
+    const [a, b] = await Promise.all([
+      writeForeign(foreign, {
+        jobPath: (p) => this.jobPath(p),
+        runWrites: async (jobs) => ((await this.exec({ op: "write", jobs, meter: this.meter.buffer }, jobs.length)) as ItemResult[]).map((r, i) => toOpResult(jobs[i]!.dst, r)),
+        resolve: (jobPath) => {
+          if (this.options.beneath !== true) return { path: jobPath, done: () => {}, scrub: (e) => e };
+          const at = new Beneath(this.root());
+          return { path: at.path(jobPath), done: () => at.close(), scrub: (e) => at.scrub(e) };
+        },
+        meter: this.meter,
+      }, signal),
+      local.length === 0 ? [] : this.write(local, signal),
+    ]);
+    const byOp = new Map<WriteOp, OpResult>();
+    foreign.forEach((op, i) => byOp.set(op, a[i]!));
+    local.forEach((op, i) => byOp.set(op, b[i]!));
+    return ops.map((op) => ({ ...byOp.get(op)!, path: op.path }));
   }
 
   async passDirectory(req: DirectoryPassRequest, signal?: AbortSignal): Promise<DirectoryPass | null> {
@@ -209,6 +234,10 @@ export class LocalStore implements Store {
     return this.pool.run(job);
   }
 }
+
+/** A file whose source is not a path this adapter can open (a network peer). */
+const isForeign = (op: WriteOp): boolean =>
+  op.meta.kind === "file" && op.source !== undefined && !(op.source.store instanceof LocalStore && !op.source.store.contained);
 
 /** The absolute path of a file in a local source store, for the zero-copy path. */
 function sourcePath(store: Store, path: RelPath): string {

@@ -119,6 +119,7 @@ export function toTransferCli(verb: Verb, args: ScannedArgs, env: CliEnv): Trans
     maxDelete: optional(args, "max-delete", nonNegativeInt),
     resume: args.switches.has("resume"),
     maxThreads: optional(args, "max-threads", positiveInt),
+    forceGrpcData: args.switches.has("force-grpc-data") || env.env.BLIT_FORCE_GRPC_DATA === "1",
   };
   return {
     request,
@@ -148,13 +149,6 @@ export function toCheckCli(args: ScannedArgs, env: CliEnv): CheckCli {
   };
 }
 
-/** The one place remote endpoints are refused until remote transfers exist. */
-export function rejectRemote(kind: "local" | "remote", input: string): void {
-  if (kind === "remote") {
-    throw new BlitError("TRANSPORT_UNAVAILABLE", `remote transfers are not available yet: ${input}`, { input });
-  }
-}
-
 // --- internal ---
 
 function flagTable(def: ArgsDef): { long: Map<string, string>; short: Map<string, string> } {
@@ -174,7 +168,7 @@ function endpoints(verb: string, args: ScannedArgs, env: CliEnv): [string, strin
   if (source === undefined) throw usage(`${verb} needs SRC and DST: both are missing`, verb);
   if (destination === undefined) throw usage(`${verb} needs SRC and DST: DST is missing`, verb);
   if (extra !== undefined) throw usage(`${verb} takes exactly SRC and DST: unexpected '${extra}'`, verb);
-  for (const input of [source, destination]) rejectRemote(parseTransferEnd(input, env).kind, input);
+  for (const input of [source, destination]) parseTransferEnd(input, env);
   return [source, destination];
 }
 

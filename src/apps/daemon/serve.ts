@@ -3,6 +3,7 @@ import { isBlitError } from "../../domain/errors.ts";
 import * as compose from "../compose.ts";
 import { startAdvertising } from "./advertise.ts";
 import { DaemonControl } from "./daemon-control.ts";
+import { DaemonSessions } from "./daemon-sessions.ts";
 import type { DaemonSettings } from "./daemon-settings.ts";
 import { ModuleExports, type Export } from "./module-exports.ts";
 
@@ -19,10 +20,14 @@ export async function serve(settings: DaemonSettings, version: string, log: Cons
   await using exports = openExports(settings);
   const protocolVersion = await compose.protocolVersion();
   const control = new DaemonControl(exports, { version, protocolVersion, motd: settings.motd });
+  const data = await compose.startDataListeners(settings.bind);
+  await using sessions = new DaemonSessions(exports, data.tcp, data.grpc, { forceGrpcData: settings.forceGrpcData, log });
   const server = await compose.startControlServer({
     host: settings.bind,
     port: settings.port,
     plane: control,
+    sessions,
+    dataListener: data.grpc,
     onInternalError: (method, error) => log.error(`${method} failed with a bug:`, isBlitError(error) ? error.message : error),
   });
   announce(settings, exports, log);

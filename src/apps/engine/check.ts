@@ -24,6 +24,7 @@ export async function runCheck(req: CheckRequest, deps: EngineDeps): Promise<Che
   const roots = await openRoots({ ...req, verb: "copy", ignoreExisting: false, dryRun: true, maxDelete: null, resume: false, maxThreads: null }, deps);
   await using _s = roots.source;
   await using _d = roots.dest;
+  await using _peers = { [Symbol.asyncDispose]: () => roots.close() };
   const plan: PlanOptions = {
     compare: req.compare,
     ignoreExisting: false,

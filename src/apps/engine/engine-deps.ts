@@ -1,5 +1,6 @@
 import type { Planner } from "../../ports/planner.ts";
 import type { Reporter } from "../../ports/reporter.ts";
+import type { SessionConnector } from "../../ports/session.ts";
 import type { Store } from "../../ports/store.ts";
 import type { Confirm } from "./transfer-request.ts";
 
@@ -17,6 +18,8 @@ export interface EngineDeps {
   readonly cwd: string;
   /** The path with symlinks of its existing part resolved, for overlap checks. */
   canonicalPath(absPath: string): string;
+  /** Opens sessions on daemons (created on first use, closed with the process). */
+  sessions(): Promise<SessionConnector>;
   /** Milliseconds from a monotonic clock. */
   now(): number;
 }

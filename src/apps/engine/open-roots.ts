@@ -1,10 +1,12 @@
-import { parseTransferEnd, type LocalEndpoint } from "../../domain/endpoint.ts";
+import { parseTransferEnd, type LocalEndpoint, type RemoteEndpoint } from "../../domain/endpoint.ts";
 import type { EntryKind, EntryMeta } from "../../domain/entry.ts";
 import { BlitError } from "../../domain/errors.ts";
 import { displayName } from "../../domain/rel-path.ts";
 import { overlaps, resolveRoots } from "../../domain/transfer-roots.ts";
 import type { Store } from "../../ports/store.ts";
 import type { EngineDeps } from "./engine-deps.ts";
+import type { PeerStore } from "./peer-store.ts";
+import { label, openRemoteEnd } from "./remote-end.ts";
 import type { TransferRequest } from "./transfer-request.ts";
 
 interface Common {
@@ -14,6 +16,10 @@ interface Common {
   readonly destRootExists: boolean;
   /** The source was given as `dir/`: its root directory itself stays after a move. */
   readonly sourceContentsOnly: boolean;
+  readonly route: "local" | "push" | "pull" | "remote";
+  /** The daemon sessions opened (closed by `close`), for transport facts. */
+  readonly peers: readonly PeerStore[];
+  close(): Promise<void>;
 }
 
 /** The two stores of a transfer and what the trailing-slash rules made of the paths. */
@@ -22,51 +28,101 @@ export type OpenedRoots =
   | (Common & { readonly mode: "file"; readonly sourceName: string; readonly destName: string; readonly destMeta: EntryMeta | null });
 
 /**
- * Parses both ends, applies the trailing-slash table (SPEC §2), refuses overlapping trees and
- * opens a Store for each side. Throws NOT_FOUND for a missing source, USAGE for bad combinations.
+ * Parses both ends, applies the trailing-slash table (SPEC §2) — asking the daemon what a remote
+ * path is —, refuses overlapping trees and opens a Store for each side (a daemon session for a
+ * remote end). Throws NOT_FOUND for a missing source, USAGE for bad combinations.
  */
 export async function openRoots(req: TransferRequest, deps: EngineDeps): Promise<OpenedRoots> {
   const parse = { home: deps.home, cwd: deps.cwd };
-  const src = local(parseTransferEnd(req.source, parse));
-  const dst = local(parseTransferEnd(req.destination, parse));
-  const srcMeta = await statFollowing(deps, src.path, src.contentsOnly);
-  if (srcMeta === null) throw new BlitError("NOT_FOUND", `source not found: ${displayName(req.source)}`, { path: req.source });
-  const dstMeta = await statFollowing(deps, dst.path, true);
-  const roots = resolveRoots(src, dst, { sourceKind: srcMeta.kind, destKind: kindOrDangling(dstMeta, await lstat(deps, dst.path)) });
-  const from = roots.mode === "tree" ? roots.sourceDir : `${roots.sourceDir}/${roots.sourceName}`;
-  const to = roots.mode === "tree" ? roots.destDir : `${roots.destDir}/${roots.destName}`;
-  if (overlaps(deps.canonicalPath(from), deps.canonicalPath(to))) {
-    throw new BlitError("USAGE", `source ${displayName(req.source)} and destination ${displayName(req.destination)} overlap (one is inside the other): choose a destination outside the source`);
+  const srcEnd = parseTransferEnd(req.source, parse);
+  const dstEnd = parseTransferEnd(req.destination, parse);
+  const peers: PeerStore[] = [];
+  const close = async () => {
+    for (const p of peers.splice(0)) await p[Symbol.asyncDispose]();
+  };
+  try {
+    const src = await side(srcEnd, "pull", req, deps, peers);
+    const dst = await side(dstEnd, "push", req, deps, peers);
+    const srcMeta = await src.statFollowing(src.path, src.contentsOnly);
+    if (srcMeta === null) throw new BlitError("NOT_FOUND", `source not found: ${displayName(req.source)}`, { path: req.source });
+    const dstMeta = await dst.statFollowing(dst.path, true);
+    const roots = resolveRoots(src, dst, { sourceKind: srcMeta.kind, destKind: kindOrDangling(dstMeta, await dst.lstat(dst.path)) });
+    const from = roots.mode === "tree" ? roots.sourceDir : join(roots.sourceDir, roots.sourceName ?? "");
+    const to = roots.mode === "tree" ? roots.destDir : join(roots.destDir, roots.destName ?? "");
+    if (src.place === dst.place && overlaps(src.canonical(from), dst.canonical(to))) {
+      throw new BlitError("USAGE", `source ${displayName(req.source)} and destination ${displayName(req.destination)} overlap (one is inside the other): choose a destination outside the source`);
+    }
+    const source = src.open(roots.sourceDir, "source");
+    const dest = dst.open(roots.destDir, "destination");
+    const destRoot = await dest.stat("");
+    const route = srcEnd.kind === "local" ? (dstEnd.kind === "local" ? "local" : "push") : dstEnd.kind === "local" ? "pull" : "remote";
+    const common = { source, dest, destRootExists: destRoot?.kind === "dir", sourceContentsOnly: src.contentsOnly, route, peers, close } as const;
+    if (roots.mode === "tree") return { ...common, mode: "tree", sourceRootMeta: srcMeta };
+    const destName = roots.destName ?? "";
+    const destMeta = common.destRootExists ? await dest.stat(destName) : null;
+    return { ...common, mode: "file", sourceRootMeta: srcMeta, sourceName: roots.sourceName ?? "", destName, destMeta };
+  } catch (e) {
+    await close();
+    throw e;
   }
-  const source = deps.openStore(roots.sourceDir, "source");
-  const dest = deps.openStore(roots.destDir, "destination");
-  const destRoot = await dest.stat("");
-  const common = { source, dest, destRootExists: destRoot?.kind === "dir", sourceContentsOnly: src.contentsOnly };
-  if (roots.mode === "tree") return { ...common, mode: "tree", sourceRootMeta: srcMeta };
-  const destName = roots.destName ?? "";
-  const destMeta = common.destRootExists ? await dest.stat(destName) : null;
-  return { ...common, mode: "file", sourceRootMeta: srcMeta, sourceName: roots.sourceName ?? "", destName, destMeta };
 }
 
 // --- internal ---
 
-function local(e: ReturnType<typeof parseTransferEnd>): LocalEndpoint {
-  if (e.kind !== "local") throw new BlitError("TRANSPORT_UNAVAILABLE", `remote transfers are not available yet: ${e.raw}`);
-  return e;
+/** One end, local or remote, with what root resolution needs of it. */
+interface Side {
+  readonly path: string;
+  readonly contentsOnly: boolean;
+  readonly trailingSlash: boolean;
+  /** Where the paths live: "local", or the daemon and module. */
+  readonly place: string;
+  lstat(path: string): Promise<EntryMeta | null>;
+  statFollowing(path: string, follow: boolean): Promise<EntryMeta | null>;
+  canonical(path: string): string;
+  open(dir: string, role: "source" | "destination"): Store;
 }
 
-async function lstat(deps: EngineDeps, abs: string): Promise<EntryMeta | null> {
-  await using store = deps.openStore(abs, "source");
-  return store.stat("");
+async function side(end: LocalEndpoint | RemoteEndpoint, role: "push" | "pull", req: TransferRequest, deps: EngineDeps, peers: PeerStore[]): Promise<Side> {
+  if (end.kind === "local") return localSide(end, deps);
+  const move = role === "pull" && req.verb === "move";
+  const peer = await openRemoteEnd(end, await deps.sessions(), { role, move, forceGrpcData: req.forceGrpcData === true, signal: deps.signal });
+  peers.push(peer);
+  const rel = (p: string) => p.replace(/^\/+/, "");
+  return {
+    path: `/${end.path}`,
+    contentsOnly: end.contentsOnly,
+    trailingSlash: end.trailingSlash,
+    place: `${end.host}:${end.port}:${end.module ?? ""}`,
+    lstat: (p) => peer.stat(rel(p)),
+    statFollowing: (p) => peer.stat(rel(p)),
+    canonical: (p) => p,
+    open: (dir) => peer.at(rel(dir), label(end, rel(dir))),
+  };
 }
 
-/** lstat, or stat through a symlink when `follow` (a `dir/` source, a destination). */
-async function statFollowing(deps: EngineDeps, abs: string, follow: boolean): Promise<EntryMeta | null> {
-  const meta = await lstat(deps, abs);
-  if (meta === null || meta.kind !== "symlink" || !follow) return meta;
-  const target = deps.canonicalPath(abs);
-  return target === abs ? null : lstat(deps, target);
+function localSide(end: LocalEndpoint, deps: EngineDeps): Side {
+  const lstat = async (abs: string): Promise<EntryMeta | null> => {
+    await using store = deps.openStore(abs, "source");
+    return store.stat("");
+  };
+  return {
+    path: end.path,
+    contentsOnly: end.contentsOnly,
+    trailingSlash: end.trailingSlash,
+    place: "local",
+    lstat,
+    statFollowing: async (abs, follow) => {
+      const meta = await lstat(abs);
+      if (meta === null || meta.kind !== "symlink" || !follow) return meta;
+      const target = deps.canonicalPath(abs);
+      return target === abs ? null : lstat(target);
+    },
+    canonical: (p) => deps.canonicalPath(p),
+    open: (dir, role) => deps.openStore(dir, role),
+  };
 }
+
+const join = (dir: string, name: string): string => (dir === "" || dir === "/" ? `${dir}${name}` : `${dir}/${name}`);
 
 function kindOrDangling(followed: EntryMeta | null, own: EntryMeta | null): EntryKind | null {
   if (followed !== null) return followed.kind;

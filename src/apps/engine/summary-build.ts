@@ -3,16 +3,23 @@ import type { TransferSummary } from "../../domain/summary.ts";
 import type { RunStats } from "./run-stats.ts";
 import type { TransferRequest } from "./transfer-request.ts";
 
-/** The SPEC §3 summary object of a finished local run. */
-export function buildSummary(req: TransferRequest, stats: RunStats, withheld: string | null): TransferSummary {
+/** How a run's bytes travelled. */
+export interface RunTransport {
+  readonly route: TransferSummary["route"];
+  readonly transport: TransferSummary["transport"];
+  readonly fallbackReason: string | null;
+}
+
+/** The SPEC §3 summary object of a finished run. */
+export function buildSummary(req: TransferRequest, stats: RunStats, withheld: string | null, how: RunTransport): TransferSummary {
   const ms = Math.max(stats.elapsedMs(), 0);
   const failed = stats.failures.length;
   return {
     operation: req.verb,
     source: req.source,
     destination: req.destination,
-    route: "local",
-    transport: "local",
+    route: how.route,
+    transport: how.transport,
     dry_run: req.dryRun,
     files_examined: stats.examined,
     files_transferred: stats.transferred,
@@ -24,7 +31,7 @@ export function buildSummary(req: TransferRequest, stats: RunStats, withheld: st
     duration_ms: Math.round(ms),
     bytes_per_sec: ms > 0 ? Math.round((stats.bytes * 1000) / ms) : 0,
     zero_copy_bytes: stats.zeroCopyBytes,
-    fallback_reason: null,
+    fallback_reason: how.fallbackReason,
     outcome: failed > 0 || withheld !== null ? "partial" : req.dryRun ? "dry-run" : "success",
   };
 }

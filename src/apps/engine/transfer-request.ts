@@ -7,7 +7,7 @@ export type Verb = "copy" | "mirror" | "move";
 /** Everything a transfer needs to know, parsed and validated by the CLI. */
 export interface TransferRequest {
   readonly verb: Verb;
-  /** The source and destination as the user typed them (local paths for now). */
+  /** The source and destination as the user typed them. */
   readonly source: string;
   readonly destination: string;
   readonly compare: CompareMode;
@@ -19,6 +19,8 @@ export interface TransferRequest {
   readonly resume: boolean;
   /** Upper bound on worker threads (a cap, never a tuning knob). */
   readonly maxThreads: number | null;
+  /** Carry file data inside gRPC (--force-grpc-data, BLIT_FORCE_GRPC_DATA=1). */
+  readonly forceGrpcData?: boolean;
 }
 
 /** Asked before a destructive step; resolves true to go ahead. */

@@ -42,8 +42,11 @@ const QUIET = { progress() {}, item() {}, warn() {} };
 async function runOnce(req: TransferRequest, deps: EngineDeps): Promise<TransferSummary> {
   const stats = new RunStats(() => deps.now(), deps.reporter);
   const roots = await openRoots(req, deps);
+  await using _peers = { [Symbol.asyncDispose]: () => roots.close() };
   await using _src = roots.source;
   await using _dst = roots.dest;
+  const data = dataPlaneOf(roots);
+  if (data.fallbackReason !== null && !req.forceGrpcData && !data.forced) deps.reporter.warn(`file data goes over gRPC: ${data.fallbackReason}`);
   const plan: PlanOptions = {
     compare: req.compare,
     ignoreExisting: req.ignoreExisting,
@@ -73,7 +76,15 @@ async function runOnce(req: TransferRequest, deps: EngineDeps): Promise<Transfer
     stats.stop();
     deps.signal.removeEventListener("abort", onAbort);
   }
-  return buildSummary(req, stats, withheld);
+  return buildSummary(req, stats, withheld, { route: roots.route, transport: data.transport, fallbackReason: data.fallbackReason });
+}
+
+/** How the bytes of this run travel: locally, or the data plane of its daemon session(s). */
+function dataPlaneOf(roots: OpenedRoots): { transport: "local" | "tcp" | "grpc"; fallbackReason: string | null; forced: boolean } {
+  const planes = roots.peers.map((p) => p.data);
+  const grpc = planes.find((d) => d.transport === "grpc");
+  if (grpc !== undefined) return { transport: "grpc", fallbackReason: grpc.fallbackReason, forced: grpc.fallbackReason?.includes("--force-grpc-data") === true };
+  return { transport: planes.length > 0 ? "tcp" : "local", fallbackReason: null, forced: false };
 }
 
 async function runTree(sync: TreeSync, roots: OpenedRoots): Promise<void> {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { checkArgs, transferArgs } from "../../../src/apps/cli/commands/_shared-args.ts";
-import { rejectRemote, scanArgs, toCheckCli, toTransferCli, type CliEnv } from "../../../src/apps/cli/transfer-args.ts";
+import { scanArgs, toCheckCli, toTransferCli, type CliEnv } from "../../../src/apps/cli/transfer-args.ts";
 import type { Verb } from "../../../src/apps/engine/transfer-request.ts";
 import { isBlitError, type ErrorCode } from "../../../src/domain/errors.ts";
 import type { FilterRule } from "../../../src/domain/filter.ts";
@@ -94,6 +94,7 @@ describe("toTransferCli: the request", () => {
         maxDelete: null,
         resume: false,
         maxThreads: null,
+        forceGrpcData: false,
       },
       filesFromPath: null,
       output: { verbose: false, json: false, progress: null },
@@ -123,6 +124,7 @@ describe("toTransferCli: the request", () => {
         maxDelete: 0,
         resume: true,
         maxThreads: 8,
+        forceGrpcData: true,
       },
       filesFromPath: "list.txt",
       output: { verbose: true, json: true, progress: true },
@@ -156,7 +158,7 @@ describe("toTransferCli: the request", () => {
 });
 
 describe("toTransferCli: refusals", () => {
-  test.each<[string, string[], ErrorCode]>([
+  test.each<[string, string[], ErrorCode | "none"]>([
     ["-c with --size-only", ["-c", "--size-only", "a/", "b/"], "USAGE"],
     ["--ignore-times with --size-only", ["--ignore-times", "--size-only", "a/", "b/"], "USAGE"],
     ["--checksum with --ignore-times", ["--checksum", "--ignore-times", "a/", "b/"], "USAGE"],
@@ -165,8 +167,8 @@ describe("toTransferCli: refusals", () => {
     ["one operand", ["a/"], "USAGE"],
     ["three operands", ["a/", "b/", "c/"], "USAGE"],
     ["bare word operand", ["a", "b/"], "USAGE"],
-    ["remote source", ["host:/m/", "b/"], "TRANSPORT_UNAVAILABLE"],
-    ["remote destination", ["./a", "host://x"], "TRANSPORT_UNAVAILABLE"],
+    ["remote source", ["host:/m/", "b/"], "none"],
+    ["remote destination", ["./a", "host://x"], "none"],
     ["remote without trailing slash", ["./a", "host:/m"], "USAGE"],
     ["bad size", ["--min-size", "10Q", "a/", "b/"], "USAGE"],
     ["min above max", ["--min-size", "2K", "--max-size", "1K", "a/", "b/"], "USAGE"],
@@ -216,15 +218,12 @@ describe("toCheckCli", () => {
     });
   });
 
-  test.each<[string, string[], ErrorCode]>([
+  test.each<[string, string[], ErrorCode | "none"]>([
     ["conflicting compare flags", ["-c", "--size-only", "a/", "b/"], "USAGE"],
-    ["remote end", ["a/", "[::1]:/m/"], "TRANSPORT_UNAVAILABLE"],
+    ["remote end", ["a/", "[::1]:/m/"], "none"],
     ["missing DST", ["a/"], "USAGE"],
   ])("%s", (_label, args, code) => {
     expect(codeOf(() => check(args))).toBe(code);
   });
 });
 
-test("rejectRemote refuses only remote ends", () => {
-  expect([codeOf(() => rejectRemote("local", "./a")), codeOf(() => rejectRemote("remote", "h:/m/"))]).toEqual(["none", "TRANSPORT_UNAVAILABLE"]);
-});

@@ -1,0 +1,79 @@
+import { Client, credentials, Metadata } from "@grpc/grpc-js";
+import { BlitError } from "../../domain/errors.ts";
+import { callMessages } from "./call-messages.ts";
+import type { ServerMessage, SessionClient, SessionConnector, SessionHeader } from "../../ports/session.ts";
+import type { Transport } from "../../ports/transport.ts";
+import { GrpcDataTransport } from "./grpc-data-transport.ts";
+import { FLOW_CONTROL_WINDOW_BYTES } from "./http2-windows.ts";
+import { fromServiceError } from "./status.ts";
+import { fromWireNegotiation, fromWireServer, toWireClient, toWireHeader } from "./session-mapping.ts";
+import { BLIT_SERVICE, PROTOCOL_HEADER, PROTOCOL_VERSION, type WireMessage } from "./wire-schema.ts";
+
+/**
+ * Opens transfer sessions (Push/Pull calls) on daemons. The gRPC fallback data transport shares
+ * this connector's connections; `tcp` is the data-plane transport given by the composition root.
+ */
+export class GrpcSessionConnector implements SessionConnector, AsyncDisposable {
+  readonly grpc: GrpcDataTransport = new GrpcDataTransport();
+  private readonly clients: Client[] = [];
+
+  constructor(readonly tcp: Transport) {}
+
+  async open(address: { host: string; port: number }, header: SessionHeader, signal: AbortSignal): Promise<SessionClient> {
+    const target = address.host.includes(":") ? `[${address.host}]:${address.port}` : `${address.host}:${address.port}`;
+    const client = new Client(target, credentials.createInsecure(), {
+      "grpc-node.flow_control_window": FLOW_CONTROL_WINDOW_BYTES,
+      "grpc.max_receive_message_length": 64 << 20,
+      "grpc.max_send_message_length": 64 << 20,
+      "grpc.enable_retries": 0,
+    });
+    this.clients.push(client);
+    const method = header.role === "push" ? "Push" : "Pull";
+    const def = BLIT_SERVICE[method]!;
+    const metadata = new Metadata();
+    metadata.set(PROTOCOL_HEADER, String(PROTOCOL_VERSION));
+    const call = client.makeBidiStreamRequest(def.path, def.requestSerialize, def.responseDeserialize, metadata, {});
+    const onAbort = () => call.cancel();
+    signal.addEventListener("abort", onAbort, { once: true });
+    const messages = callMessages(call);
+    const fail = (e: unknown) => (signal.aborted ? new BlitError("CANCELLED", `${method} to ${target} was cancelled`) : fromServiceError(e, target, method));
+    call.write(toWireHeader(header));
+    let first: IteratorResult<WireMessage>;
+    try {
+      first = await messages.next();
+    } catch (e) {
+      client.close();
+      throw fail(e);
+    }
+    if (first.done === true || !first.value.negotiation) {
+      client.close();
+      throw new BlitError("PROTOCOL_MISMATCH", `${target} did not answer the session header with a negotiation`);
+    }
+    const incoming = (async function* (): AsyncIterable<ServerMessage> {
+      try {
+        for (;;) {
+          const next = await messages.next();
+          if (next.done === true) return;
+          const m = fromWireServer(next.value);
+          if (m !== null) yield m;
+        }
+      } catch (e) {
+        throw fail(e);
+      }
+    })();
+    return {
+      negotiation: fromWireNegotiation(first.value.negotiation),
+      send: (m) => void call.write(toWireClient(m)),
+      incoming,
+      [Symbol.asyncDispose]: async () => {
+        signal.removeEventListener("abort", onAbort);
+        call.end();
+      },
+    };
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.grpc.close();
+    for (const c of this.clients.splice(0)) c.close();
+  }
+}

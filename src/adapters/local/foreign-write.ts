@@ -1,0 +1,98 @@
+/**
+ * Writes whose bytes come from another kind of Store (a network peer's stream) rather than a local
+ * path: small files are read into memory and written by the pool in batches, like local copies;
+ * large ones are streamed into their temporary on the calling thread. Both land atomically.
+ */
+import * as fs from "node:fs";
+import { BlitError, isBlitError } from "../../domain/errors.ts";
+import type { OpResult, WriteOp } from "../../ports/store.ts";
+import type { CopyMeter } from "./copy-meter.ts";
+import { finishTemp, openTemp, type WriteJob } from "./fs-write.ts";
+import { toBlitError } from "./to-blit-error.ts";
+
+/** Files up to this size are gathered in memory and written by the pool. */
+const IN_MEMORY_MAX_BYTES = 1 << 20;
+/** A pool batch of gathered files is sent once it holds this many bytes. */
+const POOL_BATCH_BYTES = 16 << 20;
+
+export interface ForeignWriteContext {
+  /** The job path of a store path (absolute, or root-relative when contained). */
+  jobPath(path: string): string;
+  /** Runs write jobs in the pool (results in order). */
+  runWrites(jobs: WriteJob[]): Promise<OpResult[]>;
+  /** Resolves a job path to an OS path for main-thread use; `done` releases descriptors. */
+  resolve(jobPath: string): { path: string; done(): void; scrub(e: BlitError): BlitError };
+  readonly meter: CopyMeter;
+}
+
+/** Writes `ops` (files from foreign sources), one result each in order. */
+export async function writeForeign(ops: readonly WriteOp[], ctx: ForeignWriteContext, signal?: AbortSignal): Promise<OpResult[]> {
+  // Ask for every file at once, so a network source can send them as one batch.
+  const streams = ops.map((op) => op.source!.store.read(op.source!.path));
+  const results: OpResult[] = new Array(ops.length);
+  let batch: { i: number; job: WriteJob }[] = [];
+  let batchBytes = 0;
+  const pending: Promise<void>[] = [];
+  const flush = () => {
+    if (batch.length === 0) return;
+    const b = batch;
+    batch = [];
+    batchBytes = 0;
+    pending.push(ctx.runWrites(b.map((x) => x.job)).then((rs) => rs.forEach((r, k) => (results[b[k]!.i] = r))));
+  };
+  for (let i = 0; i < ops.length; i++) {
+    const op = ops[i]!;
+    const stream = streams[i]!;
+    try {
+      signal?.throwIfAborted();
+      if (op.meta.size <= IN_MEMORY_MAX_BYTES) {
+        const data = await new Response(stream).bytes();
+        batch.push({ i, job: { dst: ctx.jobPath(op.path), meta: op.meta, data } });
+        batchBytes += data.length;
+        if (batchBytes >= POOL_BATCH_BYTES) flush();
+      } else {
+        results[i] = { path: op.path, ...(await streamToFile(ctx, ctx.jobPath(op.path), op, stream, signal)) };
+      }
+    } catch (e) {
+      const error = isBlitError(e) ? e : toBlitError(e, op.path, "write");
+      results[i] = { path: op.path, bytes: 0, zeroCopyBytes: 0, error };
+      await stream.cancel().catch(() => {});
+      if (error.code === "CANCELLED" || error.code === "PEER_CLOSED") {
+        for (let k = i + 1; k < ops.length; k++) void streams[k]!.cancel().catch(() => {});
+        for (let k = i + 1; k < ops.length; k++) results[k] = { path: ops[k]!.path, bytes: 0, zeroCopyBytes: 0, error };
+        break;
+      }
+    }
+  }
+  flush();
+  await Promise.all(pending);
+  return results.map((r, i) => ({ ...r, path: ops[i]!.path }));
+}
+
+// --- internal ---
+
+async function streamToFile(ctx: ForeignWriteContext, jobPath: string, op: WriteOp, stream: ReadableStream<Uint8Array>, signal?: AbortSignal): Promise<{ bytes: number; zeroCopyBytes: number }> {
+  const at = ctx.resolve(jobPath);
+  let t: { fd: number; tmpOs: string | Buffer } | null = null;
+  try {
+    t = openTemp(at.path, op.meta);
+    let pos = 0;
+    for await (const chunk of stream) {
+      if (signal?.aborted || ctx.meter.cancelled) throw new BlitError("CANCELLED", `cancelled after ${pos} bytes`, { path: op.path });
+      let off = 0;
+      while (off < chunk.length) off += fs.writeSync(t.fd, chunk, off, chunk.length - off, pos + off);
+      pos += chunk.length;
+      ctx.meter.add(chunk.length);
+    }
+    const { fd, tmpOs } = t;
+    t = { fd: -1, tmpOs };
+    finishTemp(fd, tmpOs, at.path, op.meta, false);
+    return { bytes: pos, zeroCopyBytes: 0 };
+  } catch (e) {
+    if (t !== null && t.fd >= 0) fs.closeSync(t.fd);
+    if (t !== null) fs.rmSync(t.tmpOs, { force: true });
+    throw at.scrub(isBlitError(e) ? e : toBlitError(e, op.path, "write"));
+  } finally {
+    at.done();
+  }
+}

@@ -1,0 +1,1 @@
+export { TcpTransport } from "./tcp-transport.ts";

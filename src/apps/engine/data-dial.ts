@@ -1,0 +1,85 @@
+import { BlitError, isBlitError } from "../../domain/errors.ts";
+import { encodeHello, FrameDecoder } from "../../domain/wire/frame.ts";
+import type { DataNegotiation } from "../../ports/session.ts";
+import type { Channel, Transport } from "../../ports/transport.ts";
+
+/** How long the client tries the TCP data port before falling back to gRPC data. */
+export const DATA_CONNECT_TIMEOUT_MS = 3_000;
+
+/** The data connections of a session and how they travel. */
+export interface DataPlane {
+  readonly channels: Channel[];
+  readonly transport: "tcp" | "grpc";
+  /** Why gRPC carries the data (forced, or the data port could not be reached); null for TCP. */
+  readonly fallbackReason: string | null;
+}
+
+/**
+ * Opens the negotiated data connections: TCP to the data port unless gRPC was forced (either side),
+ * falling back to gRPC data (Data calls on the control port) when the first TCP connection does
+ * not get through within DATA_CONNECT_TIMEOUT_MS. Each connection presents the token and waits
+ * for GO before any record is sent.
+ */
+export async function openDataPlane(
+  neg: DataNegotiation,
+  host: string,
+  controlPort: number,
+  transports: { readonly tcp: Transport; readonly grpc: Transport },
+  forceGrpc: boolean,
+  signal: AbortSignal,
+): Promise<DataPlane> {
+  const grpc = async (reason: string, count: number, opened: Channel[] = []): Promise<DataPlane> => {
+    for (let i = 0; i < count; i++) opened.push(await handshake(transports.grpc, { host, port: controlPort }, neg.token, signal, 30_000));
+    return { channels: opened, transport: "grpc", fallbackReason: reason };
+  };
+  if (forceGrpc) return grpc("gRPC data forced by --force-grpc-data / BLIT_FORCE_GRPC_DATA=1", neg.streams);
+  if (neg.grpcData || neg.dataPort === 0) return grpc(neg.fallbackReason || "the daemon offers gRPC data only", neg.streams);
+  const address = { host, port: neg.dataPort };
+  let first: Channel;
+  try {
+    first = await handshake(transports.tcp, address, neg.token, signal, DATA_CONNECT_TIMEOUT_MS);
+  } catch (e) {
+    if (signal.aborted) throw e;
+    const why = isBlitError(e) ? e.message : String(e);
+    return grpc(`data port ${host.includes(":") ? `[${host}]` : host}:${neg.dataPort} unreachable (${why})`, neg.streams);
+  }
+  const channels = [first];
+  for (let i = 1; i < neg.streams; i++) channels.push(await handshake(transports.tcp, address, neg.token, signal, DATA_CONNECT_TIMEOUT_MS * 3));
+  return { channels, transport: "tcp", fallbackReason: null };
+}
+
+// --- internal ---
+
+async function handshake(t: Transport, address: { host: string; port: number }, token: Uint8Array, signal: AbortSignal, timeoutMs: number): Promise<Channel> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let channel: Channel | null = null;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new BlitError("TIMEOUT", `no answer from ${address.host}:${address.port} within ${timeoutMs / 1000} s`)), timeoutMs);
+  });
+  const attempt = (async () => {
+    channel = await t.dial(address, signal);
+    await channel.send(encodeHello(token), signal);
+    await waitForGo(channel);
+    return channel;
+  })();
+  try {
+    return await Promise.race([attempt, timeout]);
+  } catch (e) {
+    attempt.then((c) => c[Symbol.asyncDispose](), () => {});
+    if (channel !== null) await (channel as Channel)[Symbol.asyncDispose]();
+    throw e;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function waitForGo(channel: Channel): Promise<void> {
+  const decoder = new FrameDecoder();
+  for await (const chunk of channel.incoming) {
+    const [r] = decoder.push(chunk);
+    if (r === undefined) continue;
+    if (r.type === "go" && decoder.idle) return;
+    throw new BlitError("PROTOCOL_MISMATCH", "the data port did not answer GO");
+  }
+  throw new BlitError("AUTH_FAILED", "the data port closed the connection (token refused)");
+}

@@ -1,0 +1,132 @@
+import { BlitError, ERROR_CODES, isBlitError, type ErrorCode } from "../../domain/errors.ts";
+import { FrameDecoder } from "../../domain/wire/frame.ts";
+import type { Channel } from "../../ports/transport.ts";
+
+/** Bytes of one file held before reading its channel waits for the consumer. */
+const FILE_HIGH_WATER_BYTES = 4 << 20;
+
+interface Incoming {
+  stream: ReadableStream<Uint8Array>;
+  controller: ReadableStreamDefaultController<Uint8Array> | null;
+  queued: Uint8Array[];
+  next: number;
+  done: boolean;
+  error: BlitError | null;
+  room: (() => void) | null;
+  /** `stream()` handed it out: forgotten once done too. */
+  taken: boolean;
+}
+
+/**
+ * Reads DATA/EOF/FAIL records from data channels and hands each file's bytes out as a
+ * ReadableStream, whichever side asked first (the record or `stream(fileId)`). Bytes must arrive
+ * in order per file; a gap, an unknown record or a channel lost mid-file fails the files still open.
+ */
+export class FileDemux {
+  private readonly files = new Map<number, Incoming>();
+  private failure: BlitError | null = null;
+  receivedBytes = 0;
+
+  /** Reads `channel` until its END record (or its end); resolves then, rejects on a broken stream. */
+  async drain(channel: Channel, signal?: AbortSignal): Promise<void> {
+    const decoder = new FrameDecoder();
+    try {
+      for await (const chunk of channel.incoming) {
+        signal?.throwIfAborted();
+        this.receivedBytes += chunk.length;
+        for (const r of decoder.push(chunk)) {
+          if (r.type === "end") return;
+          if (r.type === "data") await this.data(r.fileId, r.offset, r.piece);
+          else if (r.type === "eof") this.finish(r.fileId, null);
+          else if (r.type === "fail") this.finish(r.fileId, new BlitError(toCode(r.code), r.message));
+          else throw new BlitError("CORRUPT_DATA", `unexpected ${r.type} record on a data connection`);
+        }
+      }
+      if (!decoder.idle) throw new BlitError("PEER_CLOSED", "data connection ended inside a record");
+    } catch (e) {
+      const err = isBlitError(e) ? e : new BlitError("PEER_CLOSED", String(e));
+      this.failAll(err);
+      throw err;
+    }
+  }
+
+  /** The bytes of file `fileId` as they arrive. */
+  stream(fileId: number): ReadableStream<Uint8Array> {
+    const f = this.entry(fileId);
+    f.taken = true;
+    if (f.done) this.files.delete(fileId);
+    return f.stream;
+  }
+
+  /** Fails every file still open (a lost connection, a cancelled session). */
+  failAll(e: BlitError): void {
+    this.failure ??= e;
+    for (const [id] of [...this.files]) this.finish(id, e);
+  }
+
+  // --- internal ---
+
+  private entry(fileId: number): Incoming {
+    let f = this.files.get(fileId);
+    if (f !== undefined) return f;
+    const entry: Incoming = { stream: null!, controller: null, queued: [], next: 0, done: false, error: null, room: null, taken: false };
+    entry.stream = new ReadableStream<Uint8Array>(
+      {
+        start: (c) => {
+          entry.controller = c;
+          for (const q of entry.queued.splice(0)) c.enqueue(q);
+          if (entry.error !== null) c.error(entry.error);
+          else if (entry.done) c.close();
+        },
+        pull: () => {
+          const r = entry.room;
+          entry.room = null;
+          r?.();
+        },
+        cancel: () => {
+          entry.done = true;
+          this.files.delete(fileId);
+          entry.room?.();
+        },
+      },
+      { highWaterMark: FILE_HIGH_WATER_BYTES, size: (c) => c?.length ?? 0 },
+    );
+    f = entry;
+    this.files.set(fileId, f);
+    if (this.failure !== null) this.finish(fileId, this.failure);
+    return f;
+  }
+
+  private async data(fileId: number, offset: number, piece: Uint8Array): Promise<void> {
+    const f = this.entry(fileId);
+    if (f.done) return;
+    if (offset !== f.next) throw new BlitError("CORRUPT_DATA", `file ${fileId}: bytes at ${offset}, expected ${f.next}`);
+    f.next += piece.length;
+    if (piece.length === 0) return;
+    const copy = piece.slice();
+    if (f.controller === null) {
+      f.queued.push(copy);
+      return;
+    }
+    f.controller.enqueue(copy);
+    if ((f.controller.desiredSize ?? 1) <= 0 && !f.done) await new Promise<void>((resolve) => (f.room = resolve));
+  }
+
+  private finish(fileId: number, error: BlitError | null): void {
+    const f = this.entry(fileId);
+    if (f.done) return;
+    f.done = true;
+    f.error = error;
+    if (f.taken) this.files.delete(fileId);
+    if (f.controller === null) return;
+    try {
+      if (error === null) f.controller.close();
+      else f.controller.error(error);
+    } catch {
+      // the consumer cancelled it
+    }
+    f.room?.();
+  }
+}
+
+const toCode = (code: string): ErrorCode => ((ERROR_CODES as readonly string[]).includes(code) ? (code as ErrorCode) : "INTERNAL");

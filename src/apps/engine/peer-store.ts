@@ -1,0 +1,170 @@
+import type { DirEntry, EntryMeta } from "../../domain/entry.ts";
+import { BlitError, isBlitError } from "../../domain/errors.ts";
+import type { RelPath } from "../../domain/rel-path.ts";
+import { encodeEnd } from "../../domain/wire/frame.ts";
+import type { ReadItem, SessionClient, StoreOp, StoreReply, StoreRequest, WriteItem } from "../../ports/session.ts";
+import type { DirListing, MetaUpdate, OpResult, Store, StoreCapabilities, WriteOp } from "../../ports/store.ts";
+import type { DataPlane } from "./data-dial.ts";
+import { FileDemux } from "./file-demux.ts";
+import { SendLanes } from "./send-lanes.ts";
+import { RequestTable } from "./request-table.ts";
+
+/** Reads asked for in the same turn of the event loop travel as one need list of at most this many. */
+const READ_BATCH_FILES = 512;
+
+/**
+ * A directory of a daemon as a Store (the client's end of a session). Every method is one request
+ * on the control stream; file bytes travel on the data plane: `read` collects the files asked for
+ * in one turn into one need list, `write` streams the sources' bytes as records.
+ */
+export class PeerStore implements Store {
+  readonly capabilities: StoreCapabilities = { nanosecondTimes: true, owners: false };
+  private readonly table = new RequestTable();
+  private readonly demux = new FileDemux();
+  private readonly lanes: SendLanes;
+  private readonly pump: Promise<void>;
+  /** Mutable state shared by every view of the session. */
+  private readonly s: { nextFileId: number; pendingReads: ReadItem[]; meter: number; failure: BlitError | null } = { nextFileId: 1, pendingReads: [], meter: 0, failure: null };
+
+  private prefix: RelPath = "";
+  private owner = true;
+
+  constructor(
+    readonly location: string,
+    private readonly session: SessionClient,
+    readonly data: DataPlane,
+  ) {
+    this.lanes = new SendLanes(data.channels);
+    this.pump = this.receive();
+    for (const c of data.channels) this.demux.drain(c).catch((e: unknown) => this.lost(e));
+  }
+
+  /** The same session seen from directory `dir` (paths are relative to it); disposing it does nothing. */
+  at(dir: RelPath, location: string): PeerStore {
+    const view = Object.create(this) as PeerStore;
+    Object.defineProperty(view, "location", { value: location });
+    view.prefix = dir;
+    view.owner = false;
+    return view;
+  }
+
+  async stat(path: RelPath): Promise<EntryMeta | null> {
+    const [r] = await this.call({ op: "stat", path: this.full(path) });
+    return r?.kind === "stat" ? r.meta : null;
+  }
+
+  async list(dir: RelPath, signal?: AbortSignal): Promise<DirListing> {
+    signal?.throwIfAborted();
+    const entries: DirEntry[] = [];
+    const failures: DirListing["failures"][number][] = [];
+    for (const r of await this.call({ op: "list", path: this.full(dir) })) {
+      if (r.kind !== "listing") continue;
+      for (const e of r.entries) entries.push(e);
+      for (const f of r.failures) failures.push(f);
+    }
+    return { entries, failures };
+  }
+
+  read(path: RelPath, offset = 0): ReadableStream<Uint8Array> {
+    const fileId = this.s.nextFileId++;
+    const stream = this.demux.stream(fileId);
+    if (this.s.pendingReads.length === 0) queueMicrotask(() => this.flushReads());
+    this.s.pendingReads.push({ fileId, path: this.full(path), offset });
+    if (this.s.pendingReads.length >= READ_BATCH_FILES) this.flushReads();
+    return stream;
+  }
+
+  async write(ops: readonly WriteOp[], signal?: AbortSignal): Promise<OpResult[]> {
+    const items: WriteItem[] = ops.map((op) => ({ fileId: this.s.nextFileId++, path: this.full(op.path), meta: op.meta, resume: op.resume === true }));
+    const replies = this.call({ op: "write", items });
+    const files = ops.flatMap((op, i) => (op.meta.kind === "file" && op.source !== undefined ? [{ fileId: items[i]!.fileId, op }] : []));
+    const sent = this.lanes.run(files.reduce((n, f) => n + f.op.meta.size, 0), async (sender) => {
+      for (const { fileId, op } of files) await sender.sendFile(fileId, () => op.source!.store.read(op.source!.path), 0, signal);
+      await sender.flush(signal);
+    });
+    sent.catch(() => {});
+    const [r] = await replies;
+    await sent;
+    return r?.kind === "results" ? r.results.map((x, i) => ({ ...x, path: ops[i]!.path })) : [];
+  }
+
+  copiedBytes(): number {
+    return this.s.meter;
+  }
+
+  async setMeta(entries: readonly MetaUpdate[]): Promise<OpResult[]> {
+    const rs = results(await this.call({ op: "setMeta", entries: entries.map((e) => ({ path: this.full(e.path), meta: e.meta })) }));
+    return rs.map((r, i) => ({ ...r, path: entries[i]!.path }));
+  }
+
+  async remove(paths: readonly RelPath[], options?: { readonly onlyEmptyDirs?: boolean }): Promise<OpResult[]> {
+    const rs = results(await this.call({ op: "remove", paths: paths.map((p) => this.full(p)), onlyEmptyDirs: options?.onlyEmptyDirs === true }));
+    return rs.map((r, i) => ({ ...r, path: paths[i]! }));
+  }
+
+  async hash(path: RelPath): Promise<Uint8Array> {
+    const [r] = await this.call({ op: "hash", path: this.full(path) });
+    return r?.kind === "hash" ? r.hash : new Uint8Array();
+  }
+
+  async sync(): Promise<{ durable: boolean; reason?: string }> {
+    const [r] = await this.call({ op: "sync" });
+    return r?.kind === "sync" ? (r.durable ? { durable: true } : { durable: false, reason: r.reason }) : { durable: false };
+  }
+
+  /** Bytes received on the data plane (pull) or sent (push). */
+  get dataBytes(): number {
+    return this.demux.receivedBytes + this.lanes.sentBytes;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    if (!this.owner) return;
+    await this.lanes.close(encodeEnd()).catch(() => {});
+    this.table.closeAll(new BlitError("CANCELLED", "session closed"));
+    await this.session[Symbol.asyncDispose]();
+    for (const c of this.data.channels) await c[Symbol.asyncDispose]();
+    await this.pump.catch(() => {});
+  }
+
+  // --- internal ---
+
+  private full(path: RelPath): RelPath {
+    return this.prefix === "" ? path : path === "" ? this.prefix : `${this.prefix}/${path}`;
+  }
+
+  private call(request: StoreOp): Promise<StoreReply[]> {
+    if (this.s.failure !== null) return Promise.reject(this.s.failure);
+    return this.table.call((id) => this.session.send({ t: "request", request: { ...request, id } as StoreRequest }));
+  }
+
+  private flushReads(): void {
+    if (this.s.pendingReads.length === 0) return;
+    const items = this.s.pendingReads;
+    this.s.pendingReads = [];
+    this.call({ op: "read", items }).catch((e: unknown) => this.demux.failAll(isBlitError(e) ? e : new BlitError("INTERNAL", String(e))));
+  }
+
+  private async receive(): Promise<void> {
+    try {
+      for await (const m of this.session.incoming) {
+        if (m.t === "meter") this.s.meter = m.bytes;
+        else this.table.deliver(m.reply);
+      }
+      this.lost(new BlitError("PEER_CLOSED", `the daemon ended the session (${this.location})`));
+    } catch (e) {
+      this.lost(e);
+    }
+  }
+
+  private lost(e: unknown): void {
+    const err = isBlitError(e) ? e : new BlitError("PEER_CLOSED", String(e));
+    this.s.failure ??= err;
+    this.table.closeAll(err);
+    this.demux.failAll(err);
+  }
+}
+
+function results(replies: StoreReply[]): OpResult[] {
+  const [r] = replies;
+  return r?.kind === "results" ? [...r.results] : [];
+}

@@ -1,0 +1,39 @@
+import type { RemoteEndpoint } from "../../domain/endpoint.ts";
+import { BlitError } from "../../domain/errors.ts";
+import type { SessionConnector } from "../../ports/session.ts";
+import { openDataPlane } from "./data-dial.ts";
+import { PeerStore } from "./peer-store.ts";
+
+/** How the CLI reaches a daemon for one side of a transfer. */
+export interface RemoteEndOptions {
+  readonly role: "push" | "pull";
+  /** Pull of a move: the daemon will be asked to remove source entries. */
+  readonly move: boolean;
+  readonly forceGrpcData: boolean;
+  readonly signal: AbortSignal;
+}
+
+/**
+ * Opens a session on the daemon of `end`, rooted at its module's root, and its data plane (TCP,
+ * or gRPC data when forced or when the data port cannot be reached). The returned store sees the
+ * module root; take views of subdirectories with `at`.
+ */
+export async function openRemoteEnd(end: RemoteEndpoint, connector: SessionConnector, options: RemoteEndOptions): Promise<PeerStore> {
+  const address = { host: end.host, port: end.port };
+  const header = { role: options.role, root: { module: end.module, path: "" }, move: options.move, forceGrpcData: options.forceGrpcData };
+  const session = await connector.open(address, header, options.signal);
+  try {
+    const data = await openDataPlane(session.negotiation, end.host, end.port, connector, options.forceGrpcData, options.signal);
+    session.send({ t: "choice", grpc: data.transport === "grpc", reason: data.fallbackReason ?? "" });
+    return new PeerStore(label(end, ""), session, data);
+  } catch (e) {
+    await session[Symbol.asyncDispose]();
+    throw e instanceof BlitError ? e : new BlitError("UNREACHABLE", String(e));
+  }
+}
+
+/** `host:/module/path` as messages show a remote place. */
+export function label(end: RemoteEndpoint, path: string): string {
+  const host = end.host.includes(":") ? `[${end.host}]` : end.host;
+  return `${host}:${end.port}:/${end.module ?? ""}${end.module === null ? "" : "/"}${path}`;
+}

@@ -1,0 +1,121 @@
+import type { BlitError } from "../domain/errors.ts";
+import type { DirEntry, EntryMeta } from "../domain/entry.ts";
+import type { RelPath } from "../domain/rel-path.ts";
+import type { RemoteTarget } from "./control.ts";
+import type { MetaUpdate, OpResult } from "./store.ts";
+import type { Transport } from "./transport.ts";
+
+/**
+ * A transfer session (proto/PROTOCOL.md): the client uses a directory of a daemon as a Store.
+ * `push`: the daemon's side is the destination; `pull`: the source. Requests and replies travel on
+ * the control stream; file bytes on the data plane, named by `fileId`.
+ */
+export type SessionRole = "push" | "pull";
+
+/** First message of a session. */
+export interface SessionHeader {
+  readonly role: SessionRole;
+  /** The session's root on the daemon; every request path is relative to it. */
+  readonly root: RemoteTarget;
+  /** Pull: the client will remove source entries (move); needs a writable module. */
+  readonly move: boolean;
+  /** The client insists on gRPC data (--force-grpc-data, BLIT_FORCE_GRPC_DATA=1). */
+  readonly forceGrpcData: boolean;
+}
+
+/** How the daemon offers to move file bytes. */
+export interface DataNegotiation {
+  /** TCP data port on the control plane's address; 0 when only gRPC data is offered. */
+  readonly dataPort: number;
+  /** One-time token (≥128 bits), presented first on every data connection. */
+  readonly token: Uint8Array;
+  readonly streams: number;
+  /** True when the daemon chose gRPC data itself (--force-grpc-data on its side). */
+  readonly grpcData: boolean;
+  readonly fallbackReason: string;
+}
+
+/** One file named on the data plane. */
+export interface ReadItem {
+  readonly fileId: number;
+  readonly path: RelPath;
+  readonly offset: number;
+}
+
+export interface WriteItem {
+  readonly fileId: number;
+  readonly path: RelPath;
+  readonly meta: EntryMeta;
+  readonly resume: boolean;
+}
+
+/** One operation on the session's store, without its id. */
+export type StoreOp =
+  | { readonly op: "stat" | "list" | "hash"; readonly path: RelPath }
+  | { readonly op: "read"; readonly items: readonly ReadItem[] }
+  | { readonly op: "write"; readonly items: readonly WriteItem[] }
+  | { readonly op: "setMeta"; readonly entries: readonly MetaUpdate[] }
+  | { readonly op: "remove"; readonly paths: readonly RelPath[]; readonly onlyEmptyDirs: boolean }
+  | { readonly op: "sync" };
+
+/** One operation on the session's store; `id` is unique among requests in flight. */
+export type StoreRequest = { readonly id: number } & StoreOp;
+
+/** A listing failure as it travels (the error rebuilt on arrival). */
+export interface NameFailure {
+  readonly name: string;
+  readonly error: BlitError;
+}
+
+/** What an answer says. */
+export type StoreAnswer =
+  | { readonly kind: "stat"; readonly meta: EntryMeta | null }
+  | { readonly kind: "listing"; readonly entries: readonly DirEntry[]; readonly failures: readonly NameFailure[] }
+  | { readonly kind: "results"; readonly results: readonly OpResult[] }
+  | { readonly kind: "hash"; readonly hash: Uint8Array }
+  | { readonly kind: "sync"; readonly durable: boolean; readonly reason: string }
+  | { readonly kind: "error"; readonly error: BlitError };
+
+/** An answer to one request; listings come in pieces, `last` on the final one. */
+export type StoreReply = { readonly id: number; readonly last: boolean } & StoreAnswer;
+
+export type ClientMessage =
+  | { readonly t: "request"; readonly request: StoreRequest }
+  | { readonly t: "choice"; readonly grpc: boolean; readonly reason: string };
+
+export type ServerMessage =
+  | { readonly t: "reply"; readonly reply: StoreReply }
+  | { readonly t: "meter"; readonly bytes: number };
+
+/** The client's end of an open session (after the negotiation arrived). */
+export interface SessionClient extends AsyncDisposable {
+  readonly negotiation: DataNegotiation;
+  send(message: ClientMessage): void;
+  /** Replies and meters; ends when the daemon ends the session, throws its error otherwise. */
+  readonly incoming: AsyncIterable<ServerMessage>;
+}
+
+/** The daemon's end of a session. */
+export interface SessionLink {
+  readonly header: SessionHeader;
+  /** Host the client reached the control plane at (the data plane binds the same address). */
+  send(message: ServerMessage): void;
+  readonly incoming: AsyncIterable<ClientMessage>;
+  /** Aborts when the client goes away. */
+  readonly signal: AbortSignal;
+}
+
+/** Serves sessions (the daemon implements it; the gRPC server calls it). */
+export interface SessionService {
+  /** What the daemon offers for a new session; `begin` then runs it to the end. */
+  negotiate(header: SessionHeader): Promise<DataNegotiation>;
+  serve(link: SessionLink, negotiation: DataNegotiation): Promise<void>;
+}
+
+/** How the CLI reaches daemons. */
+export interface SessionConnector {
+  open(address: { host: string; port: number }, header: SessionHeader, signal: AbortSignal): Promise<SessionClient>;
+  /** The TCP data plane and the gRPC fallback (dials the control port). */
+  readonly tcp: Transport;
+  readonly grpc: Transport;
+}
