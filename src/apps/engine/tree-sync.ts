@@ -6,6 +6,7 @@ import type { Planner } from "../../ports/planner.ts";
 import type { Reporter } from "../../ports/reporter.ts";
 import type { DirectoryPass, DirListing, MetaUpdate, OpResult, Store, WriteOp } from "../../ports/store.ts";
 import type { RunStats } from "./run-stats.ts";
+import { visitAll } from "./visit-all.ts";
 
 /** Directory listings running at once (each lists source and destination). */
 const LIST_CONCURRENCY = 8;
@@ -90,48 +91,10 @@ export class TreeSync {
   private async walk(rootMeta: EntryMeta, destRootExists: boolean): Promise<void> {
     if (!destRootExists && !this.options.dryRun) await this.writeChecked([{ path: "", meta: rootMeta }]);
     this.dirs.push({ finish: { path: "", meta: rootMeta }, needed: true });
-    await this.visitAll([{ path: "", destExists: destRootExists }]);
+    await visitAll<PendingDir>([{ path: "", destExists: destRootExists }], LIST_CONCURRENCY, (dir, pending) => this.visit(dir, pending), () => this.check());
     this.stats.scanComplete = true;
-    this.flush();
-    while (this.writes.size > 0) await Promise.race(this.writes);
+    await this.drain();
     this.check();
-  }
-
-  /**
-   * Visits `pending` and every directory the visits add, LIST_CONCURRENCY at a time. On the first
-   * failure (or cancellation) it schedules nothing more, lets the running visits end, then throws.
-   * Completions are counted rather than raced: Promise.race over the running set cost more than
-   * the visits themselves on trees of many small directories.
-   */
-  private visitAll(pending: PendingDir[]): Promise<void> {
-    return new Promise((resolve, reject) => {
-      let running = 0;
-      let failure: unknown = null;
-      const pump = (): void => {
-        if (failure === null) {
-          try {
-            this.check();
-          } catch (e) {
-            failure = e;
-          }
-        }
-        while (failure === null && pending.length > 0 && running < LIST_CONCURRENCY) {
-          running++;
-          this.visit(pending.pop()!, pending).then(done, (e: unknown) => {
-            failure ??= e;
-            done();
-          });
-        }
-        if (running > 0) return;
-        if (failure !== null) reject(failure);
-        else resolve();
-      };
-      const done = (): void => {
-        running--;
-        pump();
-      };
-      pump();
-    });
   }
 
   /**
@@ -154,16 +117,14 @@ export class TreeSync {
     for (const e of plan.hashCheck) this.track(this.compareHashes(e.name, e));
     this.stats.scanComplete = true;
     for (const e of plan.send) await this.enqueue(e.name, e.meta);
-    this.flush();
-    while (this.writes.size > 0) await Promise.race(this.writes);
+    await this.drain();
     this.check();
   }
 
   /** Writes one entry now and waits for it (replacements after deletions). */
   async sendNow(path: RelPath, meta: EntryMeta): Promise<void> {
     await this.enqueue(path, meta);
-    this.flush();
-    while (this.writes.size > 0) await Promise.race(this.writes);
+    await this.drain();
   }
 
   /** Aborts the walk with `e` at its next step (stall detector, cancellation). */
@@ -196,6 +157,18 @@ export class TreeSync {
   }
 
   // --- internal ---
+
+  /**
+   * Sends the partial batch and waits until nothing is in flight. Loops because a settling task
+   * (a checksum comparison) may queue a file after the last flush.
+   */
+  private async drain(): Promise<void> {
+    for (;;) {
+      this.flush();
+      if (this.writes.size === 0) return;
+      await Promise.race(this.writes);
+    }
+  }
 
   /** `work` with the heartbeat running; on failure it settles every write in flight first. */
   private async settling(work: Promise<void>): Promise<void> {
