@@ -11,6 +11,8 @@ import { planDirectory } from "../domain/plan.ts";
 import type { Planner } from "../ports/planner.ts";
 import type { ControlPlane } from "../ports/control.ts";
 import type { Discovery } from "../ports/discovery.ts";
+import type { PerfHistory } from "../ports/perf-history.ts";
+import type { FsProfile } from "../domain/predictor.ts";
 import type { Reporter } from "../ports/reporter.ts";
 import type { SessionConnector, SessionService } from "../ports/session.ts";
 import type { Listener } from "../ports/transport.ts";
@@ -25,6 +27,8 @@ export interface EngineDepsOptions {
   readonly confirm: Confirm | null;
   readonly signal: AbortSignal;
   readonly maxThreads: number | null;
+  /** The predictor's initial worker count for the local store pool (already within maxThreads), or null. */
+  readonly initialWorkers?: number | null;
 }
 
 const PLANNER = { planDirectory } satisfies Planner;
@@ -37,7 +41,7 @@ export function createEngineDeps(opts: EngineDepsOptions): EngineDeps {
     planner: PLANNER,
     home: homedir(),
     cwd: process.cwd(),
-    openStore: (root, role) => new LocalStore({ root, cleanTemporaries: role === "destination", maxThreads: opts.maxThreads }),
+    openStore: (root, role) => new LocalStore({ root, cleanTemporaries: role === "destination", maxThreads: opts.initialWorkers ?? opts.maxThreads }),
     canonicalPath,
     sessions: sharedConnector,
     now: () => performance.now(),
@@ -95,6 +99,24 @@ export async function connectDaemon(host: string, port: number): Promise<Control
 export async function openMdnsDiscovery(options: { interfaces: readonly string[]; onRename?: (name: string) => void }): Promise<Discovery> {
   const { MdnsDiscovery } = await import("../adapters/mdns/index.ts");
   return new MdnsDiscovery(options);
+}
+
+/** The local performance history in $XDG_CONFIG_HOME/blit (default ~/.config/blit). */
+export async function openPerfHistory(env: Readonly<Record<string, string | undefined>>): Promise<PerfHistory> {
+  const { PerfHistoryFile } = await import("../adapters/telemetry-file/index.ts");
+  const base = env.XDG_CONFIG_HOME !== undefined && env.XDG_CONFIG_HOME.startsWith("/") ? env.XDG_CONFIG_HOME : join(env.HOME ?? homedir(), ".config");
+  return new PerfHistoryFile({ dir: join(base, "blit") });
+}
+
+/** The filesystem type holding a local path ("tmpfs", "ext4", …). */
+export async function fsTypeOf(path: string): Promise<string> {
+  return (await import("../adapters/fs-probe/index.ts")).fsTypeOf(path);
+}
+
+/** Measures the filesystem holding `dir` (blit-utils profile). */
+export async function measureFsProfile(dir: string): Promise<FsProfile> {
+  const { measureProfile } = await import("../adapters/fs-probe/index.ts");
+  return measureProfile(dir, { now: () => performance.now(), at: new Date().toISOString() });
 }
 
 /** Resolves symlinks in the existing part of an absolute path; the missing tail is kept as is. */

@@ -16,8 +16,8 @@ export const REPO_ROOT = resolve(import.meta.dir, "../..");
 export const BLIT = process.env.BLIT_E2E_BIN ?? resolve(REPO_ROOT, "bin/blit");
 
 export interface RunOptions {
-  /** Added to the environment (telemetry is always disabled). */
-  readonly env?: Readonly<Record<string, string>>;
+  /** Added to the environment (telemetry is disabled unless given here; undefined unsets a variable). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
   readonly cwd?: string;
   /** Bytes fed on stdin; default: no stdin at all (not a terminal). */
   readonly stdin?: string | Uint8Array;
@@ -45,7 +45,7 @@ export async function runProgram(bin: string, args: readonly string[], options: 
   const prefix = user ? ["setpriv", `--reuid=${user.uid}`, `--regid=${user.gid}`, "--clear-groups", "--"] : [];
   const proc = Bun.spawn([...prefix, bin, ...args], {
     cwd: options.cwd ?? REPO_ROOT,
-    env: { ...process.env, BLIT_DISABLE_LOCAL_TELEMETRY: "1", NO_COLOR: "1", ...options.env },
+    env: definedOnly({ ...process.env, BLIT_DISABLE_LOCAL_TELEMETRY: "1", NO_COLOR: "1", ...options.env }),
     stdin: options.stdin === undefined ? "ignore" : typeof options.stdin === "string" ? new TextEncoder().encode(options.stdin) : options.stdin,
     stdout: "pipe",
     stderr: "pipe",
@@ -87,6 +87,10 @@ export function describe(result: CliResult): string {
 }
 
 // --- internal ---
+
+function definedOnly(env: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((kv): kv is [string, string] => kv[1] !== undefined));
+}
 
 function parseObject(text: string): Record<string, unknown> | undefined {
   const trimmed = text.trim();

@@ -25,11 +25,17 @@ export function runTransferCommand(verb: Verb, rawArgs: readonly string[]): Prom
       { interactive: () => process.stdin.isTTY === true && process.stderr.isTTY === true, input: () => process.stdin, err, signal, onAsk: (on) => reporter.hold(on) },
     );
     try {
-      const [{ runTransfer }, { createEngineDeps }] = await Promise.all([import("../engine/transfer.ts"), import("../compose.ts")]);
-      const deps = createEngineDeps({ reporter, confirm, signal, maxThreads: request.maxThreads });
-      const summary = await withRetry(() => runTransfer(request, deps), cli.retry, cli.waitSec, signal);
+      const [{ runTransfer }, { createEngineDeps }, { startRunTelemetry }] = await Promise.all([import("../engine/transfer.ts"), import("../compose.ts"), import("./run-telemetry.ts")]);
+      const telemetry = await startRunTelemetry(request, process.env, process.cwd());
+      const deps = createEngineDeps({ reporter, confirm, signal, maxThreads: request.maxThreads, initialWorkers: telemetry.choice.workers });
+      const summary = await withRetry(() => runTransfer(request, deps), cli.retry, cli.waitSec, signal).catch(async (e: unknown) => {
+        await telemetry.recordFailure(e);
+        throw e;
+      });
       reporter.close();
       emit(printTransferSummary(summary, cli.output.json));
+      await flushOutput();
+      await telemetry.record(summary);
       return summaryExitCode(summary);
     } finally {
       reporter.close();

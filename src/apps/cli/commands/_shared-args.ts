@@ -68,6 +68,14 @@ export const scanArgs = {
   json: commonArgs.json,
 } as const satisfies ArgsDef;
 
+/** Flags of diagnostics. */
+export const diagnosticsArgs = {
+  topic: { type: "positional", required: false, description: "What to show: perf" },
+  limit: { type: "string", valueHint: "N", description: "Show the newest N runs (default 20)" },
+  clear: { type: "boolean", description: "Delete the recorded runs and what the predictor learned from them" },
+  json: commonArgs.json,
+} as const satisfies ArgsDef;
+
 /** Shown under "Advanced" in help. */
 export const ADVANCED_FLAGS: ReadonlySet<string> = new Set(["max-threads", "force-grpc-data"]);
 

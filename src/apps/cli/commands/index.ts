@@ -1,5 +1,5 @@
 import type { ArgsDef, CommandDef } from "citty";
-import { checkArgs, listArgs, scanArgs, transferArgs } from "./_shared-args.ts";
+import { checkArgs, diagnosticsArgs, listArgs, scanArgs, transferArgs } from "./_shared-args.ts";
 
 /** One verb of `blit`: what help shows, and its command module, loaded only when it runs. */
 export interface CommandEntry {
@@ -50,24 +50,9 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     load: async () => (await import("./scan.ts")).default as CommandDef<ArgsDef>,
   },
   diagnostics: {
-    description: "Local performance telemetry (diagnostics perf)",
+    description: "Recent runs and their speed, from local telemetry (diagnostics perf)",
     operands: "perf",
-    args: {},
-    hidden: true,
-    load: async () => unavailable("diagnostics", "blit diagnostics arrives with the telemetry work"),
+    args: diagnosticsArgs,
+    load: async () => (await import("./diagnostics.ts")).default as CommandDef<ArgsDef>,
   },
 };
-
-// --- internal ---
-
-/** A verb whose work has not landed yet: a clear message and exit 6 (transport unavailable). */
-async function unavailable(name: string, message: string): Promise<CommandDef<ArgsDef>> {
-  const { defineCommand } = await import("citty");
-  return defineCommand({
-    meta: { name, description: message },
-    async run() {
-      const { failWith } = await import("../run-command.ts");
-      return failWith("TRANSPORT_UNAVAILABLE", message);
-    },
-  }) as CommandDef<ArgsDef>;
-}

@@ -74,6 +74,12 @@ export const UTILS_COMMANDS: Readonly<Record<string, UtilsCommand>> = {
     flags: { wait: WAIT_FLAG, json: JSON_FLAG },
     load: async () => (await import("./scan.ts")).run,
   },
+  profile: {
+    description: "Measure local storage (sequential read/write, small-file creates, copy offload) for the predictor",
+    operands: "[PATH]",
+    flags: { json: JSON_FLAG },
+    load: async () => (await import("./profile.ts")).run,
+  },
   completions: {
     description: "Print a shell completion script (bash, zsh or fish)",
     operands: "SHELL",

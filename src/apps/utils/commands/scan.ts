@@ -1,6 +1,7 @@
 import { BlitError } from "../../../domain/errors.ts";
 import type { PeerRecord } from "../../../ports/discovery.ts";
 import { out } from "../admin-io.ts";
+import { columns } from "../columns.ts";
 import type { VerbArgs } from "./index.ts";
 
 /** How long scan listens when --wait is not given. */
@@ -23,8 +24,7 @@ export async function scanText(waitText: string | undefined, json: boolean): Pro
   if (json) return `${JSON.stringify(peers.map(peerJson))}\n`;
   if (peers.length === 0) return `no blit daemon answered within ${waitSec} s (try a longer --wait)\n`;
   const rows = [["INSTANCE", "HOST", "PORT", "ADDRESSES", "VERSION", "MODULES"], ...peers.map(peerRow)];
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join("  ").trimEnd()).join("\n") + "\n";
+  return `${columns(rows)}\n`;
 }
 
 // --- internal ---

@@ -1,0 +1,1 @@
+export { PerfHistoryFile, DEFAULT_MAX_BYTES, type PerfHistoryFileOptions } from "./perf-history-file.ts";

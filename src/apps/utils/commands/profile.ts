@@ -1,0 +1,44 @@
+import { resolve } from "node:path";
+import { availableParallelism } from "node:os";
+import { choose, withProfile, type FsProfile } from "../../../domain/predictor.ts";
+import { out, printJson } from "../admin-io.ts";
+import { humanBytes } from "../entry-format.ts";
+import type { VerbArgs } from "./index.ts";
+
+/**
+ * `blit-utils profile [PATH] [--json]`: measures the filesystem holding PATH (default: the working
+ * directory) and records the profile for the predictor, unless BLIT_DISABLE_LOCAL_TELEMETRY=1.
+ */
+export async function run(args: VerbArgs): Promise<number> {
+  const dir = resolve(args.positionals[0] ?? ".");
+  const { measureFsProfile, openPerfHistory } = await import("../../compose.ts");
+  const profile = await measureFsProfile(dir);
+  const recording = process.env.BLIT_DISABLE_LOCAL_TELEMETRY !== "1";
+  const history = await openPerfHistory(process.env);
+  if (recording) await history.saveProfile(profile);
+  const state = withProfile(history.predictorState(), profile);
+  const choice = choose(state, { route: "local", srcFs: profile.fs, dstFs: profile.fs, cores: Math.max(1, availableParallelism()), cap: null });
+  const predictor = { workers: choice.workers, buffer_bytes: choice.bufferBytes, streams: choice.streams };
+  if (args.values.json === true) {
+    printJson({ ...profile, predictor, recorded: recording ? history.location : null });
+    return 0;
+  }
+  out(profileText(profile, predictor, recording ? `recorded in ${history.location}` : "not recorded (BLIT_DISABLE_LOCAL_TELEMETRY=1)"));
+  return 0;
+}
+
+// --- internal ---
+
+function profileText(p: FsProfile, predictor: { workers: number; buffer_bytes: number; streams: number }, where: string): string {
+  const yes = (b: boolean) => (b ? "yes" : "no");
+  return [
+    `${p.path} (${p.fs})`,
+    `  sequential write    ${humanBytes(p.seq_write_bps)}/s (with fsync)`,
+    `  sequential read     ${humanBytes(p.seq_read_bps)}/s (may come from the page cache)`,
+    `  small-file create   ${p.small_creates_per_sec} files/s (4 KiB each)`,
+    `  copy offload        copy_file_range ${yes(p.copy_offload)}, reflink ${yes(p.reflink)}`,
+    `  predictor picks     ${predictor.workers} workers, ${humanBytes(predictor.buffer_bytes)} buffers, ${predictor.streams} data-plane streams`,
+    where,
+    "",
+  ].join("\n");
+}
