@@ -17,6 +17,24 @@ let relay: TCPSocketListener<Relay>;
 
 interface Relay {
   peer: Socket | null;
+  /** Bytes from the client that arrived before the connection to the daemon was up. */
+  early: Uint8Array[];
+}
+
+/** Writes all of `bytes` (Bun's socket.write may take only part; the rest waits for drain). */
+function forward(to: Socket<unknown>, pending: Uint8Array[], bytes: Uint8Array): void {
+  if (pending.length > 0) return void pending.push(bytes);
+  const n = to.write(bytes);
+  if (n < bytes.length) pending.push(bytes.subarray(Math.max(0, n)));
+}
+
+function drain(to: Socket<unknown>, pending: Uint8Array[]): void {
+  while (pending.length > 0) {
+    const head = pending[0]!;
+    const n = to.write(head);
+    if (n < head.length) return void (pending[0] = head.subarray(Math.max(0, n)));
+    pending.shift();
+  }
 }
 
 beforeAll(async () => {
@@ -30,19 +48,30 @@ beforeAll(async () => {
     port: daemon.port,
     socket: {
       async open(s) {
-        s.data = { peer: null };
-        s.data.peer = await Bun.connect({
+        s.data = { peer: null, early: [] };
+        const toClient: Uint8Array[] = [];
+        const toDaemon: Uint8Array[] = [];
+        const peer = await Bun.connect({
           hostname: "127.0.0.1",
           port: daemon.port,
           socket: {
-            data: (_p, d) => void s.write(d),
+            data: (_p, d) => forward(s, toClient, d),
+            drain: (p) => drain(p, toDaemon),
             close: () => {
               s.end();
             },
           },
         });
+        s.data.peer = peer;
+        s.data.early.splice(0).forEach((d) => forward(peer, toDaemon, d));
+        s.data.early = toDaemon;
+        Object.assign(s.data, { toClient });
       },
-      data: (s, d) => void s.data.peer?.write(d),
+      data: (s, d) => {
+        if (s.data.peer === null) s.data.early.push(d.slice());
+        else forward(s.data.peer, s.data.early, d);
+      },
+      drain: (s) => drain(s, (s.data as Relay & { toClient?: Uint8Array[] }).toClient ?? []),
       close: (s) => {
         s.data.peer?.end();
       },
