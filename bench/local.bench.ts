@@ -11,7 +11,7 @@
  * Each tool runs N times (rounds, the tool order rotating per round) into a fresh destination;
  * seeding and dropping destinations and checking the output are outside the timed region.
  * Caches are warm (the trees were just written). blit makes its destination durable (one sync)
- * before it exits; the peers do not. Wall times come from a plain loop of Bun.spawn and
+ * before it exits, so every peer is timed with `sync -f DEST` after it (labels say "+ sync"). Wall times come from a plain loop of Bun.spawn and
  * performance.now(): tinybench suits functions in one process, not whole runs of several seconds
  * that each need a fresh destination.
  */
@@ -110,7 +110,7 @@ async function measure(
       if (seed !== null) await copyTree(seed, destination);
       else if (tool.needsDestination) mkdirSync(destination);
       await scratch.quiesce();
-      const run = await timed(tool.command(source, destination, workload.mode));
+      const run = await timed(durable(tool, tool.command(source, destination, workload.mode), destination));
       if (run.code !== 0) {
         problems.set(tool.name, `exit ${run.code}: ${run.stderr.trim().split("\n").at(-1) ?? ""}`);
       } else if (seconds.get(tool.name)?.length === 0) {
@@ -129,6 +129,15 @@ async function measure(
     seconds: seconds.get(t.name) ?? [],
     problem: problems.get(t.name) ?? null,
   }));
+}
+
+/**
+ * blit reports success only once its destination is durable (one syncfs); a peer is timed up to
+ * the same point: its command, then `sync -f` on the destination's filesystem.
+ */
+function durable(tool: Tool, argv: string[], destination: string): string[] {
+  if (tool.name === "blit") return argv;
+  return ["bash", "-c", 'dest=$1; shift; "$@" && sync -f "$dest"', "durable", destination, ...argv];
 }
 
 async function timed(argv: string[]): Promise<{ code: number; seconds: number; stderr: string }> {

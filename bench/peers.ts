@@ -35,7 +35,7 @@ export function makeTools(blitPath: string): Tool[] {
     },
     {
       name: "cp",
-      label: () => "cp -a",
+      label: () => "cp -a + sync",
       modes: ["fresh"],
       needs: { binary: "cp", apt: null },
       needsDestination: false,
@@ -43,7 +43,7 @@ export function makeTools(blitPath: string): Tool[] {
     },
     {
       name: "rsync",
-      label: (mode) => (mode === "fresh" ? "rsync -a" : "rsync -a --delete"),
+      label: (mode) => `${mode === "fresh" ? "rsync -a" : "rsync -a --delete"} + sync`,
       modes: ["fresh", "mirror"],
       needs: { binary: "rsync", apt: "rsync" },
       needsDestination: false,
@@ -51,7 +51,7 @@ export function makeTools(blitPath: string): Tool[] {
     },
     {
       name: "tar",
-      label: () => "tar | tar",
+      label: () => "tar | tar + sync",
       modes: ["fresh"],
       needs: { binary: "tar", apt: "tar" },
       needsDestination: true,
@@ -59,7 +59,7 @@ export function makeTools(blitPath: string): Tool[] {
     },
     {
       name: "rclone",
-      label: (mode) => `rclone ${mode === "fresh" ? "copy" : "sync"}`,
+      label: (mode) => `rclone ${mode === "fresh" ? "copy" : "sync"} + sync`,
       modes: ["fresh", "mirror"],
       needs: { binary: "rclone", apt: "rclone" },
       needsDestination: false,
