@@ -5,8 +5,9 @@
  *
  * Workers: each key keeps an EMA of the run rate (files + MiB per second) per worker count tried.
  * With no history the prior comes from the destination's filesystem profile; with history the
- * best-rated count wins, and once it has been seen twice an untried neighbour is tried once, so
- * the choice can move when the machine or the workload changes.
+ * best-rated count seen at least twice wins (the prior's count with a 10 % edge), and once it has
+ * been seen three times an untried neighbour is tried once, so the choice can move when the
+ * machine or the workload changes.
  */
 import type { PerfRecord } from "./perf-record.ts";
 
@@ -131,9 +132,15 @@ function chooseWorkers(perWorkers: Readonly<Record<string, RateEma>>, prior: num
   const tried = Object.entries(perWorkers)
     .map(([n, e]) => ({ n: Number(n), ...e }))
     .filter((t) => t.n >= 1 && t.n <= limit);
-  if (tried.length === 0) return { workers: Math.min(prior, limit), basis: "prior" };
-  const best = tried.reduce((a, b) => (b.rate > a.rate ? b : a));
-  if (best.runs >= 2) {
+  const start = Math.min(prior, limit);
+  if (tried.length === 0) return { workers: start, basis: "prior" };
+  // A count seen once is noise on a busy machine: it wins only once seen twice, and the prior's
+  // count keeps a 10 % edge, so an unlucky exploration does not move the choice.
+  const established = tried.filter((t) => t.runs >= 2);
+  const pool = established.length > 0 ? established : tried;
+  const score = (t: { n: number; rate: number }) => t.rate * (t.n === start ? 1.1 : 1);
+  const best = pool.reduce((a, b) => (score(b) > score(a) ? b : a));
+  if (best.runs >= 3) {
     for (const n of [best.n + 1, best.n - 1]) {
       if (n >= 1 && n <= limit && !tried.some((t) => t.n === n)) return { workers: n, basis: "explore" };
     }

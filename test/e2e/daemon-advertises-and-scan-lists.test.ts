@@ -15,6 +15,8 @@ import { expectExit, runCli } from "../harness/run-cli.ts";
 import { runUtils } from "../harness/run-utils.ts";
 
 const dir = () => mkdtempSync(join(tmpdir(), "blit-scan-"));
+/** Each test starts daemons and listens for seconds: the daemon tests' budget. */
+const DAEMON_TEST_MS = 30_000;
 type Peer = { instance: string; port: number; modules: string[]; version: string; motd: boolean; addresses: string[] };
 const scanJson = (stdout: string): Peer[] => JSON.parse(stdout) as Peer[];
 const named = (peers: Peer[], prefix: string) => peers.filter((p) => p.instance.startsWith(prefix));
@@ -41,7 +43,7 @@ if (insideTestNetns()) {
     expect(utils.stdout).toMatch(/^INSTANCE\s+HOST\s+PORT\s+ADDRESSES\s+VERSION\s+MODULES$/m);
     expect(utils.stdout).toMatch(new RegExp(`^blit@one.*\\s${one.port}\\s.*docs, photos$`, "m"));
     expect(utils.stdout).toMatch(new RegExp(`^blit@two.*\\s${two.port}\\s.*backup$`, "m"));
-  });
+  }, DAEMON_TEST_MS);
 
   test("SIGTERM sends the mDNS goodbye", async () => {
     const daemon = await startDaemon({ mdns: true, args: ["--mdns-name", "blit@leaving"], modules: { m: { path: dir() } } });
@@ -56,7 +58,7 @@ if (insideTestNetns()) {
       expect(await daemon.stop()).toBe(0);
     }
     expect(daemon.stderr()).toContain("goodbye sent");
-  });
+  }, DAEMON_TEST_MS);
 
   test("nothing answering: --json prints [] and the table says so", async () => {
     const json = await runCli(["scan", "--wait", "0.5", "--json"]);
@@ -65,7 +67,7 @@ if (insideTestNetns()) {
     const text = await runUtils(["scan", "--wait", "0.5"]);
     expectExit(text, 0);
     expect(text.stdout).toContain("no blit daemon answered within 0.5 s");
-  });
+  }, DAEMON_TEST_MS);
 
   test("a daemon whose interface list names no real interface warns and serves on", async () => {
     await using daemon = await startDaemon({ mdns: true, config: '[daemon]\nmdns_interfaces = ["nosuch0"]\nroot = "/tmp"\n' });
@@ -73,7 +75,7 @@ if (insideTestNetns()) {
     expectExit(list, 0);
     for (let i = 0; i < 120 && !daemon.stderr().includes("mDNS: not advertised"); i++) await Bun.sleep(25);
     expect(daemon.stderr()).toContain("no network interface named nosuch0");
-  });
+  }, DAEMON_TEST_MS);
 } else {
   inNetnsSuite(import.meta.path, "daemons advertise and scan lists them");
 

@@ -17,7 +17,7 @@ import { afterAll, expect, test } from "bun:test";
 
 const ENV = "BLIT_TEST_NETNS";
 /** The nested run of a whole file in a namespace is a suite, not one test: it gets a suite's time. */
-const NESTED_SUITE_MS = 60_000;
+const NESTED_SUITE_MS = 120_000;
 let counter = 0;
 const created = new Set<string>();
 let probed: string | null | undefined;

@@ -35,13 +35,24 @@ test("choices differ by filesystem profile: buffers follow write speed, streams 
   expect(chooseStreams({ dstFs: "tmpfs", profile: tmpfs, cores: 8, files: 100_000, bytes: 400 * MIB })).toBe(8);
 });
 
-test("history: the best-rated worker count wins; an untried neighbour is tried once the best was seen twice", () => {
+test("history: the best-rated count seen twice wins; the best seen three times explores an untried neighbour once", () => {
   let state = fold(EMPTY_PREDICTOR, run(4, 1000), run(2, 500));
+  expect(choose(state, ctx)).toMatchObject({ workers: 2, basis: "history" });
+  state = fold(state, run(4, 1000), run(2, 500));
   expect(choose(state, ctx)).toMatchObject({ workers: 2, basis: "history" });
   state = fold(state, run(2, 500));
   expect(choose(state, ctx)).toMatchObject({ workers: 3, basis: "explore" });
   state = fold(state, run(3, 2000), run(1, 2000));
   expect(choose(state, ctx)).toMatchObject({ workers: 2, basis: "history" });
+});
+
+test("one lucky run does not move the choice, and the prior's count keeps a 10 % edge", () => {
+  const twice = fold(EMPTY_PREDICTOR, run(4, 1000), run(4, 1000), run(3, 200));
+  expect(choose(twice, ctx)).toMatchObject({ workers: 4, basis: "history" });
+  const close = fold(EMPTY_PREDICTOR, run(4, 1000), run(4, 1000), run(3, 950), run(3, 950));
+  expect(choose(close, ctx).workers).toBe(4);
+  const clear = fold(EMPTY_PREDICTOR, run(4, 1000), run(4, 1000), run(3, 500), run(3, 500));
+  expect(choose(clear, ctx).workers).toBe(3);
 });
 
 test("the EMA moves towards new runs; failed and empty runs teach nothing; keys are per route and filesystems", () => {
