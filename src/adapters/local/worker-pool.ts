@@ -2,6 +2,10 @@
  * A pool of threads running fs-jobs.ts, so that blocking syscalls of many files run in parallel
  * and off the main thread. Jobs go to the thread with the fewest pending; results come back as
  * promises. Threads are unref'd: an idle pool never keeps the process alive.
+ *
+ * It starts with `initial` threads (the predictor's choice) and adjusts to what the run shows:
+ * when a job arrives while every thread already has BACKLOG jobs queued, one more thread starts,
+ * up to `max` (the cores, or --max-threads).
  */
 import type { Job, JobResult } from "./fs-jobs.ts";
 import { fromWireError, type WireError } from "./to-blit-error.ts";
@@ -12,13 +16,24 @@ interface Slot {
 }
 type Reply = { id: number; ok?: JobResult; err?: WireError };
 
+/** Jobs queued on every thread before the pool grows. */
+const BACKLOG = 2;
+
 export class WorkerPool {
   private readonly slots: Slot[] = [];
   private readonly waiting = new Map<number, { resolve: (r: JobResult) => void; reject: (e: Error) => void; slot: Slot }>();
   private nextId = 1;
 
-  constructor(readonly size: number) {
-    for (let i = 0; i < size; i++) this.slots.push(this.spawn());
+  constructor(
+    initial: number,
+    readonly max: number = initial,
+  ) {
+    for (let i = 0; i < Math.max(1, Math.min(initial, max)); i++) this.slots.push(this.spawn());
+  }
+
+  /** Threads running now. */
+  get size(): number {
+    return this.slots.length;
   }
 
   /** Jobs not yet answered, over all threads. */
@@ -29,6 +44,10 @@ export class WorkerPool {
   run(job: Job): Promise<JobResult> {
     let slot = this.slots[0]!;
     for (const s of this.slots) if (s.pending < slot.pending) slot = s;
+    if (slot.pending >= BACKLOG && this.slots.length < this.max) {
+      slot = this.spawn();
+      this.slots.push(slot);
+    }
     const id = this.nextId++;
     slot.pending++;
     if (slot.pending === 1) slot.worker.ref();
