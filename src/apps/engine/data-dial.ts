@@ -28,9 +28,9 @@ export async function openDataPlane(
   forceGrpc: boolean,
   signal: AbortSignal,
 ): Promise<DataPlane> {
-  const grpc = async (reason: string, count: number, opened: Channel[] = []): Promise<DataPlane> => {
-    for (let i = 0; i < count; i++) opened.push(await handshake(transports.grpc, { host, port: controlPort }, neg.token, signal, 30_000));
-    return { channels: opened, transport: "grpc", fallbackReason: reason };
+  const grpc = async (reason: string, count: number): Promise<DataPlane> => {
+    const channels = await allOrNone(Array.from({ length: count }, () => handshake(transports.grpc, { host, port: controlPort }, neg.token, signal, 30_000)));
+    return { channels, transport: "grpc", fallbackReason: reason };
   };
   if (forceGrpc) return grpc("gRPC data forced by --force-grpc-data / BLIT_FORCE_GRPC_DATA=1", neg.streams);
   if (neg.grpcData || neg.dataPort === 0) return grpc(neg.fallbackReason || "the daemon offers gRPC data only", neg.streams);
@@ -43,12 +43,27 @@ export async function openDataPlane(
     const why = isBlitError(e) ? e.message : String(e);
     return grpc(`data port ${host.includes(":") ? `[${host}]` : host}:${neg.dataPort} unreachable (${why})`, neg.streams);
   }
-  const channels = [first];
-  for (let i = 1; i < neg.streams; i++) channels.push(await handshake(transports.tcp, address, neg.token, signal, DATA_CONNECT_TIMEOUT_MS * 3));
-  return { channels, transport: "tcp", fallbackReason: null };
+  // The first connection proved the port; the others open at once.
+  const rest = allOrNone(Array.from({ length: neg.streams - 1 }, () => handshake(transports.tcp, address, neg.token, signal, DATA_CONNECT_TIMEOUT_MS * 3)));
+  try {
+    return { channels: [first, ...(await rest)], transport: "tcp", fallbackReason: null };
+  } catch (e) {
+    await first[Symbol.asyncDispose]();
+    throw e;
+  }
 }
 
 // --- internal ---
+
+/** Every connection, or none: when one attempt fails the others are closed and its error thrown. */
+async function allOrNone(attempts: Promise<Channel>[]): Promise<Channel[]> {
+  const settled = await Promise.allSettled(attempts);
+  const opened = settled.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
+  const failed = settled.find((r) => r.status === "rejected");
+  if (failed === undefined) return opened;
+  for (const c of opened) await c[Symbol.asyncDispose]();
+  throw failed.reason;
+}
 
 async function handshake(t: Transport, address: { host: string; port: number }, token: Uint8Array, signal: AbortSignal, timeoutMs: number): Promise<Channel> {
   let timer: ReturnType<typeof setTimeout> | undefined;

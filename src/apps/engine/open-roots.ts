@@ -41,12 +41,11 @@ export async function openRoots(req: TransferRequest, deps: EngineDeps): Promise
     for (const p of peers.splice(0)) await p[Symbol.asyncDispose]();
   };
   try {
-    const src = await side(srcEnd, "pull", req, deps, peers);
-    const dst = await side(dstEnd, "push", req, deps, peers);
-    const srcMeta = await src.statFollowing(src.path, src.contentsOnly);
+    // Both ends at once (two daemons: two sessions opening in parallel), then their stats at once.
+    const [src, dst] = await settledAll([side(srcEnd, "pull", req, deps, peers), side(dstEnd, "push", req, deps, peers)]);
+    const [srcMeta, dstMeta, dstOwn] = await settledAll([src.statFollowing(src.path, src.contentsOnly), dst.statFollowing(dst.path, true), dst.lstat(dst.path)]);
     if (srcMeta === null) throw new BlitError("NOT_FOUND", `source not found: ${displayName(req.source)}`, { path: req.source });
-    const dstMeta = await dst.statFollowing(dst.path, true);
-    const roots = resolveRoots(src, dst, { sourceKind: srcMeta.kind, destKind: kindOrDangling(dstMeta, await dst.lstat(dst.path)) });
+    const roots = resolveRoots(src, dst, { sourceKind: srcMeta.kind, destKind: kindOrDangling(dstMeta, dstOwn) });
     const from = roots.mode === "tree" ? roots.sourceDir : join(roots.sourceDir, roots.sourceName ?? "");
     const to = roots.mode === "tree" ? roots.destDir : join(roots.destDir, roots.destName ?? "");
     if (src.place === dst.place && overlaps(src.canonical(from), dst.canonical(to))) {
@@ -88,13 +87,16 @@ async function side(end: LocalEndpoint | RemoteEndpoint, role: "push" | "pull", 
   const peer = await openRemoteEnd(end, await deps.sessions(), { role, move, forceGrpcData: req.forceGrpcData === true, signal: deps.signal });
   peers.push(peer);
   const rel = (p: string) => p.replace(/^\/+/, "");
+  // lstat and statFollowing ask the same question of a daemon (it never follows): ask it once.
+  const asked = new Map<string, Promise<EntryMeta | null>>();
+  const stat = (p: string) => asked.get(rel(p)) ?? asked.set(rel(p), peer.stat(rel(p))).get(rel(p))!;
   return {
     path: `/${end.path}`,
     contentsOnly: end.contentsOnly,
     trailingSlash: end.trailingSlash,
     place: `${end.host}:${end.port}:${end.module ?? ""}`,
-    lstat: (p) => peer.stat(rel(p)),
-    statFollowing: (p) => peer.stat(rel(p)),
+    lstat: stat,
+    statFollowing: stat,
     canonical: (p) => p,
     open: (dir) => peer.at(rel(dir), label(end, rel(dir))),
   };
@@ -120,6 +122,14 @@ function localSide(end: LocalEndpoint, deps: EngineDeps): Side {
     canonical: (p) => deps.canonicalPath(p),
     open: (dir, role) => deps.openStore(dir, role),
   };
+}
+
+/** Like Promise.all, but rejects only once every promise settled (so nothing opened is left behind). */
+async function settledAll<T extends readonly unknown[]>(ps: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const settled = await Promise.allSettled(ps);
+  const failed = settled.find((r) => r.status === "rejected");
+  if (failed !== undefined) throw failed.reason;
+  return settled.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }
 
 const join = (dir: string, name: string): string => (dir === "" || dir === "/" ? `${dir}${name}` : `${dir}/${name}`);

@@ -21,22 +21,31 @@ export class PeerStore implements Store {
   readonly capabilities: StoreCapabilities = { nanosecondTimes: true, owners: false };
   private readonly table = new RequestTable();
   private readonly demux = new FileDemux();
-  private readonly lanes: SendLanes;
+  private readonly lanes: Promise<SendLanes>;
   private readonly pump: Promise<void>;
+  private sent: SendLanes | null = null;
   /** Mutable state shared by every view of the session. */
   private readonly s: { nextFileId: number; pendingReads: ReadItem[]; meter: number; failure: BlitError | null } = { nextFileId: 1, pendingReads: [], meter: 0, failure: null };
 
   private prefix: RelPath = "";
   private owner = true;
 
+  /**
+   * `data` is the data plane still being opened: requests that need no file bytes (stat, list)
+   * go out at once, overlapping its handshakes.
+   */
   constructor(
     readonly location: string,
     private readonly session: SessionClient,
-    readonly data: DataPlane,
+    readonly data: Promise<DataPlane>,
   ) {
-    this.lanes = new SendLanes(data.channels);
     this.pump = this.receive();
-    for (const c of data.channels) this.demux.drain(c).catch((e: unknown) => this.lost(e));
+    this.lanes = data.then((d) => {
+      for (const c of d.channels) this.demux.drain(c).catch((e: unknown) => this.lost(e));
+      this.sent = new SendLanes(d.channels);
+      return this.sent;
+    });
+    this.lanes.catch((e: unknown) => this.lost(e));
   }
 
   /** The same session seen from directory `dir` (paths are relative to it); disposing it does nothing. */
@@ -78,10 +87,13 @@ export class PeerStore implements Store {
     const items: WriteItem[] = ops.map((op) => ({ fileId: this.s.nextFileId++, path: this.full(op.path), meta: op.meta, resume: op.resume === true }));
     const replies = this.call({ op: "write", items });
     const files = ops.flatMap((op, i) => (op.meta.kind === "file" && op.source !== undefined ? [{ fileId: items[i]!.fileId, op }] : []));
-    const sent = this.lanes.run(files.reduce((n, f) => n + f.op.meta.size, 0), async (sender) => {
-      for (const { fileId, op } of files) await sender.sendFile(fileId, () => op.source!.store.read(op.source!.path), 0, signal);
-      await sender.flush(signal);
-    });
+    const bytes = files.reduce((n, f) => n + f.op.meta.size, 0);
+    const sent = this.lanes.then((lanes) =>
+      lanes.run(bytes, async (sender) => {
+        for (const { fileId, op } of files) await sender.sendFile(fileId, () => op.source!.store.read(op.source!.path), 0, signal);
+        await sender.flush(signal);
+      }),
+    );
     sent.catch(() => {});
     const [r] = await replies;
     await sent;
@@ -114,15 +126,16 @@ export class PeerStore implements Store {
 
   /** Bytes received on the data plane (pull) or sent (push). */
   get dataBytes(): number {
-    return this.demux.receivedBytes + this.lanes.sentBytes;
+    return this.demux.receivedBytes + (this.sent?.sentBytes ?? 0);
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
     if (!this.owner) return;
-    await this.lanes.close(encodeEnd()).catch(() => {});
+    await this.lanes.then((l) => l.close(encodeEnd())).catch(() => {});
     this.table.closeAll(new BlitError("CANCELLED", "session closed"));
     await this.session[Symbol.asyncDispose]();
-    for (const c of this.data.channels) await c[Symbol.asyncDispose]();
+    const plane = await this.data.catch(() => null);
+    for (const c of plane?.channels ?? []) await c[Symbol.asyncDispose]();
     await this.pump.catch(() => {});
   }
 

@@ -22,14 +22,17 @@ export async function openRemoteEnd(end: RemoteEndpoint, connector: SessionConne
   const address = { host: end.host, port: end.port };
   const header = { role: options.role, root: { module: end.module, path: "" }, move: options.move, forceGrpcData: options.forceGrpcData };
   const session = await connector.open(address, header, options.signal);
-  try {
-    const data = await openDataPlane(session.negotiation, end.host, end.port, connector, options.forceGrpcData, options.signal);
-    session.send({ t: "choice", grpc: data.transport === "grpc", reason: data.fallbackReason ?? "" });
-    return new PeerStore(label(end, ""), session, data);
-  } catch (e) {
-    await session[Symbol.asyncDispose]();
-    throw e instanceof BlitError ? e : new BlitError("UNREACHABLE", String(e));
-  }
+  const data = openDataPlane(session.negotiation, end.host, end.port, connector, options.forceGrpcData, options.signal).then(
+    (d) => {
+      session.send({ t: "choice", grpc: d.transport === "grpc", reason: d.fallbackReason ?? "" });
+      return d;
+    },
+    (e: unknown) => {
+      throw e instanceof BlitError ? e : new BlitError("UNREACHABLE", String(e));
+    },
+  );
+  data.catch(() => {});
+  return new PeerStore(label(end, ""), session, data);
 }
 
 /** `host:/module/path` as messages show a remote place. */

@@ -45,7 +45,7 @@ async function runOnce(req: TransferRequest, deps: EngineDeps): Promise<Transfer
   await using _peers = { [Symbol.asyncDispose]: () => roots.close() };
   await using _src = roots.source;
   await using _dst = roots.dest;
-  const data = dataPlaneOf(roots);
+  const data = await dataPlaneOf(roots);
   if (data.fallbackReason !== null && !req.forceGrpcData && !data.forced) deps.reporter.warn(`file data goes over gRPC: ${data.fallbackReason}`);
   const plan: PlanOptions = {
     compare: req.compare,
@@ -80,8 +80,8 @@ async function runOnce(req: TransferRequest, deps: EngineDeps): Promise<Transfer
 }
 
 /** How the bytes of this run travel: locally, or the data plane of its daemon session(s). */
-function dataPlaneOf(roots: OpenedRoots): { transport: "local" | "tcp" | "grpc"; fallbackReason: string | null; forced: boolean } {
-  const planes = roots.peers.map((p) => p.data);
+async function dataPlaneOf(roots: OpenedRoots): Promise<{ transport: "local" | "tcp" | "grpc"; fallbackReason: string | null; forced: boolean }> {
+  const planes = await Promise.all(roots.peers.map((p) => p.data));
   const grpc = planes.find((d) => d.transport === "grpc");
   if (grpc !== undefined) return { transport: "grpc", fallbackReason: grpc.fallbackReason, forced: grpc.fallbackReason?.includes("--force-grpc-data") === true };
   return { transport: planes.length > 0 ? "tcp" : "local", fallbackReason: null, forced: false };
