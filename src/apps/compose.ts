@@ -27,8 +27,11 @@ export interface EngineDepsOptions {
   readonly confirm: Confirm | null;
   readonly signal: AbortSignal;
   readonly maxThreads: number | null;
-  /** The predictor's initial worker count for the local store pool (already within maxThreads), or null. */
+  /** The predictor's initial worker count for the local store pool (within maxThreads; the pool
+   * grows up to maxThreads or the cores when the run shows a backlog), or null. */
   readonly initialWorkers?: number | null;
+  /** The predictor's copy buffer size per thread, or null for the default. */
+  readonly bufferBytes?: number | null;
 }
 
 const PLANNER = { planDirectory } satisfies Planner;
@@ -41,7 +44,14 @@ export function createEngineDeps(opts: EngineDepsOptions): EngineDeps {
     planner: PLANNER,
     home: homedir(),
     cwd: process.cwd(),
-    openStore: (root, role) => new LocalStore({ root, cleanTemporaries: role === "destination", maxThreads: opts.initialWorkers ?? opts.maxThreads }),
+    openStore: (root, role) =>
+      new LocalStore({
+        root,
+        cleanTemporaries: role === "destination",
+        maxThreads: opts.maxThreads,
+        initialThreads: opts.initialWorkers ?? null,
+        bufferBytes: opts.bufferBytes ?? null,
+      }),
     canonicalPath,
     sessions: sharedConnector,
     now: () => performance.now(),

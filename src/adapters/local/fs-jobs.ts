@@ -27,15 +27,21 @@ export type Job = (
   | { op: "hash"; abs: string }
   | { op: "sync"; abs: string }
   | { op: "pass"; pass: PassJob; meter: SharedArrayBuffer }
-) & { root?: number };
+) & { root?: number; bufferBytes?: number };
 
 export type JobResult = PassResult | ListResult | EntryMeta | null | ItemResult[] | Uint8Array | { errno: number };
 
-/** Per-thread scratch buffer for buffered copies and hashing. */
-const BUF = Buffer.allocUnsafe(4 << 20);
+/** Per-thread scratch buffer for buffered copies and hashing (resized to a job's bufferBytes). */
+let BUF = Buffer.allocUnsafe(4 << 20);
+const MIN_BUFFER = 64 << 10;
+const MAX_BUFFER = 64 << 20;
 
 /** Runs one job synchronously. Whole-job failures throw BlitError; per-item failures are returned. */
 export function runJob(job: Job): JobResult {
+  if (job.bufferBytes !== undefined) {
+    const size = Math.min(MAX_BUFFER, Math.max(MIN_BUFFER, job.bufferBytes));
+    if (size !== BUF.length) BUF = Buffer.allocUnsafe(size);
+  }
   if (job.root === undefined) return run(job, PLAIN);
   const at = new Beneath(job.root);
   try {

@@ -24,6 +24,11 @@ export interface LocalStoreOptions {
   readonly cleanTemporaries: boolean;
   /** Cap on worker threads (null: one per core). */
   readonly maxThreads: number | null;
+  /** Threads to start with (the predictor's choice, within maxThreads); the pool grows from there
+   * when the run shows a backlog. Null: start with maxThreads. */
+  readonly initialThreads?: number | null;
+  /** Copy buffer per thread for buffered copies and hashing (the predictor's choice); null: 4 MiB. */
+  readonly bufferBytes?: number | null;
   /**
    * Contain every operation in `root` (a daemon module with use_chroot): paths resolve with
    * openat2(RESOLVE_BENEATH) from a descriptor of the root, so no symlink (nor a parent swapped
@@ -225,8 +230,13 @@ export class LocalStore implements Store {
     return this.options.beneath === true ? { ...job, root: this.root() } : job;
   }
 
+  private withBuffer(job: Job): Job {
+    const bytes = this.options.bufferBytes ?? null;
+    return bytes === null || (job.op !== "write" && job.op !== "pass" && job.op !== "hash") ? job : { ...job, bufferBytes: bytes };
+  }
+
   private exec(job0: Job, weight: number): Promise<JobResult> {
-    const job = this.contain(job0);
+    const job = this.withBuffer(this.contain(job0));
     if (this.pool === null && this.budget >= weight) {
       this.budget -= weight;
       try {
@@ -235,7 +245,7 @@ export class LocalStore implements Store {
         return Promise.reject(e);
       }
     }
-    this.pool ??= acquirePool(this.options.maxThreads);
+    this.pool ??= acquirePool(this.options.maxThreads, this.options.initialThreads ?? null);
     return this.pool.run(job);
   }
 }
@@ -258,9 +268,10 @@ function toOpResult(path: RelPath, r: ItemResult): OpResult {
 let shared: WorkerPool | null = null;
 let users = 0;
 
-function acquirePool(maxThreads: number | null): WorkerPool {
+function acquirePool(maxThreads: number | null, initialThreads: number | null): WorkerPool {
   const cores = Math.max(1, availableParallelism());
-  shared ??= new WorkerPool(Math.max(1, Math.min(maxThreads ?? cores, cores)));
+  const max = Math.max(1, Math.min(maxThreads ?? cores, cores));
+  shared ??= new WorkerPool(Math.min(initialThreads ?? max, max), max);
   users++;
   return shared;
 }
