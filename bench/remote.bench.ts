@@ -1,0 +1,227 @@
+/**
+ * Remote benchmark (SPEC §10, issue 4): push and pull through a loopback blit-daemon — TCP data
+ * plane and the forced gRPC fallback — side by side with an rsync daemon in the same run on the
+ * same data, plus the iperf3 loopback ceiling. tmpfs (/dev/shm) only. Prints one table per
+ * workload and direction, a summary of ratios, and one JSON line per result (lines starting "{").
+ *
+ *   bun bench/remote.bench.ts [--quick] [--runs N] [--only big-file,small-files,no-op] [--blit DIR]
+ *
+ * Workloads: one 4 GiB file (1 GiB with --quick); 100,000 × 4 KiB files in 100-file directories
+ * (20,000 with --quick); the no-op re-run of the small-files tree onto an identical copy.
+ * blit is the compiled release build (dist/blit, dist/blit-daemon, rebuilt at start) unless
+ * --blit names a directory holding both. rsync and iperf3 are installed with apt-get when missing.
+ * The daemons' module and the local trees live in one scratch directory, so a pull reads the
+ * same tree a push writes from. Timed: the client command only (daemons stay up).
+ */
+import { mkdirSync } from "node:fs";
+import { basename, join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { ensurePeers, type Tool } from "./peers.ts";
+import { jsonLine, median, printTable, type Result } from "./report.ts";
+import { copyTree, formatStats, PLACES, sameStats, Scratch, treeStats, type TreeStats } from "./scratch.ts";
+import { FULL, QUICK, Trees, type TreeName, type Workload } from "./workloads.ts";
+
+const { values } = parseArgs({
+  options: { quick: { type: "boolean", default: false }, runs: { type: "string" }, only: { type: "string" }, blit: { type: "string" } },
+  strict: true,
+});
+const runs = Number(values.runs ?? (values.quick ? 2 : 3));
+if (!Number.isInteger(runs) || runs < 1) usage(`--runs must be a positive integer, got ${values.runs}`);
+const WORKLOADS = [
+  { name: "big-file", tree: "big" as TreeName, seeded: false, about: "one large file, empty destination" },
+  { name: "small-files", tree: "small" as TreeName, seeded: false, about: "4 KiB files, 100 per directory, empty destination" },
+  { name: "no-op", tree: "small" as TreeName, seeded: true, about: "copy of the small-files tree onto an identical copy" },
+];
+const only = values.only?.split(",").map((w) => w.trim()) ?? null;
+const workloads = WORKLOADS.filter((w) => only === null || only.includes(w.name));
+if (workloads.length === 0) usage(`--only: from ${WORKLOADS.map((w) => w.name).join(", ")}`);
+
+const bin = values.blit === undefined ? buildRelease() : resolve(values.blit);
+const peers = await ensurePeers([need("rsync"), need("iperf3")]);
+const has = (name: string) => peers.some((p) => p.name === name);
+const scratch = Scratch.open(PLACES[0]!, 0);
+process.on("SIGINT", () => {
+  Bun.spawnSync(["rm", "-rf", "--", scratch.root]);
+  process.exit(130);
+});
+
+process.env.BLIT_DAEMON_E2E_BIN = join(bin, "blit-daemon");
+const { startDaemon } = await import("../test/harness/daemon.ts");
+const daemon = await startDaemon({ modules: { m: { path: scratch.root } } });
+const rsyncd = has("rsync") ? await startRsyncDaemon(scratch.root) : null;
+const summary: string[][] = [];
+try {
+  const ceiling = has("iperf3") ? await iperf3() : null;
+  console.log(`\nloopback ceiling (iperf3, 3 s): ${ceiling === null ? "not measured" : `${(ceiling / 1e9).toFixed(2)} GB/s`}`);
+  const trees = new Trees(scratch, values.quick ? QUICK : FULL);
+  for (const w of workloads) {
+    const source = await trees.get(w.tree);
+    const stats = treeStats(source);
+    for (const direction of ["push", "pull"] as const) {
+      const results = await measure(w, direction, source, stats);
+      printTable(`${w.name} ${direction} on tmpfs (/dev/shm) over loopback: ${w.about}; ${formatStats(stats)}; ${runs} runs`, results, stats);
+      for (const r of results) console.log(jsonLine(r, stats, values.quick).replace('"transport":"local"', `"transport":"${transportOf(r.tool)}","direction":"${direction}"`));
+      summary.push(summaryRow(`${w.name} ${direction}`, results, stats, ceiling));
+    }
+    const later = workloads.slice(workloads.indexOf(w) + 1).map((x): Workload => ({ name: x.name, mode: "fresh", source: x.tree, seed: null, about: x.about }));
+    await trees.release(later);
+  }
+  printSummary(summary);
+} finally {
+  await rsyncd?.stop();
+  await daemon.stop();
+  await scratch.close();
+}
+
+// --- internal ---
+
+interface Runner {
+  readonly tool: string;
+  readonly label: string;
+  command(source: string, destination: string): string[];
+  readonly env?: Record<string, string>;
+}
+
+/** The three ways bytes travel, for one direction. Remote paths are module-relative names. */
+function runners(direction: "push" | "pull"): Runner[] {
+  const blit = join(bin, "blit");
+  const remote = (p: string) => `${daemon.control}:/m/${basename(p)}/`;
+  const rsync = (p: string) => `rsync://127.0.0.1:${rsyncd?.port}/m/${basename(p)}/`;
+  const ends = (s: string, d: string, r: (p: string) => string) => (direction === "push" ? [`${s}/`, r(d)] : [r(s), `${d}/`]);
+  const list: Runner[] = [
+    { tool: "blit", label: "blit copy (tcp)", command: (s, d) => [blit, "copy", ...ends(s, d, remote)] },
+    { tool: "blit-grpc", label: "blit copy (grpc data)", command: (s, d) => [blit, "copy", ...ends(s, d, remote)], env: { BLIT_FORCE_GRPC_DATA: "1" } },
+  ];
+  if (rsyncd !== null) list.push({ tool: "rsyncd", label: "rsync -a (daemon)", command: (s, d) => ["rsync", "-a", ...ends(s, d, rsync)] });
+  return list;
+}
+
+async function measure(w: (typeof WORKLOADS)[number], direction: "push" | "pull", source: string, expected: TreeStats): Promise<Result[]> {
+  const tools = runners(direction);
+  const seconds = new Map<string, number[]>(tools.map((t) => [t.tool, []]));
+  const problems = new Map<string, string>();
+  for (let round = 0; round < runs; round++) {
+    const order = [...tools.slice(round % tools.length), ...tools.slice(0, round % tools.length)];
+    for (const t of order) {
+      if (problems.has(t.tool)) continue;
+      const destination = scratch.fresh();
+      if (w.seeded) await copyTree(source, destination);
+      await scratch.quiesce();
+      const run = await timed(t.command(source, destination), t.env);
+      if (run.code !== 0) problems.set(t.tool, `exit ${run.code}: ${run.stderr.trim().split("\n").at(-1) ?? ""}`);
+      else if (seconds.get(t.tool)?.length === 0 && !sameStats(treeStats(destination), expected)) problems.set(t.tool, `wrong output: ${formatStats(treeStats(destination))}`);
+      if (!problems.has(t.tool)) seconds.get(t.tool)?.push(run.seconds);
+      await scratch.drop(destination, expected.files);
+    }
+  }
+  return tools.map((t) => ({ workload: w.name, fs: "tmpfs", tool: t.tool, label: t.label, seconds: seconds.get(t.tool) ?? [], problem: problems.get(t.tool) ?? null }));
+}
+
+function summaryRow(name: string, results: readonly Result[], stats: TreeStats, ceiling: number | null): string[] {
+  const m = (tool: string) => {
+    const r = results.find((x) => x.tool === tool);
+    return r === undefined || r.problem !== null ? null : median(r.seconds);
+  };
+  const [tcp, grpc, rs] = [m("blit"), m("blit-grpc"), m("rsyncd")];
+  const ratio = (a: number | null, b: number | null) => (a === null || b === null ? "-" : `${(a / b).toFixed(2)}x`);
+  const s = (x: number | null) => (x === null ? "-" : x.toFixed(3));
+  const ofCeiling = tcp === null || ceiling === null || stats.files > 1 ? "-" : `${((stats.bytes / tcp / ceiling) * 100).toFixed(0)} %`;
+  return [name, s(tcp), s(grpc), s(rs), ratio(tcp, rs), ratio(grpc, rs), ofCeiling];
+}
+
+function printSummary(rows: string[][]): void {
+  const header = ["workload", "blit tcp s", "blit grpc s", "rsyncd s", "tcp/rsyncd", "grpc/rsyncd", "tcp/iperf3"];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (cells: readonly string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
+  console.log("\nsummary (medians; a ratio below 1 means blit was faster; tcp/iperf3 = blit throughput / loopback ceiling)");
+  console.log(line(header));
+  for (const r of rows) console.log(line(r));
+}
+
+function transportOf(tool: string): string {
+  return tool === "blit" ? "tcp" : tool === "blit-grpc" ? "grpc" : "rsync";
+}
+
+async function timed(argv: string[], env?: Record<string, string>): Promise<{ code: number; seconds: number; stderr: string }> {
+  const started = performance.now();
+  const proc = Bun.spawn(argv, { stdin: "ignore", stdout: "ignore", stderr: "pipe", env: { ...process.env, BLIT_DISABLE_LOCAL_TELEMETRY: "1", ...env } });
+  const [code, stderr] = await Promise.all([proc.exited, new Response(proc.stderr).text()]);
+  return { code, seconds: (performance.now() - started) / 1000, stderr };
+}
+
+/** An rsync daemon (`--no-detach`) on a free loopback port serving `path` as module `m`, read-write. */
+async function startRsyncDaemon(path: string): Promise<{ port: number; stop(): Promise<void> }> {
+  const port = freePort();
+  const dir = join(scratch.root, "rsyncd");
+  mkdirSync(dir);
+  const conf = join(dir, "rsyncd.conf");
+  const ids = `uid = ${process.getuid?.() ?? 0}\ngid = ${process.getgid?.() ?? 0}\n`;
+  await Bun.write(conf, `${ids}use chroot = no\npid file = ${join(dir, "pid")}\n[m]\npath = ${path}\nread only = false\n`);
+  const proc = Bun.spawn(["rsync", "--daemon", "--no-detach", `--config=${conf}`, `--port=${port}`, "--address=127.0.0.1"], { stdout: "ignore", stderr: "inherit" });
+  for (let i = 0; i < 200 && !(await connects(port)); i++) {
+    if (proc.exitCode !== null) break;
+    await Bun.sleep(25);
+  }
+  if (!(await connects(port))) throw new Error(`rsync daemon did not listen on ${port}`);
+  return {
+    port,
+    stop: async () => {
+      proc.kill("SIGTERM");
+      await proc.exited;
+    },
+  };
+}
+
+/** The loopback TCP ceiling in bytes/s: `iperf3 -s -1` and a 3 s client, on a free port. */
+async function iperf3(): Promise<number | null> {
+  const port = freePort();
+  // A probe connection would use up the one-off server: retry the client until it connects.
+  const server = Bun.spawn(["iperf3", "-s", "-1", "-p", String(port)], { stdout: "ignore", stderr: "ignore" });
+  let text = "";
+  for (let i = 0; i < 80; i++) {
+    const client = Bun.spawn(["iperf3", "-c", "127.0.0.1", "-p", String(port), "-t", "3", "-J"], { stdout: "pipe", stderr: "ignore" });
+    text = await new Response(client.stdout).text();
+    if ((await client.exited) === 0) break;
+    if (server.exitCode !== null) break;
+    await Bun.sleep(50);
+  }
+  server.kill();
+  await server.exited;
+  if (!text.trim().startsWith("{")) return null;
+  const bits = (JSON.parse(text) as { end?: { sum_received?: { bits_per_second?: number } } }).end?.sum_received?.bits_per_second;
+  return bits === undefined ? null : bits / 8;
+}
+
+function freePort(): number {
+  const l = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
+  const port = l.port;
+  l.stop(true);
+  return port;
+}
+
+async function connects(port: number): Promise<boolean> {
+  try {
+    const s = await Bun.connect({ hostname: "127.0.0.1", port, socket: { data() {} } });
+    s.end();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function need(binary: string): Tool {
+  return { name: binary, label: () => binary, modes: [], needs: { binary, apt: binary }, needsDestination: false, command: () => [] };
+}
+
+/** dist/blit and dist/blit-daemon built fresh from the current sources (`bun run build`). */
+function buildRelease(): string {
+  const root = resolve(import.meta.dir, "..");
+  console.error("bench: building dist/ (bun run build)");
+  if (Bun.spawnSync(["bun", "scripts/build.ts"], { cwd: root, stdout: "ignore", stderr: "inherit" }).exitCode !== 0) usage("bun run build failed; or pass --blit DIR");
+  return resolve(root, "dist");
+}
+
+function usage(message: string): never {
+  console.error(`bench: ${message}`);
+  process.exit(2);
+}
