@@ -58,7 +58,9 @@ export class GrpcSessionConnector implements SessionConnector, AsyncDisposable {
           if (m !== null) yield m;
         }
       } catch (e) {
-        throw fail(e);
+        // Once the session is up, a dropped connection is an interrupted transfer (retryable), not an unreachable daemon.
+        const err = fail(e);
+        throw err.code === "UNREACHABLE" ? new BlitError("PEER_CLOSED", `the session with ${target} was lost: ${err.message}`, err.details, { cause: e }) : err;
       }
     })();
     return {
