@@ -47,6 +47,7 @@ async function runOnce(req: TransferRequest, deps: EngineDeps): Promise<Transfer
   await using _dst = roots.dest;
   const data = await dataPlaneOf(roots);
   if (data.fallbackReason !== null && !req.forceGrpcData && !data.forced) deps.reporter.warn(`file data goes over gRPC: ${data.fallbackReason}`);
+  if (roots.route === "remote") deps.reporter.warn("remote to remote: the file data passes through this machine (relayed; the daemons do not send to each other directly)");
   const plan: PlanOptions = {
     compare: req.compare,
     ignoreExisting: req.ignoreExisting,
