@@ -5,7 +5,8 @@
  * - Bytes arrive in order and unchanged; `send` resolves once the transport accepted them, and
  *   waits while the peer does not read (backpressure), so memory stays bounded.
  * - `incoming` yields what the peer sent and ends after the peer's `end()`; when the peer vanishes
- *   without ending, it throws PEER_CLOSED.
+ *   without ending, it throws PEER_CLOSED. Each chunk it yields belongs to the consumer: the
+ *   adapter never reuses or changes its memory afterwards (so it can be kept without a copy).
  * - Disposing closes the channel at once (the peer sees PEER_CLOSED); `send` after that, or while
  *   `signal` is aborted, throws CANCELLED.
  */

@@ -103,12 +103,12 @@ export class FileDemux {
     if (offset !== f.next) throw new BlitError("CORRUPT_DATA", `file ${fileId}: bytes at ${offset}, expected ${f.next}`);
     f.next += piece.length;
     if (piece.length === 0) return;
-    const copy = piece.slice();
+    // Channels hand over chunks they never reuse (ports/transport.ts): the piece is kept as is.
     if (f.controller === null) {
-      f.queued.push(copy);
+      f.queued.push(piece);
       return;
     }
-    f.controller.enqueue(copy);
+    f.controller.enqueue(piece);
     if ((f.controller.desiredSize ?? 1) <= 0 && !f.done) await new Promise<void>((resolve) => (f.room = resolve));
   }
 
