@@ -172,24 +172,26 @@ async function startRsyncDaemon(path: string): Promise<{ port: number; stop(): P
   };
 }
 
-/** The loopback TCP ceiling in bytes/s: `iperf3 -s -1` and a 3 s client, on a free port. */
+/** The loopback TCP ceiling in bytes/s: `iperf3 -s -1` and a 3 s client, on a free port (3 tries). */
 async function iperf3(): Promise<number | null> {
-  const port = freePort();
-  // A probe connection would use up the one-off server: retry the client until it connects.
-  const server = Bun.spawn(["iperf3", "-s", "-1", "-p", String(port)], { stdout: "ignore", stderr: "ignore" });
-  let text = "";
-  for (let i = 0; i < 80; i++) {
-    const client = Bun.spawn(["iperf3", "-c", "127.0.0.1", "-p", String(port), "-t", "3", "-J"], { stdout: "pipe", stderr: "ignore" });
-    text = await new Response(client.stdout).text();
-    if ((await client.exited) === 0) break;
-    if (server.exitCode !== null) break;
-    await Bun.sleep(50);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const port = freePort();
+    // A probe connection would use up the one-off server: retry the client until it connects.
+    const server = Bun.spawn(["iperf3", "-s", "-1", "-p", String(port)], { stdout: "ignore", stderr: "ignore" });
+    let text = "";
+    for (let i = 0; i < 100 && server.exitCode === null; i++) {
+      const client = Bun.spawn(["iperf3", "-c", "127.0.0.1", "-p", String(port), "-t", "3", "-J"], { stdout: "pipe", stderr: "ignore" });
+      text = await new Response(client.stdout).text();
+      if ((await client.exited) === 0) break;
+      await Bun.sleep(50);
+    }
+    server.kill();
+    await server.exited;
+    const bits = text.trim().startsWith("{") ? (JSON.parse(text) as { end?: { sum_received?: { bits_per_second?: number } } }).end?.sum_received?.bits_per_second : undefined;
+    if (bits !== undefined) return bits / 8;
+    console.error(`bench: iperf3 attempt ${attempt + 1} gave no result`);
   }
-  server.kill();
-  await server.exited;
-  if (!text.trim().startsWith("{")) return null;
-  const bits = (JSON.parse(text) as { end?: { sum_received?: { bits_per_second?: number } } }).end?.sum_received?.bits_per_second;
-  return bits === undefined ? null : bits / 8;
+  return null;
 }
 
 function freePort(): number {
