@@ -32,6 +32,8 @@ export interface EngineDepsOptions {
   readonly initialWorkers?: number | null;
   /** The predictor's copy buffer size per thread, or null for the default. */
   readonly bufferBytes?: number | null;
+  /** The predictor's data-plane stream count to ask daemons for, or null. */
+  readonly dataStreams?: number | null;
 }
 
 const PLANNER = { planDirectory } satisfies Planner;
@@ -53,6 +55,7 @@ export function createEngineDeps(opts: EngineDepsOptions): EngineDeps {
         bufferBytes: opts.bufferBytes ?? null,
       }),
     canonicalPath,
+    dataStreams: opts.dataStreams ?? null,
     sessions: sharedConnector,
     now: () => performance.now(),
   };
@@ -60,7 +63,9 @@ export function createEngineDeps(opts: EngineDepsOptions): EngineDeps {
 
 /** A daemon module's store; with `beneath` no path operation follows a symlink out of `root`. */
 export function openModuleStore(root: string, beneath: boolean): Store {
-  return new LocalStore({ root, cleanTemporaries: false, maxThreads: null, beneath });
+  // Temporaries whose writer is gone (a killed daemon: its pid is dead) go when their directory is
+  // next listed; those of this daemon's running sessions stay (its pid is alive).
+  return new LocalStore({ root, cleanTemporaries: true, maxThreads: null, beneath });
 }
 
 /** Reads the daemon config file (null when it is absent and not `required`); see the adapter. */

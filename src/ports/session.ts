@@ -21,6 +21,8 @@ export interface SessionHeader {
   readonly move: boolean;
   /** The client insists on gRPC data (--force-grpc-data, BLIT_FORCE_GRPC_DATA=1). */
   readonly forceGrpcData: boolean;
+  /** Parallel data streams the client would like (its predictor's choice); 0 or absent: the daemon decides. */
+  readonly maxStreams?: number;
 }
 
 /** How the daemon offers to move file bytes. */

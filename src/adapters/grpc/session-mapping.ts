@@ -10,13 +10,14 @@ import { bytesToName, fromWireMeta, fromWireTarget, toNumber, toWireMeta, toWire
 import type { WireMessage } from "./wire-schema.ts";
 
 export const toWireHeader = (h: SessionHeader): WireMessage => ({
-  header: { root: toWireTarget(h.root), capabilities: { tcp: true, grpc_data: true, force_grpc_data: h.forceGrpcData }, move: h.move },
+  header: { root: toWireTarget(h.root), capabilities: { tcp: true, grpc_data: true, force_grpc_data: h.forceGrpcData, max_streams: h.maxStreams ?? 0 }, move: h.move },
 });
 export const fromWireHeader = (w: WireMessage, role: SessionRole): SessionHeader => ({
   role,
   root: fromWireTarget(w.root),
   move: w.move === true,
   forceGrpcData: w.capabilities?.force_grpc_data === true,
+  maxStreams: Math.max(0, Math.min(64, Number(w.capabilities?.max_streams ?? 0) || 0)),
 });
 
 export const toWireNegotiation = (n: DataNegotiation): WireMessage => ({

@@ -27,7 +27,7 @@ export function runTransferCommand(verb: Verb, rawArgs: readonly string[]): Prom
     try {
       const [{ runTransfer }, { createEngineDeps }, { startRunTelemetry }] = await Promise.all([import("../engine/transfer.ts"), import("../compose.ts"), import("./run-telemetry.ts")]);
       const telemetry = await startRunTelemetry(request, process.env, process.cwd());
-      const deps = createEngineDeps({ reporter, confirm, signal, maxThreads: request.maxThreads, initialWorkers: telemetry.choice.workers, bufferBytes: telemetry.choice.bufferBytes });
+      const deps = createEngineDeps({ reporter, confirm, signal, maxThreads: request.maxThreads, initialWorkers: telemetry.choice.workers, bufferBytes: telemetry.choice.bufferBytes, dataStreams: telemetry.choice.streams });
       const summary = await withRetry(() => runTransfer(request, deps), cli.retry, cli.waitSec, signal).catch(async (e: unknown) => {
         await telemetry.recordFailure(e);
         throw e;

@@ -7,8 +7,14 @@ import { DataPort, type DataClaim } from "../engine/data-port.ts";
 import { serveStoreSession } from "../engine/session-server.ts";
 import { scrub, type ModuleExports } from "./module-exports.ts";
 
-/** Data connections per session: one per core, between 2 and 4. */
+/** Data connections per session when the client states no wish: one per core, between 2 and 4. */
 const STREAMS = Math.max(2, Math.min(4, availableParallelism()));
+/** The most a client may ask for (its predictor's choice, SessionHeader.maxStreams). */
+const STREAMS_CAP = Math.max(STREAMS, Math.min(8, 2 * availableParallelism()));
+
+/** The client's wish within 1..STREAMS_CAP, or the daemon's default. */
+export const streamsFor = (header: SessionHeader): number =>
+  header.maxStreams !== undefined && header.maxStreams > 0 ? Math.min(header.maxStreams, STREAMS_CAP) : STREAMS;
 
 export interface DaemonSessionsOptions {
   /** `--force-grpc-data`: offer gRPC data only. */
@@ -37,13 +43,14 @@ export class DaemonSessions implements SessionService, AsyncDisposable {
   async negotiate(header: SessionHeader): Promise<DataNegotiation> {
     const writes = header.role === "push" || header.move;
     this.exports.resolve(header.root, writes ? "write" : "read");
-    const claim = this.port.expect(STREAMS);
+    const streams = streamsFor(header);
+    const claim = this.port.expect(streams);
     this.claims.set(key(claim.token), claim);
     const forced = this.options.forceGrpcData;
     return {
       dataPort: forced ? 0 : this.tcp.address.port,
       token: claim.token,
-      streams: STREAMS,
+      streams,
       grpcData: forced,
       fallbackReason: forced ? "the daemon runs with --force-grpc-data" : "",
     };

@@ -18,6 +18,8 @@ export interface EngineDeps {
   readonly cwd: string;
   /** The path with symlinks of its existing part resolved, for overlap checks. */
   canonicalPath(absPath: string): string;
+  /** Data streams to ask a daemon for (the predictor's choice); null: the daemon decides. */
+  readonly dataStreams?: number | null;
   /** Opens sessions on daemons (created on first use, closed with the process). */
   sessions(): Promise<SessionConnector>;
   /** Milliseconds from a monotonic clock. */

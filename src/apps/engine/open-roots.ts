@@ -84,7 +84,7 @@ interface Side {
 async function side(end: LocalEndpoint | RemoteEndpoint, role: "push" | "pull", req: TransferRequest, deps: EngineDeps, peers: PeerStore[]): Promise<Side> {
   if (end.kind === "local") return localSide(end, deps);
   const move = role === "pull" && req.verb === "move";
-  const peer = await openRemoteEnd(end, await deps.sessions(), { role, move, forceGrpcData: req.forceGrpcData === true, signal: deps.signal });
+  const peer = await openRemoteEnd(end, await deps.sessions(), { role, move, forceGrpcData: req.forceGrpcData === true, maxStreams: deps.dataStreams ?? 0, signal: deps.signal });
   peers.push(peer);
   const rel = (p: string) => p.replace(/^\/+/, "");
   // lstat and statFollowing ask the same question of a daemon (it never follows): ask it once.

@@ -10,6 +10,8 @@ export interface RemoteEndOptions {
   /** Pull of a move: the daemon will be asked to remove source entries. */
   readonly move: boolean;
   readonly forceGrpcData: boolean;
+  /** Data streams to ask for (the predictor's choice); absent: the daemon decides. */
+  readonly maxStreams?: number;
   readonly signal: AbortSignal;
 }
 
@@ -20,7 +22,7 @@ export interface RemoteEndOptions {
  */
 export async function openRemoteEnd(end: RemoteEndpoint, connector: SessionConnector, options: RemoteEndOptions): Promise<PeerStore> {
   const address = { host: end.host, port: end.port };
-  const header = { role: options.role, root: { module: end.module, path: "" }, move: options.move, forceGrpcData: options.forceGrpcData };
+  const header = { role: options.role, root: { module: end.module, path: "" }, move: options.move, forceGrpcData: options.forceGrpcData, maxStreams: options.maxStreams ?? 0 };
   const session = await connector.open(address, header, options.signal);
   const data = openDataPlane(session.negotiation, end.host, end.port, connector, options.forceGrpcData, options.signal).then(
     (d) => {
