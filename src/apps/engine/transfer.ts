@@ -28,7 +28,7 @@ export async function runTransfer(req: TransferRequest, deps: EngineDeps): Promi
   if (req.verb === "mirror" && !req.dryRun && deps.confirm !== null) {
     const preview = await runOnce({ ...req, dryRun: true }, { ...deps, reporter: QUIET });
     if (preview.entries_deleted > 0) {
-      const ok = await deps.confirm(`Mirror will delete ${preview.entries_deleted} entries in ${req.destination}. Proceed?`);
+      const ok = await deps.confirm(`Mirror will delete ${preview.entries_deleted} ${preview.entries_deleted === 1 ? "entry" : "entries"} in ${req.destination}. Proceed?`);
       if (!ok) throw new BlitError("NOT_CONFIRMED", "mirror not confirmed: nothing changed (pass --yes to skip the question)");
     }
   }
