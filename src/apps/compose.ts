@@ -10,7 +10,7 @@ import { dirname, basename, join } from "node:path";
 import { planDirectory } from "../domain/plan.ts";
 import type { Planner } from "../ports/planner.ts";
 import type { ControlPlane } from "../ports/control.ts";
-import type { Discovery } from "../ports/discovery.ts";
+import type { Discovery, PeerRecord } from "../ports/discovery.ts";
 import type { PerfHistory } from "../ports/perf-history.ts";
 import type { FsProfile } from "../domain/predictor.ts";
 import type { Reporter } from "../ports/reporter.ts";
@@ -108,6 +108,12 @@ export async function protocolVersion(): Promise<number> {
 export async function connectDaemon(host: string, port: number): Promise<ControlPlane & AsyncDisposable> {
   const { GrpcControlClient } = await import("../adapters/grpc/index.ts");
   return new GrpcControlClient({ host, port });
+}
+
+/** Discovery from a fixed list of peers (named with --peers). */
+export async function openStaticDiscovery(peers: readonly PeerRecord[]): Promise<Discovery> {
+  const { StaticDiscovery } = await import("../adapters/static-discovery/index.ts");
+  return new StaticDiscovery(peers);
 }
 
 /** mDNS discovery (ciao advertises, bonjour-service browses); the libraries load when first used. */

@@ -23,6 +23,8 @@ export interface VerbArgs {
 
 const JSON_FLAG: FlagDef = { type: "boolean", description: "Print one JSON document on stdout" };
 const WAIT_FLAG: FlagDef = { type: "string", valueHint: "SECS", description: "Listen this long for answers (default 2)" };
+const PEERS_FLAG: FlagDef = { type: "string", valueHint: "HOST[:PORT],...", description: "Also ask these daemons directly (no multicast needed)" };
+const NO_MDNS_FLAG: FlagDef = { type: "boolean", description: "Do not browse mDNS (only --peers)" };
 
 /** The subcommand map of `blit-utils`. */
 export const UTILS_COMMANDS: Readonly<Record<string, UtilsCommand>> = {
@@ -69,9 +71,9 @@ export const UTILS_COMMANDS: Readonly<Record<string, UtilsCommand>> = {
     load: async () => (await import("./rm.ts")).run,
   },
   scan: {
-    description: "Find blit daemons on the local network (mDNS)",
+    description: "Find blit daemons on the local network (mDNS) and ask named ones (--peers)",
     operands: "",
-    flags: { wait: WAIT_FLAG, json: JSON_FLAG },
+    flags: { wait: WAIT_FLAG, peers: PEERS_FLAG, "no-mdns": NO_MDNS_FLAG, json: JSON_FLAG },
     load: async () => (await import("./scan.ts")).run,
   },
   profile: {

@@ -1,6 +1,7 @@
 import { BlitError } from "../../../domain/errors.ts";
 import type { PeerRecord } from "../../../ports/discovery.ts";
-import { out } from "../admin-io.ts";
+import { parseDaemonAddress } from "../../../domain/endpoint.ts";
+import { out, withDaemon } from "../admin-io.ts";
 import { columns } from "../columns.ts";
 import type { VerbArgs } from "./index.ts";
 
@@ -8,19 +9,32 @@ import type { VerbArgs } from "./index.ts";
 export const DEFAULT_WAIT_SEC = 2;
 const MAX_WAIT_SEC = 600;
 
-/** `blit-utils scan [--wait SECS] [--json]`: daemons answering on mDNS. */
+/** `blit-utils scan [--wait SECS] [--peers HOST[:PORT],…] [--no-mdns] [--json]`: daemons answering on mDNS or named. */
 export async function run(args: VerbArgs): Promise<number> {
-  const wait = args.values.wait;
-  out(await scanText(typeof wait === "string" ? wait : undefined, args.values.json === true));
+  const { wait, peers } = args.values;
+  const options = { peers: typeof peers === "string" ? peers : undefined, mdns: args.values["no-mdns"] !== true };
+  out(await scanText(typeof wait === "string" ? wait : undefined, args.values.json === true, options));
   return 0;
 }
 
+/** Where scan looks: mDNS (unless `mdns` is false) and the daemons named in `peers`. */
+export interface ScanOptions {
+  /** Comma-separated HOST[:PORT] of daemons to ask directly (the static Discovery adapter). */
+  readonly peers?: string | undefined;
+  readonly mdns?: boolean;
+}
+
 /** What scan prints (shared with `blit scan`): a table, or one JSON array (empty when none answered). */
-export async function scanText(waitText: string | undefined, json: boolean): Promise<string> {
+export async function scanText(waitText: string | undefined, json: boolean, options: ScanOptions = {}): Promise<string> {
   const waitSec = parseWait(waitText);
-  const { openMdnsDiscovery } = await import("../../compose.ts");
-  const discovery = await openMdnsDiscovery({ interfaces: [] });
-  const peers = await discovery.browse(waitSec * 1000);
+  const named = (options.peers ?? "").split(",").map((p) => p.trim()).filter((p) => p !== "").map((p) => parseDaemonAddress(p));
+  const compose = await import("../../compose.ts");
+  const [mdnsPeers, staticPeers] = await Promise.all([
+    options.mdns === false ? [] : compose.openMdnsDiscovery({ interfaces: [] }).then((d) => d.browse(waitSec * 1000)),
+    Promise.all(named.map((d) => askDaemon(d.host, d.port))).then(async (records) => (await compose.openStaticDiscovery(records.filter((r) => r !== null))).browse(0)),
+  ]);
+  const seen = new Set(staticPeers.map((p) => `${p.host}:${p.port}`));
+  const peers = [...staticPeers, ...mdnsPeers.filter((p) => !seen.has(`${p.host}:${p.port}`))];
   if (json) return `${JSON.stringify(peers.map(peerJson))}\n`;
   if (peers.length === 0) return `no blit daemon answered within ${waitSec} s (try a longer --wait)\n`;
   const rows = [["INSTANCE", "HOST", "PORT", "ADDRESSES", "VERSION", "MODULES"], ...peers.map(peerRow)];
@@ -28,6 +42,20 @@ export async function scanText(waitText: string | undefined, json: boolean): Pro
 }
 
 // --- internal ---
+
+/** A named daemon's record from its ListModules answer; null (with a warning) when it does not answer. */
+async function askDaemon(host: string, port: number): Promise<PeerRecord | null> {
+  const shown = `${host.includes(":") ? `[${host}]` : host}:${port}`;
+  try {
+    const list = await withDaemon(host, port, (d) => d.listModules());
+    const { protocolVersion } = await import("../../compose.ts");
+    const modules = list.modules.map((m) => m.name);
+    return { instance: shown, host, port, addresses: [], version: list.version, protocol: String(await protocolVersion()), modules, modulesTruncated: false, motd: list.motd !== "" };
+  } catch (e) {
+    await Bun.write(Bun.stderr, `blit: warning: ${shown} did not answer: ${e instanceof Error ? e.message : String(e)}\n`);
+    return null;
+  }
+}
 
 /** --wait: seconds, a positive number up to MAX_WAIT_SEC (fractions allowed). */
 function parseWait(text: string | undefined): number {
