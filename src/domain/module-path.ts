@@ -32,7 +32,8 @@ export function resolveModulePath(raw: string, gate: ModuleGate, access: ModuleA
     else if (kept.pop() === undefined) throw escape(raw, gate, "leaves the module through '..'");
   }
   if (access === "write" && gate.readOnly) {
-    throw new BlitError("READ_ONLY", `${gate.label} is read-only: it refuses every change (here to '${displayName(raw)}')`, {
+    const what = kept.length === 0 ? "" : ` (here to '${displayName(kept.join("/"))}')`;
+    throw new BlitError("READ_ONLY", `${gate.label} is read-only: it refuses every change${what}`, {
       path: raw,
     });
   }
