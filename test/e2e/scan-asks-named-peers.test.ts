@@ -29,3 +29,9 @@ test("a bad peer address is a usage error (exit 2) naming it", async () => {
   expectExit(r, 2);
   expect(r.stderr).toContain("host:99999");
 });
+
+test("--no-mdns without --peers is a usage error (exit 2) that says what to add", async () => {
+  const r = await runUtils(["scan", "--no-mdns"]);
+  expectExit(r, 2);
+  expect(r.stderr).toContain("--peers");
+});

@@ -28,6 +28,9 @@ export interface ScanOptions {
 export async function scanText(waitText: string | undefined, json: boolean, options: ScanOptions = {}): Promise<string> {
   const waitSec = parseWait(waitText);
   const named = (options.peers ?? "").split(",").map((p) => p.trim()).filter((p) => p !== "").map((p) => parseDaemonAddress(p));
+  if (options.mdns === false && named.length === 0) {
+    throw new BlitError("USAGE", "--no-mdns leaves scan nothing to ask: name daemons with --peers HOST[:PORT],… or drop --no-mdns", { flag: "--no-mdns" });
+  }
   const compose = await import("../../compose.ts");
   const [mdnsPeers, staticPeers] = await Promise.all([
     options.mdns === false ? [] : compose.openMdnsDiscovery({ interfaces: [] }).then((d) => d.browse(waitSec * 1000)),
@@ -36,7 +39,7 @@ export async function scanText(waitText: string | undefined, json: boolean, opti
   const seen = new Set(staticPeers.map((p) => `${p.host}:${p.port}`));
   const peers = [...staticPeers, ...mdnsPeers.filter((p) => !seen.has(`${p.host}:${p.port}`))];
   if (json) return `${JSON.stringify(peers.map(peerJson))}\n`;
-  if (peers.length === 0) return `no blit daemon answered within ${waitSec} s (try a longer --wait)\n`;
+  if (peers.length === 0) return options.mdns === false ? "no named daemon answered\n" : `no blit daemon answered within ${waitSec} s (try a longer --wait)\n`;
   const rows = [["INSTANCE", "HOST", "PORT", "ADDRESSES", "VERSION", "MODULES"], ...peers.map(peerRow)];
   return `${columns(rows)}\n`;
 }
