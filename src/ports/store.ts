@@ -120,8 +120,9 @@ export interface Store extends AsyncDisposable {
    */
   setMeta(entries: readonly MetaUpdate[]): Promise<OpResult[]>;
   /**
-   * Removes entries, never following symlinks; one result per path. A directory goes with its
-   * contents, or with `onlyEmptyDirs` only when it is empty (else ALREADY_EXISTS).
+   * Removes entries in the order given (so children listed before their parent are gone first),
+   * never following symlinks; one result per path. A directory goes with its contents, or with
+   * `onlyEmptyDirs` only when it is empty (else ALREADY_EXISTS).
    */
   remove(paths: readonly RelPath[], options?: { readonly onlyEmptyDirs?: boolean }): Promise<OpResult[]>;
   /** A 256-bit content hash of file `path`. */

@@ -29,6 +29,7 @@ export class RunStats {
   liveBytes: () => number = () => 0;
   private lastLive = 0;
   private lastMove: number;
+  private moved = false;
   private timer: ReturnType<typeof setInterval> | null = null;
   private readonly started: number;
 
@@ -40,8 +41,9 @@ export class RunStats {
     this.lastMove = this.started;
   }
 
+  /** Called per entry on the hot path: only flags the movement; the timer reads the clock. */
   touch(current?: string): void {
-    this.lastMove = this.now();
+    this.moved = true;
     if (current !== undefined) this.current = current;
   }
 
@@ -58,10 +60,12 @@ export class RunStats {
   start(onStall: (e: BlitError) => void): void {
     this.timer = setInterval(() => {
       const live = this.liveBytes();
-      if (live !== this.lastLive) this.touch();
+      const now = this.now();
+      if (this.moved || live !== this.lastLive) this.lastMove = now;
+      this.moved = false;
       this.lastLive = live;
       this.reporter.progress(this.snapshot());
-      if (this.now() - this.lastMove < STALL_MS) return;
+      if (now - this.lastMove < STALL_MS) return;
       const where = this.current === "" ? "" : ` at ${displayName(this.current)}`;
       onStall(new BlitError("STALLED", `no progress for ${STALL_MS / 1000} s in the ${this.phase} phase${where}`, { phase: this.phase, path: this.current }));
     }, PROGRESS_EVERY_MS);

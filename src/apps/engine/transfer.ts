@@ -129,11 +129,11 @@ async function deleteExtraneous(req: TransferRequest, sync: TreeSync, dest: Stor
 
 /** Removes the directories a filtered mirror emptied, deepest first; one still holding protected entries stays. */
 async function removeEmptied(sync: TreeSync, dest: Store, stats: RunStats, deps: EngineDeps): Promise<void> {
+  if (sync.prunedDirs.length === 0) return;
   const dirs = [...sync.prunedDirs].sort((a, b) => depthRel(b) - depthRel(a));
-  for (const path of dirs) {
-    const [r] = await dest.remove([path], { onlyEmptyDirs: true });
-    if (r === undefined || r.error?.code === "ALREADY_EXISTS") continue;
-    if (r.error === undefined) deps.reporter.item("delete", path);
+  for (const r of await dest.remove(dirs, { onlyEmptyDirs: true })) {
+    if (r.error?.code === "ALREADY_EXISTS") continue;
+    if (r.error === undefined) deps.reporter.item("delete", r.path);
     recordDeletion(r, sync, stats);
   }
 }
