@@ -11,6 +11,9 @@ export interface StoreCapabilities {
   readonly owners: boolean;
 }
 
+/** One file of {@link Store.readWhole}: its bytes, its error, or null when it was too large. */
+export type WholeRead = { readonly bytes: Uint8Array } | { readonly error: BlitError } | null;
+
 /** One directory's entries. `failures` lists entries whose metadata could not be read. */
 export interface DirListing {
   readonly entries: readonly DirEntry[];
@@ -106,6 +109,12 @@ export interface Store extends AsyncDisposable {
   list(dir: RelPath, signal?: AbortSignal): Promise<DirListing>;
   /** The bytes of file `path` from `offset`, as a stream. */
   read(path: RelPath, offset?: number, signal?: AbortSignal): ReadableStream<Uint8Array>;
+  /**
+   * Optional fast path for many small files: each file of `paths` whole, in order, read together
+   * (one job, one buffer); `null` for a file larger than `maxBytes` (read it with `read`); the
+   * error for one that could not be read. Never follows a final symlink.
+   */
+  readWhole?(paths: readonly RelPath[], maxBytes: number, signal?: AbortSignal): Promise<WholeRead[]>;
   /** Carries out a batch of writes; one result per op, in order. */
   write(ops: readonly WriteOp[], signal?: AbortSignal): Promise<OpResult[]>;
   /**

@@ -4,7 +4,7 @@
  */
 import { describe, expect, test } from "bun:test";
 import type { EntryMeta } from "../../src/domain/entry.ts";
-import type { Store } from "../../src/ports/store.ts";
+import type { Store, WholeRead } from "../../src/ports/store.ts";
 
 export interface StoreFixture extends AsyncDisposable {
   /** The store under test (a destination). */
@@ -126,6 +126,34 @@ export function describeStoreContract(name: string, makeFixture: () => Promise<S
       expect(results.filter((r) => r.error !== undefined)).toEqual([]);
       expect((await f.store.list("")).entries.length).toBe(300);
       expect(await readAll(f.store, "f299")).toBe("content 299");
+    });
+
+    test("readWhole, when offered, returns each small file whole, null for a larger one, an error for a missing one or a symlink", async () => {
+      await using f = await makeFixture();
+      if (f.store.readWhole === undefined) return;
+      const big = new Uint8Array(5000).fill(7);
+      const ops = [];
+      for (const [path, content] of [["a", bytes("alpha")], ["empty", new Uint8Array()], ["big", big], ["z", bytes("zulu")]] as const) {
+        ops.push({ path, meta: await f.seedFile(path, content), source: { store: f.source, path } });
+      }
+      ops.push({ path: "link", meta: { ...META_DIR, kind: "symlink" as const, linkTarget: "a" } });
+      await f.store.write(ops);
+      // Twice past the inline budget: once inline, then through the worker threads.
+      for (let round = 0; round < 2; round++) {
+        const paths = round === 0 ? ["a", "empty", "big", "missing", "link", "z"] : Array.from({ length: 300 }, (_, i) => (i % 2 === 0 ? "a" : "z"));
+        const got = await f.store.readWhole!(paths, 4096);
+        expect(got.length).toBe(paths.length);
+        if (round === 1) {
+          expect(got.every((r, i) => r !== null && "bytes" in r && new TextDecoder().decode(r.bytes) === (i % 2 === 0 ? "alpha" : "zulu"))).toBe(true);
+          continue;
+        }
+        const text = (r: WholeRead | undefined) => (r != null && "bytes" in r ? new TextDecoder().decode(r.bytes) : r);
+        const code = (r: WholeRead | undefined) => (r != null && "error" in r ? r.error.code : r);
+        const [a, empty, tooBig, missing, link, z] = got;
+        expect([text(a), text(empty), tooBig, code(missing), text(z)]).toEqual(["alpha", "", null, "NOT_FOUND", "zulu"]);
+        expect(code(link)).toEqual(expect.any(String));
+        expect(code(link)).not.toBe("NOT_FOUND");
+      }
     });
 
     test("sync reports durability", async () => {

@@ -6,6 +6,7 @@ import { Beneath } from "./beneath.ts";
 import { CopyMeter } from "./copy-meter.ts";
 import { passDirectory, type PassJob, type PassResult } from "./fs-pass.ts";
 import { eachItem, type ItemResult } from "./item-result.ts";
+import { readWhole, type ReadWholeJob, type ReadWholeResult } from "./fs-read-whole.ts";
 import { hashFile, listDir, statPath, type ListResult } from "./fs-read.ts";
 import { applyMeta, removeEntry, writeEntry, type WriteJob, type WriteOutcome } from "./fs-write.ts";
 import { syncFs } from "./libc.ffi.ts";
@@ -27,9 +28,10 @@ export type Job = (
   | { op: "hash"; abs: string }
   | { op: "sync"; abs: string }
   | { op: "pass"; pass: PassJob; meter: SharedArrayBuffer }
+  | { op: "readWhole"; whole: ReadWholeJob }
 ) & { root?: number; bufferBytes?: number };
 
-export type JobResult = PassResult | ListResult | EntryMeta | null | ItemResult[] | Uint8Array | { errno: number };
+export type JobResult = PassResult | ReadWholeResult | ListResult | EntryMeta | null | ItemResult[] | Uint8Array | { errno: number };
 
 /** Per-thread scratch buffer for buffered copies and hashing (resized to a job's bufferBytes). */
 let BUF = Buffer.allocUnsafe(4 << 20);
@@ -88,6 +90,8 @@ function run(job: Job, at: Resolver): JobResult {
       return { errno: syncDir(at.dir(job.abs)) };
     case "pass":
       return passDirectory(job.pass, BUF, new CopyMeter(job.meter));
+    case "readWhole":
+      return readWhole(job.whole, (p) => at.path(p), (e) => at.scrub(e));
   }
 }
 

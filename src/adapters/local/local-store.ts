@@ -2,11 +2,12 @@ import { availableParallelism } from "node:os";
 import type { DirEntry, EntryMeta } from "../../domain/entry.ts";
 import { BlitError } from "../../domain/errors.ts";
 import type { RelPath } from "../../domain/rel-path.ts";
-import type { DirectoryPass, DirectoryPassRequest, MetaUpdate, DirListing, OpResult, Store, StoreCapabilities, WriteOp } from "../../ports/store.ts";
+import type { DirectoryPass, DirectoryPassRequest, MetaUpdate, DirListing, OpResult, Store, StoreCapabilities, WholeRead, WriteOp } from "../../ports/store.ts";
 import type { PassJob, PassResult } from "./fs-pass.ts";
 import { CopyMeter } from "./copy-meter.ts";
 import { runJob, type ItemResult, type Job, type JobResult } from "./fs-jobs.ts";
 import type { ListResult } from "./fs-read.ts";
+import { FAILED, TOO_LARGE, type ReadWholeResult } from "./fs-read-whole.ts";
 import type { WriteJob } from "./fs-write.ts";
 import { hasLibc } from "./libc.ffi.ts";
 import { absJoin, toOsPath } from "./os-path.ts";
@@ -98,6 +99,19 @@ export class LocalStore implements Store {
     }
   }
 
+  async readWhole(paths: readonly RelPath[], maxBytes: number, signal?: AbortSignal): Promise<WholeRead[]> {
+    signal?.throwIfAborted();
+    const r = (await this.exec({ op: "readWhole", whole: { paths: paths.map((p) => this.jobPath(p)), maxBytes } }, paths.length)) as ReadWholeResult;
+    let at = 0;
+    return r.lengths.map((n, i): WholeRead => {
+      if (n === TOO_LARGE) return null;
+      if (n === FAILED) return { error: fromWireError(r.errors[i]!) };
+      const bytes = new Uint8Array(r.buffer, at, n);
+      at += n;
+      return { bytes };
+    });
+  }
+
   async write(ops: readonly WriteOp[], signal?: AbortSignal): Promise<OpResult[]> {
     this.watch(signal);
     if (ops.some(isForeign)) return this.writeMixed(ops, signal);
@@ -119,7 +133,7 @@ export class LocalStore implements Store {
     const [a, b] = await Promise.all([
       writeForeign(foreign, {
         jobPath: (p) => this.jobPath(p),
-        runWrites: async (jobs) => ((await this.exec({ op: "write", jobs, meter: this.meter.buffer }, jobs.length)) as ItemResult[]).map((r, i) => toOpResult(jobs[i]!.dst, r)),
+        runWrites: async (jobs, transfer) => ((await this.exec({ op: "write", jobs, meter: this.meter.buffer }, jobs.length, transfer)) as ItemResult[]).map((r, i) => toOpResult(jobs[i]!.dst, r)),
         resolve: (jobPath) => {
           if (this.options.beneath !== true) return { path: jobPath, done: () => {}, scrub: (e) => e };
           const at = new Beneath(this.root());
@@ -227,7 +241,8 @@ export class LocalStore implements Store {
     return bytes === null || (job.op !== "write" && job.op !== "pass" && job.op !== "hash") ? job : { ...job, bufferBytes: bytes };
   }
 
-  private exec(job0: Job, weight: number): Promise<JobResult> {
+  /** Runs `job` inline while the budget lasts, else in the pool (`transfer`: buffers moved to the thread). */
+  private exec(job0: Job, weight: number, transfer?: readonly ArrayBuffer[]): Promise<JobResult> {
     const job = this.withBuffer(this.contain(job0));
     if (this.pool === null && this.budget >= weight) {
       this.budget -= weight;
@@ -238,7 +253,7 @@ export class LocalStore implements Store {
       }
     }
     this.pool ??= acquirePool(this.options.maxThreads, this.options.initialThreads ?? null);
-    return this.pool.run(job);
+    return this.pool.run(job, transfer);
   }
 }
 

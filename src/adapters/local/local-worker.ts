@@ -8,7 +8,10 @@ declare const self: Worker;
 self.onmessage = (event: MessageEvent<{ id: number; job: Job }>) => {
   const { id, job } = event.data;
   try {
-    self.postMessage({ id, ok: runJob(job) });
+    const ok = runJob(job);
+    // Whole-file reads hand their buffer back without a copy.
+    const moved = ok !== null && typeof ok === "object" && "kind" in ok && ok.kind === "whole" ? [ok.buffer] : [];
+    self.postMessage({ id, ok }, moved);
   } catch (e) {
     const err = isBlitError(e) ? e : toBlitError(e, "abs" in job ? job.abs : "", "process");
     self.postMessage({ id, err: toWireError(err) });

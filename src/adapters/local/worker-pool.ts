@@ -41,7 +41,8 @@ export class WorkerPool {
     return this.waiting.size;
   }
 
-  run(job: Job): Promise<JobResult> {
+  /** Runs `job` on a thread; `transfer` lists buffers moved to it instead of copied (they become unusable here). */
+  run(job: Job, transfer: readonly ArrayBuffer[] = []): Promise<JobResult> {
     let slot = this.slots[0]!;
     for (const s of this.slots) if (s.pending < slot.pending) slot = s;
     if (slot.pending >= BACKLOG && this.slots.length < this.max) {
@@ -53,7 +54,7 @@ export class WorkerPool {
     if (slot.pending === 1) slot.worker.ref();
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve, reject, slot });
-      slot.worker.postMessage({ id, job });
+      slot.worker.postMessage({ id, job }, [...transfer]);
     });
   }
 

@@ -42,6 +42,19 @@ export class FileSender {
     this.fill += EOF_BYTES;
   }
 
+  /** Sends a whole file already in memory as file `fileId`. */
+  async sendBytes(fileId: number, bytes: Uint8Array, signal?: AbortSignal): Promise<void> {
+    let pos = 0;
+    while (pos < bytes.length) {
+      const piece = bytes.subarray(pos, Math.min(bytes.length, pos + MAX_DATA_BYTES));
+      await this.data(fileId, pos, piece, signal);
+      pos += piece.length;
+    }
+    await this.room(EOF_BYTES, signal);
+    writeEof(this.buf, this.fill, fileId, pos);
+    this.fill += EOF_BYTES;
+  }
+
   /** Sends a FAIL record for a file that will not come. */
   async fail(fileId: number, error: BlitError, signal?: AbortSignal): Promise<void> {
     await this.flush(signal);

@@ -6,6 +6,7 @@ import type { ReadItem, SessionClient, StoreOp, StoreReply, StoreRequest, WriteI
 import type { DirListing, MetaUpdate, OpResult, Store, StoreCapabilities, WriteOp } from "../../ports/store.ts";
 import type { DataPlane } from "./data-dial.ts";
 import { FileDemux } from "./file-demux.ts";
+import { sendFiles } from "./send-files.ts";
 import { SendLanes } from "./send-lanes.ts";
 import { RequestTable } from "./request-table.ts";
 
@@ -90,7 +91,7 @@ export class PeerStore implements Store {
     const bytes = files.reduce((n, f) => n + f.op.meta.size, 0);
     const sent = this.lanes.then((lanes) =>
       lanes.run(bytes, async (sender) => {
-        for (const { fileId, op } of files) await sender.sendFile(fileId, () => op.source!.store.read(op.source!.path), 0, signal);
+        await sendFiles(sender, files.map(({ fileId, op }) => ({ fileId, store: op.source!.store, path: op.source!.path, offset: 0, size: op.meta.size })), signal);
         await sender.flush(signal);
       }),
     );

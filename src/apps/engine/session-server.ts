@@ -5,6 +5,7 @@ import type { Store, WriteOp } from "../../ports/store.ts";
 import type { Channel } from "../../ports/transport.ts";
 import { FileDemux } from "./file-demux.ts";
 import { IncomingFiles } from "./incoming-files.ts";
+import { sendFiles, type OutgoingFile } from "./send-files.ts";
 import { SendLanes } from "./send-lanes.ts";
 
 /** Requests served at once; more wait (bounds memory per session). */
@@ -130,16 +131,16 @@ async function listing(store: Store, dir: RelPath, reply: Reply, scope: SessionS
 
 async function read(items: readonly ReadItem[], scope: SessionScope, lanes: SendLanes, reply: Reply): Promise<void> {
   await lanes.run(0, async (sender) => {
+    const files: OutgoingFile[] = [];
     for (const item of items) {
-      let path: RelPath;
       try {
-        path = inRoot(scope.root, item.path);
+        files.push({ fileId: item.fileId, store: scope.store, path: inRoot(scope.root, item.path), offset: item.offset, size: 0 });
       } catch (e) {
+        await sendFiles(sender, files.splice(0));
         await sender.fail(item.fileId, isBlitError(e) ? e : new BlitError("INTERNAL", String(e)));
-        continue;
       }
-      await sender.sendFile(item.fileId, () => scope.store.read(path, item.offset), item.offset);
     }
+    await sendFiles(sender, files);
     await sender.flush();
   });
   reply({ kind: "results", results: [] });
