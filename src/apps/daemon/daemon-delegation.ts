@@ -33,14 +33,22 @@ export class DaemonDelegation implements DelegationService {
     await using connector = await compose.createSessionConnector();
     const deps = compose.createDaemonEngineDeps(signal, async () => connector);
     const dest = { kind: "store", store: module.store, path: at.path, trailingSlash: request.destination.trailingSlash, label: module.name ?? "(default export)" } as const;
+    const run = runDelegatedPull(request, dest, deps);
+    let ended = false;
     try {
-      for await (const event of runDelegatedPull(request, dest, deps)) {
+      for await (const event of run) {
         if (event.t === "summary") this.log.info(`delegated ${request.options.verb} from ${from} done: ${event.summary.files_transferred} files, ${event.summary.bytes_transferred} bytes over ${event.summary.transport}, outcome ${event.summary.outcome}`);
+        ended ||= event.t === "summary";
         yield hideIn(event, module);
       }
     } catch (e) {
-      this.log.warn(`delegated ${request.options.verb} from ${from} failed: ${e instanceof Error ? e.message : String(e)}`);
+      ended = true;
+      this.log.warn(`delegated ${request.options.verb} from ${from} failed: ${hideRoot(e instanceof Error ? e.message : String(e), module)}`);
       throw scrub(e, module);
+    } finally {
+      if (!ended) this.log.warn(`delegated ${request.options.verb} from ${from} cancelled: the client went away`);
+      // The source session closes with the connector: only once the run has stopped using it.
+      await run.settled;
     }
   }
 

@@ -12,9 +12,10 @@ import type { StoreEnd, TransferRequest } from "./transfer-request.ts";
  * the destination, and turns what the run reports into events, the summary last. Move removes the
  * source entries only after the copies are durable, as in every route. A source daemon that cannot
  * be reached is UNREACHABLE with `details.delegation = "source-unreachable"`.
- * `deps.confirm` should be null: the client asked its user before it delegated.
+ * `deps.confirm` should be null: the client asked its user before it delegated. A consumer that
+ * stops reading early should abort `deps.signal` and may await `settled` (the run's end).
  */
-export function runDelegatedPull(pull: DelegatedPull, dest: StoreEnd, deps: EngineDeps): AsyncIterable<DelegationEvent> {
+export function runDelegatedPull(pull: DelegatedPull, dest: StoreEnd, deps: EngineDeps): DelegatedRun {
   const events = new EventQueue();
   const reporter: Reporter = {
     progress: (snapshot) => events.progress({ t: "progress", snapshot }),
@@ -38,7 +39,7 @@ export function runDelegatedPull(pull: DelegatedPull, dest: StoreEnd, deps: Engi
     maxThreads: null,
     ends: { source, destination: dest },
   };
-  runTransfer(request, { ...deps, reporter }).then(
+  const settled = runTransfer(request, { ...deps, reporter }).then(
     (s) => {
       const { operation: _o, source: _s, destination: _d, route: _r, dry_run: _n, ...summary } = s;
       events.push({ t: "summary", summary });
@@ -46,7 +47,12 @@ export function runDelegatedPull(pull: DelegatedPull, dest: StoreEnd, deps: Engi
     },
     (e: unknown) => events.end(sourceUnreachable(e)),
   );
-  return events;
+  return { [Symbol.asyncIterator]: () => events[Symbol.asyncIterator](), settled };
+}
+
+/** The events of a delegated pull, and when the run has ended (it never rejects). */
+export interface DelegatedRun extends AsyncIterable<DelegationEvent> {
+  readonly settled: Promise<void>;
 }
 
 // --- internal ---
