@@ -7,6 +7,7 @@
 import { realpathSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, basename, join } from "node:path";
+import { BlitError } from "../domain/errors.ts";
 import { planDirectory } from "../domain/plan.ts";
 import type { Planner } from "../ports/planner.ts";
 import type { ControlPlane } from "../ports/control.ts";
@@ -14,6 +15,7 @@ import type { Discovery, PeerRecord } from "../ports/discovery.ts";
 import type { PerfHistory } from "../ports/perf-history.ts";
 import type { FsProfile } from "../domain/predictor.ts";
 import type { Reporter } from "../ports/reporter.ts";
+import type { DelegationClient, DelegationService } from "../ports/delegation.ts";
 import type { SessionConnector, SessionService } from "../ports/session.ts";
 import type { Listener } from "../ports/transport.ts";
 import type { Store } from "../ports/store.ts";
@@ -57,6 +59,30 @@ export function createEngineDeps(opts: EngineDepsOptions): EngineDeps {
     canonicalPath,
     dataStreams: opts.dataStreams ?? null,
     sessions: sharedConnector,
+    delegation: sharedConnector,
+    now: () => performance.now(),
+  };
+}
+
+/**
+ * The engine's dependencies inside the daemon, for a delegated pull: sessions on other daemons
+ * through `sessions`, no local path at all (the destination is a module store handed to the
+ * engine), no questions asked (the client asked its user).
+ */
+export function createDaemonEngineDeps(signal: AbortSignal, sessions: () => Promise<SessionConnector>): EngineDeps {
+  return {
+    reporter: { progress() {}, item() {}, warn() {} },
+    confirm: null,
+    signal,
+    planner: PLANNER,
+    home: "/",
+    cwd: "/",
+    openStore: () => {
+      throw new BlitError("PERMISSION_DENIED", "a delegated pull touches no path outside the daemon's modules");
+    },
+    canonicalPath: (abs) => abs,
+    dataStreams: null,
+    sessions,
     now: () => performance.now(),
   };
 }
@@ -83,6 +109,8 @@ export interface ControlServerSpec {
   /** Transfer sessions (Push/Pull) and the gRPC fallback's Data calls. */
   readonly sessions?: SessionService;
   readonly dataListener?: Listener;
+  /** DelegatedPull calls. */
+  readonly delegation?: DelegationService;
 }
 
 /** A running control server: its bound port and a graceful stop. */
@@ -165,16 +193,16 @@ export async function startDataListeners(host: string): Promise<{ tcp: Listener;
 }
 
 /** Opens transfer sessions on daemons (TCP data plane, gRPC fallback); dispose to close. */
-export async function createSessionConnector(): Promise<SessionConnector & AsyncDisposable> {
+export async function createSessionConnector(): Promise<SessionConnector & DelegationClient & AsyncDisposable> {
   const { TcpTransport } = await import("../adapters/tcp/index.ts");
   const { GrpcSessionConnector } = await import("../adapters/grpc/index.ts");
   return new GrpcSessionConnector(new TcpTransport());
 }
 
-let connector: Promise<SessionConnector & AsyncDisposable> | null = null;
+let connector: Promise<SessionConnector & DelegationClient & AsyncDisposable> | null = null;
 
 /** One session connector per process, created when a remote end is first opened. */
-function sharedConnector(): Promise<SessionConnector> {
+function sharedConnector(): Promise<SessionConnector & DelegationClient> {
   connector ??= createSessionConnector();
   return connector;
 }

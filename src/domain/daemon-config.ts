@@ -2,6 +2,7 @@
  * The daemon's configuration file as validated data (SPEC §5). Keys the file leaves out are
  * undefined where a flag or a default may supply them (precedence: flag → file → default).
  */
+import { parseDaemonAddress } from "./endpoint.ts";
 
 /** One `[[module]]`: a named directory the daemon exports. */
 export interface ModuleConfig {
@@ -48,3 +49,32 @@ export const EMPTY_DAEMON_CONFIG: DaemonConfig = {
   modules: [],
   delegation: { allow: false, allowedSources: [] },
 };
+
+/** One `allowed_sources` entry: a host (any port) or a host and port. */
+export interface AllowedSource {
+  /** Lower case; an IPv6 literal without brackets. */
+  readonly host: string;
+  /** null: any port of that host. */
+  readonly port: number | null;
+}
+
+/** The entry for `text`, or null when it is not `host`, `host:port`, `[v6]` or `[v6]:port`. */
+export function toAllowedSource(text: string): AllowedSource | null {
+  let address: { host: string; port: number };
+  try {
+    address = parseDaemonAddress(text);
+  } catch {
+    return null;
+  }
+  const explicitPort = /^\[[^\]]*\]:\d+$/.test(text) || /^[^:[\]]+:\d+$/.test(text);
+  return { host: address.host.toLowerCase(), port: explicitPort ? address.port : null };
+}
+
+/**
+ * True when the source daemon `host:port` is listed. Hosts are compared as written (case aside),
+ * without name resolution: list every form clients name the source by.
+ */
+export function isAllowedSource(allowed: readonly AllowedSource[], host: string, port: number): boolean {
+  const h = host.toLowerCase();
+  return allowed.some((a) => a.host === h && (a.port === null || a.port === port));
+}

@@ -1,9 +1,13 @@
-/** The `--json` summary object of SPEC §3 (field names are part of the interface). */
+/**
+ * The `--json` summary object of SPEC §3 (field names are part of the interface). `route` is how
+ * the bytes went: `remote` is remote→remote relayed through the client, `delegated` is
+ * remote→remote pulled by the destination daemon straight from the source daemon.
+ */
 export interface TransferSummary {
   operation: "copy" | "mirror" | "move";
   source: string;
   destination: string;
-  route: "local" | "push" | "pull" | "remote";
+  route: "local" | "push" | "pull" | "remote" | "delegated";
   transport: "local" | "tcp" | "grpc" | "rdma";
   dry_run: boolean;
   files_examined: number;

@@ -11,6 +11,8 @@ test.concurrent.each([
   ["module path missing", '[[module]]\nname = "m"\npath = "/nonexistent/blit/path"\n', ":3:", "path"],
   ["invalid module name", '[[module]]\nname = "bad name"\npath = "/tmp"\n', ":2:", "name"],
   ["TOML syntax", "[daemon\n", ":1:", "invalid TOML"],
+  ["allowed_sources entry not an address", '[delegation]\nallow = true\nallowed_sources = ["nas:/m/"]\n', ":3:", "allowed_sources entry 'nas:/m/' is not a daemon address"],
+  ["delegation allowed from no source", "[delegation]\nallow = true\n", ":2:", "allowed_sources"],
 ])("%s: exit 2 naming file, line and key", async (_name, toml, line, key) => {
   using dir = makeTempDir("config");
   const file = join(dir.path, "config.toml");

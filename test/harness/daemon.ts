@@ -1,6 +1,6 @@
 /**
  * A real `blit-daemon` (`bin/blit-daemon`) for end-to-end tests.
- * - `startDaemon({ modules, root, motd, config, args })`: writes a config file into a temp dir,
+ * - `startDaemon({ modules, root, motd, delegation, config, args })`: writes a config file into a temp dir,
  *   starts the daemon on 127.0.0.1 port 0 with --no-mdns (unless `mdns`), waits (bounded) for its JSON ready line
  *   and returns `{ control, host, port, ready, stderr(), stop(), pid }`. `await using` stops it.
  * - `stop(signal)`: sends the signal to the daemon's PID and awaits its exit code.
@@ -29,6 +29,8 @@ export interface DaemonOptions {
   readonly root?: string;
   readonly rootReadOnly?: boolean;
   readonly motd?: string;
+  /** `[delegation]`: pull from these daemons on a client's behalf. */
+  readonly delegation?: { readonly allow: boolean; readonly allowedSources: readonly string[] };
   /** Raw TOML used instead of the generated file. */
   readonly config?: string;
   /** Extra flags. */
@@ -101,6 +103,8 @@ export function toToml(options: DaemonOptions): string {
     if (m.readOnly !== undefined) lines.push(`read_only = ${m.readOnly}`);
     if (m.useChroot !== undefined) lines.push(`use_chroot = ${m.useChroot}`);
   }
+  const d = options.delegation;
+  if (d !== undefined) lines.push("", "[delegation]", `allow = ${d.allow}`, `allowed_sources = ${JSON.stringify(d.allowedSources)}`);
   return `${lines.join("\n")}\n`;
 }
 

@@ -7,6 +7,8 @@ import { bidi, notServed, serverStream, unary, type CallContext } from "./server
 import type { GrpcDataListener } from "./grpc-data-transport.ts";
 import { sessionHandler } from "./grpc-session-server.ts";
 import type { SessionService } from "../../ports/session.ts";
+import type { DelegationService } from "../../ports/delegation.ts";
+import { fromWireDelegatedPull, toWireDelegationEvent } from "./delegation-mapping.ts";
 import { BLIT_SERVICE } from "./wire-schema.ts";
 
 /** Limits that keep one bad client from hurting the others (SPEC §5). */
@@ -47,6 +49,8 @@ export interface ControlServerOptions {
   readonly sessions?: SessionService;
   /** Receives the `Data` calls (the gRPC fallback data plane). */
   readonly dataListener?: GrpcDataListener;
+  /** Serves DelegatedPull; without it the call answers TRANSPORT_UNAVAILABLE. */
+  readonly delegation?: DelegationService;
   /** Told of every call that failed with a bug (a non-BlitError or INTERNAL), for the log. */
   readonly onInternalError?: (method: string, error: unknown) => void;
 }
@@ -109,7 +113,7 @@ function bind(server: Server, address: string): Promise<number> {
 }
 
 function handlers(options: ControlServerOptions, ctx: CallContext): UntypedServiceImplementation {
-  const { plane, sessions, dataListener } = options;
+  const { plane, sessions, dataListener, delegation } = options;
   return {
     Ping: unary(ctx, "Ping", async (_req, signal) => wire.toWireIdentity(await plane.ping(signal))),
     ListModules: unary(ctx, "ListModules", async (_req, signal) => wire.toWireModules(await plane.listModules(signal))),
@@ -126,7 +130,10 @@ function handlers(options: ControlServerOptions, ctx: CallContext): UntypedServi
     Push: sessions === undefined ? notServed(ctx, "Push", TRANSFERS_NOT_SERVED) : sessionHandler(ctx, "push", sessions),
     Pull: sessions === undefined ? notServed(ctx, "Pull", TRANSFERS_NOT_SERVED) : sessionHandler(ctx, "pull", sessions),
     Data: dataListener === undefined ? notServed(ctx, "Data", TRANSFERS_NOT_SERVED) : bidi(ctx, "Data", async (call) => dataListener.offer(call)),
-    DelegatedPull: notServed(ctx, "DelegatedPull", TRANSFERS_NOT_SERVED),
+    DelegatedPull:
+      delegation === undefined
+        ? notServed(ctx, "DelegatedPull", TRANSFERS_NOT_SERVED)
+        : serverStream(ctx, "DelegatedPull", (req, signal) => mapStream(delegation.pull(fromWireDelegatedPull(req), signal), toWireDelegationEvent)),
   };
 }
 

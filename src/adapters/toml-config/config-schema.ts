@@ -63,7 +63,7 @@ export const KEY_HELP: Readonly<Record<string, string>> = {
   "module.read_only": "true or false, e.g. read_only = true",
   "module.use_chroot": "true or false, e.g. use_chroot = true",
   "delegation.allow": "true or false, e.g. allow = true",
-  "delegation.allowed_sources": 'a list of daemon addresses, e.g. allowed_sources = ["nas:9031"]',
+  "delegation.allowed_sources": 'a list of daemon addresses (host, or host:port for one port only), e.g. allowed_sources = ["nas", "10.0.0.7:9031"]',
   daemon: "a table: [daemon]",
   module: "an array of tables: [[module]]",
   delegation: "a table: [delegation]",

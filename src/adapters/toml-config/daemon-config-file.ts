@@ -2,7 +2,7 @@ import { readFileSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { parse, TomlError } from "smol-toml";
 import * as v from "valibot";
-import type { DaemonConfig, ModuleConfig } from "../../domain/daemon-config.ts";
+import { toAllowedSource, type DaemonConfig, type ModuleConfig } from "../../domain/daemon-config.ts";
 import { isModuleName } from "../../domain/endpoint.ts";
 import { BlitError } from "../../domain/errors.ts";
 import { CONFIG_SCHEMA, KEY_HELP, TABLE_KEYS, type ConfigDocument } from "./config-schema.ts";
@@ -12,7 +12,8 @@ import { findKeyPosition } from "./key-position.ts";
  * Reads and validates a daemon configuration file. Returns null when the file does not exist and
  * `required` is false (the default path may be absent). Every problem — unreadable file, TOML
  * syntax, unknown key, wrong type, missing key, invalid or duplicate module name, module path that
- * is not a directory — is BlitError USAGE whose message starts with `FILE:LINE:COLUMN:` and names
+ * is not a directory, an `allowed_sources` entry that is not a daemon address, delegation allowed
+ * from no source — is BlitError USAGE whose message starts with `FILE:LINE:COLUMN:` and names
  * the key and the fix.
  */
 export function loadDaemonConfig(file: string, required: boolean): DaemonConfig | null {
@@ -51,6 +52,15 @@ export function parseDaemonConfig(text: string, file: string, isDir: (abs: strin
   const d = doc.daemon ?? {};
   const root = d.root === undefined ? undefined : resolve(base, d.root);
   if (root !== undefined && !isDir(root)) fail(`[daemon] root '${d.root}' is not an existing directory: create it or fix the path`, "daemon", 0, "root");
+  const sources = doc.delegation?.allowed_sources ?? [];
+  if (doc.delegation?.allow === true && sources.length === 0) {
+    fail(`[delegation] allow = true needs the daemons it may pull from: add ${KEY_HELP["delegation.allowed_sources"]}`, "delegation", 0, "allow");
+  }
+  for (const source of sources) {
+    if (toAllowedSource(source) === null) {
+      fail(`[delegation] allowed_sources entry '${source}' is not a daemon address: use ${KEY_HELP["delegation.allowed_sources"]}`, "delegation", 0, "allowed_sources");
+    }
+  }
   return {
     file,
     ...(d.bind !== undefined && { bind: d.bind }),
@@ -62,7 +72,7 @@ export function parseDaemonConfig(text: string, file: string, isDir: (abs: strin
     ...(root !== undefined && { root }),
     rootReadOnly: d.root_read_only ?? false,
     modules,
-    delegation: { allow: doc.delegation?.allow ?? false, allowedSources: doc.delegation?.allowed_sources ?? [] },
+    delegation: { allow: doc.delegation?.allow ?? false, allowedSources: sources },
   };
 }
 

@@ -95,8 +95,13 @@ export const labelOf = (m: Export): string => (m.name === null ? "the default ex
  */
 export function scrub(e: unknown, module: Export): unknown {
   if (!isBlitError(e)) return e;
-  const shown = module.name === null ? "(default export):" : `${module.name}:`;
-  const hide = (text: string): string => (module.root === "/" ? text : text.replaceAll(module.root, shown));
+  const hide = (text: string): string => hideRoot(text, module);
   const details = Object.fromEntries(Object.entries(e.details).map(([k, v]) => [k, typeof v === "string" ? hide(v) : v]));
   return new BlitError(e.code, hide(e.message), details);
+}
+
+/** `text` with the module's server-side root shown as `name:` (`(default export):`). */
+export function hideRoot(text: string, module: Export): string {
+  const shown = module.name === null ? "(default export):" : `${module.name}:`;
+  return module.root === "/" ? text : text.replaceAll(module.root, shown);
 }

@@ -3,6 +3,7 @@ import { isBlitError } from "../../domain/errors.ts";
 import * as compose from "../compose.ts";
 import { startAdvertising } from "./advertise.ts";
 import { DaemonControl } from "./daemon-control.ts";
+import { DaemonDelegation } from "./daemon-delegation.ts";
 import { DaemonSessions } from "./daemon-sessions.ts";
 import type { DaemonSettings } from "./daemon-settings.ts";
 import { ModuleExports, type Export } from "./module-exports.ts";
@@ -28,6 +29,7 @@ export async function serve(settings: DaemonSettings, version: string, log: Cons
     plane: control,
     sessions,
     dataListener: data.grpc,
+    delegation: new DaemonDelegation(exports, settings.delegation, log),
     onInternalError: (method, error) => log.error(`${method} failed with a bug:`, isBlitError(error) ? error.message : error),
   });
   announce(settings, exports, log);
@@ -69,6 +71,8 @@ function announce(settings: DaemonSettings, exports: ModuleExports, log: Consola
     log.info(`default export server:// -> ${d.path}${d.readOnly ? " (read-only)" : ""}`);
   }
   if (settings.forceGrpcData) log.info("--force-grpc-data: file data will travel inside the gRPC stream");
+  const { allow, allowedSources } = settings.delegation;
+  if (allow) log.info(`delegated pulls allowed from ${allowedSources.join(", ")}`);
   if (exports.names().length === 0 && d === null) log.warn("nothing is exported");
 }
 

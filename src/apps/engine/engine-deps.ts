@@ -1,3 +1,4 @@
+import type { DelegationClient } from "../../ports/delegation.ts";
 import type { Planner } from "../../ports/planner.ts";
 import type { Reporter } from "../../ports/reporter.ts";
 import type { SessionConnector } from "../../ports/session.ts";
@@ -22,6 +23,8 @@ export interface EngineDeps {
   readonly dataStreams?: number | null;
   /** Opens sessions on daemons (created on first use, closed with the process). */
   sessions(): Promise<SessionConnector>;
+  /** Asks daemons for delegated pulls (remote→remote); absent: remote→remote is always relayed. */
+  readonly delegation?: () => Promise<DelegationClient>;
   /** Milliseconds from a monotonic clock. */
   now(): number;
 }

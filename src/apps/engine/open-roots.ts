@@ -1,13 +1,15 @@
-import { parseTransferEnd, type LocalEndpoint, type RemoteEndpoint } from "../../domain/endpoint.ts";
+import { parseTransferEnd, type LocalEndpoint } from "../../domain/endpoint.ts";
 import type { EntryKind, EntryMeta } from "../../domain/entry.ts";
 import { BlitError } from "../../domain/errors.ts";
 import { displayName } from "../../domain/rel-path.ts";
 import { overlaps, resolveRoots } from "../../domain/transfer-roots.ts";
+import type { TransferSummary } from "../../domain/summary.ts";
 import type { Store } from "../../ports/store.ts";
 import type { EngineDeps } from "./engine-deps.ts";
 import type { PeerStore } from "./peer-store.ts";
 import { label, openRemoteEnd } from "./remote-end.ts";
-import type { TransferRequest } from "./transfer-request.ts";
+import { StoreView } from "./store-view.ts";
+import type { StoreEnd, TransferEnd, TransferRequest } from "./transfer-request.ts";
 
 interface Common {
   readonly source: Store;
@@ -16,7 +18,7 @@ interface Common {
   readonly destRootExists: boolean;
   /** The source was given as `dir/`: its root directory itself stays after a move. */
   readonly sourceContentsOnly: boolean;
-  readonly route: "local" | "push" | "pull" | "remote";
+  readonly route: TransferSummary["route"];
   /** The daemon sessions opened (closed by `close`), for transport facts. */
   readonly peers: readonly PeerStore[];
   close(): Promise<void>;
@@ -34,8 +36,8 @@ export type OpenedRoots =
  */
 export async function openRoots(req: TransferRequest, deps: EngineDeps): Promise<OpenedRoots> {
   const parse = { home: deps.home, cwd: deps.cwd };
-  const srcEnd = parseTransferEnd(req.source, parse);
-  const dstEnd = parseTransferEnd(req.destination, parse);
+  const srcEnd = req.ends?.source ?? parseTransferEnd(req.source, parse);
+  const dstEnd = req.ends?.destination ?? parseTransferEnd(req.destination, parse);
   const peers: PeerStore[] = [];
   const close = async () => {
     for (const p of peers.splice(0)) await p[Symbol.asyncDispose]();
@@ -54,7 +56,7 @@ export async function openRoots(req: TransferRequest, deps: EngineDeps): Promise
     const source = src.open(roots.sourceDir, "source");
     const dest = dst.open(roots.destDir, "destination");
     const destRoot = await dest.stat("");
-    const route = srcEnd.kind === "local" ? (dstEnd.kind === "local" ? "local" : "push") : dstEnd.kind === "local" ? "pull" : "remote";
+    const route = routeOf(srcEnd, dstEnd);
     const common = { source, dest, destRootExists: destRoot?.kind === "dir", sourceContentsOnly: src.contentsOnly, route, peers, close } as const;
     if (roots.mode === "tree") return { ...common, mode: "tree", sourceRootMeta: srcMeta };
     const destName = roots.destName ?? "";
@@ -81,8 +83,9 @@ interface Side {
   open(dir: string, role: "source" | "destination"): Store;
 }
 
-async function side(end: LocalEndpoint | RemoteEndpoint, role: "push" | "pull", req: TransferRequest, deps: EngineDeps, peers: PeerStore[]): Promise<Side> {
+async function side(end: TransferEnd, role: "push" | "pull", req: TransferRequest, deps: EngineDeps, peers: PeerStore[]): Promise<Side> {
   if (end.kind === "local") return localSide(end, deps);
+  if (end.kind === "store") return storeSide(end);
   const move = role === "pull" && req.verb === "move";
   const peer = await openRemoteEnd(end, await deps.sessions(), { role, move, forceGrpcData: req.forceGrpcData === true, maxStreams: deps.dataStreams ?? 0, signal: deps.signal });
   peers.push(peer);
@@ -100,6 +103,29 @@ async function side(end: LocalEndpoint | RemoteEndpoint, role: "push" | "pull", 
     canonical: (p) => p,
     open: (dir) => peer.at(rel(dir), label(end, rel(dir))),
   };
+}
+
+/** A store of this process: asked like a daemon (it never follows a symlink), opened as a view. */
+function storeSide(end: StoreEnd): Side {
+  const rel = (p: string) => p.replace(/^\/+/, "");
+  const stat = (p: string) => end.store.stat(rel(p));
+  return {
+    path: `/${end.path}`,
+    contentsOnly: end.trailingSlash,
+    trailingSlash: end.trailingSlash,
+    place: end.label,
+    lstat: stat,
+    statFollowing: stat,
+    canonical: (p) => p,
+    open: (dir) => new StoreView(end.store, rel(dir), `${end.label}:/${rel(dir)}`),
+  };
+}
+
+/** How the bytes go: `delegated` when this process pulls from a daemon into a store of its own. */
+function routeOf(src: TransferEnd, dst: TransferEnd): TransferSummary["route"] {
+  if (src.kind !== "remote") return dst.kind === "remote" ? "push" : "local";
+  if (dst.kind === "local") return "pull";
+  return dst.kind === "store" ? "delegated" : "remote";
 }
 
 function localSide(end: LocalEndpoint, deps: EngineDeps): Side {

@@ -10,36 +10,48 @@ import type { EngineDeps } from "./engine-deps.ts";
 import { removeMovedSources } from "./move-sources.ts";
 import { openRoots, type OpenedRoots } from "./open-roots.ts";
 import { RunStats } from "./run-stats.ts";
+import { delegate } from "./delegation.ts";
 import { buildSummary } from "./summary-build.ts";
 import type { TransferRequest } from "./transfer-request.ts";
 import { TreeSync } from "./tree-sync.ts";
 
 /**
- * Runs copy, mirror or move between two local paths (SPEC §3). Per-entry failures end up in the
- * summary (outcome "partial"); whole-run failures throw BlitError. Deletions (mirror) and source
- * removal (move) happen only after every write landed, the scan was complete and the destination
- * was made durable.
+ * Runs copy, mirror or move on any route (SPEC §3). Per-entry failures end up in the summary
+ * (outcome "partial"); whole-run failures throw BlitError. Deletions (mirror) and source removal
+ * (move) happen only after every write landed, the scan was complete and the destination was made
+ * durable. Remote→remote is first offered to the destination daemon as a delegated pull; when it
+ * refuses, the bytes are relayed through this process with one warning saying why.
  */
 export async function runTransfer(req: TransferRequest, deps: EngineDeps): Promise<TransferSummary> {
+  // undefined: offer delegation; otherwise relay remote→remote, with this reason (null: none given).
+  let relay: string | null | undefined;
+  const once = async (r: TransferRequest, d: EngineDeps): Promise<TransferSummary> => {
+    if (relay === undefined) {
+      const outcome = await delegate(r, d);
+      if (outcome !== null && "summary" in outcome) return outcome.summary;
+      relay = outcome === null ? null : outcome.relay;
+    }
+    return runOnce(r, d, relay);
+  };
   if (req.verb === "move" && !req.dryRun && deps.confirm !== null) {
     const ok = await deps.confirm(`Move ${req.source} to ${req.destination}, removing the source entries that land?`);
     if (!ok) throw new BlitError("NOT_CONFIRMED", "move not confirmed: nothing changed (pass --yes to skip the question)");
   }
   if (req.verb === "mirror" && !req.dryRun && deps.confirm !== null) {
-    const preview = await runOnce({ ...req, dryRun: true }, { ...deps, reporter: QUIET });
+    const preview = await once({ ...req, dryRun: true }, { ...deps, reporter: QUIET });
     if (preview.entries_deleted > 0) {
       const ok = await deps.confirm(`Mirror will delete ${preview.entries_deleted} ${preview.entries_deleted === 1 ? "entry" : "entries"} in ${req.destination}. Proceed?`);
       if (!ok) throw new BlitError("NOT_CONFIRMED", "mirror not confirmed: nothing changed (pass --yes to skip the question)");
     }
   }
-  return runOnce(req, deps);
+  return once(req, deps);
 }
 
 // --- internal ---
 
 const QUIET = { progress() {}, item() {}, warn() {} };
 
-async function runOnce(req: TransferRequest, deps: EngineDeps): Promise<TransferSummary> {
+async function runOnce(req: TransferRequest, deps: EngineDeps, relayReason: string | null): Promise<TransferSummary> {
   const stats = new RunStats(() => deps.now(), deps.reporter);
   const roots = await openRoots(req, deps);
   await using _peers = { [Symbol.asyncDispose]: () => roots.close() };
@@ -47,7 +59,10 @@ async function runOnce(req: TransferRequest, deps: EngineDeps): Promise<Transfer
   await using _dst = roots.dest;
   const data = await dataPlaneOf(roots);
   if (data.fallbackReason !== null && !req.forceGrpcData && !data.forced) deps.reporter.warn(`file data goes over gRPC: ${data.fallbackReason}`);
-  if (roots.route === "remote") deps.reporter.warn("remote to remote: the file data passes through this machine (relayed; the daemons do not send to each other directly)");
+  if (roots.route === "remote") {
+    const why = relayReason ?? "the daemons do not send to each other directly";
+    deps.reporter.warn(`remote to remote: ${why}; relaying: the file data passes through this machine`);
+  }
   const plan: PlanOptions = {
     compare: req.compare,
     ignoreExisting: req.ignoreExisting,

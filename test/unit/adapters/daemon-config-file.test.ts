@@ -81,6 +81,10 @@ describe("parseDaemonConfig", () => {
     ["unknown module key", '[[module]]\nname = "m"\npath = "/data"\nreadonly = true\n', 4, "unknown key 'readonly' in [[module]] #1: remove it or use one of name, path, comment, read_only, use_chroot"],
     ["root missing on disk", '[daemon]\nroot = "/nope"\n', 2, "[daemon] root '/nope' is not an existing directory"],
     ["allowed_sources not a list", '[delegation]\nallowed_sources = "nas"\n', 2, "it takes a list of daemon addresses"],
+    ["allowed_sources entry with a path", '[delegation]\nallow = true\n\nallowed_sources = ["nas:/m/"]\n', 4, "[delegation] allowed_sources entry 'nas:/m/' is not a daemon address: use a list of daemon addresses"],
+    ["allowed_sources entry with a bad port", '[delegation]\nallowed_sources = ["nas:70000"]\n', 2, "entry 'nas:70000' is not a daemon address"],
+    ["delegation allowed from no source", '[delegation]\nallow = true\n', 2, "[delegation] allow = true needs the daemons it may pull from: add a list of daemon addresses"],
+    ["allow not a boolean", '[delegation]\nallow = "yes"\n', 2, "key 'allow' in [delegation] has the wrong value \"yes\": it takes true or false"],
   ])("%s: USAGE naming the line, the key and the fix", (_name, text, line, fragment) => {
     let caught: unknown;
     try {

@@ -1,0 +1,76 @@
+import { isAllowedSource, toAllowedSource, type AllowedSource, type DelegationConfig } from "../../domain/daemon-config.ts";
+import { BlitError } from "../../domain/errors.ts";
+import type { DelegatedPull, DelegationEvent, DelegationService } from "../../ports/delegation.ts";
+import * as compose from "../compose.ts";
+import { runDelegatedPull } from "../engine/delegated-pull.ts";
+import { hideRoot, labelOf, scrub, type Export, type ModuleExports } from "./module-exports.ts";
+
+/**
+ * The daemon's DelegatedPull (SPEC §6): refused unless `[delegation] allow = true` and the source
+ * daemon is in `allowed_sources` — checked before any connection is made —, then the destination
+ * is resolved like a push (module lookup, containment, read-only) and the engine runs here, pulling
+ * from the source daemon into the module's store. Events and errors leave with the module's
+ * server-side root hidden.
+ */
+export class DaemonDelegation implements DelegationService {
+  private readonly allowed: readonly AllowedSource[];
+
+  constructor(
+    private readonly exports: ModuleExports,
+    private readonly config: DelegationConfig,
+    private readonly log: { info(message: string): void; warn(message: string): void },
+  ) {
+    this.allowed = config.allowedSources.flatMap((s) => toAllowedSource(s) ?? []);
+  }
+
+  async *pull(request: DelegatedPull, signal: AbortSignal): AsyncIterable<DelegationEvent> {
+    const from = address(request.source.host, request.source.port);
+    this.check(from, request);
+    const at = this.exports.resolve(request.destination.target, "write");
+    const module = at.module;
+    const src = `${from}:/${request.source.target.module ?? "/"}${request.source.target.module === null ? "" : "/"}${request.source.target.path}`;
+    this.log.info(`delegated ${request.options.verb}${request.options.dryRun ? " (dry run)" : ""}: pulling from ${src} into ${labelOf(module)}`);
+    await using connector = await compose.createSessionConnector();
+    const deps = compose.createDaemonEngineDeps(signal, async () => connector);
+    const dest = { kind: "store", store: module.store, path: at.path, trailingSlash: request.destination.trailingSlash, label: module.name ?? "(default export)" } as const;
+    const run = runDelegatedPull(request, dest, deps);
+    let ended = false;
+    try {
+      for await (const event of run) {
+        if (event.t === "summary") this.log.info(`delegated ${request.options.verb} from ${from} done: ${event.summary.files_transferred} files, ${event.summary.bytes_transferred} bytes over ${event.summary.transport}, outcome ${event.summary.outcome}`);
+        ended ||= event.t === "summary";
+        yield hideIn(event, module);
+      }
+    } catch (e) {
+      ended = true;
+      this.log.warn(`delegated ${request.options.verb} from ${from} failed: ${hideRoot(e instanceof Error ? e.message : String(e), module)}`);
+      throw scrub(e, module);
+    } finally {
+      if (!ended) this.log.warn(`delegated ${request.options.verb} from ${from} cancelled: the client went away`);
+      // The source session closes with the connector: only once the run has stopped using it.
+      await run.settled;
+    }
+  }
+
+  // --- internal ---
+
+  private check(from: string, request: DelegatedPull): void {
+    const refuse = (why: string): never => {
+      this.log.info(`delegated pull from ${from} refused: ${why}`);
+      throw new BlitError("PERMISSION_DENIED", `the destination daemon does not allow delegation from ${from} (${why})`, { delegation: "refused", source: from });
+    };
+    if (!this.config.allow) refuse("its [delegation] allow is false");
+    if (!isAllowedSource(this.allowed, request.source.host, request.source.port)) refuse("not in its [delegation] allowed_sources");
+  }
+}
+
+// --- internal ---
+
+const address = (host: string, port: number): string => `${host.includes(":") ? `[${host}]` : host}:${port}`;
+
+function hideIn(event: DelegationEvent, module: Export): DelegationEvent {
+  if (event.t === "warning") return { t: "warning", message: hideRoot(event.message, module) };
+  if (event.t !== "summary") return event;
+  const failures = event.summary.failures.map((f) => ({ ...f, error: hideRoot(f.error, module) }));
+  return { t: "summary", summary: { ...event.summary, failures, fallback_reason: event.summary.fallback_reason === null ? null : hideRoot(event.summary.fallback_reason, module) } };
+}

@@ -1,0 +1,72 @@
+import { joinRel, type RelPath } from "../../domain/rel-path.ts";
+import type { DirListing, MetaUpdate, OpResult, Store, StoreCapabilities, WriteOp } from "../../ports/store.ts";
+
+/**
+ * Directory `dir` of a shared store (a daemon's module, which other sessions use at the same time)
+ * as a Store of its own: every path is joined to `dir` and results come back relative to it.
+ * Containment stays the inner store's (a module store resolves every path beneath its root).
+ * The signal of `write` is not passed on, since a store may cancel all of its copies in progress
+ * when one aborts; a cancelled run stops between batches and its writes fail with their source.
+ * Disposing the view leaves the inner store open: it belongs to someone else.
+ */
+export class StoreView implements Store {
+  readonly capabilities: StoreCapabilities;
+
+  constructor(
+    private readonly inner: Store,
+    private readonly dir: RelPath,
+    readonly location: string,
+  ) {
+    this.capabilities = inner.capabilities;
+  }
+
+  stat(path: RelPath) {
+    return this.inner.stat(this.at(path));
+  }
+
+  list(dir: RelPath, signal?: AbortSignal): Promise<DirListing> {
+    return this.inner.list(this.at(dir), signal);
+  }
+
+  read(path: RelPath, offset?: number, signal?: AbortSignal): ReadableStream<Uint8Array> {
+    return this.inner.read(this.at(path), offset, signal);
+  }
+
+  async write(ops: readonly WriteOp[], signal?: AbortSignal): Promise<OpResult[]> {
+    signal?.throwIfAborted();
+    return relative(await this.inner.write(ops.map((op) => ({ ...op, path: this.at(op.path) }))), ops);
+  }
+
+  copiedBytes(): number {
+    return this.inner.copiedBytes();
+  }
+
+  async setMeta(entries: readonly MetaUpdate[]): Promise<OpResult[]> {
+    return relative(await this.inner.setMeta(entries.map((e) => ({ ...e, path: this.at(e.path) }))), entries);
+  }
+
+  async remove(paths: readonly RelPath[], options?: { readonly onlyEmptyDirs?: boolean }): Promise<OpResult[]> {
+    return relative(await this.inner.remove(paths.map((p) => this.at(p)), options), paths.map((path) => ({ path })));
+  }
+
+  hash(path: RelPath, signal?: AbortSignal): Promise<Uint8Array> {
+    return this.inner.hash(this.at(path), signal);
+  }
+
+  sync() {
+    return this.inner.sync();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {}
+
+  // --- internal ---
+
+  private at(path: RelPath): RelPath {
+    return path === "" ? this.dir : this.dir === "" ? path : joinRel(this.dir, path);
+  }
+}
+
+/** One result per op, in order, named by the op's own (view-relative) path. */
+function relative(results: OpResult[], ops: readonly { readonly path: RelPath }[]): OpResult[] {
+  return results.map((r, i) => ({ ...r, path: ops[i]?.path ?? r.path }));
+}
