@@ -72,14 +72,15 @@ export class Link {
     return this.namespaces === null ? [...argv] : ["ip", "netns", "exec", this.namespaces[side], ...argv];
   }
 
-  /** Starts `argv` on `side`; the process is killed by `close()` if it is still running then. */
+  /** Starts `argv` on `side`, killed after `timeoutMs` if given, and by `close()` if still running then. */
   spawn<Out extends "pipe" | "ignore" | "inherit", Err extends "pipe" | "ignore" | "inherit">(
     side: Side,
     argv: readonly string[],
-    options: { stdout: Out; stderr: Err; env?: Record<string, string | undefined> },
+    options: { stdout: Out; stderr: Err; env?: Record<string, string | undefined>; timeoutMs?: number },
   ): Bun.Subprocess<"ignore", Out, Err> {
     if (this.closed) throw new Error(`link ${this.name} is closed`);
-    const proc = Bun.spawn(this.wrap(side, argv), { stdin: "ignore", ...options });
+    const { timeoutMs, ...io } = options;
+    const proc = Bun.spawn(this.wrap(side, argv), { stdin: "ignore", ...io, ...(timeoutMs !== undefined && { timeout: timeoutMs, killSignal: "SIGKILL" }) });
     this.live.add(proc);
     void proc.exited.then(() => this.live.delete(proc));
     return proc;

@@ -20,8 +20,8 @@ export async function startRsyncDaemon(link: Link, path: string, dir: string): P
   const ids = `uid = ${process.getuid?.() ?? 0}\ngid = ${process.getgid?.() ?? 0}\n`;
   await Bun.write(conf, `${ids}use chroot = no\npid file = ${join(dir, "pid")}\n[m]\npath = ${path}\nread only = false\n`);
   const proc = link.spawn("server", ["rsync", "--daemon", "--no-detach", `--config=${conf}`, `--port=${port}`, `--address=${link.host}`], { stdout: "ignore", stderr: "inherit" });
-  // Ready when a client on the other side can list the modules (bounded: 200 tries, ~10 s).
-  const lists = async () => (await link.spawn("client", ["rsync", `rsync://${link.host}:${port}/`], { stdout: "ignore", stderr: "ignore" }).exited) === 0;
+  // Ready when a client on the other side can list the modules (bounded: 200 tries, 5 s each).
+  const lists = async () => (await link.spawn("client", ["rsync", `rsync://${link.host}:${port}/`], { stdout: "ignore", stderr: "ignore", timeoutMs: 5_000 }).exited) === 0;
   let ready = false;
   for (let i = 0; i < 200 && !ready && proc.exitCode === null; i++) {
     ready = await lists();
@@ -49,7 +49,7 @@ export async function iperf3(link: Link): Promise<number | null> {
     const server = link.spawn("server", ["iperf3", "-s", "-1", "-p", port], { stdout: "ignore", stderr: "ignore" });
     let text = "";
     for (let i = 0; i < 100 && server.exitCode === null; i++) {
-      const client = link.spawn("client", ["iperf3", "-c", link.host, "-p", port, "-t", "3", "-J"], { stdout: "pipe", stderr: "ignore" });
+      const client = link.spawn("client", ["iperf3", "-c", link.host, "-p", port, "-t", "3", "-J"], { stdout: "pipe", stderr: "ignore", timeoutMs: 30_000 });
       text = await new Response(client.stdout).text();
       if ((await client.exited) === 0) break;
       await Bun.sleep(50);

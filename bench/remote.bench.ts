@@ -46,6 +46,8 @@ if (workloads.length === 0) usage(`--only: from ${WORKLOADS.map((w) => w.name).j
 const LINKS: Record<string, () => Link> = { loopback: () => Link.loopback(), "veth-1g": () => Link.veth("veth-1g", "1gbit") };
 const makeLink = Object.hasOwn(LINKS, values.link) ? LINKS[values.link] : undefined;
 if (makeLink === undefined) usage(`--link: one of ${Object.keys(LINKS).join(", ")}`);
+/** One timed client run longer than this is killed and reported as a problem (a hang must not stall the bench). */
+const RUN_TIMEOUT_MS = 15 * 60_000;
 const sizes = !values.quick ? FULL : values.link === "loopback" ? QUICK : { ...QUICK, bigFileBytes: 512 * 2 ** 20 };
 
 const bin = values.blit === undefined ? buildRelease() : resolve(values.blit);
@@ -176,9 +178,10 @@ function transportOf(tool: string): string {
 
 async function timed(argv: string[], env?: Record<string, string>): Promise<{ code: number; seconds: number; stderr: string }> {
   const started = performance.now();
-  const proc = link.spawn("client", argv, { stdout: "ignore", stderr: "pipe", env: { ...process.env, BLIT_DISABLE_LOCAL_TELEMETRY: "1", ...env } });
+  const proc = link.spawn("client", argv, { stdout: "ignore", stderr: "pipe", env: { ...process.env, BLIT_DISABLE_LOCAL_TELEMETRY: "1", ...env }, timeoutMs: RUN_TIMEOUT_MS });
   const [code, stderr] = await Promise.all([proc.exited, new Response(proc.stderr).text()]);
-  return { code, seconds: (performance.now() - started) / 1000, stderr };
+  const killed = proc.signalCode === null ? "" : `\nkilled (${proc.signalCode}) after the ${RUN_TIMEOUT_MS / 60_000} min limit or by a signal`;
+  return { code, seconds: (performance.now() - started) / 1000, stderr: stderr + killed };
 }
 
 function need(binary: string, apt: string): Tool {
