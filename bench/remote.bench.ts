@@ -1,28 +1,36 @@
 /**
- * Remote benchmark (SPEC §10, issue 4): push and pull through a loopback blit-daemon — TCP data
- * plane and the forced gRPC fallback — side by side with an rsync daemon in the same run on the
- * same data, plus the iperf3 loopback ceiling. tmpfs (/dev/shm) only. Prints one table per
- * workload and direction, a summary of ratios, and one JSON line per result (lines starting "{").
+ * Remote benchmark (SPEC §10, issue 4): push and pull through a blit-daemon — TCP data plane and
+ * the forced gRPC fallback — side by side with an rsync daemon in the same run on the same data,
+ * plus the link's iperf3 ceiling. tmpfs (/dev/shm) only. Prints one table per workload and
+ * direction, a summary of ratios, and one JSON line per result (lines starting "{").
  *
  *   bun bench/remote.bench.ts [--quick] [--runs N] [--only big-file,small-files,no-op] [--blit DIR]
+ *                             [--link loopback|veth-1g]
  *
- * Workloads: one 4 GiB file (1 GiB with --quick); 100,000 × 4 KiB files in 100-file directories
- * (20,000 with --quick); the no-op re-run of the small-files tree onto an identical copy.
+ * --link loopback (default): daemons and clients on 127.0.0.1. --link veth-1g (root): two fresh
+ * network namespaces blitb-srv-PID / blitb-cli-PID joined by a veth pair with a 1 Gbit/s tc tbf on
+ * both ends (bench/link.ts); the blit daemon (--no-mdns), the rsync daemon and `iperf3 -s` run in
+ * the server namespace, every client (and its timing) in the client one (`ip netns exec`, a few ms
+ * per run, paid by every tool alike). The namespaces are deleted on exit, error and SIGINT.
+ * Workloads: one 4 GiB file (1 GiB with --quick; 512 MiB with --quick over veth-1g, ≥ 4.5 s a run);
+ * 100,000 × 4 KiB files in 100-file directories (20,000 with --quick); the no-op re-run of the
+ * small-files tree onto an identical copy.
  * blit is the compiled release build (dist/blit, dist/blit-daemon, rebuilt at start) unless
- * --blit names a directory holding both. rsync and iperf3 are installed with apt-get when missing.
+ * --blit names a directory holding both. rsync, iperf3 and tc are installed with apt-get when missing.
  * The daemons' module and the local trees live in one scratch directory, so a pull reads the
  * same tree a push writes from. Timed: the client command only (daemons stay up).
  */
-import { mkdirSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { Link } from "./link.ts";
 import { ensurePeers, type Tool } from "./peers.ts";
+import { iperf3, startRsyncDaemon } from "./remote-peers.ts";
 import { jsonLine, median, printTable, type Result } from "./report.ts";
 import { copyTree, formatStats, PLACES, sameStats, Scratch, treeStats, type TreeStats } from "./scratch.ts";
 import { FULL, QUICK, Trees, type TreeName, type Workload } from "./workloads.ts";
 
 const { values } = parseArgs({
-  options: { quick: { type: "boolean", default: false }, runs: { type: "string" }, only: { type: "string" }, blit: { type: "string" } },
+  options: { quick: { type: "boolean", default: false }, runs: { type: "string" }, only: { type: "string" }, blit: { type: "string" }, link: { type: "string", default: "loopback" } },
   strict: true,
 });
 const runs = Number(values.runs ?? (values.quick ? 2 : 3));
@@ -35,32 +43,56 @@ const WORKLOADS = [
 const only = values.only?.split(",").map((w) => w.trim()) ?? null;
 const workloads = WORKLOADS.filter((w) => only === null || only.includes(w.name));
 if (workloads.length === 0) usage(`--only: from ${WORKLOADS.map((w) => w.name).join(", ")}`);
+const LINKS: Record<string, () => Link> = { loopback: () => Link.loopback(), "veth-1g": () => Link.veth("veth-1g", "1gbit") };
+const makeLink = Object.hasOwn(LINKS, values.link) ? LINKS[values.link] : undefined;
+if (makeLink === undefined) usage(`--link: one of ${Object.keys(LINKS).join(", ")}`);
+/** One timed client run longer than this is killed and reported as a problem (a hang must not stall the bench). */
+const RUN_TIMEOUT_MS = 15 * 60_000;
+const sizes = !values.quick ? FULL : values.link === "loopback" ? QUICK : { ...QUICK, bigFileBytes: 512 * 2 ** 20 };
 
 const bin = values.blit === undefined ? buildRelease() : resolve(values.blit);
-const peers = await ensurePeers([need("rsync"), need("iperf3")]);
+const peers = await ensurePeers([need("rsync", "rsync"), need("iperf3", "iperf3"), ...(values.link === "loopback" ? [] : [need("tc", "iproute2")])]);
 const has = (name: string) => peers.some((p) => p.name === name);
 const scratch = Scratch.open(PLACES[0]!, 0);
-process.on("SIGINT", () => {
-  Bun.spawnSync(["rm", "-rf", "--", scratch.root]);
-  process.exit(130);
-});
-
+let link: Link;
+try {
+  link = makeLink();
+} catch (e) {
+  await scratch.close();
+  usage(`--link ${values.link}: ${e instanceof Error ? e.message : String(e)}`);
+}
 process.env.BLIT_DAEMON_E2E_BIN = join(bin, "blit-daemon");
 const { startDaemon } = await import("../test/harness/daemon.ts");
-const daemon = await startDaemon({ modules: { m: { path: scratch.root } } });
-const rsyncd = has("rsync") ? await startRsyncDaemon(scratch.root) : null;
-const summary: string[][] = [];
+let daemon: Awaited<ReturnType<typeof startDaemon>> | null = null;
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    try {
+      if (daemon !== null) process.kill(daemon.pid, "SIGKILL");
+    } catch {
+      // Already gone.
+    }
+    link.close();
+    Bun.spawnSync(["rm", "-rf", "--", scratch.root]);
+    process.exit(130);
+  });
+}
+
+let rsyncd: Awaited<ReturnType<typeof startRsyncDaemon>> | null = null;
 try {
-  const ceiling = has("iperf3") ? await iperf3() : null;
-  console.log(`\nloopback ceiling (iperf3, 3 s): ${ceiling === null ? "not measured" : `${(ceiling / 1e9).toFixed(2)} GB/s`}`);
-  const trees = new Trees(scratch, values.quick ? QUICK : FULL);
+  daemon = await startDaemon({ modules: { m: { path: scratch.root } }, bind: link.host, launch: (argv) => link.wrap("server", argv) });
+  if (has("rsync")) rsyncd = await startRsyncDaemon(link, scratch.root, join(scratch.root, "rsyncd"));
+  const summary: string[][] = [];
+  const ceiling = has("iperf3") ? await iperf3(link) : null;
+  console.log(`\nceiling over ${link.about} (iperf3, 3 s): ${ceiling === null ? "not measured" : `${(ceiling / 1e6).toFixed(0)} MB/s (${((ceiling * 8) / 1e6).toFixed(0)} Mbit/s)`}`);
+  const trees = new Trees(scratch, sizes);
   for (const w of workloads) {
     const source = await trees.get(w.tree);
     const stats = treeStats(source);
     for (const direction of ["push", "pull"] as const) {
-      const results = await measure(w, direction, source, stats);
-      printTable(`${w.name} ${direction} on tmpfs (/dev/shm) over loopback: ${w.about}; ${formatStats(stats)}; ${runs} runs`, results, stats);
-      for (const r of results) console.log(jsonLine(r, stats, values.quick).replace('"transport":"local"', `"transport":"${transportOf(r.tool)}","direction":"${direction}"`));
+      const results = await measure(w, direction, source, stats, daemon.control);
+      printTable(`${w.name} ${direction} on tmpfs (/dev/shm) over ${link.about}: ${w.about}; ${formatStats(stats)}; ${runs} runs`, results, stats);
+      const extra = (tool: string) => `"transport":"${transportOf(tool)}","direction":"${direction}","link":"${link.name}"`;
+      for (const r of results) console.log(jsonLine(r, stats, values.quick).replace('"transport":"local"', extra(r.tool)));
       summary.push(summaryRow(`${w.name} ${direction}`, results, stats, ceiling));
     }
     const later = workloads.slice(workloads.indexOf(w) + 1).map((x): Workload => ({ name: x.name, mode: "fresh", source: x.tree, seed: null, about: x.about }));
@@ -69,7 +101,9 @@ try {
   printSummary(summary);
 } finally {
   await rsyncd?.stop();
-  await daemon.stop();
+  await daemon?.stop();
+  daemon = null;
+  link.close();
   await scratch.close();
 }
 
@@ -83,10 +117,10 @@ interface Runner {
 }
 
 /** The three ways bytes travel, for one direction. Remote paths are module-relative names. */
-function runners(direction: "push" | "pull"): Runner[] {
+function runners(direction: "push" | "pull", control: string): Runner[] {
   const blit = join(bin, "blit");
-  const remote = (p: string) => `${daemon.control}:/m/${basename(p)}/`;
-  const rsync = (p: string) => `rsync://127.0.0.1:${rsyncd?.port}/m/${basename(p)}/`;
+  const remote = (p: string) => `${control}:/m/${basename(p)}/`;
+  const rsync = (p: string) => `rsync://${link.host}:${rsyncd?.port}/m/${basename(p)}/`;
   const ends = (s: string, d: string, r: (p: string) => string) => (direction === "push" ? [`${s}/`, r(d)] : [r(s), `${d}/`]);
   const list: Runner[] = [
     { tool: "blit", label: "blit copy (tcp)", command: (s, d) => [blit, "copy", ...ends(s, d, remote)] },
@@ -96,8 +130,8 @@ function runners(direction: "push" | "pull"): Runner[] {
   return list;
 }
 
-async function measure(w: (typeof WORKLOADS)[number], direction: "push" | "pull", source: string, expected: TreeStats): Promise<Result[]> {
-  const tools = runners(direction);
+async function measure(w: (typeof WORKLOADS)[number], direction: "push" | "pull", source: string, expected: TreeStats, control: string): Promise<Result[]> {
+  const tools = runners(direction, control);
   const seconds = new Map<string, number[]>(tools.map((t) => [t.tool, []]));
   const problems = new Map<string, string>();
   for (let round = 0; round < runs; round++) {
@@ -133,7 +167,7 @@ function printSummary(rows: string[][]): void {
   const header = ["workload", "blit tcp s", "blit grpc s", "rsyncd s", "tcp/rsyncd", "grpc/rsyncd", "tcp/iperf3"];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
   const line = (cells: readonly string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
-  console.log("\nsummary (medians; a ratio below 1 means blit was faster; tcp/iperf3 = blit throughput / loopback ceiling)");
+  console.log(`\nsummary over ${link.name} (medians; a ratio below 1 means blit was faster; tcp/iperf3 = blit throughput / the link's iperf3 ceiling)`);
   console.log(line(header));
   for (const r of rows) console.log(line(r));
 }
@@ -144,75 +178,14 @@ function transportOf(tool: string): string {
 
 async function timed(argv: string[], env?: Record<string, string>): Promise<{ code: number; seconds: number; stderr: string }> {
   const started = performance.now();
-  const proc = Bun.spawn(argv, { stdin: "ignore", stdout: "ignore", stderr: "pipe", env: { ...process.env, BLIT_DISABLE_LOCAL_TELEMETRY: "1", ...env } });
+  const proc = link.spawn("client", argv, { stdout: "ignore", stderr: "pipe", env: { ...process.env, BLIT_DISABLE_LOCAL_TELEMETRY: "1", ...env }, timeoutMs: RUN_TIMEOUT_MS });
   const [code, stderr] = await Promise.all([proc.exited, new Response(proc.stderr).text()]);
-  return { code, seconds: (performance.now() - started) / 1000, stderr };
+  const killed = proc.signalCode === null ? "" : `\nkilled (${proc.signalCode}) after the ${RUN_TIMEOUT_MS / 60_000} min limit or by a signal`;
+  return { code, seconds: (performance.now() - started) / 1000, stderr: stderr + killed };
 }
 
-/** An rsync daemon (`--no-detach`) on a free loopback port serving `path` as module `m`, read-write. */
-async function startRsyncDaemon(path: string): Promise<{ port: number; stop(): Promise<void> }> {
-  const port = freePort();
-  const dir = join(scratch.root, "rsyncd");
-  mkdirSync(dir);
-  const conf = join(dir, "rsyncd.conf");
-  const ids = `uid = ${process.getuid?.() ?? 0}\ngid = ${process.getgid?.() ?? 0}\n`;
-  await Bun.write(conf, `${ids}use chroot = no\npid file = ${join(dir, "pid")}\n[m]\npath = ${path}\nread only = false\n`);
-  const proc = Bun.spawn(["rsync", "--daemon", "--no-detach", `--config=${conf}`, `--port=${port}`, "--address=127.0.0.1"], { stdout: "ignore", stderr: "inherit" });
-  for (let i = 0; i < 200 && !(await connects(port)); i++) {
-    if (proc.exitCode !== null) break;
-    await Bun.sleep(25);
-  }
-  if (!(await connects(port))) throw new Error(`rsync daemon did not listen on ${port}`);
-  return {
-    port,
-    stop: async () => {
-      proc.kill("SIGTERM");
-      await proc.exited;
-    },
-  };
-}
-
-/** The loopback TCP ceiling in bytes/s: `iperf3 -s -1` and a 3 s client, on a free port (3 tries). */
-async function iperf3(): Promise<number | null> {
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const port = freePort();
-    // A probe connection would use up the one-off server: retry the client until it connects.
-    const server = Bun.spawn(["iperf3", "-s", "-1", "-p", String(port)], { stdout: "ignore", stderr: "ignore" });
-    let text = "";
-    for (let i = 0; i < 100 && server.exitCode === null; i++) {
-      const client = Bun.spawn(["iperf3", "-c", "127.0.0.1", "-p", String(port), "-t", "3", "-J"], { stdout: "pipe", stderr: "ignore" });
-      text = await new Response(client.stdout).text();
-      if ((await client.exited) === 0) break;
-      await Bun.sleep(50);
-    }
-    server.kill();
-    await server.exited;
-    const bits = text.trim().startsWith("{") ? (JSON.parse(text) as { end?: { sum_received?: { bits_per_second?: number } } }).end?.sum_received?.bits_per_second : undefined;
-    if (bits !== undefined) return bits / 8;
-    console.error(`bench: iperf3 attempt ${attempt + 1} gave no result`);
-  }
-  return null;
-}
-
-function freePort(): number {
-  const l = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
-  const port = l.port;
-  l.stop(true);
-  return port;
-}
-
-async function connects(port: number): Promise<boolean> {
-  try {
-    const s = await Bun.connect({ hostname: "127.0.0.1", port, socket: { data() {} } });
-    s.end();
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function need(binary: string): Tool {
-  return { name: binary, label: () => binary, modes: [], needs: { binary, apt: binary }, needsDestination: false, command: () => [] };
+function need(binary: string, apt: string): Tool {
+  return { name: binary, label: () => binary, modes: [], needs: { binary, apt }, needsDestination: false, command: () => [] };
 }
 
 /** dist/blit and dist/blit-daemon built fresh from the current sources (`bun run build`). */

@@ -1,8 +1,9 @@
 /**
  * A real `blit-daemon` (`bin/blit-daemon`) for end-to-end tests.
  * - `startDaemon({ modules, root, motd, delegation, config, args })`: writes a config file into a temp dir,
- *   starts the daemon on 127.0.0.1 port 0 with --no-mdns (unless `mdns`), waits (bounded) for its JSON ready line
+ *   starts the daemon on 127.0.0.1 (or `bind`) port 0 with --no-mdns (unless `mdns`), waits (bounded) for its JSON ready line
  *   and returns `{ control, host, port, ready, stderr(), stop(), pid }`. `await using` stops it.
+ *   `launch` wraps the command line (e.g. `ip netns exec NS …`, which execs: `pid` stays the daemon's).
  * - `stop(signal)`: sends the signal to the daemon's PID and awaits its exit code.
  * - `DAEMON`: the launcher's path (`BLIT_DAEMON_E2E_BIN` overrides it).
  */
@@ -38,11 +39,15 @@ export interface DaemonOptions {
   /** Advertise on mDNS (no --no-mdns). Only inside a test network namespace (harness/netns.ts). */
   readonly mdns?: boolean;
   readonly cwd?: string;
+  /** Address to bind (default 127.0.0.1). */
+  readonly bind?: string;
+  /** Wraps the daemon's argv; the wrapper must exec the daemon so that `pid` and signals reach it. */
+  readonly launch?: (argv: string[]) => string[];
 }
 
 export interface RunningDaemon extends AsyncDisposable {
   readonly pid: number;
-  /** `127.0.0.1:PORT`, from the ready line. */
+  /** `HOST:PORT` (HOST is 127.0.0.1 unless `bind`), from the ready line. */
   readonly control: string;
   readonly host: string;
   readonly port: number;
@@ -59,7 +64,9 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<RunningD
   const dir = mkdtempSync(join(tmpdir(), "blit-e2e-daemon-"));
   const configPath = join(dir, "config.toml");
   writeFileSync(configPath, options.config ?? toToml(options));
-  const proc = Bun.spawn([DAEMON, "--config", configPath, "--bind", "127.0.0.1", "--port", "0", ...(options.mdns === true ? [] : ["--no-mdns"]), ...(options.args ?? [])], {
+  const host = options.bind ?? "127.0.0.1";
+  const argv = [DAEMON, "--config", configPath, "--bind", host, "--port", "0", ...(options.mdns === true ? [] : ["--no-mdns"]), ...(options.args ?? [])];
+  const proc = Bun.spawn(options.launch?.(argv) ?? argv, {
     cwd: options.cwd ?? dir,
     stdout: "pipe",
     stderr: "pipe",
@@ -88,7 +95,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<RunningD
     cleanup();
     return code;
   };
-  return { pid: proc.pid, control, host: "127.0.0.1", port, ready, stderr: () => errText, stop, [Symbol.asyncDispose]: async () => void (await stop()) };
+  return { pid: proc.pid, control, host, port, ready, stderr: () => errText, stop, [Symbol.asyncDispose]: async () => void (await stop()) };
 }
 
 /** The TOML of `options`. */
