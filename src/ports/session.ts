@@ -49,11 +49,13 @@ export interface WriteItem {
   readonly path: RelPath;
   readonly meta: EntryMeta;
   readonly resume: boolean;
+  /** --resume decided by the client: keep this many leading bytes of the existing file (0: none). */
+  readonly resumeFrom: number;
 }
 
 /** One operation on the session's store, without its id. */
 export type StoreOp =
-  | { readonly op: "stat" | "list" | "hash"; readonly path: RelPath }
+  | { readonly op: "stat" | "list" | "hash" | "blockHashes"; readonly path: RelPath }
   | { readonly op: "read"; readonly items: readonly ReadItem[] }
   | { readonly op: "write"; readonly items: readonly WriteItem[] }
   | { readonly op: "setMeta"; readonly entries: readonly MetaUpdate[] }
@@ -75,6 +77,7 @@ export type StoreAnswer =
   | { readonly kind: "listing"; readonly entries: readonly DirEntry[]; readonly failures: readonly NameFailure[] }
   | { readonly kind: "results"; readonly results: readonly OpResult[] }
   | { readonly kind: "hash"; readonly hash: Uint8Array }
+  | { readonly kind: "blockHashes"; readonly hashes: Uint8Array }
   | { readonly kind: "sync"; readonly durable: boolean; readonly reason: string }
   | { readonly kind: "error"; readonly error: BlitError };
 

@@ -37,6 +37,11 @@ export interface WriteOp {
   readonly source?: FileSource;
   /** Keep the blocks of an existing destination file that equal the source's (block hashes). */
   readonly resume?: boolean;
+  /**
+   * Already decided (--resume across stores): the first `resumeFrom` bytes are the existing
+   * destination file's, and the source supplies the rest (`read(path, resumeFrom)`).
+   */
+  readonly resumeFrom?: number;
 }
 
 /** Outcome of one operation; `error` set when it failed (the others in the batch still ran). */
@@ -134,6 +139,11 @@ export interface Store extends AsyncDisposable {
    * `onlyEmptyDirs` only when it is empty (else ALREADY_EXISTS).
    */
   remove(paths: readonly RelPath[], options?: { readonly onlyEmptyDirs?: boolean }): Promise<OpResult[]>;
+  /**
+   * Optional, for --resume between stores: the SHA-256 of each RESUME_BLOCK_BYTES block of file
+   * `path` (the last block shorter); empty when there is no such file.
+   */
+  blockHashes?(path: RelPath, signal?: AbortSignal): Promise<Uint8Array[]>;
   /** A 256-bit content hash of file `path`. */
   hash(path: RelPath, signal?: AbortSignal): Promise<Uint8Array>;
   /**

@@ -62,10 +62,12 @@ function toWireRequest(r: StoreRequest): WireMessage {
     case "list":
     case "hash":
       return { id, [r.op]: path(r.path) };
+    case "blockHashes":
+      return { id, block_hashes: path(r.path) };
     case "read":
       return { id, read: { items: r.items.map((i) => ({ file_id: i.fileId, path: encodeNameBytes(i.path), offset: BigInt(i.offset) })) } };
     case "write":
-      return { id, write: { items: r.items.map((i) => ({ file_id: i.fileId, path: encodeNameBytes(i.path), meta: toWireMeta(i.meta), resume: i.resume })) } };
+      return { id, write: { items: r.items.map((i) => ({ file_id: i.fileId, path: encodeNameBytes(i.path), meta: toWireMeta(i.meta), resume: i.resume, resume_from: BigInt(i.resumeFrom) })) } };
     case "setMeta":
       return { id, set_meta: { entries: r.entries.map((e) => ({ path: encodeNameBytes(e.path), meta: toWireMeta(e.meta) })) } };
     case "remove":
@@ -82,10 +84,12 @@ function fromWireRequest(w: WireMessage): StoreRequest {
     case "list":
     case "hash":
       return { id, op: w.op, path: bytesToName(w[w.op]?.path) };
+    case "block_hashes":
+      return { id, op: "blockHashes", path: bytesToName(w.block_hashes?.path) };
     case "read":
       return { id, op: "read", items: (w.read.items as WireMessage[]).map((i) => ({ fileId: Number(i.file_id), path: bytesToName(i.path), offset: toNumber(i.offset) })) };
     case "write":
-      return { id, op: "write", items: (w.write.items as WireMessage[]).map((i) => ({ fileId: Number(i.file_id), path: bytesToName(i.path), meta: fromWireMeta(i.meta), resume: i.resume === true })) };
+      return { id, op: "write", items: (w.write.items as WireMessage[]).map((i) => ({ fileId: Number(i.file_id), path: bytesToName(i.path), meta: fromWireMeta(i.meta), resume: i.resume === true, resumeFrom: toNumber(i.resume_from) })) };
     case "set_meta":
       return { id, op: "setMeta", entries: (w.set_meta.entries as WireMessage[]).map((e) => ({ path: bytesToName(e.path), meta: fromWireMeta(e.meta) })) };
     case "remove":
@@ -131,6 +135,8 @@ function toWireReply(r: StoreReply): WireMessage {
       return { ...head, results: { results: r.results.map(toWireResult) } };
     case "hash":
       return { ...head, hash: r.hash };
+    case "blockHashes":
+      return { ...head, block_hashes: r.hashes };
     case "sync":
       return { ...head, sync: { durable: r.durable, reason: r.reason } };
     case "error":
@@ -154,6 +160,8 @@ function fromWireReply(w: WireMessage): StoreReply {
       return { ...head, kind: "results", results: (w.results.results as WireMessage[]).map(fromWireResult) };
     case "hash":
       return { ...head, kind: "hash", hash: w.hash instanceof Uint8Array ? w.hash : new Uint8Array() };
+    case "block_hashes":
+      return { ...head, kind: "blockHashes", hashes: w.block_hashes instanceof Uint8Array ? w.block_hashes : new Uint8Array() };
     case "sync":
       return { ...head, kind: "sync", durable: w.sync.durable === true, reason: String(w.sync.reason ?? "") };
     case "error":

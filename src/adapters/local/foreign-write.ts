@@ -7,7 +7,11 @@ import * as fs from "node:fs";
 import { BlitError, isBlitError } from "../../domain/errors.ts";
 import type { OpResult, WriteOp } from "../../ports/store.ts";
 import type { CopyMeter } from "./copy-meter.ts";
+import { RESUME_BLOCK_BYTES, sharedPrefix } from "../../domain/resume-prefix.ts";
+import type { RelPath } from "../../domain/rel-path.ts";
 import { finishTemp, openTemp, type WriteJob } from "./fs-write.ts";
+import { copyFileRange } from "./libc.ffi.ts";
+import { toOsPath } from "./os-path.ts";
 import { toBlitError } from "./to-blit-error.ts";
 
 /** Files up to this size are gathered in memory and written by the pool. */
@@ -25,12 +29,15 @@ export interface ForeignWriteContext {
   /** Resolves a job path to an OS path for main-thread use; `done` releases descriptors. */
   resolve(jobPath: string): { path: string; done(): void; scrub(e: BlitError): BlitError };
   readonly meter: CopyMeter;
+  /** Block hashes of a destination file (--resume); empty when there is none. */
+  destHashes(path: RelPath): Promise<Uint8Array[]>;
 }
 
 /** Writes `ops` (files from foreign sources), one result each in order. */
 export async function writeForeign(ops: readonly WriteOp[], ctx: ForeignWriteContext, signal?: AbortSignal): Promise<OpResult[]> {
+  const offsets = await resumeOffsets(ops, ctx);
   // Ask for every file at once, so a network source can send them as one batch.
-  const streams = ops.map((op) => op.source!.store.read(op.source!.path));
+  const streams = ops.map((op, i) => op.source!.store.read(op.source!.path, offsets[i]));
   const results: OpResult[] = new Array(ops.length);
   let batch: Gathered[] = [];
   let batchBytes = 0;
@@ -48,13 +55,13 @@ export async function writeForeign(ops: readonly WriteOp[], ctx: ForeignWriteCon
     const stream = streams[i]!;
     try {
       signal?.throwIfAborted();
-      if (op.meta.size <= IN_MEMORY_MAX_BYTES) {
+      if (offsets[i] === 0 && op.meta.size <= IN_MEMORY_MAX_BYTES) {
         const g = await gather(i, op, stream);
         batch.push(g);
         batchBytes += g.bytes;
         if (batchBytes >= POOL_BATCH_BYTES) flush();
       } else {
-        results[i] = { path: op.path, ...(await streamToFile(ctx, ctx.jobPath(op.path), op, stream, signal)) };
+        results[i] = { path: op.path, ...(await streamToFile(ctx, ctx.jobPath(op.path), op, stream, offsets[i]!, signal)) };
       }
     } catch (e) {
       const error = isBlitError(e) ? e : toBlitError(e, op.path, "write");
@@ -73,6 +80,27 @@ export async function writeForeign(ops: readonly WriteOp[], ctx: ForeignWriteCon
 }
 
 // --- internal ---
+
+/**
+ * Where each file's bytes start: `resumeFrom` when decided already; for `resume` the prefix the
+ * existing destination file shares with the source (block hashes of both, when the source can
+ * tell them); else 0. A hash that cannot be had means a whole copy, never a wrong one.
+ */
+async function resumeOffsets(ops: readonly WriteOp[], ctx: ForeignWriteContext): Promise<number[]> {
+  return Promise.all(
+    ops.map(async (op) => {
+      if (op.resumeFrom !== undefined) return op.resumeFrom;
+      const source = op.source!;
+      if (op.resume !== true || source.store.blockHashes === undefined || op.meta.size <= RESUME_BLOCK_BYTES) return 0;
+      try {
+        const [src, dst] = await Promise.all([source.store.blockHashes(source.path), ctx.destHashes(op.path)]);
+        return sharedPrefix(src, dst, op.meta.size);
+      } catch {
+        return 0;
+      }
+    }),
+  );
+}
 
 /** A small file's bytes as they arrived (usually one chunk), before packing. */
 interface Gathered {
@@ -121,12 +149,14 @@ function pack(batch: readonly Gathered[], bytes: number, ctx: ForeignWriteContex
   return { jobs, buffer };
 }
 
-async function streamToFile(ctx: ForeignWriteContext, jobPath: string, op: WriteOp, stream: ReadableStream<Uint8Array>, signal?: AbortSignal): Promise<{ bytes: number; zeroCopyBytes: number }> {
+/** Streams a file into its temporary, after the first `keep` bytes copied from the file it replaces. */
+async function streamToFile(ctx: ForeignWriteContext, jobPath: string, op: WriteOp, stream: ReadableStream<Uint8Array>, keep: number, signal?: AbortSignal): Promise<{ bytes: number; zeroCopyBytes: number }> {
   const at = ctx.resolve(jobPath);
   let t: { fd: number; tmpOs: string | Buffer } | null = null;
   try {
     t = openTemp(at.path, op.meta);
-    let pos = 0;
+    if (keep > 0) copyPrefix(at.path, t.fd, keep, op.path);
+    let pos = keep;
     for await (const chunk of stream) {
       if (signal?.aborted || ctx.meter.cancelled) throw new BlitError("CANCELLED", `cancelled after ${pos} bytes`, { path: op.path });
       let off = 0;
@@ -137,12 +167,36 @@ async function streamToFile(ctx: ForeignWriteContext, jobPath: string, op: Write
     const { fd, tmpOs } = t;
     t = { fd: -1, tmpOs };
     finishTemp(fd, tmpOs, at.path, op.meta, false);
-    return { bytes: pos, zeroCopyBytes: 0 };
+    return { bytes: pos - keep, zeroCopyBytes: 0 };
   } catch (e) {
     if (t !== null && t.fd >= 0) fs.closeSync(t.fd);
     if (t !== null) fs.rmSync(t.tmpOs, { force: true });
     throw at.scrub(isBlitError(e) ? e : toBlitError(e, op.path, "write"));
   } finally {
     at.done();
+  }
+}
+
+/** Copies the first `length` bytes of the existing file at `dst` into `fdOut` (--resume). */
+function copyPrefix(dst: string, fdOut: number, length: number, path: RelPath): void {
+  const fdIn = fs.openSync(toOsPath(dst), fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+  try {
+    let pos = 0;
+    while (pos < length) {
+      const n = copyFileRange(fdIn, pos, fdOut, pos, length - pos);
+      if (n < 0) break;
+      if (n === 0) throw new BlitError("CORRUPT_DATA", `'${path}' shrank while its first ${length} bytes were being kept (--resume); run again`, { path });
+      pos += n;
+    }
+    const buf = Buffer.allocUnsafe(Math.min(1 << 20, Math.max(1, length - pos)));
+    while (pos < length) {
+      const n = fs.readSync(fdIn, buf, 0, Math.min(buf.length, length - pos), pos);
+      if (n === 0) throw new BlitError("CORRUPT_DATA", `'${path}' shrank while its first ${length} bytes were being kept (--resume); run again`, { path });
+      let off = 0;
+      while (off < n) off += fs.writeSync(fdOut, buf, off, n - off, pos + off);
+      pos += n;
+    }
+  } finally {
+    fs.closeSync(fdIn);
   }
 }

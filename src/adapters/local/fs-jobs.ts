@@ -7,7 +7,7 @@ import { CopyMeter } from "./copy-meter.ts";
 import { passDirectory, type PassJob, type PassResult } from "./fs-pass.ts";
 import { eachItem, type ItemResult } from "./item-result.ts";
 import { readWhole, type ReadWholeJob, type ReadWholeResult } from "./fs-read-whole.ts";
-import { hashFile, listDir, statPath, type ListResult } from "./fs-read.ts";
+import { blockHashesOf, hashFile, listDir, statPath, type ListResult } from "./fs-read.ts";
 import { applyMeta, removeEntry, writeEntry, type WriteJob, type WriteOutcome } from "./fs-write.ts";
 import { syncFs } from "./libc.ffi.ts";
 import { toOsPath } from "./os-path.ts";
@@ -26,6 +26,7 @@ export type Job = (
   | { op: "meta"; entries: { abs: string; meta: EntryMeta }[] }
   | { op: "remove"; paths: string[]; recursive: boolean }
   | { op: "hash"; abs: string }
+  | { op: "blockHashes"; abs: string }
   | { op: "sync"; abs: string }
   | { op: "pass"; pass: PassJob; meter: SharedArrayBuffer }
   | { op: "readWhole"; whole: ReadWholeJob }
@@ -86,6 +87,8 @@ function run(job: Job, at: Resolver): JobResult {
       return job.paths.map((p) => eachItem(() => (removeEntry(at.path(p), job.recursive, at.contained), NONE), p, (e) => at.scrub(e)));
     case "hash":
       return hashFile(at.path(job.abs), BUF);
+    case "blockHashes":
+      return blockHashesOf(at.path(job.abs), BUF);
     case "sync":
       return { errno: syncDir(at.dir(job.abs)) };
     case "pass":

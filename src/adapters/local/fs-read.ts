@@ -1,6 +1,7 @@
 /** Synchronous reads of the local tree (listing, stat, hashing), run inline or in a worker. */
 import * as fs from "node:fs";
 import type { DirEntry, EntryKind, EntryMeta } from "../../domain/entry.ts";
+import { RESUME_BLOCK_BYTES } from "../../domain/resume-prefix.ts";
 import { isTemporaryName, TEMP_PREFIX } from "../../domain/temp-name.ts";
 import { lstatRaw, type RawStat } from "./libc.ffi.ts";
 import { absJoin, fromOsName, toCPath, toOsPath } from "./os-path.ts";
@@ -67,6 +68,38 @@ export function hashFile(abs: string, buf: Buffer): Uint8Array {
     if (fd >= 0) fs.closeSync(fd);
   }
   return new Uint8Array(hasher.digest());
+}
+
+/**
+ * SHA-256 of each RESUME_BLOCK_BYTES block of a file (the last one shorter), concatenated
+ * (32 bytes each); empty when there is no file at `abs`. Never follows a final symlink.
+ */
+export function blockHashesOf(abs: string, buf: Buffer): Uint8Array {
+  let fd = -1;
+  try {
+    fd = fs.openSync(toOsPath(abs), fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+  } catch (e) {
+    if ((e as { code?: string }).code === "ENOENT") return new Uint8Array();
+    throw toBlitError(e, abs, "read");
+  }
+  try {
+    const size = fs.fstatSync(fd).size;
+    const out = new Uint8Array(Math.ceil(size / RESUME_BLOCK_BYTES) * 32);
+    const block = buf.length >= RESUME_BLOCK_BYTES ? buf.subarray(0, RESUME_BLOCK_BYTES) : Buffer.allocUnsafe(RESUME_BLOCK_BYTES);
+    let pos = 0;
+    for (let i = 0; pos < size; i++) {
+      let n = 0;
+      for (let r = -1; r !== 0 && n < block.length; n += r) r = fs.readSync(fd, block, n, block.length - n, pos + n);
+      if (n === 0) return out.subarray(0, i * 32);
+      out.set(new Bun.CryptoHasher("sha256").update(block.subarray(0, n)).digest(), i * 32);
+      pos += n;
+    }
+    return out;
+  } catch (e) {
+    throw toBlitError(e, abs, "read");
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 // --- internal ---

@@ -1,6 +1,6 @@
 import { availableParallelism } from "node:os";
 import type { DirEntry, EntryMeta } from "../../domain/entry.ts";
-import { BlitError } from "../../domain/errors.ts";
+import { BlitError, isBlitError } from "../../domain/errors.ts";
 import type { RelPath } from "../../domain/rel-path.ts";
 import type { DirectoryPass, DirectoryPassRequest, MetaUpdate, DirListing, OpResult, Store, StoreCapabilities, WholeRead, WriteOp } from "../../ports/store.ts";
 import type { PassJob, PassResult } from "./fs-pass.ts";
@@ -140,6 +140,7 @@ export class LocalStore implements Store {
           return { path: at.path(jobPath), done: () => at.close(), scrub: (e) => at.scrub(e) };
         },
         meter: this.meter,
+        destHashes: (p) => this.blockHashes(p),
       }, signal),
       local.length === 0 ? [] : this.write(local, signal),
     ]);
@@ -192,6 +193,17 @@ export class LocalStore implements Store {
     const job: Job = { op: "remove", paths: paths.map((p) => this.jobPath(p)), recursive: options?.onlyEmptyDirs !== true };
     const results = (await this.exec(job, paths.length)) as ItemResult[];
     return results.map((r, i) => toOpResult(paths[i]!, r));
+  }
+
+  async blockHashes(path: RelPath): Promise<Uint8Array[]> {
+    let all: Uint8Array;
+    try {
+      all = (await this.exec({ op: "blockHashes", abs: this.jobPath(path) }, 4)) as Uint8Array;
+    } catch (e) {
+      if (isBlitError(e) && e.code === "NOT_FOUND") return [];
+      throw e;
+    }
+    return Array.from({ length: all.length / 32 }, (_, i) => all.subarray(i * 32, i * 32 + 32));
   }
 
   async hash(path: RelPath, signal?: AbortSignal): Promise<Uint8Array> {

@@ -9,10 +9,15 @@ interface Incoming {
   stream: ReadableStream<Uint8Array>;
   controller: ReadableStreamDefaultController<Uint8Array> | null;
   queued: Uint8Array[];
+  /** Offset of the next byte; set by `stream(fileId, offset)` or by the first record. */
   next: number;
+  /** The start offset is known (claimed by `stream` or set by the first record). */
+  placed: boolean;
   done: boolean;
   error: BlitError | null;
   room: (() => void) | null;
+  /** Where its bytes start. */
+  start: number;
   /** `stream()` handed it out: forgotten once done too. */
   taken: boolean;
 }
@@ -50,9 +55,15 @@ export class FileDemux {
     }
   }
 
-  /** The bytes of file `fileId` as they arrive. */
-  stream(fileId: number): ReadableStream<Uint8Array> {
+  /** The bytes of file `fileId` from `offset` (a resumed file starts past 0) as they arrive. */
+  stream(fileId: number, offset = 0): ReadableStream<Uint8Array> {
     const f = this.entry(fileId);
+    if (!f.placed) {
+      f.placed = true;
+      f.start = f.next = offset;
+    } else if (f.start !== offset) {
+      this.finish(fileId, new BlitError("CORRUPT_DATA", `file ${fileId}: bytes start at ${f.start}, expected ${offset}`));
+    }
     f.taken = true;
     if (f.done) this.files.delete(fileId);
     return f.stream;
@@ -69,7 +80,7 @@ export class FileDemux {
   private entry(fileId: number): Incoming {
     let f = this.files.get(fileId);
     if (f !== undefined) return f;
-    const entry: Incoming = { stream: null!, controller: null, queued: [], next: 0, done: false, error: null, room: null, taken: false };
+    const entry: Incoming = { stream: null!, controller: null, queued: [], next: 0, placed: false, start: 0, done: false, error: null, room: null, taken: false };
     entry.stream = new ReadableStream<Uint8Array>(
       {
         start: (c) => {
@@ -100,6 +111,10 @@ export class FileDemux {
   private async data(fileId: number, offset: number, piece: Uint8Array): Promise<void> {
     const f = this.entry(fileId);
     if (f.done) return;
+    if (!f.placed) {
+      f.placed = true;
+      f.start = f.next = offset;
+    }
     if (offset !== f.next) throw new BlitError("CORRUPT_DATA", `file ${fileId}: bytes at ${offset}, expected ${f.next}`);
     f.next += piece.length;
     if (piece.length === 0) return;

@@ -19,8 +19,8 @@ export class IncomingFiles implements Store {
     return { store: this, path: String(fileId) };
   }
 
-  read(path: RelPath): ReadableStream<Uint8Array> {
-    return this.demux.stream(Number(path));
+  read(path: RelPath, offset = 0): ReadableStream<Uint8Array> {
+    return this.demux.stream(Number(path), offset);
   }
 
   stat(): Promise<null> {

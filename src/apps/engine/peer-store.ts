@@ -1,6 +1,7 @@
 import type { DirEntry, EntryMeta } from "../../domain/entry.ts";
 import { BlitError, isBlitError } from "../../domain/errors.ts";
 import type { RelPath } from "../../domain/rel-path.ts";
+import { RESUME_BLOCK_BYTES, sharedPrefix } from "../../domain/resume-prefix.ts";
 import { encodeEnd } from "../../domain/wire/frame.ts";
 import type { ReadItem, SessionClient, StoreOp, StoreReply, StoreRequest, WriteItem } from "../../ports/session.ts";
 import type { DirListing, MetaUpdate, OpResult, Store, StoreCapabilities, WriteOp } from "../../ports/store.ts";
@@ -77,7 +78,7 @@ export class PeerStore implements Store {
 
   read(path: RelPath, offset = 0): ReadableStream<Uint8Array> {
     const fileId = this.s.nextFileId++;
-    const stream = this.demux.stream(fileId);
+    const stream = this.demux.stream(fileId, offset);
     if (this.s.pendingReads.length === 0) queueMicrotask(() => this.flushReads());
     this.s.pendingReads.push({ fileId, path: this.full(path), offset });
     if (this.s.pendingReads.length >= READ_BATCH_FILES) this.flushReads();
@@ -85,13 +86,14 @@ export class PeerStore implements Store {
   }
 
   async write(ops: readonly WriteOp[], signal?: AbortSignal): Promise<OpResult[]> {
-    const items: WriteItem[] = ops.map((op) => ({ fileId: this.s.nextFileId++, path: this.full(op.path), meta: op.meta, resume: op.resume === true }));
+    const from = await Promise.all(ops.map((op) => this.resumeOffset(op)));
+    const items: WriteItem[] = ops.map((op, i) => ({ fileId: this.s.nextFileId++, path: this.full(op.path), meta: op.meta, resume: op.resume === true, resumeFrom: from[i]! }));
     const replies = this.call({ op: "write", items });
-    const files = ops.flatMap((op, i) => (op.meta.kind === "file" && op.source !== undefined ? [{ fileId: items[i]!.fileId, op }] : []));
-    const bytes = files.reduce((n, f) => n + f.op.meta.size, 0);
+    const files = ops.flatMap((op, i) => (op.meta.kind === "file" && op.source !== undefined ? [{ fileId: items[i]!.fileId, op, offset: from[i]! }] : []));
+    const bytes = files.reduce((n, f) => n + f.op.meta.size - f.offset, 0);
     const sent = this.lanes.then((lanes) =>
       lanes.run(bytes, async (sender) => {
-        await sendFiles(sender, files.map(({ fileId, op }) => ({ fileId, store: op.source!.store, path: op.source!.path, offset: 0, size: op.meta.size })), signal);
+        await sendFiles(sender, files.map(({ fileId, op, offset }) => ({ fileId, store: op.source!.store, path: op.source!.path, offset, size: op.meta.size })), signal);
         await sender.flush(signal);
       }),
     );
@@ -99,6 +101,12 @@ export class PeerStore implements Store {
     const [r] = await replies;
     await sent;
     return r?.kind === "results" ? r.results.map((x, i) => ({ ...x, path: ops[i]!.path })) : [];
+  }
+
+  async blockHashes(path: RelPath): Promise<Uint8Array[]> {
+    const [r] = await this.call({ op: "blockHashes", path: this.full(path) });
+    const all = r?.kind === "blockHashes" ? r.hashes : new Uint8Array();
+    return Array.from({ length: Math.floor(all.length / 32) }, (_, i) => all.subarray(i * 32, i * 32 + 32));
   }
 
   copiedBytes(): number {
@@ -149,6 +157,23 @@ export class PeerStore implements Store {
   private call(request: StoreOp): Promise<StoreReply[]> {
     if (this.s.failure !== null) return Promise.reject(this.s.failure);
     return this.table.call((id) => this.session.send({ t: "request", request: { ...request, id } as StoreRequest }));
+  }
+
+  /**
+   * --resume: how many leading bytes of the daemon's existing file equal the source's (block
+   * hashes of both); 0 when not resuming, for files of one block or less, or when either side
+   * cannot tell (a whole copy, never a wrong one).
+   */
+  private async resumeOffset(op: WriteOp): Promise<number> {
+    if (op.resumeFrom !== undefined) return op.resumeFrom;
+    const source = op.source;
+    if (op.resume !== true || op.meta.kind !== "file" || op.meta.size <= RESUME_BLOCK_BYTES || source?.store.blockHashes === undefined) return 0;
+    try {
+      const [src, dst] = await Promise.all([source.store.blockHashes(source.path), this.blockHashes(op.path)]);
+      return sharedPrefix(src, dst, op.meta.size);
+    } catch {
+      return 0;
+    }
   }
 
   private flushReads(): void {

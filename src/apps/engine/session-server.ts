@@ -90,13 +90,25 @@ async function run(req: StoreRequest, scope: SessionScope, incoming: IncomingFil
       return reply({ kind: "stat", meta: await store.stat(at(req.path)) });
     case "hash":
       return reply({ kind: "hash", hash: await store.hash(at(req.path)) });
+    case "blockHashes": {
+      const hashes = (await store.blockHashes?.(at(req.path))) ?? [];
+      const all = new Uint8Array(hashes.length * 32);
+      hashes.forEach((h, i) => all.set(h, i * 32));
+      return reply({ kind: "blockHashes", hashes: all });
+    }
     case "list":
       return listing(store, at(req.path), reply, scope);
     case "read":
       return read(req.items, scope, await lanes, reply);
     case "write": {
       need(scope.canWrite, "write");
-      const ops: WriteOp[] = req.items.map((i) => ({ path: at(i.path), meta: i.meta, resume: i.resume, source: i.meta.kind === "file" ? incoming.source(i.fileId) : undefined }));
+      const ops: WriteOp[] = req.items.map((i) => ({
+        path: at(i.path),
+        meta: i.meta,
+        resume: i.resume,
+        ...(i.resumeFrom > 0 ? { resumeFrom: i.resumeFrom } : {}),
+        source: i.meta.kind === "file" ? incoming.source(i.fileId) : undefined,
+      }));
       const results = await store.write(ops);
       return reply({ kind: "results", results: results.map((r, i) => ({ ...r, path: req.items[i]!.path, error: r.error && scope.scrub(r.error) })) });
     }

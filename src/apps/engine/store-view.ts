@@ -1,5 +1,5 @@
 import { joinRel, type RelPath } from "../../domain/rel-path.ts";
-import type { DirListing, MetaUpdate, OpResult, Store, StoreCapabilities, WriteOp } from "../../ports/store.ts";
+import type { DirListing, MetaUpdate, OpResult, Store, StoreCapabilities, WholeRead, WriteOp } from "../../ports/store.ts";
 
 /**
  * Directory `dir` of a shared store (a daemon's module, which other sessions use at the same time)
@@ -47,6 +47,14 @@ export class StoreView implements Store {
 
   async remove(paths: readonly RelPath[], options?: { readonly onlyEmptyDirs?: boolean }): Promise<OpResult[]> {
     return relative(await this.inner.remove(paths.map((p) => this.at(p)), options), paths.map((path) => ({ path })));
+  }
+
+  async readWhole(paths: readonly RelPath[], maxBytes: number, signal?: AbortSignal): Promise<WholeRead[]> {
+    return (await this.inner.readWhole?.(paths.map((p) => this.at(p)), maxBytes, signal)) ?? paths.map(() => null);
+  }
+
+  async blockHashes(path: RelPath, signal?: AbortSignal): Promise<Uint8Array[]> {
+    return (await this.inner.blockHashes?.(this.at(path), signal)) ?? [];
   }
 
   hash(path: RelPath, signal?: AbortSignal): Promise<Uint8Array> {
