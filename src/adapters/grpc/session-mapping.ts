@@ -4,7 +4,8 @@
  */
 import { BlitError, ERROR_CODES, type ErrorCode } from "../../domain/errors.ts";
 import { encodeNameBytes } from "../../domain/rel-path.ts";
-import type { ClientMessage, DataNegotiation, ServerMessage, SessionHeader, SessionRole, StoreReply, StoreRequest } from "../../ports/session.ts";
+import { PackReader, PackWriter, packEntries, unpackEntries } from "../../domain/wire/packed-meta.ts";
+import type { ClientMessage, DataNegotiation, ReadItem, ServerMessage, SessionHeader, SessionRole, StoreReply, StoreRequest, WriteItem } from "../../ports/session.ts";
 import type { OpResult } from "../../ports/store.ts";
 import { bytesToName, fromWireMeta, fromWireTarget, toNumber, toWireMeta, toWireTarget } from "./mapping.ts";
 import type { WireMessage } from "./wire-schema.ts";
@@ -65,11 +66,11 @@ function toWireRequest(r: StoreRequest): WireMessage {
     case "blockHashes":
       return { id, block_hashes: path(r.path) };
     case "read":
-      return { id, read: { items: r.items.map((i) => ({ file_id: i.fileId, path: encodeNameBytes(i.path), offset: BigInt(i.offset) })) } };
+      return { id, read: { packed: packReadItems(r.items) } };
     case "write":
-      return { id, write: { items: r.items.map((i) => ({ file_id: i.fileId, path: encodeNameBytes(i.path), meta: toWireMeta(i.meta), resume: i.resume, resume_from: BigInt(i.resumeFrom) })) } };
+      return { id, write: { packed: packWriteItems(r.items) } };
     case "setMeta":
-      return { id, set_meta: { entries: r.entries.map((e) => ({ path: encodeNameBytes(e.path), meta: toWireMeta(e.meta) })) } };
+      return { id, set_meta: { packed: packEntries(r.entries.map((e) => ({ name: e.path, meta: e.meta }))) } };
     case "remove":
       return { id, remove: { paths: r.paths.map(encodeNameBytes), only_empty_dirs: r.onlyEmptyDirs } };
     case "sync":
@@ -87,10 +88,13 @@ function fromWireRequest(w: WireMessage): StoreRequest {
     case "block_hashes":
       return { id, op: "blockHashes", path: bytesToName(w.block_hashes?.path) };
     case "read":
+      if (isPacked(w.read.packed)) return { id, op: "read", items: unpackReadItems(w.read.packed) };
       return { id, op: "read", items: (w.read.items as WireMessage[]).map((i) => ({ fileId: Number(i.file_id), path: bytesToName(i.path), offset: toNumber(i.offset) })) };
     case "write":
+      if (isPacked(w.write.packed)) return { id, op: "write", items: unpackWriteItems(w.write.packed) };
       return { id, op: "write", items: (w.write.items as WireMessage[]).map((i) => ({ fileId: Number(i.file_id), path: bytesToName(i.path), meta: fromWireMeta(i.meta), resume: i.resume === true, resumeFrom: toNumber(i.resume_from) })) };
     case "set_meta":
+      if (isPacked(w.set_meta.packed)) return { id, op: "setMeta", entries: unpackEntries(w.set_meta.packed).map((e) => ({ path: e.name, meta: e.meta })) };
       return { id, op: "setMeta", entries: (w.set_meta.entries as WireMessage[]).map((e) => ({ path: bytesToName(e.path), meta: fromWireMeta(e.meta) })) };
     case "remove":
       return { id, op: "remove", paths: (w.remove.paths as Uint8Array[]).map(bytesToName), onlyEmptyDirs: w.remove.only_empty_dirs === true };
@@ -118,21 +122,84 @@ const fromWireResult = (w: WireMessage): OpResult => {
   return w.error ? { ...base, error: fromWireError(w.error) } : base;
 };
 
+const isPacked = (b: unknown): b is Uint8Array => b instanceof Uint8Array && b.length > 0;
+
+function packReadItems(items: readonly ReadItem[]): Uint8Array {
+  const w = new PackWriter();
+  for (const i of items) {
+    w.u32(i.fileId);
+    w.f64(i.offset);
+    w.name(i.path);
+  }
+  return w.bytes();
+}
+function unpackReadItems(bytes: Uint8Array): ReadItem[] {
+  const r = new PackReader(bytes);
+  const out: ReadItem[] = [];
+  while (!r.done) out.push({ fileId: r.u32(), offset: r.f64(), path: r.name() });
+  return out;
+}
+
+function packWriteItems(items: readonly WriteItem[]): Uint8Array {
+  const w = new PackWriter();
+  for (const i of items) {
+    w.u32(i.fileId);
+    w.u32(i.resume ? 1 : 0);
+    w.f64(i.resumeFrom);
+    w.record(i.path, i.meta);
+  }
+  return w.bytes();
+}
+function unpackWriteItems(bytes: Uint8Array): WriteItem[] {
+  const r = new PackReader(bytes);
+  const out: WriteItem[] = [];
+  while (!r.done) {
+    const fileId = r.u32();
+    const resume = r.u32() === 1;
+    const resumeFrom = r.f64();
+    const { name, meta } = r.record();
+    out.push({ fileId, resume, resumeFrom, path: name, meta });
+  }
+  return out;
+}
+
+/** Results packed: bytes and flags per entry; only the failed ones as messages (their path kept). */
+function packResults(results: readonly OpResult[]): WireMessage {
+  const w = new PackWriter();
+  for (const r of results) {
+    w.f64(r.bytes);
+    w.f64(r.zeroCopyBytes);
+    w.u32(r.error === undefined ? 0 : 1);
+  }
+  return { packed: w.bytes(), results: results.filter((r) => r.error !== undefined).map(toWireResult) };
+}
+function unpackResults(w: WireMessage): OpResult[] {
+  const r = new PackReader(w.packed);
+  const failed = w.results as WireMessage[];
+  const out: OpResult[] = [];
+  let next = 0;
+  while (!r.done) {
+    const bytes = r.f64();
+    const zeroCopyBytes = r.f64();
+    if (r.u32() === 0) out.push({ path: "", bytes, zeroCopyBytes });
+    else {
+      const f = failed[next++];
+      if (f === undefined) throw new BlitError("CORRUPT_DATA", "packed results name more failures than they carry");
+      out.push({ ...fromWireResult(f), bytes, zeroCopyBytes });
+    }
+  }
+  return out;
+}
+
 function toWireReply(r: StoreReply): WireMessage {
   const head = { id: r.id, last: r.last };
   switch (r.kind) {
     case "stat":
       return { ...head, stat: { exists: r.meta !== null, ...(r.meta === null ? {} : { meta: toWireMeta(r.meta) }) } };
     case "listing":
-      return {
-        ...head,
-        listing: {
-          entries: r.entries.map((e) => ({ path: encodeNameBytes(e.name), meta: toWireMeta(e.meta) })),
-          failures: r.failures.map((f) => toWireError(f.name, f.error)),
-        },
-      };
+      return { ...head, listing: { packed: packEntries(r.entries), failures: r.failures.map((f) => toWireError(f.name, f.error)) } };
     case "results":
-      return { ...head, results: { results: r.results.map(toWireResult) } };
+      return { ...head, results: packResults(r.results) };
     case "hash":
       return { ...head, hash: r.hash };
     case "blockHashes":
@@ -153,11 +220,11 @@ function fromWireReply(w: WireMessage): StoreReply {
       return {
         ...head,
         kind: "listing",
-        entries: (w.listing.entries as WireMessage[]).map((e) => ({ name: bytesToName(e.path), meta: fromWireMeta(e.meta) })),
+        entries: isPacked(w.listing.packed) ? unpackEntries(w.listing.packed) : (w.listing.entries as WireMessage[]).map((e) => ({ name: bytesToName(e.path), meta: fromWireMeta(e.meta) })),
         failures: (w.listing.failures as WireMessage[]).map((f) => ({ name: bytesToName(f.path), error: fromWireError(f) })),
       };
     case "results":
-      return { ...head, kind: "results", results: (w.results.results as WireMessage[]).map(fromWireResult) };
+      return { ...head, kind: "results", results: isPacked(w.results.packed) ? unpackResults(w.results) : (w.results.results as WireMessage[]).map(fromWireResult) };
     case "hash":
       return { ...head, kind: "hash", hash: w.hash instanceof Uint8Array ? w.hash : new Uint8Array() };
     case "block_hashes":
