@@ -1,11 +1,12 @@
 /**
- * The protocol schema, parsed once from proto/blit.proto (embedded as text so compiled programs
- * carry it), and the grpc-js service definition built from it by hand: field names stay exactly
- * as in the .proto (keepCase), 64-bit integers decode as bigint, enums as their names.
+ * The protocol schema, loaded once from the descriptor of proto/blit.proto (computed when the
+ * program is built, proto-descriptor.ts), and the grpc-js service definition built from it by
+ * hand: field names stay exactly as in the .proto (keepCase), 64-bit integers decode as bigint,
+ * enums as their names.
  */
 import type { ServiceDefinition, MethodDefinition } from "@grpc/grpc-js";
 import protobuf from "protobufjs";
-import protoText from "../../../proto/blit.proto" with { type: "text" };
+import { protoDescriptor } from "./proto-descriptor.ts" with { type: "macro" };
 
 /** The wire protocol version this build speaks; sent as `blit-protocol` metadata on every call. */
 export const PROTOCOL_VERSION = 2;
@@ -37,7 +38,7 @@ export type WireMessage = Record<string, any>;
 // Parsed once at load; the definitions below need them.
 const PACKAGE = "blit.v2";
 const SERVICE_NAME = `${PACKAGE}.Blit`;
-const ROOT = protobuf.parse(protoText, { keepCase: true }).root.resolveAll();
+const ROOT = protobuf.Root.fromJSON(protoDescriptor()).resolveAll();
 const DECODE_OPTIONS: protobuf.IConversionOptions = { longs: BigInt, enums: String, defaults: true, oneofs: true, arrays: true };
 
 /** The grpc-js definition of every method of the Blit service. */
