@@ -57,8 +57,12 @@ async function runOnce(req: TransferRequest, deps: EngineDeps, relayReason: stri
   await using _peers = { [Symbol.asyncDispose]: () => roots.close() };
   await using _src = roots.source;
   await using _dst = roots.dest;
-  const data = await dataPlaneOf(roots);
-  if (data.fallbackReason !== null && !req.forceGrpcData && !data.forced) deps.reporter.warn(`file data goes over gRPC: ${data.fallbackReason}`);
+  // The walk starts while the data connections are still being opened (a no-op never needs them).
+  const plane = dataPlaneOf(roots).then((data) => {
+    if (data.fallbackReason !== null && !req.forceGrpcData && !data.forced) deps.reporter.warn(`file data goes over gRPC: ${data.fallbackReason}`);
+    return data;
+  });
+  plane.catch(() => {});
   if (roots.route === "remote") {
     const why = relayReason ?? "the daemons do not send to each other directly";
     deps.reporter.warn(`remote to remote: ${why}; relaying: the file data passes through this machine`);
@@ -92,6 +96,7 @@ async function runOnce(req: TransferRequest, deps: EngineDeps, relayReason: stri
     stats.stop();
     deps.signal.removeEventListener("abort", onAbort);
   }
+  const data = await plane;
   return buildSummary(req, stats, withheld, { route: roots.route, transport: data.transport, fallbackReason: data.fallbackReason });
 }
 
