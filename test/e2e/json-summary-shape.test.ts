@@ -1,14 +1,8 @@
 // SPEC §3 "Output": --json prints exactly one JSON summary object on stdout, with these fields.
 import { expect, test } from "bun:test";
 import { join } from "node:path";
-import { expectExit, runCli, stdoutLines } from "../harness/run-cli.ts";
+import { expectExit, runCli, stdoutLines, SUMMARY_KEYS } from "../harness/run-cli.ts";
 import { makeTempDir, writeTree } from "../harness/temp-tree.ts";
-
-const SPEC_KEYS = [
-  "operation", "source", "destination", "route", "transport", "dry_run", "files_examined", "files_transferred",
-  "files_skipped", "bytes_transferred", "entries_deleted", "files_failed", "failures", "duration_ms",
-  "bytes_per_sec", "zero_copy_bytes", "fallback_reason", "outcome",
-];
 
 test.concurrent("a local copy prints one object with every SPEC §3 field, typed", async () => {
   using tmp = makeTempDir("json-shape");
@@ -17,7 +11,7 @@ test.concurrent("a local copy prints one object with every SPEC §3 field, typed
   const r = await runCli(["copy", "--json", `${src}/`, join(tmp.path, "dst")]);
   expectExit(r, 0);
   expect(stdoutLines(r)).toHaveLength(1);
-  expect(Object.keys(r.json ?? {}).sort()).toEqual([...SPEC_KEYS].sort());
+  expect(Object.keys(r.json ?? {}).sort()).toEqual([...SUMMARY_KEYS]);
   expect(r.json).toEqual({
     operation: "copy",
     source: expect.any(String),
@@ -46,7 +40,7 @@ test.concurrent("mirror --dry-run --json reports operation mirror, dry_run true,
   writeTree(src, { "a.txt": "12345" });
   const r = await runCli(["mirror", "--dry-run", "--json", `${src}/`, join(tmp.path, "dst")]);
   expectExit(r, 0);
-  expect(Object.keys(r.json ?? {}).sort()).toEqual([...SPEC_KEYS].sort());
+  expect(Object.keys(r.json ?? {}).sort()).toEqual([...SUMMARY_KEYS]);
   expect({ operation: r.json?.operation, dry_run: r.json?.dry_run, outcome: r.json?.outcome }).toEqual({
     operation: "mirror",
     dry_run: true,
@@ -62,7 +56,7 @@ test.concurrent("a failed run still prints the summary, with failures as {path, 
   writeTree(tmp.path, { "dst/clash/inner.txt": "dir in dst" });
   const r = await runCli(["copy", "--json", `${src}/`, join(tmp.path, "dst")]);
   expectExit(r, 8);
-  expect(Object.keys(r.json ?? {}).sort()).toEqual([...SPEC_KEYS].sort());
+  expect(Object.keys(r.json ?? {}).sort()).toEqual([...SUMMARY_KEYS]);
   expect({ files_failed: r.json?.files_failed, outcome: r.json?.outcome, failures: r.json?.failures }).toEqual({
     files_failed: 1,
     outcome: "partial",

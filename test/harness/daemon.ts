@@ -5,6 +5,9 @@
  *   and returns `{ control, host, port, ready, stderr(), stop(), pid }`. `await using` stops it.
  *   `launch` wraps the command line (e.g. `ip netns exec NS …`, which execs: `pid` stays the daemon's).
  * - `stop(signal)`: sends the signal to the daemon's PID and awaits its exit code.
+ * - `startRouteDaemons(dir)`: two daemons exporting `dir` as module `t`, for running one transfer on
+ *   every remote route: `plain` (no delegation: remote→remote between its paths is relayed by the
+ *   CLI) and `delegating` (pulls from 127.0.0.1 daemons itself); `await using` stops both.
  * - `DAEMON`: the launcher's path (`BLIT_DAEMON_E2E_BIN` overrides it).
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -96,6 +99,20 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<RunningD
     return code;
   };
   return { pid: proc.pid, control, host, port, ready, stderr: () => errText, stop, [Symbol.asyncDispose]: async () => void (await stop()) };
+}
+
+export interface RouteDaemons extends AsyncDisposable {
+  readonly plain: RunningDaemon;
+  readonly delegating: RunningDaemon;
+}
+
+/** Two daemons exporting `dir` as module `t`; only `delegating` accepts delegated pulls. */
+export async function startRouteDaemons(dir: string): Promise<RouteDaemons> {
+  const [plain, delegating] = await Promise.all([
+    startDaemon({ modules: { t: { path: dir } } }),
+    startDaemon({ modules: { t: { path: dir } }, delegation: { allow: true, allowedSources: ["127.0.0.1"] } }),
+  ]);
+  return { plain, delegating, [Symbol.asyncDispose]: async () => void (await Promise.all([plain.stop(), delegating.stop()])) };
 }
 
 /** The TOML of `options`. */

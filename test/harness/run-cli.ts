@@ -6,6 +6,7 @@
  *   Local telemetry is off; stdin is not a terminal ("ignore") unless text is given.
  * - `expectExit(result, code)`: throws with the command and its output when the exit code differs.
  * - `summaryCounts(result)`: the counters of a `--json` summary, for one `toEqual`.
+ * - `SUMMARY_KEYS`: the fields of a `--json` transfer summary (SPEC §3), sorted.
  * - `stderrLines(result)`: stderr split into non-empty lines.
  * - `BLIT`: the absolute path of the launcher (`BLIT_E2E_BIN` overrides it).
  */
@@ -59,6 +60,13 @@ export async function runProgram(bin: string, args: readonly string[], options: 
 export function expectExit(result: CliResult, code: number): void {
   if (result.exitCode !== code) throw new Error(`expected exit ${code}, got ${result.exitCode}\n${describe(result)}`);
 }
+
+/** The fields of a `--json` transfer summary (SPEC §3 "Output"), sorted. */
+export const SUMMARY_KEYS: readonly string[] = [
+  "operation", "source", "destination", "route", "transport", "dry_run", "files_examined", "files_transferred",
+  "files_skipped", "bytes_transferred", "entries_deleted", "files_failed", "failures", "duration_ms",
+  "bytes_per_sec", "zero_copy_bytes", "fallback_reason", "outcome",
+].sort();
 
 /** The counters of a `--json` transfer summary (throws when there is no summary). */
 export function summaryCounts(result: CliResult): {

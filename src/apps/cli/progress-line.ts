@@ -25,6 +25,7 @@ export interface ReporterIo {
  * stderr is a terminal); -v items on stdout; warnings on stderr.
  * JSON mode (--json): NDJSON records on stderr - progress only with -p, items only with -v,
  * warnings always - so stdout holds nothing but the summary object.
+ * In both modes a phase change is always shown, so the last progress shown is the "done" one.
  */
 export function createReporter(options: OutputOptions, io: ReporterIo): CliReporter {
   return options.json ? jsonReporter(options, io) : humanReporter(options, io);
@@ -102,6 +103,7 @@ function humanReporter(options: OutputOptions, io: ReporterIo): CliReporter {
 function jsonReporter(options: OutputOptions, io: ReporterIo): CliReporter {
   const live = options.progress === true;
   let lastDraw = Number.NEGATIVE_INFINITY;
+  let lastPhase = "";
   let closed = false;
   const record = (value: object) => {
     if (!closed) io.err(`${JSON.stringify(value)}\n`);
@@ -109,8 +111,9 @@ function jsonReporter(options: OutputOptions, io: ReporterIo): CliReporter {
   return {
     progress(s) {
       const t = io.now();
-      if (!live || t - lastDraw < MIN_REDRAW_MS) return;
+      if (!live || (t - lastDraw < MIN_REDRAW_MS && s.phase === lastPhase)) return;
       lastDraw = t;
+      lastPhase = s.phase;
       record({
         type: "progress",
         phase: s.phase,

@@ -30,6 +30,7 @@ interface Incoming {
 export class FileDemux {
   private readonly files = new Map<number, Incoming>();
   private failure: BlitError | null = null;
+  /** File bytes received so far (record payloads; framing not counted). */
   receivedBytes = 0;
 
   /** Reads `channel` until its END record (or its end); resolves then, rejects on a broken stream. */
@@ -38,10 +39,12 @@ export class FileDemux {
     try {
       for await (const chunk of channel.incoming) {
         signal?.throwIfAborted();
-        this.receivedBytes += chunk.length;
         for (const r of decoder.push(chunk)) {
           if (r.type === "end") return;
-          if (r.type === "data") await this.data(r.fileId, r.offset, r.piece);
+          if (r.type === "data") {
+            this.receivedBytes += r.piece.length;
+            await this.data(r.fileId, r.offset, r.piece);
+          }
           else if (r.type === "eof") this.finish(r.fileId, null);
           else if (r.type === "fail") this.finish(r.fileId, new BlitError(toCode(r.code), r.message));
           else throw new BlitError("CORRUPT_DATA", `unexpected ${r.type} record on a data connection`);

@@ -12,7 +12,7 @@ import { SendLanes } from "./send-lanes.ts";
 const MAX_IN_FLIGHT = 64;
 /** Entries per listing reply. */
 const LISTING_PIECE = 2048;
-/** How often the write meter is sent while it moves. */
+/** How often the meter (file bytes received) is sent while it moves. */
 const METER_INTERVAL_MS = 250;
 
 /** What one session may do on its store. */
@@ -31,8 +31,8 @@ export interface SessionScope {
 /**
  * Serves one session: runs each request against the scoped store (paths joined to the root, `..`
  * refused), sends files asked for on the data connections, feeds written bytes from them into the
- * store, and reports the store's write meter. Ends when the client ends the control stream; a
- * broken data connection fails only this session.
+ * store, and reports the file bytes this session received (its meter). Ends when the client ends
+ * the control stream; a broken data connection fails only this session.
  */
 export async function serveStoreSession(link: SessionLink, scope: SessionScope, channels: Promise<Channel[]>): Promise<void> {
   const demux = new FileDemux();
@@ -45,11 +45,11 @@ export async function serveStoreSession(link: SessionLink, scope: SessionScope, 
   });
   ready.catch((e: unknown) => demux.failAll(isBlitError(e) ? e : new BlitError("PEER_CLOSED", String(e))));
   const running = new Set<Promise<void>>();
-  let lastMeter = scope.store.copiedBytes();
-  const base = lastMeter;
+  // The module's store is shared with other sessions: the meter counts this session's file bytes only.
+  let lastMeter = 0;
   const meter = setInterval(() => {
-    const now = scope.store.copiedBytes();
-    if (now !== lastMeter) link.send({ t: "meter", bytes: now - base });
+    const now = demux.receivedBytes;
+    if (now !== lastMeter) link.send({ t: "meter", bytes: now });
     lastMeter = now;
   }, METER_INTERVAL_MS);
   try {

@@ -9,6 +9,7 @@ import type { Store } from "../../ports/store.ts";
 import type { EngineDeps } from "./engine-deps.ts";
 import { removeMovedSources } from "./move-sources.ts";
 import { openRoots, type OpenedRoots } from "./open-roots.ts";
+import { PeerStore } from "./peer-store.ts";
 import { RunStats } from "./run-stats.ts";
 import { delegate } from "./delegation.ts";
 import { buildSummary } from "./summary-build.ts";
@@ -75,8 +76,9 @@ async function runOnce(req: TransferRequest, deps: EngineDeps, relayReason: stri
     mtimeGranularityNs: mtimeGranularity(roots.source.capabilities.nanosecondTimes, roots.dest.capabilities.nanosecondTimes),
     owners: roots.dest.capabilities.owners,
   };
-  const meterBase = roots.dest.copiedBytes();
-  stats.liveBytes = () => roots.dest.copiedBytes() - meterBase;
+  const meter = runMeter(roots);
+  const meterBase = meter();
+  stats.liveBytes = () => meter() - meterBase;
   const sync = new TreeSync(roots.source, roots.dest, deps.planner, { plan, dryRun: req.dryRun, resume: req.resume }, stats, deps.reporter, deps.signal);
   const onAbort = () => sync.abort(new BlitError("CANCELLED", "cancelled by the user"));
   deps.signal.addEventListener("abort", onAbort);
@@ -106,6 +108,17 @@ async function dataPlaneOf(roots: OpenedRoots): Promise<{ transport: "local" | "
   const grpc = planes.find((d) => d.transport === "grpc");
   if (grpc !== undefined) return { transport: "grpc", fallbackReason: grpc.fallbackReason, forced: grpc.fallbackReason?.includes("--force-grpc-data") === true };
   return { transport: planes.length > 0 ? "tcp" : "local", fallbackReason: null, forced: false };
+}
+
+/**
+ * The bytes this run moved so far, for progress: those received from the source daemon (pull), else
+ * the destination's meter (a daemon's counts this session only). A daemon's own module store is
+ * shared with other sessions, so a delegated pull never reads its meter.
+ */
+function runMeter(roots: OpenedRoots): () => number {
+  const source = roots.source;
+  if (source instanceof PeerStore) return () => source.dataBytes;
+  return () => roots.dest.copiedBytes();
 }
 
 async function runTree(sync: TreeSync, roots: OpenedRoots): Promise<void> {
