@@ -116,8 +116,10 @@ export interface Store extends AsyncDisposable {
   read(path: RelPath, offset?: number, signal?: AbortSignal): ReadableStream<Uint8Array>;
   /**
    * Optional fast path for many small files: each file of `paths` whole, in order, read together
-   * (one job, one buffer); `null` for a file larger than `maxBytes` (read it with `read`); the
-   * error for one that could not be read. Never follows a final symlink.
+   * (one job, one buffer, or one need list); `null` for a file larger than `maxBytes` (read it
+   * with `read`), the error for one that could not be read. A store that learns a file's size
+   * only from its bytes (a network peer) fails one past `maxBytes` with CORRUPT_DATA instead.
+   * Never follows a final symlink.
    */
   readWhole?(paths: readonly RelPath[], maxBytes: number, signal?: AbortSignal): Promise<WholeRead[]>;
   /** Carries out a batch of writes; one result per op, in order. */

@@ -5,7 +5,7 @@
  */
 import * as fs from "node:fs";
 import { BlitError, isBlitError } from "../../domain/errors.ts";
-import type { OpResult, WriteOp } from "../../ports/store.ts";
+import type { OpResult, Store, WholeRead, WriteOp } from "../../ports/store.ts";
 import type { CopyMeter } from "./copy-meter.ts";
 import { RESUME_BLOCK_BYTES, sharedPrefix } from "../../domain/resume-prefix.ts";
 import type { RelPath } from "../../domain/rel-path.ts";
@@ -18,6 +18,8 @@ import { toBlitError } from "./to-blit-error.ts";
 const IN_MEMORY_MAX_BYTES = 1 << 20;
 /** A pool batch of gathered files is sent once it holds this many bytes. */
 const POOL_BATCH_BYTES = 16 << 20;
+/** Whole-file reads are asked for in runs of at most this many files. */
+const WHOLE_RUN_FILES = 512;
 /** A file announced as small that keeps sending past this is refused (bounds memory per file). */
 const IN_MEMORY_LIMIT_BYTES = 64 << 20;
 
@@ -36,8 +38,10 @@ export interface ForeignWriteContext {
 /** Writes `ops` (files from foreign sources), one result each in order. */
 export async function writeForeign(ops: readonly WriteOp[], ctx: ForeignWriteContext, signal?: AbortSignal): Promise<OpResult[]> {
   const offsets = await resumeOffsets(ops, ctx);
-  // Ask for every file at once, so a network source can send them as one batch.
-  const streams = ops.map((op, i) => op.source!.store.read(op.source!.path, offsets[i]));
+  // Ask for every file at once, so a network source can send them as one batch: small files
+  // whole (no stream per file) where the source can, the others as streams.
+  const wholes = wholeReads(ops, offsets);
+  const streams = ops.map((op, i) => (wholes.has(i) ? null : op.source!.store.read(op.source!.path, offsets[i])));
   const results: OpResult[] = new Array(ops.length);
   let batch: Gathered[] = [];
   let batchBytes = 0;
@@ -52,9 +56,19 @@ export async function writeForeign(ops: readonly WriteOp[], ctx: ForeignWriteCon
   };
   for (let i = 0; i < ops.length; i++) {
     const op = ops[i]!;
-    const stream = streams[i]!;
+    let stream = streams[i] ?? null;
     try {
       signal?.throwIfAborted();
+      const whole = wholes.get(i);
+      const r = whole === undefined ? null : await whole;
+      if (r !== null && "error" in r) throw r.error;
+      if (r !== null) {
+        batch.push({ i, op, parts: [r.bytes], bytes: r.bytes.length });
+        batchBytes += r.bytes.length;
+        if (batchBytes >= POOL_BATCH_BYTES) flush();
+        continue;
+      }
+      stream ??= op.source!.store.read(op.source!.path, offsets[i]);
       if (offsets[i] === 0 && op.meta.size <= IN_MEMORY_MAX_BYTES) {
         const g = await gather(i, op, stream);
         batch.push(g);
@@ -66,9 +80,9 @@ export async function writeForeign(ops: readonly WriteOp[], ctx: ForeignWriteCon
     } catch (e) {
       const error = isBlitError(e) ? e : toBlitError(e, op.path, "write");
       results[i] = { path: op.path, bytes: 0, zeroCopyBytes: 0, error };
-      await stream.cancel().catch(() => {});
+      await stream?.cancel().catch(() => {});
       if (error.code === "CANCELLED" || error.code === "PEER_CLOSED") {
-        for (let k = i + 1; k < ops.length; k++) void streams[k]!.cancel().catch(() => {});
+        for (let k = i + 1; k < ops.length; k++) void streams[k]?.cancel().catch(() => {});
         for (let k = i + 1; k < ops.length; k++) results[k] = { path: ops[k]!.path, bytes: 0, zeroCopyBytes: 0, error };
         break;
       }
@@ -100,6 +114,36 @@ async function resumeOffsets(ops: readonly WriteOp[], ctx: ForeignWriteContext):
       }
     }),
   );
+}
+
+/**
+ * Whole-file reads of the small files whose source offers `readWhole`, asked for all at once in
+ * runs of one store, at most WHOLE_RUN_FILES files or POOL_BATCH_BYTES each; one promise per op
+ * index (never rejecting: a failure is that file's `error`).
+ */
+function wholeReads(ops: readonly WriteOp[], offsets: readonly number[]): Map<number, Promise<WholeRead>> {
+  const out = new Map<number, Promise<WholeRead>>();
+  let run: number[] = [];
+  let runBytes = 0;
+  let store: Store | null = null;
+  const ask = () => {
+    if (store === null || run.length === 0) return;
+    const idx = run;
+    const reads = store.readWhole!(idx.map((i) => ops[i]!.source!.path), IN_MEMORY_LIMIT_BYTES);
+    idx.forEach((i, k) => out.set(i, reads.then((r) => r[k] ?? null, (e: unknown) => ({ error: isBlitError(e) ? e : toBlitError(e, ops[i]!.path, "read") }))));
+    run = [];
+    runBytes = 0;
+  };
+  ops.forEach((op, i) => {
+    const source = op.source!.store;
+    if (offsets[i] !== 0 || op.meta.size > IN_MEMORY_MAX_BYTES || source.readWhole === undefined) return;
+    if (source !== store || run.length >= WHOLE_RUN_FILES || runBytes >= POOL_BATCH_BYTES) ask();
+    store = source;
+    run.push(i);
+    runBytes += op.meta.size;
+  });
+  ask();
+  return out;
 }
 
 /** A small file's bytes as they arrived (usually one chunk), before packing. */

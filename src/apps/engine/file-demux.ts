@@ -6,8 +6,10 @@ import type { Channel } from "../../ports/transport.ts";
 const FILE_HIGH_WATER_BYTES = 4 << 20;
 
 interface Incoming {
-  stream: ReadableStream<Uint8Array>;
+  /** Created by `stream()`; until then (and for `whole()`) pieces wait in `queued`. */
   controller: ReadableStreamDefaultController<Uint8Array> | null;
+  /** Set by `whole()`: settled when the file ends. */
+  whole: { resolve(parts: Uint8Array[]): void; reject(e: BlitError): void } | null;
   queued: Uint8Array[];
   /** Offset of the next byte; set by `stream(fileId, offset)` or by the first record. */
   next: number;
@@ -18,14 +20,18 @@ interface Incoming {
   room: (() => void) | null;
   /** Where its bytes start. */
   start: number;
-  /** `stream()` handed it out: forgotten once done too. */
+  /** Most bytes a `whole()` claim takes; more fail the file (a peer lying about a small file). */
+  limit: number;
+  /** `stream()` or `whole()` claimed it: forgotten once done too. */
   taken: boolean;
 }
 
 /**
- * Reads DATA/EOF/FAIL records from data channels and hands each file's bytes out as a
- * ReadableStream, whichever side asked first (the record or `stream(fileId)`). Bytes must arrive
- * in order per file; a gap, an unknown record or a channel lost mid-file fails the files still open.
+ * Reads DATA/EOF/FAIL records from data channels and hands each file's bytes out, as a
+ * ReadableStream (`stream`) or, for small files, all at once when the file ended (`whole`, no
+ * stream machinery per file), whichever side comes first (the record or the claim). Bytes must
+ * arrive in order per file; a gap, an unknown record or a channel lost mid-file fails the files
+ * still open.
  */
 export class FileDemux {
   private readonly files = new Map<number, Incoming>();
@@ -60,16 +66,40 @@ export class FileDemux {
 
   /** The bytes of file `fileId` from `offset` (a resumed file starts past 0) as they arrive. */
   stream(fileId: number, offset = 0): ReadableStream<Uint8Array> {
-    const f = this.entry(fileId);
-    if (!f.placed) {
-      f.placed = true;
-      f.start = f.next = offset;
-    } else if (f.start !== offset) {
-      this.finish(fileId, new BlitError("CORRUPT_DATA", `file ${fileId}: bytes start at ${f.start}, expected ${offset}`));
-    }
-    f.taken = true;
-    if (f.done) this.files.delete(fileId);
-    return f.stream;
+    const f = this.claim(fileId, offset);
+    return new ReadableStream<Uint8Array>(
+      {
+        start: (c) => {
+          f.controller = c;
+          for (const q of f.queued.splice(0)) c.enqueue(q);
+          if (f.error !== null) c.error(f.error);
+          else if (f.done) c.close();
+        },
+        pull: () => {
+          const r = f.room;
+          f.room = null;
+          r?.();
+        },
+        cancel: () => {
+          f.done = true;
+          this.files.delete(fileId);
+          f.room?.();
+        },
+      },
+      { highWaterMark: FILE_HIGH_WATER_BYTES, size: (c) => c?.length ?? 0 },
+    );
+  }
+
+  /**
+   * The pieces of file `fileId` (from offset 0) once it ended; rejects with its failure, or with
+   * CORRUPT_DATA once more than `limit` bytes arrived for it.
+   */
+  whole(fileId: number, limit: number): Promise<Uint8Array[]> {
+    const f = this.claim(fileId, 0);
+    f.limit = limit;
+    if (!f.done && f.next - f.start > limit) this.finish(fileId, tooLong(fileId, limit));
+    if (f.done) return f.error === null ? Promise.resolve(f.queued.splice(0)) : Promise.reject(f.error);
+    return new Promise((resolve, reject) => (f.whole = { resolve, reject }));
   }
 
   /** Fails every file still open (a lost connection, a cancelled session). */
@@ -83,31 +113,26 @@ export class FileDemux {
   private entry(fileId: number): Incoming {
     let f = this.files.get(fileId);
     if (f !== undefined) return f;
-    const entry: Incoming = { stream: null!, controller: null, queued: [], next: 0, placed: false, start: 0, done: false, error: null, room: null, taken: false };
-    entry.stream = new ReadableStream<Uint8Array>(
-      {
-        start: (c) => {
-          entry.controller = c;
-          for (const q of entry.queued.splice(0)) c.enqueue(q);
-          if (entry.error !== null) c.error(entry.error);
-          else if (entry.done) c.close();
-        },
-        pull: () => {
-          const r = entry.room;
-          entry.room = null;
-          r?.();
-        },
-        cancel: () => {
-          entry.done = true;
-          this.files.delete(fileId);
-          entry.room?.();
-        },
-      },
-      { highWaterMark: FILE_HIGH_WATER_BYTES, size: (c) => c?.length ?? 0 },
-    );
-    f = entry;
+    f = { controller: null, whole: null, queued: [], next: 0, placed: false, start: 0, limit: Number.POSITIVE_INFINITY, done: false, error: null, room: null, taken: false };
     this.files.set(fileId, f);
     if (this.failure !== null) this.finish(fileId, this.failure);
+    return f;
+  }
+
+  /** Marks file `fileId` as handed out, its bytes starting at `offset`. */
+  private claim(fileId: number, offset: number): Incoming {
+    const f = this.entry(fileId);
+    if (!f.placed) {
+      f.placed = true;
+      f.start = f.next = offset;
+    } else if (f.start !== offset) {
+      // Not yet handed out: whatever arrived is dropped, and the claim sees the failure.
+      f.done = true;
+      f.error = new BlitError("CORRUPT_DATA", `file ${fileId}: bytes start at ${f.start}, expected ${offset}`);
+      f.queued.length = 0;
+    }
+    f.taken = true;
+    if (f.done) this.files.delete(fileId);
     return f;
   }
 
@@ -120,6 +145,7 @@ export class FileDemux {
     }
     if (offset !== f.next) throw new BlitError("CORRUPT_DATA", `file ${fileId}: bytes at ${offset}, expected ${f.next}`);
     f.next += piece.length;
+    if (f.next - f.start > f.limit) return this.finish(fileId, tooLong(fileId, f.limit));
     if (piece.length === 0) return;
     // Channels hand over chunks they never reuse (ports/transport.ts): the piece is kept as is.
     if (f.controller === null) {
@@ -136,6 +162,11 @@ export class FileDemux {
     f.done = true;
     f.error = error;
     if (f.taken) this.files.delete(fileId);
+    if (f.whole !== null) {
+      if (error === null) f.whole.resolve(f.queued.splice(0));
+      else f.whole.reject(error);
+      return;
+    }
     if (f.controller === null) return;
     try {
       if (error === null) f.controller.close();
@@ -147,4 +178,5 @@ export class FileDemux {
   }
 }
 
+const tooLong = (fileId: number, limit: number) => new BlitError("CORRUPT_DATA", `file ${fileId}: more than the ${limit} bytes announced`);
 const toCode = (code: string): ErrorCode => ((ERROR_CODES as readonly string[]).includes(code) ? (code as ErrorCode) : "INTERNAL");

@@ -1,12 +1,12 @@
-import { BlitError } from "../../domain/errors.ts";
+import { BlitError, isBlitError } from "../../domain/errors.ts";
 import type { RelPath } from "../../domain/rel-path.ts";
-import type { DirListing, FileSource, OpResult, Store } from "../../ports/store.ts";
+import type { DirListing, FileSource, OpResult, Store, WholeRead } from "../../ports/store.ts";
 import type { FileDemux } from "./file-demux.ts";
 
 /**
  * Files arriving on a session's data connections, as the source of a Store write: `read(path)`
- * returns the bytes of the file whose id is `path`. Only `read` is meaningful; it is never
- * listed or written, so the other methods refuse (INTERNAL: a bug if reached).
+ * and `readWhole` return the bytes of the file whose id is `path`. Only those are meaningful; it
+ * is never listed or written, so the other methods refuse (INTERNAL: a bug if reached).
  */
 export class IncomingFiles implements Store {
   readonly location = "incoming data connections";
@@ -21,6 +21,10 @@ export class IncomingFiles implements Store {
 
   read(path: RelPath, offset = 0): ReadableStream<Uint8Array> {
     return this.demux.stream(Number(path), offset);
+  }
+
+  readWhole(paths: readonly RelPath[], maxBytes: number): Promise<WholeRead[]> {
+    return Promise.all(paths.map((p) => wholeOf(this.demux, Number(p), maxBytes)));
   }
 
   stat(): Promise<null> {
@@ -48,6 +52,24 @@ export class IncomingFiles implements Store {
     return refuse();
   }
   async [Symbol.asyncDispose](): Promise<void> {}
+}
+
+/** File `fileId` of `demux` whole, as one WholeRead (never rejects). */
+export function wholeOf(demux: FileDemux, fileId: number, maxBytes: number): Promise<WholeRead> {
+  return demux.whole(fileId, maxBytes).then(
+    (parts) => ({ bytes: parts.length === 1 ? parts[0]! : concat(parts) }),
+    (e: unknown) => ({ error: isBlitError(e) ? e : new BlitError("INTERNAL", String(e)) }),
+  );
+}
+
+function concat(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }
 
 const refuse = (): Promise<never> => Promise.reject(new BlitError("INTERNAL", "incoming files can only be read"));

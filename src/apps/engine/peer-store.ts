@@ -4,9 +4,10 @@ import type { RelPath } from "../../domain/rel-path.ts";
 import { RESUME_BLOCK_BYTES, sharedPrefix } from "../../domain/resume-prefix.ts";
 import { encodeEnd } from "../../domain/wire/frame.ts";
 import type { ReadItem, SessionClient, StoreOp, StoreReply, StoreRequest, WriteItem } from "../../ports/session.ts";
-import type { DirListing, MetaUpdate, OpResult, Store, StoreCapabilities, WriteOp } from "../../ports/store.ts";
+import type { DirListing, MetaUpdate, OpResult, Store, StoreCapabilities, WholeRead, WriteOp } from "../../ports/store.ts";
 import type { DataPlane } from "./data-dial.ts";
 import { FileDemux } from "./file-demux.ts";
+import { wholeOf } from "./incoming-files.ts";
 import { sendFiles } from "./send-files.ts";
 import { SendLanes } from "./send-lanes.ts";
 import { RequestTable } from "./request-table.ts";
@@ -77,12 +78,12 @@ export class PeerStore implements Store {
   }
 
   read(path: RelPath, offset = 0): ReadableStream<Uint8Array> {
-    const fileId = this.s.nextFileId++;
-    const stream = this.demux.stream(fileId, offset);
-    if (this.s.pendingReads.length === 0) queueMicrotask(() => this.flushReads());
-    this.s.pendingReads.push({ fileId, path: this.full(path), offset });
-    if (this.s.pendingReads.length >= READ_BATCH_FILES) this.flushReads();
-    return stream;
+    const fileId = this.need(path, offset);
+    return this.demux.stream(fileId, offset);
+  }
+
+  readWhole(paths: readonly RelPath[], maxBytes: number): Promise<WholeRead[]> {
+    return Promise.all(paths.map((p) => wholeOf(this.demux, this.need(p, 0), maxBytes)));
   }
 
   async write(ops: readonly WriteOp[], signal?: AbortSignal): Promise<OpResult[]> {
@@ -174,6 +175,15 @@ export class PeerStore implements Store {
     } catch {
       return 0;
     }
+  }
+
+  /** Adds a file to the need list of this turn; its id. */
+  private need(path: RelPath, offset: number): number {
+    const fileId = this.s.nextFileId++;
+    if (this.s.pendingReads.length === 0) queueMicrotask(() => this.flushReads());
+    this.s.pendingReads.push({ fileId, path: this.full(path), offset });
+    if (this.s.pendingReads.length >= READ_BATCH_FILES) this.flushReads();
+    return fileId;
   }
 
   private flushReads(): void {

@@ -1,0 +1,70 @@
+// FileDemux hands each file's bytes out as a stream or whole, whichever side comes first, and
+// holds a peer to what it announced (offsets, a whole file's size limit).
+import { describe, expect, test } from "bun:test";
+import { MemoryTransport } from "../../../src/adapters/memory/index.ts";
+import { FileDemux } from "../../../src/apps/engine/file-demux.ts";
+import { FileSender } from "../../../src/apps/engine/file-sender.ts";
+import { BlitError } from "../../../src/domain/errors.ts";
+import { encodeEnd } from "../../../src/domain/wire/frame.ts";
+import type { Channel } from "../../../src/ports/transport.ts";
+
+/** A connected pair of channels on the in-memory transport. */
+async function pair(): Promise<{ a: Channel; b: Channel; close(): Promise<void> }> {
+  const t = new MemoryTransport();
+  const l = await t.listen({ host: "mem", port: 0 });
+  const [a, b] = await Promise.all([t.dial(l.address), l.accept()]);
+  return { a, b, close: async () => (await a[Symbol.asyncDispose](), await b[Symbol.asyncDispose](), await l[Symbol.asyncDispose]()) };
+}
+
+const text = (parts: Uint8Array[]) => new TextDecoder().decode(Buffer.concat(parts));
+
+describe("FileDemux", () => {
+  test("whole() before or after the records arrive gives the file; stream() keeps working alongside", async () => {
+    const { a, b, close } = await pair();
+    const demux = new FileDemux();
+    const early = demux.whole(1, 100);
+    const sender = new FileSender(a);
+    await sender.sendBytes(1, new TextEncoder().encode("first"));
+    await sender.sendBytes(2, new TextEncoder().encode("second"));
+    await sender.sendBytes(3, new TextEncoder().encode("third"));
+    await sender.flush();
+    await a.send(encodeEnd());
+    await demux.drain(b);
+    expect(text(await early)).toBe("first");
+    expect(text(await demux.whole(2, 100))).toBe("second");
+    expect(await new Response(demux.stream(3)).text()).toBe("third");
+    await close();
+  });
+
+  test("a whole file past its limit, a FAIL record and a lost connection reject with their codes", async () => {
+    const { a, b, close } = await pair();
+    const demux = new FileDemux();
+    const codeOf = (p: Promise<unknown>) => p.then(() => "none", (e: { code?: string }) => e.code);
+    const tooBig = codeOf(demux.whole(1, 4));
+    const failed = codeOf(demux.whole(2, 100));
+    const cut = codeOf(demux.whole(3, 100));
+    const sender = new FileSender(a);
+    await sender.sendBytes(1, new TextEncoder().encode("12345"));
+    await sender.fail(2, new BlitError("NOT_FOUND", "gone"));
+    await sender.flush();
+    const draining = codeOf(demux.drain(b));
+    expect([await tooBig, await failed]).toEqual(["CORRUPT_DATA", "NOT_FOUND"]);
+    await a[Symbol.asyncDispose]();
+    expect([await draining, await cut]).toEqual(["PEER_CLOSED", "PEER_CLOSED"]);
+    await close();
+  });
+
+  test("a resumed file's bytes start at the claimed offset; any other start fails that file", async () => {
+    const { a, b, close } = await pair();
+    const demux = new FileDemux();
+    const sender = new FileSender(a);
+    await sender.sendFile(1, new Blob(["tail"]).stream(), 10);
+    await sender.sendFile(2, new Blob(["tail"]).stream(), 10);
+    await sender.flush();
+    await a.send(encodeEnd());
+    await demux.drain(b);
+    expect(await new Response(demux.stream(1, 10)).text()).toBe("tail");
+    await expect(new Response(demux.stream(2, 0)).text()).rejects.toMatchObject({ code: "CORRUPT_DATA" });
+    await close();
+  });
+});
