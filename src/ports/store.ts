@@ -24,6 +24,18 @@ export interface FileSource {
 }
 
 /**
+ * A regular file opened for reading by descriptor, for a transport that sends straight from it
+ * (Channel.sendFile). Reads use explicit offsets; disposing closes the descriptor.
+ */
+export interface OpenFile extends AsyncDisposable {
+  readonly fd: number;
+  /** Size when it was opened. */
+  readonly size: number;
+  /** Its bytes from `offset`, as `Store.read` gives them; the stream then owns the descriptor. */
+  stream(offset: number): ReadableStream<Uint8Array>;
+}
+
+/**
  * Make one entry exist at `path` with `meta`. Files take their bytes from `source`.
  * Directories are created (mode/mtime are applied later by `setMeta`). A different kind
  * already at `path` is replaced.
@@ -106,6 +118,12 @@ export interface Store extends AsyncDisposable {
   list(dir: RelPath, signal?: AbortSignal): Promise<DirListing>;
   /** The bytes of file `path` from `offset`, as a stream. */
   read(path: RelPath, offset?: number, signal?: AbortSignal): ReadableStream<Uint8Array>;
+  /**
+   * Optional: opens file `path` for a zero-copy send. Null when this store cannot hand out a
+   * descriptor for it (not a regular file, another kind of store); the caller then uses `read`.
+   * Same containment and errors as `read`.
+   */
+  openFile?(path: RelPath): Promise<OpenFile | null>;
   /** Carries out a batch of writes; one result per op, in order. */
   write(ops: readonly WriteOp[], signal?: AbortSignal): Promise<OpResult[]>;
   /**

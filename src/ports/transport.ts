@@ -1,3 +1,5 @@
+import type { BlitError } from "../domain/errors.ts";
+
 /**
  * An open byte channel between two blit processes (one data-plane connection).
  *
@@ -19,6 +21,25 @@ export interface Channel extends AsyncDisposable {
   end(): Promise<void>;
   /** Bytes this channel sent with a zero-copy path (sendfile/splice), for the summary. */
   readonly zeroCopyBytes?: number;
+  /**
+   * Optional zero-copy send: `head`, then `length` bytes of the open file `file` from `offset`,
+   * ordered after every earlier `send` (the file's bytes go to the kernel straight from the page
+   * cache, without passing through memory the caller sees). Resolves null, having sent nothing,
+   * when this channel cannot send from files (the caller then uses `send`). Otherwise resolves with
+   * the file bytes sent: fewer than `length` when the file ended early or could not be read
+   * (`error`), and the caller must complete what `head` announced itself. Throws PEER_CLOSED when
+   * the connection broke and CANCELLED on `signal`; the channel is then closed (a record was cut).
+   */
+  sendFile?(head: Uint8Array, file: { readonly fd: number }, offset: number, length: number, signal?: AbortSignal): Promise<FileSendOutcome | null>;
+}
+
+/** What {@link Channel.sendFile} sent. */
+export interface FileSendOutcome {
+  readonly bytes: number;
+  /** Of `bytes`, those that took the zero-copy path (the rest were read and sent). */
+  readonly zeroCopyBytes: number;
+  /** Why the file supplied fewer than the bytes asked for (absent when it simply ended). */
+  readonly error?: BlitError;
 }
 
 /** A bound listening endpoint; reports the address it really bound (port 0 allowed). */

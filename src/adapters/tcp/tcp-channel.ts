@@ -1,7 +1,9 @@
 import type { Socket, SocketHandler } from "bun";
-import { BlitError } from "../../domain/errors.ts";
+import { BlitError, isBlitError } from "../../domain/errors.ts";
 import { ChunkQueue } from "../../domain/wire/chunk-queue.ts";
-import type { Channel } from "../../ports/transport.ts";
+import type { Channel, FileSendOutcome } from "../../ports/transport.ts";
+import { FileSendThread } from "./file-send-thread.ts";
+import { closeFd, dupFd, hasNetLibc, shutdownFd } from "./net.ffi.ts";
 
 /** Received bytes queued before the socket is paused (the reader is behind). */
 const HIGH_WATER_BYTES = 16 << 20;
@@ -9,12 +11,17 @@ const LOW_WATER_BYTES = 4 << 20;
 
 /**
  * One TCP connection as a Channel. Nagle is off; partial writes are kept and resent on `drain`;
- * reading pauses while more than HIGH_WATER_BYTES wait for the consumer.
+ * reading pauses while more than HIGH_WATER_BYTES wait for the consumer. On Linux, `sendFile`
+ * runs sendfile(2) in the channel's own worker thread on a dup of the socket's descriptor, once
+ * every earlier byte was accepted by the kernel.
  */
 export class TcpChannel implements Channel {
   readonly incoming: ChunkQueue;
-  private pending: Uint8Array | null = null;
+  zeroCopyBytes = 0;
   private drained: (() => void) | null = null;
+  private thread: FileSendThread | null = null;
+  /** The socket descriptor the worker is using (a dup, closed here once the worker answered); -1 when idle. */
+  private lent = -1;
   private closed = false;
   private ended = false;
   private sending: Promise<void> = Promise.resolve();
@@ -30,6 +37,15 @@ export class TcpChannel implements Channel {
     return next;
   }
 
+  sendFile(head: Uint8Array, file: { readonly fd: number }, offset: number, length: number, signal?: AbortSignal): Promise<FileSendOutcome | null> {
+    const next = this.sending.then(() => this.pumpFile(head, file.fd, offset, length, signal));
+    this.sending = next.then(
+      () => {},
+      () => {},
+    );
+    return next;
+  }
+
   async end(): Promise<void> {
     await this.sending;
     if (this.closed || this.ended) return;
@@ -38,6 +54,7 @@ export class TcpChannel implements Channel {
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
+    if (this.lent >= 0) shutdownFd(this.lent);
     if (!this.closed) this.socket.terminate();
     this.onClose();
   }
@@ -64,6 +81,7 @@ export class TcpChannel implements Channel {
     const first = !this.closed;
     this.closed = true;
     if (first) this.incoming.fail(new BlitError("PEER_CLOSED", `data connection closed by the peer${error ? `: ${error.message}` : ""}`));
+    this.thread?.close();
     this.onDrain();
   }
 
@@ -79,6 +97,36 @@ export class TcpChannel implements Channel {
       if (rest.length === 0) return;
       await new Promise<void>((resolve) => (this.drained = resolve));
       if (spins > 1 << 30) throw new BlitError("INTERNAL", "write loop did not finish");
+    }
+  }
+
+  private async pumpFile(head: Uint8Array, fd: number, offset: number, length: number, signal?: AbortSignal): Promise<FileSendOutcome | null> {
+    const socketFd = (this.socket as unknown as { fd?: unknown }).fd;
+    if (!hasNetLibc() || typeof socketFd !== "number" || socketFd < 0) return null;
+    this.thread ??= new FileSendThread();
+    if (!(await this.thread.ready())) return null;
+    if (signal?.aborted || this.closed || this.ended) throw this.cancelled(signal);
+    const sock = dupFd(socketFd);
+    if (sock < 0) return null;
+    this.lent = sock;
+    const stop = () => this.thread?.stop();
+    signal?.addEventListener("abort", stop);
+    try {
+      await this.write(head, signal);
+      const r = await this.thread.send(sock, fd, offset, length);
+      this.zeroCopyBytes += r.zeroCopy;
+      if (r.outcome === "done" || r.outcome === "file-ended") return { bytes: r.sent, zeroCopyBytes: r.zeroCopy };
+      if (r.outcome === "file-error") return { bytes: r.sent, zeroCopyBytes: r.zeroCopy, error: new BlitError("INTERNAL", `reading the file failed (errno ${r.errno})`, { errno: r.errno }) };
+      throw r.outcome === "cancelled" ? this.cancelled(signal) : new BlitError("PEER_CLOSED", `data connection broke while sending a file (errno ${r.errno})`, { errno: r.errno });
+    } catch (e) {
+      // A record may have been cut: nothing more can go on this connection.
+      if (!this.closed) this.socket.terminate();
+      this.onClose();
+      throw isBlitError(e) ? e : new BlitError("PEER_CLOSED", `data connection lost its file sender: ${String(e)}`);
+    } finally {
+      signal?.removeEventListener("abort", stop);
+      this.lent = -1;
+      closeFd(sock);
     }
   }
 

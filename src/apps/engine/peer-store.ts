@@ -25,7 +25,14 @@ export class PeerStore implements Store {
   private readonly pump: Promise<void>;
   private sent: SendLanes | null = null;
   /** Mutable state shared by every view of the session. */
-  private readonly s: { nextFileId: number; pendingReads: ReadItem[]; meter: number; failure: BlitError | null } = { nextFileId: 1, pendingReads: [], meter: 0, failure: null };
+  private readonly s: { nextFileId: number; pendingReads: ReadItem[]; meter: number; failure: BlitError | null; readZeroCopy: number; readsInFlight: Set<Promise<void>> } = {
+    nextFileId: 1,
+    pendingReads: [],
+    meter: 0,
+    failure: null,
+    readZeroCopy: 0,
+    readsInFlight: new Set(),
+  };
 
   private prefix: RelPath = "";
   private owner = true;
@@ -88,16 +95,19 @@ export class PeerStore implements Store {
     const replies = this.call({ op: "write", items });
     const files = ops.flatMap((op, i) => (op.meta.kind === "file" && op.source !== undefined ? [{ fileId: items[i]!.fileId, op }] : []));
     const bytes = files.reduce((n, f) => n + f.op.meta.size, 0);
+    const zeroCopy = new Map<number, number>();
     const sent = this.lanes.then((lanes) =>
       lanes.run(bytes, async (sender) => {
-        for (const { fileId, op } of files) await sender.sendFile(fileId, () => op.source!.store.read(op.source!.path), 0, signal);
+        for (const { fileId, op } of files) zeroCopy.set(fileId, await sender.sendFile(fileId, op.source!.store, op.source!.path, 0, signal));
         await sender.flush(signal);
       }),
     );
     sent.catch(() => {});
     const [r] = await replies;
     await sent;
-    return r?.kind === "results" ? r.results.map((x, i) => ({ ...x, path: ops[i]!.path })) : [];
+    // The bytes this end sent zero-copy count for the file, unless the daemon counted more itself.
+    const withSent = (x: OpResult, i: number): OpResult => ({ ...x, path: ops[i]!.path, zeroCopyBytes: Math.max(x.zeroCopyBytes, x.error === undefined ? (zeroCopy.get(items[i]!.fileId) ?? 0) : 0) });
+    return r?.kind === "results" ? r.results.map(withSent) : [];
   }
 
   copiedBytes(): number {
@@ -122,6 +132,15 @@ export class PeerStore implements Store {
   async sync(): Promise<{ durable: boolean; reason?: string }> {
     const [r] = await this.call({ op: "sync" });
     return r?.kind === "sync" ? (r.durable ? { durable: true } : { durable: false, reason: r.reason }) : { durable: false };
+  }
+
+  /**
+   * Bytes of the files read from the daemon that it sent zero-copy, once every read asked for was
+   * answered (the daemon answers a read after its last record).
+   */
+  async readZeroCopyBytes(): Promise<number> {
+    while (this.s.readsInFlight.size > 0) await Promise.allSettled([...this.s.readsInFlight]);
+    return this.s.readZeroCopy;
   }
 
   /** Bytes received on the data plane (pull) or sent (push). */
@@ -154,7 +173,13 @@ export class PeerStore implements Store {
     if (this.s.pendingReads.length === 0) return;
     const items = this.s.pendingReads;
     this.s.pendingReads = [];
-    this.call({ op: "read", items }).catch((e: unknown) => this.demux.failAll(isBlitError(e) ? e : new BlitError("INTERNAL", String(e))));
+    const done: Promise<void> = this.call({ op: "read", items })
+      .then((replies) => {
+        for (const r of results(replies)) this.s.readZeroCopy += r.zeroCopyBytes;
+      })
+      .catch((e: unknown) => this.demux.failAll(isBlitError(e) ? e : new BlitError("INTERNAL", String(e))))
+      .finally(() => this.s.readsInFlight.delete(done));
+    this.s.readsInFlight.add(done);
   }
 
   private async receive(): Promise<void> {

@@ -1,7 +1,7 @@
 import { BlitError, isBlitError } from "../../domain/errors.ts";
 import { joinRel, type RelPath } from "../../domain/rel-path.ts";
 import type { ReadItem, SessionLink, StoreAnswer, StoreReply, StoreRequest } from "../../ports/session.ts";
-import type { Store, WriteOp } from "../../ports/store.ts";
+import type { OpResult, Store, WriteOp } from "../../ports/store.ts";
 import type { Channel } from "../../ports/transport.ts";
 import { FileDemux } from "./file-demux.ts";
 import { IncomingFiles } from "./incoming-files.ts";
@@ -128,7 +128,9 @@ async function listing(store: Store, dir: RelPath, reply: Reply, scope: SessionS
   }
 }
 
+/** Sends the files asked for; the reply (after the last record) gives each file's zero-copy bytes. */
 async function read(items: readonly ReadItem[], scope: SessionScope, lanes: SendLanes, reply: Reply): Promise<void> {
+  const results: OpResult[] = [];
   await lanes.run(0, async (sender) => {
     for (const item of items) {
       let path: RelPath;
@@ -138,11 +140,12 @@ async function read(items: readonly ReadItem[], scope: SessionScope, lanes: Send
         await sender.fail(item.fileId, isBlitError(e) ? e : new BlitError("INTERNAL", String(e)));
         continue;
       }
-      await sender.sendFile(item.fileId, () => scope.store.read(path, item.offset), item.offset);
+      const zeroCopyBytes = await sender.sendFile(item.fileId, scope.store, path, item.offset);
+      if (zeroCopyBytes > 0) results.push({ path: item.path, bytes: 0, zeroCopyBytes });
     }
     await sender.flush();
   });
-  reply({ kind: "results", results: [] });
+  reply({ kind: "results", results });
 }
 
 function need(allowed: boolean, what: string): void {

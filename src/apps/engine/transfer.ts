@@ -73,6 +73,7 @@ async function runOnce(req: TransferRequest, deps: EngineDeps): Promise<Transfer
       stats.phase = "delete";
       await removeMovedSources(roots, plan, deps, stats);
     }
+    for (const peer of roots.peers) stats.zeroCopyBytes += await peer.readZeroCopyBytes();
   } finally {
     stats.stop();
     deps.signal.removeEventListener("abort", onAbort);
