@@ -36,6 +36,18 @@ export interface OpenFile extends AsyncDisposable {
 }
 
 /**
+ * A file being written (a temporary) that a source may put bytes into directly
+ * ({@link Store.readInto}): by descriptor (Channel.receiveFile) or through `write`.
+ */
+export interface FileTarget {
+  readonly fd: number;
+  /** Writes `bytes` at `offset` now (synchronously); throws BlitError (NO_SPACE, CANCELLED…). */
+  write(bytes: Uint8Array, offset: number): void;
+  /** Counts `bytes` that were written into `fd` directly (progress). */
+  landed(bytes: number): void;
+}
+
+/**
  * Make one entry exist at `path` with `meta`. Files take their bytes from `source`.
  * Directories are created (mode/mtime are applied later by `setMeta`). A different kind
  * already at `path` is replaced.
@@ -124,6 +136,13 @@ export interface Store extends AsyncDisposable {
    * Same containment and errors as `read`.
    */
   openFile?(path: RelPath): Promise<OpenFile | null>;
+  /**
+   * Optional: puts file `path`'s bytes into `target` at their offsets instead of handing them out
+   * as a stream, and resolves at the file's end with the bytes written (of them, those written
+   * zero-copy). Errors as reading `read`'s stream, plus what `target.write` throws. It settles
+   * only when nothing writes into `target.fd` any more.
+   */
+  readInto?(path: RelPath, target: FileTarget, signal?: AbortSignal): Promise<{ readonly bytes: number; readonly zeroCopyBytes: number }>;
   /** Carries out a batch of writes; one result per op, in order. */
   write(ops: readonly WriteOp[], signal?: AbortSignal): Promise<OpResult[]>;
   /**

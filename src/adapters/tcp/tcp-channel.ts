@@ -1,9 +1,9 @@
 import type { Socket, SocketHandler } from "bun";
 import { BlitError, isBlitError } from "../../domain/errors.ts";
 import { ChunkQueue } from "../../domain/wire/chunk-queue.ts";
-import type { Channel, FileSendOutcome } from "../../ports/transport.ts";
-import { FileSendThread } from "./file-send-thread.ts";
-import { closeFd, dupFd, hasNetLibc, shutdownFd } from "./net.ffi.ts";
+import type { Channel, FileIoOutcome } from "../../ports/transport.ts";
+import type { FileIoResult } from "./file-io-job.ts";
+import { fileError, SocketFileIo } from "./socket-file-io.ts";
 
 /** Received bytes queued before the socket is paused (the reader is behind). */
 const HIGH_WATER_BYTES = 16 << 20;
@@ -12,23 +12,31 @@ const LOW_WATER_BYTES = 4 << 20;
 /**
  * One TCP connection as a Channel. Nagle is off; partial writes are kept and resent on `drain`;
  * reading pauses while more than HIGH_WATER_BYTES wait for the consumer. On Linux, `sendFile`
- * runs sendfile(2) in the channel's own worker thread on a dup of the socket's descriptor, once
- * every earlier byte was accepted by the kernel.
+ * runs sendfile(2) in a worker thread once every earlier byte was accepted by the kernel, and
+ * `receiveFile` pauses the socket (when nothing read is waiting) and lets a worker splice(2) the
+ * bytes into the file.
  */
 export class TcpChannel implements Channel {
   readonly incoming: ChunkQueue;
-  zeroCopyBytes = 0;
   private drained: (() => void) | null = null;
-  private thread: FileSendThread | null = null;
-  /** The socket descriptor the worker is using (a dup, closed here once the worker answered); -1 when idle. */
-  private lent = -1;
+  private readonly io: SocketFileIo;
+  /** A worker is taking bytes from the socket: Bun must not read it. */
+  private receiving = false;
   private closed = false;
   private ended = false;
   private sending: Promise<void> = Promise.resolve();
 
   constructor(private readonly socket: Socket<TcpChannel | undefined>) {
     socket.setNoDelay(true);
-    this.incoming = new ChunkQueue(LOW_WATER_BYTES, () => socket.resume());
+    this.incoming = new ChunkQueue(LOW_WATER_BYTES, () => this.receiving || socket.resume());
+    this.io = new SocketFileIo(() => {
+      const fd = (socket as unknown as { fd?: unknown }).fd;
+      return typeof fd === "number" && !this.closed ? fd : -1;
+    });
+  }
+
+  get zeroCopyBytes(): number {
+    return this.io.zeroCopyBytes;
   }
 
   send(bytes: Uint8Array, signal?: AbortSignal): Promise<void> {
@@ -37,13 +45,21 @@ export class TcpChannel implements Channel {
     return next;
   }
 
-  sendFile(head: Uint8Array, file: { readonly fd: number }, offset: number, length: number, signal?: AbortSignal): Promise<FileSendOutcome | null> {
+  sendFile(head: Uint8Array, file: { readonly fd: number }, offset: number, length: number, signal?: AbortSignal): Promise<FileIoOutcome | null> {
     const next = this.sending.then(() => this.pumpFile(head, file.fd, offset, length, signal));
     this.sending = next.then(
       () => {},
       () => {},
     );
     return next;
+  }
+
+  receiveFile(file: { readonly fd: number }, offset: number, length: number, signal?: AbortSignal): Promise<FileIoOutcome | null> {
+    // Bytes Bun already read come first; pausing before any await keeps the rest in the kernel.
+    if (this.closed || this.incoming.closed || this.incoming.queuedBytes > 0 || this.receiving) return Promise.resolve(null);
+    this.socket.pause();
+    this.receiving = true;
+    return this.pullFile(file.fd, offset, length, signal);
   }
 
   async end(): Promise<void> {
@@ -54,7 +70,7 @@ export class TcpChannel implements Channel {
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
-    if (this.lent >= 0) shutdownFd(this.lent);
+    this.io.abort();
     if (!this.closed) this.socket.terminate();
     this.onClose();
   }
@@ -81,7 +97,7 @@ export class TcpChannel implements Channel {
     const first = !this.closed;
     this.closed = true;
     if (first) this.incoming.fail(new BlitError("PEER_CLOSED", `data connection closed by the peer${error ? `: ${error.message}` : ""}`));
-    this.thread?.close();
+    this.io.close();
     this.onDrain();
   }
 
@@ -100,34 +116,46 @@ export class TcpChannel implements Channel {
     }
   }
 
-  private async pumpFile(head: Uint8Array, fd: number, offset: number, length: number, signal?: AbortSignal): Promise<FileSendOutcome | null> {
-    const socketFd = (this.socket as unknown as { fd?: unknown }).fd;
-    if (!hasNetLibc() || typeof socketFd !== "number" || socketFd < 0) return null;
-    this.thread ??= new FileSendThread();
-    if (!(await this.thread.ready())) return null;
+  private async pumpFile(head: Uint8Array, fd: number, offset: number, length: number, signal?: AbortSignal): Promise<FileIoOutcome | null> {
     if (signal?.aborted || this.closed || this.ended) throw this.cancelled(signal);
-    const sock = dupFd(socketFd);
-    if (sock < 0) return null;
-    this.lent = sock;
-    const stop = () => this.thread?.stop();
-    signal?.addEventListener("abort", stop);
+    let r: FileIoResult | null;
     try {
-      await this.write(head, signal);
-      const r = await this.thread.send(sock, fd, offset, length);
-      this.zeroCopyBytes += r.zeroCopy;
-      if (r.outcome === "done" || r.outcome === "file-ended") return { bytes: r.sent, zeroCopyBytes: r.zeroCopy };
-      if (r.outcome === "file-error") return { bytes: r.sent, zeroCopyBytes: r.zeroCopy, error: new BlitError("INTERNAL", `reading the file failed (errno ${r.errno})`, { errno: r.errno }) };
-      throw r.outcome === "cancelled" ? this.cancelled(signal) : new BlitError("PEER_CLOSED", `data connection broke while sending a file (errno ${r.errno})`, { errno: r.errno });
+      r = await this.io.run("send", fd, offset, length, signal, () => this.write(head, signal));
     } catch (e) {
-      // A record may have been cut: nothing more can go on this connection.
-      if (!this.closed) this.socket.terminate();
-      this.onClose();
-      throw isBlitError(e) ? e : new BlitError("PEER_CLOSED", `data connection lost its file sender: ${String(e)}`);
-    } finally {
-      signal?.removeEventListener("abort", stop);
-      this.lent = -1;
-      closeFd(sock);
+      throw this.cut(e, signal);
     }
+    if (r === null) return null;
+    if (r.outcome === "done" || r.outcome === "file-ended") return { bytes: r.moved, zeroCopyBytes: r.zeroCopy };
+    if (r.outcome === "file-error") return { bytes: r.moved, zeroCopyBytes: r.zeroCopy, error: fileError(r.errno, "reading") };
+    throw this.cut(r, signal);
+  }
+
+  private async pullFile(fd: number, offset: number, length: number, signal?: AbortSignal): Promise<FileIoOutcome | null> {
+    let r: FileIoResult | null;
+    try {
+      r = await this.io.run("receive", fd, offset, length, signal);
+    } catch (e) {
+      this.receiving = false;
+      throw this.cut(e, signal);
+    }
+    this.receiving = false;
+    if (r === null || r.outcome === "unsupported" || r.outcome === "done" || r.outcome === "file-error") {
+      if (!this.closed) this.socket.resume();
+      if (r === null || r.outcome === "unsupported") return null;
+      return r.outcome === "done" ? { bytes: r.moved, zeroCopyBytes: r.zeroCopy } : { bytes: 0, zeroCopyBytes: 0, error: fileError(r.errno, "writing") };
+    }
+    throw this.cut(r, signal);
+  }
+
+  /** A file job that ended the connection (a record was cut): closes it; the error to throw. */
+  private cut(why: FileIoResult | unknown, signal?: AbortSignal): BlitError {
+    const wasClosed = this.closed;
+    if (!this.closed) this.socket.terminate();
+    this.onClose();
+    const r = why as Partial<FileIoResult>;
+    if (r.outcome === "cancelled") return signal?.aborted ? new BlitError("CANCELLED", "data connection file transfer cancelled") : new BlitError(wasClosed ? "PEER_CLOSED" : "CANCELLED", "data connection is closed");
+    if (r.outcome === "socket-error") return new BlitError("PEER_CLOSED", `data connection broke during a file transfer (${r.errno === 0 ? "the peer ended it" : `errno ${r.errno}`})`, { errno: r.errno ?? 0 });
+    return isBlitError(why) ? why : new BlitError("PEER_CLOSED", `data connection lost its file transfer thread: ${String(why)}`);
   }
 
   private cancelled(signal?: AbortSignal): BlitError {

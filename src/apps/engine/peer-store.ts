@@ -3,7 +3,7 @@ import { BlitError, isBlitError } from "../../domain/errors.ts";
 import type { RelPath } from "../../domain/rel-path.ts";
 import { encodeEnd } from "../../domain/wire/frame.ts";
 import type { ReadItem, SessionClient, StoreOp, StoreReply, StoreRequest, WriteItem } from "../../ports/session.ts";
-import type { DirListing, MetaUpdate, OpResult, Store, StoreCapabilities, WriteOp } from "../../ports/store.ts";
+import type { DirListing, FileTarget, MetaUpdate, OpResult, Store, StoreCapabilities, WriteOp } from "../../ports/store.ts";
 import type { DataPlane } from "./data-dial.ts";
 import { FileDemux } from "./file-demux.ts";
 import { SendLanes } from "./send-lanes.ts";
@@ -84,10 +84,18 @@ export class PeerStore implements Store {
   read(path: RelPath, offset = 0): ReadableStream<Uint8Array> {
     const fileId = this.s.nextFileId++;
     const stream = this.demux.stream(fileId);
-    if (this.s.pendingReads.length === 0) queueMicrotask(() => this.flushReads());
-    this.s.pendingReads.push({ fileId, path: this.full(path), offset });
-    if (this.s.pendingReads.length >= READ_BATCH_FILES) this.flushReads();
+    this.askFor(fileId, path, offset);
     return stream;
+  }
+
+  /** The file's bytes written into `target` (large payloads straight from the data connection). */
+  readInto(path: RelPath, target: FileTarget, signal?: AbortSignal): Promise<{ bytes: number; zeroCopyBytes: number }> {
+    // Aborted before asking: nothing to ask the daemon for.
+    if (signal?.aborted) return Promise.reject(new BlitError("CANCELLED", "file read cancelled"));
+    const fileId = this.s.nextFileId++;
+    const landed = this.demux.readInto(fileId, target, signal);
+    this.askFor(fileId, path, 0);
+    return landed;
   }
 
   async write(ops: readonly WriteOp[], signal?: AbortSignal): Promise<OpResult[]> {
@@ -167,6 +175,13 @@ export class PeerStore implements Store {
   private call(request: StoreOp): Promise<StoreReply[]> {
     if (this.s.failure !== null) return Promise.reject(this.s.failure);
     return this.table.call((id) => this.session.send({ t: "request", request: { ...request, id } as StoreRequest }));
+  }
+
+  /** Adds file `fileId` to the need list sent at the end of this turn. */
+  private askFor(fileId: number, path: RelPath, offset: number): void {
+    if (this.s.pendingReads.length === 0) queueMicrotask(() => this.flushReads());
+    this.s.pendingReads.push({ fileId, path: this.full(path), offset });
+    if (this.s.pendingReads.length >= READ_BATCH_FILES) this.flushReads();
   }
 
   private flushReads(): void {

@@ -1,16 +1,16 @@
-import type { FileSendJob, FileSendResult } from "./file-send-job.ts";
+import type { FileIoJob, FileIoResult } from "./file-io-job.ts";
 
 /**
- * The worker thread of one TCP channel that runs its file sends (file-send-worker.ts), so that
- * sendfile and poll never block the event loop. Started on first use; `ready` says whether it
- * could start at all (else the channel sends file bytes through its buffered path). One job at a
- * time (the channel's send queue orders them). The thread is unref'd while idle.
+ * A worker thread of a TCP channel that runs its file sends or receives (file-io-worker.ts), so
+ * that sendfile, splice and poll never block the event loop. Started on first use; `ready` says
+ * whether it could start at all (else the channel moves file bytes through its buffered path).
+ * One job at a time (the channel orders them). The thread is unref'd while idle.
  */
-export class FileSendThread {
+export class FileIoThread {
   private worker: Worker | null = null;
   private started: Promise<boolean> | null = null;
   private startedAs: ((ok: boolean) => void) | null = null;
-  private job: { id: number; resolve: (r: FileSendResult) => void; reject: (e: Error) => void } | null = null;
+  private job: { id: number; resolve: (r: FileIoResult) => void; reject: (e: Error) => void } | null = null;
   private readonly stopFlag = new Int32Array(new SharedArrayBuffer(4));
   private nextId = 1;
   private closed = false;
@@ -21,16 +21,16 @@ export class FileSendThread {
     return this.started;
   }
 
-  /** Sends `length` bytes of `fd` from `offset` to socket descriptor `sock`; rejects only if the thread dies. */
-  send(sock: number, fd: number, offset: number, length: number): Promise<FileSendResult> {
+  /** Runs one job (file-io-job.ts) on socket descriptor `sock`; rejects only if the thread dies. */
+  run(kind: FileIoJob["kind"], sock: number, fd: number, offset: number, length: number): Promise<FileIoResult> {
     const worker = this.worker;
-    if (worker === null || this.closed || this.job !== null) return Promise.reject(new Error("file send thread is not ready"));
+    if (worker === null || this.closed || this.job !== null) return Promise.reject(new Error("file I/O thread is not ready"));
     Atomics.store(this.stopFlag, 0, 0);
     const id = this.nextId++;
     worker.ref();
     return new Promise((resolve, reject) => {
       this.job = { id, resolve, reject };
-      const job: FileSendJob = { id, sock, fd, offset, length, stop: this.stopFlag };
+      const job: FileIoJob = { id, kind, sock, fd, offset, length, stop: this.stopFlag };
       worker.postMessage(job);
     });
   }
@@ -60,7 +60,7 @@ export class FileSendThread {
         return;
       }
       this.worker = worker;
-      worker.onmessage = (event: MessageEvent<FileSendResult | { ready: true }>) => {
+      worker.onmessage = (event: MessageEvent<FileIoResult | { ready: true }>) => {
         if ("ready" in event.data) return resolve(!this.closed);
         this.settle(event.data);
       };
@@ -68,13 +68,13 @@ export class FileSendThread {
         resolve(false);
         const j = this.job;
         this.job = null;
-        j?.reject(new Error(`file send thread failed: ${event.message}`));
+        j?.reject(new Error(`file I/O thread failed: ${event.message}`));
         this.terminate();
       };
     });
   }
 
-  private settle(r: FileSendResult): void {
+  private settle(r: FileIoResult): void {
     const j = this.job;
     if (j === null || j.id !== r.id) return;
     this.job = null;
@@ -95,4 +95,4 @@ export class FileSendThread {
  * root (scripts/build.ts adds every *-worker.ts as an entry point with --root=src/adapters).
  */
 const workerUrl = (): string =>
-  (import.meta.url.includes("/$bunfs/") ? new URL("./tcp/file-send-worker.ts", import.meta.url) : new URL("./file-send-worker.ts", import.meta.url)).href;
+  (import.meta.url.includes("/$bunfs/") ? new URL("./tcp/file-io-worker.ts", import.meta.url) : new URL("./file-io-worker.ts", import.meta.url)).href;
