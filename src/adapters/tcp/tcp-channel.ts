@@ -3,6 +3,7 @@ import { BlitError, isBlitError } from "../../domain/errors.ts";
 import { ChunkQueue } from "../../domain/wire/chunk-queue.ts";
 import type { Channel, FileIoOutcome } from "../../ports/transport.ts";
 import type { FileIoResult } from "./file-io-job.ts";
+import { hasNetLibc } from "./net.ffi.ts";
 import { fileError, SocketFileIo } from "./socket-file-io.ts";
 
 /** Received bytes queued before the socket is paused (the reader is behind). */
@@ -56,7 +57,7 @@ export class TcpChannel implements Channel {
 
   receiveFile(file: { readonly fd: number }, offset: number, length: number, signal?: AbortSignal): Promise<FileIoOutcome | null> {
     // Bytes Bun already read come first; pausing before any await keeps the rest in the kernel.
-    if (this.closed || this.incoming.closed || this.incoming.queuedBytes > 0 || this.receiving) return Promise.resolve(null);
+    if (!hasNetLibc() || this.closed || this.incoming.closed || this.incoming.queuedBytes > 0 || this.receiving) return Promise.resolve(null);
     this.socket.pause();
     this.receiving = true;
     return this.pullFile(file.fd, offset, length, signal);
