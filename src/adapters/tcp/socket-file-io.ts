@@ -4,15 +4,24 @@ import { FileIoThread } from "./file-io-thread.ts";
 import { closeFd, dupFd, hasNetLibc, resetOnClose } from "./net.ffi.ts";
 
 /**
+ * File I/O threads alive in this process (about 2.4 MB each): past this many, further connections
+ * move file bytes through their buffered path instead of starting one more.
+ */
+const MAX_THREADS = 64;
+let liveThreads = 0;
+
+/**
  * The zero-copy side of one TCP connection: runs file sends and receives in worker threads (one
- * per direction) on a dup of the socket's descriptor, so that Bun closing its own descriptor never
- * lets a worker touch a reused number. The dup is closed only after the worker answered.
+ * per direction, started on first use, ended with the connection) on a dup of the socket's
+ * descriptor, so that Bun closing its own descriptor never lets a worker touch a reused number.
+ * The dup is closed only after the worker answered.
  */
 export class SocketFileIo {
   /** Bytes moved by sendfile or splice, both directions. */
   zeroCopyBytes = 0;
   private readonly threads: Record<FileIoJob["kind"], FileIoThread | null> = { send: null, receive: null };
   private readonly lent = new Set<number>();
+  private closed = false;
 
   constructor(private readonly socketFd: () => number) {}
 
@@ -24,8 +33,8 @@ export class SocketFileIo {
   async run(kind: FileIoJob["kind"], fd: number, offset: number, length: number, signal?: AbortSignal, before?: () => Promise<void>): Promise<FileIoResult | null> {
     const socketFd = this.socketFd();
     if (!hasNetLibc() || socketFd < 0) return null;
-    const thread = (this.threads[kind] ??= new FileIoThread());
-    if (!(await thread.ready())) return null;
+    const thread = this.threads[kind] ?? this.startThread(kind);
+    if (thread === null || !(await thread.ready())) return null;
     const sock = dupFd(socketFd);
     if (sock < 0) return null;
     this.lent.add(sock);
@@ -58,8 +67,23 @@ export class SocketFileIo {
 
   /** Ends the threads once their jobs answered. */
   close(): void {
-    this.threads.send?.close();
-    this.threads.receive?.close();
+    for (const kind of ["send", "receive"] as const) {
+      const thread = this.threads[kind];
+      if (thread === null) continue;
+      thread.close();
+      this.threads[kind] = null;
+      liveThreads--;
+    }
+    this.closed = true;
+  }
+
+  // --- internal ---
+
+  private startThread(kind: FileIoJob["kind"]): FileIoThread | null {
+    if (this.closed || liveThreads >= MAX_THREADS) return null;
+    liveThreads++;
+    this.threads[kind] = new FileIoThread();
+    return this.threads[kind];
   }
 }
 

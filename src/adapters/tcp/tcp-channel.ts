@@ -79,6 +79,12 @@ export class TcpChannel implements Channel {
   // --- handlers (called by the socket handler below) ---
 
   onData(chunk: Uint8Array): void {
+    if (this.receiving) {
+      // The socket is paused while a worker splices from it; bytes here would be out of order.
+      this.incoming.fail(new BlitError("INTERNAL", "data connection delivered bytes while a file receive owned it"));
+      this.socket.terminate();
+      return;
+    }
     // Bun reuses the buffer it hands us: keep a copy.
     this.incoming.push(new Uint8Array(chunk));
     if (this.incoming.queuedBytes > HIGH_WATER_BYTES) this.socket.pause();
