@@ -23,7 +23,6 @@ export class FileSender {
   private buf = new Uint8Array(GATHER_BYTES + DATA_HEADER_BYTES + EOF_BYTES);
   private fill = 0;
   sentBytes = 0;
-  zeroCopyBytes = 0;
 
   constructor(private readonly channel: Channel) {}
 
@@ -95,7 +94,6 @@ export class FileSender {
       const r = await this.channel.sendFile!(head, file, pos, length, signal);
       if (r === null) return zeroCopy + (await this.sendStream(fileId, () => read(pos), pos, signal));
       this.sentBytes += DATA_HEADER_BYTES + r.bytes;
-      this.zeroCopyBytes += r.zeroCopyBytes;
       zeroCopy += r.zeroCopyBytes;
       pos += r.bytes;
       if (r.bytes < length) {
