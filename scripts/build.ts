@@ -3,11 +3,12 @@
  * the release flags known to work (STACK.md: plain --bytecode without --format=esm crashes).
  *
  * Workers: Bun's --compile bundles a Worker only when its file is an extra entry point (Bun docs,
- * "Single-file executable" > "Worker"), so every `src/**\/*-worker.ts` is added to each program.
- * Inside the executable the main module's URL is `/$bunfs/root/<program>` and an extra entry point
- * sits at its path relative to `--root`; with `--root` at the workers' folder,
- * `new Worker(new URL("./local-worker.ts", import.meta.url))` finds it (measured with Bun 1.4.5).
- * Hence: name worker files `<something>-worker.ts` and keep them in one folder.
+ * "Single-file executable" > "Worker"), so every `src/adapters/<tech>/*-worker.ts` is added to each
+ * program. Inside the executable the main module's URL is `/$bunfs/root/<program>` and an extra
+ * entry point sits at its path relative to `--root` (measured with Bun 1.4.5); with
+ * `--root=src/adapters` an adapter finds its worker at `new URL("./<tech>/<name>-worker.ts",
+ * import.meta.url)` when compiled and next to itself when run from source.
+ * Hence: name worker files `<something>-worker.ts` and keep them directly in their adapter's folder.
  * After building, a smoke run checks `--version` of each binary, a `blit copy` large enough
  * to start the local store's workers, and that the compiled daemon (with its embedded .proto)
  * prints its ready line and answers `blit-utils ls`.
@@ -28,10 +29,11 @@ const FLAGS = ["--compile", "--minify", "--bytecode", "--format=esm", "--no-comp
 const missing = PROGRAMS.filter((p) => !(Bun.file(join(ROOT, p.entry)).size > 0)).map((p) => p.entry);
 if (missing.length > 0) fail(`missing entry point(s): ${missing.join(", ")}`);
 
+const WORKER_ROOT = "src/adapters";
 const workers = [...new Bun.Glob("src/**/*-worker.ts").scanSync({ cwd: ROOT })].sort();
-const workerDirs = [...new Set(workers.map((w) => dirname(w)))];
-if (workerDirs.length > 1) fail(`worker files live in several folders (${workerDirs.join(", ")}); a compiled program finds them only in one`);
-const rootFlag = workerDirs.map((dir) => `--root=${dir}`);
+const misplaced = workers.filter((w) => dirname(dirname(w)) !== WORKER_ROOT);
+if (misplaced.length > 0) fail(`worker files outside ${WORKER_ROOT}/<tech>/ (${misplaced.join(", ")}); a compiled program would not find them`);
+const rootFlag = [`--root=${WORKER_ROOT}`];
 mkdirSync(join(ROOT, "dist"), { recursive: true });
 for (const program of PROGRAMS) {
   const outfile = join("dist", program.name);

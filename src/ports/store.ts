@@ -27,6 +27,30 @@ export interface FileSource {
 }
 
 /**
+ * A regular file opened for reading by descriptor, for a transport that sends straight from it
+ * (Channel.sendFile). Reads use explicit offsets; disposing closes the descriptor.
+ */
+export interface OpenFile extends AsyncDisposable {
+  readonly fd: number;
+  /** Size when it was opened. */
+  readonly size: number;
+  /** Its bytes from `offset`, as `Store.read` gives them; the stream then owns the descriptor. */
+  stream(offset: number): ReadableStream<Uint8Array>;
+}
+
+/**
+ * A file being written (a temporary) that a source may put bytes into directly
+ * ({@link Store.readInto}): by descriptor (Channel.receiveFile) or through `write`.
+ */
+export interface FileTarget {
+  readonly fd: number;
+  /** Writes `bytes` at `offset` now (synchronously); throws BlitError (NO_SPACE, CANCELLED…). */
+  write(bytes: Uint8Array, offset: number): void;
+  /** Counts `bytes` that were written into `fd` directly (progress). */
+  landed(bytes: number): void;
+}
+
+/**
  * Make one entry exist at `path` with `meta`. Files take their bytes from `source`.
  * Directories are created (mode/mtime are applied later by `setMeta`). A different kind
  * already at `path` is replaced.
@@ -122,6 +146,19 @@ export interface Store extends AsyncDisposable {
    * Never follows a final symlink.
    */
   readWhole?(paths: readonly RelPath[], maxBytes: number, signal?: AbortSignal): Promise<WholeRead[]>;
+  /**
+   * Optional: opens file `path` for a zero-copy send. Null when this store cannot hand out a
+   * descriptor for it (not a regular file, another kind of store); the caller then uses `read`.
+   * Same containment and errors as `read`.
+   */
+  openFile?(path: RelPath): Promise<OpenFile | null>;
+  /**
+   * Optional: puts file `path`'s bytes into `target` at their offsets instead of handing them out
+   * as a stream, and resolves at the file's end with the bytes written (of them, those written
+   * zero-copy). Errors as reading `read`'s stream, plus what `target.write` throws. It settles
+   * only when nothing writes into `target.fd` any more.
+   */
+  readInto?(path: RelPath, target: FileTarget, signal?: AbortSignal): Promise<{ readonly bytes: number; readonly zeroCopyBytes: number }>;
   /** Carries out a batch of writes; one result per op, in order. */
   write(ops: readonly WriteOp[], signal?: AbortSignal): Promise<OpResult[]>;
   /**

@@ -1,3 +1,5 @@
+import type { BlitError } from "../domain/errors.ts";
+
 /**
  * An open byte channel between two blit processes (one data-plane connection).
  *
@@ -19,6 +21,37 @@ export interface Channel extends AsyncDisposable {
   end(): Promise<void>;
   /** Bytes this channel sent with a zero-copy path (sendfile/splice), for the summary. */
   readonly zeroCopyBytes?: number;
+  /**
+   * Optional zero-copy send: `head`, then `length` bytes of the open file `file` from `offset`,
+   * ordered after every earlier `send` (the file's bytes go to the kernel straight from the page
+   * cache, without passing through memory the caller sees). Resolves null, having sent nothing,
+   * when this channel cannot send from files (the caller then uses `send`). Otherwise resolves with
+   * the file bytes sent: fewer than `length` when the file ended early or could not be read
+   * (`error`), and the caller must complete what `head` announced itself. Throws PEER_CLOSED when
+   * the connection broke and CANCELLED on `signal`; the channel is then closed (a record was cut).
+   */
+  sendFile?(head: Uint8Array, file: { readonly fd: number }, offset: number, length: number, signal?: AbortSignal): Promise<FileIoOutcome | null>;
+  /**
+   * Optional zero-copy receive: takes the next `length` bytes of the connection and writes them
+   * into the open file `file` at `offset` (splice on Linux TCP), without handing them to
+   * `incoming`. Only possible when no byte already received waits in `incoming`: then, and when
+   * this channel cannot write to files, it resolves null having taken nothing (the caller reads
+   * them from `incoming`). Otherwise it resolves once all `length` bytes were taken, with `error`
+   * set (and `bytes` 0) when the file could not be written (the bytes were dropped). Throws
+   * PEER_CLOSED when the connection ended first and CANCELLED on `signal`; the channel is then
+   * closed. The caller must not close `file` before it settles.
+   */
+  receiveFile?(file: { readonly fd: number }, offset: number, length: number, signal?: AbortSignal): Promise<FileIoOutcome | null>;
+}
+
+/** What {@link Channel.sendFile} sent or {@link Channel.receiveFile} wrote. */
+export interface FileIoOutcome {
+  /** File bytes sent, or written into the file. */
+  readonly bytes: number;
+  /** Of `bytes`, those that took the zero-copy path (the rest were copied through a buffer). */
+  readonly zeroCopyBytes: number;
+  /** Why the file supplied fewer bytes than asked for, or could not take them. */
+  readonly error?: BlitError;
 }
 
 /** A bound listening endpoint; reports the address it really bound (port 0 allowed). */

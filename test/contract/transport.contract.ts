@@ -92,7 +92,7 @@ export function describeTransportContract(name: string, make: () => Transport): 
       const plane = await openDataPlane(neg, HOST, l.address.port, { tcp: t, grpc: t }, false, new AbortController().signal);
       const [server] = await claim.channels;
       const sender = new FileSender(plane.channels[0]!);
-      await sender.sendFile(7, new Blob(["hello"]).stream(), 0);
+      await sender.sendStream(7, () => new Blob(["hello"]).stream(), 0);
       await sender.flush();
       await plane.channels[0]!.send(encodeEnd());
       const demux = new FileDemux();

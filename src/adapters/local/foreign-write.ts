@@ -1,11 +1,13 @@
 /**
  * Writes whose bytes come from another kind of Store (a network peer's stream) rather than a local
- * path: small files are read into memory and written by the pool in batches, like local copies;
- * large ones are streamed into their temporary on the calling thread. Both land atomically.
+ * path: small files are read into memory (whole, where the source can) and written by the pool in
+ * batches, like local copies; large ones go into their temporary through the source's `readInto`
+ * when it has one (a transport may then splice them in), else streamed into it on the calling
+ * thread. All land atomically.
  */
 import * as fs from "node:fs";
 import { BlitError, isBlitError } from "../../domain/errors.ts";
-import type { OpResult, Store, WholeRead, WriteOp } from "../../ports/store.ts";
+import type { FileTarget, OpResult, Store, WholeRead, WriteOp } from "../../ports/store.ts";
 import type { CopyMeter } from "./copy-meter.ts";
 import { RESUME_BLOCK_BYTES, sharedPrefix } from "../../domain/resume-prefix.ts";
 import type { RelPath } from "../../domain/rel-path.ts";
@@ -41,7 +43,15 @@ export async function writeForeign(ops: readonly WriteOp[], ctx: ForeignWriteCon
   // Ask for every file at once, so a network source can send them as one batch: small files
   // whole (no stream per file) where the source can, the others as streams.
   const wholes = wholeReads(ops, offsets);
-  const streams = ops.map((op, i) => (wholes.has(i) ? null : op.source!.store.read(op.source!.path, offsets[i])));
+  const streams = ops.map((op, i) => (wholes.has(i) || intoFile(op, offsets[i]!) ? null : op.source!.store.read(op.source!.path, offsets[i])));
+  /** Files whose `readInto` was called: the source then drops them itself when they fail. */
+  const asked = new Set<number>();
+  const cancel = (k: number): Promise<unknown> => {
+    const stream = streams[k];
+    if (stream !== null && stream !== undefined) return stream.cancel().catch(() => {});
+    if (intoFile(ops[k]!, offsets[k]!) && !asked.has(k)) dropInto(ops[k]!);
+    return Promise.resolve();
+  };
   const results: OpResult[] = new Array(ops.length);
   let batch: Gathered[] = [];
   let batchBytes = 0;
@@ -68,21 +78,22 @@ export async function writeForeign(ops: readonly WriteOp[], ctx: ForeignWriteCon
         if (batchBytes >= POOL_BATCH_BYTES) flush();
         continue;
       }
-      stream ??= op.source!.store.read(op.source!.path, offsets[i]);
-      if (offsets[i] === 0 && op.meta.size <= IN_MEMORY_MAX_BYTES) {
+      if (stream === null && !intoFile(op, offsets[i]!)) stream = op.source!.store.read(op.source!.path, offsets[i]);
+      if (stream !== null && offsets[i] === 0 && op.meta.size <= IN_MEMORY_MAX_BYTES) {
         const g = await gather(i, op, stream);
         batch.push(g);
         batchBytes += g.bytes;
         if (batchBytes >= POOL_BATCH_BYTES) flush();
       } else {
-        results[i] = { path: op.path, ...(await streamToFile(ctx, ctx.jobPath(op.path), op, stream, offsets[i]!, signal)) };
+        results[i] = { path: op.path, ...(await writeToFile(ctx, ctx.jobPath(op.path), op, stream, offsets[i]!, signal, () => asked.add(i))) };
       }
     } catch (e) {
       const error = isBlitError(e) ? e : toBlitError(e, op.path, "write");
       results[i] = { path: op.path, bytes: 0, zeroCopyBytes: 0, error };
-      await stream?.cancel().catch(() => {});
+      if (stream !== null) await stream.cancel().catch(() => {});
+      else await cancel(i);
       if (error.code === "CANCELLED" || error.code === "PEER_CLOSED") {
-        for (let k = i + 1; k < ops.length; k++) void streams[k]?.cancel().catch(() => {});
+        for (let k = i + 1; k < ops.length; k++) void cancel(k);
         for (let k = i + 1; k < ops.length; k++) results[k] = { path: ops[k]!.path, bytes: 0, zeroCopyBytes: 0, error };
         break;
       }
@@ -193,25 +204,39 @@ function pack(batch: readonly Gathered[], bytes: number, ctx: ForeignWriteContex
   return { jobs, buffer };
 }
 
-/** Streams a file into its temporary, after the first `keep` bytes copied from the file it replaces. */
-async function streamToFile(ctx: ForeignWriteContext, jobPath: string, op: WriteOp, stream: ReadableStream<Uint8Array>, keep: number, signal?: AbortSignal): Promise<{ bytes: number; zeroCopyBytes: number }> {
+/** A large file whose source can write into its temporary itself (not a resumed one). */
+const intoFile = (op: WriteOp, offset: number): boolean => offset === 0 && op.meta.size > IN_MEMORY_MAX_BYTES && op.source!.store.readInto !== undefined;
+
+/** Tells the source of a file never asked for through `readInto` to drop its bytes (a stream's cancel). */
+function dropInto(op: WriteOp): void {
+  const nowhere: FileTarget = { fd: -1, write: () => {}, landed: () => {} };
+  void op.source!.store.readInto!(op.source!.path, nowhere, AbortSignal.abort()).catch(() => {});
+}
+
+/**
+ * Fills a temporary for `op`: the first `keep` bytes from the file it replaces (--resume), the
+ * rest through `readInto` (then `asking` is called first) or from `stream`; renames it into place.
+ */
+async function writeToFile(
+  ctx: ForeignWriteContext,
+  jobPath: string,
+  op: WriteOp,
+  stream: ReadableStream<Uint8Array> | null,
+  keep: number,
+  signal: AbortSignal | undefined,
+  asking: () => void,
+): Promise<{ bytes: number; zeroCopyBytes: number }> {
   const at = ctx.resolve(jobPath);
   let t: { fd: number; tmpOs: string | Buffer } | null = null;
   try {
     t = openTemp(at.path, op.meta);
     if (keep > 0) copyPrefix(at.path, t.fd, keep, op.path);
-    let pos = keep;
-    for await (const chunk of stream) {
-      if (signal?.aborted || ctx.meter.cancelled) throw new BlitError("CANCELLED", `cancelled after ${pos} bytes`, { path: op.path });
-      let off = 0;
-      while (off < chunk.length) off += fs.writeSync(t.fd, chunk, off, chunk.length - off, pos + off);
-      pos += chunk.length;
-      ctx.meter.add(chunk.length);
-    }
+    if (stream === null) asking();
+    const landed = stream === null ? await readIntoFile(ctx, op, t.fd, signal) : await streamIntoFile(ctx, op, t.fd, stream, keep, signal);
     const { fd, tmpOs } = t;
     t = { fd: -1, tmpOs };
     finishTemp(fd, tmpOs, at.path, op.meta, false);
-    return { bytes: pos - keep, zeroCopyBytes: 0 };
+    return landed;
   } catch (e) {
     if (t !== null && t.fd >= 0) fs.closeSync(t.fd);
     if (t !== null) fs.rmSync(t.tmpOs, { force: true });
@@ -219,6 +244,37 @@ async function streamToFile(ctx: ForeignWriteContext, jobPath: string, op: Write
   } finally {
     at.done();
   }
+}
+
+/** Writes `stream` into `fd` from offset `from`; the bytes written. */
+async function streamIntoFile(ctx: ForeignWriteContext, op: WriteOp, fd: number, stream: ReadableStream<Uint8Array>, from: number, signal?: AbortSignal): Promise<{ bytes: number; zeroCopyBytes: number }> {
+  let pos = from;
+  for await (const chunk of stream) {
+    if (signal?.aborted || ctx.meter.cancelled) throw new BlitError("CANCELLED", `cancelled after ${pos} bytes`, { path: op.path });
+    let off = 0;
+    while (off < chunk.length) off += fs.writeSync(fd, chunk, off, chunk.length - off, pos + off);
+    pos += chunk.length;
+    ctx.meter.add(chunk.length);
+  }
+  return { bytes: pos - from, zeroCopyBytes: 0 };
+}
+
+/** The source writes into `fd` itself; it settles only once nothing writes there any more. */
+function readIntoFile(ctx: ForeignWriteContext, op: WriteOp, fd: number, signal?: AbortSignal): Promise<{ bytes: number; zeroCopyBytes: number }> {
+  const target: FileTarget = {
+    fd,
+    write: (bytes, offset) => {
+      if (signal?.aborted || ctx.meter.cancelled) throw new BlitError("CANCELLED", `cancelled at ${offset} bytes`, { path: op.path });
+      try {
+        for (let off = 0; off < bytes.length; ) off += fs.writeSync(fd, bytes, off, bytes.length - off, offset + off);
+      } catch (e) {
+        throw toBlitError(e, op.path, "write");
+      }
+      ctx.meter.add(bytes.length);
+    },
+    landed: (n) => ctx.meter.add(n),
+  };
+  return op.source!.store.readInto!(op.source!.path, target, signal);
 }
 
 /** Copies the first `length` bytes of the existing file at `dst` into `fdOut` (--resume). */

@@ -2,7 +2,7 @@ import { availableParallelism } from "node:os";
 import type { DirEntry, EntryMeta } from "../../domain/entry.ts";
 import { BlitError, isBlitError } from "../../domain/errors.ts";
 import type { RelPath } from "../../domain/rel-path.ts";
-import type { DirectoryPass, DirectoryPassRequest, MetaUpdate, DirListing, OpResult, Store, StoreCapabilities, WholeRead, WriteOp } from "../../ports/store.ts";
+import type { DirectoryPass, DirectoryPassRequest, MetaUpdate, DirListing, OpenFile, OpResult, Store, StoreCapabilities, WholeRead, WriteOp } from "../../ports/store.ts";
 import type { PassJob, PassResult } from "./fs-pass.ts";
 import { CopyMeter } from "./copy-meter.ts";
 import { runJob, type ItemResult, type Job, type JobResult } from "./fs-jobs.ts";
@@ -16,6 +16,7 @@ import { Beneath, openRoot } from "./beneath.ts";
 import * as fs from "node:fs";
 import { WorkerPool } from "./worker-pool.ts";
 import { writeForeign } from "./foreign-write.ts";
+import { fileStream, LocalOpenFile } from "./open-file.ts";
 
 export interface LocalStoreOptions {
   /** Absolute path of the directory this store is rooted at. */
@@ -86,17 +87,12 @@ export class LocalStore implements Store {
   }
 
   read(path: RelPath, offset = 0): ReadableStream<Uint8Array> {
-    const at = this.options.beneath === true ? new Beneath(this.root()) : null;
-    try {
-      const os = toOsPath(at === null ? this.absolute(path) : at.path(path));
-      const fd = fs.openSync(os, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
-      return readSmall(fd, offset) ?? readChunks(fd, offset);
-    } catch (e) {
-      const err = toBlitError(e, path, "read");
-      throw at === null ? err : at.scrub(err);
-    } finally {
-      at?.close();
-    }
+    return fileStream(this.openRead(path), offset);
+  }
+
+  /** The file's descriptor for a zero-copy send (Channel.sendFile); null when it is not a regular file. */
+  async openFile(path: RelPath): Promise<OpenFile | null> {
+    return LocalOpenFile.of(this.openRead(path));
   }
 
   async readWhole(paths: readonly RelPath[], maxBytes: number, signal?: AbortSignal): Promise<WholeRead[]> {
@@ -226,6 +222,20 @@ export class LocalStore implements Store {
 
   // --- internal ---
 
+  /** Opens `path` for reading (never through a final symlink; contained when `beneath`). */
+  private openRead(path: RelPath): number {
+    const at = this.options.beneath === true ? new Beneath(this.root()) : null;
+    try {
+      const os = toOsPath(at === null ? this.absolute(path) : at.path(path));
+      return fs.openSync(os, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+    } catch (e) {
+      const err = toBlitError(e, path, "read");
+      throw at === null ? err : at.scrub(err);
+    } finally {
+      at?.close();
+    }
+  }
+
   /** Cancels this store's copies in progress when `signal` aborts. */
   private watch(signal: AbortSignal | undefined): void {
     signal?.throwIfAborted();
@@ -301,58 +311,5 @@ function releasePool(): void {
     shared.close();
     shared = null;
     users = 0;
-  }
-}
-
-/** Files up to this size are read at once on the calling thread (a stream per small file costs ~0.5 ms). */
-const SMALL_READ_BYTES = 256 * 1024;
-
-/** Chunk size of a larger file's stream: large writes on the data plane go out without a copy. */
-const READ_CHUNK_BYTES = 1 << 20;
-
-/**
- * A larger file from `offset` as a stream of 1 MiB chunks, read with `readSync` as the consumer
- * pulls (one page-cache copy; a node stream adapted to a web stream cost ~2× the CPU in 64 KiB
- * pieces). Closes `fd` at the end, on error and on cancel.
- */
-function readChunks(fd: number, offset: number): ReadableStream<Uint8Array> {
-  let pos = offset;
-  let open = true;
-  const close = () => {
-    if (open) fs.closeSync(fd);
-    open = false;
-  };
-  return new ReadableStream<Uint8Array>({
-    pull: (c) => {
-      try {
-        const buf = Buffer.allocUnsafe(READ_CHUNK_BYTES); // no zero fill: every byte handed out was read
-        const n = fs.readSync(fd, buf, 0, buf.length, pos);
-        if (n === 0) {
-          close();
-          return c.close();
-        }
-        pos += n;
-        c.enqueue(n === buf.length ? buf : buf.subarray(0, n));
-      } catch (e) {
-        close();
-        c.error(e);
-      }
-    },
-    cancel: close,
-  });
-}
-
-/** The rest of a small file (from `offset`) as a one-chunk stream, closing `fd`; null (fd kept) for a larger one. */
-function readSmall(fd: number, offset: number): ReadableStream<Uint8Array> | null {
-  const size = fs.fstatSync(fd).size;
-  if (size - offset > SMALL_READ_BYTES) return null;
-  try {
-    const buf = new Uint8Array(Math.max(0, size - offset));
-    let n = 0;
-    for (let got = -1; got !== 0 && n < buf.length; n += got) got = fs.readSync(fd, buf, n, buf.length - n, offset + n);
-    const bytes = buf.subarray(0, n);
-    return new ReadableStream({ start: (c) => (bytes.length > 0 && c.enqueue(bytes), c.close()) });
-  } finally {
-    fs.closeSync(fd);
   }
 }

@@ -66,7 +66,7 @@ export class WorkerPool {
 
   // --- internal ---
   private spawn(): Slot {
-    const worker = new Worker(new URL("./local-worker.ts", import.meta.url).href);
+    const worker = new Worker(workerUrl());
     const slot: Slot = { worker, pending: 0 };
     worker.unref();
     worker.onmessage = (event: MessageEvent<Reply>) => this.settle(event.data);
@@ -90,3 +90,10 @@ export class WorkerPool {
     else w.resolve(reply.ok as JobResult);
   }
 }
+
+/**
+ * Next to this file when run from source; in a compiled program, at its folder below the build's
+ * root (scripts/build.ts adds every *-worker.ts as an entry point with --root=src/adapters).
+ */
+const workerUrl = (): string =>
+  (import.meta.url.includes("/$bunfs/") ? new URL("./local/local-worker.ts", import.meta.url) : new URL("./local-worker.ts", import.meta.url)).href;

@@ -1,7 +1,10 @@
 import type { Socket, SocketHandler } from "bun";
-import { BlitError } from "../../domain/errors.ts";
+import { BlitError, isBlitError } from "../../domain/errors.ts";
 import { ChunkQueue } from "../../domain/wire/chunk-queue.ts";
-import type { Channel } from "../../ports/transport.ts";
+import type { Channel, FileIoOutcome } from "../../ports/transport.ts";
+import type { FileIoResult } from "./file-io-job.ts";
+import { hasNetLibc } from "./net.ffi.ts";
+import { fileError, SocketFileIo } from "./socket-file-io.ts";
 
 /** Received bytes queued before the socket is paused (the reader is behind). */
 const HIGH_WATER_BYTES = 16 << 20;
@@ -9,25 +12,55 @@ const LOW_WATER_BYTES = 4 << 20;
 
 /**
  * One TCP connection as a Channel. Nagle is off; partial writes are kept and resent on `drain`;
- * reading pauses while more than HIGH_WATER_BYTES wait for the consumer.
+ * reading pauses while more than HIGH_WATER_BYTES wait for the consumer. On Linux, `sendFile`
+ * runs sendfile(2) in a worker thread once every earlier byte was accepted by the kernel, and
+ * `receiveFile` pauses the socket (when nothing read is waiting) and lets a worker splice(2) the
+ * bytes into the file.
  */
 export class TcpChannel implements Channel {
   readonly incoming: ChunkQueue;
-  private pending: Uint8Array | null = null;
   private drained: (() => void) | null = null;
+  private readonly io: SocketFileIo;
+  /** A worker is taking bytes from the socket: Bun must not read it. */
+  private receiving = false;
   private closed = false;
   private ended = false;
   private sending: Promise<void> = Promise.resolve();
 
   constructor(private readonly socket: Socket<TcpChannel | undefined>) {
     socket.setNoDelay(true);
-    this.incoming = new ChunkQueue(LOW_WATER_BYTES, () => socket.resume());
+    this.incoming = new ChunkQueue(LOW_WATER_BYTES, () => this.receiving || socket.resume());
+    this.io = new SocketFileIo(() => {
+      const fd = (socket as unknown as { fd?: unknown }).fd;
+      return typeof fd === "number" && !this.closed ? fd : -1;
+    });
+  }
+
+  get zeroCopyBytes(): number {
+    return this.io.zeroCopyBytes;
   }
 
   send(bytes: Uint8Array, signal?: AbortSignal): Promise<void> {
     const next = this.sending.then(() => this.write(bytes, signal));
     this.sending = next.catch(() => {});
     return next;
+  }
+
+  sendFile(head: Uint8Array, file: { readonly fd: number }, offset: number, length: number, signal?: AbortSignal): Promise<FileIoOutcome | null> {
+    const next = this.sending.then(() => this.pumpFile(head, file.fd, offset, length, signal));
+    this.sending = next.then(
+      () => {},
+      () => {},
+    );
+    return next;
+  }
+
+  receiveFile(file: { readonly fd: number }, offset: number, length: number, signal?: AbortSignal): Promise<FileIoOutcome | null> {
+    // Bytes Bun already read come first; pausing before any await keeps the rest in the kernel.
+    if (!hasNetLibc() || this.closed || this.incoming.closed || this.incoming.queuedBytes > 0 || this.receiving) return Promise.resolve(null);
+    this.socket.pause();
+    this.receiving = true;
+    return this.pullFile(file.fd, offset, length, signal);
   }
 
   async end(): Promise<void> {
@@ -38,6 +71,7 @@ export class TcpChannel implements Channel {
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
+    this.io.abort();
     if (!this.closed) this.socket.terminate();
     this.onClose();
   }
@@ -45,6 +79,12 @@ export class TcpChannel implements Channel {
   // --- handlers (called by the socket handler below) ---
 
   onData(chunk: Uint8Array): void {
+    if (this.receiving) {
+      // The socket is paused while a worker splices from it; bytes here would be out of order.
+      this.incoming.fail(new BlitError("INTERNAL", "data connection delivered bytes while a file receive owned it"));
+      this.socket.terminate();
+      return;
+    }
     // Bun reuses the buffer it hands us: keep a copy.
     this.incoming.push(new Uint8Array(chunk));
     if (this.incoming.queuedBytes > HIGH_WATER_BYTES) this.socket.pause();
@@ -64,6 +104,7 @@ export class TcpChannel implements Channel {
     const first = !this.closed;
     this.closed = true;
     if (first) this.incoming.fail(new BlitError("PEER_CLOSED", `data connection closed by the peer${error ? `: ${error.message}` : ""}`));
+    this.io.close();
     this.onDrain();
   }
 
@@ -80,6 +121,48 @@ export class TcpChannel implements Channel {
       await new Promise<void>((resolve) => (this.drained = resolve));
       if (spins > 1 << 30) throw new BlitError("INTERNAL", "write loop did not finish");
     }
+  }
+
+  private async pumpFile(head: Uint8Array, fd: number, offset: number, length: number, signal?: AbortSignal): Promise<FileIoOutcome | null> {
+    if (signal?.aborted || this.closed || this.ended) throw this.cancelled(signal);
+    let r: FileIoResult | null;
+    try {
+      r = await this.io.run("send", fd, offset, length, signal, () => this.write(head, signal));
+    } catch (e) {
+      throw this.cut(e, signal);
+    }
+    if (r === null) return null;
+    if (r.outcome === "done" || r.outcome === "file-ended") return { bytes: r.moved, zeroCopyBytes: r.zeroCopy };
+    if (r.outcome === "file-error") return { bytes: r.moved, zeroCopyBytes: r.zeroCopy, error: fileError(r.errno, "reading") };
+    throw this.cut(r, signal);
+  }
+
+  private async pullFile(fd: number, offset: number, length: number, signal?: AbortSignal): Promise<FileIoOutcome | null> {
+    let r: FileIoResult | null;
+    try {
+      r = await this.io.run("receive", fd, offset, length, signal);
+    } catch (e) {
+      this.receiving = false;
+      throw this.cut(e, signal);
+    }
+    this.receiving = false;
+    if (r === null || r.outcome === "unsupported" || r.outcome === "done" || r.outcome === "file-error") {
+      if (!this.closed) this.socket.resume();
+      if (r === null || r.outcome === "unsupported") return null;
+      return r.outcome === "done" ? { bytes: r.moved, zeroCopyBytes: r.zeroCopy } : { bytes: 0, zeroCopyBytes: 0, error: fileError(r.errno, "writing") };
+    }
+    throw this.cut(r, signal);
+  }
+
+  /** A file job that ended the connection (a record was cut): closes it; the error to throw. */
+  private cut(why: FileIoResult | unknown, signal?: AbortSignal): BlitError {
+    const wasClosed = this.closed;
+    if (!this.closed) this.socket.terminate();
+    this.onClose();
+    const r = why as Partial<FileIoResult>;
+    if (r.outcome === "cancelled") return signal?.aborted ? new BlitError("CANCELLED", "data connection file transfer cancelled") : new BlitError(wasClosed ? "PEER_CLOSED" : "CANCELLED", "data connection is closed");
+    if (r.outcome === "socket-error") return new BlitError("PEER_CLOSED", `data connection broke during a file transfer (${r.errno === 0 ? "the peer ended it" : `errno ${r.errno}`})`, { errno: r.errno ?? 0 });
+    return isBlitError(why) ? why : new BlitError("PEER_CLOSED", `data connection lost its file transfer thread: ${String(why)}`);
   }
 
   private cancelled(signal?: AbortSignal): BlitError {

@@ -2,6 +2,7 @@ import type { TCPSocketListener } from "bun";
 import { BlitError } from "../../domain/errors.ts";
 import type { Channel, Listener, Transport } from "../../ports/transport.ts";
 import { AcceptQueue } from "../../domain/wire/accept-queue.ts";
+import { hasNetLibc } from "./net.ffi.ts";
 import { channelHandler, type TcpChannel } from "./tcp-channel.ts";
 
 /**
@@ -10,7 +11,10 @@ import { channelHandler, type TcpChannel } from "./tcp-channel.ts";
  */
 export class TcpTransport implements Transport {
   readonly name = "tcp";
-  readonly capabilities = { zeroCopy: false };
+  /** Zero-copy sends (Channel.sendFile) where libc's sendfile is available. */
+  get capabilities(): { zeroCopy: boolean } {
+    return { zeroCopy: hasNetLibc() };
+  }
 
   async listen(address: { host: string; port: number }): Promise<Listener> {
     return TcpListener.start(address);

@@ -1,9 +1,28 @@
 import { BlitError, ERROR_CODES, isBlitError, type ErrorCode } from "../../domain/errors.ts";
 import { FrameDecoder } from "../../domain/wire/frame.ts";
-import type { Channel } from "../../ports/transport.ts";
+import type { FileTarget } from "../../ports/store.ts";
+import type { Channel, FileIoOutcome } from "../../ports/transport.ts";
 
 /** Bytes of one file held before reading its channel waits for the consumer. */
 const FILE_HIGH_WATER_BYTES = 4 << 20;
+/** The rest of a DATA payload goes by Channel.receiveFile when at least this long. */
+const RECEIVE_FILE_MIN_BYTES = 1 << 20;
+
+/** A file whose consumer gave a FileTarget (readInto): its bytes are written there, not streamed. */
+interface Target {
+  readonly sink: FileTarget;
+  bytes: number;
+  zeroCopy: number;
+  /** A channel is writing into `sink.fd`: the target must not settle before that ends. */
+  receiving: boolean;
+  /** The bytes streamed before the target was given are still being written. */
+  draining: boolean;
+  /** How the file ended, once it did (null: complete); undefined while it goes on. */
+  end: BlitError | null | undefined;
+  settled: boolean;
+  resolve(r: { bytes: number; zeroCopyBytes: number }): void;
+  reject(e: BlitError): void;
+}
 
 interface Incoming {
   /** Created by `stream()`; until then (and for `whole()`) pieces wait in `queued`. */
@@ -22,16 +41,20 @@ interface Incoming {
   start: number;
   /** Most bytes a `whole()` claim takes; more fail the file (a peer lying about a small file). */
   limit: number;
-  /** `stream()` or `whole()` claimed it: forgotten once done too. */
+  /** `stream()`, `whole()` or `readInto()` claimed it: forgotten once done too. */
   taken: boolean;
+  /** Bytes that went into `stream` (before a target was given, if one was). */
+  streamed: number;
+  target: Target | null;
 }
 
 /**
  * Reads DATA/EOF/FAIL records from data channels and hands each file's bytes out, as a
- * ReadableStream (`stream`) or, for small files, all at once when the file ended (`whole`, no
- * stream machinery per file), whichever side comes first (the record or the claim). Bytes must
- * arrive in order per file; a gap, an unknown record or a channel lost mid-file fails the files
- * still open.
+ * ReadableStream (`stream`), for small files all at once when the file ended (`whole`, no stream
+ * machinery per file), or written into a FileTarget (`readInto`: then the rest of a large DATA
+ * payload goes straight from the connection into the file when the channel can,
+ * Channel.receiveFile), whichever side comes first (the record or the claim). Bytes must arrive in
+ * order per file; a gap, an unknown record or a channel lost mid-file fails the files still open.
  */
 export class FileDemux {
   private readonly files = new Map<number, Incoming>();
@@ -55,6 +78,8 @@ export class FileDemux {
           else if (r.type === "fail") this.finish(r.fileId, new BlitError(toCode(r.code), r.message));
           else throw new BlitError("CORRUPT_DATA", `unexpected ${r.type} record on a data connection`);
         }
+        const open = decoder.openPayload;
+        if (open !== null && open.left >= RECEIVE_FILE_MIN_BYTES && channel.receiveFile !== undefined) await this.receiveInto(channel, decoder, open, signal);
       }
       if (!decoder.idle) throw new BlitError("PEER_CLOSED", "data connection ended inside a record");
     } catch (e) {
@@ -102,6 +127,30 @@ export class FileDemux {
     return new Promise((resolve, reject) => (f.whole = { resolve, reject }));
   }
 
+  /**
+   * Writes the bytes of file `fileId` into `sink` as they arrive (those already streamed first);
+   * resolves at its EOF with the bytes written, rejects on its FAIL, a lost connection, a failed
+   * write or `signal`, never while a channel still writes into `sink.fd`.
+   */
+  async readInto(fileId: number, sink: FileTarget, signal?: AbortSignal, offset = 0): Promise<{ bytes: number; zeroCopyBytes: number }> {
+    if (this.files.get(fileId)?.taken === true) throw new BlitError("INTERNAL", `file ${fileId} was already handed out`);
+    const f = this.claim(fileId, offset);
+    const settledAs = Promise.withResolvers<{ bytes: number; zeroCopyBytes: number }>();
+    const t: Target = { sink, bytes: 0, zeroCopy: 0, receiving: false, draining: true, end: undefined, settled: false, resolve: settledAs.resolve, reject: settledAs.reject };
+    f.target = t;
+    const onAbort = () => this.endTarget(fileId, f, new BlitError("CANCELLED", "file write cancelled"));
+    signal?.addEventListener("abort", onAbort);
+    try {
+      this.drainQueued(fileId, f, t);
+      if (f.done) this.endTarget(fileId, f, f.error);
+      if (signal?.aborted) onAbort();
+      this.settle(t);
+      return await settledAs.promise;
+    } finally {
+      signal?.removeEventListener("abort", onAbort);
+    }
+  }
+
   /** Fails every file still open (a lost connection, a cancelled session). */
   failAll(e: BlitError): void {
     this.failure ??= e;
@@ -113,7 +162,7 @@ export class FileDemux {
   private entry(fileId: number): Incoming {
     let f = this.files.get(fileId);
     if (f !== undefined) return f;
-    f = { controller: null, whole: null, queued: [], next: 0, placed: false, start: 0, limit: Number.POSITIVE_INFINITY, done: false, error: null, room: null, taken: false };
+    f = { controller: null, whole: null, queued: [], next: 0, placed: false, start: 0, limit: Number.POSITIVE_INFINITY, done: false, error: null, room: null, taken: false, streamed: 0, target: null };
     this.files.set(fileId, f);
     if (this.failure !== null) this.finish(fileId, this.failure);
     return f;
@@ -147,6 +196,8 @@ export class FileDemux {
     f.next += piece.length;
     if (f.next - f.start > f.limit) return this.finish(fileId, tooLong(fileId, f.limit));
     if (piece.length === 0) return;
+    if (f.target !== null) return this.write(fileId, f, f.target, piece, offset);
+    f.streamed += piece.length;
     // Channels hand over chunks they never reuse (ports/transport.ts): the piece is kept as is.
     if (f.controller === null) {
       f.queued.push(piece);
@@ -156,12 +207,85 @@ export class FileDemux {
     if ((f.controller.desiredSize ?? 1) <= 0 && !f.done) await new Promise<void>((resolve) => (f.room = resolve));
   }
 
+  /** Writes the bytes that arrived before the target was given. */
+  private drainQueued(fileId: number, f: Incoming, t: Target): void {
+    let at = f.next - f.streamed;
+    for (const q of f.queued.splice(0)) {
+      this.write(fileId, f, t, q, at);
+      at += q.length;
+    }
+    t.draining = false;
+  }
+
+  /** Writes a piece into the file's target; a failed write ends the file (its later bytes are dropped). */
+  private write(fileId: number, f: Incoming, t: Target, piece: Uint8Array, offset: number): void {
+    if (t.end !== undefined) return;
+    try {
+      t.sink.write(piece, offset);
+      t.bytes += piece.length;
+    } catch (e) {
+      this.endTarget(fileId, f, toError(e));
+    }
+  }
+
+  /**
+   * Takes the rest of the open DATA payload of a file with a target straight into its file when the
+   * channel can (nothing already received waits); otherwise the bytes come through `incoming`.
+   */
+  private async receiveInto(channel: Channel, decoder: FrameDecoder, open: { fileId: number; offset: number; left: number }, signal?: AbortSignal): Promise<void> {
+    const f = this.files.get(open.fileId);
+    const t = f?.target;
+    if (f === undefined || t === null || t === undefined || f.done || t.receiving || open.offset !== f.next) return;
+    t.receiving = true;
+    let r: FileIoOutcome | null = null;
+    try {
+      r = await channel.receiveFile!(t.sink, open.offset, open.left, signal);
+    } finally {
+      t.receiving = false;
+      // Nothing taken, or the connection broke (the drain loop then fails the open files).
+      if (r === null) this.settle(t);
+    }
+    if (r === null) return;
+    decoder.skipPayload(open.left);
+    f.next += open.left;
+    this.receivedBytes += open.left;
+    if (r.error !== undefined) return this.endTarget(open.fileId, f, r.error);
+    t.bytes += r.bytes;
+    t.zeroCopy += r.zeroCopyBytes;
+    t.sink.landed(r.bytes);
+    this.settle(t);
+  }
+
+  /** Ends a file with a target (null: complete); its later bytes are dropped. */
+  private endTarget(_fileId: number, f: Incoming, error: BlitError | null): void {
+    const t = f.target!;
+    if (t.end === undefined) t.end = error;
+    if (!f.done) {
+      f.done = true;
+      f.error = error;
+    }
+    this.settle(t);
+  }
+
+  /** Resolves or rejects a target once it ended and nothing writes into its file any more. */
+  private settle(t: Target): void {
+    if (t.settled || t.receiving || t.draining || t.end === undefined) return;
+    t.settled = true;
+    if (t.end === null) t.resolve({ bytes: t.bytes, zeroCopyBytes: t.zeroCopy });
+    else t.reject(t.end);
+  }
+
   private finish(fileId: number, error: BlitError | null): void {
     const f = this.entry(fileId);
-    if (f.done) return;
+    if (f.done) {
+      // A file whose target ended early: its EOF/FAIL is the last word about it.
+      if (f.target !== null) this.files.delete(fileId);
+      return;
+    }
     f.done = true;
     f.error = error;
     if (f.taken) this.files.delete(fileId);
+    if (f.target !== null) this.endTarget(fileId, f, error);
     if (f.whole !== null) {
       if (error === null) f.whole.resolve(f.queued.splice(0));
       else f.whole.reject(error);
@@ -179,4 +303,5 @@ export class FileDemux {
 }
 
 const tooLong = (fileId: number, limit: number) => new BlitError("CORRUPT_DATA", `file ${fileId}: more than the ${limit} bytes announced`);
+const toError = (e: unknown): BlitError => (isBlitError(e) ? e : new BlitError("INTERNAL", String(e)));
 const toCode = (code: string): ErrorCode => ((ERROR_CODES as readonly string[]).includes(code) ? (code as ErrorCode) : "INTERNAL");

@@ -1,15 +1,23 @@
 import { BlitError, isBlitError } from "../../domain/errors.ts";
+import type { RelPath } from "../../domain/rel-path.ts";
 import { DATA_HEADER_BYTES, EOF_BYTES, encodeFail, MAX_DATA_BYTES, writeDataHeader, writeEof } from "../../domain/wire/frame.ts";
+import type { OpenFile, Store } from "../../ports/store.ts";
 import type { Channel } from "../../ports/transport.ts";
 
 /** Records are gathered into writes of at least this size (small files share one write). */
 const GATHER_BYTES = 512 * 1024;
 /** A chunk at least this large is sent as its own write, without copying it. */
 const DIRECT_BYTES = 256 * 1024;
+/** Files with at least this many bytes to send go by Channel.sendFile when store and channel can. */
+const ZERO_COPY_MIN_BYTES = 1 << 20;
+/** Zeros written at a time to complete a record whose file ended early. */
+const PAD_BYTES = 1 << 20;
 
 /**
  * Sends files on one data channel as DATA/EOF records (FAIL when a file cannot be read), gathering
- * small records into large writes. One file at a time; call `flush` after the last of a batch.
+ * small records into large writes. A file of ZERO_COPY_MIN_BYTES or more goes by the channel's
+ * `sendFile` (sendfile on Linux TCP) when its store can open it and the channel can send from it;
+ * otherwise its bytes are read and sent. One file at a time; call `flush` after the last of a batch.
  */
 export class FileSender {
   private buf = new Uint8Array(GATHER_BYTES + DATA_HEADER_BYTES + EOF_BYTES);
@@ -18,11 +26,25 @@ export class FileSender {
 
   constructor(private readonly channel: Channel) {}
 
+  /**
+   * Sends file `path` of `store` from `offset` as file `fileId`; a read error becomes FAIL.
+   * Resolves with the bytes that went zero-copy.
+   */
+  async sendFile(fileId: number, store: Store, path: RelPath, offset: number, signal?: AbortSignal): Promise<number> {
+    let file: OpenFile | null = null;
+    if (this.channel.sendFile !== undefined && store.openFile !== undefined) file = await store.openFile(path).catch(() => null);
+    if (file === null) return this.sendStream(fileId, () => store.read(path, offset), offset, signal);
+    // `return await`: the descriptor stays open until the send finished.
+    await using _file = file;
+    if (file.size - offset < ZERO_COPY_MIN_BYTES) return await this.sendStream(fileId, () => file.stream(offset), offset, signal);
+    return await this.sendOpen(fileId, file, offset, (from) => store.read(path, from), signal);
+  }
+
   /** Sends `data` (a file's bytes from `offset`) as file `fileId`; a read error becomes FAIL. */
-  async sendFile(fileId: number, data: ReadableStream<Uint8Array> | (() => ReadableStream<Uint8Array>), offset: number, signal?: AbortSignal): Promise<void> {
+  async sendStream(fileId: number, data: () => ReadableStream<Uint8Array>, offset: number, signal?: AbortSignal): Promise<number> {
     let pos = offset;
     try {
-      const stream = typeof data === "function" ? data() : data;
+      const stream = data();
       for await (const chunk of stream) {
         for (let at = 0; at < chunk.length; at += MAX_DATA_BYTES) {
           const piece = chunk.subarray(at, Math.min(chunk.length, at + MAX_DATA_BYTES));
@@ -33,13 +55,11 @@ export class FileSender {
     } catch (e) {
       if (isBlitError(e) && (e.code === "CANCELLED" || e.code === "PEER_CLOSED")) throw e;
       const err = isBlitError(e) ? e : new BlitError("INTERNAL", String(e));
-      await this.flush(signal);
-      await this.channel.send(encodeFail(fileId, err.code, err.message), signal);
-      return;
+      await this.fail(fileId, err, signal);
+      return 0;
     }
-    await this.room(EOF_BYTES, signal);
-    writeEof(this.buf, this.fill, fileId, pos);
-    this.fill += EOF_BYTES;
+    await this.eof(fileId, pos, signal);
+    return 0;
   }
 
   /** Sends a whole file already in memory as file `fileId`. */
@@ -71,6 +91,46 @@ export class FileSender {
   }
 
   // --- internal ---
+
+  /**
+   * Sends `file` from `offset` in DATA records whose payload the channel takes from the file.
+   * When the channel declines (before sending anything) the rest is read through `read`; when the
+   * file ends early or fails, the cut record is completed with zeros and the file FAILs.
+   */
+  private async sendOpen(fileId: number, file: OpenFile, offset: number, read: (from: number) => ReadableStream<Uint8Array>, signal?: AbortSignal): Promise<number> {
+    const head = new Uint8Array(DATA_HEADER_BYTES);
+    let zeroCopy = 0;
+    for (let pos = offset; pos < file.size; ) {
+      const length = Math.min(MAX_DATA_BYTES, file.size - pos);
+      writeDataHeader(head, 0, fileId, pos, length);
+      await this.flush(signal);
+      const r = await this.channel.sendFile!(head, file, pos, length, signal);
+      if (r === null) return zeroCopy + (await this.sendStream(fileId, () => read(pos), pos, signal));
+      this.sentBytes += DATA_HEADER_BYTES + r.bytes;
+      zeroCopy += r.zeroCopyBytes;
+      pos += r.bytes;
+      if (r.bytes < length) {
+        await this.pad(length - r.bytes, signal);
+        const why = r.error ?? new BlitError("PARTIAL", `the file shrank while it was sent (${pos} of ${file.size} bytes)`);
+        await this.fail(fileId, why, signal);
+        return zeroCopy;
+      }
+    }
+    await this.eof(fileId, Math.max(offset, file.size), signal);
+    return zeroCopy;
+  }
+
+  private async pad(n: number, signal?: AbortSignal): Promise<void> {
+    const zeros = new Uint8Array(Math.min(n, PAD_BYTES));
+    for (let left = n; left > 0; left -= zeros.length) await this.channel.send(left >= zeros.length ? zeros : zeros.subarray(0, left), signal);
+    this.sentBytes += n;
+  }
+
+  private async eof(fileId: number, size: number, signal?: AbortSignal): Promise<void> {
+    await this.room(EOF_BYTES, signal);
+    writeEof(this.buf, this.fill, fileId, size);
+    this.fill += EOF_BYTES;
+  }
 
   private async data(fileId: number, offset: number, piece: Uint8Array, signal?: AbortSignal): Promise<void> {
     if (piece.length >= DIRECT_BYTES) {

@@ -1,12 +1,13 @@
 import { BlitError, isBlitError } from "../../domain/errors.ts";
 import type { RelPath } from "../../domain/rel-path.ts";
-import type { DirListing, FileSource, OpResult, Store, WholeRead } from "../../ports/store.ts";
+import type { DirListing, FileSource, FileTarget, OpResult, Store, WholeRead } from "../../ports/store.ts";
 import type { FileDemux } from "./file-demux.ts";
 
 /**
  * Files arriving on a session's data connections, as the source of a Store write: `read(path)`
- * and `readWhole` return the bytes of the file whose id is `path`. Only those are meaningful; it
- * is never listed or written, so the other methods refuse (INTERNAL: a bug if reached).
+ * and `readWhole` return the bytes of the file whose id is `path`, `readInto` writes them into a
+ * file. Only those are meaningful; it is never listed or written, so the other methods refuse
+ * (INTERNAL: a bug if reached).
  */
 export class IncomingFiles implements Store {
   readonly location = "incoming data connections";
@@ -25,6 +26,11 @@ export class IncomingFiles implements Store {
 
   readWhole(paths: readonly RelPath[], maxBytes: number): Promise<WholeRead[]> {
     return Promise.all(paths.map((p) => wholeOf(this.demux, Number(p), maxBytes)));
+  }
+
+  /** The bytes of file `path` written into `target` (large payloads straight from the connection). */
+  readInto(path: RelPath, target: FileTarget, signal?: AbortSignal): Promise<{ bytes: number; zeroCopyBytes: number }> {
+    return this.demux.readInto(Number(path), target, signal);
   }
 
   stat(): Promise<null> {

@@ -4,7 +4,7 @@ import type { RelPath } from "../../domain/rel-path.ts";
 import { RESUME_BLOCK_BYTES, sharedPrefix } from "../../domain/resume-prefix.ts";
 import { encodeEnd } from "../../domain/wire/frame.ts";
 import type { ReadItem, SessionClient, StoreOp, StoreReply, StoreRequest, WriteItem } from "../../ports/session.ts";
-import type { DirListing, MetaUpdate, OpResult, Store, StoreCapabilities, WholeRead, WriteOp } from "../../ports/store.ts";
+import type { DirListing, FileTarget, MetaUpdate, OpResult, Store, StoreCapabilities, WholeRead, WriteOp } from "../../ports/store.ts";
 import type { DataPlane } from "./data-dial.ts";
 import { FileDemux } from "./file-demux.ts";
 import { wholeOf } from "./incoming-files.ts";
@@ -28,7 +28,14 @@ export class PeerStore implements Store {
   private readonly pump: Promise<void>;
   private sent: SendLanes | null = null;
   /** Mutable state shared by every view of the session. */
-  private readonly s: { nextFileId: number; pendingReads: ReadItem[]; meter: number; failure: BlitError | null } = { nextFileId: 1, pendingReads: [], meter: 0, failure: null };
+  private readonly s: { nextFileId: number; pendingReads: ReadItem[]; meter: number; failure: BlitError | null; readZeroCopy: number; readsInFlight: Set<Promise<void>> } = {
+    nextFileId: 1,
+    pendingReads: [],
+    meter: 0,
+    failure: null,
+    readZeroCopy: 0,
+    readsInFlight: new Set(),
+  };
 
   private prefix: RelPath = "";
   private owner = true;
@@ -86,22 +93,32 @@ export class PeerStore implements Store {
     return Promise.all(paths.map((p) => wholeOf(this.demux, this.need(p, 0), maxBytes)));
   }
 
+  /** The file's bytes written into `target` (large payloads straight from the data connection). */
+  readInto(path: RelPath, target: FileTarget, signal?: AbortSignal): Promise<{ bytes: number; zeroCopyBytes: number }> {
+    // Aborted before asking: nothing to ask the daemon for.
+    if (signal?.aborted) return Promise.reject(new BlitError("CANCELLED", "file read cancelled"));
+    return this.demux.readInto(this.need(path, 0), target, signal);
+  }
+
   async write(ops: readonly WriteOp[], signal?: AbortSignal): Promise<OpResult[]> {
     const from = await Promise.all(ops.map((op) => this.resumeOffset(op)));
     const items: WriteItem[] = ops.map((op, i) => ({ fileId: this.s.nextFileId++, path: this.full(op.path), meta: op.meta, resume: op.resume === true, resumeFrom: from[i]! }));
     const replies = this.call({ op: "write", items });
     const files = ops.flatMap((op, i) => (op.meta.kind === "file" && op.source !== undefined ? [{ fileId: items[i]!.fileId, op, offset: from[i]! }] : []));
     const bytes = files.reduce((n, f) => n + f.op.meta.size - f.offset, 0);
+    let zeroCopy = new Map<number, number>();
     const sent = this.lanes.then((lanes) =>
       lanes.run(bytes, async (sender) => {
-        await sendFiles(sender, files.map(({ fileId, op, offset }) => ({ fileId, store: op.source!.store, path: op.source!.path, offset, size: op.meta.size })), signal);
+        zeroCopy = await sendFiles(sender, files.map(({ fileId, op, offset }) => ({ fileId, store: op.source!.store, path: op.source!.path, offset, size: op.meta.size })), signal);
         await sender.flush(signal);
       }),
     );
     sent.catch(() => {});
     const [r] = await replies;
     await sent;
-    return r?.kind === "results" ? r.results.map((x, i) => ({ ...x, path: ops[i]!.path })) : [];
+    // The bytes this end sent zero-copy count for the file, unless the daemon counted more itself.
+    const withSent = (x: OpResult, i: number): OpResult => ({ ...x, path: ops[i]!.path, zeroCopyBytes: Math.max(x.zeroCopyBytes, x.error === undefined ? (zeroCopy.get(items[i]!.fileId) ?? 0) : 0) });
+    return r?.kind === "results" ? r.results.map(withSent) : [];
   }
 
   async blockHashes(path: RelPath): Promise<Uint8Array[]> {
@@ -132,6 +149,15 @@ export class PeerStore implements Store {
   async sync(): Promise<{ durable: boolean; reason?: string }> {
     const [r] = await this.call({ op: "sync" });
     return r?.kind === "sync" ? (r.durable ? { durable: true } : { durable: false, reason: r.reason }) : { durable: false };
+  }
+
+  /**
+   * Bytes of the files read from the daemon that it sent zero-copy, once every read asked for was
+   * answered (the daemon answers a read after its last record).
+   */
+  async readZeroCopyBytes(): Promise<number> {
+    while (this.s.readsInFlight.size > 0) await Promise.allSettled([...this.s.readsInFlight]);
+    return this.s.readZeroCopy;
   }
 
   /** Bytes received on the data plane (pull) or sent (push). */
@@ -190,7 +216,13 @@ export class PeerStore implements Store {
     if (this.s.pendingReads.length === 0) return;
     const items = this.s.pendingReads;
     this.s.pendingReads = [];
-    this.call({ op: "read", items }).catch((e: unknown) => this.demux.failAll(isBlitError(e) ? e : new BlitError("INTERNAL", String(e))));
+    const done: Promise<void> = this.call({ op: "read", items })
+      .then((replies) => {
+        for (const r of results(replies)) this.s.readZeroCopy += r.zeroCopyBytes;
+      })
+      .catch((e: unknown) => this.demux.failAll(isBlitError(e) ? e : new BlitError("INTERNAL", String(e))))
+      .finally(() => this.s.readsInFlight.delete(done));
+    this.s.readsInFlight.add(done);
   }
 
   private async receive(): Promise<void> {

@@ -22,10 +22,12 @@ export interface OutgoingFile {
 
 /**
  * Sends `files` in order on one lane. Runs of small files from a store that offers `readWhole`
- * are read in batches (the next batch is read while this one is sent); the rest stream one by
- * one. A file that cannot be read becomes a FAIL record; the others still go.
+ * are read in batches (the next batch is read while this one is sent); the rest go one by one
+ * (zero-copy when store and channel can). A file that cannot be read becomes a FAIL record; the
+ * others still go. Resolves with the bytes each file id sent zero-copy (only those above 0).
  */
-export async function sendFiles(sender: FileSender, files: readonly OutgoingFile[], signal?: AbortSignal): Promise<void> {
+export async function sendFiles(sender: FileSender, files: readonly OutgoingFile[], signal?: AbortSignal): Promise<Map<number, number>> {
+  const zeroCopy = new Map<number, number>();
   let next = batchAt(files, 0, signal);
   while (next !== null) {
     const { start, end, reads } = next;
@@ -34,11 +36,14 @@ export async function sendFiles(sender: FileSender, files: readonly OutgoingFile
     for (let i = start; i < end; i++) {
       const f = files[i]!;
       const r = got === null ? null : got[i - start]!;
-      if (r === null) await sender.sendFile(f.fileId, () => f.store.read(f.path, f.offset), f.offset, signal);
-      else if ("error" in r) await sender.fail(f.fileId, r.error, signal);
+      if (r === null) {
+        const zc = await sender.sendFile(f.fileId, f.store, f.path, f.offset, signal);
+        if (zc > 0) zeroCopy.set(f.fileId, zc);
+      } else if ("error" in r) await sender.fail(f.fileId, r.error, signal);
       else await sender.sendBytes(f.fileId, r.bytes, signal);
     }
   }
+  return zeroCopy;
 }
 
 // --- internal ---

@@ -1,7 +1,7 @@
 import { BlitError, isBlitError } from "../../domain/errors.ts";
 import { joinRel, type RelPath } from "../../domain/rel-path.ts";
 import type { ReadItem, SessionLink, StoreAnswer, StoreReply, StoreRequest } from "../../ports/session.ts";
-import type { Store, WriteOp } from "../../ports/store.ts";
+import type { OpResult, Store, WriteOp } from "../../ports/store.ts";
 import type { Channel } from "../../ports/transport.ts";
 import { FileDemux } from "./file-demux.ts";
 import { IncomingFiles } from "./incoming-files.ts";
@@ -141,21 +141,28 @@ async function listing(store: Store, dir: RelPath, reply: Reply, scope: SessionS
   }
 }
 
+/** Sends the files asked for; the reply (after the last record) gives each file's zero-copy bytes. */
 async function read(items: readonly ReadItem[], scope: SessionScope, lanes: SendLanes, reply: Reply): Promise<void> {
+  // The reply names the files that went zero-copy (the client's summary counts them).
+  const results: OpResult[] = [];
+  const pathOf = new Map(items.map((i) => [i.fileId, i.path]));
+  const note = (zeroCopy: Map<number, number>) => {
+    for (const [fileId, zeroCopyBytes] of zeroCopy) results.push({ path: pathOf.get(fileId) ?? "", bytes: 0, zeroCopyBytes });
+  };
   await lanes.run(0, async (sender) => {
     const files: OutgoingFile[] = [];
     for (const item of items) {
       try {
         files.push({ fileId: item.fileId, store: scope.store, path: inRoot(scope.root, item.path), offset: item.offset, size: 0 });
       } catch (e) {
-        await sendFiles(sender, files.splice(0));
+        note(await sendFiles(sender, files.splice(0)));
         await sender.fail(item.fileId, isBlitError(e) ? e : new BlitError("INTERNAL", String(e)));
       }
     }
-    await sendFiles(sender, files);
+    note(await sendFiles(sender, files));
     await sender.flush();
   });
-  reply({ kind: "results", results: [] });
+  reply({ kind: "results", results });
 }
 
 function need(allowed: boolean, what: string): void {

@@ -94,6 +94,10 @@ async function runOnce(req: TransferRequest, deps: EngineDeps, relayReason: stri
       stats.phase = "delete";
       await removeMovedSources(roots, plan, deps, stats);
     }
+    // The daemons' sendfile bytes of pulled files; the same bytes may also have been spliced here.
+    let sentZeroCopy = 0;
+    for (const peer of roots.peers) sentZeroCopy += await peer.readZeroCopyBytes();
+    stats.zeroCopyBytes = Math.max(stats.zeroCopyBytes, sentZeroCopy);
   } finally {
     stats.stop();
     deps.signal.removeEventListener("abort", onAbort);

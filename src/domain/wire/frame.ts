@@ -120,6 +120,18 @@ export class FrameDecoder {
     return out;
   }
 
+  /** The DATA payload being read: its file, the offset of its next byte, the bytes still to come; null between records. */
+  get openPayload(): { readonly fileId: number; readonly offset: number; readonly left: number } | null {
+    return this.payloadLeft > 0 ? { fileId: this.payload.fileId, offset: this.payload.offset, left: this.payloadLeft } : null;
+  }
+
+  /** Counts the next `n` bytes of the open payload as read elsewhere (they never reach `push`). */
+  skipPayload(n: number): void {
+    if (n > this.payloadLeft) throw new BlitError("INTERNAL", `skipping ${n} payload bytes of ${this.payloadLeft}`);
+    this.payloadLeft -= n;
+    this.payload.offset += n;
+  }
+
   /** True when no record is half-read (a clean place for the stream to end). */
   get idle(): boolean {
     return this.have === 0 && this.payloadLeft === 0;

@@ -58,8 +58,8 @@ describe("FileDemux", () => {
     const { a, b, close } = await pair();
     const demux = new FileDemux();
     const sender = new FileSender(a);
-    await sender.sendFile(1, new Blob(["tail"]).stream(), 10);
-    await sender.sendFile(2, new Blob(["tail"]).stream(), 10);
+    await sender.sendStream(1, () => new Blob(["tail"]).stream(), 10);
+    await sender.sendStream(2, () => new Blob(["tail"]).stream(), 10);
     await sender.flush();
     await a.send(encodeEnd());
     await demux.drain(b);

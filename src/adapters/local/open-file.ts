@@ -1,0 +1,95 @@
+import * as fs from "node:fs";
+import type { OpenFile } from "../../ports/store.ts";
+
+/** A regular file open for reading: its descriptor for a zero-copy send, or its bytes as a stream. */
+export class LocalOpenFile implements OpenFile {
+  private owned = true;
+
+  private constructor(
+    readonly fd: number,
+    readonly size: number,
+  ) {}
+
+  /** Wraps open descriptor `fd`; null (and `fd` closed) when it is not a regular file. */
+  static of(fd: number): LocalOpenFile | null {
+    try {
+      const st = fs.fstatSync(fd);
+      if (st.isFile()) return new LocalOpenFile(fd, st.size);
+    } catch {
+      // not usable: the caller reads the path instead
+    }
+    fs.closeSync(fd);
+    return null;
+  }
+
+  /** Its bytes from `offset`; the stream then owns the descriptor. */
+  stream(offset: number): ReadableStream<Uint8Array> {
+    this.owned = false;
+    return fileStream(this.fd, offset);
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    if (this.owned) fs.closeSync(this.fd);
+    this.owned = false;
+  }
+}
+
+/** Files up to this size are read at once on the calling thread (a stream per small file costs ~0.5 ms). */
+const SMALL_READ_BYTES = 256 * 1024;
+
+/** Chunk size of a larger file's stream: large writes on the data plane go out without a copy. */
+const READ_CHUNK_BYTES = 1 << 20;
+
+/** The file open as `fd` from `offset` as a stream, which closes `fd` when done. */
+export function fileStream(fd: number, offset: number): ReadableStream<Uint8Array> {
+  return readSmall(fd, offset) ?? readChunks(fd, offset);
+}
+
+// --- internal ---
+
+/**
+ * A larger file from `offset` as a stream of 1 MiB chunks, read with `readSync` as the consumer
+ * pulls (one page-cache copy; a node stream adapted to a web stream cost ~2× the CPU in 64 KiB
+ * pieces). Closes `fd` at the end, on error and on cancel.
+ */
+function readChunks(fd: number, offset: number): ReadableStream<Uint8Array> {
+  let pos = offset;
+  let open = true;
+  const close = () => {
+    if (open) fs.closeSync(fd);
+    open = false;
+  };
+  return new ReadableStream<Uint8Array>({
+    pull: (c) => {
+      try {
+        const buf = Buffer.allocUnsafe(READ_CHUNK_BYTES); // no zero fill: every byte handed out was read
+        const n = fs.readSync(fd, buf, 0, buf.length, pos);
+        if (n === 0) {
+          close();
+          return c.close();
+        }
+        pos += n;
+        c.enqueue(n === buf.length ? buf : buf.subarray(0, n));
+      } catch (e) {
+        close();
+        c.error(e);
+      }
+    },
+    cancel: close,
+  });
+}
+
+/** The rest of a small file (from `offset`) as a one-chunk stream, closing `fd`; null (fd kept) for a larger one. */
+function readSmall(fd: number, offset: number): ReadableStream<Uint8Array> | null {
+  const size = fs.fstatSync(fd).size;
+  if (size - offset > SMALL_READ_BYTES) return null;
+  try {
+    const buf = new Uint8Array(Math.max(0, size - offset));
+    let n = 0;
+    for (let got = -1; got !== 0 && n < buf.length; n += got) got = fs.readSync(fd, buf, n, buf.length - n, offset + n);
+    const bytes = buf.subarray(0, n);
+    return new ReadableStream({ start: (c) => (bytes.length > 0 && c.enqueue(bytes), c.close()) });
+  } finally {
+    fs.closeSync(fd);
+  }
+}
