@@ -8,7 +8,8 @@ import type { BlitError } from "../domain/errors.ts";
  *   waits while the peer does not read (backpressure), so memory stays bounded.
  * - `incoming` yields what the peer sent and ends after the peer's `end()`; when the peer vanishes
  *   without ending, it throws PEER_CLOSED. Each chunk it yields belongs to the consumer: the
- *   adapter never reuses or changes its memory afterwards (so it can be kept without a copy).
+ *   adapter never reuses or changes its memory afterwards (so it can be kept without a copy),
+ *   unless the consumer hands it back with `release`.
  * - Disposing closes the channel at once (the peer sees PEER_CLOSED); `send` after that, or while
  *   `signal` is aborted, throws CANCELLED.
  */
@@ -17,6 +18,11 @@ export interface Channel extends AsyncDisposable {
   send(bytes: Uint8Array, signal?: AbortSignal): Promise<void>;
   /** Incoming bytes until the peer ends; PEER_CLOSED when it vanished instead. */
   readonly incoming: AsyncIterable<Uint8Array>;
+  /**
+   * Optional: the consumer is done with chunk `chunk` of `incoming` and keeps no reference into
+   * it; the adapter may reuse its memory. A consumer that never calls it loses nothing.
+   */
+  release?(chunk: Uint8Array): void;
   /** Ends the sending side once everything sent was flushed. */
   end(): Promise<void>;
   /** Bytes this channel sent with a zero-copy path (sendfile/splice), for the summary. */

@@ -28,6 +28,8 @@ const IN_MEMORY_LIMIT_BYTES = 64 << 20;
 export interface ForeignWriteContext {
   /** The job path of a store path (absolute, or root-relative when contained). */
   jobPath(path: string): string;
+  /** A buffer of at least `bytes` for a batch's bytes (reused when the pool gave one back). */
+  buffer(bytes: number): ArrayBuffer;
   /** Runs write jobs in the pool (results in order); `transfer`: buffers moved to the thread. */
   runWrites(jobs: WriteJob[], transfer: readonly ArrayBuffer[]): Promise<OpResult[]>;
   /** Resolves a job path to an OS path for main-thread use; `done` releases descriptors. */
@@ -56,6 +58,8 @@ export async function writeForeign(ops: readonly WriteOp[], ctx: ForeignWriteCon
   let batch: Gathered[] = [];
   let batchBytes = 0;
   const pending: Promise<void>[] = [];
+  /** The source went away or the run was cancelled: the whole write fails, not its files one by one. */
+  let lost: BlitError | null = null;
   const flush = () => {
     if (batch.length === 0) return;
     const b = batch;
@@ -94,13 +98,15 @@ export async function writeForeign(ops: readonly WriteOp[], ctx: ForeignWriteCon
       else await cancel(i);
       if (error.code === "CANCELLED" || error.code === "PEER_CLOSED") {
         for (let k = i + 1; k < ops.length; k++) void cancel(k);
-        for (let k = i + 1; k < ops.length; k++) results[k] = { path: ops[k]!.path, bytes: 0, zeroCopyBytes: 0, error };
+        lost = error;
         break;
       }
     }
   }
   flush();
   await Promise.all(pending);
+  // A lost peer interrupts the run (exit 7, retryable), as it does when pushing.
+  if (lost !== null) throw lost;
   return results.map((r, i) => ({ ...r, path: ops[i]!.path }));
 }
 
@@ -184,12 +190,12 @@ async function gather(i: number, op: WriteOp, stream: ReadableStream<Uint8Array>
 }
 
 /**
- * The batch's bytes copied into one buffer that moves to the pool thread without a copy: Bun's
- * structured clone of thousands of separate small buffers costs ~100 µs each; one transferred
- * buffer with views into it costs ~10 µs per file.
+ * The batch's bytes copied into one buffer that moves to the pool thread without a copy (and
+ * comes back for the next batch): Bun's structured clone of thousands of separate small buffers
+ * costs ~100 µs each; one transferred buffer with views into it costs ~10 µs per file.
  */
 function pack(batch: readonly Gathered[], bytes: number, ctx: ForeignWriteContext): { jobs: WriteJob[]; buffer: ArrayBuffer } {
-  const buffer = new ArrayBuffer(bytes);
+  const buffer = ctx.buffer(bytes);
   let at = 0;
   const jobs = batch.map((g): WriteJob => {
     const data = new Uint8Array(buffer, at, g.bytes);

@@ -129,6 +129,7 @@ export class LocalStore implements Store {
     const [a, b] = await Promise.all([
       writeForeign(foreign, {
         jobPath: (p) => this.jobPath(p),
+        buffer: (bytes) => this.pool?.buffer(bytes) ?? new ArrayBuffer(bytes),
         runWrites: async (jobs, transfer) => ((await this.exec({ op: "write", jobs, meter: this.meter.buffer }, jobs.length, transfer)) as ItemResult[]).map((r, i) => toOpResult(jobs[i]!.dst, r)),
         resolve: (jobPath) => {
           if (this.options.beneath !== true) return { path: jobPath, done: () => {}, scrub: (e) => e };

@@ -9,9 +9,12 @@ self.onmessage = (event: MessageEvent<{ id: number; job: Job }>) => {
   const { id, job } = event.data;
   try {
     const ok = runJob(job);
-    // Whole-file reads hand their buffer back without a copy.
+    // Whole-file reads hand their buffer over without a copy; a write of bytes sent here gives
+    // its buffer back for the next batch (fresh memory costs page faults, reused memory does not).
     const moved = ok !== null && typeof ok === "object" && "kind" in ok && ok.kind === "whole" ? [ok.buffer] : [];
-    self.postMessage({ id, ok }, moved);
+    const back = job.op === "write" ? job.jobs.find((j) => j.data !== undefined)?.data?.buffer : undefined;
+    if (back instanceof ArrayBuffer) moved.push(back);
+    self.postMessage({ id, ok, back }, moved);
   } catch (e) {
     const err = isBlitError(e) ? e : toBlitError(e, "abs" in job ? job.abs : "", "process");
     self.postMessage({ id, err: toWireError(err) });

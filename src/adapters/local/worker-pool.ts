@@ -14,15 +14,19 @@ interface Slot {
   readonly worker: Worker;
   pending: number;
 }
-type Reply = { id: number; ok?: JobResult; err?: WireError };
+type Reply = { id: number; ok?: JobResult; err?: WireError; back?: ArrayBuffer };
 
 /** Jobs queued on every thread before the pool grows. */
 const BACKLOG = 2;
+/** Buffers handed back by threads kept for reuse, and the least size of a new one. */
+const MAX_SPARES = 4;
+const SPARE_BYTES = 17 << 20;
 
 export class WorkerPool {
   private readonly slots: Slot[] = [];
   private readonly waiting = new Map<number, { resolve: (r: JobResult) => void; reject: (e: Error) => void; slot: Slot }>();
   private nextId = 1;
+  private readonly spares: ArrayBuffer[] = [];
 
   constructor(
     initial: number,
@@ -58,6 +62,16 @@ export class WorkerPool {
     });
   }
 
+  /**
+   * A buffer of at least `bytes` to fill and transfer with a job: one a thread gave back, or a
+   * new one (at least SPARE_BYTES, so that it can be reused).
+   */
+  buffer(bytes: number): ArrayBuffer {
+    const i = this.spares.findIndex((b) => b.byteLength >= bytes);
+    if (i >= 0) return this.spares.splice(i, 1)[0]!;
+    return new ArrayBuffer(Math.max(bytes, SPARE_BYTES));
+  }
+
   close(): void {
     for (const s of this.slots) s.worker.terminate();
     for (const w of this.waiting.values()) w.reject(new Error("worker pool closed"));
@@ -81,6 +95,7 @@ export class WorkerPool {
   }
 
   private settle(reply: Reply): void {
+    if (reply.back instanceof ArrayBuffer && reply.back.byteLength >= SPARE_BYTES && this.spares.length < MAX_SPARES) this.spares.push(reply.back);
     const w = this.waiting.get(reply.id);
     if (w === undefined) return;
     this.waiting.delete(reply.id);

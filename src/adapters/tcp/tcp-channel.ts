@@ -1,6 +1,7 @@
 import type { Socket, SocketHandler } from "bun";
 import { BlitError, isBlitError } from "../../domain/errors.ts";
 import { ChunkQueue } from "../../domain/wire/chunk-queue.ts";
+import { CHUNK_SLABS } from "./chunk-slabs.ts";
 import type { Channel, FileIoOutcome } from "../../ports/transport.ts";
 import type { FileIoResult } from "./file-io-job.ts";
 import { hasNetLibc } from "./net.ffi.ts";
@@ -34,6 +35,10 @@ export class TcpChannel implements Channel {
       const fd = (socket as unknown as { fd?: unknown }).fd;
       return typeof fd === "number" && !this.closed ? fd : -1;
     });
+  }
+
+  release(chunk: Uint8Array): void {
+    CHUNK_SLABS.release(chunk);
   }
 
   get zeroCopyBytes(): number {
@@ -85,8 +90,8 @@ export class TcpChannel implements Channel {
       this.socket.terminate();
       return;
     }
-    // Bun reuses the buffer it hands us: keep a copy.
-    this.incoming.push(new Uint8Array(chunk));
+    // Bun reuses the buffer it hands us: keep a copy (in reused memory; see chunk-slabs.ts).
+    this.incoming.push(CHUNK_SLABS.copy(chunk));
     if (this.incoming.queuedBytes > HIGH_WATER_BYTES) this.socket.pause();
   }
 

@@ -62,9 +62,15 @@ export class FileDemux {
   /** File bytes received so far (record payloads; framing not counted). */
   receivedBytes = 0;
 
-  /** Reads `channel` until its END record (or its end); resolves then, rejects on a broken stream. */
+  /**
+   * Reads `channel` until its END record and resolves then; rejects (failing the files still open)
+   * on a broken stream or an end without END.
+   */
   async drain(channel: Channel, signal?: AbortSignal): Promise<void> {
     const decoder = new FrameDecoder();
+    // A channel that takes chunks back gets each one once its records are handled; the pieces
+    // kept for later are then copies.
+    const borrowed = channel.release !== undefined;
     try {
       for await (const chunk of channel.incoming) {
         signal?.throwIfAborted();
@@ -72,16 +78,19 @@ export class FileDemux {
           if (r.type === "end") return;
           if (r.type === "data") {
             this.receivedBytes += r.piece.length;
-            await this.data(r.fileId, r.offset, r.piece);
+            await this.data(r.fileId, r.offset, r.piece, borrowed);
           }
           else if (r.type === "eof") this.finish(r.fileId, null);
           else if (r.type === "fail") this.finish(r.fileId, new BlitError(toCode(r.code), r.message));
           else throw new BlitError("CORRUPT_DATA", `unexpected ${r.type} record on a data connection`);
         }
+        channel.release?.(chunk);
         const open = decoder.openPayload;
         if (open !== null && open.left >= RECEIVE_FILE_MIN_BYTES && channel.receiveFile !== undefined) await this.receiveInto(channel, decoder, open, signal);
       }
-      if (!decoder.idle) throw new BlitError("PEER_CLOSED", "data connection ended inside a record");
+      // A peer always sends END before ending a connection: an end without it (a killed peer's
+      // FIN) leaves files unfinished, and they fail rather than wait forever.
+      throw new BlitError("PEER_CLOSED", decoder.idle ? "data connection ended without its END record" : "data connection ended inside a record");
     } catch (e) {
       const err = isBlitError(e) ? e : new BlitError("PEER_CLOSED", String(e));
       this.failAll(err);
@@ -185,7 +194,8 @@ export class FileDemux {
     return f;
   }
 
-  private async data(fileId: number, offset: number, piece: Uint8Array): Promise<void> {
+  /** Routes a DATA piece; `borrowed`: its memory goes back to the channel, so a kept piece is copied. */
+  private async data(fileId: number, offset: number, piece: Uint8Array, borrowed: boolean): Promise<void> {
     const f = this.entry(fileId);
     if (f.done) return;
     if (!f.placed) {
@@ -198,12 +208,12 @@ export class FileDemux {
     if (piece.length === 0) return;
     if (f.target !== null) return this.write(fileId, f, f.target, piece, offset);
     f.streamed += piece.length;
-    // Channels hand over chunks they never reuse (ports/transport.ts): the piece is kept as is.
+    const kept = borrowed ? piece.slice() : piece;
     if (f.controller === null) {
-      f.queued.push(piece);
+      f.queued.push(kept);
       return;
     }
-    f.controller.enqueue(piece);
+    f.controller.enqueue(kept);
     if ((f.controller.desiredSize ?? 1) <= 0 && !f.done) await new Promise<void>((resolve) => (f.room = resolve));
   }
 

@@ -5,7 +5,7 @@ import { MemoryTransport } from "../../../src/adapters/memory/index.ts";
 import { FileDemux } from "../../../src/apps/engine/file-demux.ts";
 import { FileSender } from "../../../src/apps/engine/file-sender.ts";
 import { BlitError } from "../../../src/domain/errors.ts";
-import { encodeEnd } from "../../../src/domain/wire/frame.ts";
+import { DATA_HEADER_BYTES, encodeEnd, writeDataHeader } from "../../../src/domain/wire/frame.ts";
 import type { Channel } from "../../../src/ports/transport.ts";
 
 /** A connected pair of channels on the in-memory transport. */
@@ -51,6 +51,21 @@ describe("FileDemux", () => {
     expect([await tooBig, await failed]).toEqual(["CORRUPT_DATA", "NOT_FOUND"]);
     await a[Symbol.asyncDispose]();
     expect([await draining, await cut]).toEqual(["PEER_CLOSED", "PEER_CLOSED"]);
+    await close();
+  });
+
+  test("a connection that ends between records without END (a killed peer) fails the files still open", async () => {
+    const { a, b, close } = await pair();
+    const demux = new FileDemux();
+    const open = demux.whole(1, 100).then(() => "none", (e: { code?: string }) => e.code);
+    // A whole DATA record of file 1, then the end of the connection: no EOF, no END.
+    const record = new Uint8Array(DATA_HEADER_BYTES + 4);
+    writeDataHeader(record, 0, 1, 0, 4);
+    record.set(new TextEncoder().encode("part"), DATA_HEADER_BYTES);
+    await a.send(record);
+    await a.end();
+    const drained = await demux.drain(b).then(() => "none", (e: { code?: string }) => e.code);
+    expect([drained, await open]).toEqual(["PEER_CLOSED", "PEER_CLOSED"]);
     await close();
   });
 
