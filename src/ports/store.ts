@@ -11,8 +11,11 @@ export interface StoreCapabilities {
   readonly owners: boolean;
 }
 
-/** One file of {@link Store.readWhole}: its bytes, its error, or null when it was too large. */
-export type WholeRead = { readonly bytes: Uint8Array } | { readonly error: BlitError } | null;
+/**
+ * One file of {@link Store.readWhole}: its bytes, its error, or null when it was too large. A
+ * `release` hands the bytes' memory back to the store once the caller copied or sent them.
+ */
+export type WholeRead = { readonly bytes: Uint8Array; readonly release?: () => void } | { readonly error: BlitError } | null;
 
 /** One directory's entries. `failures` lists entries whose metadata could not be read. */
 export interface DirListing {

@@ -77,7 +77,7 @@ export async function writeForeign(ops: readonly WriteOp[], ctx: ForeignWriteCon
       const r = whole === undefined ? null : await whole;
       if (r !== null && "error" in r) throw r.error;
       if (r !== null) {
-        batch.push({ i, op, parts: [r.bytes], bytes: r.bytes.length });
+        batch.push({ i, op, parts: [r.bytes], bytes: r.bytes.length, release: r.release });
         batchBytes += r.bytes.length;
         if (batchBytes >= POOL_BATCH_BYTES) flush();
         continue;
@@ -169,6 +169,8 @@ interface Gathered {
   readonly op: WriteOp;
   readonly parts: Uint8Array[];
   readonly bytes: number;
+  /** Gives the parts' memory back to their source once they were copied. */
+  readonly release?: () => void;
 }
 
 async function gather(i: number, op: WriteOp, stream: ReadableStream<Uint8Array>): Promise<Gathered> {
@@ -204,6 +206,7 @@ function pack(batch: readonly Gathered[], bytes: number, ctx: ForeignWriteContex
       data.set(p, off);
       off += p.length;
     }
+    g.release?.();
     at += g.bytes;
     return { dst: ctx.jobPath(g.op.path), meta: g.op.meta, data };
   });

@@ -24,12 +24,32 @@ interface Target {
   reject(e: BlitError): void;
 }
 
+/**
+ * A received chunk its channel takes back (Channel.release) once its records were handled and no
+ * piece of it is kept any more.
+ */
+interface Loan {
+  readonly chunk: Uint8Array;
+  readonly channel: Channel;
+  /** Pieces of it waiting in files' queues. */
+  kept: number;
+  handled: boolean;
+}
+
+/** The pieces of a finished small file, and what gives their chunks back once they were copied. */
+export interface WholeFile {
+  readonly parts: Uint8Array[];
+  release(): void;
+}
+
 interface Incoming {
   /** Created by `stream()`; until then (and for `whole()`) pieces wait in `queued`. */
   controller: ReadableStreamDefaultController<Uint8Array> | null;
   /** Set by `whole()`: settled when the file ends. */
-  whole: { resolve(parts: Uint8Array[]): void; reject(e: BlitError): void } | null;
+  whole: { resolve(file: WholeFile): void; reject(e: BlitError): void } | null;
   queued: Uint8Array[];
+  /** The loan each queued piece belongs to (null: its memory is the file's own). */
+  loans: (Loan | null)[];
   /** Offset of the next byte; set by `stream(fileId, offset)` or by the first record. */
   next: number;
   /** The start offset is known (claimed by `stream` or set by the first record). */
@@ -68,23 +88,27 @@ export class FileDemux {
    */
   async drain(channel: Channel, signal?: AbortSignal): Promise<void> {
     const decoder = new FrameDecoder();
-    // A channel that takes chunks back gets each one once its records are handled; the pieces
-    // kept for later are then copies.
+    // A channel that takes chunks back gets each one once its records are handled and the pieces
+    // kept from it were copied (streams get copies at once; small files when they are packed).
     const borrowed = channel.release !== undefined;
     try {
       for await (const chunk of channel.incoming) {
         signal?.throwIfAborted();
+        const loan: Loan | null = borrowed ? { chunk, channel, kept: 0, handled: false } : null;
         for (const r of decoder.push(chunk)) {
           if (r.type === "end") return;
           if (r.type === "data") {
             this.receivedBytes += r.piece.length;
-            await this.data(r.fileId, r.offset, r.piece, borrowed);
+            await this.data(r.fileId, r.offset, r.piece, loan);
           }
           else if (r.type === "eof") this.finish(r.fileId, null);
           else if (r.type === "fail") this.finish(r.fileId, new BlitError(toCode(r.code), r.message));
           else throw new BlitError("CORRUPT_DATA", `unexpected ${r.type} record on a data connection`);
         }
-        channel.release?.(chunk);
+        if (loan !== null) {
+          loan.handled = true;
+          repay(loan);
+        }
         const open = decoder.openPayload;
         if (open !== null && open.left >= RECEIVE_FILE_MIN_BYTES && channel.receiveFile !== undefined) await this.receiveInto(channel, decoder, open, signal);
       }
@@ -105,7 +129,9 @@ export class FileDemux {
       {
         start: (c) => {
           f.controller = c;
-          for (const q of f.queued.splice(0)) c.enqueue(q);
+          const queued = take(f);
+          queued.parts.forEach((q, k) => c.enqueue(queued.loans[k] !== null ? q.slice() : q));
+          queued.release();
           if (f.error !== null) c.error(f.error);
           else if (f.done) c.close();
         },
@@ -128,11 +154,11 @@ export class FileDemux {
    * The pieces of file `fileId` (from offset 0) once it ended; rejects with its failure, or with
    * CORRUPT_DATA once more than `limit` bytes arrived for it.
    */
-  whole(fileId: number, limit: number): Promise<Uint8Array[]> {
+  whole(fileId: number, limit: number): Promise<WholeFile> {
     const f = this.claim(fileId, 0);
     f.limit = limit;
     if (!f.done && f.next - f.start > limit) this.finish(fileId, tooLong(fileId, limit));
-    if (f.done) return f.error === null ? Promise.resolve(f.queued.splice(0)) : Promise.reject(f.error);
+    if (f.done) return f.error === null ? Promise.resolve(take(f)) : Promise.reject(f.error);
     return new Promise((resolve, reject) => (f.whole = { resolve, reject }));
   }
 
@@ -171,7 +197,7 @@ export class FileDemux {
   private entry(fileId: number): Incoming {
     let f = this.files.get(fileId);
     if (f !== undefined) return f;
-    f = { controller: null, whole: null, queued: [], next: 0, placed: false, start: 0, limit: Number.POSITIVE_INFINITY, done: false, error: null, room: null, taken: false, streamed: 0, target: null };
+    f = { controller: null, whole: null, queued: [], loans: [], next: 0, placed: false, start: 0, limit: Number.POSITIVE_INFINITY, done: false, error: null, room: null, taken: false, streamed: 0, target: null };
     this.files.set(fileId, f);
     if (this.failure !== null) this.finish(fileId, this.failure);
     return f;
@@ -187,15 +213,15 @@ export class FileDemux {
       // Not yet handed out: whatever arrived is dropped, and the claim sees the failure.
       f.done = true;
       f.error = new BlitError("CORRUPT_DATA", `file ${fileId}: bytes start at ${f.start}, expected ${offset}`);
-      f.queued.length = 0;
+      take(f).release();
     }
     f.taken = true;
     if (f.done) this.files.delete(fileId);
     return f;
   }
 
-  /** Routes a DATA piece; `borrowed`: its memory goes back to the channel, so a kept piece is copied. */
-  private async data(fileId: number, offset: number, piece: Uint8Array, borrowed: boolean): Promise<void> {
+  /** Routes a DATA piece; with a `loan` its memory goes back to the channel once no longer kept. */
+  private async data(fileId: number, offset: number, piece: Uint8Array, loan: Loan | null): Promise<void> {
     const f = this.entry(fileId);
     if (f.done) return;
     if (!f.placed) {
@@ -208,22 +234,25 @@ export class FileDemux {
     if (piece.length === 0) return;
     if (f.target !== null) return this.write(fileId, f, f.target, piece, offset);
     f.streamed += piece.length;
-    const kept = borrowed ? piece.slice() : piece;
     if (f.controller === null) {
-      f.queued.push(kept);
+      f.queued.push(piece);
+      f.loans.push(loan);
+      if (loan !== null) loan.kept++;
       return;
     }
-    f.controller.enqueue(kept);
+    f.controller.enqueue(loan !== null ? piece.slice() : piece);
     if ((f.controller.desiredSize ?? 1) <= 0 && !f.done) await new Promise<void>((resolve) => (f.room = resolve));
   }
 
   /** Writes the bytes that arrived before the target was given. */
   private drainQueued(fileId: number, f: Incoming, t: Target): void {
     let at = f.next - f.streamed;
-    for (const q of f.queued.splice(0)) {
+    const queued = take(f);
+    for (const q of queued.parts) {
       this.write(fileId, f, t, q, at);
       at += q.length;
     }
+    queued.release();
     t.draining = false;
   }
 
@@ -297,8 +326,11 @@ export class FileDemux {
     if (f.taken) this.files.delete(fileId);
     if (f.target !== null) this.endTarget(fileId, f, error);
     if (f.whole !== null) {
-      if (error === null) f.whole.resolve(f.queued.splice(0));
-      else f.whole.reject(error);
+      if (error === null) f.whole.resolve(take(f));
+      else {
+        take(f).release();
+        f.whole.reject(error);
+      }
       return;
     }
     if (f.controller === null) return;
@@ -310,6 +342,32 @@ export class FileDemux {
     }
     f.room?.();
   }
+}
+
+/** Takes a file's queued pieces out, with what gives their chunks back (once, when called). */
+function take(f: Incoming): WholeFile & { readonly loans: (Loan | null)[] } {
+  const parts = f.queued.splice(0);
+  const loans = f.loans.splice(0);
+  let released = false;
+  return {
+    parts,
+    loans,
+    release: () => {
+      if (released) return;
+      released = true;
+      for (const l of loans) if (l !== null) unkeep(l);
+    },
+  };
+}
+
+function unkeep(loan: Loan): void {
+  loan.kept--;
+  repay(loan);
+}
+
+/** Gives a chunk back once its records were handled and nothing of it is kept. */
+function repay(loan: Loan): void {
+  if (loan.handled && loan.kept === 0) loan.channel.release!(loan.chunk);
 }
 
 const tooLong = (fileId: number, limit: number) => new BlitError("CORRUPT_DATA", `file ${fileId}: more than the ${limit} bytes announced`);

@@ -63,7 +63,12 @@ export class IncomingFiles implements Store {
 /** File `fileId` of `demux` whole, as one WholeRead (never rejects). */
 export function wholeOf(demux: FileDemux, fileId: number, maxBytes: number): Promise<WholeRead> {
   return demux.whole(fileId, maxBytes).then(
-    (parts) => ({ bytes: parts.length === 1 ? parts[0]! : concat(parts) }),
+    ({ parts, release }): WholeRead => {
+      if (parts.length === 1) return { bytes: parts[0]!, release };
+      const bytes = concat(parts);
+      release();
+      return { bytes };
+    },
     (e: unknown) => ({ error: isBlitError(e) ? e : new BlitError("INTERNAL", String(e)) }),
   );
 }

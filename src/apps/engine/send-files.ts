@@ -40,7 +40,10 @@ export async function sendFiles(sender: FileSender, files: readonly OutgoingFile
         const zc = await sender.sendFile(f.fileId, f.store, f.path, f.offset, signal);
         if (zc > 0) zeroCopy.set(f.fileId, zc);
       } else if ("error" in r) await sender.fail(f.fileId, r.error, signal);
-      else await sender.sendBytes(f.fileId, r.bytes, signal);
+      else {
+        await sender.sendBytes(f.fileId, r.bytes, signal);
+        r.release?.();
+      }
     }
   }
   return zeroCopy;

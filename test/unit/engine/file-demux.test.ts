@@ -16,7 +16,7 @@ async function pair(): Promise<{ a: Channel; b: Channel; close(): Promise<void> 
   return { a, b, close: async () => (await a[Symbol.asyncDispose](), await b[Symbol.asyncDispose](), await l[Symbol.asyncDispose]()) };
 }
 
-const text = (parts: Uint8Array[]) => new TextDecoder().decode(Buffer.concat(parts));
+const text = (file: { parts: Uint8Array[] }) => new TextDecoder().decode(Buffer.concat(file.parts));
 
 describe("FileDemux", () => {
   test("whole() before or after the records arrive gives the file; stream() keeps working alongside", async () => {
