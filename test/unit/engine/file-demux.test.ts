@@ -69,6 +69,28 @@ describe("FileDemux", () => {
     await close();
   });
 
+  test("a channel that takes chunks back gets each once, only after the small files kept from it were released", async () => {
+    const { a, b, close } = await pair();
+    const released: Uint8Array[] = [];
+    const lending: Channel = { send: (x) => b.send(x), end: () => b.end(), incoming: b.incoming, release: (c) => void released.push(c), [Symbol.asyncDispose]: () => b[Symbol.asyncDispose]() };
+    const demux = new FileDemux();
+    const sender = new FileSender(a);
+    await sender.sendBytes(1, new TextEncoder().encode("kept"));
+    await sender.sendBytes(2, new TextEncoder().encode("streamed"));
+    await sender.flush();
+    await a.send(encodeEnd());
+    const streamed = new Response(demux.stream(2)).text();
+    await demux.drain(lending);
+    const file = await demux.whole(1, 100);
+    expect(released).toEqual([]);
+    expect(text(file)).toBe("kept");
+    file.release();
+    file.release();
+    expect(released.length).toBe(1);
+    expect(await streamed).toBe("streamed");
+    await close();
+  });
+
   test("a resumed file's bytes start at the claimed offset; any other start fails that file", async () => {
     const { a, b, close } = await pair();
     const demux = new FileDemux();
