@@ -15,7 +15,7 @@ interface Target {
   zeroCopy: number;
   /** A channel is writing into `sink.fd`: the target must not settle before that ends. */
   receiving: boolean;
-  /** The bytes streamed before the target was given are still being written. */
+  /** The bytes that arrived before the target was given are still being written. */
   draining: boolean;
   /** How the file ended, once it did (null: complete); undefined while it goes on. */
   end: BlitError | null | undefined;
@@ -163,13 +163,13 @@ export class FileDemux {
   }
 
   /**
-   * Writes the bytes of file `fileId` into `sink` as they arrive (those already streamed first);
+   * Writes the bytes of file `fileId` into `sink` as they arrive (those that came first at once);
    * resolves at its EOF with the bytes written, rejects on its FAIL, a lost connection, a failed
    * write or `signal`, never while a channel still writes into `sink.fd`.
    */
-  async readInto(fileId: number, sink: FileTarget, signal?: AbortSignal, offset = 0): Promise<{ bytes: number; zeroCopyBytes: number }> {
+  async readInto(fileId: number, sink: FileTarget, signal?: AbortSignal): Promise<{ bytes: number; zeroCopyBytes: number }> {
     if (this.files.get(fileId)?.taken === true) throw new BlitError("INTERNAL", `file ${fileId} was already handed out`);
-    const f = this.claim(fileId, offset);
+    const f = this.claim(fileId, 0);
     const settledAs = Promise.withResolvers<{ bytes: number; zeroCopyBytes: number }>();
     const t: Target = { sink, bytes: 0, zeroCopy: 0, receiving: false, draining: true, end: undefined, settled: false, resolve: settledAs.resolve, reject: settledAs.reject };
     f.target = t;
