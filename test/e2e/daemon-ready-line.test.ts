@@ -1,7 +1,7 @@
 // SPEC §5: when ready, blit-daemon prints exactly one JSON line on stdout naming the control
 // address it bound (port 0 = a free port), its version and its modules; logs go to stderr.
 import { expect, test } from "bun:test";
-import { GrpcControlClient } from "../../src/adapters/grpc/index.ts";
+import { GrpcControlClient, PROTOCOL_VERSION } from "../../src/adapters/grpc/index.ts";
 import pkg from "../../package.json" with { type: "json" };
 import { startDaemon } from "../harness/daemon.ts";
 import { makeTempDir } from "../harness/temp-tree.ts";
@@ -10,8 +10,8 @@ test("ready line names the bound port, version and modules; the daemon answers t
   using a = makeTempDir("ready-a");
   using b = makeTempDir("ready-b");
   await using daemon = await startDaemon({ modules: { beta: { path: b.path }, alpha: { path: a.path } } });
-  expect(daemon.ready).toEqual({ event: "ready", control: `127.0.0.1:${daemon.port}`, version: pkg.version, protocol: 3, modules: ["alpha", "beta"] });
+  expect(daemon.ready).toEqual({ event: "ready", control: `127.0.0.1:${daemon.port}`, version: pkg.version, protocol: PROTOCOL_VERSION, modules: ["alpha", "beta"] });
   expect(daemon.port).toBeGreaterThan(0);
   await using client = new GrpcControlClient({ host: daemon.host, port: daemon.port });
-  expect(await client.ping()).toEqual({ version: pkg.version, protocolVersion: 3 });
+  expect(await client.ping()).toEqual({ version: pkg.version, protocolVersion: PROTOCOL_VERSION });
 }, 30_000);

@@ -2,7 +2,7 @@
 // daemon keeps serving.
 import { expect, test } from "bun:test";
 import { connect } from "node:net";
-import { GrpcControlClient } from "../../src/adapters/grpc/index.ts";
+import { GrpcControlClient, PROTOCOL_VERSION } from "../../src/adapters/grpc/index.ts";
 import { startDaemon } from "../harness/daemon.ts";
 
 /** Writes `bytes` to the port and resolves when the daemon closes the connection (bounded). */
@@ -29,5 +29,5 @@ test("garbage, HTTP/1 and a truncated HTTP/2 preface are dropped; the daemon sti
   const inputs = [random, new TextEncoder().encode("GET / HTTP/1.1\r\nHost: x\r\n\r\n"), new TextEncoder().encode("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n\x00\x00\xff\xff")];
   expect(await Promise.all(inputs.map((bytes) => sendAndAwaitClose(daemon.port, bytes)))).toEqual(["closed", "closed", "closed"]);
   await using client = new GrpcControlClient({ host: daemon.host, port: daemon.port });
-  expect((await client.ping()).protocolVersion).toBe(3);
+  expect((await client.ping()).protocolVersion).toBe(PROTOCOL_VERSION);
 }, 30_000);

@@ -3,7 +3,7 @@
 import { expect, test } from "bun:test";
 import http2 from "node:http2";
 import { connect, type Socket } from "node:net";
-import { GrpcControlClient } from "../../src/adapters/grpc/index.ts";
+import { GrpcControlClient, PROTOCOL_VERSION } from "../../src/adapters/grpc/index.ts";
 import { startDaemon } from "../harness/daemon.ts";
 
 function openSocket(port: number): Promise<Socket> {
@@ -28,7 +28,7 @@ test("200 idle sockets and 50 idle HTTP/2 sessions; calls are still served", asy
   try {
     const clients = Array.from({ length: 8 }, () => new GrpcControlClient({ host: daemon.host, port: daemon.port }));
     const pings = await Promise.all(clients.map((c) => c.ping()));
-    expect(pings.map((p) => p.protocolVersion)).toEqual(Array(8).fill(2));
+    expect(pings.map((p) => p.protocolVersion)).toEqual(Array(8).fill(PROTOCOL_VERSION));
     await Promise.all(clients.map((c) => c[Symbol.asyncDispose]()));
   } finally {
     for (const s of sockets) s.destroy();
