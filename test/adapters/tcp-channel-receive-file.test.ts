@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { closeSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { TcpTransport } from "../../src/adapters/tcp/index.ts";
-import type { Channel } from "../../src/ports/transport.ts";
+import { channelPair, codeOf, readAll } from "../harness/channel-pair.ts";
 import { randomBytes } from "../harness/random-bytes.ts";
 import { makeTempDir, type TempDir } from "../harness/temp-tree.ts";
 
@@ -19,38 +19,13 @@ beforeAll(() => {
 });
 afterAll(() => dir[Symbol.dispose]());
 
-/** A connected pair: `a` dialled, `b` accepted (the listener lives as long as the pair). */
-async function pair(): Promise<{ a: Channel; b: Channel; [Symbol.asyncDispose](): Promise<void> }> {
-  const l = await t.listen({ host: "127.0.0.1", port: 0 });
-  const [a, b] = await Promise.all([t.dial({ host: "127.0.0.1", port: l.address.port }), l.accept()]);
-  const close = async () => {
-    await a[Symbol.asyncDispose]();
-    await b[Symbol.asyncDispose]();
-    await l[Symbol.asyncDispose](); // stopping the listener closes what it accepted: last
-  };
-  return { a, b, [Symbol.asyncDispose]: close };
-}
+const pair = () => channelPair(t, "127.0.0.1");
 
 /** A fresh empty file open for writing, closed (and read back) by the caller. */
 function target(flags = "w"): { path: string; fd: number } {
   const path = join(dir.path, `t${n++}`);
   writeFileSync(path, "");
   return { path, fd: openSync(path, flags) };
-}
-
-async function readAll(c: Channel): Promise<Uint8Array> {
-  const parts: Uint8Array[] = [];
-  for await (const chunk of c.incoming) parts.push(chunk);
-  return Buffer.concat(parts);
-}
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return "none";
-  } catch (e) {
-    return (e as { code?: string }).code ?? String(e);
-  }
 }
 
 describe.skipIf(process.platform !== "linux")("TcpChannel.receiveFile", () => {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { closeSync, openSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { TcpTransport } from "../../src/adapters/tcp/index.ts";
-import type { Channel } from "../../src/ports/transport.ts";
+import { channelPair, codeOf, readAll } from "../harness/channel-pair.ts";
 import { randomBytes } from "../harness/random-bytes.ts";
 import { makeTempDir, type TempDir } from "../harness/temp-tree.ts";
 
@@ -31,32 +31,7 @@ afterAll(() => {
   dir[Symbol.dispose]();
 });
 
-/** A connected pair: `a` dialled, `b` accepted (the listener lives as long as the pair). */
-async function pair(): Promise<{ a: Channel; b: Channel; [Symbol.asyncDispose](): Promise<void> }> {
-  const l = await t.listen({ host: "127.0.0.1", port: 0 });
-  const [a, b] = await Promise.all([t.dial({ host: "127.0.0.1", port: l.address.port }), l.accept()]);
-  const close = async () => {
-    await a[Symbol.asyncDispose]();
-    await b[Symbol.asyncDispose]();
-    await l[Symbol.asyncDispose](); // stopping the listener closes what it accepted: last
-  };
-  return { a, b, [Symbol.asyncDispose]: close };
-}
-
-async function readAll(c: Channel): Promise<Uint8Array> {
-  const parts: Uint8Array[] = [];
-  for await (const chunk of c.incoming) parts.push(chunk);
-  return Buffer.concat(parts);
-}
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return "none";
-  } catch (e) {
-    return (e as { code?: string }).code ?? String(e);
-  }
-}
+const pair = () => channelPair(t, "127.0.0.1");
 
 describe.skipIf(process.platform !== "linux")("TcpChannel.sendFile", () => {
   test("sends head and a file range byte-exact, in order with buffered sends, counted as zero-copy", async () => {

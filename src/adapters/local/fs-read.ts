@@ -1,7 +1,7 @@
 /** Synchronous reads of the local tree (listing, stat, hashing), run inline or in a worker. */
 import * as fs from "node:fs";
 import type { DirEntry, EntryKind, EntryMeta } from "../../domain/entry.ts";
-import { RESUME_BLOCK_BYTES } from "../../domain/resume-prefix.ts";
+import { BLOCK_HASH_BYTES, RESUME_BLOCK_BYTES } from "../../domain/resume-prefix.ts";
 import { isTemporaryName, TEMP_PREFIX } from "../../domain/temp-name.ts";
 import { lstatRaw, type RawStat } from "./libc.ffi.ts";
 import { absJoin, fromOsName, toCPath, toOsPath } from "./os-path.ts";
@@ -84,14 +84,14 @@ export function blockHashesOf(abs: string, buf: Buffer): Uint8Array {
   }
   try {
     const size = fs.fstatSync(fd).size;
-    const out = new Uint8Array(Math.ceil(size / RESUME_BLOCK_BYTES) * 32);
+    const out = new Uint8Array(Math.ceil(size / RESUME_BLOCK_BYTES) * BLOCK_HASH_BYTES);
     const block = buf.length >= RESUME_BLOCK_BYTES ? buf.subarray(0, RESUME_BLOCK_BYTES) : Buffer.allocUnsafe(RESUME_BLOCK_BYTES);
     let pos = 0;
     for (let i = 0; pos < size; i++) {
       let n = 0;
       for (let r = -1; r !== 0 && n < block.length; n += r) r = fs.readSync(fd, block, n, block.length - n, pos + n);
-      if (n === 0) return out.subarray(0, i * 32);
-      out.set(new Bun.CryptoHasher("sha256").update(block.subarray(0, n)).digest(), i * 32);
+      if (n === 0) return out.subarray(0, i * BLOCK_HASH_BYTES);
+      out.set(new Bun.CryptoHasher("sha256").update(block.subarray(0, n)).digest(), i * BLOCK_HASH_BYTES);
       pos += n;
     }
     return out;

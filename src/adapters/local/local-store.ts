@@ -8,6 +8,7 @@ import { CopyMeter } from "./copy-meter.ts";
 import { runJob, type ItemResult, type Job, type JobResult } from "./fs-jobs.ts";
 import type { ListResult } from "./fs-read.ts";
 import { FAILED, TOO_LARGE, type ReadWholeResult } from "./fs-read-whole.ts";
+import { splitHashes } from "../../domain/resume-prefix.ts";
 import type { WriteJob } from "./fs-write.ts";
 import { hasLibc } from "./libc.ffi.ts";
 import { absJoin, toOsPath } from "./os-path.ts";
@@ -200,7 +201,7 @@ export class LocalStore implements Store {
       if (isBlitError(e) && e.code === "NOT_FOUND") return [];
       throw e;
     }
-    return Array.from({ length: all.length / 32 }, (_, i) => all.subarray(i * 32, i * 32 + 32));
+    return splitHashes(all);
   }
 
   async hash(path: RelPath, signal?: AbortSignal): Promise<Uint8Array> {

@@ -1,7 +1,7 @@
 import type { DirEntry, EntryMeta } from "../../domain/entry.ts";
 import { BlitError, isBlitError } from "../../domain/errors.ts";
 import type { RelPath } from "../../domain/rel-path.ts";
-import { RESUME_BLOCK_BYTES, sharedPrefix } from "../../domain/resume-prefix.ts";
+import { RESUME_BLOCK_BYTES, sharedPrefix, splitHashes } from "../../domain/resume-prefix.ts";
 import { encodeEnd } from "../../domain/wire/frame.ts";
 import type { ReadItem, SessionClient, StoreOp, StoreReply, StoreRequest, WriteItem } from "../../ports/session.ts";
 import type { DirListing, FileTarget, MetaUpdate, OpResult, Store, StoreCapabilities, WholeRead, WriteOp } from "../../ports/store.ts";
@@ -123,8 +123,7 @@ export class PeerStore implements Store {
 
   async blockHashes(path: RelPath): Promise<Uint8Array[]> {
     const [r] = await this.call({ op: "blockHashes", path: this.full(path) });
-    const all = r?.kind === "blockHashes" ? r.hashes : new Uint8Array();
-    return Array.from({ length: Math.floor(all.length / 32) }, (_, i) => all.subarray(i * 32, i * 32 + 32));
+    return r?.kind === "blockHashes" ? splitHashes(r.hashes) : [];
   }
 
   copiedBytes(): number {

@@ -1,5 +1,6 @@
 import { BlitError, isBlitError } from "../../domain/errors.ts";
 import { joinRel, type RelPath } from "../../domain/rel-path.ts";
+import { joinHashes } from "../../domain/resume-prefix.ts";
 import type { ReadItem, SessionLink, StoreAnswer, StoreReply, StoreRequest } from "../../ports/session.ts";
 import type { OpResult, Store, WriteOp } from "../../ports/store.ts";
 import type { Channel } from "../../ports/transport.ts";
@@ -90,12 +91,8 @@ async function run(req: StoreRequest, scope: SessionScope, incoming: IncomingFil
       return reply({ kind: "stat", meta: await store.stat(at(req.path)) });
     case "hash":
       return reply({ kind: "hash", hash: await store.hash(at(req.path)) });
-    case "blockHashes": {
-      const hashes = (await store.blockHashes?.(at(req.path))) ?? [];
-      const all = new Uint8Array(hashes.length * 32);
-      hashes.forEach((h, i) => all.set(h, i * 32));
-      return reply({ kind: "blockHashes", hashes: all });
-    }
+    case "blockHashes":
+      return reply({ kind: "blockHashes", hashes: joinHashes((await store.blockHashes?.(at(req.path))) ?? []) });
     case "list":
       return listing(store, at(req.path), reply, scope);
     case "read":

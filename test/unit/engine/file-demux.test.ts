@@ -7,20 +7,16 @@ import { FileSender } from "../../../src/apps/engine/file-sender.ts";
 import { BlitError } from "../../../src/domain/errors.ts";
 import { DATA_HEADER_BYTES, encodeEnd, writeDataHeader } from "../../../src/domain/wire/frame.ts";
 import type { Channel } from "../../../src/ports/transport.ts";
+import { channelPair } from "../../harness/channel-pair.ts";
 
-/** A connected pair of channels on the in-memory transport. */
-async function pair(): Promise<{ a: Channel; b: Channel; close(): Promise<void> }> {
-  const t = new MemoryTransport();
-  const l = await t.listen({ host: "mem", port: 0 });
-  const [a, b] = await Promise.all([t.dial(l.address), l.accept()]);
-  return { a, b, close: async () => (await a[Symbol.asyncDispose](), await b[Symbol.asyncDispose](), await l[Symbol.asyncDispose]()) };
-}
+const pair = () => channelPair(new MemoryTransport(), "mem");
 
 const text = (file: { parts: Uint8Array[] }) => new TextDecoder().decode(Buffer.concat(file.parts));
 
 describe("FileDemux", () => {
   test("whole() before or after the records arrive gives the file; stream() keeps working alongside", async () => {
-    const { a, b, close } = await pair();
+    await using p = await pair();
+    const { a, b } = p;
     const demux = new FileDemux();
     const early = demux.whole(1, 100);
     const sender = new FileSender(a);
@@ -33,11 +29,11 @@ describe("FileDemux", () => {
     expect(text(await early)).toBe("first");
     expect(text(await demux.whole(2, 100))).toBe("second");
     expect(await new Response(demux.stream(3)).text()).toBe("third");
-    await close();
   });
 
   test("a whole file past its limit, a FAIL record and a lost connection reject with their codes", async () => {
-    const { a, b, close } = await pair();
+    await using p = await pair();
+    const { a, b } = p;
     const demux = new FileDemux();
     const codeOf = (p: Promise<unknown>) => p.then(() => "none", (e: { code?: string }) => e.code);
     const tooBig = codeOf(demux.whole(1, 4));
@@ -51,11 +47,11 @@ describe("FileDemux", () => {
     expect([await tooBig, await failed]).toEqual(["CORRUPT_DATA", "NOT_FOUND"]);
     await a[Symbol.asyncDispose]();
     expect([await draining, await cut]).toEqual(["PEER_CLOSED", "PEER_CLOSED"]);
-    await close();
   });
 
   test("a connection that ends between records without END (a killed peer) fails the files still open", async () => {
-    const { a, b, close } = await pair();
+    await using p = await pair();
+    const { a, b } = p;
     const demux = new FileDemux();
     const open = demux.whole(1, 100).then(() => "none", (e: { code?: string }) => e.code);
     // A whole DATA record of file 1, then the end of the connection: no EOF, no END.
@@ -66,11 +62,11 @@ describe("FileDemux", () => {
     await a.end();
     const drained = await demux.drain(b).then(() => "none", (e: { code?: string }) => e.code);
     expect([drained, await open]).toEqual(["PEER_CLOSED", "PEER_CLOSED"]);
-    await close();
   });
 
   test("a channel that takes chunks back gets each once, only after the small files kept from it were released", async () => {
-    const { a, b, close } = await pair();
+    await using p = await pair();
+    const { a, b } = p;
     const released: Uint8Array[] = [];
     const lending: Channel = { send: (x) => b.send(x), end: () => b.end(), incoming: b.incoming, release: (c) => void released.push(c), [Symbol.asyncDispose]: () => b[Symbol.asyncDispose]() };
     const demux = new FileDemux();
@@ -88,11 +84,11 @@ describe("FileDemux", () => {
     file.release();
     expect(released.length).toBe(1);
     expect(await streamed).toBe("streamed");
-    await close();
   });
 
   test("a resumed file's bytes start at the claimed offset; any other start fails that file", async () => {
-    const { a, b, close } = await pair();
+    await using p = await pair();
+    const { a, b } = p;
     const demux = new FileDemux();
     const sender = new FileSender(a);
     await sender.sendStream(1, () => new Blob(["tail"]).stream(), 10);
@@ -102,6 +98,5 @@ describe("FileDemux", () => {
     await demux.drain(b);
     expect(await new Response(demux.stream(1, 10)).text()).toBe("tail");
     await expect(new Response(demux.stream(2, 0)).text()).rejects.toMatchObject({ code: "CORRUPT_DATA" });
-    await close();
   });
 });
