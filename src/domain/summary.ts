@@ -16,6 +16,10 @@ export interface TransferSummary {
   bytes_transferred: number;
   entries_deleted: number;
   files_failed: number;
+  /** Files that crossed a network and were checked end to end before their rename (SPEC §3). */
+  files_verified: number;
+  /** Of those, files that arrived different from what was sent and were sent a second time. */
+  files_resent: number;
   failures: { path: string; error: string; code: string }[];
   duration_ms: number;
   bytes_per_sec: number;

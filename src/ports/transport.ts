@@ -45,9 +45,12 @@ export interface Channel extends AsyncDisposable {
    * them from `incoming`). Otherwise it resolves once all `length` bytes were taken, with `error`
    * set (and `bytes` 0) when the file could not be written (the bytes were dropped). Throws
    * PEER_CLOSED when the connection ended first and CANCELLED on `signal`; the channel is then
-   * closed. The caller must not close `file` before it settles.
+   * closed. The caller must not close `file` before it settles. When all bytes were written, the
+   * outcome's `digest` is the SHA-256 of the file's bytes from `hashFrom` (default `offset`) to
+   * `offset + length`, read back from the file after writing (the bytes before `offset` are the
+   * caller's, already written).
    */
-  receiveFile?(file: { readonly fd: number }, offset: number, length: number, signal?: AbortSignal): Promise<FileIoOutcome | null>;
+  receiveFile?(file: { readonly fd: number }, offset: number, length: number, signal?: AbortSignal, hashFrom?: number): Promise<FileIoOutcome | null>;
 }
 
 /** What {@link Channel.sendFile} sent or {@link Channel.receiveFile} wrote. */
@@ -58,6 +61,11 @@ export interface FileIoOutcome {
   readonly zeroCopyBytes: number;
   /** Why the file supplied fewer bytes than asked for, or could not take them. */
   readonly error?: BlitError;
+  /**
+   * SHA-256 of the file bytes the job covered, read from the file (sendFile: the `bytes` sent,
+   * hashed from the page cache next to sendfile; receiveFile: see there). Absent on an error.
+   */
+  readonly digest?: Uint8Array;
 }
 
 /** A bound listening endpoint; reports the address it really bound (port 0 allowed). */

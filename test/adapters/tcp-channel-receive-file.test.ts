@@ -21,8 +21,8 @@ afterAll(() => dir[Symbol.dispose]());
 
 const pair = () => channelPair(t, "127.0.0.1");
 
-/** A fresh empty file open for writing, closed (and read back) by the caller. */
-function target(flags = "w"): { path: string; fd: number } {
+/** A fresh empty file open for writing and reading, closed (and read back) by the caller. */
+function target(flags = "w+"): { path: string; fd: number } {
   const path = join(dir.path, `t${n++}`);
   writeFileSync(path, "");
   return { path, fd: openSync(path, flags) };
@@ -41,7 +41,8 @@ describe.skipIf(process.platform !== "linux")("TcpChannel.receiveFile", () => {
     const file = target();
     const r = await p.b.receiveFile!({ fd: file.fd }, 5, body.length);
     closeSync(file.fd);
-    expect(r).toEqual({ bytes: body.length, zeroCopyBytes: body.length });
+    // The digest is of what landed in the file, read back from it.
+    expect(r).toEqual({ bytes: body.length, zeroCopyBytes: body.length, digest: new Uint8Array(new Bun.CryptoHasher("sha256").update(body).digest()) });
     expect(p.b.zeroCopyBytes).toBe(body.length);
     expect(Buffer.compare(await readAll(p.b), tail)).toBe(0);
     await sent;

@@ -32,6 +32,7 @@ afterAll(() => {
 });
 
 const pair = () => channelPair(t, "127.0.0.1");
+const sha256 = (b: Uint8Array) => new Uint8Array(new Bun.CryptoHasher("sha256").update(b).digest());
 
 describe.skipIf(process.platform !== "linux")("TcpChannel.sendFile", () => {
   test("sends head and a file range byte-exact, in order with buffered sends, counted as zero-copy", async () => {
@@ -43,7 +44,7 @@ describe.skipIf(process.platform !== "linux")("TcpChannel.sendFile", () => {
     const r = await p.a.sendFile!(head, { fd }, 7, SIZE - 7);
     await p.a.send(Uint8Array.of(9));
     await p.a.end();
-    expect(r).toEqual({ bytes: SIZE - 7, zeroCopyBytes: SIZE - 7 });
+    expect(r).toEqual({ bytes: SIZE - 7, zeroCopyBytes: SIZE - 7, digest: sha256(data.subarray(7)) });
     expect(p.a.zeroCopyBytes).toBe(SIZE - 7);
     const got = await received;
     expect(Buffer.compare(got, Buffer.concat([before, head, data.subarray(7), Uint8Array.of(9)]))).toBe(0);

@@ -25,6 +25,8 @@ test.concurrent("a local copy prints one object with every SPEC §3 field, typed
     bytes_transferred: 8,
     entries_deleted: 0,
     files_failed: 0,
+    files_verified: 0,
+    files_resent: 0,
     failures: [],
     duration_ms: expect.any(Number),
     bytes_per_sec: expect.any(Number),

@@ -64,7 +64,7 @@ export function expectExit(result: CliResult, code: number): void {
 /** The fields of a `--json` transfer summary (SPEC §3 "Output"), sorted. */
 export const SUMMARY_KEYS: readonly string[] = [
   "operation", "source", "destination", "route", "transport", "dry_run", "files_examined", "files_transferred",
-  "files_skipped", "bytes_transferred", "entries_deleted", "files_failed", "failures", "duration_ms",
+  "files_skipped", "bytes_transferred", "entries_deleted", "files_failed", "files_verified", "files_resent", "failures", "duration_ms",
   "bytes_per_sec", "zero_copy_bytes", "fallback_reason", "outcome",
 ].sort();
 

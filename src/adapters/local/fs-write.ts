@@ -26,7 +26,7 @@ export interface WriteOutcome {
   zeroCopyBytes: number;
 }
 
-const { O_RDONLY, O_NOFOLLOW, O_NONBLOCK, O_WRONLY, O_CREAT, O_EXCL, O_DIRECTORY } = fs.constants;
+const { O_RDONLY, O_NOFOLLOW, O_NONBLOCK, O_WRONLY, O_RDWR, O_CREAT, O_EXCL, O_DIRECTORY } = fs.constants;
 const IS_ROOT = process.geteuid?.() === 0;
 const EUID = process.geteuid?.() ?? -1;
 const EGID = process.getegid?.() ?? -1;
@@ -116,10 +116,13 @@ export function finishTemp(fd: number, tmpOs: string | Buffer, dst: string, meta
   fs.renameSync(tmpOs, toOsPath(dst));
 }
 
-/** Opens a new temporary next to `dst` for writing; returns its descriptor and OS path. */
+/**
+ * Opens a new temporary next to `dst` for writing (and reading back: a network receiver checks
+ * what it wrote); returns its descriptor and OS path.
+ */
 export function openTemp(dst: string, meta: EntryMeta): { fd: number; tmpOs: string | Buffer } {
   const tmpOs = toOsPath(tempPathFor(dst));
-  return { fd: fs.openSync(tmpOs, O_WRONLY | O_CREAT | O_EXCL, meta.mode & 0o777), tmpOs };
+  return { fd: fs.openSync(tmpOs, O_RDWR | O_CREAT | O_EXCL, meta.mode & 0o777), tmpOs };
 }
 
 /** Writes a file whose bytes are all in memory, atomically (temporary, then rename). */

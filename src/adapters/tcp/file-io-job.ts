@@ -12,6 +12,8 @@ export interface FileIoJob {
   readonly fd: number;
   readonly offset: number;
   readonly length: number;
+  /** receive: the digest covers the file from here (the caller wrote the bytes before `offset`). */
+  readonly hashFrom: number;
   /** Set to non-zero (Atomics) to make the worker stop between two chunks. */
   readonly stop: Int32Array;
 }
@@ -32,4 +34,9 @@ export interface FileIoResult {
   readonly zeroCopy: number;
   readonly outcome: "done" | "file-ended" | "file-error" | "socket-error" | "unsupported" | "cancelled";
   readonly errno: number;
+  /**
+   * On "done": SHA-256 of the file bytes read back from the file (send: the range sent; receive:
+   * from `hashFrom` to the end of the range written).
+   */
+  readonly digest?: Uint8Array;
 }

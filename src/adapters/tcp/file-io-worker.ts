@@ -7,7 +7,8 @@
  *   is read and the bytes written with pwrite. When the file fails (ENOSPC, EIO), the rest of the
  *   range is still taken from the socket and dropped, so the connection stays in step.
  * A socket that is not ready is waited for with poll in short slices so that a stop request (the
- * `stop` flag) is seen within POLL_SLICE_MS.
+ * `stop` flag) is seen within POLL_SLICE_MS. A job that moved all its bytes answers with the
+ * SHA-256 of them read back from the file (the page cache): what was sent, what was written.
  */
 import * as fs from "node:fs";
 import type { FileIoJob, FileIoResult } from "./file-io-job.ts";
@@ -63,7 +64,26 @@ function send(job: FileIoJob): FileIoResult {
       return result(SOCKET_ERRNO.has(-n) ? "socket-error" : "file-error", -n);
     }
   }
-  return result("done");
+  const digest = hashRange(job.fd, job.offset, end - job.offset);
+  return digest === null ? result("file-error", 5) : { ...result("done"), digest };
+}
+
+/** SHA-256 of `length` bytes of file `fd` from `offset`; null when they cannot all be read. */
+function hashRange(fd: number, offset: number, length: number): Uint8Array | null {
+  copyBuffer ??= new Uint8Array(COPY_BUFFER_BYTES);
+  const hasher = new Bun.CryptoHasher("sha256");
+  for (let pos = offset; pos < offset + length; ) {
+    let got: number;
+    try {
+      got = fs.readSync(fd, copyBuffer, 0, Math.min(offset + length - pos, copyBuffer.length), pos);
+    } catch {
+      return null;
+    }
+    if (got === 0) return null;
+    hasher.update(copyBuffer.subarray(0, got));
+    pos += got;
+  }
+  return hasher.digest() as Uint8Array;
 }
 
 /** One pread + send of up to COPY_BUFFER_BYTES; `outcome` set when the job must stop. */
@@ -128,7 +148,9 @@ function receive(job: FileIoJob): FileIoResult {
     }
     taken += n;
   }
-  return fileErrno === 0 ? result("done") : result("file-error", fileErrno);
+  if (fileErrno !== 0) return result("file-error", fileErrno);
+  const digest = hashRange(job.fd, job.hashFrom, job.offset + job.length - job.hashFrom);
+  return digest === null ? result("file-error", 5) : { ...result("done"), digest };
 }
 
 /** Reads up to `count` bytes from the pipe and writes them at `pos` (or drops them); stops at a write error. */

@@ -30,7 +30,7 @@ export class SocketFileIo {
    * send side writes the record head there). Null, having done nothing (`before` not called), when
    * file I/O cannot run here (not Linux, no descriptor, no thread). `signal` stops the worker.
    */
-  async run(kind: FileIoJob["kind"], fd: number, offset: number, length: number, signal?: AbortSignal, before?: () => Promise<void>): Promise<FileIoResult | null> {
+  async run(kind: FileIoJob["kind"], fd: number, offset: number, length: number, signal?: AbortSignal, before?: () => Promise<void>, hashFrom = offset): Promise<FileIoResult | null> {
     const socketFd = this.socketFd();
     if (!hasNetLibc() || socketFd < 0) return null;
     const thread = this.threads[kind] ?? this.startThread(kind);
@@ -42,7 +42,7 @@ export class SocketFileIo {
     signal?.addEventListener("abort", stop);
     try {
       await before?.();
-      const running = thread.run(kind, sock, fd, offset, length);
+      const running = thread.run(kind, sock, fd, offset, length, hashFrom);
       // A new job clears the stop flag: an abort that came before it is applied now.
       if (signal?.aborted) stop();
       const r = await running;

@@ -60,12 +60,12 @@ export class TcpChannel implements Channel {
     return next;
   }
 
-  receiveFile(file: { readonly fd: number }, offset: number, length: number, signal?: AbortSignal): Promise<FileIoOutcome | null> {
+  receiveFile(file: { readonly fd: number }, offset: number, length: number, signal?: AbortSignal, hashFrom = offset): Promise<FileIoOutcome | null> {
     // Bytes Bun already read come first; pausing before any await keeps the rest in the kernel.
     if (!hasNetLibc() || this.closed || this.incoming.closed || this.incoming.queuedBytes > 0 || this.receiving) return Promise.resolve(null);
     this.socket.pause();
     this.receiving = true;
-    return this.pullFile(file.fd, offset, length, signal);
+    return this.pullFile(file.fd, offset, length, signal, hashFrom);
   }
 
   async end(): Promise<void> {
@@ -137,15 +137,16 @@ export class TcpChannel implements Channel {
       throw this.cut(e, signal);
     }
     if (r === null) return null;
-    if (r.outcome === "done" || r.outcome === "file-ended") return { bytes: r.moved, zeroCopyBytes: r.zeroCopy };
+    if (r.outcome === "done") return { bytes: r.moved, zeroCopyBytes: r.zeroCopy, ...(r.digest !== undefined ? { digest: r.digest } : {}) };
+    if (r.outcome === "file-ended") return { bytes: r.moved, zeroCopyBytes: r.zeroCopy };
     if (r.outcome === "file-error") return { bytes: r.moved, zeroCopyBytes: r.zeroCopy, error: fileError(r.errno, "reading") };
     throw this.cut(r, signal);
   }
 
-  private async pullFile(fd: number, offset: number, length: number, signal?: AbortSignal): Promise<FileIoOutcome | null> {
+  private async pullFile(fd: number, offset: number, length: number, signal?: AbortSignal, hashFrom = offset): Promise<FileIoOutcome | null> {
     let r: FileIoResult | null;
     try {
-      r = await this.io.run("receive", fd, offset, length, signal);
+      r = await this.io.run("receive", fd, offset, length, signal, undefined, hashFrom);
     } catch (e) {
       this.receiving = false;
       throw this.cut(e, signal);
@@ -154,7 +155,8 @@ export class TcpChannel implements Channel {
     if (r === null || r.outcome === "unsupported" || r.outcome === "done" || r.outcome === "file-error") {
       if (!this.closed) this.socket.resume();
       if (r === null || r.outcome === "unsupported") return null;
-      return r.outcome === "done" ? { bytes: r.moved, zeroCopyBytes: r.zeroCopy } : { bytes: 0, zeroCopyBytes: 0, error: fileError(r.errno, "writing") };
+      if (r.outcome === "file-error") return { bytes: 0, zeroCopyBytes: 0, error: fileError(r.errno, "writing") };
+      return { bytes: r.moved, zeroCopyBytes: r.zeroCopy, ...(r.digest !== undefined ? { digest: r.digest } : {}) };
     }
     throw this.cut(r, signal);
   }

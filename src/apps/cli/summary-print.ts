@@ -44,6 +44,7 @@ export function formatSummary(s: TransferSummary): string {
   ].join(", ");
   const extras = dry || s.bytes_transferred === 0 ? [] : [`${formatBytes(s.bytes_per_sec)}/s`];
   if (!dry && s.zero_copy_bytes > 0) extras.push(`${formatBytes(s.zero_copy_bytes)} zero-copy`);
+  if (!dry && s.files_verified > 0) extras.push(`${formatCount(s.files_verified)} verified${s.files_resent > 0 ? `, ${formatCount(s.files_resent)} re-sent` : ""}`);
   if (s.transport !== "local") extras.push(`over ${s.transport}`);
   const tail = extras.length > 0 ? ` (${extras.join(", ")})` : "";
   const fallback = s.fallback_reason === null ? "" : `; fallback: ${s.fallback_reason}`;

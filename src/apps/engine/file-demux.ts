@@ -2,6 +2,7 @@ import { BlitError, ERROR_CODES, isBlitError, type ErrorCode } from "../../domai
 import { FrameDecoder } from "../../domain/wire/frame.ts";
 import type { FileTarget } from "../../ports/store.ts";
 import type { Channel, FileIoOutcome } from "../../ports/transport.ts";
+import { IncomingDigest } from "./file-digest.ts";
 
 /** Bytes of one file held before reading its channel waits for the consumer. */
 const FILE_HIGH_WATER_BYTES = 4 << 20;
@@ -66,6 +67,8 @@ interface Incoming {
   /** Bytes that went into `stream` (before a target was given, if one was). */
   streamed: number;
   target: Target | null;
+  /** What arrived, for the check against the sender's EOF digest. */
+  readonly digest: IncomingDigest;
 }
 
 /**
@@ -75,6 +78,9 @@ interface Incoming {
  * payload goes straight from the connection into the file when the channel can,
  * Channel.receiveFile), whichever side comes first (the record or the claim). Bytes must arrive in
  * order per file; a gap, an unknown record or a channel lost mid-file fails the files still open.
+ * Every file is checked before it is handed out as complete: the digest of its bytes as they
+ * arrived (and, where a channel wrote them into the file itself, as read back from the file) must
+ * equal the one its EOF carries, else the file fails with CORRUPT_DATA.
  */
 export class FileDemux {
   private readonly files = new Map<number, Incoming>();
@@ -99,9 +105,9 @@ export class FileDemux {
           if (r.type === "end") return;
           if (r.type === "data") {
             this.receivedBytes += r.piece.length;
-            await this.data(r.fileId, r.offset, r.piece, loan);
+            await this.data(r.fileId, r.offset, r.piece, loan, r.last);
           }
-          else if (r.type === "eof") this.finish(r.fileId, null);
+          else if (r.type === "eof") this.finish(r.fileId, this.verify(r.fileId, r.size, r.digest));
           else if (r.type === "fail") this.finish(r.fileId, new BlitError(toCode(r.code), r.message));
           else throw new BlitError("CORRUPT_DATA", `unexpected ${r.type} record on a data connection`);
         }
@@ -197,7 +203,7 @@ export class FileDemux {
   private entry(fileId: number): Incoming {
     let f = this.files.get(fileId);
     if (f !== undefined) return f;
-    f = { controller: null, whole: null, queued: [], loans: [], next: 0, placed: false, start: 0, limit: Number.POSITIVE_INFINITY, done: false, error: null, room: null, taken: false, streamed: 0, target: null };
+    f = { controller: null, whole: null, queued: [], loans: [], next: 0, placed: false, start: 0, limit: Number.POSITIVE_INFINITY, done: false, error: null, room: null, taken: false, streamed: 0, target: null, digest: new IncomingDigest() };
     this.files.set(fileId, f);
     if (this.failure !== null) this.finish(fileId, this.failure);
     return f;
@@ -221,7 +227,7 @@ export class FileDemux {
   }
 
   /** Routes a DATA piece; with a `loan` its memory goes back to the channel once no longer kept. */
-  private async data(fileId: number, offset: number, piece: Uint8Array, loan: Loan | null): Promise<void> {
+  private async data(fileId: number, offset: number, piece: Uint8Array, loan: Loan | null, last: boolean): Promise<void> {
     const f = this.entry(fileId);
     if (f.done) return;
     if (!f.placed) {
@@ -232,6 +238,7 @@ export class FileDemux {
     f.next += piece.length;
     if (f.next - f.start > f.limit) return this.finish(fileId, tooLong(fileId, f.limit));
     if (piece.length === 0) return;
+    f.digest.piece(piece, last);
     if (f.target !== null) return this.write(fileId, f, f.target, piece, offset);
     f.streamed += piece.length;
     if (f.controller === null) {
@@ -271,14 +278,14 @@ export class FileDemux {
    * Takes the rest of the open DATA payload of a file with a target straight into its file when the
    * channel can (nothing already received waits); otherwise the bytes come through `incoming`.
    */
-  private async receiveInto(channel: Channel, decoder: FrameDecoder, open: { fileId: number; offset: number; left: number }, signal?: AbortSignal): Promise<void> {
+  private async receiveInto(channel: Channel, decoder: FrameDecoder, open: { fileId: number; offset: number; left: number; recordStart: number }, signal?: AbortSignal): Promise<void> {
     const f = this.files.get(open.fileId);
     const t = f?.target;
     if (f === undefined || t === null || t === undefined || f.done || t.receiving || open.offset !== f.next) return;
     t.receiving = true;
     let r: FileIoOutcome | null = null;
     try {
-      r = await channel.receiveFile!(t.sink, open.offset, open.left, signal);
+      r = await channel.receiveFile!(t.sink, open.offset, open.left, signal, open.recordStart);
     } finally {
       t.receiving = false;
       // Nothing taken, or the connection broke (the drain loop then fails the open files).
@@ -289,6 +296,8 @@ export class FileDemux {
     f.next += open.left;
     this.receivedBytes += open.left;
     if (r.error !== undefined) return this.endTarget(open.fileId, f, r.error);
+    if (r.digest === undefined) return this.endTarget(open.fileId, f, new BlitError("INTERNAL", "a zero-copy receive gave no digest of what it wrote"));
+    f.digest.recordDone(r.digest);
     t.bytes += r.bytes;
     t.zeroCopy += r.zeroCopyBytes;
     t.sink.landed(r.bytes);
@@ -312,6 +321,15 @@ export class FileDemux {
     t.settled = true;
     if (t.end === null) t.resolve({ bytes: t.bytes, zeroCopyBytes: t.zeroCopy });
     else t.reject(t.end);
+  }
+
+  /** Null when file `fileId` arrived as its EOF (size and digest) says it was sent; else why not. */
+  private verify(fileId: number, size: number, digest: Uint8Array): BlitError | null {
+    const f = this.files.get(fileId);
+    if (f === undefined || f.done) return null;
+    if (f.next !== size) return new BlitError("CORRUPT_DATA", `file ${fileId}: ${f.next} bytes arrived, its end says ${size}`);
+    if (f.digest.matches(digest)) return null;
+    return new BlitError("CORRUPT_DATA", "checksum mismatch: the bytes that arrived differ from the bytes sent (changed on the way between the two machines)", { verify: "mismatch" });
   }
 
   private finish(fileId: number, error: BlitError | null): void {

@@ -3,6 +3,7 @@ import type { RelPath } from "../../domain/rel-path.ts";
 import { DATA_HEADER_BYTES, EOF_BYTES, encodeFail, MAX_DATA_BYTES, writeDataHeader, writeEof } from "../../domain/wire/frame.ts";
 import type { OpenFile, Store } from "../../ports/store.ts";
 import type { Channel } from "../../ports/transport.ts";
+import { OutgoingDigest, recordDigest } from "./file-digest.ts";
 
 /** Records are gathered into writes of at least this size (small files share one write). */
 const GATHER_BYTES = 512 * 1024;
@@ -17,11 +18,14 @@ const PAD_BYTES = 1 << 20;
  * Sends files on one data channel as DATA/EOF records (FAIL when a file cannot be read), gathering
  * small records into large writes. A file of ZERO_COPY_MIN_BYTES or more goes by the channel's
  * `sendFile` (sendfile on Linux TCP) when its store can open it and the channel can send from it;
- * otherwise its bytes are read and sent. One file at a time; call `flush` after the last of a batch.
+ * otherwise its bytes are read and sent. Each file's EOF carries the digest of its records as sent
+ * (file-digest.ts; the sendfile worker hashes the records it sends from the file). One file at a
+ * time; call `flush` after the last of a batch.
  */
 export class FileSender {
   private buf = new Uint8Array(GATHER_BYTES + DATA_HEADER_BYTES + EOF_BYTES);
   private fill = 0;
+  private readonly digest = new OutgoingDigest();
   sentBytes = 0;
 
   constructor(private readonly channel: Channel) {}
@@ -42,6 +46,7 @@ export class FileSender {
 
   /** Sends `data` (a file's bytes from `offset`) as file `fileId`; a read error becomes FAIL. */
   async sendStream(fileId: number, data: () => ReadableStream<Uint8Array>, offset: number, signal?: AbortSignal): Promise<number> {
+    this.digest.take();
     let pos = offset;
     try {
       const stream = data();
@@ -64,15 +69,14 @@ export class FileSender {
 
   /** Sends a whole file already in memory as file `fileId`. */
   async sendBytes(fileId: number, bytes: Uint8Array, signal?: AbortSignal): Promise<void> {
+    this.digest.take();
     let pos = 0;
     while (pos < bytes.length) {
       const piece = bytes.subarray(pos, Math.min(bytes.length, pos + MAX_DATA_BYTES));
       await this.data(fileId, pos, piece, signal);
       pos += piece.length;
     }
-    await this.room(EOF_BYTES, signal);
-    writeEof(this.buf, this.fill, fileId, pos);
-    this.fill += EOF_BYTES;
+    await this.eof(fileId, pos, signal);
   }
 
   /** Sends a FAIL record for a file that will not come. */
@@ -99,6 +103,7 @@ export class FileSender {
    */
   private async sendOpen(fileId: number, file: OpenFile, offset: number, read: (from: number) => ReadableStream<Uint8Array>, signal?: AbortSignal): Promise<number> {
     const head = new Uint8Array(DATA_HEADER_BYTES);
+    this.digest.take();
     let zeroCopy = 0;
     for (let pos = offset; pos < file.size; ) {
       const length = Math.min(MAX_DATA_BYTES, file.size - pos);
@@ -109,12 +114,13 @@ export class FileSender {
       this.sentBytes += DATA_HEADER_BYTES + r.bytes;
       zeroCopy += r.zeroCopyBytes;
       pos += r.bytes;
-      if (r.bytes < length) {
+      if (r.bytes < length || r.digest === undefined) {
         await this.pad(length - r.bytes, signal);
-        const why = r.error ?? new BlitError("PARTIAL", `the file shrank while it was sent (${pos} of ${file.size} bytes)`);
+        const why = r.error ?? (r.bytes < length ? new BlitError("PARTIAL", `the file shrank while it was sent (${pos} of ${file.size} bytes)`) : new BlitError("INTERNAL", "a zero-copy send gave no digest of what it sent"));
         await this.fail(fileId, why, signal);
         return zeroCopy;
       }
+      this.digest.record(r.digest);
     }
     await this.eof(fileId, Math.max(offset, file.size), signal);
     return zeroCopy;
@@ -128,11 +134,12 @@ export class FileSender {
 
   private async eof(fileId: number, size: number, signal?: AbortSignal): Promise<void> {
     await this.room(EOF_BYTES, signal);
-    writeEof(this.buf, this.fill, fileId, size);
+    writeEof(this.buf, this.fill, fileId, size, this.digest.take());
     this.fill += EOF_BYTES;
   }
 
   private async data(fileId: number, offset: number, piece: Uint8Array, signal?: AbortSignal): Promise<void> {
+    if (piece.length > 0) this.digest.record(recordDigest(piece));
     if (piece.length >= DIRECT_BYTES) {
       await this.room(DATA_HEADER_BYTES, signal);
       writeDataHeader(this.buf, this.fill, fileId, offset, piece.length);

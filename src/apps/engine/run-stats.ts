@@ -21,6 +21,9 @@ export class RunStats {
   bytes = 0;
   zeroCopyBytes = 0;
   deleted = 0;
+  /** Files checked end to end after crossing a network, and those sent again after a mismatch. */
+  verified = 0;
+  resent = 0;
   plannedFiles = 0;
   plannedBytes = 0;
   scanComplete = false;

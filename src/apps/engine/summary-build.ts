@@ -27,6 +27,8 @@ export function buildSummary(req: TransferRequest, stats: RunStats, withheld: st
     bytes_transferred: stats.bytes,
     entries_deleted: stats.deleted,
     files_failed: failed,
+    files_verified: stats.verified,
+    files_resent: stats.resent,
     failures: stats.failures.map((f) => ({ path: displayName(f.path), error: f.error.message, code: f.error.code })),
     duration_ms: Math.round(ms),
     bytes_per_sec: ms > 0 ? Math.round((stats.bytes * 1000) / ms) : 0,

@@ -23,6 +23,11 @@ export interface TreeSyncOptions {
   readonly plan: PlanOptions;
   readonly dryRun: boolean;
   readonly resume: boolean;
+  /**
+   * Files cross a network (push, pull, relay, delegation): each one is checked end to end by the
+   * data plane, and one that arrived different (CORRUPT_DATA) is sent once more.
+   */
+  readonly verified: boolean;
 }
 
 interface PendingDir {
@@ -338,7 +343,19 @@ export class TreeSync {
       for (const op of ops) this.landed({ path: op.path, bytes: op.meta.size, zeroCopyBytes: 0 }, op.meta);
       return;
     }
-    this.track(this.dst.write(ops, this.signal).then((results) => results.forEach((r, i) => this.landed(r, ops[i]!.meta))));
+    this.track(this.writeResending(ops));
+  }
+
+  /** Writes `ops`; on a network route a file that arrived different is sent a second time, once. */
+  private async writeResending(ops: WriteOp[]): Promise<void> {
+    const results = await this.dst.write(ops, this.signal);
+    const again: WriteOp[] = [];
+    results.forEach((r, i) => (this.options.verified && r.error?.code === "CORRUPT_DATA" ? again.push(ops[i]!) : this.landed(r, ops[i]!.meta)));
+    if (again.length === 0) return;
+    this.stats.resent += again.length;
+    for (const op of again) this.reporter.warn(`${displayName(op.path)} arrived different from what was sent (checksum mismatch); sending it again`);
+    const second = await this.dst.write(again, this.signal);
+    second.forEach((r, i) => this.landed(r, again[i]!.meta));
   }
 
   private landed(r: OpResult, meta: EntryMeta): void {
@@ -348,6 +365,7 @@ export class TreeSync {
       return;
     }
     this.stats.transferred++;
+    if (this.options.verified && meta.kind === "file") this.stats.verified++;
     this.stats.bytes += r.bytes;
     this.stats.zeroCopyBytes += r.zeroCopyBytes;
     this.stats.touch(r.path);

@@ -9,7 +9,7 @@ import { BlitError } from "../errors.ts";
  */
 
 /** Data-plane protocol version, carried in HELLO. */
-export const DATA_PROTOCOL_VERSION = 1;
+export const DATA_PROTOCOL_VERSION = 2;
 /** "BLDP": the first bytes of every data connection. */
 export const DATA_MAGIC = 0x424c4450;
 /** Largest payload of one DATA record. */
@@ -27,7 +27,7 @@ export type Record =
   | { readonly type: "hello"; readonly version: number; readonly token: Uint8Array }
   | { readonly type: "go" }
   | { readonly type: "data"; readonly fileId: number; readonly offset: number; readonly piece: Uint8Array; readonly last: boolean }
-  | { readonly type: "eof"; readonly fileId: number; readonly size: number }
+  | { readonly type: "eof"; readonly fileId: number; readonly size: number; readonly digest: Uint8Array }
   | { readonly type: "fail"; readonly fileId: number; readonly code: string; readonly message: string }
   | { readonly type: "end" };
 
@@ -61,13 +61,17 @@ export function writeDataHeader(out: Uint8Array, at: number, fileId: number, off
   v.setUint32(at + 13, length);
 }
 
-/** EOF: type, file id u32, total size u64 — the file is complete. */
-export const EOF_BYTES = 13;
-export function writeEof(out: Uint8Array, at: number, fileId: number, size: number): void {
+/** Bytes of the file digest an EOF carries (SHA-256, see file-digest.ts in the engine). */
+export const FILE_DIGEST_BYTES = 32;
+/** EOF: type, file id u32, total size u64, digest of the bytes as sent — the file is complete. */
+export const EOF_BYTES = 13 + FILE_DIGEST_BYTES;
+export function writeEof(out: Uint8Array, at: number, fileId: number, size: number, digest: Uint8Array): void {
+  if (digest.length !== FILE_DIGEST_BYTES) throw new BlitError("INTERNAL", `file digest of ${digest.length} bytes`);
   const v = view(out);
   out[at] = RECORD.EOF;
   v.setUint32(at + 1, fileId);
   v.setBigUint64(at + 5, BigInt(size));
+  out.set(digest, at + 13);
 }
 
 /** FAIL: type, file id u32, code length u8, code (ASCII), message length u16, message (UTF-8). */
@@ -95,7 +99,7 @@ export class FrameDecoder {
   private readonly head = new Uint8Array(8 + 64 + 2 + MAX_FAIL_BYTES);
   private have = 0;
   private payloadLeft = 0;
-  private payload = { fileId: 0, offset: 0 };
+  private payload = { fileId: 0, offset: 0, start: 0 };
 
   /** Decodes what `chunk` completes; the records reference `chunk`'s memory. */
   push(chunk: Uint8Array): Record[] {
@@ -120,9 +124,12 @@ export class FrameDecoder {
     return out;
   }
 
-  /** The DATA payload being read: its file, the offset of its next byte, the bytes still to come; null between records. */
-  get openPayload(): { readonly fileId: number; readonly offset: number; readonly left: number } | null {
-    return this.payloadLeft > 0 ? { fileId: this.payload.fileId, offset: this.payload.offset, left: this.payloadLeft } : null;
+  /**
+   * The DATA payload being read: its file, the offset of its next byte, the bytes still to come,
+   * the offset its record started at; null between records.
+   */
+  get openPayload(): { readonly fileId: number; readonly offset: number; readonly left: number; readonly recordStart: number } | null {
+    return this.payloadLeft > 0 ? { fileId: this.payload.fileId, offset: this.payload.offset, left: this.payloadLeft, recordStart: this.payload.start } : null;
   }
 
   /** Counts the next `n` bytes of the open payload as read elsewhere (they never reach `push`). */
@@ -177,7 +184,7 @@ export class FrameDecoder {
     if (type === RECORD.HELLO) out.push({ type: "hello", version: v.getUint16(5), token: h.slice(8, 8 + h[7]!) });
     else if (type === RECORD.GO) out.push({ type: "go" });
     else if (type === RECORD.END) out.push({ type: "end" });
-    else if (type === RECORD.EOF) out.push({ type: "eof", fileId: v.getUint32(1), size: toSafe(v.getBigUint64(5)) });
+    else if (type === RECORD.EOF) out.push({ type: "eof", fileId: v.getUint32(1), size: toSafe(v.getBigUint64(5)), digest: h.slice(13, EOF_BYTES) });
     else if (type === RECORD.FAIL) out.push(decodeFail(h, v));
     else this.startPayload(v, out);
   }
@@ -196,7 +203,7 @@ export class FrameDecoder {
     if (length > MAX_DATA_BYTES) throw corrupt(`DATA record of ${length} bytes (limit ${MAX_DATA_BYTES})`);
     if (length === 0) out.push({ type: "data", fileId, offset, piece: new Uint8Array(0), last: true });
     this.payloadLeft = length;
-    this.payload = { fileId, offset };
+    this.payload = { fileId, offset, start: offset };
   }
 }
 

@@ -47,6 +47,8 @@ test.each<[string, DelegationEvent]>([
         bytes_transferred: 1234,
         entries_deleted: 2,
         files_failed: 1,
+        files_verified: 3,
+        files_resent: 1,
         failures: [{ path: "bad", error: "permission denied", code: "PERMISSION_DENIED" }],
         duration_ms: 42,
         bytes_per_sec: 29381,

@@ -17,6 +17,8 @@ const SUMMARY: DelegatedSummary = {
   bytes_transferred: 5,
   entries_deleted: 0,
   files_failed: 0,
+  files_verified: 0,
+  files_resent: 0,
   failures: [],
   duration_ms: 3,
   bytes_per_sec: 1000,
