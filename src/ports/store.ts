@@ -15,7 +15,7 @@ export interface StoreCapabilities {
  * One file of {@link Store.readWhole}: its bytes, its error, or null when it was too large. A
  * `release` hands the bytes' memory back to the store once the caller copied or sent them.
  */
-export type WholeRead = { readonly bytes: Uint8Array; readonly release?: () => void } | { readonly error: BlitError } | null;
+export type WholeRead = { readonly bytes: Uint8Array; readonly release?: () => void; readonly changed?: boolean } | { readonly error: BlitError } | null;
 
 /** One directory's entries. `failures` lists entries whose metadata could not be read. */
 export interface DirListing {
@@ -37,8 +37,13 @@ export interface OpenFile extends AsyncDisposable {
   readonly fd: number;
   /** Size when it was opened. */
   readonly size: number;
-  /** Its bytes from `offset`, as `Store.read` gives them; the stream then owns the descriptor. */
+  /** Its bytes from `offset`, as `Store.read` gives them; the descriptor stays this file's. */
   stream(offset: number): ReadableStream<Uint8Array>;
+  /**
+   * True when the file changed since it was opened (size, mtime or ctime differ now): what was
+   * read may mix two versions.
+   */
+  changed(): boolean;
 }
 
 /**
@@ -77,6 +82,11 @@ export interface OpResult {
   readonly bytes: number;
   readonly zeroCopyBytes: number;
   readonly error?: BlitError;
+  /**
+   * The source file changed while it was read: it landed without the source's mtime (so the next
+   * run sends it again) and the run warns about it.
+   */
+  readonly sourceChanged?: boolean;
 }
 
 /** An existing directory or file whose mode, owner (when kept) and mtime are set to `meta`. */
@@ -162,6 +172,11 @@ export interface Store extends AsyncDisposable {
    * only when nothing writes into `target.fd` any more.
    */
   readInto?(path: RelPath, target: FileTarget, signal?: AbortSignal): Promise<{ readonly bytes: number; readonly zeroCopyBytes: number }>;
+  /**
+   * Optional, for a store whose files come from a peer: true when file `path`, read through this
+   * store and complete, changed on the peer while it was read there.
+   */
+  sourceChanged?(path: RelPath): boolean;
   /** Carries out a batch of writes; one result per op, in order. */
   write(ops: readonly WriteOp[], signal?: AbortSignal): Promise<OpResult[]>;
   /**

@@ -66,7 +66,7 @@ export async function writeForeign(ops: readonly WriteOp[], ctx: ForeignWriteCon
     const { jobs, buffer } = pack(b, batchBytes, ctx);
     batch = [];
     batchBytes = 0;
-    pending.push(ctx.runWrites(jobs, [buffer]).then((rs) => rs.forEach((r, k) => (results[b[k]!.i] = r))));
+    pending.push(ctx.runWrites(jobs, [buffer]).then((rs) => rs.forEach((r, k) => (results[b[k]!.i] = withChange(r, b[k]!.op)))));
   };
   for (let i = 0; i < ops.length; i++) {
     const op = ops[i]!;
@@ -77,7 +77,7 @@ export async function writeForeign(ops: readonly WriteOp[], ctx: ForeignWriteCon
       const r = whole === undefined ? null : await whole;
       if (r !== null && "error" in r) throw r.error;
       if (r !== null) {
-        batch.push({ i, op, parts: [r.bytes], bytes: r.bytes.length, release: r.release });
+        batch.push({ i, op: asLanded(op, r.changed === true), parts: [r.bytes], bytes: r.bytes.length, release: r.release });
         batchBytes += r.bytes.length;
         if (batchBytes >= POOL_BATCH_BYTES) flush();
         continue;
@@ -85,11 +85,12 @@ export async function writeForeign(ops: readonly WriteOp[], ctx: ForeignWriteCon
       if (stream === null && !intoFile(op, offsets[i]!)) stream = op.source!.store.read(op.source!.path, offsets[i]);
       if (stream !== null && offsets[i] === 0 && op.meta.size <= IN_MEMORY_MAX_BYTES) {
         const g = await gather(i, op, stream);
-        batch.push(g);
+        batch.push({ ...g, op: asLanded(op, false) });
         batchBytes += g.bytes;
         if (batchBytes >= POOL_BATCH_BYTES) flush();
       } else {
-        results[i] = { path: op.path, ...(await writeToFile(ctx, ctx.jobPath(op.path), op, stream, offsets[i]!, signal, () => asked.add(i))) };
+        const landed = await writeToFile(ctx, ctx.jobPath(op.path), op, stream, offsets[i]!, signal, () => asked.add(i));
+        results[i] = { path: op.path, bytes: landed.bytes, zeroCopyBytes: landed.zeroCopyBytes, ...(landed.changed ? { sourceChanged: true } : {}) };
       }
     } catch (e) {
       const error = isBlitError(e) ? e : toBlitError(e, op.path, "write");
@@ -111,6 +112,21 @@ export async function writeForeign(ops: readonly WriteOp[], ctx: ForeignWriteCon
 }
 
 // --- internal ---
+
+/** Marks an op whose source changed while it was read there (SPEC §3). */
+const CHANGED = Symbol("source changed while read");
+
+/**
+ * `op` as it lands once its bytes are all in: when its source changed while it was read (the
+ * source says so, or `changed`), one nanosecond before the listed mtime, which the changed source
+ * file never has, so the next run sends it again.
+ */
+function asLanded(op: WriteOp, changed: boolean): WriteOp {
+  if (!changed && op.source?.store.sourceChanged?.(op.source.path) !== true) return op;
+  return Object.assign({ ...op, meta: { ...op.meta, mtimeNs: op.meta.mtimeNs - 1n } }, { [CHANGED]: true });
+}
+
+const withChange = (r: OpResult, op: WriteOp): OpResult => (CHANGED in op && r.error === undefined ? { ...r, sourceChanged: true } : r);
 
 /**
  * Where each file's bytes start: `resumeFrom` when decided already; for `resume` the prefix the
@@ -234,7 +250,7 @@ async function writeToFile(
   keep: number,
   signal: AbortSignal | undefined,
   asking: () => void,
-): Promise<{ bytes: number; zeroCopyBytes: number }> {
+): Promise<{ bytes: number; zeroCopyBytes: number; changed: boolean }> {
   const at = ctx.resolve(jobPath);
   let t: { fd: number; tmpOs: string | Buffer } | null = null;
   try {
@@ -244,8 +260,9 @@ async function writeToFile(
     const landed = stream === null ? await readIntoFile(ctx, op, t.fd, signal) : await streamIntoFile(ctx, op, t.fd, stream, keep, signal);
     const { fd, tmpOs } = t;
     t = { fd: -1, tmpOs };
-    finishTemp(fd, tmpOs, at.path, op.meta, false);
-    return landed;
+    const final = asLanded(op, false);
+    finishTemp(fd, tmpOs, at.path, final.meta, false);
+    return { ...landed, changed: final !== op };
   } catch (e) {
     if (t !== null && t.fd >= 0) fs.closeSync(t.fd);
     if (t !== null) fs.rmSync(t.tmpOs, { force: true });

@@ -1,6 +1,7 @@
 /** Whole small files read in one job (a pool thread), their bytes in one buffer that moves back without a copy. */
 import * as fs from "node:fs";
 import type { BlitError } from "../../domain/errors.ts";
+import { changedSince } from "./open-file.ts";
 import { toOsPath } from "./os-path.ts";
 import { toBlitError, toWireError, type WireError } from "./to-blit-error.ts";
 
@@ -22,6 +23,8 @@ export interface ReadWholeResult {
   /** Per path: its byte count in `buffer`, TOO_LARGE or FAILED. */
   readonly lengths: number[];
   readonly errors: (WireError | null)[];
+  /** Indexes of files that changed while they were read (size, mtime or ctime before ≠ after). */
+  readonly changed: number[];
 }
 
 const { O_RDONLY, O_NOFOLLOW } = fs.constants;
@@ -36,6 +39,8 @@ export function readWhole(job: ReadWholeJob, resolve: (p: string) => string, scr
   const fds: number[] = new Array(n).fill(-1);
   const lengths: number[] = new Array(n).fill(FAILED);
   const errors: (WireError | null)[] = new Array(n).fill(null);
+  const stats: (fs.BigIntStats | null)[] = new Array(n).fill(null);
+  const changed: number[] = [];
   const fail = (i: number, e: unknown, action: string) => {
     errors[i] = toWireError(scrub(toBlitError(e, job.paths[i]!, action)));
     lengths[i] = FAILED;
@@ -45,7 +50,9 @@ export function readWhole(job: ReadWholeJob, resolve: (p: string) => string, scr
     for (let i = 0; i < n; i++) {
       try {
         const fd = fs.openSync(toOsPath(resolve(job.paths[i]!)), O_RDONLY | O_NOFOLLOW);
-        const size = fs.fstatSync(fd).size;
+        const st = fs.fstatSync(fd, { bigint: true });
+        const size = Number(st.size);
+        stats[i] = st;
         if (size > job.maxBytes) {
           fs.closeSync(fd);
           lengths[i] = TOO_LARGE;
@@ -70,11 +77,12 @@ export function readWhole(job: ReadWholeJob, resolve: (p: string) => string, scr
         for (let r = -1; r !== 0 && got < want; got += r) r = fs.readSync(fd, view, got, want - got, got);
         lengths[i] = got;
         at += got;
+        if (changedSince(stats[i]!, fs.fstatSync(fd, { bigint: true }))) changed.push(i);
       } catch (e) {
         fail(i, e, "read");
       }
     }
-    return { kind: "whole", buffer, lengths, errors };
+    return { kind: "whole", buffer, lengths, errors, changed };
   } finally {
     for (const fd of fds) if (fd >= 0) fs.closeSync(fd);
   }

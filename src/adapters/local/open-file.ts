@@ -8,13 +8,14 @@ export class LocalOpenFile implements OpenFile {
   private constructor(
     readonly fd: number,
     readonly size: number,
+    private readonly opened: fs.BigIntStats,
   ) {}
 
   /** Wraps open descriptor `fd`; null (and `fd` closed) when it is not a regular file. */
   static of(fd: number): LocalOpenFile | null {
     try {
-      const st = fs.fstatSync(fd);
-      if (st.isFile()) return new LocalOpenFile(fd, st.size);
+      const st = fs.fstatSync(fd, { bigint: true });
+      if (st.isFile()) return new LocalOpenFile(fd, Number(st.size), st);
     } catch {
       // not usable: the caller reads the path instead
     }
@@ -22,10 +23,14 @@ export class LocalOpenFile implements OpenFile {
     return null;
   }
 
-  /** Its bytes from `offset`; the stream then owns the descriptor. */
+  /** Its bytes from `offset`; the descriptor stays open until this file is disposed. */
   stream(offset: number): ReadableStream<Uint8Array> {
-    this.owned = false;
-    return fileStream(this.fd, offset);
+    return fileStream(this.fd, offset, true);
+  }
+
+  changed(): boolean {
+    if (!this.owned) return false;
+    return changedSince(this.opened, fs.fstatSync(this.fd, { bigint: true }));
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
@@ -40,9 +45,14 @@ const SMALL_READ_BYTES = 256 * 1024;
 /** Chunk size of a larger file's stream: large writes on the data plane go out without a copy. */
 const READ_CHUNK_BYTES = 1 << 20;
 
-/** The file open as `fd` from `offset` as a stream, which closes `fd` when done. */
-export function fileStream(fd: number, offset: number): ReadableStream<Uint8Array> {
-  return readSmall(fd, offset) ?? readChunks(fd, offset);
+/** The file open as `fd` from `offset` as a stream, which closes `fd` when done (unless `keepOpen`). */
+export function fileStream(fd: number, offset: number, keepOpen = false): ReadableStream<Uint8Array> {
+  return readSmall(fd, offset, keepOpen) ?? readChunks(fd, offset, keepOpen);
+}
+
+/** True when a file's status `now` says it changed since `before` (size, mtime or ctime). */
+export function changedSince(before: fs.BigIntStats, now: fs.BigIntStats): boolean {
+  return before.size !== now.size || before.mtimeNs !== now.mtimeNs || before.ctimeNs !== now.ctimeNs;
 }
 
 // --- internal ---
@@ -52,9 +62,9 @@ export function fileStream(fd: number, offset: number): ReadableStream<Uint8Arra
  * pulls (one page-cache copy; a node stream adapted to a web stream cost ~2× the CPU in 64 KiB
  * pieces). Closes `fd` at the end, on error and on cancel.
  */
-function readChunks(fd: number, offset: number): ReadableStream<Uint8Array> {
+function readChunks(fd: number, offset: number, keepOpen: boolean): ReadableStream<Uint8Array> {
   let pos = offset;
-  let open = true;
+  let open = !keepOpen;
   const close = () => {
     if (open) fs.closeSync(fd);
     open = false;
@@ -80,7 +90,7 @@ function readChunks(fd: number, offset: number): ReadableStream<Uint8Array> {
 }
 
 /** The rest of a small file (from `offset`) as a one-chunk stream, closing `fd`; null (fd kept) for a larger one. */
-function readSmall(fd: number, offset: number): ReadableStream<Uint8Array> | null {
+function readSmall(fd: number, offset: number, keepOpen: boolean): ReadableStream<Uint8Array> | null {
   const size = fs.fstatSync(fd).size;
   if (size - offset > SMALL_READ_BYTES) return null;
   try {
@@ -90,6 +100,6 @@ function readSmall(fd: number, offset: number): ReadableStream<Uint8Array> | nul
     const bytes = buf.subarray(0, n);
     return new ReadableStream({ start: (c) => (bytes.length > 0 && c.enqueue(bytes), c.close()) });
   } finally {
-    fs.closeSync(fd);
+    if (!keepOpen) fs.closeSync(fd);
   }
 }

@@ -87,6 +87,11 @@ export class FileDemux {
   private failure: BlitError | null = null;
   /** File bytes received so far (record payloads; framing not counted). */
   receivedBytes = 0;
+  /** Files that arrived complete though their source changed while it was read (EOF flag). */
+  readonly changedIds = new Set<number>();
+
+  /** `onEnded` hears of every file whose EOF or FAIL arrived. */
+  constructor(private readonly onEnded: (fileId: number) => void = () => {}) {}
 
   /**
    * Reads `channel` until its END record and resolves then; rejects (failing the files still open)
@@ -107,8 +112,15 @@ export class FileDemux {
             this.receivedBytes += r.piece.length;
             await this.data(r.fileId, r.offset, r.piece, loan, r.last);
           }
-          else if (r.type === "eof") this.finish(r.fileId, this.verify(r.fileId, r.size, r.digest));
-          else if (r.type === "fail") this.finish(r.fileId, new BlitError(toCode(r.code), r.message));
+          else if (r.type === "eof") {
+            const error = this.verify(r.fileId, r.size, r.digest, r.changed);
+            if (error === null && r.changed) this.changedIds.add(r.fileId);
+            this.finish(r.fileId, error);
+            this.onEnded(r.fileId);
+          } else if (r.type === "fail") {
+            this.finish(r.fileId, new BlitError(toCode(r.code), r.message));
+            this.onEnded(r.fileId);
+          }
           else throw new BlitError("CORRUPT_DATA", `unexpected ${r.type} record on a data connection`);
         }
         if (loan !== null) {
@@ -323,12 +335,17 @@ export class FileDemux {
     else t.reject(t.end);
   }
 
-  /** Null when file `fileId` arrived as its EOF (size and digest) says it was sent; else why not. */
-  private verify(fileId: number, size: number, digest: Uint8Array): BlitError | null {
+  /**
+   * Null when file `fileId` arrived as its EOF (size and digest) says it was sent; else why not.
+   * A file whose source changed while it was read is not held to its digest (a zero-copy sender
+   * hashes the file next to sending it, so a change between the two differs without any fault):
+   * it lands flagged instead, without the source's mtime, and the next run sends it again.
+   */
+  private verify(fileId: number, size: number, digest: Uint8Array, changed: boolean): BlitError | null {
     const f = this.files.get(fileId);
     if (f === undefined || f.done) return null;
     if (f.next !== size) return new BlitError("CORRUPT_DATA", `file ${fileId}: ${f.next} bytes arrived, its end says ${size}`);
-    if (f.digest.matches(digest)) return null;
+    if (changed || f.digest.matches(digest)) return null;
     return new BlitError("CORRUPT_DATA", "checksum mismatch: the bytes that arrived differ from the bytes sent (changed on the way between the two machines)", { verify: "mismatch" });
   }
 

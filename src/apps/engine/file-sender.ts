@@ -27,6 +27,8 @@ export class FileSender {
   private fill = 0;
   private readonly digest = new OutgoingDigest();
   sentBytes = 0;
+  /** Ids of the files sent whose source changed while it was read (taken by who sent them). */
+  readonly changed = new Set<number>();
 
   constructor(private readonly channel: Channel) {}
 
@@ -36,16 +38,18 @@ export class FileSender {
    */
   async sendFile(fileId: number, store: Store, path: RelPath, offset: number, signal?: AbortSignal): Promise<number> {
     let file: OpenFile | null = null;
-    if (this.channel.sendFile !== undefined && store.openFile !== undefined) file = await store.openFile(path).catch(() => null);
+    if (store.openFile !== undefined) file = await store.openFile(path).catch(() => null);
     if (file === null) return this.sendStream(fileId, () => store.read(path, offset), offset, signal);
-    // `return await`: the descriptor stays open until the send finished.
+    // The descriptor stays open until the send finished, so the file can say whether it changed.
     await using _file = file;
-    if (file.size - offset < ZERO_COPY_MIN_BYTES) return await this.sendStream(fileId, () => file.stream(offset), offset, signal);
+    const open = file;
+    const changed = () => open.changed();
+    if (file.size - offset < ZERO_COPY_MIN_BYTES || this.channel.sendFile === undefined) return await this.sendStream(fileId, () => open.stream(offset), offset, signal, changed);
     return await this.sendOpen(fileId, file, offset, (from) => store.read(path, from), signal);
   }
 
   /** Sends `data` (a file's bytes from `offset`) as file `fileId`; a read error becomes FAIL. */
-  async sendStream(fileId: number, data: () => ReadableStream<Uint8Array>, offset: number, signal?: AbortSignal): Promise<number> {
+  async sendStream(fileId: number, data: () => ReadableStream<Uint8Array>, offset: number, signal?: AbortSignal, changed?: () => boolean): Promise<number> {
     this.digest.take();
     let pos = offset;
     try {
@@ -63,12 +67,12 @@ export class FileSender {
       await this.fail(fileId, err, signal);
       return 0;
     }
-    await this.eof(fileId, pos, signal);
+    await this.eof(fileId, pos, signal, changed?.() === true);
     return 0;
   }
 
   /** Sends a whole file already in memory as file `fileId`. */
-  async sendBytes(fileId: number, bytes: Uint8Array, signal?: AbortSignal): Promise<void> {
+  async sendBytes(fileId: number, bytes: Uint8Array, signal?: AbortSignal, changed = false): Promise<void> {
     this.digest.take();
     let pos = 0;
     while (pos < bytes.length) {
@@ -76,7 +80,7 @@ export class FileSender {
       await this.data(fileId, pos, piece, signal);
       pos += piece.length;
     }
-    await this.eof(fileId, pos, signal);
+    await this.eof(fileId, pos, signal, changed);
   }
 
   /** Sends a FAIL record for a file that will not come. */
@@ -122,7 +126,7 @@ export class FileSender {
       }
       this.digest.record(r.digest);
     }
-    await this.eof(fileId, Math.max(offset, file.size), signal);
+    await this.eof(fileId, Math.max(offset, file.size), signal, file.changed());
     return zeroCopy;
   }
 
@@ -132,9 +136,10 @@ export class FileSender {
     this.sentBytes += n;
   }
 
-  private async eof(fileId: number, size: number, signal?: AbortSignal): Promise<void> {
+  private async eof(fileId: number, size: number, signal: AbortSignal | undefined, changed: boolean): Promise<void> {
+    if (changed) this.changed.add(fileId);
     await this.room(EOF_BYTES, signal);
-    writeEof(this.buf, this.fill, fileId, size, this.digest.take());
+    writeEof(this.buf, this.fill, fileId, size, this.digest.take(), changed);
     this.fill += EOF_BYTES;
   }
 

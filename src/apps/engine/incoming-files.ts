@@ -28,6 +28,10 @@ export class IncomingFiles implements Store {
     return Promise.all(paths.map((p) => wholeOf(this.demux, Number(p), maxBytes)));
   }
 
+  sourceChanged(path: RelPath): boolean {
+    return this.demux.changedIds.delete(Number(path));
+  }
+
   /** The bytes of file `path` written into `target` (large payloads straight from the connection). */
   readInto(path: RelPath, target: FileTarget, signal?: AbortSignal): Promise<{ bytes: number; zeroCopyBytes: number }> {
     return this.demux.readInto(Number(path), target, signal);

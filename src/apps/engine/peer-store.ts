@@ -23,14 +23,27 @@ const READ_BATCH_FILES = 512;
 export class PeerStore implements Store {
   readonly capabilities: StoreCapabilities = { nanosecondTimes: true, owners: false };
   private readonly table = new RequestTable();
-  private readonly demux = new FileDemux();
+  private readonly demux = new FileDemux((fileId) => this.ended(fileId));
   private readonly lanes: Promise<SendLanes>;
   private readonly pump: Promise<void>;
   private sent: SendLanes | null = null;
   /** Mutable state shared by every view of the session. */
-  private readonly s: { nextFileId: number; pendingReads: ReadItem[]; meter: number; failure: BlitError | null; readZeroCopy: number; readsInFlight: Set<Promise<void>> } = {
+  private readonly s: {
+    nextFileId: number;
+    pendingReads: ReadItem[];
+    /** Files asked for whose end has not arrived, by id (their full paths). */
+    reading: Map<number, RelPath>;
+    /** Full paths of files read whole though they changed on the daemon while it read them. */
+    changedPaths: Set<RelPath>;
+    meter: number;
+    failure: BlitError | null;
+    readZeroCopy: number;
+    readsInFlight: Set<Promise<void>>;
+  } = {
     nextFileId: 1,
     pendingReads: [],
+    reading: new Map(),
+    changedPaths: new Set(),
     meter: 0,
     failure: null,
     readZeroCopy: 0,
@@ -89,6 +102,10 @@ export class PeerStore implements Store {
     return this.demux.stream(fileId, offset);
   }
 
+  sourceChanged(path: RelPath): boolean {
+    return this.s.changedPaths.delete(this.full(path));
+  }
+
   readWhole(paths: readonly RelPath[], maxBytes: number): Promise<WholeRead[]> {
     return Promise.all(paths.map((p) => wholeOf(this.demux, this.need(p, 0), maxBytes)));
   }
@@ -117,7 +134,11 @@ export class PeerStore implements Store {
     const [r] = await replies;
     await sent;
     // The bytes this end sent zero-copy count for the file, unless the daemon counted more itself.
-    const withSent = (x: OpResult, i: number): OpResult => ({ ...x, path: ops[i]!.path, zeroCopyBytes: Math.max(x.zeroCopyBytes, x.error === undefined ? (zeroCopy.get(items[i]!.fileId) ?? 0) : 0) });
+    const lanes = await this.lanes;
+    const withSent = (x: OpResult, i: number): OpResult => {
+      const changed = lanes.takeChanged(items[i]!.fileId) && x.error === undefined;
+      return { ...x, path: ops[i]!.path, zeroCopyBytes: Math.max(x.zeroCopyBytes, x.error === undefined ? (zeroCopy.get(items[i]!.fileId) ?? 0) : 0), ...(changed ? { sourceChanged: true } : {}) };
+    };
     return r?.kind === "results" ? r.results.map(withSent) : [];
   }
 
@@ -207,8 +228,17 @@ export class PeerStore implements Store {
     const fileId = this.s.nextFileId++;
     if (this.s.pendingReads.length === 0) queueMicrotask(() => this.flushReads());
     this.s.pendingReads.push({ fileId, path: this.full(path), offset });
+    this.s.reading.set(fileId, this.full(path));
     if (this.s.pendingReads.length >= READ_BATCH_FILES) this.flushReads();
     return fileId;
+  }
+
+  /** The end of file `fileId` arrived: remembered by path when its source changed while read. */
+  private ended(fileId: number): void {
+    const path = this.s.reading.get(fileId);
+    if (path === undefined) return;
+    this.s.reading.delete(fileId);
+    if (this.demux.changedIds.delete(fileId)) this.s.changedPaths.add(path);
   }
 
   private flushReads(): void {

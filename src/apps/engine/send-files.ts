@@ -41,7 +41,7 @@ export async function sendFiles(sender: FileSender, files: readonly OutgoingFile
         if (zc > 0) zeroCopy.set(f.fileId, zc);
       } else if ("error" in r) await sender.fail(f.fileId, r.error, signal);
       else {
-        await sender.sendBytes(f.fileId, r.bytes, signal);
+        await sender.sendBytes(f.fileId, r.bytes, signal, r.changed === true);
         r.release?.();
       }
     }

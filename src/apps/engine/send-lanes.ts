@@ -22,6 +22,11 @@ export class SendLanes {
     return next;
   }
 
+  /** True (once) when file `fileId`, sent on one of the lanes, changed while it was read. */
+  takeChanged(fileId: number): boolean {
+    return this.lanes.some((l) => l.sender.changed.delete(fileId));
+  }
+
   get sentBytes(): number {
     return this.lanes.reduce((n, l) => n + l.sender.sentBytes, 0);
   }

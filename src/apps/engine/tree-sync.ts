@@ -365,7 +365,8 @@ export class TreeSync {
       return;
     }
     this.stats.transferred++;
-    if (this.options.verified && meta.kind === "file") this.stats.verified++;
+    if (this.options.verified && meta.kind === "file" && r.sourceChanged !== true) this.stats.verified++;
+    if (r.sourceChanged === true) this.reporter.warn(`${displayName(r.path)} changed while it was read: what landed may mix two versions; it was given no source modification time, so the next run sends it again`);
     this.stats.bytes += r.bytes;
     this.stats.zeroCopyBytes += r.zeroCopyBytes;
     this.stats.touch(r.path);

@@ -27,7 +27,7 @@ export type Record =
   | { readonly type: "hello"; readonly version: number; readonly token: Uint8Array }
   | { readonly type: "go" }
   | { readonly type: "data"; readonly fileId: number; readonly offset: number; readonly piece: Uint8Array; readonly last: boolean }
-  | { readonly type: "eof"; readonly fileId: number; readonly size: number; readonly digest: Uint8Array }
+  | { readonly type: "eof"; readonly fileId: number; readonly size: number; readonly digest: Uint8Array; readonly changed: boolean }
   | { readonly type: "fail"; readonly fileId: number; readonly code: string; readonly message: string }
   | { readonly type: "end" };
 
@@ -63,15 +63,21 @@ export function writeDataHeader(out: Uint8Array, at: number, fileId: number, off
 
 /** Bytes of the file digest an EOF carries (SHA-256, see file-digest.ts in the engine). */
 export const FILE_DIGEST_BYTES = 32;
-/** EOF: type, file id u32, total size u64, digest of the bytes as sent — the file is complete. */
-export const EOF_BYTES = 13 + FILE_DIGEST_BYTES;
-export function writeEof(out: Uint8Array, at: number, fileId: number, size: number, digest: Uint8Array): void {
+/** EOF flag: the source file changed while it was read (what was sent may mix two versions). */
+const EOF_CHANGED = 0x01;
+/**
+ * EOF: type, file id u32, total size u64, digest of the bytes as sent, flags u8 — the file is
+ * complete.
+ */
+export const EOF_BYTES = 14 + FILE_DIGEST_BYTES;
+export function writeEof(out: Uint8Array, at: number, fileId: number, size: number, digest: Uint8Array, changed = false): void {
   if (digest.length !== FILE_DIGEST_BYTES) throw new BlitError("INTERNAL", `file digest of ${digest.length} bytes`);
   const v = view(out);
   out[at] = RECORD.EOF;
   v.setUint32(at + 1, fileId);
   v.setBigUint64(at + 5, BigInt(size));
   out.set(digest, at + 13);
+  out[at + 13 + FILE_DIGEST_BYTES] = changed ? EOF_CHANGED : 0;
 }
 
 /** FAIL: type, file id u32, code length u8, code (ASCII), message length u16, message (UTF-8). */
@@ -184,7 +190,7 @@ export class FrameDecoder {
     if (type === RECORD.HELLO) out.push({ type: "hello", version: v.getUint16(5), token: h.slice(8, 8 + h[7]!) });
     else if (type === RECORD.GO) out.push({ type: "go" });
     else if (type === RECORD.END) out.push({ type: "end" });
-    else if (type === RECORD.EOF) out.push({ type: "eof", fileId: v.getUint32(1), size: toSafe(v.getBigUint64(5)), digest: h.slice(13, EOF_BYTES) });
+    else if (type === RECORD.EOF) out.push({ type: "eof", fileId: v.getUint32(1), size: toSafe(v.getBigUint64(5)), digest: h.slice(13, 13 + FILE_DIGEST_BYTES), changed: (h[13 + FILE_DIGEST_BYTES]! & EOF_CHANGED) !== 0 });
     else if (type === RECORD.FAIL) out.push(decodeFail(h, v));
     else this.startPayload(v, out);
   }
