@@ -62,6 +62,9 @@ test("--json --progress: one full summary on stdout, NDJSON progress on stderr e
       bytes_transferred: BYTES,
       entries_deleted: 0,
       files_failed: 0,
+      // Every file crossed a network and was checked end to end (SPEC §3).
+      files_verified: 3,
+      files_resent: 0,
       failures: [],
       duration_ms: expect.any(Number),
       bytes_per_sec: expect.any(Number),

@@ -1,8 +1,8 @@
 import { BlitError, ERROR_CODES, isBlitError, type ErrorCode } from "../../domain/errors.ts";
-import { FrameDecoder } from "../../domain/wire/frame.ts";
+import { FrameDecoder, type Record } from "../../domain/wire/frame.ts";
 import type { FileTarget } from "../../ports/store.ts";
 import type { Channel, FileIoOutcome } from "../../ports/transport.ts";
-import { IncomingDigest } from "./file-digest.ts";
+import { arrivalError, IncomingDigest } from "./file-digest.ts";
 
 /** Bytes of one file held before reading its channel waits for the consumer. */
 const FILE_HIGH_WATER_BYTES = 4 << 20;
@@ -78,9 +78,8 @@ interface Incoming {
  * payload goes straight from the connection into the file when the channel can,
  * Channel.receiveFile), whichever side comes first (the record or the claim). Bytes must arrive in
  * order per file; a gap, an unknown record or a channel lost mid-file fails the files still open.
- * Every file is checked before it is handed out as complete: the digest of its bytes as they
- * arrived (and, where a channel wrote them into the file itself, as read back from the file) must
- * equal the one its EOF carries, else the file fails with CORRUPT_DATA.
+ * A file is complete only when the digest of its bytes as they arrived (as read back from the file
+ * where a channel wrote them there itself) equals its EOF's, else it fails with CORRUPT_DATA.
  */
 export class FileDemux {
   private readonly files = new Map<number, Incoming>();
@@ -112,15 +111,7 @@ export class FileDemux {
             this.receivedBytes += r.piece.length;
             await this.data(r.fileId, r.offset, r.piece, loan, r.last);
           }
-          else if (r.type === "eof") {
-            const error = this.verify(r.fileId, r.size, r.digest, r.changed);
-            if (error === null && r.changed) this.changedIds.add(r.fileId);
-            this.finish(r.fileId, error);
-            this.onEnded(r.fileId);
-          } else if (r.type === "fail") {
-            this.finish(r.fileId, new BlitError(toCode(r.code), r.message));
-            this.onEnded(r.fileId);
-          }
+          else if (r.type === "eof" || r.type === "fail") this.ended(r);
           else throw new BlitError("CORRUPT_DATA", `unexpected ${r.type} record on a data connection`);
         }
         if (loan !== null) {
@@ -335,18 +326,14 @@ export class FileDemux {
     else t.reject(t.end);
   }
 
-  /**
-   * Null when file `fileId` arrived as its EOF (size and digest) says it was sent; else why not.
-   * A file whose source changed while it was read is not held to its digest (a zero-copy sender
-   * hashes the file next to sending it, so a change between the two differs without any fault):
-   * it lands flagged instead, without the source's mtime, and the next run sends it again.
-   */
-  private verify(fileId: number, size: number, digest: Uint8Array, changed: boolean): BlitError | null {
-    const f = this.files.get(fileId);
-    if (f === undefined || f.done) return null;
-    if (f.next !== size) return new BlitError("CORRUPT_DATA", `file ${fileId}: ${f.next} bytes arrived, its end says ${size}`);
-    if (changed || f.digest.matches(digest)) return null;
-    return new BlitError("CORRUPT_DATA", "checksum mismatch: the bytes that arrived differ from the bytes sent (changed on the way between the two machines)", { verify: "mismatch" });
+  /** A file's EOF (checked against what arrived: arrivalError) or FAIL. */
+  private ended(r: Extract<Record, { type: "eof" | "fail" }>): void {
+    const f = this.files.get(r.fileId);
+    const open = f !== undefined && !f.done;
+    const error = r.type === "fail" ? new BlitError(toCode(r.code), r.message) : open ? arrivalError(r.fileId, f.next, f.digest, r) : null;
+    if (error === null && r.type === "eof" && r.changed) this.changedIds.add(r.fileId);
+    this.finish(r.fileId, error);
+    this.onEnded(r.fileId);
   }
 
   private finish(fileId: number, error: BlitError | null): void {

@@ -1,3 +1,4 @@
+import { BlitError } from "../../domain/errors.ts";
 import { FILE_DIGEST_BYTES } from "../../domain/wire/frame.ts";
 
 /**
@@ -51,6 +52,19 @@ export class IncomingDigest {
     for (let i = 0; i < FILE_DIGEST_BYTES; i++) if (got[i] !== sent[i]) return false;
     return true;
   }
+}
+
+/**
+ * Null when file `fileId`, which arrived up to offset `arrived` with digest `got`, is what its EOF
+ * says was sent; else the CORRUPT_DATA failure. A file whose source changed while it was read is
+ * not held to its digest (a zero-copy sender hashes the file next to sending it, so a change
+ * between the two differs without any fault): it lands flagged instead, without the source's
+ * mtime, and the next run sends it again.
+ */
+export function arrivalError(fileId: number, arrived: number, got: IncomingDigest, sent: { size: number; digest: Uint8Array; changed: boolean }): BlitError | null {
+  if (arrived !== sent.size) return new BlitError("CORRUPT_DATA", `file ${fileId}: ${arrived} bytes arrived, its end says ${sent.size}`);
+  if (sent.changed || got.matches(sent.digest)) return null;
+  return new BlitError("CORRUPT_DATA", "checksum mismatch: the bytes that arrived differ from the bytes sent (changed on the way between the two machines)");
 }
 
 /** The digests of a file's records as they are sent. */
