@@ -16,7 +16,10 @@
  * 100,000 × 4 KiB files in 100-file directories (20,000 with --quick); the no-op re-run of the
  * small-files tree onto an identical copy.
  * blit is the compiled release build (dist/blit, dist/blit-daemon, rebuilt at start) unless
- * --blit names a directory holding both. rsync, iperf3 and tc are installed with apt-get when missing.
+ * --blit names a directory holding both. Verified transfers (SPEC §3) are on in every blit figure;
+ * their cost is measured in the same run against `blit unverified`: the same sources built with
+ * verification compiled out (dist-unverified/, `scripts/build.ts --bench-unverified`, never
+ * shipped), client and its own daemon, TCP data (skipped with --blit). rsync, iperf3 and tc are installed with apt-get when missing.
  * The daemons' module and the local trees live in one scratch directory, so a pull reads the
  * same tree a push writes from. Timed: the client command only (daemons stay up).
  */
@@ -51,6 +54,7 @@ const RUN_TIMEOUT_MS = 15 * 60_000;
 const sizes = !values.quick ? FULL : values.link === "loopback" ? QUICK : { ...QUICK, bigFileBytes: 512 * 2 ** 20 };
 
 const bin = values.blit === undefined ? buildRelease() : resolve(values.blit);
+const unverifiedBin = values.blit === undefined ? buildRelease("--bench-unverified") : null;
 const peers = await ensurePeers([need("rsync", "rsync"), need("iperf3", "iperf3"), ...(values.link === "loopback" ? [] : [need("tc", "iproute2")])]);
 const has = (name: string) => peers.some((p) => p.name === name);
 const scratch = Scratch.open(PLACES[0]!, 0);
@@ -64,10 +68,12 @@ try {
 process.env.BLIT_DAEMON_E2E_BIN = join(bin, "blit-daemon");
 const { startDaemon } = await import("../test/harness/daemon.ts");
 let daemon: Awaited<ReturnType<typeof startDaemon>> | null = null;
+let unverifiedDaemon: Awaited<ReturnType<typeof startDaemon>> | null = null;
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => {
     try {
       if (daemon !== null) process.kill(daemon.pid, "SIGKILL");
+      if (unverifiedDaemon !== null) process.kill(unverifiedDaemon.pid, "SIGKILL");
     } catch {
       // Already gone.
     }
@@ -80,6 +86,10 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 let rsyncd: Awaited<ReturnType<typeof startRsyncDaemon>> | null = null;
 try {
   daemon = await startDaemon({ modules: { m: { path: scratch.root } }, bind: link.host, launch: (argv) => link.wrap("server", argv) });
+  if (unverifiedBin !== null) {
+    const other = join(unverifiedBin, "blit-daemon");
+    unverifiedDaemon = await startDaemon({ modules: { m: { path: scratch.root } }, bind: link.host, launch: (argv) => link.wrap("server", [other, ...argv.slice(1)]) });
+  }
   if (has("rsync")) rsyncd = await startRsyncDaemon(link, scratch.root, join(scratch.root, "rsyncd"));
   const summary: string[][] = [];
   const ceiling = has("iperf3") ? await iperf3(link) : null;
@@ -89,7 +99,7 @@ try {
     const source = await trees.get(w.tree);
     const stats = treeStats(source);
     for (const direction of ["push", "pull"] as const) {
-      const results = await measure(w, direction, source, stats, daemon.control);
+      const results = await measure(w, direction, source, stats, daemon.control, unverifiedDaemon?.control ?? null);
       printTable(`${w.name} ${direction} on tmpfs (/dev/shm) over ${link.about}: ${w.about}; ${formatStats(stats)}; ${runs} runs`, results, stats);
       const extra = (tool: string) => `"transport":"${transportOf(tool)}","direction":"${direction}","link":"${link.name}"`;
       for (const r of results) console.log(jsonLine(r, stats, values.quick).replace('"transport":"local"', extra(r.tool)));
@@ -102,7 +112,9 @@ try {
 } finally {
   await rsyncd?.stop();
   await daemon?.stop();
+  await unverifiedDaemon?.stop();
   daemon = null;
+  unverifiedDaemon = null;
   link.close();
   await scratch.close();
 }
@@ -117,7 +129,7 @@ interface Runner {
 }
 
 /** The three ways bytes travel, for one direction. Remote paths are module-relative names. */
-function runners(direction: "push" | "pull", control: string): Runner[] {
+function runners(direction: "push" | "pull", control: string, unverifiedControl: string | null): Runner[] {
   const blit = join(bin, "blit");
   const remote = (p: string) => `${control}:/m/${basename(p)}/`;
   const rsync = (p: string) => `rsync://${link.host}:${rsyncd?.port}/m/${basename(p)}/`;
@@ -126,12 +138,16 @@ function runners(direction: "push" | "pull", control: string): Runner[] {
     { tool: "blit", label: "blit copy (tcp)", command: (s, d) => [blit, "copy", ...ends(s, d, remote)] },
     { tool: "blit-grpc", label: "blit copy (grpc data)", command: (s, d) => [blit, "copy", ...ends(s, d, remote)], env: { BLIT_FORCE_GRPC_DATA: "1" } },
   ];
+  if (unverifiedBin !== null && unverifiedControl !== null) {
+    const at = (p: string) => `${unverifiedControl}:/m/${basename(p)}/`;
+    list.push({ tool: "blit-unverified", label: "blit copy (tcp, unverified build)", command: (s, d) => [join(unverifiedBin, "blit"), "copy", ...ends(s, d, at)] });
+  }
   if (rsyncd !== null) list.push({ tool: "rsyncd", label: "rsync -a (daemon)", command: (s, d) => ["rsync", "-a", ...ends(s, d, rsync)] });
   return list;
 }
 
-async function measure(w: (typeof WORKLOADS)[number], direction: "push" | "pull", source: string, expected: TreeStats, control: string): Promise<Result[]> {
-  const tools = runners(direction, control);
+async function measure(w: (typeof WORKLOADS)[number], direction: "push" | "pull", source: string, expected: TreeStats, control: string, unverifiedControl: string | null): Promise<Result[]> {
+  const tools = runners(direction, control, unverifiedControl);
   const seconds = new Map<string, number[]>(tools.map((t) => [t.tool, []]));
   const problems = new Map<string, string>();
   for (let round = 0; round < runs; round++) {
@@ -156,24 +172,24 @@ function summaryRow(name: string, results: readonly Result[], stats: TreeStats, 
     const r = results.find((x) => x.tool === tool);
     return r === undefined || r.problem !== null ? null : median(r.seconds);
   };
-  const [tcp, grpc, rs] = [m("blit"), m("blit-grpc"), m("rsyncd")];
+  const [tcp, grpc, rs, plain] = [m("blit"), m("blit-grpc"), m("rsyncd"), m("blit-unverified")];
   const ratio = (a: number | null, b: number | null) => (a === null || b === null ? "-" : `${(a / b).toFixed(2)}x`);
   const s = (x: number | null) => (x === null ? "-" : x.toFixed(3));
   const ofCeiling = tcp === null || ceiling === null || stats.files > 1 ? "-" : `${((stats.bytes / tcp / ceiling) * 100).toFixed(0)} %`;
-  return [name, s(tcp), s(grpc), s(rs), ratio(tcp, rs), ratio(grpc, rs), ofCeiling];
+  return [name, s(tcp), s(plain), s(grpc), s(rs), ratio(tcp, plain), ratio(tcp, rs), ratio(grpc, rs), ofCeiling];
 }
 
 function printSummary(rows: string[][]): void {
-  const header = ["workload", "blit tcp s", "blit grpc s", "rsyncd s", "tcp/rsyncd", "grpc/rsyncd", "tcp/iperf3"];
+  const header = ["workload", "blit tcp s", "unverified s", "blit grpc s", "rsyncd s", "tcp/unverified", "tcp/rsyncd", "grpc/rsyncd", "tcp/iperf3"];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
   const line = (cells: readonly string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
-  console.log(`\nsummary over ${link.name} (medians; a ratio below 1 means blit was faster; tcp/iperf3 = blit throughput / the link's iperf3 ceiling)`);
+  console.log(`\nsummary over ${link.name} (medians; a ratio below 1 means blit was faster; tcp/unverified = the cost of verification; tcp/iperf3 = blit throughput / the link's iperf3 ceiling)`);
   console.log(line(header));
   for (const r of rows) console.log(line(r));
 }
 
 function transportOf(tool: string): string {
-  return tool === "blit" ? "tcp" : tool === "blit-grpc" ? "grpc" : "rsync";
+  return tool === "blit" || tool === "blit-unverified" ? "tcp" : tool === "blit-grpc" ? "grpc" : "rsync";
 }
 
 async function timed(argv: string[], env?: Record<string, string>): Promise<{ code: number; seconds: number; stderr: string }> {
@@ -188,12 +204,13 @@ function need(binary: string, apt: string): Tool {
   return { name: binary, label: () => binary, modes: [], needs: { binary, apt }, needsDestination: false, command: () => [] };
 }
 
-/** dist/blit and dist/blit-daemon built fresh from the current sources (`bun run build`). */
-function buildRelease(): string {
+/** dist/ (or, with `--bench-unverified`, dist-unverified/) built fresh from the current sources (`bun run build`). */
+function buildRelease(...flags: string[]): string {
   const root = resolve(import.meta.dir, "..");
-  console.error("bench: building dist/ (bun run build)");
-  if (Bun.spawnSync(["bun", "scripts/build.ts"], { cwd: root, stdout: "ignore", stderr: "inherit" }).exitCode !== 0) usage("bun run build failed; or pass --blit DIR");
-  return resolve(root, "dist");
+  const out = flags.includes("--bench-unverified") ? "dist-unverified" : "dist";
+  console.error(`bench: building ${out}/ (bun scripts/build.ts ${flags.join(" ")})`);
+  if (Bun.spawnSync(["bun", "scripts/build.ts", ...flags], { cwd: root, stdout: "ignore", stderr: "inherit" }).exitCode !== 0) usage("bun run build failed; or pass --blit DIR");
+  return resolve(root, out);
 }
 
 function usage(message: string): never {

@@ -25,6 +25,13 @@ const PROGRAMS = [
   { name: "blit-utils", entry: "src/apps/utils/main.ts" },
 ] as const;
 const FLAGS = ["--compile", "--minify", "--bytecode", "--format=esm", "--no-compile-autoload-dotenv", "--no-compile-autoload-bunfig"];
+/**
+ * `--bench-unverified`: the benchmark's comparison build, in dist-unverified/, with end-to-end
+ * file verification compiled out (to measure its cost; never shipped, no setting does this).
+ */
+const UNVERIFIED = process.argv.includes("--bench-unverified");
+const DIST = UNVERIFIED ? "dist-unverified" : "dist";
+if (UNVERIFIED) FLAGS.push("--define", "BLIT_BENCH_UNVERIFIED=true");
 
 const missing = PROGRAMS.filter((p) => !(Bun.file(join(ROOT, p.entry)).size > 0)).map((p) => p.entry);
 if (missing.length > 0) fail(`missing entry point(s): ${missing.join(", ")}`);
@@ -34,9 +41,9 @@ const workers = [...new Bun.Glob("src/**/*-worker.ts").scanSync({ cwd: ROOT })].
 const misplaced = workers.filter((w) => dirname(dirname(w)) !== WORKER_ROOT);
 if (misplaced.length > 0) fail(`worker files outside ${WORKER_ROOT}/<tech>/ (${misplaced.join(", ")}); a compiled program would not find them`);
 const rootFlag = [`--root=${WORKER_ROOT}`];
-mkdirSync(join(ROOT, "dist"), { recursive: true });
+mkdirSync(join(ROOT, DIST), { recursive: true });
 for (const program of PROGRAMS) {
-  const outfile = join("dist", program.name);
+  const outfile = join(DIST, program.name);
   const argv = [process.execPath, "build", ...FLAGS, ...rootFlag, program.entry, ...workers, "--outfile", outfile];
   console.log(`$ bun ${argv.slice(1).join(" ")}`);
   const started = performance.now();
@@ -55,8 +62,8 @@ console.log("build: ok");
 
 async function smokeTest(): Promise<void> {
   for (const program of PROGRAMS) {
-    const out = run([join(ROOT, "dist", program.name), "--version"]);
-    if (out.trim() !== pkg.version) throw new Error(`dist/${program.name} --version printed "${out.trim()}", expected ${pkg.version}`);
+    const out = run([join(ROOT, DIST, program.name), "--version"]);
+    if (out.trim() !== pkg.version) throw new Error(`${DIST}/${program.name} --version printed "${out.trim()}", expected ${pkg.version}`);
   }
   const dir = mkdtempSync(join(tmpdir(), "blit-build-"));
   try {
@@ -65,7 +72,7 @@ async function smokeTest(): Promise<void> {
       mkdirSync(join(dir, "src", `d${i % 10}`), { recursive: true });
       writeFileSync(join(dir, "src", `d${i % 10}`, `f${i}.txt`), `file ${i}\n`);
     }
-    run([join(ROOT, "dist", "blit"), "copy", `${join(dir, "src")}/`, `${join(dir, "dst")}/`, "--yes"]);
+    run([join(ROOT, DIST, "blit"), "copy", `${join(dir, "src")}/`, `${join(dir, "dst")}/`, "--yes"]);
     const copied = readFileSync(join(dir, "dst", "d9", "f199.txt"), "utf8");
     if (copied !== "file 199\n") throw new Error("dist/blit copy did not reproduce the source tree");
     await smokeDaemon(join(dir, "dst"));
@@ -76,7 +83,7 @@ async function smokeTest(): Promise<void> {
 
 /** Starts dist/blit-daemon on a free port exporting `root`, lists it with dist/blit-utils, stops it. */
 async function smokeDaemon(root: string): Promise<void> {
-  const daemon = Bun.spawn([join(ROOT, "dist", "blit-daemon"), "--bind", "127.0.0.1", "--port", "0", "--no-mdns", "--root", root, "--log-level", "warn"], {
+  const daemon = Bun.spawn([join(ROOT, DIST, "blit-daemon"), "--bind", "127.0.0.1", "--port", "0", "--no-mdns", "--root", root, "--log-level", "warn"], {
     stdout: "pipe",
     stderr: "inherit",
   });
@@ -92,7 +99,7 @@ async function smokeDaemon(root: string): Promise<void> {
     const line = text.split("\n")[0] ?? "";
     const ready = JSON.parse(line || "{}") as { event?: string; control?: string };
     if (ready.event !== "ready" || ready.control === undefined) throw new Error(`dist/blit-daemon printed "${line}" instead of its ready line`);
-    const listing = run([join(ROOT, "dist", "blit-utils"), "ls", `${ready.control}://d9/`]);
+    const listing = run([join(ROOT, DIST, "blit-utils"), "ls", `${ready.control}://d9/`]);
     if (!listing.includes("f199.txt")) throw new Error(`dist/blit-utils ls through dist/blit-daemon printed "${listing}"`);
   } finally {
     clearTimeout(timer);
