@@ -5,7 +5,8 @@ import { MemoryTransport } from "../../../src/adapters/memory/index.ts";
 import { FileDemux } from "../../../src/apps/engine/file-demux.ts";
 import { FileSender } from "../../../src/apps/engine/file-sender.ts";
 import { BlitError } from "../../../src/domain/errors.ts";
-import { DATA_HEADER_BYTES, encodeEnd, writeDataHeader } from "../../../src/domain/wire/frame.ts";
+import { recordDigest } from "../../../src/apps/engine/file-digest.ts";
+import { DATA_HEADER_BYTES, EOF_BYTES, encodeEnd, writeDataHeader, writeEof } from "../../../src/domain/wire/frame.ts";
 import type { Channel } from "../../../src/ports/transport.ts";
 import { channelPair } from "../../harness/channel-pair.ts";
 
@@ -13,7 +14,43 @@ const pair = () => channelPair(new MemoryTransport(), "mem");
 
 const text = (file: { parts: Uint8Array[] }) => new TextDecoder().decode(Buffer.concat(file.parts));
 
+/** A DATA record of `bytes` for file `fileId`, then an EOF with `eofDigest` (and the changed flag). */
+function recordsOf(fileId: number, bytes: Uint8Array, eofDigest: Uint8Array, changed = false): Uint8Array {
+  const out = new Uint8Array(DATA_HEADER_BYTES + bytes.length + EOF_BYTES);
+  writeDataHeader(out, 0, fileId, 0, bytes.length);
+  out.set(bytes, DATA_HEADER_BYTES);
+  writeEof(out, DATA_HEADER_BYTES + bytes.length, fileId, bytes.length, eofDigest, changed);
+  return out;
+}
+
 describe("FileDemux", () => {
+  test("a file whose bytes differ from its EOF digest fails with CORRUPT_DATA; one flagged as changed at its source lands", async () => {
+    await using p = await pair();
+    const { a, b } = p;
+    const demux = new FileDemux();
+    const enc = (t: string) => new TextEncoder().encode(t);
+    const codeOf = (p: Promise<unknown>) => p.then(() => "none", (e: { code?: string }) => e.code);
+    const flipped = codeOf(demux.whole(1, 100));
+    const changed = demux.whole(2, 100);
+    const exact = demux.whole(3, 100);
+    await a.send(recordsOf(1, enc("hello"), recordDigest(enc("hellp"))));
+    await a.send(recordsOf(2, enc("hello"), recordDigest(enc("hellp")), true));
+    await a.send(recordsOf(3, enc("hello"), recordDigest(enc("hello"))));
+    // Several records of one file: every record counts, in order.
+    const sender = new FileSender(a);
+    const chunks = ["ab", "cd", "ef"].map(enc);
+    await sender.sendStream(4, () => new ReadableStream({ start: (c) => (chunks.forEach((x) => c.enqueue(x)), c.close()) }), 0);
+    await sender.flush();
+    await a.send(encodeEnd());
+    const streamed = new Response(demux.stream(4)).text();
+    await demux.drain(b);
+    expect(await flipped).toBe("CORRUPT_DATA");
+    expect(text(await changed)).toBe("hello");
+    expect([...demux.changedIds]).toEqual([2]);
+    expect(text(await exact)).toBe("hello");
+    expect(await streamed).toBe("abcdef");
+  });
+
   test("whole() before or after the records arrive gives the file; stream() keeps working alongside", async () => {
     await using p = await pair();
     const { a, b } = p;
