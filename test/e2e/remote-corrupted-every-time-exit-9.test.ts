@@ -1,7 +1,8 @@
 // SPEC §3 "Verified transfers": a file that arrives different twice (a proxy on its connection
 // flips a byte every time) fails with exit 9; the file it would replace stays intact under its
 // name, no temporary is left, and a mirror makes no deletion. Push and pull, TCP and gRPC data,
-// a small file (sent whole) and a large one (sendfile on the sender, splice on the receiver).
+// a small file (sent whole) and a large one (sendfile on the sender, splice on the receiver); and
+// relayed remote→remote.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -27,7 +28,7 @@ afterAll(async () => {
   dir?.[Symbol.dispose]();
 });
 
-const cases = ["push", "pull"].flatMap((direction) =>
+const cases = ["push", "pull", "relay"].flatMap((direction) =>
   ["tcp", "grpc"].flatMap((transport) => [16 << 10, (3 << 20) + 5].map((size) => ({ direction, transport, size }))),
 );
 
@@ -39,7 +40,9 @@ describe("a byte flipped on every send", () => {
     mkdirSync(local);
     const remoteDir = join(dir.path, "m", name);
     mkdirSync(remoteDir);
-    const [src, dst] = direction === "push" ? [local, remoteDir] : [remoteDir, local];
+    if (direction === "relay") for (const sub of ["src", "dst"]) mkdirSync(join(remoteDir, sub));
+    // relay: remote→remote through this client (both legs pass the proxy).
+    const [src, dst] = direction === "push" ? [local, remoteDir] : direction === "pull" ? [remoteDir, local] : [join(remoteDir, "src"), join(remoteDir, "dst")];
     writeFileSync(join(src, "f.bin"), markedContent(MARKER, size));
     writeFileSync(join(src, "same.txt"), "unchanged\n");
     writeFileSync(join(dst, "same.txt"), "unchanged\n");
@@ -47,8 +50,8 @@ describe("a byte flipped on every send", () => {
     writeFileSync(join(dst, "f.bin"), old);
     writeFileSync(join(dst, "extra.txt"), "a mirror would delete this\n");
     await using proxy = await startFlipProxy({ host: "127.0.0.2", ports, target: "127.0.0.1", marker: MARKER, mode: "always" });
-    const remote = `127.0.0.2:${daemon.port}:/m/${name}/`;
-    const args = direction === "push" ? [`${local}/`, remote] : [remote, `${local}/`];
+    const remote = (sub: string) => `127.0.0.2:${daemon.port}:/m/${name}/${sub}`;
+    const args = direction === "push" ? [`${local}/`, remote("")] : direction === "pull" ? [remote(""), `${local}/`] : [remote("src/"), remote("dst/")];
     const r = await runCli(["mirror", "--yes", "--json", "--size-only", ...(transport === "grpc" ? ["--force-grpc-data"] : []), ...args]);
     expectExit(r, 9);
     expect(proxy.flips).toBeGreaterThanOrEqual(2);
@@ -57,5 +60,5 @@ describe("a byte flipped on every send", () => {
     expect(Buffer.compare(readFileSync(join(dst, "f.bin")), old), describeRun(r)).toBe(0);
     // No temporary left, nothing deleted.
     expect(readdirSync(dst).sort()).toEqual(["extra.txt", "f.bin", "same.txt"]);
-  });
+  }, 120_000);
 });

@@ -1,7 +1,7 @@
 // SPEC §3 "Verified transfers": a source file that changes while it is read is named in a warning
 // and does not get the source's mtime, so the next run sends it again (and then it lands exact).
 // The file is rewritten in place, a byte at a time, for as long as the first run lasts; push
-// (the client reads it) and pull (the daemon reads it), TCP and gRPC data.
+// (the client reads it), pull (the daemon reads it) and relayed remote→remote, TCP and gRPC data.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
@@ -10,7 +10,7 @@ import { describe as describeRun, expectExit, runCli } from "../harness/run-cli.
 import { randomBytes } from "../harness/random-bytes.ts";
 import { makeTempDir, type TempDir } from "../harness/temp-tree.ts";
 
-const SIZE = 48 << 20;
+const SIZE = 24 << 20;
 let dir: TempDir;
 let daemon: RunningDaemon;
 
@@ -41,7 +41,7 @@ function keepRewriting(path: string): { stop(): void; writes(): number } {
   };
 }
 
-const cases = ["push", "pull"].flatMap((direction) => ["tcp", "grpc"].map((transport) => ({ direction, transport })));
+const cases = ["push", "pull", "relay"].flatMap((direction) => ["tcp", "grpc"].map((transport) => ({ direction, transport })));
 
 describe("a source file rewritten during the run", () => {
   test.each(cases)("$direction over $transport data: warned about, no source mtime, sent again next run", async ({ direction, transport }) => {
@@ -51,10 +51,12 @@ describe("a source file rewritten during the run", () => {
     mkdirSync(local);
     const remoteDir = join(dir.path, "m", name);
     mkdirSync(remoteDir);
-    const [src, dst] = direction === "push" ? [local, remoteDir] : [remoteDir, local];
+    if (direction === "relay") mkdirSync(join(remoteDir, "src"));
+    const [src, dst] = direction === "push" ? [local, remoteDir] : direction === "pull" ? [remoteDir, local] : [join(remoteDir, "src"), join(remoteDir, "dst")];
     writeFileSync(join(src, "f.bin"), randomBytes(SIZE));
-    const remote = `127.0.0.1:${daemon.port}:/m/${name}/`;
-    const args = ["copy", "--json", ...(transport === "grpc" ? ["--force-grpc-data"] : []), ...(direction === "push" ? [`${local}/`, remote] : [remote, `${local}/`])];
+    const remote = (sub: string) => `127.0.0.1:${daemon.port}:/m/${name}/${sub}`;
+    const ends = direction === "push" ? [`${local}/`, remote("")] : direction === "pull" ? [remote(""), `${local}/`] : [remote("src/"), remote("dst/")];
+    const args = ["copy", "--json", ...(transport === "grpc" ? ["--force-grpc-data"] : []), ...ends];
     const writer = keepRewriting(join(src, "f.bin"));
     let first;
     try {
@@ -71,5 +73,5 @@ describe("a source file rewritten during the run", () => {
     expect(second.json).toMatchObject({ files_transferred: 1, outcome: "success" });
     expect(second.stderr).not.toContain("changed while it was read");
     expect(Buffer.compare(readFileSync(join(dst, "f.bin")), readFileSync(join(src, "f.bin")))).toBe(0);
-  });
+  }, 120_000);
 });

@@ -2,7 +2,7 @@
 // connection that carries the file: the data port for TCP data, the control port for gRPC data)
 // is caught before the file is renamed into place; the file is sent once more and lands exact,
 // and the summary says it was re-sent. Push and pull, TCP and gRPC data, a small file (sent whole)
-// and a large one (sendfile on the sender, splice on the receiver).
+// and a large one (sendfile on the sender, splice on the receiver); and relayed remote→remote.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -28,7 +28,7 @@ afterAll(async () => {
   dir?.[Symbol.dispose]();
 });
 
-const cases = ["push", "pull"].flatMap((direction) =>
+const cases = ["push", "pull", "relay"].flatMap((direction) =>
   ["tcp", "grpc"].flatMap((transport) => [16 << 10, (3 << 20) + 5].map((size) => ({ direction, transport, size }))),
 );
 
@@ -41,10 +41,13 @@ describe("one flipped byte", () => {
     mkdirSync(local);
     const remoteDir = join(dir.path, "m", name);
     mkdirSync(remoteDir);
-    writeFileSync(join(direction === "push" ? local : remoteDir, "f.bin"), content);
+    if (direction === "relay") mkdirSync(join(remoteDir, "src"));
+    // relay: remote→remote through this client (both legs pass the proxy).
+    const [src, dst] = direction === "push" ? [local, remoteDir] : direction === "pull" ? [remoteDir, local] : [join(remoteDir, "src"), join(remoteDir, "dst")];
+    writeFileSync(join(src, "f.bin"), content);
     await using proxy = await startFlipProxy({ host: "127.0.0.2", ports, target: "127.0.0.1", marker: MARKER, mode: "once" });
-    const remote = `127.0.0.2:${daemon.port}:/m/${name}/`;
-    const args = direction === "push" ? [`${local}/`, remote] : [remote, `${local}/`];
+    const remote = (sub: string) => `127.0.0.2:${daemon.port}:/m/${name}/${sub}`;
+    const args = direction === "push" ? [`${local}/`, remote("")] : direction === "pull" ? [remote(""), `${local}/`] : [remote("src/"), remote("dst/")];
     const r = await runCli(["copy", "--json", ...(transport === "grpc" ? ["--force-grpc-data"] : []), ...args]);
     expectExit(r, 0);
     expect(proxy.flips).toBe(1);
@@ -52,8 +55,8 @@ describe("one flipped byte", () => {
     // The large file's good copy still went zero-copy over TCP (sendfile, splice).
     if (transport === "tcp" && size > 1 << 20) expect(Number(r.json?.zero_copy_bytes)).toBeGreaterThan(0);
     expect(r.stderr).toContain("f.bin");
-    const landed = readFileSync(join(direction === "push" ? remoteDir : local, "f.bin"));
+    const landed = readFileSync(join(dst, "f.bin"));
     expect(Buffer.compare(landed, content), describeRun(r)).toBe(0);
-    expect(readdirSync(direction === "push" ? remoteDir : local).sort()).toEqual(["f.bin"]);
-  });
+    expect(readdirSync(dst).sort()).toEqual(["f.bin"]);
+  }, 120_000);
 });

@@ -39,7 +39,8 @@ export class FileSender {
   async sendFile(fileId: number, store: Store, path: RelPath, offset: number, signal?: AbortSignal): Promise<number> {
     let file: OpenFile | null = null;
     if (store.openFile !== undefined) file = await store.openFile(path).catch(() => null);
-    if (file === null) return this.sendStream(fileId, () => store.read(path, offset), offset, signal);
+    // A peer's file (a relay) says at its end whether it changed at its source.
+    if (file === null) return this.sendStream(fileId, () => store.read(path, offset), offset, signal, () => store.sourceChanged?.(path) === true);
     // The descriptor stays open until the send finished, so the file can say whether it changed.
     await using _file = file;
     const open = file;

@@ -158,6 +158,8 @@ async function read(items: readonly ReadItem[], scope: SessionScope, lanes: Send
     }
     note(await sendFiles(sender, files));
     await sender.flush();
+    // The client learns of a changed source from the EOF flag; nothing here keeps it.
+    for (const item of items) sender.changed.delete(item.fileId);
   });
   reply({ kind: "results", results });
 }
