@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { closeSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { TcpTransport } from "../../src/adapters/tcp/index.ts";
+// The worker's digest must be the engine's (the sender's EOF carries the engine's).
+import { recordDigest } from "../../src/apps/engine/file-digest.ts";
 import { channelPair, codeOf, readAll } from "../harness/channel-pair.ts";
 import { randomBytes } from "../harness/random-bytes.ts";
 import { makeTempDir, type TempDir } from "../harness/temp-tree.ts";
@@ -42,7 +44,7 @@ describe.skipIf(process.platform !== "linux")("TcpChannel.receiveFile", () => {
     const r = await p.b.receiveFile!({ fd: file.fd }, 5, body.length);
     closeSync(file.fd);
     // The digest is of what landed in the file, read back from it.
-    expect(r).toEqual({ bytes: body.length, zeroCopyBytes: body.length, digest: new Uint8Array(new Bun.CryptoHasher("sha256").update(body).digest()) });
+    expect(r).toEqual({ bytes: body.length, zeroCopyBytes: body.length, digest: recordDigest(body) });
     expect(p.b.zeroCopyBytes).toBe(body.length);
     expect(Buffer.compare(await readAll(p.b), tail)).toBe(0);
     await sent;

@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { closeSync, openSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { TcpTransport } from "../../src/adapters/tcp/index.ts";
+// The worker's digest must be the engine's (the receiver compares the two).
+import { recordDigest } from "../../src/apps/engine/file-digest.ts";
 import { channelPair, codeOf, readAll } from "../harness/channel-pair.ts";
 import { randomBytes } from "../harness/random-bytes.ts";
 import { makeTempDir, type TempDir } from "../harness/temp-tree.ts";
@@ -32,7 +34,7 @@ afterAll(() => {
 });
 
 const pair = () => channelPair(t, "127.0.0.1");
-const sha256 = (b: Uint8Array) => new Uint8Array(new Bun.CryptoHasher("sha256").update(b).digest());
+const digest = (b: Uint8Array) => recordDigest(b);
 
 describe.skipIf(process.platform !== "linux")("TcpChannel.sendFile", () => {
   test("sends head and a file range byte-exact, in order with buffered sends, counted as zero-copy", async () => {
@@ -44,7 +46,7 @@ describe.skipIf(process.platform !== "linux")("TcpChannel.sendFile", () => {
     const r = await p.a.sendFile!(head, { fd }, 7, SIZE - 7);
     await p.a.send(Uint8Array.of(9));
     await p.a.end();
-    expect(r).toEqual({ bytes: SIZE - 7, zeroCopyBytes: SIZE - 7, digest: sha256(data.subarray(7)) });
+    expect(r).toEqual({ bytes: SIZE - 7, zeroCopyBytes: SIZE - 7, digest: digest(data.subarray(7)) });
     expect(p.a.zeroCopyBytes).toBe(SIZE - 7);
     const got = await received;
     expect(Buffer.compare(got, Buffer.concat([before, head, data.subarray(7), Uint8Array.of(9)]))).toBe(0);

@@ -35,7 +35,7 @@ export interface FileIoResult {
   readonly outcome: "done" | "file-ended" | "file-error" | "socket-error" | "unsupported" | "cancelled";
   readonly errno: number;
   /**
-   * On "done": SHA-256 of the file bytes read back from the file (send: the range sent; receive:
+   * On "done": the record digest of the file bytes read back from the file (send: the range sent; receive:
    * from `hashFrom` to the end of the range written).
    */
   readonly digest?: Uint8Array;

@@ -8,7 +8,7 @@
  *   range is still taken from the socket and dropped, so the connection stays in step.
  * A socket that is not ready is waited for with poll in short slices so that a stop request (the
  * `stop` flag) is seen within POLL_SLICE_MS. A job that moved all its bytes answers with the
- * SHA-256 of them read back from the file (the page cache): what was sent, what was written.
+ * digest of them read back from the file (the page cache): what was sent, what was written.
  */
 import * as fs from "node:fs";
 import type { FileIoJob, FileIoResult } from "./file-io-job.ts";
@@ -71,24 +71,33 @@ function send(job: FileIoJob): FileIoResult {
 declare const BLIT_BENCH_UNVERIFIED: boolean | undefined;
 /** Defined only by the benchmark's comparison build (scripts/build.ts --bench-unverified). */
 const VERIFY = typeof BLIT_BENCH_UNVERIFIED === "undefined" || !BLIT_BENCH_UNVERIFIED;
+/** A job covers one DATA record (at most 8 MiB): its bytes are read back whole, then hashed. */
+let hashBuffer: Uint8Array | null = null;
 
-/** SHA-256 of `length` bytes of file `fd` from `offset`; null when they cannot all be read. */
+/**
+ * The record digest of `length` bytes of file `fd` from `offset` (XXH3-64 ‖ wyhash-64, seeded:
+ * the same digest as apps/engine/file-digest.ts, proto/PROTOCOL.md "Verified files"); null when
+ * they cannot all be read.
+ */
 function hashRange(fd: number, offset: number, length: number): Uint8Array | null {
-  if (!VERIFY) return new Uint8Array(32);
-  copyBuffer ??= new Uint8Array(COPY_BUFFER_BYTES);
-  const hasher = new Bun.CryptoHasher("sha256");
-  for (let pos = offset; pos < offset + length; ) {
-    let got: number;
+  if (!VERIFY) return new Uint8Array(16);
+  if (hashBuffer === null || hashBuffer.length < length) hashBuffer = new Uint8Array(Math.max(length, CHUNK_BYTES));
+  const bytes = hashBuffer.subarray(0, length);
+  for (let got = 0; got < length; ) {
+    let n: number;
     try {
-      got = fs.readSync(fd, copyBuffer, 0, Math.min(offset + length - pos, copyBuffer.length), pos);
+      n = fs.readSync(fd, bytes, got, length - got, offset + got);
     } catch {
       return null;
     }
-    if (got === 0) return null;
-    hasher.update(copyBuffer.subarray(0, got));
-    pos += got;
+    if (n === 0) return null;
+    got += n;
   }
-  return hasher.digest() as Uint8Array;
+  const out = new Uint8Array(16);
+  const v = new DataView(out.buffer);
+  v.setBigUint64(0, BigInt.asUintN(64, BigInt(Bun.hash.xxHash3(bytes, 0x626c6974n))));
+  v.setBigUint64(8, BigInt.asUintN(64, BigInt(Bun.hash.wyhash(bytes, 0x76657269n))));
+  return out;
 }
 
 /** One pread + send of up to COPY_BUFFER_BYTES; `outcome` set when the job must stop. */

@@ -61,8 +61,8 @@ export function writeDataHeader(out: Uint8Array, at: number, fileId: number, off
   v.setUint32(at + 13, length);
 }
 
-/** Bytes of the file digest an EOF carries (SHA-256, see file-digest.ts in the engine). */
-export const FILE_DIGEST_BYTES = 32;
+/** Bytes of the file digest an EOF carries (128 bits, see file-digest.ts in the engine). */
+export const FILE_DIGEST_BYTES = 16;
 /** EOF flag: the source file changed while it was read (what was sent may mix two versions). */
 const EOF_CHANGED = 0x01;
 /**
