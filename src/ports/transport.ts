@@ -46,7 +46,7 @@ export interface Channel extends AsyncDisposable {
    * set (and `bytes` 0) when the file could not be written (the bytes were dropped). Throws
    * PEER_CLOSED when the connection ended first and CANCELLED on `signal`; the channel is then
    * closed. The caller must not close `file` before it settles. When all bytes were written, the
-   * outcome's `digest` is the record digest (file-digest.ts) of the file's bytes from `hashFrom` (default `offset`) to
+   * outcome's `digest` is the record digest of the file's bytes from `hashFrom` (default `offset`) to
    * `offset + length`, read back from the file after writing (the bytes before `offset` are the
    * caller's, already written).
    */
@@ -62,10 +62,12 @@ export interface FileIoOutcome {
   /** Why the file supplied fewer bytes than asked for, or could not take them. */
   readonly error?: BlitError;
   /**
-   * Record digest of the file bytes the job covered, read from the file (sendFile: the `bytes` sent,
-   * hashed from the page cache next to sendfile; receiveFile: see there). Absent on an error.
+   * Record digest (file-digest.ts) of the file bytes the job covered, read back from the file
+   * (sendFile: the `bytes` sent, from the page cache; receiveFile: see there); absent on an error.
+   * It may still be computing (a promise, settled before the file may be closed): the channel
+   * moves the next bytes meanwhile.
    */
-  readonly digest?: Uint8Array;
+  readonly digest?: Uint8Array | Promise<Uint8Array>;
 }
 
 /** A bound listening endpoint; reports the address it really bound (port 0 allowed). */

@@ -2,18 +2,17 @@
 
 /**
  * send: `length` bytes of file `fd` from `offset` to socket `sock`. receive: the next `length`
- * bytes of socket `sock` into file `fd` at `offset`. `sock` is a descriptor the worker may use
+ * bytes of socket `sock` into file `fd` at `offset`. hash: the record digest of `length` bytes of
+ * file `fd` from `offset` (no socket). `sock` is a descriptor the worker may use
  * until it answers; `fd` stays open until then too.
  */
 export interface FileIoJob {
   readonly id: number;
-  readonly kind: "send" | "receive";
+  readonly kind: "send" | "receive" | "hash";
   readonly sock: number;
   readonly fd: number;
   readonly offset: number;
   readonly length: number;
-  /** receive: the digest covers the file from here (the caller wrote the bytes before `offset`). */
-  readonly hashFrom: number;
   /** Set to non-zero (Atomics) to make the worker stop between two chunks. */
   readonly stop: Int32Array;
 }
@@ -34,9 +33,6 @@ export interface FileIoResult {
   readonly zeroCopy: number;
   readonly outcome: "done" | "file-ended" | "file-error" | "socket-error" | "unsupported" | "cancelled";
   readonly errno: number;
-  /**
-   * On "done": the record digest of the file bytes read back from the file (send: the range sent; receive:
-   * from `hashFrom` to the end of the range written).
-   */
+  /** hash, on "done": the record digest of the range. */
   readonly digest?: Uint8Array;
 }

@@ -22,7 +22,7 @@ export class FileIoThread {
   }
 
   /** Runs one job (file-io-job.ts) on socket descriptor `sock`; rejects only if the thread dies. */
-  run(kind: FileIoJob["kind"], sock: number, fd: number, offset: number, length: number, hashFrom = offset): Promise<FileIoResult> {
+  run(kind: FileIoJob["kind"], sock: number, fd: number, offset: number, length: number): Promise<FileIoResult> {
     const worker = this.worker;
     if (worker === null || this.closed || this.job !== null) return Promise.reject(new Error("file I/O thread is not ready"));
     Atomics.store(this.stopFlag, 0, 0);
@@ -30,7 +30,7 @@ export class FileIoThread {
     worker.ref();
     return new Promise((resolve, reject) => {
       this.job = { id, resolve, reject };
-      const job: FileIoJob = { id, kind, sock, fd, offset, length, hashFrom, stop: this.stopFlag };
+      const job: FileIoJob = { id, kind, sock, fd, offset, length, stop: this.stopFlag };
       worker.postMessage(job);
     });
   }

@@ -7,11 +7,13 @@
  *   is read and the bytes written with pwrite. When the file fails (ENOSPC, EIO), the rest of the
  *   range is still taken from the socket and dropped, so the connection stays in step.
  * A socket that is not ready is waited for with poll in short slices so that a stop request (the
- * `stop` flag) is seen within POLL_SLICE_MS. A job that moved all its bytes answers with the
- * digest of them read back from the file (the page cache): what was sent, what was written.
+ * `stop` flag) is seen within POLL_SLICE_MS.
+ * - hash: the record digest of a range of the file, read back from it (the page cache): what a
+ *   send sent, what a receive wrote; run on a thread of its own, next to the transfers.
  */
 import * as fs from "node:fs";
 import type { FileIoJob, FileIoResult } from "./file-io-job.ts";
+import { hashRange } from "./record-hash.ts";
 import { closeFd, EAGAIN, EINTR, hasNetLibc, makePipe, sendBytes, sendFileChunk, spliceFromSocket, spliceToFile, waitReadable, waitWritable } from "./net.ffi.ts";
 
 declare const self: Worker;
@@ -32,7 +34,7 @@ let pipe: [number, number] | null = null;
 
 self.onmessage = (event: MessageEvent<FileIoJob>) => {
   const job = event.data;
-  self.postMessage(job.kind === "send" ? send(job) : receive(job));
+  self.postMessage(job.kind === "send" ? send(job) : job.kind === "receive" ? receive(job) : hash(job));
 };
 self.postMessage({ ready: true });
 
@@ -64,54 +66,12 @@ function send(job: FileIoJob): FileIoResult {
       return result(SOCKET_ERRNO.has(-n) ? "socket-error" : "file-error", -n);
     }
   }
-  const digest = hashRange(job.fd, job.offset, end - job.offset);
-  return digest === null ? result("file-error", 5) : { ...result("done"), digest };
+  return result("done");
 }
 
-declare const BLIT_BENCH_UNVERIFIED: boolean | undefined;
-/** Defined only by the benchmark's comparison build (scripts/build.ts --bench-unverified). */
-const VERIFY = typeof BLIT_BENCH_UNVERIFIED === "undefined" || !BLIT_BENCH_UNVERIFIED;
-/** A record is hashed in spans of this many bytes (the engine's DIGEST_SPAN_BYTES). */
-const SPAN_BYTES = 1 << 20;
-let spanBuffer: Uint8Array | null = null;
-
-/**
- * The record digest of `length` bytes of file `fd` from `offset`, read back from the file: the
- * same digest as apps/engine/file-digest.ts (proto/PROTOCOL.md "Verified files"): XXH3-64 ‖
- * wyhash-64 of the bytes, or of the 1 MiB spans' digests for a longer record. Null when they
- * cannot all be read.
- */
-function hashRange(fd: number, offset: number, length: number): Uint8Array | null {
-  if (!VERIFY) return new Uint8Array(16);
-  spanBuffer ??= new Uint8Array(SPAN_BYTES);
-  const spans: Uint8Array[] = [];
-  for (let at = 0; at < length || spans.length === 0; at += SPAN_BYTES) {
-    const want = Math.min(SPAN_BYTES, length - at);
-    const bytes = spanBuffer.subarray(0, want);
-    for (let got = 0; got < want; ) {
-      let n: number;
-      try {
-        n = fs.readSync(fd, bytes, got, want - got, offset + at + got);
-      } catch {
-        return null;
-      }
-      if (n === 0) return null;
-      got += n;
-    }
-    spans.push(digest128(bytes));
-  }
-  if (spans.length === 1) return spans[0]!;
-  const all = new Uint8Array(spans.length * 16);
-  spans.forEach((d, i) => all.set(d, i * 16));
-  return digest128(all);
-}
-
-function digest128(bytes: Uint8Array): Uint8Array {
-  const out = new Uint8Array(16);
-  const v = new DataView(out.buffer);
-  v.setBigUint64(0, BigInt.asUintN(64, BigInt(Bun.hash.xxHash3(bytes, 0x626c6974n))));
-  v.setBigUint64(8, BigInt.asUintN(64, BigInt(Bun.hash.wyhash(bytes, 0x76657269n))));
-  return out;
+function hash(job: FileIoJob): FileIoResult {
+  const digest = hashRange(job.fd, job.offset, job.length);
+  return digest === null ? { id: job.id, moved: 0, zeroCopy: 0, outcome: "file-error", errno: 5 } : { id: job.id, moved: job.length, zeroCopy: 0, outcome: "done", errno: 0, digest };
 }
 
 /** One pread + send of up to COPY_BUFFER_BYTES; `outcome` set when the job must stop. */
@@ -176,9 +136,7 @@ function receive(job: FileIoJob): FileIoResult {
     }
     taken += n;
   }
-  if (fileErrno !== 0) return result("file-error", fileErrno);
-  const digest = hashRange(job.fd, job.hashFrom, job.offset + job.length - job.hashFrom);
-  return digest === null ? result("file-error", 5) : { ...result("done"), digest };
+  return fileErrno === 0 ? result("done") : result("file-error", fileErrno);
 }
 
 /** Reads up to `count` bytes from the pipe and writes them at `pos` (or drops them); stops at a write error. */

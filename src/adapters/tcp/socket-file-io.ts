@@ -1,6 +1,7 @@
 import { BlitError } from "../../domain/errors.ts";
 import type { FileIoJob, FileIoResult } from "./file-io-job.ts";
 import { FileIoThread } from "./file-io-thread.ts";
+import { hashRange } from "./record-hash.ts";
 import { closeFd, dupFd, hasNetLibc, resetOnClose } from "./net.ffi.ts";
 
 /**
@@ -19,7 +20,9 @@ let liveThreads = 0;
 export class SocketFileIo {
   /** Bytes moved by sendfile or splice, both directions. */
   zeroCopyBytes = 0;
-  private readonly threads: Record<FileIoJob["kind"], FileIoThread | null> = { send: null, receive: null };
+  private readonly threads: Record<FileIoJob["kind"], FileIoThread | null> = { send: null, receive: null, hash: null };
+  /** Hash jobs run one after another on the hash thread, next to the transfers. */
+  private hashTail: Promise<unknown> = Promise.resolve();
   private readonly lent = new Set<number>();
   private closed = false;
 
@@ -30,7 +33,7 @@ export class SocketFileIo {
    * send side writes the record head there). Null, having done nothing (`before` not called), when
    * file I/O cannot run here (not Linux, no descriptor, no thread). `signal` stops the worker.
    */
-  async run(kind: FileIoJob["kind"], fd: number, offset: number, length: number, signal?: AbortSignal, before?: () => Promise<void>, hashFrom = offset): Promise<FileIoResult | null> {
+  async run(kind: "send" | "receive", fd: number, offset: number, length: number, signal?: AbortSignal, before?: () => Promise<void>): Promise<FileIoResult | null> {
     const socketFd = this.socketFd();
     if (!hasNetLibc() || socketFd < 0) return null;
     const thread = this.threads[kind] ?? this.startThread(kind);
@@ -42,7 +45,7 @@ export class SocketFileIo {
     signal?.addEventListener("abort", stop);
     try {
       await before?.();
-      const running = thread.run(kind, sock, fd, offset, length, hashFrom);
+      const running = thread.run(kind, sock, fd, offset, length);
       // A new job clears the stop flag: an abort that came before it is applied now.
       if (signal?.aborted) stop();
       const r = await running;
@@ -53,6 +56,24 @@ export class SocketFileIo {
       this.lent.delete(sock);
       closeFd(sock);
     }
+  }
+
+  /**
+   * The record digest of `length` bytes of file `fd` from `offset`, read back from the file on
+   * this connection's hash thread (so a send or receive goes on meanwhile); where no thread can
+   * run, on the calling thread. `fd` must stay open until it settles. Rejects when the bytes
+   * cannot be read.
+   */
+  hash(fd: number, offset: number, length: number): Promise<Uint8Array> {
+    const next = this.hashTail.then(async () => {
+      const thread = this.threads.hash ?? this.startThread("hash");
+      const r = thread !== null && (await thread.ready()) ? await thread.run("hash", -1, fd, offset, length) : null;
+      const digest = r === null ? hashRange(fd, offset, length) : r.outcome === "done" ? (r.digest ?? null) : null;
+      if (digest === null) throw fileError(r?.errno ?? 5, "reading back");
+      return digest;
+    });
+    this.hashTail = next.catch(() => {});
+    return next;
   }
 
   /**
@@ -67,7 +88,7 @@ export class SocketFileIo {
 
   /** Ends the threads once their jobs answered. */
   close(): void {
-    for (const kind of ["send", "receive"] as const) {
+    for (const kind of ["send", "receive", "hash"] as const) {
       const thread = this.threads[kind];
       if (thread === null) continue;
       thread.close();

@@ -137,7 +137,8 @@ export class TcpChannel implements Channel {
       throw this.cut(e, signal);
     }
     if (r === null) return null;
-    if (r.outcome === "done") return { bytes: r.moved, zeroCopyBytes: r.zeroCopy, ...(r.digest !== undefined ? { digest: r.digest } : {}) };
+    // The record is hashed from the file on the hash thread while the next one is sent.
+    if (r.outcome === "done") return { bytes: r.moved, zeroCopyBytes: r.zeroCopy, digest: quiet(this.io.hash(fd, offset, r.moved)) };
     if (r.outcome === "file-ended") return { bytes: r.moved, zeroCopyBytes: r.zeroCopy };
     if (r.outcome === "file-error") return { bytes: r.moved, zeroCopyBytes: r.zeroCopy, error: fileError(r.errno, "reading") };
     throw this.cut(r, signal);
@@ -146,7 +147,7 @@ export class TcpChannel implements Channel {
   private async pullFile(fd: number, offset: number, length: number, signal?: AbortSignal, hashFrom = offset): Promise<FileIoOutcome | null> {
     let r: FileIoResult | null;
     try {
-      r = await this.io.run("receive", fd, offset, length, signal, undefined, hashFrom);
+      r = await this.io.run("receive", fd, offset, length, signal);
     } catch (e) {
       this.receiving = false;
       throw this.cut(e, signal);
@@ -156,7 +157,8 @@ export class TcpChannel implements Channel {
       if (!this.closed) this.socket.resume();
       if (r === null || r.outcome === "unsupported") return null;
       if (r.outcome === "file-error") return { bytes: 0, zeroCopyBytes: 0, error: fileError(r.errno, "writing") };
-      return { bytes: r.moved, zeroCopyBytes: r.zeroCopy, ...(r.digest !== undefined ? { digest: r.digest } : {}) };
+      // Read back and hashed on the hash thread while the next bytes are received.
+      return { bytes: r.moved, zeroCopyBytes: r.zeroCopy, digest: quiet(this.io.hash(fd, hashFrom, offset + length - hashFrom)) };
     }
     throw this.cut(r, signal);
   }
@@ -176,6 +178,12 @@ export class TcpChannel implements Channel {
     if (signal?.aborted) return new BlitError("CANCELLED", "data connection send cancelled");
     return new BlitError(this.closed ? "PEER_CLOSED" : "CANCELLED", "data connection is closed");
   }
+}
+
+/** `p`, with no unhandled-rejection report when nobody waits for it (a cut transfer). */
+function quiet<T>(p: Promise<T>): Promise<T> {
+  p.catch(() => {});
+  return p;
 }
 
 /** Socket callbacks that route to the socket's TcpChannel (created on open). */

@@ -18,6 +18,7 @@ interface Target {
   receiving: boolean;
   /** The bytes that arrived before the target was given are still being written. */
   draining: boolean;
+  hashing: number; // records a channel wrote into `sink.fd` and still reads back to hash
   /** How the file ended, once it did (null: complete); undefined while it goes on. */
   end: BlitError | null | undefined;
   settled: boolean;
@@ -88,7 +89,6 @@ export class FileDemux {
   receivedBytes = 0;
   /** Files that arrived complete though their source changed while it was read (EOF flag). */
   readonly changedIds = new Set<number>();
-
   /** `onEnded` hears of every file whose EOF or FAIL arrived. */
   constructor(private readonly onEnded: (fileId: number) => void = () => {}) {}
 
@@ -180,7 +180,7 @@ export class FileDemux {
     if (this.files.get(fileId)?.taken === true) throw new BlitError("INTERNAL", `file ${fileId} was already handed out`);
     const f = this.claim(fileId, 0);
     const settledAs = Promise.withResolvers<{ bytes: number; zeroCopyBytes: number }>();
-    const t: Target = { sink, bytes: 0, zeroCopy: 0, receiving: false, draining: true, end: undefined, settled: false, resolve: settledAs.resolve, reject: settledAs.reject };
+    const t: Target = { sink, bytes: 0, zeroCopy: 0, receiving: false, draining: true, hashing: 0, end: undefined, settled: false, resolve: settledAs.resolve, reject: settledAs.reject };
     f.target = t;
     const onAbort = () => this.endTarget(fileId, f, new BlitError("CANCELLED", "file write cancelled"));
     signal?.addEventListener("abort", onAbort);
@@ -299,8 +299,9 @@ export class FileDemux {
     f.next += open.left;
     this.receivedBytes += open.left;
     if (r.error !== undefined) return this.endTarget(open.fileId, f, r.error);
-    if (r.digest === undefined) return this.endTarget(open.fileId, f, new BlitError("INTERNAL", "a zero-copy receive gave no digest of what it wrote"));
+    if (r.digest === undefined) return this.endTarget(open.fileId, f, new BlitError("INTERNAL", "a zero-copy receive gave no digest"));
     f.digest.recordDone(r.digest);
+    if (r.digest instanceof Promise) void (t.hashing++, r.digest.catch(() => {}).finally(() => (t.hashing--, this.settle(t))));
     t.bytes += r.bytes;
     t.zeroCopy += r.zeroCopyBytes;
     t.sink.landed(r.bytes);
@@ -320,16 +321,18 @@ export class FileDemux {
 
   /** Resolves or rejects a target once it ended and nothing writes into its file any more. */
   private settle(t: Target): void {
-    if (t.settled || t.receiving || t.draining || t.end === undefined) return;
+    if (t.settled || t.receiving || t.draining || t.hashing > 0 || t.end === undefined) return;
     t.settled = true;
     if (t.end === null) t.resolve({ bytes: t.bytes, zeroCopyBytes: t.zeroCopy });
     else t.reject(t.end);
   }
 
-  /** A file's EOF (checked against what arrived: arrivalError) or FAIL. */
+  /** A file's EOF (checked against what arrived, once every record's digest is in) or FAIL. */
   private ended(r: Extract<Record, { type: "eof" | "fail" }>): void {
     const f = this.files.get(r.fileId);
     const open = f !== undefined && !f.done;
+    const later = r.type === "eof" && open ? f.digest.settled() : null;
+    if (later !== null) return void later.then(() => this.ended(r));
     const error = r.type === "fail" ? new BlitError(toCode(r.code), r.message) : open ? arrivalError(r.fileId, f.next, f.digest, r) : null;
     if (error === null && r.type === "eof" && r.changed) this.changedIds.add(r.fileId);
     this.finish(r.fileId, error);

@@ -38,7 +38,8 @@ export const DIGEST_SPAN_BYTES = 1 << 20;
 
 /** The digest of a file as it arrives: its records' pieces in order, some records hashed elsewhere. */
 export class IncomingDigest {
-  private readonly records: Uint8Array[] = [];
+  /** Record digests in order; a promise while a channel still reads one back from the file. */
+  private readonly records: (Uint8Array | Promise<Uint8Array>)[] = [];
   /** Digests of the open record's complete spans. */
   private spans: Uint8Array[] = [];
   /** The open record's bytes so far, and those of its current span held in `span`. */
@@ -72,16 +73,23 @@ export class IncomingDigest {
   }
 
   /** The open record was finished elsewhere and `digest` covers all of its payload. */
-  recordDone(digest: Uint8Array): void {
+  recordDone(digest: Uint8Array | Promise<Uint8Array>): void {
     this.closeRecord();
     this.records.push(digest);
+  }
+
+  /** Null when every record digest is known; else what settles once they are (never rejects). */
+  settled(): Promise<void> | null {
+    if (!this.records.some((r) => r instanceof Promise)) return null;
+    return Promise.all(this.records.map((r, i) => Promise.resolve(r).then((d) => void (this.records[i] = d), () => void (this.records[i] = UNREADABLE)))).then(() => {});
   }
 
   /** True when the bytes that arrived are those the sender's EOF digest `sent` describes. */
   matches(sent: Uint8Array): boolean {
     if (!VERIFY) return true;
     if (this.recordBytes !== 0 || sent.length !== FILE_DIGEST_BYTES) return false;
-    const got = fileDigest(this.records);
+    if (this.records.some((r) => r instanceof Promise || r === UNREADABLE)) return false;
+    const got = fileDigest(this.records as Uint8Array[]);
     for (let i = 0; i < FILE_DIGEST_BYTES; i++) if (got[i] !== sent[i]) return false;
     return true;
   }
@@ -136,6 +144,8 @@ declare const BLIT_BENCH_UNVERIFIED: boolean | undefined;
  */
 const VERIFY = typeof BLIT_BENCH_UNVERIFIED === "undefined" || !BLIT_BENCH_UNVERIFIED;
 const UNHASHED = new Uint8Array(FILE_DIGEST_BYTES);
+/** A record whose bytes could not be read back: the file cannot be shown to match. */
+const UNREADABLE = new Uint8Array(FILE_DIGEST_BYTES);
 const SEED_XXH3 = 0x626c6974n;
 const SEED_WYHASH = 0x76657269n;
 /**
@@ -145,18 +155,19 @@ const SEED_WYHASH = 0x76657269n;
 const SPAN_BUFFERS: Uint8Array[] = [];
 const MAX_SPARE_BUFFERS = 8;
 
-/** The digests of a file's records as they are sent. */
+/** The digests of a file's records as they are sent (some may still be computed by a channel). */
 export class OutgoingDigest {
-  private records: Uint8Array[] = [];
+  private records: (Uint8Array | Promise<Uint8Array>)[] = [];
 
-  record(digest: Uint8Array): void {
+  record(digest: Uint8Array | Promise<Uint8Array>): void {
     this.records.push(digest);
   }
 
-  /** The file digest of what was recorded; starts over for the next file. */
-  take(): Uint8Array {
-    const d = fileDigest(this.records);
+  /** The file digest of what was recorded (once every record's is known); starts over for the next file. */
+  take(): Uint8Array | Promise<Uint8Array> {
+    const records = this.records;
     this.records = [];
-    return d;
+    if (!records.some((r) => r instanceof Promise)) return fileDigest(records as Uint8Array[]);
+    return Promise.all(records).then(fileDigest);
   }
 }

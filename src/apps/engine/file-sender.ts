@@ -137,10 +137,18 @@ export class FileSender {
     this.sentBytes += n;
   }
 
+  /** The file's EOF, once the digests of its records are known (a FAIL when one could not be had). */
   private async eof(fileId: number, size: number, signal: AbortSignal | undefined, changed: boolean): Promise<void> {
+    const d = this.digest.take();
+    let digest: Uint8Array;
+    try {
+      digest = d instanceof Uint8Array ? d : await d;
+    } catch (e) {
+      return this.fail(fileId, isBlitError(e) ? e : new BlitError("INTERNAL", String(e)), signal);
+    }
     if (changed) this.changed.add(fileId);
     await this.room(EOF_BYTES, signal);
-    writeEof(this.buf, this.fill, fileId, size, this.digest.take(), changed);
+    writeEof(this.buf, this.fill, fileId, size, digest, changed);
     this.fill += EOF_BYTES;
   }
 
