@@ -1,5 +1,4 @@
 import { readFile } from "node:fs/promises";
-import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import { BlitError, isBlitError, isRetryable, type ErrorCode } from "../../domain/errors.ts";
 import { EXIT_CODE, exitCodeFor } from "../../domain/exit-codes.ts";
@@ -108,7 +107,7 @@ export function summaryExitCode(summary: TransferSummary): number {
 
 /** Endpoint-parsing options and environment of this process. */
 export function processEnv(): CliEnv {
-  return { env: process.env, home: process.env.HOME ?? homedir(), localExists: (path) => existsSync(path) };
+  return { env: process.env, home: process.env.HOME ?? homedir() };
 }
 
 /** The lines of a --files-from file (`-` = stdin), names kept as bytes. An unreadable file is USAGE. */
