@@ -79,7 +79,7 @@ export function fromWireDelegationEvent(w: WireMessage): DelegationEvent | null 
 
 // --- internal ---
 
-const ACTIONS = ["copy", "delete", "mkdir", "symlink", "attrs"] as const;
+const ACTIONS = ["copy", "delete", "mkdir", "symlink", "attrs", "remove"] as const;
 const PHASES: readonly Phase[] = ["scan", "copy", "delete", "sync", "done"];
 
 const VERB_TO_WIRE = { copy: "VERB_COPY", mirror: "VERB_MIRROR", move: "VERB_MOVE" } as const satisfies Record<DelegatedOptions["verb"], string>;
@@ -148,6 +148,7 @@ const toWireSummary = (s: DelegatedSummary): WireMessage => ({
   files_skipped: BigInt(s.files_skipped),
   bytes_transferred: BigInt(s.bytes_transferred),
   entries_deleted: BigInt(s.entries_deleted),
+  sources_removed: BigInt(s.sources_removed),
   files_failed: BigInt(s.files_failed),
   failures: s.failures.map((f) => ({ path: encodeNameBytes(f.path), code: f.code, message: f.error })),
   duration_ms: BigInt(s.duration_ms),
@@ -172,6 +173,7 @@ function fromWireSummary(w: WireMessage): DelegatedSummary {
     files_skipped: toNumber(w.files_skipped),
     bytes_transferred: toNumber(w.bytes_transferred),
     entries_deleted: toNumber(w.entries_deleted),
+    sources_removed: toNumber(w.sources_removed),
     files_failed: toNumber(w.files_failed),
     failures: ((w.failures ?? []) as WireMessage[]).map((f) => ({ path: bytesToName(f.path), error: String(f.message ?? ""), code: String(f.code ?? "INTERNAL") })),
     duration_ms: toNumber(w.duration_ms),

@@ -16,11 +16,11 @@ import type { RunStats } from "./run-stats.ts";
 export async function removeMovedSources(roots: OpenedRoots, plan: PlanOptions, deps: EngineDeps, stats: RunStats): Promise<void> {
   if (roots.mode === "file") {
     const [src, dst] = await Promise.all([roots.source.stat(roots.sourceName), roots.dest.stat(roots.destName)]);
-    if (src !== null && dst !== null && sameEntry(src, dst)) await removeOrFail(roots.source, [roots.sourceName], stats, false);
+    if (src !== null && dst !== null && sameEntry(src, dst)) await removeOrFail(roots.source, [roots.sourceName], stats, deps, false);
     return;
   }
   const empty = await drainDir(roots.source, roots.dest, "", plan, deps, stats);
-  if (empty && !roots.sourceContentsOnly) await removeOrFail(roots.source, [""], stats, true);
+  if (empty && !roots.sourceContentsOnly) await removeOrFail(roots.source, [""], stats, deps, true);
 }
 
 // --- internal ---
@@ -42,19 +42,26 @@ async function drainDir(src: Store, dst: Store, dir: RelPath, plan: PlanOptions,
     else if (sameEntry(e.meta, other.meta)) landed.push(path);
     else kept++;
   }
-  if (landed.length > 0) kept += await removeOrFail(src, landed, stats, false);
+  if (landed.length > 0) kept += await removeOrFail(src, landed, stats, deps, false);
   for (const sub of subdirs) {
     const empty = await drainDir(src, dst, sub, plan, deps, stats);
-    kept += empty ? await removeOrFail(src, [sub], stats, true) : 1;
+    kept += empty ? await removeOrFail(src, [sub], stats, deps, true) : 1;
   }
   return kept === 0;
 }
 
-/** Removes paths; returns how many stayed. A non-empty directory staying is not a failure. */
-async function removeOrFail(store: Store, paths: RelPath[], stats: RunStats, dirs: boolean): Promise<number> {
+/**
+ * Removes paths, counting each removed one and reporting it (a `remove` item; the source root
+ * itself is shown as `.`); returns how many stayed. A non-empty directory staying is not a failure.
+ */
+async function removeOrFail(store: Store, paths: RelPath[], stats: RunStats, deps: EngineDeps, dirs: boolean): Promise<number> {
   let stayed = 0;
   for (const r of await store.remove(paths, { onlyEmptyDirs: true })) {
-    if (r.error === undefined) continue;
+    if (r.error === undefined) {
+      stats.sourcesRemoved++;
+      deps.reporter.item("remove", r.path === "" ? "." : r.path);
+      continue;
+    }
     stayed++;
     if (!(dirs && r.error.code === "ALREADY_EXISTS")) stats.fail(r.path, new BlitError(r.error.code, `moved, but the source could not be removed: ${r.error.message}`, { path: r.path }));
   }
