@@ -53,6 +53,8 @@ interface PlannedDir {
  */
 export class TreeSync {
   readonly deletionPaths: RelPath[] = [];
+  /** The directories among `deletionPaths` (their contents go with them). */
+  readonly deletionDirs: RelPath[] = [];
   /** Directories a filtered mirror empties: removed after the deletions if nothing protected is left. */
   readonly prunedDirs: RelPath[] = [];
   readonly replacements: { path: RelPath; entry: DirEntry }[] = [];
@@ -201,7 +203,10 @@ export class TreeSync {
       this.landed(w.result, w.entry.meta);
     }
     for (const e of plan.special) this.reporter.warn(`skipping special file ${displayName(joinRel(dir.path, e.name))} (FIFOs, sockets and devices are not copied)`);
-    for (const e of plan.delete) this.deletionPaths.push(joinRel(dir.path, e.name));
+    for (const e of plan.delete) {
+      this.deletionPaths.push(joinRel(dir.path, e.name));
+      if (e.meta.kind === "dir") this.deletionDirs.push(joinRel(dir.path, e.name));
+    }
     for (const e of plan.fixMeta) this.fixAttributes(joinRel(dir.path, e.name), e.meta);
     for (const e of plan.prune) {
       const path = joinRel(dir.path, e.name);
