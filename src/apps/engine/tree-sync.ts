@@ -6,6 +6,7 @@ import type { Planner } from "../../ports/planner.ts";
 import type { Reporter } from "../../ports/reporter.ts";
 import type { DirectoryPass, DirListing, MetaUpdate, OpResult, Store, WriteOp } from "../../ports/store.ts";
 import type { RunStats } from "./run-stats.ts";
+import { vanishedFromSource, vanishedWarning } from "./vanished.ts";
 import { visitAll } from "./visit-all.ts";
 
 /** Directory listings running at once (each lists source and destination). */
@@ -200,7 +201,7 @@ export class TreeSync {
     this.stats.skipped += skipped;
     for (const w of step.written) {
       this.planned(w.entry.meta);
-      this.landed(w.result, w.entry.meta);
+      this.settle(w.result, w.entry.meta);
     }
     for (const e of plan.special) this.reporter.warn(`skipping special file ${displayName(joinRel(dir.path, e.name))} (FIFOs, sockets and devices are not copied)`);
     for (const e of plan.delete) {
@@ -230,7 +231,7 @@ export class TreeSync {
         ? null
         : await this.dst.passDirectory({ dir: dir.path, source: this.src, destExists: dir.destExists, plan: this.options.plan, dryRun: this.options.dryRun, resume: this.options.resume }, this.signal);
     if (pass !== null) {
-      if (pass.sourceError !== undefined) return this.unreadable(dir, pass.sourceError);
+      if (pass.sourceError !== undefined) return this.unreadableOrGone(dir, pass.sourceError);
       this.sourceFailures(dir, pass.sourceFailures);
       const { plan, destDirs, skippedLeaves, written, subdirsCreated, subdirFailures } = pass;
       return { plan, destDirs, skippedLeaves, written, subdirsCreated, subdirFailures };
@@ -249,6 +250,13 @@ export class TreeSync {
     }
   }
 
+  /** A source directory that could not be listed: a warning when it vanished since, else a failure. */
+  private async unreadableOrGone(dir: PendingDir, e: BlitError): Promise<null> {
+    if (dir.path === "" || !(await vanishedFromSource(this.src, dir.path, e))) return this.unreadable(dir, e);
+    this.reporter.warn(vanishedWarning(dir.path));
+    return null;
+  }
+
   private unreadable(dir: PendingDir, e: BlitError): null {
     if (dir.path === "" || e.code === "CANCELLED") throw e;
     this.scanIncomplete = true;
@@ -263,7 +271,7 @@ export class TreeSync {
       return await this.src.list(dir.path, this.signal);
     } catch (e) {
       if (!isBlitError(e)) throw e;
-      return this.unreadable(dir, e);
+      return this.unreadableOrGone(dir, e);
     }
   }
 
@@ -343,7 +351,13 @@ export class TreeSync {
       for (const op of ops) this.landed({ path: op.path, bytes: op.meta.size, zeroCopyBytes: 0 }, op.meta);
       return;
     }
-    this.track(this.dst.write(ops, this.signal).then((results) => results.forEach((r, i) => this.landed(r, ops[i]!.meta))));
+    this.track(this.dst.write(ops, this.signal).then((results) => results.forEach((r, i) => this.settle(r, ops[i]!.meta))));
+  }
+
+  /** A write's result; a failed one whose source entry vanished since it was listed is only a warning. */
+  private settle(r: OpResult, meta: EntryMeta): void {
+    if (r.error === undefined) return this.landed(r, meta);
+    this.track(vanishedFromSource(this.src, this.sourcePath(r.path), r.error).then((gone) => (gone ? this.reporter.warn(vanishedWarning(r.path)) : this.landed(r, meta))));
   }
 
   private landed(r: OpResult, meta: EntryMeta): void {
