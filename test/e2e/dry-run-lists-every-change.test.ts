@@ -71,3 +71,16 @@ test.each(ROUTES)("mirror -n on the %s route prints each planned change once and
   expect(json.json).toMatchObject({ dry_run: true, outcome: "dry-run", entries_deleted: 6, files_transferred: 3, route });
   expectTreesEqual(before, snapshotTree(tmp.path), { metadata: true });
 });
+
+test.each(["local", "push", "pull"] as const)("move -n on the %s route names the sources it would remove and removes nothing", async (route) => {
+  writeTree(join(tmp.path, `move-${route}`), { "x.txt": "x", "d/y.txt": "y" });
+  const from = route === "pull" ? `${daemons.plain.control}:/t/move-${route}` : join(tmp.path, `move-${route}`);
+  const to = route === "push" ? `${daemons.plain.control}:/t/moved-${route}/` : join(tmp.path, `moved-${route}`);
+  const before = snapshotTree(tmp.path);
+  const r = await runCli(["move", "-n", from, to]);
+  expectExit(r, 0);
+  const lines = stdoutLines(r);
+  expect(lines.filter((l) => l.startsWith("remove ")).sort()).toEqual(["remove .", "remove d", "remove d/y.txt", "remove x.txt"]);
+  expect(lines.at(-1)).toContain("4 to remove from the source");
+  expectTreesEqual(before, snapshotTree(tmp.path), { metadata: true });
+});

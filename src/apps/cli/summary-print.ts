@@ -39,7 +39,7 @@ export function formatSummary(s: TransferSummary): string {
     `${formatCount(s.files_examined)} ${s.files_examined === 1 ? "file" : "files"} examined`,
     `${formatCount(s.files_transferred)} ${dry ? "to transfer" : "transferred"} (${formatBytes(s.bytes_transferred)})`,
     `${formatCount(s.files_skipped)} skipped`,
-    s.operation === "move" ? `${formatCount(s.sources_removed)} removed from the source` : `${formatCount(s.entries_deleted)} ${dry ? "to delete" : "deleted"}`,
+    s.operation === "move" ? `${formatCount(s.sources_removed)} ${dry ? "to remove" : "removed"} from the source` : `${formatCount(s.entries_deleted)} ${dry ? "to delete" : "deleted"}`,
     `${formatCount(s.files_failed)} failed`,
   ].join(", ");
   const extras = dry || s.bytes_transferred === 0 ? [] : [`${formatBytes(s.bytes_per_sec)}/s`];

@@ -91,9 +91,9 @@ async function runOnce(req: TransferRequest, deps: EngineDeps, relayReason: stri
     stats.scanComplete = true;
     withheld = await deleteExtraneous(req, sync, roots.dest, stats, deps);
     if (!req.dryRun) await finish(sync, roots.dest, stats, deps);
-    if (req.verb === "move" && !req.dryRun && stats.failures.length === 0) {
+    if (req.verb === "move" && stats.failures.length === 0) {
       stats.phase = "delete";
-      await removeMovedSources(roots, plan, deps, stats);
+      await removeMovedSources(roots, plan, deps, stats, req.dryRun);
     }
     // The daemons' sendfile bytes of pulled files; the same bytes may also have been spliced here.
     let sentZeroCopy = 0;
