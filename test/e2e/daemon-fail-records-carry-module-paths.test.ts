@@ -20,7 +20,7 @@ test("a failed read's FAIL record carries no server path", async () => {
       () => null,
       (e: unknown) => (isBlitError(e) ? e : null),
     );
-    for (const error of [whole !== null && "error" in whole ? whole.error : null, streamed]) {
+    for (const error of [whole !== undefined && whole !== null && "error" in whole ? whole.error : null, streamed]) {
       expect({ module, code: error?.code }).toEqual({ module, code: "NOT_FOUND" });
       expect({ module, message: error?.message.includes(dir.path) }).toEqual({ module, message: false });
       expect(error?.message).toMatch(/\bsub\b/);
