@@ -2,7 +2,7 @@
 // deletes outside its root through a symlink, even when a parent directory is swapped for a
 // symlink while operations run.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LocalStore } from "../../src/adapters/local/index.ts";
@@ -79,6 +79,20 @@ describe("a contained store refuses paths through symlinks that leave it", () =>
     const err = await store.list("abs-link").catch((e: Error) => e);
     expect(String((err as Error).message)).not.toContain(base);
     expect(String((err as Error).message)).not.toContain("/proc/");
+  });
+
+  test("a path whose last segment is '..' or '.' is refused: the module's parent keeps its mode", async () => {
+    const before = statSync(base).mode;
+    await using store = contained();
+    const dir: EntryMeta = { ...FILE, kind: "dir", size: 0, mode: 0o777 };
+    const results = [
+      ...(await store.setMeta([{ path: "..", meta: dir }, { path: "real/..", meta: dir }, { path: "real/.", meta: dir }])),
+      ...(await store.write([{ path: "..", meta: dir }])),
+      ...(await store.remove(["real/..", "real/."])),
+    ];
+    expect(results.map((r) => r.error?.code)).toEqual(Array(6).fill("PATH_ESCAPE"));
+    expect(statSync(base).mode).toBe(before);
+    expect(readFileSync(join(root, "real", "secret"), "utf8")).toBe("inside");
   });
 
   test("a symlink that stays inside may be crossed as a parent", async () => {
