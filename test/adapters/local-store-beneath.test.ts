@@ -101,6 +101,16 @@ describe("a contained store refuses paths through symlinks that leave it", () =>
   });
 });
 
+test("an uncontained store refuses a '..' segment too: the root's parent keeps its mode", async () => {
+  const before = statSync(base).mode;
+  await using store = new LocalStore({ root, cleanTemporaries: false, maxThreads: null });
+  const dir: EntryMeta = { ...FILE, kind: "dir", size: 0, mode: 0o777 };
+  await expect(store.setMeta([{ path: "..", meta: dir }])).rejects.toMatchObject({ code: "PATH_ESCAPE" });
+  await expect(store.remove(["real/../.."])).rejects.toMatchObject({ code: "PATH_ESCAPE" });
+  expect(statSync(base).mode).toBe(before);
+  expect(readFileSync(join(root, "real", "secret"), "utf8")).toBe("inside");
+});
+
 test("a parent swapped for a symlink mid-run never leads outside", async () => {
   mkdirSync(join(root, "race"));
   writeFileSync(join(root, "race", "secret"), "inside");
