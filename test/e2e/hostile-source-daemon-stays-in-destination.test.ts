@@ -1,7 +1,7 @@
 // SPEC §5 Hostile peers (the rsync CVE-2024-12087 class): a daemon you pull from — by
 // `blit copy host:/m/ ./dst`, or by a destination daemon in a delegated pull — lists names that
 // are not one path component ("..", "a/../../x", an absolute path, a NUL byte) or a name twice (a
-// symlink, then a directory of that name with a file "inside" it). The run fails with
+// symlink, then a directory of that name with a file "inside" it), at the top or deeper. The run fails with
 // PATH_ESCAPE (exit 4) naming the name, and nothing outside the destination changes: mode,
 // owner, content and existence of every victim path are as before. A setuid file and a symlink
 // replaced by a directory on a later run stay inside the destination too.
@@ -18,7 +18,7 @@ let fake: FakeSourceDaemon;
 let dest: RunningDaemon;
 const asRoot = process.getuid?.() === 0;
 
-const HOSTILE = ["dotdot", "traverse", "absolute", "nul", "twice"] as const;
+const HOSTILE = ["dotdot", "traverse", "absolute", "nul", "twice", "nested"] as const;
 
 beforeAll(async () => {
   top = makeTempDir("hostile-source");
@@ -35,7 +35,7 @@ beforeAll(async () => {
   chmodSync(t, 0o755);
   if (asRoot) chownSync(join(t, "fake/setuid/su"), 0, 0);
   chmodSync(join(t, "fake/setuid/su"), 0o4755);
-  for (const m of ["dotdot", "traverse", "absolute", "nul", "link1"]) mkdirSync(join(t, "fake", m), { recursive: true });
+  for (const m of ["dotdot", "traverse", "absolute", "nul", "link1", "nested"]) mkdirSync(join(t, "fake", m), { recursive: true });
   const evil = meta({ kind: "dir", mode: 0o777, uid: 4242, gid: 4242 });
   const file = meta({ kind: "file", size: 4, mode: 0o4777, uid: 4242 });
   const link = meta({ kind: "symlink", linkTarget: join(t, "victim-dir") });
@@ -46,6 +46,7 @@ beforeAll(async () => {
       absolute: { path: join(t, "fake/absolute"), listings: { "": [{ name: join(t, "victim.txt"), meta: file }] } },
       nul: { path: join(t, "fake/nul"), listings: { "": [{ name: "victim.txt\0x", meta: file }] } },
       twice: { path: join(t, "fake/twice"), listings: { "": [{ name: "s", meta: link }, { name: "s", meta: meta({ kind: "dir" }) }], s: [{ name: "x", meta: { ...file, mode: 0o644 } }] } },
+      nested: { path: join(t, "fake/nested"), listings: { "": [{ name: "d", meta: meta({ kind: "dir" }) }], d: [{ name: "..", meta: evil }] } },
       setuid: { path: join(t, "fake/setuid") },
       link1: { path: join(t, "fake/link1"), listings: { "": [{ name: "s", meta: link }] } },
       link2: { path: join(t, "fake/link2") },

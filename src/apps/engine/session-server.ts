@@ -72,7 +72,8 @@ export async function serveStoreSession(link: SessionLink, scope: SessionScope, 
     }
     await Promise.race([Promise.allSettled([...running]), violated]);
   } catch (e) {
-    await messages.return?.();
+    // Not awaited: a generator waiting for the next message finishes only once the call ends.
+    messages.return?.()?.catch(() => {});
     throw e;
   } finally {
     clearInterval(meter);
