@@ -1,5 +1,6 @@
 import type { ConsolaInstance } from "consola";
-import { isBlitError } from "../../domain/errors.ts";
+import { BlitError, isBlitError } from "../../domain/errors.ts";
+import { CLIENT_LINK_DIR } from "../../domain/received-entry.ts";
 import * as compose from "../compose.ts";
 import { startAdvertising } from "./advertise.ts";
 import { DaemonControl } from "./daemon-control.ts";
@@ -49,12 +50,20 @@ export async function serve(settings: DaemonSettings, version: string, log: Cons
 // --- internal ---
 
 function openExports(settings: DaemonSettings): ModuleExports {
+  const followsLinks = settings.modules.find((m) => !m.useChroot);
+  if (followsLinks !== undefined && compose.pathExists(CLIENT_LINK_DIR)) {
+    throw new BlitError(
+      "USAGE",
+      `module '${followsLinks.name}' has use_chroot = false, so symlinks clients create are stored pointing into ${CLIENT_LINK_DIR}, which must not exist: remove ${CLIENT_LINK_DIR} (or set use_chroot = true)`,
+      { module: followsLinks.name, path: CLIENT_LINK_DIR },
+    );
+  }
   const modules: Export[] = settings.modules.map((m) => ({
     name: m.name,
     comment: m.comment,
     readOnly: m.readOnly,
     root: m.path,
-    store: compose.openModuleStore(m.path, m.useChroot),
+    store: compose.openModuleStore(m.path, m.useChroot, m.keepOwners),
   }));
   const d = settings.defaultExport;
   const fallback: Export | null =
