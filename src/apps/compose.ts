@@ -88,15 +88,17 @@ export function createDaemonEngineDeps(signal: AbortSignal, sessions: () => Prom
 }
 
 /**
- * A daemon module's store; with `beneath` no path operation follows a symlink out of `root`.
+ * A daemon module's store; with `beneath` no path operation follows a symlink out of `root`; a
+ * `readOnly` one refuses every change itself (READ_ONLY), whatever a caller forgot to check.
  * What clients send is stored as domain/received-entry.ts says: without `beneath`, client-made
  * symlinks are marked so that they lead nowhere (with it, no link leads out of `root` anyway);
  * with `keepOwners` false, entries are owned by the root's owner, without set-id bits.
  */
-export function openModuleStore(root: string, beneath: boolean, keepOwners = false): Store {
+export function openModuleStore(root: string, module: { readonly beneath: boolean; readonly keepOwners: boolean; readonly readOnly: boolean }): Store {
+  const { beneath, keepOwners, readOnly } = module;
   // Temporaries whose writer is gone (a killed daemon: its pid is dead) go when their directory is
   // next listed; those of this daemon's running sessions stay (its pid is alive).
-  return new LocalStore({ root, cleanTemporaries: true, maxThreads: null, beneath, received: { keepOwners, markLinks: !beneath } });
+  return new LocalStore({ root, cleanTemporaries: true, maxThreads: null, beneath, readOnly, received: { keepOwners, markLinks: !beneath } });
 }
 
 /** True when something exists at `path` (not following a final symlink). */

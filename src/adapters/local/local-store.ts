@@ -45,6 +45,8 @@ export interface LocalStoreOptions {
    * set-id bits.
    */
   readonly received?: { readonly keepOwners: boolean; readonly markLinks: boolean };
+  /** Refuse every change with READ_ONLY (a read-only daemon module): writes, metadata, removals. */
+  readonly readOnly?: boolean;
 }
 
 /**
@@ -119,6 +121,7 @@ export class LocalStore implements Store {
   }
 
   async write(ops: readonly WriteOp[], signal?: AbortSignal): Promise<OpResult[]> {
+    this.refuseIfReadOnly("write");
     const r = this.options.received;
     if (r === undefined) return this.writeOps(ops, signal);
     const owner = this.moduleOwner();
@@ -166,7 +169,7 @@ export class LocalStore implements Store {
 
   async passDirectory(req: DirectoryPassRequest, signal?: AbortSignal): Promise<DirectoryPass | null> {
     const { source } = req;
-    if (!(source instanceof LocalStore) || source.contained || this.contained || this.options.received !== undefined || !req.plan.filter.isEmpty) return null;
+    if (!(source instanceof LocalStore) || source.contained || this.contained || this.options.received !== undefined || this.options.readOnly === true || !req.plan.filter.isEmpty) return null;
     this.watch(signal);
     const { filter: _, ...plan } = req.plan;
     const pass: PassJob = {
@@ -198,6 +201,7 @@ export class LocalStore implements Store {
   }
 
   async setMeta(entries: readonly MetaUpdate[]): Promise<OpResult[]> {
+    this.refuseIfReadOnly("change attributes");
     const owner = this.moduleOwner();
     const job: Job = { op: "meta", entries: entries.map((d) => ({ abs: this.jobPath(d.path), meta: owner === null ? d.meta : ownedByModule(d.meta, owner) })) };
     const results = (await this.exec(job, 1)) as ItemResult[];
@@ -205,6 +209,7 @@ export class LocalStore implements Store {
   }
 
   async remove(paths: readonly RelPath[], options?: { readonly onlyEmptyDirs?: boolean }): Promise<OpResult[]> {
+    this.refuseIfReadOnly("remove");
     const job: Job = { op: "remove", paths: paths.map((p) => this.jobPath(p)), recursive: options?.onlyEmptyDirs !== true };
     const results = (await this.exec(job, paths.length)) as ItemResult[];
     return results.map((r, i) => toOpResult(paths[i]!, r));
@@ -253,6 +258,10 @@ export class LocalStore implements Store {
     } finally {
       at?.close();
     }
+  }
+
+  private refuseIfReadOnly(what: string): void {
+    if (this.options.readOnly === true) throw new BlitError("READ_ONLY", `a read-only module refuses every change: cannot ${what} here`);
   }
 
   /** Whom entries from clients belong to (the root's owner); null when they keep their own. */

@@ -63,11 +63,11 @@ function openExports(settings: DaemonSettings): ModuleExports {
     comment: m.comment,
     readOnly: m.readOnly,
     root: m.path,
-    store: compose.openModuleStore(m.path, m.useChroot, m.keepOwners),
+    store: compose.openModuleStore(m.path, { beneath: m.useChroot, keepOwners: m.keepOwners, readOnly: m.readOnly }),
   }));
   const d = settings.defaultExport;
   const fallback: Export | null =
-    d === null ? null : { name: null, comment: "", readOnly: d.readOnly, root: d.path, store: compose.openModuleStore(d.path, true) };
+    d === null ? null : { name: null, comment: "", readOnly: d.readOnly, root: d.path, store: compose.openModuleStore(d.path, { beneath: true, keepOwners: false, readOnly: d.readOnly }) };
   return new ModuleExports(modules, fallback);
 }
 
