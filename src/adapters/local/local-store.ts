@@ -271,7 +271,7 @@ export class LocalStore implements Store {
       const st = fs.statSync(this.options.root);
       return { uid: st.uid, gid: st.gid };
     } catch (e) {
-      throw toBlitError(e, "", "read the owner of");
+      throw toBlitError(e, this.options.root, "read the owner of");
     }
   }
 
