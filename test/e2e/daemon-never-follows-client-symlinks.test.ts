@@ -39,6 +39,7 @@ test("a client-made symlink is never followed in a use_chroot = false module; an
   expect(await s.stat(`${via}/secret`)).toBeNull();
   expect(await failure(new Response(s.read(`${via}/secret`)).arrayBuffer())).not.toBe("ok");
   expect(await failure(s.list(via))).toBe("NOT_FOUND");
+  expect(await failure(s.list("evil"))).toBe("NOT_FOUND");
   expect(await failure(s.hash(`${via}/secret`))).not.toBe("ok");
   // Writing a file or a directory, changing attributes and removing through it all fail.
   const [file] = await s.write([{ path: `${via}/planted`, meta: meta("file", { size: 1 }), source: { store: src, path: "one" } }]);
@@ -53,6 +54,10 @@ test("a client-made symlink is never followed in a use_chroot = false module; an
   await using control = new GrpcControlClient({ host: daemon.host, port: daemon.port });
   expect(await failure(control.list({ module: "m", path: via }))).toBe("NOT_FOUND");
   expect(await failure(control.purge({ module: "m", path: `${via}/sub` }))).toBe("NOT_FOUND");
+  // Nor does a session rooted through it, as `blit` opens one.
+  const got = join(top.path, "got");
+  expect((await runCli(["copy", `${daemon.control}:/m/${via}/secret`, `${got}/`])).exitCode).toBe(3);
+  expect((await runCli(["copy", `${top.path}/src/`, `${daemon.control}:/m/${via}/`])).exitCode).not.toBe(0);
   expectTreesEqual(before, outside);
 
   // The link shows the target the client sent, to a stat, a listing and a pull.
