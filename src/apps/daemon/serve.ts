@@ -72,7 +72,10 @@ function openExports(settings: DaemonSettings): ModuleExports {
 }
 
 function announce(settings: DaemonSettings, exports: ModuleExports, log: ConsolaInstance): void {
-  for (const m of settings.modules) log.info(`module '${m.name}' -> ${m.path}${m.readOnly ? " (read-only)" : ""}`);
+  for (const m of settings.modules) {
+    const keeps = m.keepOwners && !m.readOnly ? " (keep_owners: applies the owners and set-id bits clients send)" : "";
+    log.info(`module '${m.name}' -> ${m.path}${m.readOnly ? " (read-only)" : ""}${keeps}`);
+  }
   const d = settings.defaultExport;
   if (d?.implicit === true) {
     log.warn(`no modules and no root configured: exporting the working directory ${d.path} as server:// (set root or [[module]] in the config, or --root)`);
