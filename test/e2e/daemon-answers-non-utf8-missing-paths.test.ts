@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { GrpcControlClient } from "../../src/adapters/grpc/index.ts";
 import { isBlitError } from "../../src/domain/errors.ts";
 import { startDaemon } from "../harness/daemon.ts";
-import { openPeerSession } from "../harness/peer-session.ts";
+import { openSession } from "../harness/session-client.ts";
 import { makeTempDir, rawPath, writeTree } from "../harness/temp-tree.ts";
 
 /** "caf" + the single byte 0xe9, in blit's lossless string form of name bytes. */
@@ -62,7 +62,8 @@ test("admin calls and session requests answer a missing non-UTF-8 path with NOT_
   expect(await client.completePath({ module: "m", completeModules: false, prefix: `${LATIN1}/`, dirsOnly: false, limit: 0 })).toEqual([]);
   expect((await client.list({ module: "m", path: "" })).entries.map((e) => e.name).sort()).toEqual(["here.txt", "n\udce9"]);
 
-  await using peer = await openPeerSession(daemon, "m");
+  await using session = await openSession(daemon, "m", "pull");
+  const peer = session.store;
   expect(await peer.stat(LATIN1)).toBeNull();
   for (const [call, run] of Object.entries({ list: () => peer.list(LATIN1), read: () => new Response(peer.read(LATIN1)).bytes() })) {
     const r = await outcome(run);
@@ -72,7 +73,8 @@ test("admin calls and session requests answer a missing non-UTF-8 path with NOT_
   expect((await peer.list("")).entries.map((e) => e.name).sort()).toEqual(["here.txt", "n\udce9"]);
 
   // A path that leaves the module is refused by name (PATH_ESCAPE, escaped), not INTERNAL.
-  await using hostile = await openPeerSession(daemon, "m");
+  await using second = await openSession(daemon, "m", "pull");
+  const hostile = second.store;
   const escape = await outcome(() => hostile.list(`../${LATIN1}`));
   expect(escape.code).toBe("PATH_ESCAPE");
   expect(escape.message).toContain("../caf\\xe9");

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import type { EntryMeta } from "../../src/domain/entry.ts";
 import { isBlitError } from "../../src/domain/errors.ts";
 import { startDaemon } from "../harness/daemon.ts";
-import { openPeerSession } from "../harness/peer-session.ts";
+import { openSession } from "../harness/session-client.ts";
 import { makeTempDir, writeTree } from "../harness/temp-tree.ts";
 
 const DIR: EntryMeta = { kind: "dir", size: 0, mtimeNs: 1_600_000_000_000_000_000n, mode: 0o777, uid: 0, gid: 0 };
@@ -20,12 +20,13 @@ test("an escaping path in a session request ends that session; others are served
   await using daemon = await startDaemon({ modules: { m: { path: join(dir.path, "m") } } });
   const before = readdirSync(dir.path).sort();
   {
-    await using peer = await openPeerSession(daemon, "m", { role: "push" });
+    await using session = await openSession(daemon, "m", "push");
+    const peer = session.store;
     expect(await codeOf(peer.write([{ path: "../evil", meta: DIR }]))).toMatch(/^PATH_ESCAPE: .*'\.\.\/evil'/);
     expect(await codeOf(peer.stat("keep.txt"))).toMatch(/^PATH_ESCAPE/);
   }
   expect(readdirSync(dir.path).sort()).toEqual(before);
   expect(existsSync(join(dir.path, "evil"))).toBe(false);
-  await using next = await openPeerSession(daemon, "m");
-  expect((await next.stat("keep.txt"))?.kind).toBe("file");
+  await using next = await openSession(daemon, "m", "pull");
+  expect((await next.store.stat("keep.txt"))?.kind).toBe("file");
 }, 60_000);

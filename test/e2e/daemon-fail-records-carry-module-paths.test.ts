@@ -6,7 +6,7 @@ import { expect, test } from "bun:test";
 import { join } from "node:path";
 import { isBlitError } from "../../src/domain/errors.ts";
 import { startDaemon } from "../harness/daemon.ts";
-import { openPeerSession } from "../harness/peer-session.ts";
+import { openSession } from "../harness/session-client.ts";
 import { makeTempDir, writeTree } from "../harness/temp-tree.ts";
 
 test("a failed read's FAIL record carries no server path", async () => {
@@ -14,7 +14,8 @@ test("a failed read's FAIL record carries no server path", async () => {
   writeTree(dir.path, { "open/here.txt": "h", "chroot/here.txt": "h" });
   await using daemon = await startDaemon({ modules: { open: { path: join(dir.path, "open"), useChroot: false }, chroot: { path: join(dir.path, "chroot") } } });
   for (const module of ["open", "chroot"]) {
-    await using peer = await openPeerSession(daemon, module);
+    await using session = await openSession(daemon, module, "pull");
+    const peer = session.store;
     const [whole] = await peer.readWhole(["sub/missing.txt"], 1 << 20);
     const streamed = await new Response(peer.read("sub/missing.txt")).bytes().then(
       () => null,

@@ -6,7 +6,7 @@ import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { isBlitError } from "../../src/domain/errors.ts";
 import { startDaemon } from "../harness/daemon.ts";
-import { openPeerSession } from "../harness/peer-session.ts";
+import { openSession } from "../harness/session-client.ts";
 import { makeTempDir, writeTree } from "../harness/temp-tree.ts";
 
 const ROOT_SPELLINGS = ["", ".", "./", "a/..", "./.", "a/../.", "a//../"];
@@ -16,7 +16,8 @@ test("remove of every spelling of the module root is refused and the module stay
   writeTree(dir.path, { "m/a/one.txt": "1", "m/two.txt": "2", "m/gone.txt": "g" });
   await using daemon = await startDaemon({ modules: { m: { path: join(dir.path, "m") } } });
   for (const role of ["pull", "push"] as const) {
-    await using peer = await openPeerSession(daemon, "m", { role, move: role === "pull" });
+    await using session = await openSession(daemon, "m", role, { move: role === "pull" });
+    const peer = session.store;
     for (const spelling of ROOT_SPELLINGS) {
       const outcome = await peer.remove([spelling]).then(
         (rs) => rs.map((r) => r.error?.code ?? "removed").join(","),

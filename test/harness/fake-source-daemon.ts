@@ -35,7 +35,7 @@ export async function startFakeSourceDaemon(options: { readonly modules: Readonl
     comment: "",
     readOnly: true,
     root: m.path,
-    store: scripted(compose.openModuleStore(m.path, false), m.listings ?? {}),
+    store: scripted(compose.openModuleStore(m.path, { beneath: false, keepOwners: true, readOnly: true }), m.listings ?? {}),
   }));
   const exports = new ModuleExports(modules, null);
   const data = await compose.startDataListeners(host);
