@@ -43,9 +43,9 @@ export const shownUnchecked = (u: Unchecked): string => displayName(u as unknown
  */
 export function checkName(u: Unchecked, from: string): PeerName {
   const s = u as unknown as string;
-  const why = s === "" ? "is empty" : s === "." || s === ".." ? `is '${s}'` : s.includes("/") ? "contains '/'" : s.includes("\0") ? "contains a NUL byte" : null;
+  const why = s === "" ? ", which is empty" : s === "." || s === ".." ? "" : s.includes("/") ? ", which contains '/'" : s.includes("\0") ? ", which contains a NUL byte" : null;
   if (why === null) return s as PeerName;
-  throw violation(`${from} sent the entry name '${displayName(s)}', which ${why}: a name is one path component (never empty, '.', '..', with '/' or NUL)`, s);
+  throw violation(`${from} sent the entry name '${displayName(s)}'${why}: a name is one path component (never empty, '.' or '..', never with '/' or NUL); refused`, s);
 }
 
 /**

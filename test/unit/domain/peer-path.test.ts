@@ -19,8 +19,8 @@ describe("checkName: a name from a peer is one path component", () => {
 
   test.each<[string, string]>([
     ["", "is empty"],
-    [".", "is '.'"],
-    ["..", "is '..'"],
+    [".", "name '.':"],
+    ["..", "name '..':"],
     ["a/../../x", "contains '/'"],
     ["/abs", "contains '/'"],
     ["a/", "contains '/'"],
