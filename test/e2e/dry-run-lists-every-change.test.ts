@@ -24,7 +24,7 @@ beforeAll(async () => {
     "fresh/f.txt": "f",
   });
   daemons = await startRouteDaemons(tmp.path);
-}, 30_000);
+});
 afterAll(async () => {
   await daemons[Symbol.asyncDispose]();
   tmp[Symbol.dispose]();

@@ -19,7 +19,7 @@ beforeAll(async () => {
   writeTree(tmp.path, { "src/a.txt": "a", "ro/keep.txt": "k" });
   mkdirSync(join(tmp.path, "rw"));
   daemon = await startDaemon({ modules: { ro: { path: join(tmp.path, "ro"), readOnly: true }, rw: { path: join(tmp.path, "rw") } } });
-}, 30_000);
+});
 afterAll(async () => {
   await daemon.stop();
   tmp[Symbol.dispose]();

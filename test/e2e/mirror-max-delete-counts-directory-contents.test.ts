@@ -19,7 +19,7 @@ beforeAll(async () => {
   tmp = makeTempDir("max-delete-contents");
   writeTree(join(tmp.path, "src"), { "a.txt": A });
   daemon = await startDaemon({ modules: { m: { path: tmp.path } } });
-}, 30_000);
+});
 afterAll(async () => {
   await daemon.stop();
   tmp[Symbol.dispose]();

@@ -14,7 +14,7 @@ let daemons: RouteDaemons;
 beforeAll(async () => {
   tmp = makeTempDir("move-verbose");
   daemons = await startRouteDaemons(tmp.path);
-}, 30_000);
+});
 afterAll(async () => {
   await daemons[Symbol.asyncDispose]();
   tmp[Symbol.dispose]();

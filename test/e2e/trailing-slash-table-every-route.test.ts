@@ -38,7 +38,7 @@ beforeAll(async () => {
   writeTree(join(tmp.path, "area"), tree);
   writeTree(join(mod(), "area"), tree);
   daemon = await startDaemon({ modules: { m: { path: mod() } } });
-}, 30_000);
+});
 afterAll(async () => {
   await daemon.stop();
   tmp[Symbol.dispose]();

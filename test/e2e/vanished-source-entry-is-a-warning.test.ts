@@ -22,7 +22,7 @@ let daemon: RunningDaemon;
 beforeAll(async () => {
   tmp = makeTempDir("vanished");
   daemon = await startDaemon({ modules: { m: { path: tmp.path } } });
-}, 30_000);
+});
 afterAll(async () => {
   await daemon.stop();
   tmp[Symbol.dispose]();
@@ -57,4 +57,4 @@ test.each(["local", "push", "pull"] as const)("%s: mirror exits 0, warns about t
   expect(listTree(dst)).toEqual(["big.bin", "keep.txt"]);
   expect(readFileSync(join(dst, "big.bin")).at(-1)).toBe(1);
   expect(existsSync(join(dst, "extra.txt"))).toBe(false);
-}, 120_000);
+});

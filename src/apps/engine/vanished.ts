@@ -1,4 +1,5 @@
 import type { BlitError, ErrorCode } from "../../domain/errors.ts";
+import { isPeerViolation } from "../../domain/peer-path.ts";
 import { displayName, type RelPath } from "../../domain/rel-path.ts";
 import type { Store } from "../../ports/store.ts";
 
@@ -9,7 +10,7 @@ import type { Store } from "../../ports/store.ts";
  * itself, so it holds on every route; an entry still there (unreadable, say) stays a failure.
  */
 export async function vanishedFromSource(source: Store, path: RelPath, error: BlitError): Promise<boolean> {
-  if (RUN_LEVEL.has(error.code)) return false;
+  if (RUN_LEVEL.has(error.code) || isPeerViolation(error)) return false;
   try {
     return (await source.stat(path)) === null;
   } catch {
