@@ -49,7 +49,7 @@ test.each(["local", "push", "pull"] as const)("%s: mirror exits 0, warns about t
   const stderr = new Response(proc.stderr).text();
   const reader = route === "pull" ? daemon.pid : proc.pid;
   const source = join(src, "big.bin");
-  const seen = await pollUntil(() => (openFds(reader).includes(source) ? true : proc.exitCode !== null ? false : undefined), "the source file held open for its hash", 60_000);
+  const seen = await pollUntil(() => (openFds(reader).includes(source) ? true : proc.exitCode !== null ? false : undefined), "the source file held open for its hash", 45_000);
   expect(seen).toBe(true);
   rmSync(source);
   const code = await proc.exited;
