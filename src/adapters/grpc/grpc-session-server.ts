@@ -1,4 +1,5 @@
 import type { ServerDuplexStream } from "@grpc/grpc-js";
+import { DAEMON_LIMITS } from "../../domain/daemon-limits.ts";
 import { BlitError } from "../../domain/errors.ts";
 import { callMessages } from "./call-messages.ts";
 import type { ClientMessage, SessionRole, SessionService } from "../../ports/session.ts";
@@ -6,9 +7,6 @@ import type { CallContext } from "./server-calls.ts";
 import { bidi } from "./server-calls.ts";
 import { fromWireClient, fromWireHeader, toWireNegotiation, toWireServer } from "./session-mapping.ts";
 import type { WireMessage } from "./wire-schema.ts";
-
-/** How long a new session may take to send its header. */
-const HEADER_TIMEOUT_MS = 10_000;
 
 /**
  * Push and Pull calls as sessions of a SessionService: reads the SessionHeader, answers the
@@ -19,7 +17,7 @@ export function sessionHandler(ctx: CallContext, role: SessionRole, service: Ses
   const method = role === "push" ? "Push" : "Pull";
   return bidi(ctx, method, async (call: ServerDuplexStream<WireMessage, WireMessage>, signal) => {
     const messages = callMessages(call);
-    const first = await withTimeout(messages.next(), HEADER_TIMEOUT_MS);
+    const first = await withTimeout(messages.next(), DAEMON_LIMITS.sessionHeaderTimeoutMs);
     if (first.done === true || !first.value.header) throw new BlitError("PROTOCOL_MISMATCH", `${method} must start with a SessionHeader`);
     const header = fromWireHeader(first.value.header, role);
     const negotiation = await service.negotiate(header);
@@ -32,7 +30,7 @@ export function sessionHandler(ctx: CallContext, role: SessionRole, service: Ses
         if (m !== null) yield m;
       }
     })();
-    await service.serve({ header, incoming, signal, send: (m) => void call.write(toWireServer(m)) }, negotiation);
+    await service.serve({ header, peer: call.getPeer(), incoming, signal, send: (m) => void call.write(toWireServer(m)) }, negotiation);
     call.end();
   });
 }
@@ -40,7 +38,7 @@ export function sessionHandler(ctx: CallContext, role: SessionRole, service: Ses
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const t = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new BlitError("TIMEOUT", `no session header within ${ms / 1000} s`)), ms);
+    timer = setTimeout(() => reject(new BlitError("TIMEOUT", `no session header within ${ms / 1000} s`, { limit: "sessionHeaderTimeoutMs" })), ms);
   });
   return Promise.race([p, t]).finally(() => clearTimeout(timer));
 }
