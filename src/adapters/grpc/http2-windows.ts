@@ -49,7 +49,8 @@ function capSessions(server: http2.Http2Server, limits: SessionLimits): void {
     if (full !== null) {
       const why = full === "all" ? `${limits.maxSessions} connections are open` : `${limits.maxSessionsPerAddress} connections from this address are open`;
       limits.onRefused(`connection from ${address} closed: ${why}`);
-      session.destroy();
+      // After grpc-js saw the session too (it waits for the close of every session it saw when stopping).
+      setImmediate(() => session.destroy());
       return;
     }
     const silent = setTimeout(() => {

@@ -20,6 +20,8 @@ export interface DaemonSessionsOptions {
   /** `--force-grpc-data`: offer gRPC data only. */
   readonly forceGrpcData: boolean;
   readonly log: { info(message: string): void; warn(message: string): void };
+  /** Told of every data connection refused by a limit (defaults to `log.warn`). */
+  readonly onRefused?: (message: string) => void;
 }
 
 /**
@@ -37,7 +39,7 @@ export class DaemonSessions implements SessionService, AsyncDisposable {
     private readonly grpc: Listener,
     private readonly options: DaemonSessionsOptions,
   ) {
-    this.port = new DataPort([tcp, grpc], (n) => new Uint8Array(randomBytes(n)));
+    this.port = new DataPort([tcp, grpc], (n) => new Uint8Array(randomBytes(n)), options.onRefused ?? ((m) => options.log.warn(m)));
   }
 
   async negotiate(header: SessionHeader): Promise<DataNegotiation> {

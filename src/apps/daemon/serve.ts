@@ -22,7 +22,8 @@ export async function serve(settings: DaemonSettings, version: string, log: Cons
   const protocolVersion = await compose.protocolVersion();
   const control = new DaemonControl(exports, { version, protocolVersion, motd: settings.motd });
   const data = await compose.startDataListeners(settings.bind);
-  await using sessions = new DaemonSessions(exports, data.tcp, data.grpc, { forceGrpcData: settings.forceGrpcData, log });
+  const onRefused = refusalLog(log);
+  await using sessions = new DaemonSessions(exports, data.tcp, data.grpc, { forceGrpcData: settings.forceGrpcData, log, onRefused });
   const server = await compose.startControlServer({
     host: settings.bind,
     port: settings.port,
@@ -31,7 +32,7 @@ export async function serve(settings: DaemonSettings, version: string, log: Cons
     dataListener: data.grpc,
     delegation: new DaemonDelegation(exports, settings.delegation, log),
     onInternalError: (method, error) => log.error(`${method} failed with a bug:`, isBlitError(error) ? error.message : error),
-    onRefused: refusalLog(log),
+    onRefused,
   });
   announce(settings, exports, log);
   const host = settings.bind.includes(":") ? `[${settings.bind}]` : settings.bind;
