@@ -19,7 +19,7 @@ export const DAEMON_LIMITS = {
   /** A Push or Pull call must send its SessionHeader within this time. */
   sessionHeaderTimeoutMs: 10_000,
   /** After the negotiation, a session must send its first request within this time. */
-  sessionFirstRequestTimeoutMs: 30_000,
+  sessionFirstRequestTimeoutMs: 15_000,
   /** A session with no request running that sends nothing for this long is ended. */
   sessionIdleTimeoutMs: 10 * 60_000,
   /** Items (paths, entries, files) one session request may carry. */
@@ -29,7 +29,7 @@ export const DAEMON_LIMITS = {
   /** Bytes of data records for files no request of the session named yet, held per session. */
   maxUnannouncedBytes: 16 << 20,
   /** How long data for a file no request named may wait for that request before the session fails. */
-  unannouncedWaitMs: 30_000,
+  unannouncedWaitMs: 10_000,
   /** A data connection must present its token within this time, or it is closed. */
   dataHelloTimeoutMs: 5_000,
   /** Data connections from one client address that have not presented a token yet; more are closed. */

@@ -24,6 +24,8 @@ export function connectFrom(localAddress: string, port: number): Promise<http2.C
 
 export interface RawCall {
   send(message: WireMessage): void;
+  /** Half-closes the call (a unary call's request is complete). */
+  end(): void;
   next(): Promise<WireMessage | null>;
   readonly ended: Promise<{ status: number; message: string }>;
   cancel(): void;
@@ -48,8 +50,12 @@ export function rawCall(session: http2.ClientHttp2Session, method: MethodName): 
     w?.();
   };
   let status = { status: -1, message: "" };
+  const { promise: ended, resolve: end } = Promise.withResolvers<{ status: number; message: string }>();
+  // The call ended for the daemon once it sent its status (this side may still be open).
   const onHeaders = (h: http2.IncomingHttpHeaders) => {
-    if (h["grpc-status"] !== undefined) status = { status: Number(h["grpc-status"]), message: decodeURIComponent(String(h["grpc-message"] ?? "")) };
+    if (h["grpc-status"] === undefined) return;
+    status = { status: Number(h["grpc-status"]), message: decodeURIComponent(String(h["grpc-message"] ?? "")) };
+    end(status);
   };
   stream.on("response", onHeaders);
   stream.on("trailers", onHeaders);
@@ -63,12 +69,10 @@ export function rawCall(session: http2.ClientHttp2Session, method: MethodName): 
     wake();
   });
   stream.on("error", () => {});
-  const ended = new Promise<{ status: number; message: string }>((resolve) => {
-    stream.on("close", () => {
-      done = true;
-      wake();
-      resolve(status);
-    });
+  stream.on("close", () => {
+    done = true;
+    wake();
+    end(status);
   });
   return {
     send: (message) => {
@@ -85,6 +89,7 @@ export function rawCall(session: http2.ClientHttp2Session, method: MethodName): 
       }
       return null;
     },
+    end: () => stream.end(),
     ended,
     cancel: () => stream.close(http2.constants.NGHTTP2_CANCEL),
   };
