@@ -1,3 +1,4 @@
+import { checkPath } from "./peer-path.ts";
 import { BlitError } from "./errors.ts";
 import { displayName } from "./rel-path.ts";
 import type { RelPath } from "./rel-path.ts";
@@ -231,16 +232,15 @@ function toRemote(input: string): RemoteEndpoint {
     sub = slash < 0 ? "" : pathPart.slice(slash + 1);
     checkModule(input, address, module, slash >= 0);
   }
-  const segments: string[] = [];
-  for (const s of sub.split("/")) {
-    if (s === "" || s === ".") continue;
-    if (s !== "..") segments.push(s);
-    else if (segments.pop() === undefined) {
-      throw new BlitError("PATH_ESCAPE", `'${displayName(input)}' leaves its module through '..': a remote path stays inside its module, e.g. ${address}:/${module ?? "module"}/dir/file`, { input });
-    }
+  // The peer-path rule (NUL and backslashes were refused above; repeated slashes collapse).
+  let path: string;
+  try {
+    path = checkPath(sub.replace(/^\/+/, ""), "its module");
+  } catch {
+    throw new BlitError("PATH_ESCAPE", `'${displayName(input)}' leaves its module through '..': a remote path stays inside its module, e.g. ${address}:/${module ?? "module"}/dir/file`, { input });
   }
   const contentsOnly = sub === "" || sub.endsWith("/") || sub === "." || sub.endsWith("/.");
-  return { kind: "remote", raw: input, host, port, module, path: segments.join("/"), contentsOnly, trailingSlash: contentsOnly };
+  return { kind: "remote", raw: input, host, port, module, path, contentsOnly, trailingSlash: contentsOnly };
 }
 
 function checkModule(input: string, address: string, module: string, hasSlash: boolean): void {

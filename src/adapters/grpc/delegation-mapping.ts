@@ -4,7 +4,7 @@
  */
 import type { FilterOptions } from "../../domain/filter.ts";
 import type { CompareMode } from "../../domain/plan.ts";
-import { encodeNameBytes } from "../../domain/rel-path.ts";
+import { encodeNameBytes, wireText } from "../../domain/rel-path.ts";
 import type { Phase, ProgressSnapshot } from "../../domain/summary.ts";
 import type { DelegatedOptions, DelegatedPull, DelegatedSummary, DelegationEvent } from "../../ports/delegation.ts";
 import { bytesToName, fromWireTarget, toNumber, toWireTarget } from "./mapping.ts";
@@ -51,7 +51,7 @@ export function toWireDelegationEvent(e: DelegationEvent): WireMessage {
     case "progress":
       return { progress: toWireProgress(e.snapshot) };
     case "warning":
-      return { warning: e.message };
+      return { warning: wireText(e.message) };
     case "item":
       return { changed: { action: e.action, path: encodeNameBytes(e.path) } };
     case "summary":
@@ -149,7 +149,7 @@ const toWireSummary = (s: DelegatedSummary): WireMessage => ({
   bytes_transferred: BigInt(s.bytes_transferred),
   entries_deleted: BigInt(s.entries_deleted),
   files_failed: BigInt(s.files_failed),
-  failures: s.failures.map((f) => ({ path: encodeNameBytes(f.path), code: f.code, message: f.error })),
+  failures: s.failures.map((f) => ({ path: encodeNameBytes(f.path), code: f.code, message: wireText(f.error) })),
   duration_ms: BigInt(s.duration_ms),
   outcome: s.outcome,
   stats: {

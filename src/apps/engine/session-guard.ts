@@ -3,7 +3,7 @@ import { BlitError } from "../../domain/errors.ts";
 import type { StoreRequest } from "../../ports/session.ts";
 
 /** Items (paths, entries, files) a request carries: 1 for those that name one path. */
-export function requestItems(req: StoreRequest): number {
+export function requestItems<P>(req: StoreRequest<P>): number {
   switch (req.op) {
     case "read":
     case "write":
@@ -18,7 +18,7 @@ export function requestItems(req: StoreRequest): number {
 }
 
 /** The refusal of a request with more than DAEMON_LIMITS.maxRequestItems items. */
-export function tooManyItems(req: StoreRequest, items: number): BlitError {
+export function tooManyItems<P>(req: StoreRequest<P>, items: number): BlitError {
   const max = DAEMON_LIMITS.maxRequestItems;
   return new BlitError("USAGE", `a ${req.op} request may carry at most ${max} items, this one has ${items}: send them in smaller requests`, {
     limit: "maxRequestItems",

@@ -1,5 +1,6 @@
 import type { DirEntry, EntryMeta } from "../../domain/entry.ts";
 import { BlitError, isBlitError } from "../../domain/errors.ts";
+import { isPeerViolation } from "../../domain/peer-path.ts";
 import type { DescendStep, DirectoryPlan, PlanOptions } from "../../domain/plan.ts";
 import { depthRel, displayName, joinRel, parentRel, type RelPath } from "../../domain/rel-path.ts";
 import type { Planner } from "../../ports/planner.ts";
@@ -244,8 +245,9 @@ export class TreeSync {
     }
   }
 
+  /** Records an unreadable directory; the root, a cancellation and a hostile peer end the run. */
   private unreadable(dir: PendingDir, e: BlitError): null {
-    if (dir.path === "" || e.code === "CANCELLED") throw e;
+    if (dir.path === "" || e.code === "CANCELLED" || isPeerViolation(e)) throw e;
     this.scanIncomplete = true;
     this.stats.fail(dir.path, e);
     return null;
