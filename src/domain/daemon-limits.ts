@@ -22,6 +22,8 @@ export const DAEMON_LIMITS = {
   sessionFirstRequestTimeoutMs: 15_000,
   /** A session with no request running that sends nothing for this long is ended. */
   sessionIdleTimeoutMs: 10 * 60_000,
+  /** Messages of one session received and decoded before the daemon handles them; then its stream waits. */
+  sessionMessagesAhead: 32,
   /** Items (paths, entries, files) one session request may carry. */
   maxRequestItems: 4096,
   /** Items of all requests one session runs at once; further requests wait. */

@@ -17,7 +17,8 @@ import type { WireMessage } from "./wire-schema.ts";
 export function sessionHandler(ctx: CallContext, role: SessionRole, service: SessionService) {
   const method = role === "push" ? "Push" : "Pull";
   return bidi(ctx, method, async (call: ServerDuplexStream<WireMessage, WireMessage>, signal) => {
-    const messages = callMessages(call);
+    // Few messages decoded ahead: a decoded request can take far more memory than its bytes on the wire.
+    const messages = callMessages(call, DAEMON_LIMITS.sessionMessagesAhead);
     const first = await withTimeout(messages.next(), DAEMON_LIMITS.sessionHeaderTimeoutMs);
     if (first.done === true || !first.value.header) throw new BlitError("PROTOCOL_MISMATCH", `${method} must start with a SessionHeader`);
     const header = fromWireHeader(first.value.header, role);
