@@ -60,6 +60,7 @@ test("one address holding 550 silent Push calls cannot lock out another client",
   }
   expect(daemon.stderr()).toContain(`Push from ${ATTACKER} refused: ${DAEMON_LIMITS.maxCallsPerAddress} calls from your address in flight`);
   expect(daemon.stderr()).toContain("the session sent no request for");
+  expect(daemon.stderr()).toContain(`Push from ${ATTACKER} ended: no session header within`);
   await servedByteExact(daemon.control, src, dir.path, "after");
   const after = await pollUntil(() => {
     const u = usage(daemon.pid);

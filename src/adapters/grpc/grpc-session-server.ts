@@ -1,5 +1,5 @@
 import type { ServerDuplexStream } from "@grpc/grpc-js";
-import { DAEMON_LIMITS } from "../../domain/daemon-limits.ts";
+import { DAEMON_LIMITS, peerAddress } from "../../domain/daemon-limits.ts";
 import { BlitError } from "../../domain/errors.ts";
 import type { Unchecked } from "../../domain/peer-path.ts";
 import { callMessages } from "./call-messages.ts";
@@ -19,7 +19,10 @@ export function sessionHandler(ctx: CallContext, role: SessionRole, service: Ses
   return bidi(ctx, method, async (call: ServerDuplexStream<WireMessage, WireMessage>, signal) => {
     // Few messages decoded ahead: a decoded request can take far more memory than its bytes on the wire.
     const messages = callMessages(call, DAEMON_LIMITS.sessionMessagesAhead);
-    const first = await withTimeout(messages.next(), DAEMON_LIMITS.sessionHeaderTimeoutMs);
+    const first = await withTimeout(messages.next(), DAEMON_LIMITS.sessionHeaderTimeoutMs).catch((e: unknown) => {
+      if (e instanceof BlitError && e.code === "TIMEOUT") ctx.onRefused(`${method} from ${peerAddress(call.getPeer())} ended: ${e.message}`);
+      throw e;
+    });
     if (first.done === true || !first.value.header) throw new BlitError("PROTOCOL_MISMATCH", `${method} must start with a SessionHeader`);
     const header = fromWireHeader(first.value.header, role);
     const negotiation = await service.negotiate(header);
