@@ -82,9 +82,12 @@ interface Incoming {
 export class FileDemux {
   private readonly files = new Map<number, Incoming>();
   private failure: BlitError | null = null;
-  private readonly budget = new UnannouncedBudget();
+
   /** File bytes received so far (record payloads; framing not counted). */
   receivedBytes = 0;
+
+  /** `budget` bounds the bytes held for files no request named (DAEMON_LIMITS by default). */
+  constructor(private readonly budget = new UnannouncedBudget()) {}
 
   /** A request names these files: their bytes may arrive before they are claimed, without limit. */
   announce(fileIds: readonly number[]): void {
