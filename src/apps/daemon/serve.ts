@@ -1,5 +1,6 @@
 import type { ConsolaInstance } from "consola";
-import { isBlitError } from "../../domain/errors.ts";
+import { BlitError, isBlitError } from "../../domain/errors.ts";
+import { CLIENT_LINK_DIR } from "../../domain/received-entry.ts";
 import * as compose from "../compose.ts";
 import { startAdvertising } from "./advertise.ts";
 import { DaemonControl } from "./daemon-control.ts";
@@ -22,7 +23,8 @@ export async function serve(settings: DaemonSettings, version: string, log: Cons
   const protocolVersion = await compose.protocolVersion();
   const control = new DaemonControl(exports, { version, protocolVersion, motd: settings.motd });
   const data = await compose.startDataListeners(settings.bind);
-  await using sessions = new DaemonSessions(exports, data.tcp, data.grpc, { forceGrpcData: settings.forceGrpcData, log });
+  const onRefused = refusalLog(log);
+  await using sessions = new DaemonSessions(exports, data.tcp, data.grpc, { forceGrpcData: settings.forceGrpcData, log, onRefused });
   const server = await compose.startControlServer({
     host: settings.bind,
     port: settings.port,
@@ -31,6 +33,7 @@ export async function serve(settings: DaemonSettings, version: string, log: Cons
     dataListener: data.grpc,
     delegation: new DaemonDelegation(exports, settings.delegation, log),
     onInternalError: (method, error) => log.error(`${method} failed with a bug:`, isBlitError(error) ? error.message : error),
+    onRefused,
   });
   announce(settings, exports, log);
   const host = settings.bind.includes(":") ? `[${settings.bind}]` : settings.bind;
@@ -49,21 +52,32 @@ export async function serve(settings: DaemonSettings, version: string, log: Cons
 // --- internal ---
 
 function openExports(settings: DaemonSettings): ModuleExports {
+  const followsLinks = settings.modules.find((m) => !m.useChroot);
+  if (followsLinks !== undefined && compose.pathExists(CLIENT_LINK_DIR)) {
+    throw new BlitError(
+      "USAGE",
+      `module '${followsLinks.name}' has use_chroot = false, so symlinks clients create are stored pointing into ${CLIENT_LINK_DIR}, which must not exist: remove ${CLIENT_LINK_DIR} (or set use_chroot = true)`,
+      { module: followsLinks.name, path: CLIENT_LINK_DIR },
+    );
+  }
   const modules: Export[] = settings.modules.map((m) => ({
     name: m.name,
     comment: m.comment,
     readOnly: m.readOnly,
     root: m.path,
-    store: compose.openModuleStore(m.path, m.useChroot),
+    store: compose.openModuleStore(m.path, { beneath: m.useChroot, keepOwners: m.keepOwners, readOnly: m.readOnly }),
   }));
   const d = settings.defaultExport;
   const fallback: Export | null =
-    d === null ? null : { name: null, comment: "", readOnly: d.readOnly, root: d.path, store: compose.openModuleStore(d.path, true) };
+    d === null ? null : { name: null, comment: "", readOnly: d.readOnly, root: d.path, store: compose.openModuleStore(d.path, { beneath: true, keepOwners: false, readOnly: d.readOnly }) };
   return new ModuleExports(modules, fallback);
 }
 
 function announce(settings: DaemonSettings, exports: ModuleExports, log: ConsolaInstance): void {
-  for (const m of settings.modules) log.info(`module '${m.name}' -> ${m.path}${m.readOnly ? " (read-only)" : ""}`);
+  for (const m of settings.modules) {
+    const keeps = m.keepOwners && !m.readOnly ? " (keep_owners: applies the owners and set-id bits clients send)" : "";
+    log.info(`module '${m.name}' -> ${m.path}${m.readOnly ? " (read-only)" : ""}${keeps}`);
+  }
   const d = settings.defaultExport;
   if (d?.implicit === true) {
     log.warn(`no modules and no root configured: exporting the working directory ${d.path} as server:// (set root or [[module]] in the config, or --root)`);
@@ -74,6 +88,30 @@ function announce(settings: DaemonSettings, exports: ModuleExports, log: Consola
   const { allow, allowedSources } = settings.delegation;
   if (allow) log.info(`delegated pulls allowed from ${allowedSources.join(", ")}`);
   if (exports.names().length === 0 && d === null) log.warn("nothing is exported");
+}
+
+/** How often the same kind of refusal is logged at most (one peer hitting a limit in a loop). */
+const REFUSAL_LOG_INTERVAL_MS = 10_000;
+
+/**
+ * Logs refusals by a limit at warn: the first of each kind at once, then at most one line per
+ * REFUSAL_LOG_INTERVAL_MS saying how many more there were.
+ */
+function refusalLog(log: ConsolaInstance): (message: string) => void {
+  const quiet = new Map<string, { until: number; more: number }>();
+  return (message) => {
+    const kind = message.replace(/\d+/g, "N");
+    const now = performance.now();
+    const q = quiet.get(kind);
+    if (q !== undefined && now < q.until) {
+      q.more++;
+      return;
+    }
+    const more = q !== undefined && q.more > 0 ? ` (and ${q.more} more like it in the last ${REFUSAL_LOG_INTERVAL_MS / 1000} s)` : "";
+    if (quiet.size > 1024) quiet.clear();
+    quiet.set(kind, { until: now + REFUSAL_LOG_INTERVAL_MS, more: 0 });
+    log.warn(`${message}${more}`);
+  };
 }
 
 /** Resolves with the name of the first SIGTERM/SIGINT; a second one exits at once. */

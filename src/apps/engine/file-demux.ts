@@ -2,7 +2,9 @@ import { BlitError, ERROR_CODES, isBlitError, type ErrorCode } from "../../domai
 import { FrameDecoder, type Record } from "../../domain/wire/frame.ts";
 import type { FileTarget } from "../../ports/store.ts";
 import type { Channel, FileIoOutcome } from "../../ports/transport.ts";
+import { repay, take, type Loan, type WholeFile } from "./chunk-loans.ts";
 import { arrivalError, IncomingDigest } from "./file-digest.ts";
+import { UnannouncedBudget } from "./unannounced-budget.ts";
 
 /** Bytes of one file held before reading its channel waits for the consumer. */
 const FILE_HIGH_WATER_BYTES = 4 << 20;
@@ -24,24 +26,6 @@ interface Target {
   settled: boolean;
   resolve(r: { bytes: number; zeroCopyBytes: number }): void;
   reject(e: BlitError): void;
-}
-
-/**
- * A received chunk its channel takes back (Channel.release) once its records were handled and no
- * piece of it is kept any more.
- */
-interface Loan {
-  readonly chunk: Uint8Array;
-  readonly channel: Channel;
-  /** Pieces of it waiting in files' queues. */
-  kept: number;
-  handled: boolean;
-}
-
-/** The pieces of a finished small file, and what gives their chunks back once they were copied. */
-export interface WholeFile {
-  readonly parts: Uint8Array[];
-  release(): void;
 }
 
 interface Incoming {
@@ -68,6 +52,8 @@ interface Incoming {
   /** Bytes that went into `stream` (before a target was given, if one was). */
   streamed: number;
   target: Target | null;
+  /** What it costs the unannounced budget (nobody named or claimed it yet). */
+  charged: number;
   /** What arrived, for the check against the sender's EOF digest. */
   readonly digest: IncomingDigest;
 }
@@ -85,12 +71,26 @@ interface Incoming {
 export class FileDemux {
   private readonly files = new Map<number, Incoming>();
   private failure: BlitError | null = null;
+
   /** File bytes received so far (record payloads; framing not counted). */
   receivedBytes = 0;
   /** Files that arrived complete though their source changed while it was read (EOF flag). */
   readonly changedIds = new Set<number>();
-  /** `onEnded` hears of every file whose EOF or FAIL arrived. */
-  constructor(private readonly onEnded: (fileId: number) => void = () => {}) {}
+
+  /**
+   * `budget` bounds the bytes held for files no request named (DAEMON_LIMITS by default);
+   * `onEnded` hears of every file whose EOF or FAIL arrived.
+   */
+  constructor(
+    private readonly budget = new UnannouncedBudget(),
+    private readonly onEnded: (fileId: number) => void = () => {},
+  ) {}
+
+  /** A request names these files: their bytes may arrive before they are claimed, without limit. */
+  announce(fileIds: readonly number[]): void {
+    this.budget.announce(fileIds);
+    for (const f of fileIds.map((id) => this.files.get(id))) if (f !== undefined) f.charged = this.budget.refund(f.charged);
+  }
 
   /**
    * Reads `channel` until its END record and resolves then; rejects (failing the files still open)
@@ -110,6 +110,7 @@ export class FileDemux {
           if (r.type === "data") {
             this.receivedBytes += r.piece.length;
             await this.data(r.fileId, r.offset, r.piece, loan, r.last);
+            await this.budget.room(r.fileId, signal);
           }
           else if (r.type === "eof" || r.type === "fail") this.ended(r);
           else throw new BlitError("CORRUPT_DATA", `unexpected ${r.type} record on a data connection`);
@@ -199,6 +200,7 @@ export class FileDemux {
   failAll(e: BlitError): void {
     this.failure ??= e;
     for (const [id] of [...this.files]) this.finish(id, e);
+    this.budget.release();
   }
 
   // --- internal ---
@@ -206,7 +208,8 @@ export class FileDemux {
   private entry(fileId: number): Incoming {
     let f = this.files.get(fileId);
     if (f !== undefined) return f;
-    f = { controller: null, whole: null, queued: [], loans: [], next: 0, placed: false, start: 0, limit: Number.POSITIVE_INFINITY, done: false, error: null, room: null, taken: false, streamed: 0, target: null, digest: new IncomingDigest() };
+    f = { controller: null, whole: null, queued: [], loans: [], next: 0, placed: false, start: 0, limit: Number.POSITIVE_INFINITY, done: false, error: null, room: null, taken: false, streamed: 0, target: null, charged: 0, digest: new IncomingDigest() };
+    if (!this.budget.isNamed(fileId)) f.charged = this.budget.chargeEntry();
     this.files.set(fileId, f);
     if (this.failure !== null) this.finish(fileId, this.failure);
     return f;
@@ -225,6 +228,8 @@ export class FileDemux {
       take(f).release();
     }
     f.taken = true;
+    f.charged = this.budget.refund(f.charged);
+    this.budget.forget(fileId);
     if (f.done) this.files.delete(fileId);
     return f;
   }
@@ -248,6 +253,7 @@ export class FileDemux {
       f.queued.push(piece);
       f.loans.push(loan);
       if (loan !== null) loan.kept++;
+      if (f.charged > 0) f.charged += this.budget.charge(piece.length);
       return;
     }
     f.controller.enqueue(loan !== null ? piece.slice() : piece);
@@ -349,6 +355,11 @@ export class FileDemux {
     f.done = true;
     f.error = error;
     if (f.taken) this.files.delete(fileId);
+    else if (error !== null) {
+      // Nobody claimed it: its bytes go now; the failure (and its entry's charge) stays for a later claim.
+      take(f).release();
+      f.charged = this.budget.keepEntry(f.charged);
+    }
     if (f.target !== null) this.endTarget(fileId, f, error);
     if (f.whole !== null) {
       if (error === null) f.whole.resolve(take(f));
@@ -367,32 +378,6 @@ export class FileDemux {
     }
     f.room?.();
   }
-}
-
-/** Takes a file's queued pieces out, with what gives their chunks back (once, when called). */
-function take(f: Incoming): WholeFile & { readonly loans: (Loan | null)[] } {
-  const parts = f.queued.splice(0);
-  const loans = f.loans.splice(0);
-  let released = false;
-  return {
-    parts,
-    loans,
-    release: () => {
-      if (released) return;
-      released = true;
-      for (const l of loans) if (l !== null) unkeep(l);
-    },
-  };
-}
-
-function unkeep(loan: Loan): void {
-  loan.kept--;
-  repay(loan);
-}
-
-/** Gives a chunk back once its records were handled and nothing of it is kept. */
-function repay(loan: Loan): void {
-  if (loan.handled && loan.kept === 0) loan.channel.release!(loan.chunk);
 }
 
 const tooLong = (fileId: number, limit: number) => new BlitError("CORRUPT_DATA", `file ${fileId}: more than the ${limit} bytes announced`);

@@ -24,6 +24,7 @@ export class RunStats {
   /** Files checked end to end after crossing a network, and those sent again after a mismatch. */
   verified = 0;
   resent = 0;
+  sourcesRemoved = 0;
   plannedFiles = 0;
   plannedBytes = 0;
   scanComplete = false;

@@ -1,0 +1,26 @@
+import { displayName, type RelPath } from "../../domain/rel-path.ts";
+import type { Reporter } from "../../ports/reporter.ts";
+import type { OpResult, Store, WriteOp } from "../../ports/store.ts";
+import type { RunStats } from "./run-stats.ts";
+
+/**
+ * Writes `ops` into `dst` and resolves with one result per op, in order. With `verified` (the
+ * files cross a network and are checked end to end, SPEC §3), a file that arrived different from
+ * what was sent (CORRUPT_DATA) is written once more — its bytes sent again — with a warning and
+ * counted in `stats.resent`; the second result is its result.
+ */
+export async function writeResending(dst: Store, ops: readonly WriteOp[], verified: boolean, stats: RunStats, reporter: Reporter, signal?: AbortSignal): Promise<OpResult[]> {
+  const results = await dst.write(ops, signal);
+  const again = verified ? ops.flatMap((op, i) => (results[i]?.error?.code === "CORRUPT_DATA" ? [i] : [])) : [];
+  if (again.length === 0) return results;
+  for (const i of again) reporter.warn(`${displayName(ops[i]!.path)} arrived different from what was sent (checksum mismatch); sending it again`);
+  stats.resent += again.length;
+  const second = await dst.write(again.map((i) => ops[i]!), signal);
+  const out = [...results];
+  again.forEach((i, k) => (out[i] = second[k]!));
+  return out;
+}
+
+/** The warning for a file whose source changed while it was read (it landed without the source's mtime). */
+export const changedWhileRead = (path: RelPath): string =>
+  `${displayName(path)} changed while it was read: what landed may mix two versions; it was given no source modification time, so the next run sends it again`;
