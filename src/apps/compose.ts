@@ -91,7 +91,7 @@ export function createDaemonEngineDeps(signal: AbortSignal, sessions: () => Prom
 export function openModuleStore(root: string, beneath: boolean): Store {
   // Temporaries whose writer is gone (a killed daemon: its pid is dead) go when their directory is
   // next listed; those of this daemon's running sessions stay (its pid is alive).
-  return new LocalStore({ root, cleanTemporaries: true, maxThreads: null, beneath });
+  return new LocalStore({ root, cleanTemporaries: true, maxThreads: null, beneath, offThread: true });
 }
 
 /** Reads the daemon config file (null when it is absent and not `required`); see the adapter. */

@@ -13,6 +13,7 @@ import { RESUME_BLOCK_BYTES, sharedPrefix } from "../../domain/resume-prefix.ts"
 import type { RelPath } from "../../domain/rel-path.ts";
 import { finishTemp, openTemp, type WriteJob } from "./fs-write.ts";
 import { copyFileRange } from "./libc.ffi.ts";
+import { openRegular } from "./open-regular.ts";
 import { toOsPath } from "./os-path.ts";
 import { toBlitError } from "./to-blit-error.ts";
 
@@ -288,7 +289,7 @@ function readIntoFile(ctx: ForeignWriteContext, op: WriteOp, fd: number, signal?
 
 /** Copies the first `length` bytes of the existing file at `dst` into `fdOut` (--resume). */
 function copyPrefix(dst: string, fdOut: number, length: number, path: RelPath): void {
-  const fdIn = fs.openSync(toOsPath(dst), fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+  const fdIn = openRegular(toOsPath(dst)).fd;
   try {
     let pos = 0;
     while (pos < length) {

@@ -18,6 +18,7 @@ import * as fs from "node:fs";
 import { WorkerPool } from "./worker-pool.ts";
 import { writeForeign } from "./foreign-write.ts";
 import { fileStream, LocalOpenFile } from "./open-file.ts";
+import { openRegular } from "./open-regular.ts";
 
 export interface LocalStoreOptions {
   /** Absolute path of the directory this store is rooted at. */
@@ -37,6 +38,11 @@ export interface LocalStoreOptions {
    * for one mid-run) leads outside it, and error messages show root-relative paths only.
    */
   readonly beneath?: boolean;
+  /**
+   * Run every filesystem job in the pool, never on the calling thread (a daemon, whose event loop
+   * serves every client: a slow disk, a huge directory or a sync must not stall the others).
+   */
+  readonly offThread?: boolean;
 }
 
 /**
@@ -56,7 +62,7 @@ const PASS_WEIGHT = 24;
 export class LocalStore implements Store {
   readonly location: string;
   readonly capabilities: StoreCapabilities;
-  private budget = INLINE_BUDGET;
+  private budget: number;
   private pool: WorkerPool | null = null;
   private readonly meter = new CopyMeter();
   private readonly watched = new WeakSet<AbortSignal>();
@@ -65,6 +71,7 @@ export class LocalStore implements Store {
   constructor(private readonly options: LocalStoreOptions) {
     this.location = options.root;
     this.capabilities = { nanosecondTimes: hasLibc(), owners: process.geteuid?.() === 0 };
+    this.budget = options.offThread === true ? 0 : INLINE_BUDGET;
   }
 
   get contained(): boolean {
@@ -77,7 +84,9 @@ export class LocalStore implements Store {
   }
 
   async stat(path: RelPath): Promise<EntryMeta | null> {
-    return runJob(this.contain({ op: "stat", abs: this.jobPath(path) })) as EntryMeta | null;
+    const job: Job = { op: "stat", abs: this.jobPath(path) };
+    if (this.options.offThread === true) return (await this.exec(job, 1)) as EntryMeta | null;
+    return runJob(this.contain(job)) as EntryMeta | null;
   }
 
   async list(dir: RelPath, signal?: AbortSignal): Promise<DirListing> {
@@ -210,7 +219,8 @@ export class LocalStore implements Store {
   }
 
   async sync(): Promise<{ durable: boolean; reason?: string }> {
-    const { errno } = runJob(this.contain({ op: "sync", abs: this.jobPath("") })) as { errno: number };
+    const job: Job = { op: "sync", abs: this.jobPath("") };
+    const { errno } = (this.options.offThread === true ? await this.exec(job, 1) : runJob(this.contain(job))) as { errno: number };
     if (errno === 0) return { durable: true };
     return { durable: false, reason: `the filesystem of ${this.location} could not sync (errno ${errno})` };
   }
@@ -224,12 +234,12 @@ export class LocalStore implements Store {
 
   // --- internal ---
 
-  /** Opens `path` for reading (never through a final symlink; contained when `beneath`). */
+  /** Opens regular file `path` for reading (never blocking, never through a final symlink; contained when `beneath`). */
   private openRead(path: RelPath): number {
     const at = this.options.beneath === true ? new Beneath(this.root()) : null;
     try {
       const os = toOsPath(at === null ? this.absolute(path) : at.path(path));
-      return fs.openSync(os, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+      return openRegular(os).fd;
     } catch (e) {
       const err = toBlitError(e, path, "read");
       throw at === null ? err : at.scrub(err);
