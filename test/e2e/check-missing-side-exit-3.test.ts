@@ -22,7 +22,7 @@ test("a missing destination on a daemon: exit 3 naming it", async () => {
   using tmp = makeTempDir("check-missing-remote");
   writeTree(tmp.path, { "a/f": "x", m: { dir: true } });
   await using daemon = await startDaemon({ modules: { m: { path: join(tmp.path, "m") } } });
-  const r = await runCli(["check", join(tmp.path, "a/"), `${daemon.control}/m/missing/`]);
+  const r = await runCli(["check", join(tmp.path, "a/"), `${daemon.control}:/m/missing/`]);
   expectExit(r, 3);
   expect(r.stderr).toContain("missing");
 }, 30_000);
