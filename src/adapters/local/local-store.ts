@@ -13,7 +13,7 @@ import type { WriteJob } from "./fs-write.ts";
 import { hasLibc } from "./libc.ffi.ts";
 import { absJoin, toOsPath } from "./os-path.ts";
 import { fromWireError, toBlitError } from "./to-blit-error.ts";
-import { Beneath, openRoot } from "./beneath.ts";
+import { Beneath, openRoot, rootCurrent } from "./beneath.ts";
 import * as fs from "node:fs";
 import { WorkerPool } from "./worker-pool.ts";
 import { writeForeign } from "./foreign-write.ts";
@@ -67,6 +67,8 @@ export class LocalStore implements Store {
   private readonly meter = new CopyMeter();
   private readonly watched = new WeakSet<AbortSignal>();
   private rootFd: number | null = null;
+  /** Roots replaced while this store ran: jobs in flight may still use them; closed at dispose. */
+  private readonly retiredRoots: number[] = [];
 
   constructor(private readonly options: LocalStoreOptions) {
     this.location = options.root;
@@ -230,6 +232,7 @@ export class LocalStore implements Store {
     this.pool = null;
     if (this.rootFd !== null) fs.closeSync(this.rootFd);
     this.rootFd = null;
+    for (const fd of this.retiredRoots.splice(0)) fs.closeSync(fd);
   }
 
   // --- internal ---
@@ -261,7 +264,12 @@ export class LocalStore implements Store {
     return this.options.beneath === true ? path : this.absolute(path);
   }
 
+  /** The root's descriptor, opened again when the directory at `root` was replaced or removed. */
   private root(): number {
+    if (this.rootFd !== null && !rootCurrent(this.rootFd, this.options.root)) {
+      this.retiredRoots.push(this.rootFd);
+      this.rootFd = null;
+    }
     this.rootFd ??= openRoot(this.options.root);
     return this.rootFd;
   }
