@@ -228,7 +228,8 @@ export class LocalStore implements Store {
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
-    if (this.pool !== null) releasePool();
+    if (this.pool !== null && this.pool === server) releaseServerPool();
+    else if (this.pool !== null) releasePool();
     this.pool = null;
     if (this.rootFd !== null) fs.closeSync(this.rootFd);
     this.rootFd = null;
@@ -294,7 +295,7 @@ export class LocalStore implements Store {
         return Promise.reject(e);
       }
     }
-    this.pool ??= acquirePool(this.options.maxThreads, this.options.initialThreads ?? null);
+    this.pool ??= this.options.offThread === true ? acquireServerPool() : acquirePool(this.options.maxThreads, this.options.initialThreads ?? null);
     return this.pool.run(job, transfer);
   }
 }
@@ -323,6 +324,29 @@ function acquirePool(maxThreads: number | null, initialThreads: number | null): 
   shared ??= new WorkerPool(Math.min(initialThreads ?? max, max), max);
   users++;
   return shared;
+}
+
+/**
+ * Threads of the pool that serves daemon modules: more than the cores, started only while every
+ * running one is busy, so a few calls stuck on a hung filesystem leave the others served.
+ */
+const SERVER_THREADS = 16;
+let server: WorkerPool | null = null;
+let serverUsers = 0;
+
+function acquireServerPool(): WorkerPool {
+  server ??= new WorkerPool(Math.max(1, Math.min(2, availableParallelism())), SERVER_THREADS, true);
+  serverUsers++;
+  return server;
+}
+
+function releaseServerPool(): void {
+  serverUsers--;
+  if (serverUsers <= 0 && server !== null) {
+    server.close();
+    server = null;
+    serverUsers = 0;
+  }
 }
 
 function releasePool(): void {
