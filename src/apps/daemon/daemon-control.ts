@@ -29,9 +29,13 @@ export interface DaemonFacts {
 /** Most completion candidates returned for one question. */
 const COMPLETION_LIMIT = 1000;
 
-/** What one `find` may cost: entries visited, wall time, and the length of its pattern. */
-export const FIND_MAX_VISITS = 2_000_000;
-export const FIND_MAX_MS = 120_000;
+/** What one `find` may cost: entries visited and wall time. */
+export interface FindBudget {
+  readonly maxVisits: number;
+  readonly maxMs: number;
+}
+export const DEFAULT_FIND_BUDGET: FindBudget = { maxVisits: 2_000_000, maxMs: 120_000 };
+/** The longest find pattern accepted. */
 export const FIND_MAX_PATTERN = 1024;
 /** A walk gives other clients the event loop at least this often (ms). */
 const WALK_SLICE_MS = 20;
@@ -45,6 +49,7 @@ export class DaemonControl implements ControlPlane {
   constructor(
     private readonly exports: ModuleExports,
     private readonly facts: DaemonFacts,
+    private readonly findBudget: FindBudget = DEFAULT_FIND_BUDGET,
   ) {}
 
   async ping(): Promise<DaemonIdentity> {
@@ -80,7 +85,7 @@ export class DaemonControl implements ControlPlane {
     if (meta.kind !== "dir") return;
     let found = 0;
     const walk = walkTree(at.module.store, at.path, signal);
-    const budget = new WalkBudget();
+    const budget = new WalkBudget(this.findBudget);
     for (;;) {
       await budget.spend();
       const next = await this.exports.guard(at.module, () => walk.next());
@@ -102,7 +107,7 @@ export class DaemonControl implements ControlPlane {
       return;
     }
     const rows = usageRows(at.module.store, at.path, Math.max(0, query.maxDepth), signal);
-    const slice = new WalkBudget(Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY);
+    const slice = new WalkBudget({ maxVisits: Number.POSITIVE_INFINITY, maxMs: Number.POSITIVE_INFINITY });
     for (;;) {
       await slice.spend();
       const next = await this.exports.guard(at.module, () => rows.next());
@@ -197,19 +202,17 @@ class WalkBudget {
   private slice = this.start;
   private visits = 0;
 
-  constructor(
-    private readonly maxVisits = FIND_MAX_VISITS,
-    private readonly maxMs = FIND_MAX_MS,
-  ) {}
+  constructor(private readonly budget: FindBudget) {}
 
   async spend(): Promise<void> {
     this.visits++;
     const now = performance.now();
-    if (this.visits > this.maxVisits || now - this.start > this.maxMs) {
+    const { maxVisits, maxMs } = this.budget;
+    if (this.visits > maxVisits || now - this.start > maxMs) {
       const seconds = Math.round((now - this.start) / 1000);
       throw new BlitError(
         "PARTIAL",
-        `find stopped after visiting ${this.visits - 1} entries in ${seconds} s (the daemon's limit for one call is ${this.maxVisits} entries or ${this.maxMs / 1000} s): search a narrower path or use --limit`,
+        `find stopped after visiting ${this.visits - 1} entries in ${seconds} s (the daemon's limit for one call is ${maxVisits} entries or ${maxMs / 1000} s): search a narrower path or use --limit`,
       );
     }
     if (now - this.slice < WALK_SLICE_MS) return;
