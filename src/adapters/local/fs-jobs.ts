@@ -10,6 +10,7 @@ import { readWhole, type ReadWholeJob, type ReadWholeResult } from "./fs-read-wh
 import { blockHashesOf, hashFile, listDir, statPath, type ListResult } from "./fs-read.ts";
 import { applyMeta, removeEntry, writeEntry, type WriteJob, type WriteOutcome } from "./fs-write.ts";
 import { syncFs } from "./libc.ffi.ts";
+import { openRegular } from "./open-regular.ts";
 import { toOsPath } from "./os-path.ts";
 import { fromWireError, toBlitError, toWireError } from "./to-blit-error.ts";
 
@@ -30,9 +31,10 @@ export type Job = (
   | { op: "sync"; abs: string }
   | { op: "pass"; pass: PassJob; meter: SharedArrayBuffer }
   | { op: "readWhole"; whole: ReadWholeJob }
+  | { op: "open"; abs: string }
 ) & { root?: number; bufferBytes?: number };
 
-export type JobResult = PassResult | ReadWholeResult | ListResult | EntryMeta | null | ItemResult[] | Uint8Array | { errno: number };
+export type JobResult = PassResult | ReadWholeResult | ListResult | EntryMeta | null | ItemResult[] | Uint8Array | { errno: number } | { fd: number };
 
 /** Per-thread scratch buffer for buffered copies and hashing (resized to a job's bufferBytes). */
 let BUF = Buffer.allocUnsafe(4 << 20);
@@ -95,6 +97,12 @@ function run(job: Job, at: Resolver): JobResult {
       return passDirectory(job.pass, BUF, new CopyMeter(job.meter));
     case "readWhole":
       return readWhole(job.whole, (p) => at.path(p), (e) => at.scrub(e));
+    case "open":
+      try {
+        return { fd: openRegular(toOsPath(at.path(job.abs))).fd };
+      } catch (e) {
+        throw toBlitError(e, job.abs, "read");
+      }
   }
 }
 

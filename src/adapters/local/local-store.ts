@@ -104,7 +104,9 @@ export class LocalStore implements Store {
 
   /** The file's descriptor for a zero-copy send (Channel.sendFile); null when it is not a regular file. */
   async openFile(path: RelPath): Promise<OpenFile | null> {
-    return LocalOpenFile.of(this.openRead(path));
+    if (this.options.offThread !== true) return LocalOpenFile.of(this.openRead(path));
+    const { fd } = (await this.exec({ op: "open", abs: this.jobPath(path) }, 1)) as { fd: number };
+    return LocalOpenFile.of(fd);
   }
 
   async readWhole(paths: readonly RelPath[], maxBytes: number, signal?: AbortSignal): Promise<WholeRead[]> {
