@@ -1,5 +1,6 @@
-// SPEC §3 exit 10 on push and pull, over TCP data and gRPC data: a full destination names the file
-// that did not fit (as the local route does), leaves no temporary and exits 10.
+// SPEC §3 exit 10 on push, pull and relay (remote to remote through the CLI), over TCP data and
+// gRPC data: a full destination names the file that did not fit (as the local route does), leaves
+// no temporary and exits 10.
 import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { startDaemon } from "../harness/daemon.ts";
@@ -18,13 +19,19 @@ describe.skipIf(!SMALL_FS.ok)(`full destination on a remote route (${SMALL_FS.re
     ["push", ["--force-grpc-data"]],
     ["pull", []],
     ["pull", ["--force-grpc-data"]],
+    ["relay", []],
   ])("%s %p: exit 10 naming big.bin, no temporaries", async (route, flags) => {
     using tmp = makeTempDir("remote-no-space");
     await using small = mountSmallFs("remote-no-space", "1m");
     writeTree(join(tmp.path, "src"), TREE);
-    const moduleDir = route === "push" ? small.path : join(tmp.path, "src");
-    await using daemon = await startDaemon({ modules: { m: { path: moduleDir } } });
-    const [from, to] = route === "push" ? [join(tmp.path, "src/"), `${daemon.control}:/m/dst/`] : [`${daemon.control}:/m/`, join(small.path, "dst")];
+    const moduleDir = route === "pull" ? join(tmp.path, "src") : small.path;
+    await using daemon = await startDaemon({ modules: { m: { path: moduleDir }, s: { path: join(tmp.path, "src") } } });
+    const ends: Record<string, [string, string]> = {
+      push: [join(tmp.path, "src/"), `${daemon.control}:/m/dst/`],
+      pull: [`${daemon.control}:/m/`, join(small.path, "dst")],
+      relay: [`${daemon.control}:/s/`, `${daemon.control}:/m/dst/`],
+    };
+    const [from, to] = ends[route]!;
     const r = await runCli(["copy", ...flags, from, to]);
     expectExit(r, 10);
     expect(r.stderr).toMatch(/cannot write (dst\/)?big\.bin: no space left on device/);
