@@ -32,6 +32,7 @@ export type Job = (
   | { op: "pass"; pass: PassJob; meter: SharedArrayBuffer }
   | { op: "readWhole"; whole: ReadWholeJob }
   | { op: "open"; abs: string }
+  | { op: "pread"; fd: number; offset: number; length: number; name: string }
 ) & { root?: number; bufferBytes?: number };
 
 export type JobResult = PassResult | ReadWholeResult | ListResult | EntryMeta | null | ItemResult[] | Uint8Array | { errno: number } | { fd: number };
@@ -97,6 +98,16 @@ function run(job: Job, at: Resolver): JobResult {
       return passDirectory(job.pass, BUF, new CopyMeter(job.meter));
     case "readWhole":
       return readWhole(job.whole, (p) => at.path(p), (e) => at.scrub(e));
+    case "pread": {
+      const buf = new Uint8Array(job.length);
+      let n = 0;
+      try {
+        for (let got = -1; got !== 0 && n < buf.length; n += got) got = fs.readSync(job.fd, buf, n, buf.length - n, job.offset + n);
+      } catch (e) {
+        throw toBlitError(e, job.name, "read");
+      }
+      return buf.subarray(0, n);
+    }
     case "open":
       try {
         return { fd: openRegular(toOsPath(at.path(job.abs))).fd };

@@ -17,7 +17,7 @@ import { Beneath, openRoot, rootCurrent } from "./beneath.ts";
 import * as fs from "node:fs";
 import { WorkerPool } from "./worker-pool.ts";
 import { writeForeign } from "./foreign-write.ts";
-import { fileStream, LocalOpenFile } from "./open-file.ts";
+import { fileStream, LocalOpenFile, pooledStream } from "./open-file.ts";
 import { openRegular } from "./open-regular.ts";
 
 export interface LocalStoreOptions {
@@ -99,7 +99,14 @@ export class LocalStore implements Store {
   }
 
   read(path: RelPath, offset = 0): ReadableStream<Uint8Array> {
-    return fileStream(this.openRead(path), offset);
+    if (this.options.offThread !== true) return fileStream(this.openRead(path), offset);
+    return pooledStream(
+      {
+        open: async () => ((await this.exec({ op: "open", abs: this.jobPath(path) }, 1)) as { fd: number }).fd,
+        read: async (fd, at, length) => (await this.exec({ op: "pread", fd, offset: at, length, name: this.jobPath(path) }, 1)) as Uint8Array,
+      },
+      offset,
+    );
   }
 
   /** The file's descriptor for a zero-copy send (Channel.sendFile); null when it is not a regular file. */
