@@ -1,7 +1,7 @@
 // SPEC §5: no filesystem call that can block for long runs on the daemon's event loop. A module
 // holding a directory on a filesystem that never answers (a hung NFS server, here a FUSE mount
-// nobody serves): a du and an ls that reach it wait, while another client's ls of the rest of the
-// module is answered within a second.
+// nobody serves), and a second module whose root itself froze: a du and ls calls that reach them
+// wait, while another client's ls of the rest of the first module is answered within a second.
 import { expect, test } from "bun:test";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -30,15 +30,20 @@ test.skipIf(!FROZEN_FS.ok)(`du and ls into a frozen filesystem do not stall ls e
   const root = join(tmp.path, "m");
   writeTree(root, { "ok/a.txt": "a", "ok/b.txt": "b" });
   mkdirSync(join(root, "frozen"));
-  await using daemon = await startDaemon({ modules: { m: { path: root } } });
+  const zRoot = join(tmp.path, "z");
+  mkdirSync(zRoot);
+  await using daemon = await startDaemon({ modules: { m: { path: root }, z: { path: zRoot } } });
   const stuck = new GrpcControlClient({ host: daemon.host, port: daemon.port });
   const other = new GrpcControlClient({ host: daemon.host, port: daemon.port });
   const cancel = new AbortController();
   try {
     // Warm: the daemon has served this module before the filesystem froze.
     expect((await other.list({ module: "m", path: "ok" })).entries.map((e) => e.name)).toEqual(["a.txt", "b.txt"]);
+    expect((await other.list({ module: "z", path: "" })).entries).toEqual([]);
     {
       using _frozen = mountFrozenFs(join(root, "frozen"));
+      using _frozenRoot = mountFrozenFs(zRoot);
+      const lsRoot = [1, 2, 3].map(() => stuck.list({ module: "z", path: "" }, cancel.signal).catch(() => "ended"));
       const du = (async () => {
         for await (const _row of stuck.diskUsage({ target: { module: "m", path: "" }, maxDepth: 1 }, cancel.signal));
       })().catch(() => "ended");
@@ -51,6 +56,7 @@ test.skipIf(!FROZEN_FS.ok)(`du and ls into a frozen filesystem do not stall ls e
       cancel.abort();
       void du;
       void ls;
+      void lsRoot;
     }
     // The mount is gone: the module is served whole again.
     expect((await within(other.list({ module: "m", path: "" }), 20_000, "ls after the thaw")).entries.map((e) => e.name)).toEqual(["frozen", "ok"]);

@@ -116,6 +116,7 @@ export function rootCurrent(fd: number, abs: string): boolean {
   return held.ino === now.ino && held.dev === now.dev;
 }
 
+
 function errorFor(errno: number, rel: string): BlitError {
   const shown = displayName(rel);
   if (errno === EXDEV) return new BlitError("PATH_ESCAPE", `${shown} resolves outside the module (through a symlink or ..): refused`, { path: rel });

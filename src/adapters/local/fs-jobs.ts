@@ -2,7 +2,7 @@
 import * as fs from "node:fs";
 import type { EntryMeta } from "../../domain/entry.ts";
 import { type BlitError, isBlitError } from "../../domain/errors.ts";
-import { Beneath } from "./beneath.ts";
+import { Beneath, openRoot, rootCurrent } from "./beneath.ts";
 import { CopyMeter } from "./copy-meter.ts";
 import { passDirectory, type PassJob, type PassResult } from "./fs-pass.ts";
 import { eachItem, type ItemResult } from "./item-result.ts";
@@ -32,10 +32,12 @@ export type Job = (
   | { op: "pass"; pass: PassJob; meter: SharedArrayBuffer }
   | { op: "readWhole"; whole: ReadWholeJob }
   | { op: "open"; abs: string }
+  | { op: "openRoot"; abs: string }
+  | { op: "rootCheck"; fd: number; abs: string }
   | { op: "pread"; fd: number; offset: number; length: number; name: string }
 ) & { root?: number; bufferBytes?: number };
 
-export type JobResult = PassResult | ReadWholeResult | ListResult | EntryMeta | null | ItemResult[] | Uint8Array | { errno: number } | { fd: number };
+export type JobResult = PassResult | ReadWholeResult | ListResult | EntryMeta | null | ItemResult[] | Uint8Array | { errno: number } | { fd: number } | { current: boolean };
 
 /** Per-thread scratch buffer for buffered copies and hashing (resized to a job's bufferBytes). */
 let BUF = Buffer.allocUnsafe(4 << 20);
@@ -108,6 +110,10 @@ function run(job: Job, at: Resolver): JobResult {
       }
       return buf.subarray(0, n);
     }
+    case "openRoot":
+      return { fd: openRoot(job.abs) };
+    case "rootCheck":
+      return { current: rootCurrent(job.fd, job.abs) };
     case "open":
       try {
         return { fd: openRegular(toOsPath(at.path(job.abs))).fd };

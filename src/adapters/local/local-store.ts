@@ -69,6 +69,7 @@ export class LocalStore implements Store {
   private rootFd: number | null = null;
   /** Roots replaced while this store ran: jobs in flight may still use them; closed at dispose. */
   private readonly retiredRoots: number[] = [];
+  private refreshing: Promise<void> | null = null;
 
   constructor(private readonly options: LocalStoreOptions) {
     this.location = options.root;
@@ -131,6 +132,7 @@ export class LocalStore implements Store {
 
   async write(ops: readonly WriteOp[], signal?: AbortSignal): Promise<OpResult[]> {
     this.watch(signal);
+    if (this.options.offThread === true) await this.refreshRoot();
     if (ops.some(isForeign)) return this.writeMixed(ops, signal);
     const jobs: WriteJob[] = ops.map((op) => ({
       dst: this.jobPath(op.path),
@@ -274,14 +276,35 @@ export class LocalStore implements Store {
     return this.options.beneath === true ? path : this.absolute(path);
   }
 
-  /** The root's descriptor, opened again when the directory at `root` was replaced or removed. */
+  /**
+   * The root's descriptor, opened again when the directory at `root` was replaced or removed (an
+   * offThread store checks before each job instead, off the event loop: refreshRoot).
+   */
   private root(): number {
-    if (this.rootFd !== null && !rootCurrent(this.rootFd, this.options.root)) {
+    if (this.options.offThread !== true && this.rootFd !== null && !rootCurrent(this.rootFd, this.options.root)) {
       this.retiredRoots.push(this.rootFd);
       this.rootFd = null;
     }
     this.rootFd ??= openRoot(this.options.root);
     return this.rootFd;
+  }
+
+  /**
+   * Checks in the pool (this thread never waits on the disk) that the root is still the directory
+   * at its path, and reopens it there when not; requests arriving meanwhile share the check.
+   */
+  private refreshRoot(): Promise<void> {
+    if (this.options.beneath !== true) return Promise.resolve();
+    this.pool ??= acquireServerPool();
+    const pool = this.pool;
+    const abs = this.options.root;
+    this.refreshing ??= (async () => {
+      if (this.rootFd !== null && ((await pool.run({ op: "rootCheck", fd: this.rootFd, abs })) as { current: boolean }).current) return;
+      if (this.rootFd !== null) this.retiredRoots.push(this.rootFd);
+      this.rootFd = null;
+      this.rootFd = ((await pool.run({ op: "openRoot", abs })) as { fd: number }).fd;
+    })().finally(() => (this.refreshing = null));
+    return this.refreshing;
   }
 
   private contain(job: Job): Job {
@@ -295,6 +318,11 @@ export class LocalStore implements Store {
 
   /** Runs `job` inline while the budget lasts, else in the pool (`transfer`: buffers moved to the thread). */
   private exec(job0: Job, weight: number, transfer?: readonly ArrayBuffer[]): Promise<JobResult> {
+    if (this.options.offThread === true && this.options.beneath === true) return this.refreshRoot().then(() => this.execNow(job0, weight, transfer));
+    return this.execNow(job0, weight, transfer);
+  }
+
+  private execNow(job0: Job, weight: number, transfer?: readonly ArrayBuffer[]): Promise<JobResult> {
     const job = this.withBuffer(this.contain(job0));
     if (this.pool === null && this.budget >= weight) {
       this.budget -= weight;
