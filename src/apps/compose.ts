@@ -4,7 +4,7 @@
  * control-plane client of `blit list` and `blit-utils`. The gRPC and TOML adapters are imported
  * when first used, so local commands and `--help` never load them.
  */
-import { realpathSync } from "node:fs";
+import { lstatSync, realpathSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, basename, join } from "node:path";
 import { BlitError } from "../domain/errors.ts";
@@ -87,11 +87,23 @@ export function createDaemonEngineDeps(signal: AbortSignal, sessions: () => Prom
   };
 }
 
-/** A daemon module's store; with `beneath` no path operation follows a symlink out of `root`. */
-export function openModuleStore(root: string, beneath: boolean): Store {
+/**
+ * A daemon module's store; with `beneath` no path operation follows a symlink out of `root`; a
+ * `readOnly` one refuses every change itself (READ_ONLY), whatever a caller forgot to check.
+ * What clients send is stored as domain/received-entry.ts says: without `beneath`, client-made
+ * symlinks are marked so that they lead nowhere (with it, no link leads out of `root` anyway);
+ * with `keepOwners` false, entries are owned by the root's owner, without set-id bits.
+ */
+export function openModuleStore(root: string, module: { readonly beneath: boolean; readonly keepOwners: boolean; readonly readOnly: boolean }): Store {
+  const { beneath, keepOwners, readOnly } = module;
   // Temporaries whose writer is gone (a killed daemon: its pid is dead) go when their directory is
   // next listed; those of this daemon's running sessions stay (its pid is alive).
-  return new LocalStore({ root, cleanTemporaries: true, maxThreads: null, beneath, offThread: true });
+  return new LocalStore({ root, cleanTemporaries: true, maxThreads: null, beneath, readOnly, received: { keepOwners, markLinks: !beneath }, offThread: true });
+}
+
+/** True when something exists at `path` (not following a final symlink). */
+export function pathExists(path: string): boolean {
+  return lstatSync(path, { throwIfNoEntry: false }) !== undefined;
 }
 
 /** Reads the daemon config file (null when it is absent and not `required`); see the adapter. */

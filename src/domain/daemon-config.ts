@@ -14,6 +14,12 @@ export interface ModuleConfig {
   readonly readOnly: boolean;
   /** No operation follows a symlink out of the module (default true). */
   readonly useChroot: boolean;
+  /**
+   * A daemon running as root applies the owner, group and set-id bits clients send (a backup box
+   * restoring whole systems; default false: entries belong to the module root's owner and lose
+   * set-id bits).
+   */
+  readonly keepOwners: boolean;
 }
 
 /** `[delegation]`: whether this daemon pulls from other daemons on a client's behalf. */

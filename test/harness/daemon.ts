@@ -25,6 +25,7 @@ export interface ModuleSpec {
   readonly readOnly?: boolean;
   readonly comment?: string;
   readonly useChroot?: boolean;
+  readonly keepOwners?: boolean;
 }
 
 export interface DaemonOptions {
@@ -126,6 +127,7 @@ export function toToml(options: DaemonOptions): string {
     if (m.comment !== undefined) lines.push(`comment = ${JSON.stringify(m.comment)}`);
     if (m.readOnly !== undefined) lines.push(`read_only = ${m.readOnly}`);
     if (m.useChroot !== undefined) lines.push(`use_chroot = ${m.useChroot}`);
+    if (m.keepOwners !== undefined) lines.push(`keep_owners = ${m.keepOwners}`);
   }
   const d = options.delegation;
   if (d !== undefined) lines.push("", "[delegation]", `allow = ${d.allow}`, `allowed_sources = ${JSON.stringify(d.allowedSources)}`);

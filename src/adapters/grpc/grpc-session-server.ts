@@ -1,5 +1,6 @@
 import type { ServerDuplexStream } from "@grpc/grpc-js";
 import { BlitError } from "../../domain/errors.ts";
+import type { Unchecked } from "../../domain/peer-path.ts";
 import { callMessages } from "./call-messages.ts";
 import type { ClientMessage, SessionRole, SessionService } from "../../ports/session.ts";
 import type { CallContext } from "./server-calls.ts";
@@ -24,7 +25,7 @@ export function sessionHandler(ctx: CallContext, role: SessionRole, service: Ses
     const header = fromWireHeader(first.value.header, role);
     const negotiation = await service.negotiate(header);
     call.write(toWireNegotiation(negotiation));
-    const incoming = (async function* (): AsyncIterable<ClientMessage> {
+    const incoming = (async function* (): AsyncIterable<ClientMessage<Unchecked>> {
       for (;;) {
         const next = await messages.next();
         if (next.done === true) return;

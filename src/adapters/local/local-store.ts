@@ -1,7 +1,6 @@
-import { availableParallelism } from "node:os";
 import type { DirEntry, EntryMeta } from "../../domain/entry.ts";
 import { BlitError, isBlitError } from "../../domain/errors.ts";
-import type { RelPath } from "../../domain/rel-path.ts";
+import { displayName, type RelPath } from "../../domain/rel-path.ts";
 import type { DirectoryPass, DirectoryPassRequest, MetaUpdate, DirListing, OpenFile, OpResult, Store, StoreCapabilities, WholeRead, WriteOp } from "../../ports/store.ts";
 import type { PassJob, PassResult } from "./fs-pass.ts";
 import { CopyMeter } from "./copy-meter.ts";
@@ -9,13 +8,15 @@ import { runJob, type ItemResult, type Job, type JobResult } from "./fs-jobs.ts"
 import type { ListResult } from "./fs-read.ts";
 import { FAILED, TOO_LARGE, type ReadWholeResult } from "./fs-read-whole.ts";
 import { splitHashes } from "../../domain/resume-prefix.ts";
+import { markClientLink, ownedByModule, shownMeta, type Owner } from "../../domain/received-entry.ts";
 import type { WriteJob } from "./fs-write.ts";
 import { hasLibc } from "./libc.ffi.ts";
 import { absJoin, toOsPath } from "./os-path.ts";
 import { fromWireError, toBlitError } from "./to-blit-error.ts";
 import { Beneath, openRoot, rootCurrent } from "./beneath.ts";
 import * as fs from "node:fs";
-import { WorkerPool } from "./worker-pool.ts";
+import type { WorkerPool } from "./worker-pool.ts";
+import { acquirePool, acquireServerPool, isServerPool, releasePool, releaseServerPool } from "./shared-pools.ts";
 import { writeForeign } from "./foreign-write.ts";
 import { fileStream, LocalOpenFile, pooledStream } from "./open-file.ts";
 import { openRegular } from "./open-regular.ts";
@@ -38,6 +39,15 @@ export interface LocalStoreOptions {
    * for one mid-run) leads outside it, and error messages show root-relative paths only.
    */
   readonly beneath?: boolean;
+  /**
+   * The entries written come from a daemon's clients (SPEC §5, domain/received-entry.ts): with
+   * `markLinks`, symlinks are stored marked as client-made and shown unmarked; unless
+   * `keepOwners`, every entry written or changed gets the owner and group of `root` and loses its
+   * set-id bits.
+   */
+  readonly received?: { readonly keepOwners: boolean; readonly markLinks: boolean };
+  /** Refuse every change with READ_ONLY (a read-only daemon module): writes, metadata, removals. */
+  readonly readOnly?: boolean;
   /**
    * Run every filesystem job in the pool, never on the calling thread (a daemon, whose event loop
    * serves every client: a slow disk, a huge directory or a sync must not stall the others).
@@ -73,7 +83,7 @@ export class LocalStore implements Store {
 
   constructor(private readonly options: LocalStoreOptions) {
     this.location = options.root;
-    this.capabilities = { nanosecondTimes: hasLibc(), owners: process.geteuid?.() === 0 };
+    this.capabilities = { nanosecondTimes: hasLibc(), owners: process.geteuid?.() === 0 && options.received?.keepOwners !== false };
     this.budget = options.offThread === true ? 0 : INLINE_BUDGET;
   }
 
@@ -81,21 +91,22 @@ export class LocalStore implements Store {
     return this.options.beneath === true;
   }
 
-  /** Absolute OS path of a RelPath. */
+  /** Absolute OS path of a RelPath; a `..` segment (which no RelPath holds) is PATH_ESCAPE. */
   absolute(path: RelPath): string {
+    if (DOT_DOT.test(path)) throw new BlitError("PATH_ESCAPE", `${displayName(path)} steps out through '..': refused`, { path });
     return absJoin(this.options.root, path);
   }
 
   async stat(path: RelPath): Promise<EntryMeta | null> {
     const job: Job = { op: "stat", abs: this.jobPath(path) };
-    if (this.options.offThread === true) return (await this.exec(job, 1)) as EntryMeta | null;
-    return runJob(this.contain(job)) as EntryMeta | null;
+    const meta = (this.options.offThread === true ? await this.exec(job, 1) : runJob(this.contain(job))) as EntryMeta | null;
+    return meta === null || this.options.received?.markLinks !== true ? meta : shownMeta(meta);
   }
 
   async list(dir: RelPath, signal?: AbortSignal): Promise<DirListing> {
     signal?.throwIfAborted();
     const r = (await this.exec({ op: "list", abs: this.jobPath(dir), clean: this.options.cleanTemporaries }, 1)) as ListResult;
-    const entries: DirEntry[] = r.entries;
+    const entries: DirEntry[] = this.options.received?.markLinks !== true ? r.entries : r.entries.map((e) => ({ name: e.name, meta: shownMeta(e.meta) }));
     return { entries, failures: r.failures.map((f) => ({ name: f.name, error: fromWireError(f.error) })) };
   }
 
@@ -131,6 +142,14 @@ export class LocalStore implements Store {
   }
 
   async write(ops: readonly WriteOp[], signal?: AbortSignal): Promise<OpResult[]> {
+    this.refuseIfReadOnly("write");
+    const r = this.options.received;
+    if (r === undefined) return this.writeOps(ops, signal);
+    const owner = this.moduleOwner();
+    return this.writeOps(ops.map((op) => ({ ...op, meta: received(op.meta, owner, r.markLinks) })), signal);
+  }
+
+  private async writeOps(ops: readonly WriteOp[], signal?: AbortSignal): Promise<OpResult[]> {
     this.watch(signal);
     if (this.options.offThread === true) await this.refreshRoot();
     if (ops.some(isForeign)) return this.writeMixed(ops, signal);
@@ -162,7 +181,7 @@ export class LocalStore implements Store {
         meter: this.meter,
         destHashes: (p) => this.blockHashes(p),
       }, signal),
-      local.length === 0 ? [] : this.write(local, signal),
+      local.length === 0 ? [] : this.writeOps(local, signal),
     ]);
     const byOp = new Map<WriteOp, OpResult>();
     foreign.forEach((op, i) => byOp.set(op, a[i]!));
@@ -172,7 +191,7 @@ export class LocalStore implements Store {
 
   async passDirectory(req: DirectoryPassRequest, signal?: AbortSignal): Promise<DirectoryPass | null> {
     const { source } = req;
-    if (!(source instanceof LocalStore) || source.contained || this.contained || !req.plan.filter.isEmpty) return null;
+    if (!(source instanceof LocalStore) || source.contained || this.contained || this.options.received !== undefined || this.options.readOnly === true || !req.plan.filter.isEmpty) return null;
     this.watch(signal);
     const { filter: _, ...plan } = req.plan;
     const pass: PassJob = {
@@ -204,12 +223,15 @@ export class LocalStore implements Store {
   }
 
   async setMeta(entries: readonly MetaUpdate[]): Promise<OpResult[]> {
-    const job: Job = { op: "meta", entries: entries.map((d) => ({ abs: this.jobPath(d.path), meta: d.meta })) };
+    this.refuseIfReadOnly("change attributes");
+    const owner = this.moduleOwner();
+    const job: Job = { op: "meta", entries: entries.map((d) => ({ abs: this.jobPath(d.path), meta: owner === null ? d.meta : ownedByModule(d.meta, owner) })) };
     const results = (await this.exec(job, 1)) as ItemResult[];
     return results.map((r, i) => toOpResult(entries[i]!.path, r));
   }
 
   async remove(paths: readonly RelPath[], options?: { readonly onlyEmptyDirs?: boolean }): Promise<OpResult[]> {
+    this.refuseIfReadOnly("remove");
     const job: Job = { op: "remove", paths: paths.map((p) => this.jobPath(p)), recursive: options?.onlyEmptyDirs !== true };
     const results = (await this.exec(job, paths.length)) as ItemResult[];
     return results.map((r, i) => toOpResult(paths[i]!, r));
@@ -239,7 +261,7 @@ export class LocalStore implements Store {
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
-    if (this.pool !== null && this.pool === server) releaseServerPool();
+    if (this.pool !== null && isServerPool(this.pool)) releaseServerPool();
     else if (this.pool !== null) releasePool();
     this.pool = null;
     if (this.rootFd !== null) fs.closeSync(this.rootFd);
@@ -260,6 +282,21 @@ export class LocalStore implements Store {
       throw at === null ? err : at.scrub(err);
     } finally {
       at?.close();
+    }
+  }
+
+  private refuseIfReadOnly(what: string): void {
+    if (this.options.readOnly === true) throw new BlitError("READ_ONLY", `a read-only module refuses every change: cannot ${what} here`);
+  }
+
+  /** Whom entries from clients belong to (the root's owner); null when they keep their own. */
+  private moduleOwner(): Owner | null {
+    if (this.options.received === undefined || this.options.received.keepOwners) return null;
+    try {
+      const st = fs.statSync(this.options.root);
+      return { uid: st.uid, gid: st.gid };
+    } catch (e) {
+      throw toBlitError(e, this.options.root, "read the owner of");
     }
   }
 
@@ -337,6 +374,14 @@ export class LocalStore implements Store {
   }
 }
 
+const DOT_DOT = /(?:^|\/)\.\.(?:\/|$)/;
+
+/** `meta` of an entry a client sent, as it is stored: owner and set-id bits per `owner`, links marked with `markLinks`. */
+function received(meta: EntryMeta, owner: Owner | null, markLinks: boolean): EntryMeta {
+  const m = owner === null ? meta : ownedByModule(meta, owner);
+  return markLinks && m.kind === "symlink" ? { ...m, linkTarget: markClientLink(m.linkTarget ?? "") } : m;
+}
+
 /** A file whose source is not a path this adapter can open (a network peer). */
 const isForeign = (op: WriteOp): boolean =>
   op.meta.kind === "file" && op.source !== undefined && !(op.source.store instanceof LocalStore && !op.source.store.contained);
@@ -350,47 +395,4 @@ function sourcePath(store: Store, path: RelPath): string {
 function toOpResult(path: RelPath, r: ItemResult): OpResult {
   if ("error" in r) return { path, bytes: 0, zeroCopyBytes: 0, error: fromWireError(r.error) };
   return { path, bytes: r.bytes, zeroCopyBytes: r.zeroCopyBytes };
-}
-
-let shared: WorkerPool | null = null;
-let users = 0;
-
-function acquirePool(maxThreads: number | null, initialThreads: number | null): WorkerPool {
-  const cores = Math.max(1, availableParallelism());
-  const max = Math.max(1, Math.min(maxThreads ?? cores, cores));
-  shared ??= new WorkerPool(Math.min(initialThreads ?? max, max), max);
-  users++;
-  return shared;
-}
-
-/**
- * Threads of the pool that serves daemon modules: more than the cores, started only while every
- * running one is busy, so a few calls stuck on a hung filesystem leave the others served.
- */
-const SERVER_THREADS = 16;
-let server: WorkerPool | null = null;
-let serverUsers = 0;
-
-function acquireServerPool(): WorkerPool {
-  server ??= new WorkerPool(Math.max(1, Math.min(2, availableParallelism())), SERVER_THREADS, true);
-  serverUsers++;
-  return server;
-}
-
-function releaseServerPool(): void {
-  serverUsers--;
-  if (serverUsers <= 0 && server !== null) {
-    server.close();
-    server = null;
-    serverUsers = 0;
-  }
-}
-
-function releasePool(): void {
-  users--;
-  if (users <= 0 && shared !== null) {
-    shared.close();
-    shared = null;
-    users = 0;
-  }
 }

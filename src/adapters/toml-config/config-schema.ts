@@ -23,6 +23,7 @@ const MODULE = v.strictObject({
   comment: v.optional(v.string()),
   read_only: v.optional(v.boolean()),
   use_chroot: v.optional(v.boolean()),
+  keep_owners: v.optional(v.boolean()),
 });
 
 const DELEGATION = v.strictObject({
@@ -62,6 +63,7 @@ export const KEY_HELP: Readonly<Record<string, string>> = {
   "module.comment": 'text in quotes, e.g. comment = "Nightly backups"',
   "module.read_only": "true or false, e.g. read_only = true",
   "module.use_chroot": "true or false, e.g. use_chroot = true",
+  "module.keep_owners": "true or false (true only for a backup box restoring whole systems), e.g. keep_owners = false",
   "delegation.allow": "true or false, e.g. allow = true",
   "delegation.allowed_sources": 'a list of daemon addresses (host, or host:port for one port only), e.g. allowed_sources = ["nas", "10.0.0.7:9031"]',
   daemon: "a table: [daemon]",

@@ -47,7 +47,7 @@ export function parseDaemonConfig(text: string, file: string, isDir: (abs: strin
     firstIndex.set(m.name, i);
     const path = resolve(base, m.path);
     if (!isDir(path)) fail(`module '${m.name}' path '${m.path}' is not an existing directory: create it or fix the path`, "module", i, "path");
-    modules.push({ name: m.name, path, comment: m.comment ?? "", readOnly: m.read_only ?? false, useChroot: m.use_chroot ?? true });
+    modules.push({ name: m.name, path, comment: m.comment ?? "", readOnly: m.read_only ?? false, useChroot: m.use_chroot ?? true, keepOwners: m.keep_owners ?? false });
   });
   const d = doc.daemon ?? {};
   const root = d.root === undefined ? undefined : resolve(base, d.root);

@@ -1,5 +1,6 @@
 import type { ConsolaInstance } from "consola";
-import { isBlitError } from "../../domain/errors.ts";
+import { BlitError, isBlitError } from "../../domain/errors.ts";
+import { CLIENT_LINK_DIR } from "../../domain/received-entry.ts";
 import * as compose from "../compose.ts";
 import { startAdvertising } from "./advertise.ts";
 import { DaemonControl } from "./daemon-control.ts";
@@ -49,21 +50,32 @@ export async function serve(settings: DaemonSettings, version: string, log: Cons
 // --- internal ---
 
 function openExports(settings: DaemonSettings): ModuleExports {
+  const followsLinks = settings.modules.find((m) => !m.useChroot);
+  if (followsLinks !== undefined && compose.pathExists(CLIENT_LINK_DIR)) {
+    throw new BlitError(
+      "USAGE",
+      `module '${followsLinks.name}' has use_chroot = false, so symlinks clients create are stored pointing into ${CLIENT_LINK_DIR}, which must not exist: remove ${CLIENT_LINK_DIR} (or set use_chroot = true)`,
+      { module: followsLinks.name, path: CLIENT_LINK_DIR },
+    );
+  }
   const modules: Export[] = settings.modules.map((m) => ({
     name: m.name,
     comment: m.comment,
     readOnly: m.readOnly,
     root: m.path,
-    store: compose.openModuleStore(m.path, m.useChroot),
+    store: compose.openModuleStore(m.path, { beneath: m.useChroot, keepOwners: m.keepOwners, readOnly: m.readOnly }),
   }));
   const d = settings.defaultExport;
   const fallback: Export | null =
-    d === null ? null : { name: null, comment: "", readOnly: d.readOnly, root: d.path, store: compose.openModuleStore(d.path, true) };
+    d === null ? null : { name: null, comment: "", readOnly: d.readOnly, root: d.path, store: compose.openModuleStore(d.path, { beneath: true, keepOwners: false, readOnly: d.readOnly }) };
   return new ModuleExports(modules, fallback);
 }
 
 function announce(settings: DaemonSettings, exports: ModuleExports, log: ConsolaInstance): void {
-  for (const m of settings.modules) log.info(`module '${m.name}' -> ${m.path}${m.readOnly ? " (read-only)" : ""}`);
+  for (const m of settings.modules) {
+    const keeps = m.keepOwners && !m.readOnly ? " (keep_owners: applies the owners and set-id bits clients send)" : "";
+    log.info(`module '${m.name}' -> ${m.path}${m.readOnly ? " (read-only)" : ""}${keeps}`);
+  }
   const d = settings.defaultExport;
   if (d?.implicit === true) {
     log.warn(`no modules and no root configured: exporting the working directory ${d.path} as server:// (set root or [[module]] in the config, or --root)`);

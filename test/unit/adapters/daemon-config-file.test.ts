@@ -22,6 +22,7 @@ path = "/mnt/backups"
 comment = "Nightly backups"
 read_only = true
 use_chroot = false
+keep_owners = true
 
 [[module]]
 name = "rel"
@@ -44,8 +45,8 @@ describe("parseDaemonConfig", () => {
       root: "/srv/blit",
       rootReadOnly: true,
       modules: [
-        { name: "backup", path: "/mnt/backups", comment: "Nightly backups", readOnly: true, useChroot: false },
-        { name: "rel", path: "/etc/blit/rel", comment: "", readOnly: false, useChroot: true },
+        { name: "backup", path: "/mnt/backups", comment: "Nightly backups", readOnly: true, useChroot: false, keepOwners: true },
+        { name: "rel", path: "/etc/blit/rel", comment: "", readOnly: false, useChroot: true, keepOwners: false },
       ],
       delegation: { allow: true, allowedSources: ["nas:9031"] },
     });
@@ -78,7 +79,8 @@ describe("parseDaemonConfig", () => {
     ["duplicate module names", '[[module]]\nname = "m"\npath = "/data"\n\n[[module]]\nname = "m"\npath = "/data"\n', 6, "[[module]] #2 repeats the module name 'm' of [[module]] #1"],
     ["module without path", '[[module]]\nname = "m"\npath = "/data"\n\n[[module]]\nname = "n"\n', 5, "missing key 'path' in [[module]] #2: add an existing directory"],
     ["module path missing on disk", '[[module]]\nname = "m"\npath = "/nope"\n', 3, "module 'm' path '/nope' is not an existing directory: create it or fix the path"],
-    ["unknown module key", '[[module]]\nname = "m"\npath = "/data"\nreadonly = true\n', 4, "unknown key 'readonly' in [[module]] #1: remove it or use one of name, path, comment, read_only, use_chroot"],
+    ["unknown module key", '[[module]]\nname = "m"\npath = "/data"\nreadonly = true\n', 4, "unknown key 'readonly' in [[module]] #1: remove it or use one of name, path, comment, read_only, use_chroot, keep_owners"],
+    ["keep_owners not a boolean", '[[module]]\nname = "m"\npath = "/data"\nkeep_owners = "yes"\n', 4, "key 'keep_owners' in [[module]] #1 has the wrong value \"yes\": it takes true or false"],
     ["root missing on disk", '[daemon]\nroot = "/nope"\n', 2, "[daemon] root '/nope' is not an existing directory"],
     ["allowed_sources not a list", '[delegation]\nallowed_sources = "nas"\n', 2, "it takes a list of daemon addresses"],
     ["allowed_sources entry with a path", '[delegation]\nallow = true\n\nallowed_sources = ["nas:/m/"]\n', 4, "[delegation] allowed_sources entry 'nas:/m/' is not a daemon address: use a list of daemon addresses"],
