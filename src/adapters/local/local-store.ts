@@ -145,7 +145,7 @@ export class LocalStore implements Store {
     this.refuseIfReadOnly("write");
     const r = this.options.received;
     if (r === undefined) return this.writeOps(ops, signal);
-    const owner = this.moduleOwner();
+    const owner = await this.moduleOwner();
     return this.writeOps(ops.map((op) => ({ ...op, meta: received(op.meta, owner, r.markLinks) })), signal);
   }
 
@@ -224,7 +224,7 @@ export class LocalStore implements Store {
 
   async setMeta(entries: readonly MetaUpdate[]): Promise<OpResult[]> {
     this.refuseIfReadOnly("change attributes");
-    const owner = this.moduleOwner();
+    const owner = await this.moduleOwner();
     const job: Job = { op: "meta", entries: entries.map((d) => ({ abs: this.jobPath(d.path), meta: owner === null ? d.meta : ownedByModule(d.meta, owner) })) };
     const results = (await this.exec(job, 1)) as ItemResult[];
     return results.map((r, i) => toOpResult(entries[i]!.path, r));
@@ -289,11 +289,13 @@ export class LocalStore implements Store {
     if (this.options.readOnly === true) throw new BlitError("READ_ONLY", `a read-only module refuses every change: cannot ${what} here`);
   }
 
-  /** Whom entries from clients belong to (the root's owner); null when they keep their own. */
-  private moduleOwner(): Owner | null {
+  /** Whom entries from clients belong to (the root's owner; asked in the pool offThread); null when they keep their own. */
+  private async moduleOwner(): Promise<Owner | null> {
     if (this.options.received === undefined || this.options.received.keepOwners) return null;
     try {
-      const st = fs.statSync(this.options.root);
+      // `root/.`: the directory even when the configured path is a symlink to it.
+      const st = this.options.offThread === true ? ((await this.exec({ op: "stat", abs: this.options.beneath === true ? "" : `${this.options.root}/.` }, 1)) as EntryMeta | null) : fs.statSync(this.options.root);
+      if (st === null) throw Object.assign(new Error("gone"), { code: "ENOENT" });
       return { uid: st.uid, gid: st.gid };
     } catch (e) {
       throw toBlitError(e, this.options.root, "read the owner of");
