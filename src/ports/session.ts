@@ -110,6 +110,8 @@ export interface SessionClient extends AsyncDisposable {
 /** The daemon's end of a session. */
 export interface SessionLink {
   readonly header: SessionHeader;
+  /** Who the client is (`address:port`), for the log. */
+  readonly peer?: string;
   /** Host the client reached the control plane at (the data plane binds the same address). */
   send(message: ServerMessage): void;
   readonly incoming: AsyncIterable<ClientMessage<Unchecked>>;

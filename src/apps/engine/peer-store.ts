@@ -1,4 +1,5 @@
 import type { DirEntry, EntryMeta } from "../../domain/entry.ts";
+import { DAEMON_LIMITS } from "../../domain/daemon-limits.ts";
 import { BlitError, isBlitError } from "../../domain/errors.ts";
 import { checkName, isPeerViolation, type Unchecked } from "../../domain/peer-path.ts";
 import { displayName, type RelPath } from "../../domain/rel-path.ts";
@@ -149,13 +150,21 @@ export class PeerStore implements Store {
   }
 
   async setMeta(entries: readonly MetaUpdate[]): Promise<OpResult[]> {
-    const rs = results(await this.call({ op: "setMeta", entries: entries.map((e) => ({ path: this.full(e.path), meta: e.meta })) }));
-    return rs.map((r, i) => ({ ...r, path: entries[i]!.path }));
+    const out: OpResult[] = [];
+    for (const part of pieces(entries)) {
+      const rs = results(await this.call({ op: "setMeta", entries: part.map((e) => ({ path: this.full(e.path), meta: e.meta })) }));
+      out.push(...rs.map((r, i) => ({ ...r, path: part[i]!.path })));
+    }
+    return out;
   }
 
   async remove(paths: readonly RelPath[], options?: { readonly onlyEmptyDirs?: boolean }): Promise<OpResult[]> {
-    const rs = results(await this.call({ op: "remove", paths: paths.map((p) => this.full(p)), onlyEmptyDirs: options?.onlyEmptyDirs === true }));
-    return rs.map((r, i) => ({ ...r, path: paths[i]! }));
+    const out: OpResult[] = [];
+    for (const part of pieces(paths)) {
+      const rs = results(await this.call({ op: "remove", paths: part.map((p) => this.full(p)), onlyEmptyDirs: options?.onlyEmptyDirs === true }));
+      out.push(...rs.map((r, i) => ({ ...r, path: part[i]! })));
+    }
+    return out;
   }
 
   async hash(path: RelPath): Promise<Uint8Array> {
@@ -260,6 +269,12 @@ export class PeerStore implements Store {
     this.table.closeAll(err);
     this.demux.failAll(err);
   }
+}
+
+/** `items` in requests of at most DAEMON_LIMITS.maxRequestItems (the most a daemon takes in one). */
+function pieces<T>(items: readonly T[]): T[][] {
+  const n = DAEMON_LIMITS.maxRequestItems;
+  return Array.from({ length: Math.ceil(items.length / n) }, (_, k) => items.slice(k * n, (k + 1) * n));
 }
 
 function results(replies: StoreReply<Unchecked>[]): OpResult[] {

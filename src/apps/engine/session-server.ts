@@ -1,3 +1,4 @@
+import { DAEMON_LIMITS } from "../../domain/daemon-limits.ts";
 import { BlitError, isBlitError } from "../../domain/errors.ts";
 import { checkPath, isPeerViolation, type PeerPath, type Unchecked } from "../../domain/peer-path.ts";
 import { joinRel, type RelPath } from "../../domain/rel-path.ts";
@@ -7,6 +8,7 @@ import type { OpResult, Store, WriteOp } from "../../ports/store.ts";
 import type { Channel } from "../../ports/transport.ts";
 import { FileDemux } from "./file-demux.ts";
 import { IncomingFiles } from "./incoming-files.ts";
+import { QuietWatch, requestItems, tooManyItems } from "./session-guard.ts";
 import { sendFiles, type OutgoingFile } from "./send-files.ts";
 import { SendLanes } from "./send-lanes.ts";
 
@@ -28,6 +30,8 @@ export interface SessionScope {
   readonly canRemove: boolean;
   /** Rewrites errors for the client (hides server paths): replies, listing failures, FAIL records. */
   readonly scrub: (e: BlitError) => BlitError;
+  /** Told when the client hit a limit (a refused request, a closed data connection). */
+  readonly warn?: (message: string) => void;
 }
 
 /**
@@ -41,14 +45,26 @@ export interface SessionScope {
 export async function serveStoreSession(link: SessionLink, scope: SessionScope, channels: Promise<Channel[]>): Promise<void> {
   const demux = new FileDemux();
   const incoming = new IncomingFiles(demux);
+  let hostile: (e: BlitError) => void = () => {};
+  const violated = new Promise<never>((_, reject) => (hostile = reject));
+  violated.catch(() => {});
   let lanes: SendLanes | null = null;
+  let drains: Promise<void>[] = [];
+  let opened: readonly Channel[] = [];
+  let ended = false;
   const ready = channels.then((cs) => {
+    opened = cs;
+    // Connections completed after the session ended are closed at once.
+    if (ended) for (const c of cs) void c[Symbol.asyncDispose]();
     lanes = new SendLanes(cs, scope.scrub);
-    for (const c of cs) demux.drain(c, link.signal).catch(() => {});
+    drains = cs.map((c) => demux.drain(c, link.signal).catch((e: unknown) => overLimit(e, c, scope, hostile)));
     return lanes;
   });
   ready.catch((e: unknown) => demux.failAll(isBlitError(e) ? e : new BlitError("PEER_CLOSED", String(e))));
   const running = new Set<Promise<void>>();
+  const watch = new QuietWatch();
+  const gone = aborted(link.signal);
+  let itemsRunning = 0;
   // The module's store is shared with other sessions: the meter counts this session's file bytes only.
   let lastMeter = 0;
   const meter = setInterval(() => {
@@ -56,18 +72,33 @@ export async function serveStoreSession(link: SessionLink, scope: SessionScope, 
     if (now !== lastMeter) link.send({ t: "meter", bytes: now });
     lastMeter = now;
   }, METER_INTERVAL_MS);
-  let hostile: (e: BlitError) => void = () => {};
-  const violated = new Promise<never>((_, reject) => (hostile = reject));
-  violated.catch(() => {});
   const messages = link.incoming[Symbol.asyncIterator]();
   try {
     for (;;) {
-      const next = await Promise.race([messages.next(), violated]);
+      const next = await Promise.race([messages.next(), violated, watch.expired, gone]);
       if (next.done === true) break;
       const m = next.value;
+      watch.heard(m.t === "request");
       if (m.t !== "request") continue;
-      while (running.size >= MAX_IN_FLIGHT) await Promise.race([Promise.race(running), violated]);
-      const p: Promise<void> = answer(m.request, scope, incoming, ready, link, hostile).finally(() => running.delete(p));
+      const req = m.request;
+      const items = requestItems(req);
+      if (items > DAEMON_LIMITS.maxRequestItems) {
+        const refusal = tooManyItems(req, items);
+        scope.warn?.(refusal.message);
+        link.send({ t: "reply", reply: { last: true, kind: "error", error: refusal, id: req.id } as StoreReply });
+        continue;
+      }
+      if (req.op === "write") demux.announce(req.items.map((i) => i.fileId));
+      while (running.size >= MAX_IN_FLIGHT || (running.size > 0 && itemsRunning + items > DAEMON_LIMITS.maxSessionItemsInFlight)) {
+        await Promise.race([Promise.race(running), violated]);
+      }
+      itemsRunning += items;
+      watch.started();
+      const p: Promise<void> = answer(req, scope, incoming, ready, link, hostile).finally(() => {
+        running.delete(p);
+        itemsRunning -= items;
+        watch.finished();
+      });
       running.add(p);
     }
     await Promise.race([Promise.allSettled([...running]), violated]);
@@ -76,10 +107,11 @@ export async function serveStoreSession(link: SessionLink, scope: SessionScope, 
     messages.return?.()?.catch(() => {});
     throw e;
   } finally {
+    ended = true;
+    watch.stop();
     clearInterval(meter);
     demux.failAll(new BlitError("CANCELLED", "session ended"));
-    const open = lanes as SendLanes | null;
-    if (open !== null) await open.close(new Uint8Array([0x1f])).catch(() => {});
+    await closeData(lanes, drains, opened);
   }
 }
 
@@ -184,6 +216,43 @@ async function read(items: readonly ReadItem<Unchecked>[], scope: SessionScope, 
     await sender.flush();
   });
   reply({ kind: "results", results });
+}
+
+/**
+ * Ends the session's data connections: END on each (bounded: a peer that does not read gets
+ * DAEMON_LIMITS.dataLingerMs), then waits as long for the peer's END, then closes them.
+ */
+async function closeData(lanes: SendLanes | null, drains: readonly Promise<void>[], opened: readonly Channel[]): Promise<void> {
+  if (lanes !== null) await linger(lanes.close(new Uint8Array([0x1f])));
+  await linger(Promise.allSettled(drains));
+  await Promise.allSettled(opened.map((c) => c[Symbol.asyncDispose]()));
+}
+
+/** Waits for `p`, at most DAEMON_LIMITS.dataLingerMs. */
+async function linger(p: Promise<unknown>): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, DAEMON_LIMITS.dataLingerMs)));
+  await Promise.race([p.then(() => {}, () => {}), late]);
+  clearTimeout(timer);
+}
+
+/** A data connection that broke a limit: logged, closed, and the session fails with the reason. */
+function overLimit(e: unknown, channel: Channel, scope: SessionScope, fail: (e: BlitError) => void): void {
+  if (!isBlitError(e) || e.details.limit === undefined) return;
+  scope.warn?.(`data connection closed: ${e.message}`);
+  void channel[Symbol.asyncDispose]();
+  fail(e);
+}
+
+/** Rejects with CANCELLED once `signal` aborts (the client went away). */
+function aborted(signal: AbortSignal): Promise<never> {
+  const p = new Promise<never>((_, reject) => {
+    const stop = () => reject(new BlitError("CANCELLED", "the client went away"));
+    if (signal.aborted) stop();
+    else signal.addEventListener("abort", stop, { once: true });
+  });
+  p.catch(() => {});
+  return p;
 }
 
 function need(allowed: boolean, what: string): void {
