@@ -31,33 +31,77 @@ export function compileGlob(pattern: string, options: GlobOptions = {}): (subjec
   const tokens = parse(pattern);
   const matchTail = options.matchTail === true;
   const n = tokens.length;
-  let cur = new Uint8Array(n + 1);
-  let next = new Uint8Array(n + 1);
+  const kind = Int8Array.from(tokens, (t) => KIND[t.kind]);
+  const code = Int32Array.from(tokens, (t) => (t.kind === "char" ? t.c : -1));
+  // Literal ends every match must have: cheap rejections before the simulation.
+  const suffix = literalRun([...tokens].reverse(), true);
+  const prefix = matchTail ? "" : literalRun(tokens);
+  let cur = new Int32Array(n + 1);
+  let next = new Int32Array(n + 1);
+  const mark = new Uint32Array(n + 1);
+  let gen = 0;
+  /** Adds state `s` and the states it reaches without a character to `list` (of `len`); the new length. */
+  const add = (list: Int32Array, len: number, s: number): number => {
+    for (;;) {
+      if (mark[s] === gen) return len;
+      mark[s] = gen;
+      list[len++] = s;
+      if (s === n) return len;
+      const k = kind[s];
+      if (k === STAR || k === ANY) s += 1;
+      else if (k === TAIL) s += 2;
+      else return len;
+    }
+  };
+  const nextGen = () => {
+    if (++gen === 0xffffffff) {
+      mark.fill(0);
+      gen = 1;
+    }
+  };
   return (subject) => {
-    cur.fill(0);
-    cur[0] = 1;
-    closure(tokens, cur);
-    for (const ch of subject) {
-      const c = ch.codePointAt(0)!;
-      next.fill(0);
-      let live = false;
-      for (let i = 0; i < n; i++) {
-        if (cur[i] === 0) continue;
-        const to = step(tokens[i]!, c, i);
-        if (to >= 0) {
-          next[to] = 1;
-          live = true;
+    if (!subject.endsWith(suffix) || !subject.startsWith(prefix)) return false;
+    nextGen();
+    let live = add(cur, 0, 0);
+    for (let p = 0; p < subject.length; p++) {
+      let c = subject.charCodeAt(p);
+      if (c >= 0xd800 && c <= 0xdbff && p + 1 < subject.length) {
+        const d = subject.charCodeAt(p + 1);
+        if (d >= 0xdc00 && d <= 0xdfff) {
+          c = ((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000;
+          p++;
         }
       }
-      if (matchTail && c === SLASH) {
-        next[0] = 1;
-        live = true;
+      nextGen();
+      let count = 0;
+      for (let j = 0; j < live; j++) {
+        const s = cur[j]!;
+        if (s === n) continue;
+        const k = kind[s];
+        if (k === CHAR) {
+          if (c === code[s]) count = add(next, count, s + 1);
+        } else if (k === STAR) {
+          if (c !== SLASH) count = add(next, count, s);
+        } else if (k === ANY) {
+          count = add(next, count, s);
+        } else if (k === ONE) {
+          if (c !== SLASH) count = add(next, count, s + 1);
+        } else if (k === CLASS) {
+          const t = tokens[s] as ClassToken;
+          if (c !== SLASH && inRanges(t.ranges, c) !== t.negate) count = add(next, count, s + 1);
+        } else if (c === SLASH) {
+          count = add(next, count, s + 1);
+        }
       }
-      if (!live && !matchTail) return false;
-      closure(tokens, next);
-      [cur, next] = [next, cur];
+      if (matchTail && c === SLASH) count = add(next, count, 0);
+      if (count === 0 && !matchTail) return false;
+      const done = cur;
+      cur = next;
+      next = done;
+      live = count;
     }
-    return cur[n] === 1;
+    for (let j = 0; j < live; j++) if (cur[j] === n) return true;
+    return false;
   };
 }
 
@@ -69,40 +113,31 @@ const SLASH = 0x2f;
  * One piece of a pattern. `star` is `*`, `any` is `**`; `tail` is the `/` of a final `/***`,
  * followed by an `any`, and may also be skipped to the end.
  */
+type ClassToken = { readonly kind: "class"; readonly ranges: readonly number[]; readonly negate: boolean };
 type Token =
   | { readonly kind: "char"; readonly c: number }
   | { readonly kind: "one" }
-  | { readonly kind: "class"; readonly ranges: readonly number[]; readonly negate: boolean }
+  | ClassToken
   | { readonly kind: "star" }
   | { readonly kind: "any" }
   | { readonly kind: "tail" };
 
-/** The state reached from state `i` (before `t`) on code point `c`, or -1. */
-function step(t: Token, c: number, i: number): number {
-  switch (t.kind) {
-    case "char":
-      return c === t.c ? i + 1 : -1;
-    case "one":
-      return c === SLASH ? -1 : i + 1;
-    case "class":
-      return c !== SLASH && inRanges(t.ranges, c) !== t.negate ? i + 1 : -1;
-    case "star":
-      return c === SLASH ? -1 : i;
-    case "any":
-      return i;
-    case "tail":
-      return c === SLASH ? i + 1 : -1;
-  }
-}
+const CHAR = 0;
+const ONE = 1;
+const CLASS = 2;
+const STAR = 3;
+const ANY = 4;
+const TAIL = 5;
+const KIND: Readonly<Record<Token["kind"], number>> = { char: CHAR, one: ONE, class: CLASS, star: STAR, any: ANY, tail: TAIL };
 
-/** Adds to `set` every state reachable without consuming a character (edges only go forward). */
-function closure(tokens: readonly Token[], set: Uint8Array): void {
-  for (let i = 0; i < tokens.length; i++) {
-    if (set[i] === 0) continue;
-    const kind = tokens[i]!.kind;
-    if (kind === "star" || kind === "any") set[i + 1] = 1;
-    else if (kind === "tail") set[i + 2] = 1;
+/** The literal characters `tokens` start with, as a string (`reversed`: tokens run backwards). */
+function literalRun(tokens: readonly Token[], reversed = false): string {
+  let out = "";
+  for (const t of tokens) {
+    if (t.kind !== "char") break;
+    out = reversed ? String.fromCodePoint(t.c) + out : out + String.fromCodePoint(t.c);
   }
+  return out;
 }
 
 function inRanges(ranges: readonly number[], c: number): boolean {
