@@ -1,0 +1,6 @@
+export { DEFAULT_TUNING, RdmaTransport, type RdmaTuning } from "./rdma-transport.ts";
+export { chooseDevice, probeDevices, type RdmaDevice } from "./rdma-device.ts";
+export { SocketBand } from "./socket-band.ts";
+export type { RdmaBand, BandLink, BandListener } from "./rdma-band.ts";
+export { loadVerbs } from "./verbs.ffi.ts";
+export type { Verbs } from "./verbs.ts";
