@@ -134,7 +134,11 @@ export class RdmaChannel implements Channel {
   private post(wrId: number, kind: number, value: number, local: { addr: number; length: number }): void {
     const remote = { addr: this.peer.ringAddr + (kind === DATA ? value * this.peer.slotBytes : 0), rkey: this.peer.ringRkey };
     const rc = this.ep.verbs.postWrite(this.ep.qp, { wrId, local: { ...local, lkey: this.ep.stagingMr.lkey }, remote, imm: ((kind << KIND_SHIFT) | value) >>> 0, signaled: true });
-    if (rc !== 0) throw this.fail(new BlitError("TRANSPORT_UNAVAILABLE", `ibv_post_send to ${this.link.peer} failed (errno ${-rc})`, { errno: -rc }));
+    if (rc !== 0) {
+      // A QP that failed refuses new work: the completion that failed it names the cause.
+      this.findCause();
+      throw this.fail(new BlitError("TRANSPORT_UNAVAILABLE", `ibv_post_send to ${this.link.peer} failed (errno ${-rc})`, { errno: -rc }));
+    }
     this.outstanding.set(wrId, performance.now());
     this.schedule(true);
   }
@@ -250,6 +254,15 @@ export class RdmaChannel implements Channel {
     for (const [id, at] of this.outstanding) {
       if (now - at <= this.tuning.completionTimeoutMs) break;
       throw new BlitError("STALLED", `RDMA work request ${id} to ${this.link.peer} had no completion within ${this.tuning.completionTimeoutMs / 1000} s`, { peer: this.link.peer });
+    }
+  }
+
+  /** Polls once more for an error completion; fails the channel with it when there is one. */
+  private findCause(): void {
+    try {
+      this.pollOnce();
+    } catch (e) {
+      if (isBlitError(e)) this.fail(e);
     }
   }
 
