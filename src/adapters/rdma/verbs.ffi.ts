@@ -326,7 +326,7 @@ class FfiVerbs implements Verbs {
       const ctx = read.ptr(at(obj), 0);
       const table = ctx + this.o["ibv_context.ops"]!;
       const fn = (field: string, args: FFIType[]): CFunctionLike => {
-        const fp = read.ptr(at(table), this.o[`ibv_context_ops.${field}`]! - this.o["ibv_context.ops"]!);
+        const fp = read.ptr(at(table), this.o[`ibv_context_ops.${field}`]!);
         if (fp === 0) throw new BlitError("TRANSPORT_UNAVAILABLE", `the RDMA driver has no ${field}`);
         return CFunction({ ptr: at(fp), args, returns: I32 }) as unknown as CFunctionLike;
       };
