@@ -4,3 +4,4 @@ export { SocketBand } from "./socket-band.ts";
 export type { RdmaBand, BandLink, BandListener } from "./rdma-band.ts";
 export { loadVerbs } from "./verbs.ffi.ts";
 export type { Verbs } from "./verbs.ts";
+export { openRdma, type RdmaProbe } from "./rdma-open.ts";
