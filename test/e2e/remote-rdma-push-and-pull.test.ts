@@ -25,7 +25,7 @@ describe.skipIf(fakeIbverbsUnavailable !== null)("RDMA data plane", () => {
     mkdirSync(join(dir.path, "m"));
     writeTree(join(dir.path, "src"), { "a.txt": "a", "d/b.txt": "bb", "d/e/big.bin": randomBytes(3 << 20), "small/x": "x".repeat(5000) });
     daemon = await startDaemon({ modules: { m: { path: join(dir.path, "m") } }, launch: (argv) => ["env", `BLIT_IBVERBS_PATH=${env.BLIT_IBVERBS_PATH}`, ...argv] });
-  });
+  }, 60_000);
   afterAll(async () => {
     await daemon.stop();
     dir[Symbol.dispose]();
@@ -43,5 +43,5 @@ describe.skipIf(fakeIbverbsUnavailable !== null)("RDMA data plane", () => {
     expectExit(pull, 0);
     expect(pull.json).toMatchObject({ transport: "rdma", files_transferred: 4, fallback_reason: null });
     expectTreesEqual(join(dir.path, "src"), join(dir.path, "back"));
-  });
+  }, 60_000);
 });
