@@ -3,6 +3,7 @@
 import { describe, expect, test } from "bun:test";
 import { RdmaTransport, SocketBand } from "../../src/adapters/rdma/index.ts";
 import { toBlitError } from "../../src/adapters/rdma/rdma-errors.ts";
+import { encodeParams } from "../../src/adapters/rdma/rdma-params.ts";
 import { IBV, WC_STATUS } from "../../src/adapters/rdma/verbs-abi.ts";
 import { isBlitError } from "../../src/domain/errors.ts";
 import type { Channel } from "../../src/ports/transport.ts";
@@ -132,6 +133,26 @@ describe("rdma transport faults (verbs double)", () => {
     verbs.postWrite(u.handle, write);
     await Promise.resolve();
     expect(verbs.pollCq(cq, 8).map((c) => c.status)).toEqual(["RNR_RETRY_EXC_ERR"]);
+  });
+
+  test("connection attempts that never confirm are bounded: past 16 at a time, the listener closes them unanswered", async () => {
+    const verbs = new VerbsDouble();
+    const t = new RdmaTransport(verbs, device, new SocketBand(), { slots: 4, slotBytes: SLOT, completionTimeoutMs: 10_000 });
+    await using l = await t.listen({ host: "127.0.0.1", port: 0 });
+    const band = new SocketBand();
+    const params = encodeParams({ qpn: 7, psn: 1, lid: 0, gid: new Uint8Array(16), mtu: 5, linkLayer: 2, ringAddr: 4096, ringRkey: 1, slots: 4, slotBytes: SLOT });
+    const links = [];
+    for (let i = 0; i < 16; i++) {
+      const link = await band.connect(l.address);
+      await link.send(params);
+      await link.receive(); // the listener's parameters: it built a QP for this attempt
+      links.push(link);
+    }
+    const extra = await band.connect(l.address);
+    await extra.send(params);
+    expect(await codeOf(extra.receive())).toMatch(/^PEER_CLOSED/);
+    expect(verbs.calls.filter((c) => c === "qp").length).toBe(16);
+    for (const link of [...links, extra]) await link[Symbol.asyncDispose]();
   });
 
   test("every completion status maps to a BlitError naming it", () => {

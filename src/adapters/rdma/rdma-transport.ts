@@ -15,6 +15,11 @@ export const DEFAULT_TUNING: RdmaTuning = { slots: 32, slotBytes: 256 << 10, com
 /** The band exchange must finish within this time, or the connection attempt fails. */
 const HANDSHAKE_TIMEOUT_MS = 5_000;
 const READY = Uint8Array.of(0x52);
+/**
+ * Handshakes a listener runs at once; more connection attempts are closed unanswered. Each one
+ * registers memory before the peer has presented any token, so their number is bounded.
+ */
+const MAX_HANDSHAKES = 16;
 
 /**
  * The RDMA data plane: one RC queue pair per connection on `device`, its parameters exchanged
@@ -78,11 +83,15 @@ function timeout(signal?: AbortSignal): AbortSignal {
   return signal === undefined ? t : AbortSignal.any([signal, t]);
 }
 
-/** Accepts band links, completes their handshake concurrently, and queues the connections that made it. */
+/**
+ * Accepts band links, completes their handshake concurrently (at most MAX_HANDSHAKES at a time),
+ * and queues the connections that made it.
+ */
 class RdmaListener implements Listener {
   private readonly queue = new AcceptQueue<Channel>();
   private readonly loop: Promise<void>;
   private closed = false;
+  private handshakes = 0;
   failedHandshakes = 0;
 
   constructor(
@@ -115,11 +124,21 @@ class RdmaListener implements Listener {
       } catch {
         return;
       }
+      if (this.handshakes >= MAX_HANDSHAKES) {
+        this.failedHandshakes++;
+        void link[Symbol.asyncDispose]();
+        continue;
+      }
+      this.handshakes++;
       this.answer(link).then(
         (c) => {
+          this.handshakes--;
           if (!this.queue.offer(c)) void c[Symbol.asyncDispose]();
         },
-        () => this.failedHandshakes++,
+        () => {
+          this.handshakes--;
+          this.failedHandshakes++;
+        },
       );
     }
   }
