@@ -118,6 +118,8 @@ export interface ControlServerSpec {
   readonly port: number;
   readonly plane: ControlPlane;
   readonly onInternalError: (method: string, error: unknown) => void;
+  /** Told of every connection or call refused by a limit. */
+  readonly onRefused?: (message: string) => void;
   /** Transfer sessions (Push/Pull) and the gRPC fallback's Data calls. */
   readonly sessions?: SessionService;
   readonly dataListener?: Listener;

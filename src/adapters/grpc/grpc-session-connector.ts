@@ -1,5 +1,6 @@
 import { Client, credentials, Metadata } from "@grpc/grpc-js";
 import { BlitError } from "../../domain/errors.ts";
+import type { Unchecked } from "../../domain/peer-path.ts";
 import { callMessages } from "./call-messages.ts";
 import type { DelegatedPull, DelegationClient, DelegationEvent } from "../../ports/delegation.ts";
 import type { ServerMessage, SessionClient, SessionConnector, SessionHeader } from "../../ports/session.ts";
@@ -46,7 +47,7 @@ export class GrpcSessionConnector implements SessionConnector, DelegationClient,
       client.close();
       throw new BlitError("PROTOCOL_MISMATCH", `${target} did not answer the session header with a negotiation`);
     }
-    const incoming = (async function* (): AsyncIterable<ServerMessage> {
+    const incoming = (async function* (): AsyncIterable<ServerMessage<Unchecked>> {
       try {
         for (;;) {
           const next = await messages.next();

@@ -3,10 +3,11 @@ import { BlitError } from "../../domain/errors.ts";
 import { compileFilter } from "../../domain/filter.ts";
 import { mtimeGranularity } from "../../domain/compare.ts";
 import type { PlanOptions } from "../../domain/plan.ts";
-import { depthRel, displayName } from "../../domain/rel-path.ts";
+import { depthRel, displayName, type RelPath } from "../../domain/rel-path.ts";
 import type { TransferSummary } from "../../domain/summary.ts";
 import type { Store } from "../../ports/store.ts";
 import type { EngineDeps } from "./engine-deps.ts";
+import { contentsOf } from "./deletion-contents.ts";
 import { removeMovedSources } from "./move-sources.ts";
 import { openRoots, type OpenedRoots } from "./open-roots.ts";
 import { PeerStore } from "./peer-store.ts";
@@ -90,9 +91,9 @@ async function runOnce(req: TransferRequest, deps: EngineDeps, relayReason: stri
     stats.scanComplete = true;
     withheld = await deleteExtraneous(req, sync, roots.dest, stats, deps);
     if (!req.dryRun) await finish(sync, roots.dest, stats, deps);
-    if (req.verb === "move" && !req.dryRun && stats.failures.length === 0) {
+    if (req.verb === "move" && stats.failures.length === 0) {
       stats.phase = "delete";
-      await removeMovedSources(roots, plan, deps, stats);
+      await removeMovedSources(roots, plan, deps, stats, req.dryRun);
     }
     // The daemons' sendfile bytes of pulled files; the same bytes may also have been spliced here.
     let sentZeroCopy = 0;
@@ -133,14 +134,22 @@ async function runTree(sync: TreeSync, roots: OpenedRoots): Promise<void> {
   return sync.runSingle(roots.sourceName, roots.destName, roots.sourceRootMeta, roots.destMeta, roots.destRootExists);
 }
 
+/**
+ * A mirror's deletion phase: counts every entry the deletions remove (directory contents
+ * included) against --max-delete, names each one (-v, -n), then deletes — in a dry run only
+ * counts — and writes the entries that replace a destination directory.
+ */
 async function deleteExtraneous(req: TransferRequest, sync: TreeSync, dest: Store, stats: RunStats, deps: EngineDeps): Promise<string | null> {
-  const planned = sync.deletionPaths.length + sync.replacements.length + sync.prunedDirs.length;
-  if (req.verb !== "mirror" || planned === 0) return null;
+  const listed = sync.deletionPaths.length + sync.replacements.length + sync.prunedDirs.length;
+  if (req.verb !== "mirror" || listed === 0) return null;
+  const contents = await contentsOf(dest, [...sync.deletionDirs, ...sync.replacements.map((r) => r.path)], deps.signal);
+  let inside = 0;
+  for (const paths of contents.values()) inside += paths.length;
   const gate = decideDeletions({
     scanComplete: !sync.scanIncomplete,
     failedEntries: stats.failures.length,
     interrupted: false,
-    planned,
+    planned: listed + inside,
     maxDelete: req.maxDelete,
   });
   if (!gate.allowed) {
@@ -148,20 +157,26 @@ async function deleteExtraneous(req: TransferRequest, sync: TreeSync, dest: Stor
     return gate.reason;
   }
   stats.phase = "delete";
-  for (const path of sync.deletionPaths) deps.reporter.item("delete", path);
-  if (req.dryRun) {
-    stats.deleted += sync.deletionPaths.length;
-    return null;
-  }
-  for (const r of await dest.remove(sync.deletionPaths)) recordDeletion(r, sync, stats);
-  await removeEmptied(sync, dest, stats, deps);
+  const weight = (path: RelPath) => 1 + (contents.get(path)?.length ?? 0);
+  const announce = (path: RelPath) => {
+    for (const p of contents.get(path) ?? []) deps.reporter.item("delete", p);
+    deps.reporter.item("delete", path);
+  };
+  for (const path of sync.deletionPaths) announce(path);
+  if (!req.dryRun) {
+    for (const r of await dest.remove(sync.deletionPaths)) recordDeletion(r, sync, stats, weight(r.path));
+    await removeEmptied(sync, dest, stats, deps);
+  } else for (const path of sync.deletionPaths) stats.deleted += weight(path);
   for (const { path, entry } of sync.replacements) {
-    const [removed] = await dest.remove([path]);
-    if (removed === undefined || removed.error !== undefined) {
-      stats.fail(path, removed?.error ?? new BlitError("INTERNAL", `cannot replace ${displayName(path)}`));
-      continue;
+    announce(path);
+    if (!req.dryRun) {
+      const [removed] = await dest.remove([path]);
+      if (removed === undefined || removed.error !== undefined) {
+        stats.fail(path, removed?.error ?? new BlitError("INTERNAL", `cannot replace ${displayName(path)}`));
+        continue;
+      }
     }
-    stats.deleted++;
+    stats.deleted += weight(path);
     await sync.sendNow(path, entry.meta);
   }
   return null;
@@ -178,9 +193,9 @@ async function removeEmptied(sync: TreeSync, dest: Store, stats: RunStats, deps:
   }
 }
 
-function recordDeletion(r: { path: string; error?: BlitError }, sync: TreeSync, stats: RunStats): void {
+function recordDeletion(r: { path: string; error?: BlitError }, sync: TreeSync, stats: RunStats, entries = 1): void {
   if (r.error !== undefined) return stats.fail(r.path, r.error);
-  stats.deleted++;
+  stats.deleted += entries;
   sync.markDirty(r.path.includes("/") ? r.path.slice(0, r.path.lastIndexOf("/")) : "");
 }
 
