@@ -155,6 +155,20 @@ describe("rdma transport faults (verbs double)", () => {
     for (const link of [...links, extra]) await link[Symbol.asyncDispose]();
   });
 
+  test("parameters a peer lies with are refused before any QP is built", async () => {
+    const verbs = new VerbsDouble();
+    const t = new RdmaTransport(verbs, device, new SocketBand(), { slots: 4, slotBytes: SLOT, completionTimeoutMs: 10_000 });
+    await using l = await t.listen({ host: "127.0.0.1", port: 0 });
+    const good = { qpn: 7, psn: 1, lid: 0, gid: new Uint8Array(16), mtu: 5, linkLayer: 2, ringAddr: 4096, ringRkey: 1, slots: 4, slotBytes: SLOT };
+    for (const lie of [{ slots: 5000 }, { slotBytes: 1 << 30 }, { mtu: 9 }, { qpn: 0 }]) {
+      const link = await new SocketBand().connect(l.address);
+      await link.send(encodeParams({ ...good, ...lie }));
+      expect(await codeOf(link.receive())).toMatch(/^PEER_CLOSED/);
+      await link[Symbol.asyncDispose]();
+    }
+    expect(verbs.calls.filter((c) => c === "qp").length).toBe(0);
+  });
+
   test("every completion status maps to a BlitError naming it", () => {
     for (const status of WC_STATUS) {
       const e = toBlitError(status, { peer: "p" });
