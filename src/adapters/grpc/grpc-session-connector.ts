@@ -14,14 +14,17 @@ import { BLIT_SERVICE, PROTOCOL_HEADER, PROTOCOL_VERSION, type WireMessage } fro
 
 /**
  * Opens transfer sessions (Push/Pull calls) on daemons and asks them for delegated pulls. The gRPC
- * fallback data transport shares this connector's connections; `tcp` is the data-plane transport
- * given by the composition root.
+ * fallback data transport shares this connector's connections; `tcp` (and `rdma`, when this
+ * machine has an active RDMA port) are the data-plane transports given by the composition root.
  */
 export class GrpcSessionConnector implements SessionConnector, DelegationClient, AsyncDisposable {
   readonly grpc: GrpcDataTransport = new GrpcDataTransport();
   private readonly clients: Client[] = [];
 
-  constructor(readonly tcp: Transport) {}
+  constructor(
+    readonly tcp: Transport,
+    readonly rdma: Transport | null = null,
+  ) {}
 
   async open(address: { host: string; port: number }, header: SessionHeader, signal: AbortSignal): Promise<SessionClient> {
     const { client, target } = this.client(address);
