@@ -132,13 +132,12 @@ export class LocalStore implements Store {
     signal?.throwIfAborted();
     const r = (await this.exec({ op: "readWhole", whole: { paths: paths.map((p) => this.jobPath(p)), maxBytes } }, paths.length)) as ReadWholeResult;
     let at = 0;
-    const changed = new Set(r.changed);
     return r.lengths.map((n, i): WholeRead => {
       if (n === TOO_LARGE) return null;
       if (n === FAILED) return { error: fromWireError(r.errors[i]!) };
       const bytes = new Uint8Array(r.buffer, at, n);
       at += n;
-      return changed.has(i) ? { bytes, changed: true } : { bytes };
+      return r.changed.includes(i) ? { bytes, changed: true } : { bytes };
     });
   }
 
