@@ -89,8 +89,8 @@ export function createDaemonEngineDeps(signal: AbortSignal, sessions: () => Prom
 
 /** A daemon module's store; with `beneath` no path operation follows a symlink out of `root`. */
 export function openModuleStore(root: string, beneath: boolean): Store {
-  // Temporaries whose writer is gone (a killed daemon: its pid is dead) go when their directory is
-  // next listed; those of this daemon's running sessions stay (its pid is alive).
+  // Temporaries whose writer is gone (nobody holds their lock: a killed daemon or session) go when
+  // a session next writes into their directory; listings and reads never remove anything.
   return new LocalStore({ root, cleanTemporaries: true, maxThreads: null, beneath });
 }
 

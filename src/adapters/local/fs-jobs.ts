@@ -10,6 +10,7 @@ import { readWhole, type ReadWholeJob, type ReadWholeResult } from "./fs-read-wh
 import { blockHashesOf, hashFile, listDir, statPath, type ListResult } from "./fs-read.ts";
 import { applyMeta, removeEntry, writeEntry, type WriteJob, type WriteOutcome } from "./fs-write.ts";
 import { syncFs } from "./libc.ffi.ts";
+import { removeStaleTemporaries, temporariesIn } from "./temp-lock.ts";
 import { toOsPath } from "./os-path.ts";
 import { fromWireError, toBlitError, toWireError } from "./to-blit-error.ts";
 
@@ -20,7 +21,8 @@ export type { ItemResult };
  * store) relative to it and resolved through beneath.ts.
  */
 export type Job = (
-  | { op: "list"; abs: string; clean: boolean }
+  | { op: "list"; abs: string }
+  | { op: "cleanTemps"; dirs: string[] }
   | { op: "stat"; abs: string }
   | { op: "write"; jobs: WriteJob[]; meter: SharedArrayBuffer }
   | { op: "meta"; entries: { abs: string; meta: EntryMeta }[] }
@@ -71,10 +73,12 @@ const PLAIN: Resolver = { path: (p) => p, dir: (p) => p, scrub: (e) => e, contai
 function run(job: Job, at: Resolver): JobResult {
   switch (job.op) {
     case "list": {
-      const r = listDir(at.dir(job.abs), job.clean);
+      const r = listDir(at.dir(job.abs));
       if (!at.contained) return r;
       return { entries: r.entries, failures: r.failures.map((f) => ({ name: f.name, error: toWireError(at.scrub(fromWireError(f.error))) })) };
     }
+    case "cleanTemps":
+      return { errno: cleanTemporaries(job.dirs, at) };
     case "stat":
       return statPath(at.path(job.abs));
     case "write": {
@@ -99,6 +103,20 @@ function run(job: Job, at: Resolver): JobResult {
 }
 
 const NONE: WriteOutcome = { bytes: 0, zeroCopyBytes: 0 };
+
+/** Removes the stale temporaries of each directory (those missing are skipped); returns 0. */
+function cleanTemporaries(dirs: readonly string[], at: Resolver): number {
+  for (const d of dirs) {
+    let dir: string;
+    try {
+      dir = at.dir(d);
+    } catch {
+      continue;
+    }
+    removeStaleTemporaries(dir, temporariesIn(toOsPath(dir)));
+  }
+  return 0;
+}
 
 
 function syncDir(abs: string): number {

@@ -22,7 +22,10 @@ import { fileStream, LocalOpenFile } from "./open-file.ts";
 export interface LocalStoreOptions {
   /** Absolute path of the directory this store is rooted at. */
   readonly root: string;
-  /** Remove temporaries left by killed runs when their directory is listed (destinations). */
+  /**
+   * Before writing into a directory, remove the temporaries there whose writer is gone (a lock
+   * nobody holds, temp-lock.ts). Listing never removes anything.
+   */
   readonly cleanTemporaries: boolean;
   /** Cap on worker threads (null: one per core). */
   readonly maxThreads: number | null;
@@ -48,6 +51,9 @@ const INLINE_BUDGET = 48;
 const MIB = 1 << 20;
 /** A directory pass counts as this much of the inline budget: the first one or two run inline. */
 const PASS_WEIGHT = 24;
+/** A directory written into again after this long is checked for stale temporaries again. */
+const CLEAN_AGAIN_MS = 60_000;
+const CLEANED_MAX = 4096;
 
 /**
  * The local filesystem as a Store. Blocking syscalls run in a shared pool of worker threads once a
@@ -61,6 +67,8 @@ export class LocalStore implements Store {
   private readonly meter = new CopyMeter();
   private readonly watched = new WeakSet<AbortSignal>();
   private rootFd: number | null = null;
+  /** Directories whose stale temporaries were removed, and when (performance.now()). */
+  private readonly cleaned = new Map<RelPath, number>();
 
   constructor(private readonly options: LocalStoreOptions) {
     this.location = options.root;
@@ -82,7 +90,7 @@ export class LocalStore implements Store {
 
   async list(dir: RelPath, signal?: AbortSignal): Promise<DirListing> {
     signal?.throwIfAborted();
-    const r = (await this.exec({ op: "list", abs: this.jobPath(dir), clean: this.options.cleanTemporaries }, 1)) as ListResult;
+    const r = (await this.exec({ op: "list", abs: this.jobPath(dir) }, 1)) as ListResult;
     const entries: DirEntry[] = r.entries;
     return { entries, failures: r.failures.map((f) => ({ name: f.name, error: fromWireError(f.error) })) };
   }
@@ -111,6 +119,7 @@ export class LocalStore implements Store {
 
   async write(ops: readonly WriteOp[], signal?: AbortSignal): Promise<OpResult[]> {
     this.watch(signal);
+    await this.cleanBefore(ops);
     if (ops.some(isForeign)) return this.writeMixed(ops, signal);
     const jobs: WriteJob[] = ops.map((op) => ({
       dst: this.jobPath(op.path),
@@ -164,6 +173,7 @@ export class LocalStore implements Store {
       resume: req.resume,
     };
     const r = (await this.exec({ op: "pass", pass, meter: this.meter.buffer }, PASS_WEIGHT)) as PassResult;
+    if (r.cleaned) this.markCleaned(req.dir);
     const at = (name: string) => (req.dir === "" ? name : `${req.dir}/${name}`);
     return {
       ...(r.sourceError === undefined ? {} : { sourceError: fromWireError(r.sourceError) }),
@@ -236,6 +246,31 @@ export class LocalStore implements Store {
     } finally {
       at?.close();
     }
+  }
+
+  /**
+   * Removes the stale temporaries of every directory `ops` write into that was not cleaned in the
+   * last {@link CLEAN_AGAIN_MS} (a store lives as long as a daemon, so a directory is looked at
+   * again now and then).
+   */
+  private async cleanBefore(ops: readonly WriteOp[]): Promise<void> {
+    if (!this.options.cleanTemporaries) return;
+    const now = performance.now();
+    const dirs = new Set<string>();
+    for (const op of ops) {
+      const slash = op.path.lastIndexOf("/");
+      const dir = slash < 0 ? "" : op.path.slice(0, slash);
+      const at = this.cleaned.get(dir);
+      if (at === undefined || now - at > CLEAN_AGAIN_MS) dirs.add(dir);
+    }
+    if (dirs.size === 0) return;
+    for (const d of dirs) this.markCleaned(d);
+    await this.exec({ op: "cleanTemps", dirs: [...dirs].map((d) => this.jobPath(d)) }, dirs.size);
+  }
+
+  private markCleaned(dir: RelPath): void {
+    if (this.cleaned.size >= CLEANED_MAX) this.cleaned.clear();
+    this.cleaned.set(dir, performance.now());
   }
 
   /** Cancels this store's copies in progress when `signal` aborts. */
