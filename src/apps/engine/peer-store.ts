@@ -241,6 +241,8 @@ export class PeerStore implements Store {
     this.s.failure ??= err;
     this.table.closeAll(err);
     this.demux.failAll(err);
+    // The data connections go with the session: no send or receive waits on a peer that is gone.
+    this.data.then((d) => Promise.all(d.channels.map((c) => c[Symbol.asyncDispose]()))).catch(() => {});
   }
 }
 

@@ -82,7 +82,7 @@ async function runOnce(req: TransferRequest, deps: EngineDeps, relayReason: stri
   const sync = new TreeSync(roots.source, roots.dest, deps.planner, { plan, dryRun: req.dryRun, resume: req.resume }, stats, deps.reporter, deps.signal);
   const onAbort = () => sync.abort(new BlitError("CANCELLED", "cancelled by the user"));
   deps.signal.addEventListener("abort", onAbort);
-  stats.start((e) => sync.abort(e));
+  stats.start((e) => sync.abort(roots.peers.length === 0 ? e : new BlitError(e.code, `${e.message}, waiting on ${roots.peers.map((p) => p.location).join(" and ")}`, e.details)));
   let withheld: string | null = null;
   try {
     stats.phase = "copy";
@@ -98,12 +98,20 @@ async function runOnce(req: TransferRequest, deps: EngineDeps, relayReason: stri
     let sentZeroCopy = 0;
     for (const peer of roots.peers) sentZeroCopy += await peer.readZeroCopyBytes();
     stats.zeroCopyBytes = Math.max(stats.zeroCopyBytes, sentZeroCopy);
+  } catch (e) {
+    throw withPhase(e, stats.phase);
   } finally {
     stats.stop();
     deps.signal.removeEventListener("abort", onAbort);
   }
   const data = await plane;
   return buildSummary(req, stats, withheld, { route: roots.route, transport: data.transport, fallbackReason: data.fallbackReason });
+}
+
+/** A lost peer's error says in which phase the run lost it (SPEC §4), unless it already does. */
+function withPhase(e: unknown, phase: string): unknown {
+  if (!(e instanceof BlitError) || (e.code !== "PEER_CLOSED" && e.code !== "TIMEOUT") || e.details.phase !== undefined) return e;
+  return new BlitError(e.code, `${e.message} (in the ${phase} phase)`, { ...e.details, phase }, { cause: e });
 }
 
 /** How the bytes of this run travel: locally, or the data plane of its daemon session(s). */
