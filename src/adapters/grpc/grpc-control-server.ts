@@ -1,5 +1,6 @@
 import { Server, ServerCredentials, type UntypedServiceImplementation } from "@grpc/grpc-js";
 import { BlitError } from "../../domain/errors.ts";
+import { KEEPALIVE_INTERVAL_MS, KEEPALIVE_TIMEOUT_MS } from "../../domain/stall-window.ts";
 import type { ControlPlane } from "../../ports/control.ts";
 import { withServerSettings } from "./http2-windows.ts";
 import * as wire from "./mapping.ts";
@@ -34,8 +35,8 @@ export const DEFAULT_CONTROL_LIMITS: ControlLimits = {
   maxSessions: 1024,
   maxStreamsPerSession: 128,
   idleTimeoutMs: 5 * 60_000,
-  keepaliveMs: 60_000,
-  keepaliveTimeoutMs: 20_000,
+  keepaliveMs: KEEPALIVE_INTERVAL_MS,
+  keepaliveTimeoutMs: KEEPALIVE_TIMEOUT_MS,
 };
 
 export interface ControlServerOptions {

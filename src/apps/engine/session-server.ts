@@ -53,19 +53,37 @@ export async function serveStoreSession(link: SessionLink, scope: SessionScope, 
     if (now !== lastMeter) link.send({ t: "meter", bytes: now });
     lastMeter = now;
   }, METER_INTERVAL_MS);
+  // A lost client (its call cancelled: gone, or frozen past the keepalive timeout) ends the session
+  // at once: the writes waiting for its bytes fail (their temporaries are removed) and its data
+  // connections are closed, whatever its kernel still holds open.
+  const lost = new Promise<never>((_, reject) => {
+    const onAbort = () => {
+      const e = new BlitError("PEER_CLOSED", "the client's session was lost");
+      demux.failAll(e);
+      channels.then((cs) => Promise.all(cs.map((c) => c[Symbol.asyncDispose]()))).catch(() => {});
+      reject(e);
+    };
+    if (link.signal.aborted) onAbort();
+    else link.signal.addEventListener("abort", onAbort, { once: true });
+  });
+  lost.catch(() => {});
   try {
-    for await (const m of link.incoming) {
+    const requests = link.incoming[Symbol.asyncIterator]();
+    for (;;) {
+      const next = await Promise.race([requests.next(), lost]);
+      if (next.done === true) break;
+      const m = next.value;
       if (m.t !== "request") continue;
-      while (running.size >= MAX_IN_FLIGHT) await Promise.race(running);
+      while (running.size >= MAX_IN_FLIGHT) await Promise.race([...running, lost]);
       const p: Promise<void> = answer(m.request, scope, incoming, ready, link).finally(() => running.delete(p));
       running.add(p);
     }
-    await Promise.allSettled([...running]);
+    await Promise.race([Promise.allSettled([...running]), lost]);
   } finally {
     clearInterval(meter);
     demux.failAll(new BlitError("CANCELLED", "session ended"));
     const open = lanes as SendLanes | null;
-    if (open !== null) await open.close(new Uint8Array([0x1f])).catch(() => {});
+    if (open !== null && !link.signal.aborted) await open.close(new Uint8Array([0x1f])).catch(() => {});
   }
 }
 
