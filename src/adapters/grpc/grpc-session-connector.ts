@@ -27,7 +27,7 @@ export class GrpcSessionConnector implements SessionConnector, DelegationClient,
   async open(address: { host: string; port: number }, header: SessionHeader, signal: AbortSignal): Promise<SessionClient> {
     const { client, target } = this.client(address);
     const method = header.role === "push" ? "Push" : "Pull";
-    await connected(client, target, signal);
+    const reached = await connected(client, target, signal);
     const def = BLIT_SERVICE[method]!;
     const call = client.makeBidiStreamRequest(def.path, def.requestSerialize, def.responseDeserialize, handshake(), {});
     const onAbort = () => call.cancel();
@@ -43,7 +43,7 @@ export class GrpcSessionConnector implements SessionConnector, DelegationClient,
       // The daemon was reachable a moment ago: a connection lost now (a keepalive unanswered) is an
       // interrupted start, retryable like any lost session.
       const err = fail(e);
-      throw err.code === "UNREACHABLE" ? new BlitError("PEER_CLOSED", `the session with ${target} was lost while starting: ${err.message}`, { ...err.details, phase: "session start" }, { cause: e }) : err;
+      throw reached && err.code === "UNREACHABLE" ? new BlitError("PEER_CLOSED", `the session with ${target} was lost while starting: ${err.message}`, { ...err.details, phase: "session start" }, { cause: e }) : err;
     }
     if (first.done === true || !first.value.negotiation) {
       client.close();
@@ -122,14 +122,14 @@ export class GrpcSessionConnector implements SessionConnector, DelegationClient,
  * Waits until `client` has its HTTP/2 connection up, for at most SILENT_PEER_DETECTED_MS: a daemon
  * that accepts the TCP connection but never speaks (frozen, or a link gone) is TIMEOUT naming it.
  * A connection that failed (refused, no route) returns at once: the call then fails with gRPC's own
- * reason. From READY on, keepalive pings watch the connection.
+ * reason. From READY on, keepalive pings watch the connection. True when the connection is up.
  */
-async function connected(client: Client, target: string, signal: AbortSignal): Promise<void> {
+async function connected(client: Client, target: string, signal: AbortSignal): Promise<boolean> {
   const channel = client.getChannel();
   const deadline = Date.now() + SILENT_PEER_DETECTED_MS;
   let state = channel.getConnectivityState(true);
   for (let i = 0; i < 16 && state !== connectivityState.READY; i++) {
-    if (state === connectivityState.TRANSIENT_FAILURE || state === connectivityState.SHUTDOWN) return;
+    if (state === connectivityState.TRANSIENT_FAILURE || state === connectivityState.SHUTDOWN) return false;
     signal.throwIfAborted();
     const from = state;
     const timedOut = await new Promise<boolean>((resolve) => channel.watchConnectivityState(from, deadline, (e) => resolve(e !== undefined)));
@@ -140,6 +140,7 @@ async function connected(client: Client, target: string, signal: AbortSignal): P
     }
     state = channel.getConnectivityState(false);
   }
+  return state === connectivityState.READY;
 }
 
 /** The metadata every call starts with (the protocol handshake). */
