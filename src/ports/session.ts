@@ -60,7 +60,8 @@ export type StoreOp =
   | { readonly op: "write"; readonly items: readonly WriteItem[] }
   | { readonly op: "setMeta"; readonly entries: readonly MetaUpdate[] }
   | { readonly op: "remove"; readonly paths: readonly RelPath[]; readonly onlyEmptyDirs: boolean }
-  | { readonly op: "sync" };
+  | { readonly op: "sync" }
+  | { readonly op: "claim"; readonly path: RelPath; readonly exclusive: boolean };
 
 /** One operation on the session's store; `id` is unique among requests in flight. */
 export type StoreRequest = { readonly id: number } & StoreOp;

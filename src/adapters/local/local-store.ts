@@ -14,6 +14,7 @@ import { hasLibc } from "./libc.ffi.ts";
 import { absJoin, toOsPath } from "./os-path.ts";
 import { fromWireError, toBlitError } from "./to-blit-error.ts";
 import { Beneath, openRoot } from "./beneath.ts";
+import { claimDirectory } from "./destination-claim.ts";
 import * as fs from "node:fs";
 import { WorkerPool } from "./worker-pool.ts";
 import { writeForeign } from "./foreign-write.ts";
@@ -223,6 +224,11 @@ export class LocalStore implements Store {
     const { errno } = runJob(this.contain({ op: "sync", abs: this.jobPath("") })) as { errno: number };
     if (errno === 0) return { durable: true };
     return { durable: false, reason: `the filesystem of ${this.location} could not sync (errno ${errno})` };
+  }
+
+  async claimDestination(path: RelPath, exclusive: boolean): Promise<AsyncDisposable> {
+    const shown = this.options.beneath === true ? (path === "" ? "the module root" : path) : this.absolute(path);
+    return claimDirectory(this.absolute(path), exclusive, shown);
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

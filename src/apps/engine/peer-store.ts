@@ -150,6 +150,12 @@ export class PeerStore implements Store {
     return r?.kind === "sync" ? (r.durable ? { durable: true } : { durable: false, reason: r.reason }) : { durable: false };
   }
 
+  /** Reserves `path` on the daemon for this session's writes; released when the session ends. */
+  async claimDestination(path: RelPath, exclusive: boolean): Promise<AsyncDisposable> {
+    await this.call({ op: "claim", path: this.full(path), exclusive });
+    return { [Symbol.asyncDispose]: async () => {} };
+  }
+
   /**
    * Bytes of the files read from the daemon that it sent zero-copy, once every read asked for was
    * answered (the daemon answers a read after its last record).

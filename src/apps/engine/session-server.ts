@@ -46,6 +46,8 @@ export async function serveStoreSession(link: SessionLink, scope: SessionScope, 
   });
   ready.catch((e: unknown) => demux.failAll(isBlitError(e) ? e : new BlitError("PEER_CLOSED", String(e))));
   const running = new Set<Promise<void>>();
+  /** Destinations this session reserved (claim requests), released when it ends. */
+  const claims: AsyncDisposable[] = [];
   // The module's store is shared with other sessions: the meter counts this session's file bytes only.
   let lastMeter = 0;
   const meter = setInterval(() => {
@@ -75,7 +77,7 @@ export async function serveStoreSession(link: SessionLink, scope: SessionScope, 
       const m = next.value;
       if (m.t !== "request") continue;
       while (running.size >= MAX_IN_FLIGHT) await Promise.race([...running, lost]);
-      const p: Promise<void> = answer(m.request, scope, incoming, ready, link).finally(() => running.delete(p));
+      const p: Promise<void> = answer(m.request, scope, incoming, ready, link, claims).finally(() => running.delete(p));
       running.add(p);
     }
     await Promise.race([Promise.allSettled([...running]), lost]);
@@ -84,14 +86,16 @@ export async function serveStoreSession(link: SessionLink, scope: SessionScope, 
     demux.failAll(new BlitError("CANCELLED", "session ended"));
     const open = lanes as SendLanes | null;
     if (open !== null && !link.signal.aborted) await open.close(new Uint8Array([0x1f])).catch(() => {});
+    for (const c of claims.splice(0)) await Promise.resolve(c[Symbol.asyncDispose]()).catch(() => {});
   }
 }
 
 // --- internal ---
 
-async function answer(req: StoreRequest, scope: SessionScope, incoming: IncomingFiles, lanes: Promise<SendLanes>, link: SessionLink): Promise<void> {
+async function answer(req: StoreRequest, scope: SessionScope, incoming: IncomingFiles, lanes: Promise<SendLanes>, link: SessionLink, claims: AsyncDisposable[]): Promise<void> {
   const reply = (r: StoreAnswer & { last?: boolean }) => link.send({ t: "reply", reply: { last: true, ...r, id: req.id } as StoreReply });
   try {
+    if (req.op === "claim") return await claim(req.path, req.exclusive, scope, claims, reply);
     await run(req, scope, incoming, lanes, reply);
   } catch (e) {
     const err = isBlitError(e) ? scope.scrub(e) : new BlitError("INTERNAL", `request failed: ${String(e)}`);
@@ -144,6 +148,14 @@ async function run(req: StoreRequest, scope: SessionScope, incoming: IncomingFil
       return reply({ kind: "sync", durable: s.durable, reason: s.durable ? "" : "the daemon's filesystem could not be made durable" });
     }
   }
+}
+
+/** Reserves a destination of this session until it ends (Store.claimDestination). */
+async function claim(path: RelPath, exclusive: boolean, scope: SessionScope, claims: AsyncDisposable[], reply: Reply): Promise<void> {
+  need(scope.canWrite, "write");
+  const held = await scope.store.claimDestination?.(inRoot(scope.root, path), exclusive);
+  if (held !== undefined) claims.push(held);
+  reply({ kind: "results", results: [] });
 }
 
 async function listing(store: Store, dir: RelPath, reply: Reply, scope: SessionScope): Promise<void> {

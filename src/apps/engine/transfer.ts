@@ -58,6 +58,8 @@ async function runOnce(req: TransferRequest, deps: EngineDeps, relayReason: stri
   await using _peers = { [Symbol.asyncDispose]: () => roots.close() };
   await using _src = roots.source;
   await using _dst = roots.dest;
+  // One run per destination: a second run writing into it (or around it) is refused with BUSY.
+  await using _claim = req.dryRun ? null : ((await roots.dest.claimDestination?.("", roots.mode === "tree")) ?? null);
   // The walk starts while the data connections are still being opened (a no-op never needs them).
   const plane = dataPlaneOf(roots).then((data) => {
     if (data.fallbackReason !== null && !req.forceGrpcData && !data.forced) deps.reporter.warn(`file data goes over gRPC: ${data.fallbackReason}`);
