@@ -58,8 +58,7 @@ async function runOnce(req: TransferRequest, deps: EngineDeps, relayReason: stri
   await using _peers = { [Symbol.asyncDispose]: () => roots.close() };
   await using _src = roots.source;
   await using _dst = roots.dest;
-  // One run per destination: a second run writing into it (or around it) is refused with BUSY.
-  await using _claim = req.dryRun ? null : ((await roots.dest.claimDestination?.("", roots.mode === "tree")) ?? null);
+  await using _claim = req.dryRun ? null : await claimDestination(roots);
   // The walk starts while the data connections are still being opened (a no-op never needs them).
   const plane = dataPlaneOf(roots).then((data) => {
     if (data.fallbackReason !== null && !req.forceGrpcData && !data.forced) deps.reporter.warn(`file data goes over gRPC: ${data.fallbackReason}`);
@@ -108,6 +107,24 @@ async function runOnce(req: TransferRequest, deps: EngineDeps, relayReason: stri
   }
   const data = await plane;
   return buildSummary(req, stats, withheld, { route: roots.route, transport: data.transport, fallbackReason: data.fallbackReason });
+}
+
+/**
+ * One run per destination: holds the destination directory (exclusively for a tree) so that a
+ * second run writing into it, inside it or around it is refused with BUSY. A tree destination that
+ * does not exist yet is created first, so runs into sibling new directories do not hold their
+ * common parent (the walk finds it empty and gives it its final attributes as usual).
+ */
+async function claimDestination(roots: OpenedRoots): Promise<AsyncDisposable | null> {
+  const dest = roots.dest;
+  if (dest.claimDestination === undefined) return null;
+  const tree = roots.mode === "tree";
+  if (tree && !roots.destRootExists) {
+    const [made] = await dest.write([{ path: "", meta: roots.sourceRootMeta }]);
+    // Not created: the walk reports why; hold what exists above it meanwhile.
+    if (made === undefined || made.error !== undefined) return dest.claimDestination("", false);
+  }
+  return dest.claimDestination("", tree);
 }
 
 /** A lost peer's error says in which phase the run lost it (SPEC §4), unless it already does. */
