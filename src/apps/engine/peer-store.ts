@@ -150,6 +150,14 @@ export class PeerStore implements Store {
     return r?.kind === "sync" ? (r.durable ? { durable: true } : { durable: false, reason: r.reason }) : { durable: false };
   }
 
+  /**
+   * Ends the session's work at once with `e` (a stalled or cancelled run): requests in flight fail
+   * and the data connections are closed, so nothing waits on bytes that do not move.
+   */
+  abandon(e: BlitError): void {
+    this.lost(e);
+  }
+
   /** Reserves `path` on the daemon for this session's writes; released when the session ends. */
   async claimDestination(path: RelPath, exclusive: boolean): Promise<AsyncDisposable> {
     await this.call({ op: "claim", path: this.full(path), exclusive });
@@ -177,7 +185,8 @@ export class PeerStore implements Store {
     await this.session[Symbol.asyncDispose]();
     const plane = await this.data.catch(() => null);
     for (const c of plane?.channels ?? []) await c[Symbol.asyncDispose]();
-    await this.pump.catch(() => {});
+    // A lost or abandoned session is not waited for: its daemon may never end the call.
+    if (this.s.failure === null) await this.pump.catch(() => {});
   }
 
   // --- internal ---

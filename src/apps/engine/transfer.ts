@@ -1,5 +1,5 @@
 import { decideDeletions } from "../../domain/deletion-gate.ts";
-import { BlitError } from "../../domain/errors.ts";
+import { BlitError, isBlitError } from "../../domain/errors.ts";
 import { compileFilter } from "../../domain/filter.ts";
 import { mtimeGranularity } from "../../domain/compare.ts";
 import type { PlanOptions } from "../../domain/plan.ts";
@@ -81,9 +81,15 @@ async function runOnce(req: TransferRequest, deps: EngineDeps, relayReason: stri
   const meterBase = meter();
   stats.liveBytes = () => meter() - meterBase;
   const sync = new TreeSync(roots.source, roots.dest, deps.planner, { plan, dryRun: req.dryRun, resume: req.resume }, stats, deps.reporter, deps.signal);
-  const onAbort = () => sync.abort(new BlitError("CANCELLED", "cancelled by the user"));
+  // A stalled or cancelled run also drops its sessions' data connections: a send or receive that
+  // waits on a link carrying nothing (a black hole, a peer that stopped reading) ends with it.
+  const abort = (e: BlitError) => {
+    sync.abort(e);
+    for (const p of roots.peers) p.abandon(e);
+  };
+  const onAbort = () => abort(new BlitError("CANCELLED", "cancelled by the user"));
   deps.signal.addEventListener("abort", onAbort);
-  stats.start((e) => sync.abort(roots.peers.length === 0 ? e : new BlitError(e.code, `${e.message}, waiting on ${roots.peers.map((p) => p.location).join(" and ")}`, e.details)));
+  stats.start((e) => abort(roots.peers.length === 0 ? e : new BlitError(e.code, `${e.message}, waiting on ${roots.peers.map((p) => p.location).join(" and ")}`, e.details)));
   let withheld: string | null = null;
   try {
     stats.phase = "copy";
@@ -100,6 +106,9 @@ async function runOnce(req: TransferRequest, deps: EngineDeps, relayReason: stri
     for (const peer of roots.peers) sentZeroCopy += await peer.readZeroCopyBytes();
     stats.zeroCopyBytes = Math.max(stats.zeroCopyBytes, sentZeroCopy);
   } catch (e) {
+    // A failed run closes its sessions' data connections first: closing them gracefully would wait
+    // for a flush that a frozen peer or a dead link never takes.
+    for (const p of roots.peers) p.abandon(isBlitError(e) ? e : new BlitError("CANCELLED", "the run failed"));
     throw withPhase(e, stats.phase);
   } finally {
     stats.stop();
