@@ -17,8 +17,9 @@ export interface DataPlane {
 /**
  * Opens the negotiated data connections: TCP to the data port unless gRPC was forced (either side),
  * falling back to gRPC data (Data calls on the control port) when the first TCP connection does
- * not get through within DATA_CONNECT_TIMEOUT_MS. Each connection presents the token and waits
- * for GO before any record is sent.
+ * not get through within DATA_CONNECT_TIMEOUT_MS. Each connection presents the token — over TLS
+ * its proof bound to that connection's TLS session (Channel.sessionBinding) — and waits for GO
+ * before any record is sent.
  */
 export async function openDataPlane(
   neg: DataNegotiation,
@@ -73,7 +74,8 @@ async function handshake(t: Transport, address: { host: string; port: number }, 
   });
   const attempt = (async () => {
     channel = await t.dial(address, signal);
-    await channel.send(encodeHello(token), signal);
+    const c: Channel = channel;
+    await c.send(encodeHello(c.sessionBinding?.(token) ?? token), signal);
     await waitForGo(channel);
     return channel;
   })();

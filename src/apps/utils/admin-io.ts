@@ -30,10 +30,11 @@ export function parseRemote(verb: string, text: string | undefined): { endpoint:
   return { endpoint, target: { module: endpoint.module, path: endpoint.path } };
 }
 
-/** Runs `body` with a client of the daemon at `host:port`, closed afterwards. */
+/** Runs `body` with a client of the daemon at `host:port` (trusted as the process's trust flags say), closed afterwards. */
 export async function withDaemon<T>(host: string, port: number, body: (daemon: ControlPlane) => Promise<T>): Promise<T> {
-  const { connectDaemon } = await import("../compose.ts");
-  await using daemon = await connectDaemon(host, port);
+  const [{ connectDaemon }, { clientTrust }] = await Promise.all([import("../compose.ts"), import("../trust/process-trust.ts")]);
+  const tls = await clientTrust()({ host, port });
+  await using daemon = await connectDaemon(host, port, tls);
   return await body(daemon);
 }
 
