@@ -38,6 +38,3 @@ export type ProbeResult =
  * UNREACHABLE when nothing accepts the connection, TIMEOUT when no handshake completes in time.
  */
 export type TlsProbe = (address: { host: string; port: number }, options: { ca: { pem: string; file: string } | null; identity: ClientTls["identity"] }) => Promise<ProbeResult>;
-
-/** The TLS 1.3 exporter label binding data-plane tokens to their connection (RFC 8446 §7.5). */
-export const DATA_TOKEN_EXPORTER_LABEL = "EXPORTER-blit-data-token";

@@ -75,7 +75,7 @@ export function expectExit(result: CliResult, code: number): void {
 export const SUMMARY_KEYS: readonly string[] = [
   "operation", "source", "destination", "route", "transport", "dry_run", "files_examined", "files_transferred",
   "files_skipped", "bytes_transferred", "entries_deleted", "sources_removed", "files_failed", "failures", "duration_ms",
-  "bytes_per_sec", "zero_copy_bytes", "fallback_reason", "outcome", "attempts", "exit_code", "error",
+  "bytes_per_sec", "zero_copy_bytes", "tls", "fallback_reason", "outcome", "attempts", "exit_code", "error",
 ].sort();
 
 /** The counters of a `--json` transfer summary (throws when there is no summary). */

@@ -47,7 +47,7 @@ export class GrpcDataTransport implements Transport {
     const metadata = new Metadata();
     metadata.set(PROTOCOL_HEADER, String(PROTOCOL_VERSION));
     const call = client.makeBidiStreamRequest(def.path, def.requestSerialize, def.responseDeserialize, metadata, {});
-    return new GrpcDataChannel(call);
+    return new GrpcDataChannel(call, this.tls !== null);
   }
 
   /** Closes the connections dialled so far. */

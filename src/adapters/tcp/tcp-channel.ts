@@ -1,6 +1,6 @@
 import type { Socket, SocketHandler } from "bun";
 import { createHmac } from "node:crypto";
-import { DATA_TOKEN_EXPORTER_LABEL } from "../../ports/tls.ts";
+import { DATA_TOKEN_EXPORTER_LABEL } from "../../domain/wire/token.ts";
 import { BlitError, isBlitError } from "../../domain/errors.ts";
 import { ChunkQueue } from "../../domain/wire/chunk-queue.ts";
 import { CHUNK_SLABS } from "./chunk-slabs.ts";

@@ -53,12 +53,21 @@ export function fileTrustIo(probe: TrustIo["probe"], ask: TrustIo["ask"]): Trust
 }
 
 let resolver: TrustResolver | null = null;
+let configured: { settings: TrustSettings; io: TrustIo } | null = null;
+
+/** The settings and io configureClientTrust set (for `blit trust`). */
+export function configuredTrust(): { settings: TrustSettings; io: TrustIo } {
+  if (configured === null) throw new BlitError("INTERNAL", "the client's trust settings were not configured");
+  return configured;
+}
 
 /** Sets this process's trust from its flags; the shared session connector uses it too. */
 export async function configureClientTrust(flags: TrustFlags, env: Readonly<Record<string, string | undefined>>, ask: TrustIo["ask"]): Promise<void> {
   const settings = clientTrustSettings(flags, env);
   const probe = await compose.tlsProbe();
-  resolver = createTrustResolver(settings, fileTrustIo(probe, ask));
+  const io = fileTrustIo(probe, ask);
+  configured = { settings, io };
+  resolver = createTrustResolver(settings, io);
   compose.setProcessTrust(resolver);
 }
 
