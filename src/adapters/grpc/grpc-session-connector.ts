@@ -16,9 +16,10 @@ import { BLIT_SERVICE, PROTOCOL_HEADER, PROTOCOL_VERSION, type WireMessage } fro
 
 /**
  * Opens transfer sessions (Push/Pull calls) on daemons and asks them for delegated pulls. The gRPC
- * fallback data transport shares this connector's connections; `tcp` is the data-plane transport
- * given by the composition root. `trust` says how each daemon is reached (its trusted certificate,
- * or null for plaintext); every session gets data transports that accept only that certificate.
+ * fallback data transport shares this connector's connections; `tcp` (and `rdma`, when this
+ * machine has an active RDMA port) are the data-plane transports given by the composition root.
+ * `trust` says how each daemon is reached (its trusted certificate, or null for plaintext); every
+ * session gets data transports that accept only that certificate.
  */
 export class GrpcSessionConnector implements SessionConnector, DelegationClient, AsyncDisposable {
   readonly grpc: GrpcDataTransport = new GrpcDataTransport();
@@ -28,6 +29,7 @@ export class GrpcSessionConnector implements SessionConnector, DelegationClient,
 
   constructor(
     readonly tcp: Transport,
+    readonly rdma: Transport | null = null,
     private readonly trust: (address: { host: string; port: number }) => Promise<ClientTls | null> = async () => null,
     private readonly tcpFor: (tls: ClientTls | null) => Transport = () => tcp,
   ) {}

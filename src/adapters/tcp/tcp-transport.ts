@@ -5,6 +5,7 @@ import { fingerprintOfDigest } from "../../domain/fingerprint.ts";
 import type { Channel, Listener, Transport } from "../../ports/transport.ts";
 import type { ClientTls, ServerTls } from "../../ports/tls.ts";
 import { AcceptQueue } from "../../domain/wire/accept-queue.ts";
+import { listenError } from "../../domain/listen-error.ts";
 import { hasNetLibc } from "./net.ffi.ts";
 import { channelHandler, type TcpChannel } from "./tcp-channel.ts";
 
@@ -78,13 +79,18 @@ class TcpListener implements Listener {
     const offer = (c: TcpChannel) => {
       if (self?.queue.offer(c) !== true) void c[Symbol.asyncDispose]();
     };
-    const server = Bun.listen<TcpChannel | undefined>({
-      hostname: address.host,
-      port: address.port,
-      allowHalfOpen: true,
-      ...(tls === null ? {} : { tls: { cert: tls.certPem, key: tls.keyPem, minVersion: TLS1_3 } as unknown as Bun.TLSOptions }),
-      socket: tls === null ? channelHandler(offer) : channelHandler(offer, { accept: () => null, refused: () => {} }),
-    });
+    let server: TCPSocketListener<TcpChannel | undefined>;
+    try {
+      server = Bun.listen<TcpChannel | undefined>({
+        hostname: address.host,
+        port: address.port,
+        allowHalfOpen: true,
+        ...(tls === null ? {} : { tls: { cert: tls.certPem, key: tls.keyPem, minVersion: TLS1_3 } as unknown as Bun.TLSOptions }),
+        socket: tls === null ? channelHandler(offer) : channelHandler(offer, { accept: () => null, refused: () => {} }),
+      });
+    } catch (e) {
+      throw Object.assign(listenError(address.port === 0 ? address.host : show(address), String((e as { code?: unknown }).code ?? "")), { cause: e });
+    }
     self = new TcpListener(server, { host: address.host, port: server.port });
     return self;
   }

@@ -1,4 +1,6 @@
+import { isIP } from "node:net";
 import type { DaemonConfig, ModuleConfig, TlsConfig } from "../../domain/daemon-config.ts";
+import { BlitError } from "../../domain/errors.ts";
 import { DEFAULT_PORT } from "../../domain/endpoint.ts";
 import type { DaemonFlags } from "./daemon-flags.ts";
 
@@ -60,7 +62,7 @@ export function resolveSettings(flags: DaemonFlags, config: DaemonConfig, env: S
         ? { path: env.cwd, readOnly: config.rootReadOnly, implicit: true }
         : null;
   return {
-    bind: flags.bind ?? config.bind ?? "0.0.0.0",
+    bind: bindAddress(flags, config),
     port: flags.port ?? config.port ?? DEFAULT_PORT,
     motd: config.motd,
     noMdns: flags.noMdns ?? config.noMdns ?? false,
@@ -73,4 +75,16 @@ export function resolveSettings(flags: DaemonFlags, config: DaemonConfig, env: S
     stateDir: flags.stateDir !== undefined ? env.absolute(flags.stateDir) : (config.stateDir ?? defaultStateDir(env)),
     tls: config.tls,
   };
+}
+
+// --- internal ---
+
+/** The address to listen on; USAGE naming the flag or the config key when it is not an IP address. */
+function bindAddress(flags: DaemonFlags, config: DaemonConfig): string {
+  const bind = flags.bind ?? config.bind ?? "0.0.0.0";
+  if (isIP(bind) !== 0) return bind;
+  const where = flags.bind !== undefined ? `--bind ${JSON.stringify(bind)}` : `bind = ${JSON.stringify(bind)} in ${config.file}`;
+  throw new BlitError("USAGE", `${where} is not an IP address: give one of this machine's addresses, e.g. 127.0.0.1, or 0.0.0.0 (every IPv4 address) or :: (every address)`, {
+    bind,
+  });
 }

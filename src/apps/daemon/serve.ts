@@ -25,7 +25,7 @@ export async function serve(settings: DaemonSettings, version: string, log: Cons
   const tls = await compose.serverTls(settings.tls, settings.stateDir);
   const data = await compose.startDataListeners(settings.bind, tls?.server ?? null);
   const onRefused = refusalLog(log);
-  await using sessions = new DaemonSessions(exports, data.tcp, data.grpc, { forceGrpcData: settings.forceGrpcData, log, onRefused });
+  await using sessions = new DaemonSessions(exports, data.tcp, data.grpc, { forceGrpcData: settings.forceGrpcData, rdma: data.rdma, log, onRefused });
   const server = await compose.startControlServer({
     host: settings.bind,
     port: settings.port,
@@ -43,6 +43,7 @@ export async function serve(settings: DaemonSettings, version: string, log: Cons
   const ready = { event: "ready", control: `${host}:${server.port}`, version, protocol: protocolVersion, modules: exports.names(), tls: tls !== null, fingerprint: tls?.server.fingerprint ?? null };
   await Bun.write(Bun.stdout, `${JSON.stringify(ready)}\n`);
   log.info(`serving on ${host}:${server.port}`);
+  log.info(data.rdma !== null ? `RDMA data plane: connection port ${data.rdma.address.port}` : `RDMA data plane off (${data.rdmaReason}): TCP only`);
   const advert = startAdvertising(settings, { port: server.port, version, protocol: protocolVersion, modules: exports.names() }, log);
   const signal = await stopping;
   log.info(`${signal}: stopping (running calls get ${STOP_GRACE_MS / 1000} s)`);
