@@ -53,6 +53,8 @@ export interface DaemonOptions {
   readonly bind?: string;
   /** Wraps the daemon's argv; the wrapper must exec the daemon so that `pid` and signals reach it. */
   readonly launch?: (argv: string[]) => string[];
+  /** `[tls] enabled = false` in the generated config (plaintext; clients need --no-tls). */
+  readonly plaintext?: boolean;
   /** false: do not record the daemon in the harness known_hosts (trust tests). */
   readonly trusted?: boolean;
 }
@@ -160,6 +162,7 @@ export function toToml(options: DaemonOptions): string {
     if (m.useChroot !== undefined) lines.push(`use_chroot = ${m.useChroot}`);
     if (m.keepOwners !== undefined) lines.push(`keep_owners = ${m.keepOwners}`);
   }
+  if (options.plaintext === true) lines.push("", "[tls]", "enabled = false");
   const d = options.delegation;
   if (d !== undefined) lines.push("", "[delegation]", `allow = ${d.allow}`, `allowed_sources = ${JSON.stringify(d.allowedSources)}`);
   return `${lines.join("\n")}\n`;
