@@ -10,7 +10,7 @@ import { dirname, basename, join } from "node:path";
 import { BlitError } from "../domain/errors.ts";
 import { planDirectory } from "../domain/plan.ts";
 import type { Planner } from "../ports/planner.ts";
-import type { ControlPlane } from "../ports/control.ts";
+import type { Caller, ControlPlane } from "../ports/control.ts";
 import type { Discovery, PeerRecord } from "../ports/discovery.ts";
 import type { PerfHistory } from "../ports/perf-history.ts";
 import type { FsProfile } from "../domain/predictor.ts";
@@ -23,6 +23,7 @@ import type { DaemonConfig } from "../domain/daemon-config.ts";
 import { LocalStore } from "../adapters/local/index.ts";
 import type { EngineDeps } from "./engine/engine-deps.ts";
 import type { Confirm } from "./engine/transfer-request.ts";
+import { processTokens, type TokenSource } from "./cli/client-token.ts";
 
 export interface EngineDepsOptions {
   readonly reporter: Reporter;
@@ -116,7 +117,11 @@ export async function loadDaemonConfig(file: string, required: boolean): Promise
 export interface ControlServerSpec {
   readonly host: string;
   readonly port: number;
-  readonly plane: ControlPlane;
+  readonly plane: ControlPlane | ((caller: Caller) => ControlPlane);
+  /** Why a client address may not connect at all (the hosts rules), or null. */
+  readonly admitAddress?: (address: string) => string | null;
+  /** Overrides of the connection limits (max_connections). */
+  readonly limits?: { readonly maxSessions?: number };
   readonly onInternalError: (method: string, error: unknown) => void;
   /** Told of every connection or call refused by a limit. */
   readonly onRefused?: (message: string) => void;
@@ -146,10 +151,13 @@ export async function protocolVersion(): Promise<number> {
   return (await import("../adapters/grpc/index.ts")).PROTOCOL_VERSION;
 }
 
-/** A control-plane client of the daemon at `host:port`; dispose it to close the connection. */
+/** The tokens this process presents (--token-file, BLIT_TOKEN, credentials.toml: apps/cli/client-token.ts). */
+const clientTokens: TokenSource = (host, port) => processTokens()(host, port);
+
+/** A control-plane client of the daemon at `host:port` presenting this process's token; dispose it to close the connection. */
 export async function connectDaemon(host: string, port: number): Promise<ControlPlane & AsyncDisposable> {
   const { GrpcControlClient } = await import("../adapters/grpc/index.ts");
-  return new GrpcControlClient({ host, port });
+  return new GrpcControlClient({ host, port, token: clientTokens(host, port) });
 }
 
 /** Discovery from a fixed list of peers (named with --peers). */
@@ -199,18 +207,29 @@ function canonicalPath(abs: string): string {
   return abs;
 }
 
-/** The daemon's data-plane listeners: TCP on `host` (port 0), and the gRPC fallback's Data calls. */
-export async function startDataListeners(host: string): Promise<{ tcp: Listener; grpc: Listener }> {
+/** The daemon's data-plane listeners: TCP on `host` and `port` (0 = any free port), and the gRPC fallback's Data calls. */
+export async function startDataListeners(host: string, port = 0): Promise<{ tcp: Listener; grpc: Listener }> {
   const { TcpTransport } = await import("../adapters/tcp/index.ts");
   const { GrpcDataListener } = await import("../adapters/grpc/index.ts");
-  return { tcp: await new TcpTransport().listen({ host, port: 0 }), grpc: new GrpcDataListener({ host, port: 0 }) };
+  let tcp: Listener;
+  try {
+    tcp = await new TcpTransport().listen({ host, port });
+  } catch (e) {
+    const shown = host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
+    const why = (e as { code?: string }).code === "EADDRINUSE" ? "the port is in use" : e instanceof Error ? e.message : String(e);
+    throw new BlitError("UNREACHABLE", `cannot listen on the data port ${shown}: ${why}: choose another with --data-port N (or data_port; 0 = any free port)`, { address: shown }, { cause: e });
+  }
+  return { tcp, grpc: new GrpcDataListener({ host, port: 0 }) };
 }
 
-/** Opens transfer sessions on daemons (TCP data plane, gRPC fallback); dispose to close. */
-export async function createSessionConnector(): Promise<SessionConnector & DelegationClient & AsyncDisposable> {
+/**
+ * Opens transfer sessions on daemons (TCP data plane, gRPC fallback), presenting the tokens of
+ * `tokens` (default: this process's client tokens); dispose to close.
+ */
+export async function createSessionConnector(tokens?: TokenSource): Promise<SessionConnector & DelegationClient & AsyncDisposable> {
   const { TcpTransport } = await import("../adapters/tcp/index.ts");
   const { GrpcSessionConnector } = await import("../adapters/grpc/index.ts");
-  return new GrpcSessionConnector(new TcpTransport());
+  return new GrpcSessionConnector(new TcpTransport(), tokens ?? ((host, port) => clientTokens(host, port)));
 }
 
 let connector: Promise<SessionConnector & DelegationClient & AsyncDisposable> | null = null;

@@ -36,6 +36,10 @@ export interface DaemonOptions {
   readonly motd?: string;
   /** `[delegation]`: pull from these daemons on a client's behalf. */
   readonly delegation?: { readonly allow: boolean; readonly allowedSources: readonly string[] };
+  /** More `[daemon]` keys, as TOML values (`{ hosts_deny: ["127.0.0.1"] }`). */
+  readonly daemonKeys?: Readonly<Record<string, unknown>>;
+  /** TOML appended to the generated file (`[[token]]` tables, …). */
+  readonly extraToml?: string;
   /** Raw TOML used instead of the generated file. */
   readonly config?: string;
   /** Extra flags. */
@@ -69,7 +73,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<RunningD
   const configPath = join(dir, "config.toml");
   writeFileSync(configPath, options.config ?? toToml(options));
   const host = options.bind ?? "127.0.0.1";
-  const argv = [DAEMON, "--config", configPath, "--bind", host, "--port", "0", ...(options.mdns === true ? [] : ["--no-mdns"]), ...(options.args ?? [])];
+  const argv = [DAEMON, "--config", configPath, "--bind", host, "--port", "0", "--data-port", "0", ...(options.mdns === true ? [] : ["--no-mdns"]), ...(options.args ?? [])];
   const proc = Bun.spawn(options.launch?.(argv) ?? argv, {
     cwd: options.cwd ?? dir,
     stdout: "pipe",
@@ -122,6 +126,7 @@ export function toToml(options: DaemonOptions): string {
   if (options.motd !== undefined) lines.push(`motd = ${JSON.stringify(options.motd)}`);
   if (options.root !== undefined) lines.push(`root = ${JSON.stringify(options.root)}`);
   if (options.rootReadOnly !== undefined) lines.push(`root_read_only = ${options.rootReadOnly}`);
+  for (const [key, value] of Object.entries(options.daemonKeys ?? {})) lines.push(`${key} = ${JSON.stringify(value)}`);
   for (const [name, m] of Object.entries(options.modules ?? {})) {
     lines.push("", "[[module]]", `name = ${JSON.stringify(name)}`, `path = ${JSON.stringify(m.path)}`);
     if (m.comment !== undefined) lines.push(`comment = ${JSON.stringify(m.comment)}`);
@@ -131,6 +136,7 @@ export function toToml(options: DaemonOptions): string {
   }
   const d = options.delegation;
   if (d !== undefined) lines.push("", "[delegation]", `allow = ${d.allow}`, `allowed_sources = ${JSON.stringify(d.allowedSources)}`);
+  if (options.extraToml !== undefined) lines.push("", options.extraToml);
   return `${lines.join("\n")}\n`;
 }
 

@@ -17,7 +17,7 @@ import type {
 import { FLOW_CONTROL_WINDOW_BYTES } from "./http2-windows.ts";
 import * as wire from "./mapping.ts";
 import { fromServiceError } from "./status.ts";
-import { BLIT_SERVICE, PROTOCOL_HEADER, PROTOCOL_VERSION, type MethodName, type WireMessage } from "./wire-schema.ts";
+import { BLIT_SERVICE, PROTOCOL_HEADER, PROTOCOL_VERSION, TOKEN_HEADER, type MethodName, type WireMessage } from "./wire-schema.ts";
 
 export interface ControlClientOptions {
   /** Daemon host name or address (an IPv6 literal without brackets). */
@@ -29,6 +29,8 @@ export interface ControlClientOptions {
   readonly maxMessageBytes?: number;
   /** The protocol version announced in the handshake; only tests set another. */
   readonly protocolVersion?: number;
+  /** The token presented on every call (`blit-token` metadata), or none. */
+  readonly token?: string | null;
 }
 
 /**
@@ -55,6 +57,7 @@ export class GrpcControlClient implements ControlPlane, AsyncDisposable {
     });
     this.metadata = new Metadata();
     this.metadata.set(PROTOCOL_HEADER, String(options.protocolVersion ?? PROTOCOL_VERSION));
+    if (options.token !== undefined && options.token !== null) this.metadata.set(TOKEN_HEADER, options.token);
     this.callTimeoutMs = options.callTimeoutMs ?? 60_000;
   }
 

@@ -49,6 +49,8 @@ describe("parseDaemonConfig", () => {
         { name: "rel", path: "/etc/blit/rel", comment: "", readOnly: false, useChroot: true, keepOwners: false },
       ],
       delegation: { allow: true, allowedSources: ["nas:9031"] },
+      hosts: { allow: [], deny: [] },
+      credentials: [],
     });
   });
 
@@ -58,6 +60,8 @@ describe("parseDaemonConfig", () => {
       motd: "",
       rootReadOnly: false,
       modules: [],
+      hosts: { allow: [], deny: [] },
+      credentials: [],
       delegation: { allow: false, allowedSources: [] },
     });
   });
