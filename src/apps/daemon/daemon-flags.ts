@@ -60,6 +60,7 @@ export function daemonHelp(version: string): string {
     `blit-daemon ${version} - serves modules to blit clients`,
     "",
     "Usage: blit-daemon [OPTIONS]",
+    "       blit-daemon token new NAME --module MODULE:ro|rw [--module ...]   (a new [[token]])",
     "",
     "Options (a flag beats the config file, which beats the default):",
     `  --config PATH       Config file (default ${DEFAULT_CONFIG_PATH}; a missing default file is fine)`,
