@@ -84,14 +84,7 @@ export class DaemonSessions implements SessionService, AsyncDisposable {
     const module = target.module;
     const warn = (message: string) => this.options.log.warn(`session from ${link.peer ?? "a client"}: ${message}`);
     const counts = { files: 0, bytes: 0 };
-    const counted: SessionLink = {
-      ...link,
-      incoming: countFiles(link.incoming, counts),
-      send: (m) => {
-        if (m.t === "meter") counts.bytes = m.bytes;
-        link.send(m);
-      },
-    };
+    const counted: SessionLink = { ...link, incoming: countFiles(link.incoming, counts) };
     let outcome = "ok";
     try {
       await serveStoreSession(
@@ -136,10 +129,14 @@ const key = (token: Uint8Array): string => Buffer.from(token).toString("hex");
 /** What the audit trail calls a session: push, pull, or move-from (a pull whose sources are removed). */
 const verbOf = (header: SessionHeader): string => (header.role === "push" ? "push" : header.move ? "move-from" : "pull");
 
-/** The client's messages, counting the files its write (push) and read (pull) requests name. */
-async function* countFiles<P>(incoming: AsyncIterable<ClientMessage<P>>, counts: { files: number }): AsyncIterable<ClientMessage<P>> {
+/** The client's messages, counting the files its write (push) and read (pull) requests name, and the bytes of files written. */
+async function* countFiles<P>(incoming: AsyncIterable<ClientMessage<P>>, counts: { files: number; bytes: number }): AsyncIterable<ClientMessage<P>> {
   for await (const m of incoming) {
-    if (m.t === "request" && (m.request.op === "write" || m.request.op === "read")) counts.files += m.request.items.length;
+    if (m.t === "request" && m.request.op === "read") counts.files += m.request.items.length;
+    if (m.t === "request" && m.request.op === "write") {
+      counts.files += m.request.items.length;
+      for (const item of m.request.items) counts.bytes += item.meta.kind === "file" ? Math.max(0, item.meta.size - item.resumeFrom) : 0;
+    }
     yield m;
   }
 }
