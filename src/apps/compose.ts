@@ -17,7 +17,7 @@ import type { FsProfile } from "../domain/predictor.ts";
 import type { Reporter } from "../ports/reporter.ts";
 import type { DelegationClient, DelegationService } from "../ports/delegation.ts";
 import type { SessionConnector, SessionService } from "../ports/session.ts";
-import type { Listener } from "../ports/transport.ts";
+import type { Listener, Transport } from "../ports/transport.ts";
 import type { Store } from "../ports/store.ts";
 import type { DaemonConfig } from "../domain/daemon-config.ts";
 import { LocalStore } from "../adapters/local/index.ts";
@@ -99,7 +99,7 @@ export function openModuleStore(root: string, module: { readonly beneath: boolea
   const { beneath, keepOwners, readOnly } = module;
   // Temporaries whose writer is gone (a killed daemon: its pid is dead) go when their directory is
   // next listed; those of this daemon's running sessions stay (its pid is alive).
-  return new LocalStore({ root, cleanTemporaries: true, maxThreads: null, beneath, readOnly, received: { keepOwners, markLinks: !beneath } });
+  return new LocalStore({ root, cleanTemporaries: true, maxThreads: null, beneath, readOnly, received: { keepOwners, markLinks: !beneath }, offThread: true });
 }
 
 /** True when something exists at `path` (not following a final symlink). */
@@ -207,8 +207,11 @@ function canonicalPath(abs: string): string {
   return abs;
 }
 
-/** The daemon's data-plane listeners: TCP on `host` and `port` (0 = any free port), and the gRPC fallback's Data calls. */
-export async function startDataListeners(host: string, port = 0): Promise<{ tcp: Listener; grpc: Listener }> {
+/**
+ * The daemon's data-plane listeners: TCP on `host` and `port` (0 = any free port), the gRPC fallback's Data calls, and
+ * the RDMA connection port when this machine has an active RDMA port (null otherwise).
+ */
+export async function startDataListeners(host: string, port = 0): Promise<{ tcp: Listener; grpc: Listener; rdma: Listener | null; rdmaReason: string }> {
   const { TcpTransport } = await import("../adapters/tcp/index.ts");
   const { GrpcDataListener } = await import("../adapters/grpc/index.ts");
   let tcp: Listener;
@@ -219,17 +222,42 @@ export async function startDataListeners(host: string, port = 0): Promise<{ tcp:
     const why = (e as { code?: string }).code === "EADDRINUSE" ? "the port is in use" : e instanceof Error ? e.message : String(e);
     throw new BlitError("UNREACHABLE", `cannot listen on the data port ${shown}: ${why}: choose another with --data-port N (or data_port; 0 = any free port)`, { address: shown }, { cause: e });
   }
-  return { tcp, grpc: new GrpcDataListener({ host, port: 0 }) };
+  const grpc = new GrpcDataListener({ host, port: 0 });
+  const probe = await probeRdma();
+  if (probe.transport === null) return { tcp, grpc, rdma: null, rdmaReason: probe.reason };
+  try {
+    return { tcp, grpc, rdma: await probe.transport.listen({ host, port: 0 }), rdmaReason: "" };
+  } catch (e) {
+    return { tcp, grpc, rdma: null, rdmaReason: `the RDMA connection port cannot listen (${(e as Error).message})` };
+  }
 }
 
 /**
- * Opens transfer sessions on daemons (TCP data plane, gRPC fallback), presenting the tokens of
- * `tokens` (default: this process's client tokens); dispose to close.
+ * Opens transfer sessions on daemons (TCP data plane, RDMA when available, gRPC fallback),
+ * presenting the tokens of `tokens` (default: this process's client tokens); dispose to close.
  */
 export async function createSessionConnector(tokens?: TokenSource): Promise<SessionConnector & DelegationClient & AsyncDisposable> {
   const { TcpTransport } = await import("../adapters/tcp/index.ts");
   const { GrpcSessionConnector } = await import("../adapters/grpc/index.ts");
-  return new GrpcSessionConnector(new TcpTransport(), tokens ?? ((host, port) => clientTokens(host, port)));
+  return new GrpcSessionConnector(new TcpTransport(), (await probeRdma()).transport, tokens ?? ((host, port) => clientTokens(host, port)));
+}
+
+let rdmaProbe: Promise<RdmaAvailability> | null = null;
+
+/** This machine's RDMA devices and transport, probed once per process (see the rdma adapter). */
+export interface RdmaAvailability {
+  readonly transport: Transport | null;
+  readonly devices: readonly { readonly name: string; readonly port: number; readonly linkLayer: string; readonly active: boolean; readonly gbps: number; readonly mtuBytes: number }[];
+  readonly reason: string;
+}
+
+/**
+ * Loads libibverbs once: BLIT_IBVERBS_PATH names another library file (a test stand-in, or an
+ * operator's rdma-core build); default libibverbs.so.1. No library or no device: no transport.
+ */
+export function probeRdma(): Promise<RdmaAvailability> {
+  rdmaProbe ??= import("../adapters/rdma/index.ts").then((m) => m.openRdma(process.env.BLIT_IBVERBS_PATH || undefined));
+  return rdmaProbe;
 }
 
 let connector: Promise<SessionConnector & DelegationClient & AsyncDisposable> | null = null;

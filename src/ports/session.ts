@@ -25,6 +25,8 @@ export interface SessionHeader {
   readonly forceGrpcData: boolean;
   /** Parallel data streams the client would like (its predictor's choice); 0 or absent: the daemon decides. */
   readonly maxStreams?: number;
+  /** The client has an active RDMA port (the daemon may offer RDMA). */
+  readonly rdma?: boolean;
 }
 
 /** How the daemon offers to move file bytes. */
@@ -37,6 +39,8 @@ export interface DataNegotiation {
   /** True when the daemon chose gRPC data itself (--force-grpc-data on its side). */
   readonly grpcData: boolean;
   readonly fallbackReason: string;
+  /** The daemon's RDMA connection port (control-plane address) when it offers RDMA; 0 or absent otherwise. */
+  readonly rdmaPort?: number;
 }
 
 /**
@@ -135,4 +139,6 @@ export interface SessionConnector {
   /** The TCP data plane and the gRPC fallback (dials the control port). */
   readonly tcp: Transport;
   readonly grpc: Transport;
+  /** The RDMA data plane when this machine has an active RDMA port; null otherwise. */
+  readonly rdma?: Transport | null;
 }

@@ -14,8 +14,8 @@ import { BLIT_SERVICE, PROTOCOL_HEADER, PROTOCOL_VERSION, TOKEN_HEADER, type Wir
 
 /**
  * Opens transfer sessions (Push/Pull calls) on daemons and asks them for delegated pulls. The gRPC
- * fallback data transport shares this connector's connections; `tcp` is the data-plane transport
- * given by the composition root.
+ * fallback data transport shares this connector's connections; `tcp` (and `rdma`, when this
+ * machine has an active RDMA port) are the data-plane transports given by the composition root.
  */
 export class GrpcSessionConnector implements SessionConnector, DelegationClient, AsyncDisposable {
   readonly grpc: GrpcDataTransport = new GrpcDataTransport();
@@ -24,6 +24,7 @@ export class GrpcSessionConnector implements SessionConnector, DelegationClient,
   /** `tokenFor` gives the token presented to each daemon (`blit-token` metadata), or null for none. */
   constructor(
     readonly tcp: Transport,
+    readonly rdma: Transport | null = null,
     private readonly tokenFor: (host: string, port: number) => string | null = () => null,
   ) {}
 

@@ -12,7 +12,7 @@ import { bytesToName, fromWireMeta, fromWireTarget, toNumber, toWireMeta, toWire
 import type { WireMessage } from "./wire-schema.ts";
 
 export const toWireHeader = (h: SessionHeader): WireMessage => ({
-  header: { root: toWireTarget(h.root), capabilities: { tcp: true, grpc_data: true, force_grpc_data: h.forceGrpcData, max_streams: h.maxStreams ?? 0 }, move: h.move },
+  header: { root: toWireTarget(h.root), capabilities: { tcp: true, grpc_data: true, force_grpc_data: h.forceGrpcData, max_streams: h.maxStreams ?? 0, supports_rdma: h.rdma === true }, move: h.move },
 });
 export const fromWireHeader = (w: WireMessage, role: SessionRole): SessionHeader => ({
   role,
@@ -20,10 +20,11 @@ export const fromWireHeader = (w: WireMessage, role: SessionRole): SessionHeader
   move: w.move === true,
   forceGrpcData: w.capabilities?.force_grpc_data === true,
   maxStreams: Math.max(0, Math.min(64, Number(w.capabilities?.max_streams ?? 0) || 0)),
+  rdma: w.capabilities?.supports_rdma === true,
 });
 
 export const toWireNegotiation = (n: DataNegotiation): WireMessage => ({
-  negotiation: { data_port: n.dataPort, one_time_token: n.token, streams: n.streams, grpc_data: n.grpcData, fallback_reason: n.fallbackReason },
+  negotiation: { data_port: n.dataPort, one_time_token: n.token, streams: n.streams, grpc_data: n.grpcData, fallback_reason: n.fallbackReason, use_rdma: (n.rdmaPort ?? 0) > 0, rdma_port: n.rdmaPort ?? 0 },
 });
 export const fromWireNegotiation = (w: WireMessage): DataNegotiation => ({
   dataPort: Number(w.data_port ?? 0),
@@ -31,6 +32,7 @@ export const fromWireNegotiation = (w: WireMessage): DataNegotiation => ({
   streams: Math.max(1, Math.min(16, Number(w.streams ?? 1))),
   grpcData: w.grpc_data === true,
   fallbackReason: String(w.fallback_reason ?? ""),
+  rdmaPort: w.use_rdma === true ? Math.max(0, Math.min(65535, Number(w.rdma_port ?? 0) || 0)) : 0,
 });
 
 export function toWireClient(m: ClientMessage): WireMessage {

@@ -21,6 +21,8 @@ export const streamsFor = (header: SessionHeader): number =>
 export interface DaemonSessionsOptions {
   /** `--force-grpc-data`: offer gRPC data only. */
   readonly forceGrpcData: boolean;
+  /** The RDMA data plane's listener when this machine has an active RDMA port (offered to clients that have one too). */
+  readonly rdma?: Listener | null;
   readonly log: { info(message: string): void; warn(message: string): void };
   /** Told of every data connection refused by a limit (defaults to `log.warn`). */
   readonly onRefused?: (message: string) => void;
@@ -53,7 +55,12 @@ export class DaemonSessions implements SessionService, AsyncDisposable {
     private readonly grpc: Listener,
     private readonly options: DaemonSessionsOptions,
   ) {
-    this.port = new DataPort([tcp, grpc], (n) => new Uint8Array(randomBytes(n)), options.onRefused ?? ((m) => options.log.warn(m)), options.admitAddress);
+    this.port = new DataPort(
+      [tcp, grpc, ...(options.rdma ? [options.rdma] : [])],
+      (n) => new Uint8Array(randomBytes(n)),
+      options.onRefused ?? ((m) => options.log.warn(m)),
+      options.admitAddress,
+    );
   }
 
   async negotiate(header: SessionHeader, caller: Caller = NO_CALLER): Promise<DataNegotiation> {
@@ -71,6 +78,7 @@ export class DaemonSessions implements SessionService, AsyncDisposable {
       streams,
       grpcData: forced,
       fallbackReason: forced ? "the daemon runs with --force-grpc-data" : "",
+      rdmaPort: !forced && header.rdma === true && this.options.rdma ? this.options.rdma.address.port : 0,
     };
   }
 
@@ -120,6 +128,7 @@ export class DaemonSessions implements SessionService, AsyncDisposable {
     for (const p of this.claims.values()) p.claim.cancel();
     await this.tcp[Symbol.asyncDispose]();
     await this.grpc[Symbol.asyncDispose]();
+    await this.options.rdma?.[Symbol.asyncDispose]();
     await this.port[Symbol.asyncDispose]();
   }
 }

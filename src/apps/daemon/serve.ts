@@ -31,11 +31,11 @@ export async function serve(settings: DaemonSettings, version: string, log: Cons
   const data = await compose.startDataListeners(settings.bind, settings.dataPort);
   const onRefused = refusalLog(log);
   const admitAddress = (address: string) => hostRefusal(settings.hosts, address);
-  await using sessions = new DaemonSessions(exports, data.tcp, data.grpc, { forceGrpcData: settings.forceGrpcData, log, onRefused, admitAddress, audit });
+  await using sessions = new DaemonSessions(exports, data.tcp, data.grpc, { forceGrpcData: settings.forceGrpcData, rdma: data.rdma, log, onRefused, admitAddress, audit });
   const server = await compose.startControlServer({
     host: settings.bind,
     port: settings.port,
-    plane: (caller) => new DaemonControl(exports, facts, caller, audit),
+    plane: (caller) => new DaemonControl(exports, facts, undefined, caller, audit),
     admitAddress,
     ...(settings.maxConnections !== undefined && { limits: { maxSessions: settings.maxConnections } }),
     sessions,
@@ -50,6 +50,7 @@ export async function serve(settings: DaemonSettings, version: string, log: Cons
   const ready = { event: "ready", control: `${host}:${server.port}`, data: `${host}:${dataPort}`, version, protocol: protocolVersion, modules: exports.names() };
   await Bun.write(Bun.stdout, `${JSON.stringify(ready)}\n`);
   log.info(`serving on ${host}:${server.port} (data plane on port ${dataPort})`);
+  log.info(data.rdma !== null ? `RDMA data plane: connection port ${data.rdma.address.port}` : `RDMA data plane off (${data.rdmaReason}): TCP only`);
   const advert = startAdvertising(settings, { port: server.port, version, protocol: protocolVersion, modules: exports.names() }, log);
   const signal = await stopping;
   log.info(`${signal}: stopping (running calls get ${STOP_GRACE_MS / 1000} s)`);

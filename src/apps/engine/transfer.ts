@@ -61,7 +61,7 @@ async function runOnce(req: TransferRequest, deps: EngineDeps, relayReason: stri
   await using _dst = roots.dest;
   // The walk starts while the data connections are still being opened (a no-op never needs them).
   const plane = dataPlaneOf(roots).then((data) => {
-    if (data.fallbackReason !== null && !req.forceGrpcData && !data.forced) deps.reporter.warn(`file data goes over gRPC: ${data.fallbackReason}`);
+    if (data.transport === "grpc" && data.fallbackReason !== null && !req.forceGrpcData && !data.forced) deps.reporter.warn(`file data goes over gRPC: ${data.fallbackReason}`);
     return data;
   });
   plane.catch(() => {});
@@ -108,11 +108,14 @@ async function runOnce(req: TransferRequest, deps: EngineDeps, relayReason: stri
 }
 
 /** How the bytes of this run travel: locally, or the data plane of its daemon session(s). */
-async function dataPlaneOf(roots: OpenedRoots): Promise<{ transport: "local" | "tcp" | "grpc"; fallbackReason: string | null; forced: boolean }> {
+async function dataPlaneOf(roots: OpenedRoots): Promise<{ transport: "local" | "tcp" | "grpc" | "rdma"; fallbackReason: string | null; forced: boolean }> {
   const planes = await Promise.all(roots.peers.map((p) => p.data));
   const grpc = planes.find((d) => d.transport === "grpc");
   if (grpc !== undefined) return { transport: "grpc", fallbackReason: grpc.fallbackReason, forced: grpc.fallbackReason?.includes("--force-grpc-data") === true };
-  return { transport: planes.length > 0 ? "tcp" : "local", fallbackReason: null, forced: false };
+  if (planes.length === 0) return { transport: "local", fallbackReason: null, forced: false };
+  // RDMA that failed before the first byte falls back to TCP silently; the summary says why.
+  const rdma = planes.every((d) => d.transport === "rdma");
+  return { transport: rdma ? "rdma" : "tcp", fallbackReason: planes.find((d) => d.fallbackReason !== null)?.fallbackReason ?? null, forced: false };
 }
 
 /**
