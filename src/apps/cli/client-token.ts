@@ -81,7 +81,13 @@ export function takeTokenFile(args: readonly string[]): { rest: string[]; tokenF
 // --- internal ---
 
 function readCredentials(file: string): Record<string, unknown> | null {
-  const exists = statSync(file, { throwIfNoEntry: false });
+  let exists: ReturnType<typeof statSync> | undefined;
+  try {
+    exists = statSync(file, { throwIfNoEntry: false });
+  } catch {
+    // A home this user cannot search (blit run as another user) holds no credentials for it.
+    return null;
+  }
   if (exists === undefined) return null;
   checkPrivate(file, "credentials file");
   try {
