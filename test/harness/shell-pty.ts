@@ -7,6 +7,8 @@
  * - `session.complete(typed)`: types `typed` (use `\t` for Tab), then prefixes the line with a
  *   `printf` and runs it, so the result is the list of words the shell made of the completed line
  *   (`["blit", "copy", "My Album/"]`): escaping mistakes show as split or wrong words.
+ * - `session.listing(typed)`: types `typed`, asks zsh for the list of choices (Ctrl-D), and returns
+ *   what the terminal showed (zsh only; bash and fish are asked through compgen / complete -C).
  * - `session.output()`: everything the terminal showed so far (escape codes removed), for messages.
  * `await using` ends the shell (SIGKILL to its PID, then its temp HOME is removed).
  */
@@ -26,6 +28,7 @@ export interface ShellOptions {
 
 export interface ShellSession extends AsyncDisposable {
   complete(typed: string): Promise<string[]>;
+  listing(typed: string): Promise<string>;
   output(): string;
 }
 
@@ -91,6 +94,9 @@ export async function startShell(shell: ShellName, options: ShellOptions): Promi
       // Ctrl-A: to the start of the line, where printf goes; Ctrl-E: back to its end.
       const text = await roundTrip(`${typed}\x01printf 'W:%s\\n' \x05`);
       return text.split("\n").filter((l) => l.startsWith("W:")).map((l) => l.slice(2));
+    },
+    async listing(typed) {
+      return await roundTrip(`${typed}\x04\x01printf 'W:%s\\n' \x05`);
     },
     output: clean,
     async [Symbol.asyncDispose]() {
