@@ -24,7 +24,8 @@ export interface TransferSummary {
   outcome: "success" | "partial" | "failed" | "dry-run";
 }
 
-export type Phase = "scan" | "copy" | "delete" | "sync" | "done";
+/** "cancelled" is the last phase of a run stopped by the user (Ctrl-C, SIGTERM). */
+export type Phase = "scan" | "copy" | "delete" | "sync" | "done" | "cancelled";
 
 /** A live progress snapshot (the -p line and NDJSON progress records). */
 export interface ProgressSnapshot {
@@ -34,7 +35,7 @@ export interface ProgressSnapshot {
   readonly bytesDone: number;
   readonly bytesPlanned: number;
   readonly bytesPerSec: number;
-  /** Seconds left, null while unknown (scan still running). */
+  /** Seconds left, null while unknown (scan still running) and once cancelled. */
   readonly etaSec: number | null;
   readonly current: string;
   readonly scanComplete: boolean;

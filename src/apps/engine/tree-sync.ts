@@ -338,7 +338,9 @@ export class TreeSync {
       for (const op of ops) this.landed({ path: op.path, bytes: op.meta.size, zeroCopyBytes: 0 }, op.meta);
       return;
     }
-    this.track(this.dst.write(ops, this.signal).then((results) => results.forEach((r, i) => this.landed(r, ops[i]!.meta))));
+    const writing = this.stats.writingStarted(ops.map((op) => ({ path: op.path, size: op.meta.size })));
+    const written = this.dst.write(ops, this.signal).finally(() => this.stats.written(writing));
+    this.track(written.then((results) => results.forEach((r, i) => this.landed(r, ops[i]!.meta))));
   }
 
   private landed(r: OpResult, meta: EntryMeta): void {
