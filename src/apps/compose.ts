@@ -197,11 +197,11 @@ function canonicalPath(abs: string): string {
   return abs;
 }
 
-/** The daemon's data-plane listeners: TCP on `host` (port 0), and the gRPC fallback's Data calls. */
-export async function startDataListeners(host: string): Promise<{ tcp: Listener; grpc: Listener }> {
+/** The daemon's data-plane listeners: TCP on `host`:`dataPort` (0: any free port), and the gRPC fallback's Data calls. */
+export async function startDataListeners(host: string, dataPort: number): Promise<{ tcp: Listener; grpc: Listener }> {
   const { TcpTransport } = await import("../adapters/tcp/index.ts");
   const { GrpcDataListener } = await import("../adapters/grpc/index.ts");
-  return { tcp: await new TcpTransport().listen({ host, port: 0 }), grpc: new GrpcDataListener({ host, port: 0 }) };
+  return { tcp: await new TcpTransport().listen({ host, port: dataPort }), grpc: new GrpcDataListener({ host, port: 0 }) };
 }
 
 /** Opens transfer sessions on daemons (TCP data plane, gRPC fallback); dispose to close. */

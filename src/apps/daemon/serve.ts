@@ -22,7 +22,7 @@ export async function serve(settings: DaemonSettings, version: string, log: Cons
   await using exports = openExports(settings);
   const protocolVersion = await compose.protocolVersion();
   const control = new DaemonControl(exports, { version, protocolVersion, motd: settings.motd });
-  const data = await compose.startDataListeners(settings.bind);
+  const data = await compose.startDataListeners(settings.bind, settings.dataPort);
   await using sessions = new DaemonSessions(exports, data.tcp, data.grpc, { forceGrpcData: settings.forceGrpcData, log });
   const server = await compose.startControlServer({
     host: settings.bind,
@@ -35,7 +35,7 @@ export async function serve(settings: DaemonSettings, version: string, log: Cons
   });
   announce(settings, exports, log);
   const host = settings.bind.includes(":") ? `[${settings.bind}]` : settings.bind;
-  const ready = { event: "ready", control: `${host}:${server.port}`, version, protocol: protocolVersion, modules: exports.names() };
+  const ready = { event: "ready", control: `${host}:${server.port}`, data: `${host}:${data.tcp.address.port}`, version, protocol: protocolVersion, modules: exports.names() };
   await Bun.write(Bun.stdout, `${JSON.stringify(ready)}\n`);
   log.info(`serving on ${host}:${server.port}`);
   const advert = startAdvertising(settings, { port: server.port, version, protocol: protocolVersion, modules: exports.names() }, log);
