@@ -197,6 +197,18 @@ function canonicalPath(abs: string): string {
   return abs;
 }
 
+/**
+ * Tells the service manager about the daemon (sd_notify: "READY=1", "STOPPING=1", "STATUS=…")
+ * when it runs under systemd (NOTIFY_SOCKET set); elsewhere does nothing. Null when sent or not
+ * asked for, else why it failed (a warning: never fatal).
+ */
+export async function notifyServiceManager(state: string): Promise<string | null> {
+  const address = process.env.NOTIFY_SOCKET;
+  if (address === undefined || address === "") return null;
+  const { sendNotify } = await import("../adapters/systemd/index.ts");
+  return sendNotify(address, state);
+}
+
 /** The daemon's data-plane listeners: TCP on `host`:`dataPort` (0: any free port), and the gRPC fallback's Data calls. */
 export async function startDataListeners(host: string, dataPort: number): Promise<{ tcp: Listener; grpc: Listener }> {
   const { TcpTransport } = await import("../adapters/tcp/index.ts");
