@@ -5,7 +5,13 @@
  * direction, a summary of ratios, and one JSON line per result (lines starting "{").
  *
  *   bun bench/remote.bench.ts [--quick] [--runs N] [--only big-file,small-files,no-op] [--blit DIR]
- *                             [--link loopback|veth-1g]
+ *                             [--link loopback|veth-1g] [--transport tcp|rdma]
+ *
+ * --transport rdma (a machine with an active RoCE/InfiniBand port, docs/rdma.md): blit's runs must
+ * negotiate RDMA (each run's --json summary is checked: "transport": "rdma", else the run is a
+ * problem), the ceiling is perftest's ib_write_bw on the same port instead of iperf3, and the
+ * summary shows blit's throughput against it and against the port's link rate (target ≥ 90 %).
+ * Without an active RDMA port it stops at once (exit 2) saying why.
  *
  * --link loopback (default): daemons and clients on 127.0.0.1. --link veth-1g (root): two fresh
  * network namespaces blitb-srv-PID / blitb-cli-PID joined by a veth pair with a 1 Gbit/s tc tbf on
@@ -24,13 +30,14 @@ import { basename, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { Link } from "./link.ts";
 import { ensurePeers, type Tool } from "./peers.ts";
+import { ibWriteBw, rdmaPort } from "./rdma-peers.ts";
 import { iperf3, startRsyncDaemon } from "./remote-peers.ts";
 import { jsonLine, median, printTable, type Result } from "./report.ts";
 import { copyTree, formatStats, PLACES, sameStats, Scratch, treeStats, type TreeStats } from "./scratch.ts";
 import { FULL, QUICK, Trees, type TreeName, type Workload } from "./workloads.ts";
 
 const { values } = parseArgs({
-  options: { quick: { type: "boolean", default: false }, runs: { type: "string" }, only: { type: "string" }, blit: { type: "string" }, link: { type: "string", default: "loopback" } },
+  options: { quick: { type: "boolean", default: false }, runs: { type: "string" }, only: { type: "string" }, blit: { type: "string" }, link: { type: "string", default: "loopback" }, transport: { type: "string", default: "tcp" } },
   strict: true,
 });
 const runs = Number(values.runs ?? (values.quick ? 2 : 3));
@@ -48,10 +55,14 @@ const makeLink = Object.hasOwn(LINKS, values.link) ? LINKS[values.link] : undefi
 if (makeLink === undefined) usage(`--link: one of ${Object.keys(LINKS).join(", ")}`);
 /** One timed client run longer than this is killed and reported as a problem (a hang must not stall the bench). */
 const RUN_TIMEOUT_MS = 15 * 60_000;
+if (values.transport !== "tcp" && values.transport !== "rdma") usage(`--transport: tcp or rdma, got ${values.transport}`);
+const rdmaRun = values.transport === "rdma";
 const sizes = !values.quick ? FULL : values.link === "loopback" ? QUICK : { ...QUICK, bigFileBytes: 512 * 2 ** 20 };
 
 const bin = values.blit === undefined ? buildRelease() : resolve(values.blit);
-const peers = await ensurePeers([need("rsync", "rsync"), need("iperf3", "iperf3"), ...(values.link === "loopback" ? [] : [need("tc", "iproute2")])]);
+const rdma = rdmaRun ? rdmaPort(join(bin, "blit-utils")) : null;
+if (rdma !== null && "reason" in rdma) usage(`--transport rdma: this machine has no usable RDMA port (${rdma.reason})`);
+const peers = await ensurePeers([need("rsync", "rsync"), need("iperf3", "iperf3"), ...(rdmaRun ? [need("ib_write_bw", "perftest")] : []), ...(values.link === "loopback" ? [] : [need("tc", "iproute2")])]);
 const has = (name: string) => peers.some((p) => p.name === name);
 const scratch = Scratch.open(PLACES[0]!, 0);
 let link: Link;
@@ -82,8 +93,10 @@ try {
   daemon = await startDaemon({ modules: { m: { path: scratch.root } }, bind: link.host, launch: (argv) => link.wrap("server", argv) });
   if (has("rsync")) rsyncd = await startRsyncDaemon(link, scratch.root, join(scratch.root, "rsyncd"));
   const summary: string[][] = [];
-  const ceiling = has("iperf3") ? await iperf3(link) : null;
-  console.log(`\nceiling over ${link.about} (iperf3, 3 s): ${ceiling === null ? "not measured" : `${(ceiling / 1e6).toFixed(0)} MB/s (${((ceiling * 8) / 1e6).toFixed(0)} Mbit/s)`}`);
+  const port = rdma !== null && !("reason" in rdma) ? rdma : null;
+  const ceiling = port !== null ? (has("ib_write_bw") ? await ibWriteBw(link, port.device) : null) : has("iperf3") ? await iperf3(link) : null;
+  const probe = port !== null ? `ib_write_bw on ${port.device}, link rate ${port.gbps} Gbit/s` : "iperf3, 3 s";
+  console.log(`\nceiling over ${link.about} (${probe}): ${ceiling === null ? "not measured" : `${(ceiling / 1e6).toFixed(0)} MB/s (${((ceiling * 8) / 1e6).toFixed(0)} Mbit/s)`}`);
   const trees = new Trees(scratch, sizes);
   for (const w of workloads) {
     const source = await trees.get(w.tree);
@@ -93,7 +106,7 @@ try {
       printTable(`${w.name} ${direction} on tmpfs (/dev/shm) over ${link.about}: ${w.about}; ${formatStats(stats)}; ${runs} runs`, results, stats);
       const extra = (tool: string) => `"transport":"${transportOf(tool)}","direction":"${direction}","link":"${link.name}"`;
       for (const r of results) console.log(jsonLine(r, stats, values.quick).replace('"transport":"local"', extra(r.tool)));
-      summary.push(summaryRow(`${w.name} ${direction}`, results, stats, ceiling));
+      summary.push(summaryRow(`${w.name} ${direction}`, results, stats, ceiling, port === null ? null : (port.gbps * 1e9) / 8));
     }
     const later = workloads.slice(workloads.indexOf(w) + 1).map((x): Workload => ({ name: x.name, mode: "fresh", source: x.tree, seed: null, about: x.about }));
     await trees.release(later);
@@ -123,7 +136,9 @@ function runners(direction: "push" | "pull", control: string): Runner[] {
   const rsync = (p: string) => `rsync://${link.host}:${rsyncd?.port}/m/${basename(p)}/`;
   const ends = (s: string, d: string, r: (p: string) => string) => (direction === "push" ? [`${s}/`, r(d)] : [r(s), `${d}/`]);
   const list: Runner[] = [
-    { tool: "blit", label: "blit copy (tcp)", command: (s, d) => [blit, "copy", ...ends(s, d, remote)] },
+    rdmaRun
+      ? { tool: "blit", label: "blit copy (rdma)", command: (s, d) => [blit, "copy", ...ends(s, d, remote), "--json"] }
+      : { tool: "blit", label: "blit copy (tcp)", command: (s, d) => [blit, "copy", ...ends(s, d, remote)] },
     { tool: "blit-grpc", label: "blit copy (grpc data)", command: (s, d) => [blit, "copy", ...ends(s, d, remote)], env: { BLIT_FORCE_GRPC_DATA: "1" } },
   ];
   if (rsyncd !== null) list.push({ tool: "rsyncd", label: "rsync -a (daemon)", command: (s, d) => ["rsync", "-a", ...ends(s, d, rsync)] });
@@ -143,6 +158,7 @@ async function measure(w: (typeof WORKLOADS)[number], direction: "push" | "pull"
       await scratch.quiesce();
       const run = await timed(t.command(source, destination), t.env);
       if (run.code !== 0) problems.set(t.tool, `exit ${run.code}: ${run.stderr.trim().split("\n").at(-1) ?? ""}`);
+      else if (rdmaRun && t.tool === "blit" && !run.stdout.includes('"transport": "rdma"') && !run.stdout.includes('"transport":"rdma"')) problems.set(t.tool, `did not run over RDMA: ${run.stdout.trim().slice(0, 300)}`);
       else if (seconds.get(t.tool)?.length === 0 && !sameStats(treeStats(destination), expected)) problems.set(t.tool, `wrong output: ${formatStats(treeStats(destination))}`);
       if (!problems.has(t.tool)) seconds.get(t.tool)?.push(run.seconds);
       await scratch.drop(destination, expected.files);
@@ -151,7 +167,7 @@ async function measure(w: (typeof WORKLOADS)[number], direction: "push" | "pull"
   return tools.map((t) => ({ workload: w.name, fs: "tmpfs", tool: t.tool, label: t.label, seconds: seconds.get(t.tool) ?? [], problem: problems.get(t.tool) ?? null }));
 }
 
-function summaryRow(name: string, results: readonly Result[], stats: TreeStats, ceiling: number | null): string[] {
+function summaryRow(name: string, results: readonly Result[], stats: TreeStats, ceiling: number | null, linkRate: number | null): string[] {
   const m = (tool: string) => {
     const r = results.find((x) => x.tool === tool);
     return r === undefined || r.problem !== null ? null : median(r.seconds);
@@ -160,28 +176,32 @@ function summaryRow(name: string, results: readonly Result[], stats: TreeStats, 
   const ratio = (a: number | null, b: number | null) => (a === null || b === null ? "-" : `${(a / b).toFixed(2)}x`);
   const s = (x: number | null) => (x === null ? "-" : x.toFixed(3));
   const ofCeiling = tcp === null || ceiling === null || stats.files > 1 ? "-" : `${((stats.bytes / tcp / ceiling) * 100).toFixed(0)} %`;
-  return [name, s(tcp), s(grpc), s(rs), ratio(tcp, rs), ratio(grpc, rs), ofCeiling];
+  const ofLink = tcp === null || linkRate === null || stats.files > 1 ? "-" : `${((stats.bytes / tcp / linkRate) * 100).toFixed(0)} %`;
+  return [name, s(tcp), s(grpc), s(rs), ratio(tcp, rs), ratio(grpc, rs), ofCeiling, ...(rdmaRun ? [ofLink] : [])];
 }
 
 function printSummary(rows: string[][]): void {
-  const header = ["workload", "blit tcp s", "blit grpc s", "rsyncd s", "tcp/rsyncd", "grpc/rsyncd", "tcp/iperf3"];
+  const header = rdmaRun
+    ? ["workload", "blit rdma s", "blit grpc s", "rsyncd s", "rdma/rsyncd", "grpc/rsyncd", "rdma/ib_write_bw", "rdma/link rate"]
+    : ["workload", "blit tcp s", "blit grpc s", "rsyncd s", "tcp/rsyncd", "grpc/rsyncd", "tcp/iperf3"];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
   const line = (cells: readonly string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
-  console.log(`\nsummary over ${link.name} (medians; a ratio below 1 means blit was faster; tcp/iperf3 = blit throughput / the link's iperf3 ceiling)`);
+  const about = rdmaRun ? "rdma/ib_write_bw and rdma/link rate = blit throughput / perftest's ceiling and the port's rate (target ≥ 90 %)" : "tcp/iperf3 = blit throughput / the link's iperf3 ceiling";
+  console.log(`\nsummary over ${link.name} (medians; a ratio below 1 means blit was faster; ${about})`);
   console.log(line(header));
   for (const r of rows) console.log(line(r));
 }
 
 function transportOf(tool: string): string {
-  return tool === "blit" ? "tcp" : tool === "blit-grpc" ? "grpc" : "rsync";
+  return tool === "blit" ? (rdmaRun ? "rdma" : "tcp") : tool === "blit-grpc" ? "grpc" : "rsync";
 }
 
-async function timed(argv: string[], env?: Record<string, string>): Promise<{ code: number; seconds: number; stderr: string }> {
+async function timed(argv: string[], env?: Record<string, string>): Promise<{ code: number; seconds: number; stdout: string; stderr: string }> {
   const started = performance.now();
-  const proc = link.spawn("client", argv, { stdout: "ignore", stderr: "pipe", env: { ...process.env, BLIT_DISABLE_LOCAL_TELEMETRY: "1", ...env }, timeoutMs: RUN_TIMEOUT_MS });
-  const [code, stderr] = await Promise.all([proc.exited, new Response(proc.stderr).text()]);
+  const proc = link.spawn("client", argv, { stdout: "pipe", stderr: "pipe", env: { ...process.env, BLIT_DISABLE_LOCAL_TELEMETRY: "1", ...env }, timeoutMs: RUN_TIMEOUT_MS });
+  const [code, stdout, stderr] = await Promise.all([proc.exited, new Response(proc.stdout).text(), new Response(proc.stderr).text()]);
   const killed = proc.signalCode === null ? "" : `\nkilled (${proc.signalCode}) after the ${RUN_TIMEOUT_MS / 60_000} min limit or by a signal`;
-  return { code, seconds: (performance.now() - started) / 1000, stderr: stderr + killed };
+  return { code, seconds: (performance.now() - started) / 1000, stdout, stderr: stderr + killed };
 }
 
 function need(binary: string, apt: string): Tool {

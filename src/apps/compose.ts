@@ -17,7 +17,7 @@ import type { FsProfile } from "../domain/predictor.ts";
 import type { Reporter } from "../ports/reporter.ts";
 import type { DelegationClient, DelegationService } from "../ports/delegation.ts";
 import type { SessionConnector, SessionService } from "../ports/session.ts";
-import type { Listener } from "../ports/transport.ts";
+import type { Listener, Transport } from "../ports/transport.ts";
 import type { Store } from "../ports/store.ts";
 import type { DaemonConfig } from "../domain/daemon-config.ts";
 import { LocalStore } from "../adapters/local/index.ts";
@@ -118,6 +118,8 @@ export interface ControlServerSpec {
   readonly port: number;
   readonly plane: ControlPlane;
   readonly onInternalError: (method: string, error: unknown) => void;
+  /** Told of every connection or call refused by a limit. */
+  readonly onRefused?: (message: string) => void;
   /** Transfer sessions (Push/Pull) and the gRPC fallback's Data calls. */
   readonly sessions?: SessionService;
   readonly dataListener?: Listener;
@@ -209,18 +211,48 @@ export async function notifyServiceManager(state: string): Promise<string | null
   return sendNotify(address, state);
 }
 
-/** The daemon's data-plane listeners: TCP on `host`:`dataPort` (0: any free port), and the gRPC fallback's Data calls. */
-export async function startDataListeners(host: string, dataPort: number): Promise<{ tcp: Listener; grpc: Listener }> {
+/**
+ * The daemon's data-plane listeners: TCP on `host`:`dataPort` (0: any free port), the gRPC
+ * fallback's Data calls, and the RDMA connection port when this machine has an active RDMA port
+ * (null otherwise).
+ */
+export async function startDataListeners(host: string, dataPort = 0): Promise<{ tcp: Listener; grpc: Listener; rdma: Listener | null; rdmaReason: string }> {
   const { TcpTransport } = await import("../adapters/tcp/index.ts");
   const { GrpcDataListener } = await import("../adapters/grpc/index.ts");
-  return { tcp: await new TcpTransport().listen({ host, port: dataPort }), grpc: new GrpcDataListener({ host, port: 0 }) };
+  const tcp = await new TcpTransport().listen({ host, port: dataPort });
+  const grpc = new GrpcDataListener({ host, port: 0 });
+  const probe = await probeRdma();
+  if (probe.transport === null) return { tcp, grpc, rdma: null, rdmaReason: probe.reason };
+  try {
+    return { tcp, grpc, rdma: await probe.transport.listen({ host, port: 0 }), rdmaReason: "" };
+  } catch (e) {
+    return { tcp, grpc, rdma: null, rdmaReason: `the RDMA connection port cannot listen (${(e as Error).message})` };
+  }
 }
 
-/** Opens transfer sessions on daemons (TCP data plane, gRPC fallback); dispose to close. */
+/** Opens transfer sessions on daemons (TCP data plane, RDMA when available, gRPC fallback); dispose to close. */
 export async function createSessionConnector(): Promise<SessionConnector & DelegationClient & AsyncDisposable> {
   const { TcpTransport } = await import("../adapters/tcp/index.ts");
   const { GrpcSessionConnector } = await import("../adapters/grpc/index.ts");
-  return new GrpcSessionConnector(new TcpTransport());
+  return new GrpcSessionConnector(new TcpTransport(), (await probeRdma()).transport);
+}
+
+let rdmaProbe: Promise<RdmaAvailability> | null = null;
+
+/** This machine's RDMA devices and transport, probed once per process (see the rdma adapter). */
+export interface RdmaAvailability {
+  readonly transport: Transport | null;
+  readonly devices: readonly { readonly name: string; readonly port: number; readonly linkLayer: string; readonly active: boolean; readonly gbps: number; readonly mtuBytes: number }[];
+  readonly reason: string;
+}
+
+/**
+ * Loads libibverbs once: BLIT_IBVERBS_PATH names another library file (a test stand-in, or an
+ * operator's rdma-core build); default libibverbs.so.1. No library or no device: no transport.
+ */
+export function probeRdma(): Promise<RdmaAvailability> {
+  rdmaProbe ??= import("../adapters/rdma/index.ts").then((m) => m.openRdma(process.env.BLIT_IBVERBS_PATH || undefined));
+  return rdmaProbe;
 }
 
 let connector: Promise<SessionConnector & DelegationClient & AsyncDisposable> | null = null;

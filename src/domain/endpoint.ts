@@ -1,3 +1,4 @@
+import { checkPath } from "./peer-path.ts";
 import { BlitError } from "./errors.ts";
 import { displayName } from "./rel-path.ts";
 import type { RelPath } from "./rel-path.ts";
@@ -12,8 +13,9 @@ import type { RelPath } from "./rel-path.ts";
  * 3. Contains `:/` → remote: `HOST[:PORT]:/module/[sub]` or `HOST[:PORT]://[sub]`, HOST a name or a
  *    bracketed IPv6 literal. If it does not parse it is an error, never a local path.
  * 4. Contains `/` → local (`rel/path`, `a:b/c`).
- * 5. Otherwise a bare word: the daemon address `HOST`, `HOST:PORT`, `[v6]`, `[v6]:PORT`, which is
- *    never a transfer end.
+ * 5. Otherwise a bare word: for discovery and admin verbs the daemon address `HOST`, `HOST:PORT`,
+ *    `[v6]`, `[v6]:PORT`. At a transfer end a word without `:` is a local path (`notes`, as cp
+ *    and rsync take it), and one with `:` (`host:9031`) is an error naming the module form.
  * A module path must end in a slash (`host:/module` is ambiguous, an error); module names match
  * `[A-Za-z0-9._-]+`; remote sub-paths collapse repeated slashes and `.` segments, and refuse `..`
  * and backslashes; a port is 1–65535 (default 9031).
@@ -73,8 +75,6 @@ export interface ParseEndpointOptions {
   readonly home?: string;
   /** Working directory; when given, relative local paths become absolute. */
   readonly cwd?: string;
-  /** Whether a local file of that name exists; used to suggest `./word` for a bare word. */
-  readonly localExists?: (path: string) => boolean;
 }
 
 /** Parses any endpoint form: local path, remote path or daemon address. */
@@ -84,19 +84,19 @@ export function parseEndpoint(input: string, options: ParseEndpointOptions = {})
   return form === "remote" ? toRemote(input) : toDaemon(input);
 }
 
-/** Parses the source or destination of a transfer: a daemon address or bare word is an error. */
+/**
+ * Parses the source or destination of a transfer: a bare word without `:` is a local path; a
+ * daemon address (`host:port`, `[v6]`) or any other bare word holding `:` is an error.
+ */
 export function parseTransferEnd(input: string, options: ParseEndpointOptions = {}): LocalEndpoint | RemoteEndpoint {
   const form = classify(input);
-  if (form === "local") return toLocal(input, options);
+  if (form === "local" || (form === "daemon" && !input.includes(":"))) return toLocal(input, options);
   if (form === "remote") return toRemote(input);
-  if (options.localExists?.(input) === true) {
-    throw usage(input, `is a bare word, not a transfer end: a local path needs a slash. Did you mean ./${displayName(input)}?`);
-  }
   const address = daemonText(input);
   throw usage(
     input,
-    `names a daemon or a bare word, not a transfer end: add a module path, e.g. ${address}:/module/ or ` +
-      `${address}://, or write a local path with a slash, e.g. ./${displayName(input)}`,
+    `names a daemon, not a place to copy from or to: name a module on it, e.g. ${address}:/module/ ` +
+      `(or ${address}:// for its default export); a local name holding ':' is written ./${displayName(input)}`,
   );
 }
 
@@ -231,16 +231,15 @@ function toRemote(input: string): RemoteEndpoint {
     sub = slash < 0 ? "" : pathPart.slice(slash + 1);
     checkModule(input, address, module, slash >= 0);
   }
-  const segments: string[] = [];
-  for (const s of sub.split("/")) {
-    if (s === "" || s === ".") continue;
-    if (s !== "..") segments.push(s);
-    else if (segments.pop() === undefined) {
-      throw new BlitError("PATH_ESCAPE", `'${displayName(input)}' leaves its module through '..': a remote path stays inside its module, e.g. ${address}:/${module ?? "module"}/dir/file`, { input });
-    }
+  // The peer-path rule (NUL and backslashes were refused above; repeated slashes collapse).
+  let path: string;
+  try {
+    path = checkPath(sub.replace(/^\/+/, ""), "its module");
+  } catch {
+    throw new BlitError("PATH_ESCAPE", `'${displayName(input)}' leaves its module through '..': a remote path stays inside its module, e.g. ${address}:/${module ?? "module"}/dir/file`, { input });
   }
   const contentsOnly = sub === "" || sub.endsWith("/") || sub === "." || sub.endsWith("/.");
-  return { kind: "remote", raw: input, host, port, module, path: segments.join("/"), contentsOnly, trailingSlash: contentsOnly };
+  return { kind: "remote", raw: input, host, port, module, path, contentsOnly, trailingSlash: contentsOnly };
 }
 
 function checkModule(input: string, address: string, module: string, hasSlash: boolean): void {
@@ -251,10 +250,11 @@ function checkModule(input: string, address: string, module: string, hasSlash: b
   if (!hasSlash) throw usage(input, `is ambiguous: a module path must end with a slash. Add a trailing slash: ${displayName(input)}/`);
 }
 
-/** The daemon address in `input` as text, or "host" when it is not one. */
+/** `input` when it is a daemon address (as typed), else "host". */
 function daemonText(input: string): string {
   try {
-    return formatEndpoint(toDaemon(input));
+    toDaemon(input);
+    return input;
   } catch {
     return "host";
   }

@@ -107,3 +107,20 @@ export function compareNames(a: string, b: string): number {
 // --- internal ---
 const NON_BMP_OR_HIGH = /[\ud800-\udfff\ue000-\uffff]/;
 const isBmpOnly = (s: string): boolean => !NON_BMP_OR_HIGH.test(s);
+
+// eslint-disable-next-line no-control-regex
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * `text` as valid UTF-8 can carry it (a protobuf string, a gRPC status message): bytes of a name
+ * that were not UTF-8 appear as \xNN, as displayName shows them; any other lone surrogate as \uXXXX.
+ */
+export function wireText(text: string): string {
+  if (!ANY_SURROGATE.test(text)) return text;
+  return text.replace(LONE_SURROGATE, (ch) => {
+    const c = ch.charCodeAt(0);
+    return c >= 0xdc80 && c <= 0xdcff ? `\\x${(c - 0xdc00).toString(16).padStart(2, "0")}` : `\\u${c.toString(16)}`;
+  });
+}
+
+const ANY_SURROGATE = /[\ud800-\udfff]/;

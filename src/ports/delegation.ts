@@ -2,6 +2,7 @@ import type { FilterOptions } from "../domain/filter.ts";
 import type { CompareMode } from "../domain/plan.ts";
 import type { ProgressSnapshot, TransferSummary } from "../domain/summary.ts";
 import type { RemoteTarget } from "./control.ts";
+import type { ItemAction } from "./reporter.ts";
 
 /**
  * A delegated pull (SPEC §6 remote→remote): the client asks the destination daemon to pull from
@@ -49,7 +50,7 @@ export type DelegatedSummary = Omit<TransferSummary, "operation" | "source" | "d
 export type DelegationEvent =
   | { readonly t: "progress"; readonly snapshot: ProgressSnapshot }
   | { readonly t: "warning"; readonly message: string }
-  | { readonly t: "item"; readonly action: "copy" | "delete" | "mkdir" | "symlink" | "attrs"; readonly path: string }
+  | { readonly t: "item"; readonly action: ItemAction; readonly path: string }
   | { readonly t: "summary"; readonly summary: DelegatedSummary };
 
 /**

@@ -1,11 +1,17 @@
 import type { ProgressSnapshot } from "../domain/summary.ts";
 
+/**
+ * What happened to one entry (a -v line): `copy`/`symlink` written, `mkdir` created, `attrs` only
+ * mode/mtime/owner set, `delete` deleted by a mirror, `remove` a move's source entry removed.
+ */
+export type ItemAction = "copy" | "delete" | "mkdir" | "symlink" | "attrs" | "remove";
+
 /** Receives what a running transfer wants people (or a JSON stream) to see. */
 export interface Reporter {
   /** A live progress snapshot; called at most a few times a second. */
   progress(snapshot: ProgressSnapshot): void;
-  /** One line per entry changed or deleted (shown with -v); `attrs`: only mode/mtime/owner set. */
-  item(action: "copy" | "delete" | "mkdir" | "symlink" | "attrs", path: string): void;
+  /** One line per entry changed, deleted or removed (shown with -v and in a dry run). */
+  item(action: ItemAction, path: string): void;
   /** A warning the user should see once (skipped special file, fallback...). */
   warn(message: string): void;
 }

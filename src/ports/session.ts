@@ -1,5 +1,6 @@
 import type { BlitError } from "../domain/errors.ts";
 import type { DirEntry, EntryMeta } from "../domain/entry.ts";
+import type { Unchecked } from "../domain/peer-path.ts";
 import type { RelPath } from "../domain/rel-path.ts";
 import type { RemoteTarget } from "./control.ts";
 import type { MetaUpdate, OpResult } from "./store.ts";
@@ -23,6 +24,8 @@ export interface SessionHeader {
   readonly forceGrpcData: boolean;
   /** Parallel data streams the client would like (its predictor's choice); 0 or absent: the daemon decides. */
   readonly maxStreams?: number;
+  /** The client has an active RDMA port (the daemon may offer RDMA). */
+  readonly rdma?: boolean;
 }
 
 /** How the daemon offers to move file bytes. */
@@ -35,18 +38,26 @@ export interface DataNegotiation {
   /** True when the daemon chose gRPC data itself (--force-grpc-data on its side). */
   readonly grpcData: boolean;
   readonly fallbackReason: string;
+  /** The daemon's RDMA connection port (control-plane address) when it offers RDMA; 0 or absent otherwise. */
+  readonly rdmaPort?: number;
 }
 
+/**
+ * Names and paths in the messages below are RelPaths where this side sends them, and `Unchecked`
+ * (the `P` / `N` parameters) where they arrive from the peer: the receiver must pass each through
+ * domain/peer-path.ts before using it.
+ */
+
 /** One file named on the data plane. */
-export interface ReadItem {
+export interface ReadItem<P = RelPath> {
   readonly fileId: number;
-  readonly path: RelPath;
+  readonly path: P;
   readonly offset: number;
 }
 
-export interface WriteItem {
+export interface WriteItem<P = RelPath> {
   readonly fileId: number;
-  readonly path: RelPath;
+  readonly path: P;
   readonly meta: EntryMeta;
   readonly resume: boolean;
   /** --resume decided by the client: keep this many leading bytes of the existing file (0: none). */
@@ -54,27 +65,27 @@ export interface WriteItem {
 }
 
 /** One operation on the session's store, without its id. */
-export type StoreOp =
-  | { readonly op: "stat" | "list" | "hash" | "blockHashes"; readonly path: RelPath }
-  | { readonly op: "read"; readonly items: readonly ReadItem[] }
-  | { readonly op: "write"; readonly items: readonly WriteItem[] }
-  | { readonly op: "setMeta"; readonly entries: readonly MetaUpdate[] }
-  | { readonly op: "remove"; readonly paths: readonly RelPath[]; readonly onlyEmptyDirs: boolean }
+export type StoreOp<P = RelPath> =
+  | { readonly op: "stat" | "list" | "hash" | "blockHashes"; readonly path: P }
+  | { readonly op: "read"; readonly items: readonly ReadItem<P>[] }
+  | { readonly op: "write"; readonly items: readonly WriteItem<P>[] }
+  | { readonly op: "setMeta"; readonly entries: readonly (Omit<MetaUpdate, "path"> & { readonly path: P })[] }
+  | { readonly op: "remove"; readonly paths: readonly P[]; readonly onlyEmptyDirs: boolean }
   | { readonly op: "sync" };
 
 /** One operation on the session's store; `id` is unique among requests in flight. */
-export type StoreRequest = { readonly id: number } & StoreOp;
+export type StoreRequest<P = RelPath> = { readonly id: number } & StoreOp<P>;
 
 /** A listing failure as it travels (the error rebuilt on arrival). */
-export interface NameFailure {
-  readonly name: string;
+export interface NameFailure<N = string> {
+  readonly name: N;
   readonly error: BlitError;
 }
 
 /** What an answer says. */
-export type StoreAnswer =
+export type StoreAnswer<N = string> =
   | { readonly kind: "stat"; readonly meta: EntryMeta | null }
-  | { readonly kind: "listing"; readonly entries: readonly DirEntry[]; readonly failures: readonly NameFailure[] }
+  | { readonly kind: "listing"; readonly entries: readonly (Omit<DirEntry, "name"> & { readonly name: N })[]; readonly failures: readonly NameFailure<N>[] }
   | { readonly kind: "results"; readonly results: readonly OpResult[] }
   | { readonly kind: "hash"; readonly hash: Uint8Array }
   | { readonly kind: "blockHashes"; readonly hashes: Uint8Array }
@@ -82,14 +93,14 @@ export type StoreAnswer =
   | { readonly kind: "error"; readonly error: BlitError };
 
 /** An answer to one request; listings come in pieces, `last` on the final one. */
-export type StoreReply = { readonly id: number; readonly last: boolean } & StoreAnswer;
+export type StoreReply<N = string> = { readonly id: number; readonly last: boolean } & StoreAnswer<N>;
 
-export type ClientMessage =
-  | { readonly t: "request"; readonly request: StoreRequest }
+export type ClientMessage<P = RelPath> =
+  | { readonly t: "request"; readonly request: StoreRequest<P> }
   | { readonly t: "choice"; readonly grpc: boolean; readonly reason: string };
 
-export type ServerMessage =
-  | { readonly t: "reply"; readonly reply: StoreReply }
+export type ServerMessage<N = string> =
+  | { readonly t: "reply"; readonly reply: StoreReply<N> }
   | { readonly t: "meter"; readonly bytes: number };
 
 /** The client's end of an open session (after the negotiation arrived). */
@@ -97,15 +108,17 @@ export interface SessionClient extends AsyncDisposable {
   readonly negotiation: DataNegotiation;
   send(message: ClientMessage): void;
   /** Replies and meters; ends when the daemon ends the session, throws its error otherwise. */
-  readonly incoming: AsyncIterable<ServerMessage>;
+  readonly incoming: AsyncIterable<ServerMessage<Unchecked>>;
 }
 
 /** The daemon's end of a session. */
 export interface SessionLink {
   readonly header: SessionHeader;
+  /** Who the client is (`address:port`), for the log. */
+  readonly peer?: string;
   /** Host the client reached the control plane at (the data plane binds the same address). */
   send(message: ServerMessage): void;
-  readonly incoming: AsyncIterable<ClientMessage>;
+  readonly incoming: AsyncIterable<ClientMessage<Unchecked>>;
   /** Aborts when the client goes away. */
   readonly signal: AbortSignal;
 }
@@ -123,4 +136,6 @@ export interface SessionConnector {
   /** The TCP data plane and the gRPC fallback (dials the control port). */
   readonly tcp: Transport;
   readonly grpc: Transport;
+  /** The RDMA data plane when this machine has an active RDMA port; null otherwise. */
+  readonly rdma?: Transport | null;
 }

@@ -25,6 +25,8 @@ export interface Channel extends AsyncDisposable {
   release?(chunk: Uint8Array): void;
   /** Ends the sending side once everything sent was flushed. */
   end(): Promise<void>;
+  /** The peer's IP address, when the transport knows it (per-address limits, the log). */
+  readonly remoteAddress?: string;
   /** Bytes this channel sent with a zero-copy path (sendfile/splice), for the summary. */
   readonly zeroCopyBytes?: number;
   /**

@@ -2,7 +2,7 @@
 // deletes outside its root through a symlink, even when a parent directory is swapped for a
 // symlink while operations run.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LocalStore } from "../../src/adapters/local/index.ts";
@@ -81,10 +81,34 @@ describe("a contained store refuses paths through symlinks that leave it", () =>
     expect(String((err as Error).message)).not.toContain("/proc/");
   });
 
+  test("a path whose last segment is '..' or '.' is refused: the module's parent keeps its mode", async () => {
+    const before = statSync(base).mode;
+    await using store = contained();
+    const dir: EntryMeta = { ...FILE, kind: "dir", size: 0, mode: 0o777 };
+    const results = [
+      ...(await store.setMeta([{ path: "..", meta: dir }, { path: "real/..", meta: dir }, { path: "real/.", meta: dir }])),
+      ...(await store.write([{ path: "..", meta: dir }])),
+      ...(await store.remove(["real/..", "real/."])),
+    ];
+    expect(results.map((r) => r.error?.code)).toEqual(Array(6).fill("PATH_ESCAPE"));
+    expect(statSync(base).mode).toBe(before);
+    expect(readFileSync(join(root, "real", "secret"), "utf8")).toBe("inside");
+  });
+
   test("a symlink that stays inside may be crossed as a parent", async () => {
     await using store = contained();
     expect(await new Response(store.read("in-link/secret")).text()).toBe("inside");
   });
+});
+
+test("an uncontained store refuses a '..' segment too: the root's parent keeps its mode", async () => {
+  const before = statSync(base).mode;
+  await using store = new LocalStore({ root, cleanTemporaries: false, maxThreads: null });
+  const dir: EntryMeta = { ...FILE, kind: "dir", size: 0, mode: 0o777 };
+  await expect(store.setMeta([{ path: "..", meta: dir }])).rejects.toMatchObject({ code: "PATH_ESCAPE" });
+  await expect(store.remove(["real/../.."])).rejects.toMatchObject({ code: "PATH_ESCAPE" });
+  expect(statSync(base).mode).toBe(before);
+  expect(readFileSync(join(root, "real", "secret"), "utf8")).toBe("inside");
 });
 
 test("a parent swapped for a symlink mid-run never leads outside", async () => {

@@ -1,21 +1,24 @@
-// SPEC §5: many idle connections — raw TCP that never speaks, and HTTP/2 sessions that never call —
-// do not stop the daemon from serving others.
+// SPEC §5: many idle connections from one address — raw TCP that never speaks, and HTTP/2 sessions
+// that never call — do not stop the daemon from serving clients at other addresses.
 import { expect, test } from "bun:test";
 import http2 from "node:http2";
 import { connect, type Socket } from "node:net";
 import { GrpcControlClient, PROTOCOL_VERSION } from "../../src/adapters/grpc/index.ts";
 import { startDaemon } from "../harness/daemon.ts";
 
+/** The idle connections come from here (another loopback address); the served calls from 127.0.0.1. */
+const IDLE_ADDRESS = "127.0.0.2";
+
 function openSocket(port: number): Promise<Socket> {
   return new Promise((resolve, reject) => {
-    const s = connect(port, "127.0.0.1", () => resolve(s));
+    const s = connect({ port, host: "127.0.0.1", localAddress: IDLE_ADDRESS }, () => resolve(s));
     s.on("error", reject);
   });
 }
 
 function openSession(port: number): Promise<http2.ClientHttp2Session> {
   return new Promise((resolve, reject) => {
-    const s = http2.connect(`http://127.0.0.1:${port}`);
+    const s = http2.connect(`http://127.0.0.1:${port}`, { createConnection: () => connect({ port, host: "127.0.0.1", localAddress: IDLE_ADDRESS }) });
     s.once("remoteSettings", () => resolve(s));
     s.once("error", reject);
   });

@@ -24,6 +24,7 @@ test.concurrent("a local copy prints one object with every SPEC §3 field, typed
     files_skipped: 0,
     bytes_transferred: 8,
     entries_deleted: 0,
+    sources_removed: 0,
     files_failed: 0,
     failures: [],
     duration_ms: expect.any(Number),
@@ -31,6 +32,9 @@ test.concurrent("a local copy prints one object with every SPEC §3 field, typed
     zero_copy_bytes: expect.any(Number),
     fallback_reason: null,
     outcome: "success",
+    attempts: 1,
+    exit_code: 0,
+    error: null,
   });
 });
 

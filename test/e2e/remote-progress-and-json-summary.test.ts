@@ -61,6 +61,7 @@ test("--json --progress: one full summary on stdout, NDJSON progress on stderr e
       files_skipped: 0,
       bytes_transferred: BYTES,
       entries_deleted: 0,
+      sources_removed: 0,
       files_failed: 0,
       failures: [],
       duration_ms: expect.any(Number),
@@ -68,6 +69,9 @@ test("--json --progress: one full summary on stdout, NDJSON progress on stderr e
       zero_copy_bytes: expect.any(Number),
       fallback_reason: null,
       outcome: "success",
+      attempts: 1,
+      exit_code: 0,
+      error: null,
     });
     expect({ route, last: lastProgress(r) }).toMatchObject({ route, last: { phase: "done", files_done: 3, files_planned: 3, bytes_done: BYTES, scan_complete: true } });
     expectTreesEqual(local("src"), local(`json-${route}`), { metadata: true });

@@ -10,7 +10,7 @@ const BAD: [string, string][] = [
   ["module without trailing slash", "host:/module"],
   ["port out of range", "host:99999:/m/"],
   ["port zero", "host:0:/m/"],
-  ["bare word", "bareword"],
+  ["word holding a colon", "notes:2024"],
   ["daemon address host:port", "host:9031"],
   ["unclosed IPv6 bracket", "[::1"],
   ["unclosed IPv6 bracket with a module", "[::1:/m/"],
@@ -40,11 +40,11 @@ test.concurrent("host:/module names the fix: add a trailing slash", async () => 
   expect(r.stderr).toContain("trailing slash");
 });
 
-test.concurrent("a bare word naming a local file suggests ./name", async () => {
-  using tmp = makeTempDir("url-bare-local");
-  writeTree(tmp.path, { notes: "a local file" });
-  const r = await runCli(["copy", "notes", "out/"], { cwd: tmp.path });
+test.concurrent("host:port at a transfer end names the module form host:port:/module/", async () => {
+  using tmp = makeTempDir("url-daemon-end");
+  writeTree(tmp.path, { "src/a.txt": "a" });
+  const r = await runCli(["copy", "src/", "backup:9031"], { cwd: tmp.path });
   expectExit(r, 2);
-  expect(r.stderr).toContain("./notes");
-  expect(listTree(tmp.path)).toEqual(["notes"]);
+  expect(r.stderr).toContain("backup:9031:/module/");
+  expect(listTree(tmp.path)).toEqual(["src/", "src/a.txt"]);
 });

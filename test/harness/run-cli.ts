@@ -61,11 +61,11 @@ export function expectExit(result: CliResult, code: number): void {
   if (result.exitCode !== code) throw new Error(`expected exit ${code}, got ${result.exitCode}\n${describe(result)}`);
 }
 
-/** The fields of a `--json` transfer summary (SPEC §3 "Output"), sorted. */
+/** The fields of a `--json` transfer summary (SPEC §3 "Output", and how the run ended), sorted. */
 export const SUMMARY_KEYS: readonly string[] = [
   "operation", "source", "destination", "route", "transport", "dry_run", "files_examined", "files_transferred",
-  "files_skipped", "bytes_transferred", "entries_deleted", "files_failed", "failures", "duration_ms",
-  "bytes_per_sec", "zero_copy_bytes", "fallback_reason", "outcome",
+  "files_skipped", "bytes_transferred", "entries_deleted", "sources_removed", "files_failed", "failures", "duration_ms",
+  "bytes_per_sec", "zero_copy_bytes", "fallback_reason", "outcome", "attempts", "exit_code", "error",
 ].sort();
 
 /** The counters of a `--json` transfer summary (throws when there is no summary). */

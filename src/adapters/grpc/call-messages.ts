@@ -1,6 +1,6 @@
 import type { WireMessage } from "./wire-schema.ts";
 
-/** Messages queued before the call is paused (the consumer is behind). */
+/** Messages queued before the call is paused (the consumer is behind), unless the caller says otherwise. */
 const HIGH_WATER_MESSAGES = 256;
 
 /** What a grpc-js call offers to read it by events. */
@@ -15,9 +15,9 @@ interface ReadableCall {
 /**
  * The messages of a grpc-js stream as an async iterator, read through its events. (Under Bun the
  * streams' own async iterators miss the end of a bidi call, so the status never arrives.)
- * Reading pauses while HIGH_WATER_MESSAGES wait; an `error` event is thrown to the consumer.
+ * Reading pauses while `highWater` messages wait; an `error` event is thrown to the consumer.
  */
-export function callMessages(call: ReadableCall): AsyncIterator<WireMessage> {
+export function callMessages(call: ReadableCall, highWater = HIGH_WATER_MESSAGES): AsyncIterator<WireMessage> {
   const queue: WireMessage[] = [];
   let head = 0;
   let ended = false;
@@ -30,7 +30,7 @@ export function callMessages(call: ReadableCall): AsyncIterator<WireMessage> {
   };
   call.on("data", (m) => {
     queue.push(m);
-    if (queue.length - head > HIGH_WATER_MESSAGES) call.pause();
+    if (queue.length - head > highWater) call.pause();
     poke();
   });
   call.on("end", () => {
@@ -52,7 +52,7 @@ export function callMessages(call: ReadableCall): AsyncIterator<WireMessage> {
             queue.splice(0, head);
             head = 0;
           }
-          if (queue.length - head === HIGH_WATER_MESSAGES / 2) call.resume();
+          if (queue.length - head === Math.floor(highWater / 2)) call.resume();
           return { value, done: false };
         }
         if (ended) {

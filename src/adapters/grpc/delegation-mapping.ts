@@ -4,7 +4,7 @@
  */
 import type { FilterOptions } from "../../domain/filter.ts";
 import type { CompareMode } from "../../domain/plan.ts";
-import { encodeNameBytes } from "../../domain/rel-path.ts";
+import { encodeNameBytes, wireText } from "../../domain/rel-path.ts";
 import type { Phase, ProgressSnapshot } from "../../domain/summary.ts";
 import type { DelegatedOptions, DelegatedPull, DelegatedSummary, DelegationEvent } from "../../ports/delegation.ts";
 import { bytesToName, fromWireTarget, toNumber, toWireTarget } from "./mapping.ts";
@@ -51,7 +51,7 @@ export function toWireDelegationEvent(e: DelegationEvent): WireMessage {
     case "progress":
       return { progress: toWireProgress(e.snapshot) };
     case "warning":
-      return { warning: e.message };
+      return { warning: wireText(e.message) };
     case "item":
       return { changed: { action: e.action, path: encodeNameBytes(e.path) } };
     case "summary":
@@ -79,7 +79,7 @@ export function fromWireDelegationEvent(w: WireMessage): DelegationEvent | null 
 
 // --- internal ---
 
-const ACTIONS = ["copy", "delete", "mkdir", "symlink", "attrs"] as const;
+const ACTIONS = ["copy", "delete", "mkdir", "symlink", "attrs", "remove"] as const;
 const PHASES: readonly Phase[] = ["scan", "copy", "delete", "sync", "done", "cancelled"];
 
 const VERB_TO_WIRE = { copy: "VERB_COPY", mirror: "VERB_MIRROR", move: "VERB_MOVE" } as const satisfies Record<DelegatedOptions["verb"], string>;
@@ -148,8 +148,9 @@ const toWireSummary = (s: DelegatedSummary): WireMessage => ({
   files_skipped: BigInt(s.files_skipped),
   bytes_transferred: BigInt(s.bytes_transferred),
   entries_deleted: BigInt(s.entries_deleted),
+  sources_removed: BigInt(s.sources_removed),
   files_failed: BigInt(s.files_failed),
-  failures: s.failures.map((f) => ({ path: encodeNameBytes(f.path), code: f.code, message: f.error })),
+  failures: s.failures.map((f) => ({ path: encodeNameBytes(f.path), code: f.code, message: wireText(f.error) })),
   duration_ms: BigInt(s.duration_ms),
   outcome: s.outcome,
   stats: {
@@ -172,6 +173,7 @@ function fromWireSummary(w: WireMessage): DelegatedSummary {
     files_skipped: toNumber(w.files_skipped),
     bytes_transferred: toNumber(w.bytes_transferred),
     entries_deleted: toNumber(w.entries_deleted),
+    sources_removed: toNumber(w.sources_removed),
     files_failed: toNumber(w.files_failed),
     failures: ((w.failures ?? []) as WireMessage[]).map((f) => ({ path: bytesToName(f.path), error: String(f.message ?? ""), code: String(f.code ?? "INTERNAL") })),
     duration_ms: toNumber(w.duration_ms),

@@ -1,5 +1,7 @@
 import { Server, ServerCredentials, type UntypedServiceImplementation } from "@grpc/grpc-js";
+import { DAEMON_LIMITS } from "../../domain/daemon-limits.ts";
 import { BlitError } from "../../domain/errors.ts";
+import { FairShares } from "../../domain/fair-shares.ts";
 import type { ControlPlane } from "../../ports/control.ts";
 import { withServerSettings } from "./http2-windows.ts";
 import * as wire from "./mapping.ts";
@@ -17,8 +19,15 @@ export interface ControlLimits {
   readonly maxMessageBytes: number;
   /** Calls served at once, over all connections; more are refused (UNREACHABLE, retryable). */
   readonly maxConcurrentCalls: number;
+  /** Calls served at once from one client address, and on one connection. */
+  readonly maxCallsPerAddress: number;
+  readonly maxCallsPerConnection: number;
   /** Open connections; more are closed at once. */
   readonly maxSessions: number;
+  /** Open connections from one client address; more are closed at once. */
+  readonly maxSessionsPerAddress: number;
+  /** A connection that opens no call within this time is closed. */
+  readonly firstCallTimeoutMs: number;
   /** Streams one connection may have open at once. */
   readonly maxStreamsPerSession: number;
   /** A connection with no call for this long is closed. */
@@ -30,8 +39,12 @@ export interface ControlLimits {
 
 export const DEFAULT_CONTROL_LIMITS: ControlLimits = {
   maxMessageBytes: 8 * 1024 * 1024,
-  maxConcurrentCalls: 512,
-  maxSessions: 1024,
+  maxConcurrentCalls: DAEMON_LIMITS.maxCalls,
+  maxCallsPerAddress: DAEMON_LIMITS.maxCallsPerAddress,
+  maxCallsPerConnection: DAEMON_LIMITS.maxCallsPerConnection,
+  maxSessions: DAEMON_LIMITS.maxConnections,
+  maxSessionsPerAddress: DAEMON_LIMITS.maxConnectionsPerAddress,
+  firstCallTimeoutMs: DAEMON_LIMITS.firstCallTimeoutMs,
   maxStreamsPerSession: 128,
   idleTimeoutMs: 5 * 60_000,
   keepaliveMs: 60_000,
@@ -53,6 +66,8 @@ export interface ControlServerOptions {
   readonly delegation?: DelegationService;
   /** Told of every call that failed with a bug (a non-BlitError or INTERNAL), for the log. */
   readonly onInternalError?: (method: string, error: unknown) => void;
+  /** Told of every connection or call refused by a limit (for a warning in the log). */
+  readonly onRefused?: (message: string) => void;
 }
 
 /** Why Push, Pull and DelegatedPull are refused by this build. */
@@ -80,10 +95,16 @@ export class GrpcControlServer {
       "grpc.keepalive_time_ms": limits.keepaliveMs,
       "grpc.keepalive_timeout_ms": limits.keepaliveTimeoutMs,
     });
-    const ctx: CallContext = { maxCalls: limits.maxConcurrentCalls, inFlight: 0, onInternalError: options.onInternalError ?? (() => {}) };
+    const onRefused = options.onRefused ?? (() => {});
+    const ctx: CallContext = {
+      calls: new FairShares({ all: limits.maxConcurrentCalls, address: limits.maxCallsPerAddress, connection: limits.maxCallsPerConnection }),
+      onInternalError: options.onInternalError ?? (() => {}),
+      onRefused,
+    };
     server.addService(BLIT_SERVICE, handlers(options, ctx));
     const address = options.host.includes(":") ? `[${options.host}]:${options.port}` : `${options.host}:${options.port}`;
-    const port = await withServerSettings(limits.maxSessions, () => bind(server, address));
+    const sessions = { maxSessions: limits.maxSessions, maxSessionsPerAddress: limits.maxSessionsPerAddress, firstCallTimeoutMs: limits.firstCallTimeoutMs, onRefused };
+    const port = await withServerSettings(sessions, () => bind(server, address));
     return new GrpcControlServer(server, port);
   }
 

@@ -1,5 +1,6 @@
 import { Client, credentials, Metadata } from "@grpc/grpc-js";
 import { BlitError } from "../../domain/errors.ts";
+import type { Unchecked } from "../../domain/peer-path.ts";
 import { callMessages } from "./call-messages.ts";
 import type { DelegatedPull, DelegationClient, DelegationEvent } from "../../ports/delegation.ts";
 import type { ServerMessage, SessionClient, SessionConnector, SessionHeader } from "../../ports/session.ts";
@@ -13,14 +14,17 @@ import { BLIT_SERVICE, PROTOCOL_HEADER, PROTOCOL_VERSION, type WireMessage } fro
 
 /**
  * Opens transfer sessions (Push/Pull calls) on daemons and asks them for delegated pulls. The gRPC
- * fallback data transport shares this connector's connections; `tcp` is the data-plane transport
- * given by the composition root.
+ * fallback data transport shares this connector's connections; `tcp` (and `rdma`, when this
+ * machine has an active RDMA port) are the data-plane transports given by the composition root.
  */
 export class GrpcSessionConnector implements SessionConnector, DelegationClient, AsyncDisposable {
   readonly grpc: GrpcDataTransport = new GrpcDataTransport();
   private readonly clients: Client[] = [];
 
-  constructor(readonly tcp: Transport) {}
+  constructor(
+    readonly tcp: Transport,
+    readonly rdma: Transport | null = null,
+  ) {}
 
   async open(address: { host: string; port: number }, header: SessionHeader, signal: AbortSignal): Promise<SessionClient> {
     const { client, target } = this.client(address);
@@ -43,7 +47,7 @@ export class GrpcSessionConnector implements SessionConnector, DelegationClient,
       client.close();
       throw new BlitError("PROTOCOL_MISMATCH", `${target} did not answer the session header with a negotiation`);
     }
-    const incoming = (async function* (): AsyncIterable<ServerMessage> {
+    const incoming = (async function* (): AsyncIterable<ServerMessage<Unchecked>> {
       try {
         for (;;) {
           const next = await messages.next();

@@ -4,7 +4,7 @@
  * side); sizes and times as 64-bit integers.
  */
 import { NS_PER_SEC, type EntryKind, type EntryMeta } from "../../domain/entry.ts";
-import { decodeNameBytes, encodeNameBytes } from "../../domain/rel-path.ts";
+import { decodeNameBytes, encodeNameBytes, wireText } from "../../domain/rel-path.ts";
 import type {
   CompletionQuery,
   DaemonIdentity,
@@ -165,7 +165,7 @@ const FIND_KIND_FROM_WIRE: Readonly<Record<string, FindKind>> = Object.fromEntri
   Object.entries(FIND_KIND_TO_WIRE).map(([k, v]) => [v, k as FindKind]),
 );
 
-export const toWireFailure = (f: EntryFailure): WireMessage => ({ path: encodeNameBytes(f.path), code: f.code, message: f.message });
+export const toWireFailure = (f: EntryFailure): WireMessage => ({ path: encodeNameBytes(f.path), code: f.code, message: wireText(f.message) });
 export const fromWireFailure = (w: WireMessage): EntryFailure => ({ path: bytesToName(w.path), code: String(w.code), message: String(w.message) });
 
 export const bytesToName = (b: unknown): string => (b instanceof Uint8Array ? decodeNameBytes(b) : "");

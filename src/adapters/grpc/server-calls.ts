@@ -1,7 +1,7 @@
 /**
  * Wraps handlers as grpc-js call handlers: the protocol handshake on every call, cancellation as
- * an AbortSignal, a cap on calls in flight, backpressure on streamed replies, and errors sent as
- * status + `blit-code` trailers (status.ts).
+ * an AbortSignal, caps on calls in flight (in total, per client address, per connection),
+ * backpressure on streamed replies, and errors sent as status + `blit-code` trailers (status.ts).
  */
 import {
   Metadata,
@@ -11,15 +11,19 @@ import {
   type ServerWritableStream,
 } from "@grpc/grpc-js";
 import { once } from "node:events";
+import { peerAddress } from "../../domain/daemon-limits.ts";
 import { BlitError, isBlitError } from "../../domain/errors.ts";
+import type { FairShares } from "../../domain/fair-shares.ts";
 import { toServiceError } from "./status.ts";
 import { PROTOCOL_HEADER, PROTOCOL_VERSION, type WireMessage } from "./wire-schema.ts";
 
 /** Shared by every call of one server. */
 export interface CallContext {
-  readonly maxCalls: number;
-  inFlight: number;
+  /** Calls in flight, keyed by `all` (""), the client `address` and the `connection` (its peer). */
+  readonly calls: FairShares<"all" | "address" | "connection">;
   readonly onInternalError: (method: string, error: unknown) => void;
+  /** Told of every call refused by a limit. */
+  readonly onRefused: (message: string) => void;
 }
 
 type UnaryCall = ServerUnaryCall<WireMessage, WireMessage>;
@@ -75,24 +79,30 @@ interface AnyCall {
   readonly metadata: Metadata;
   readonly cancelled: boolean;
   sendMetadata(metadata: Metadata): void;
+  getPeer(): string;
   on(event: "cancelled", listener: () => void): unknown;
 }
 
 async function run(ctx: CallContext, method: string, call: AnyCall, body: (signal: AbortSignal) => Promise<void>): Promise<void> {
   checkProtocol(call.metadata);
-  if (ctx.inFlight >= ctx.maxCalls) {
-    throw new BlitError("UNREACHABLE", `the daemon is busy (${ctx.maxCalls} calls in flight): try again shortly`, { method });
+  const peer = call.getPeer();
+  const keys = { all: "", address: peerAddress(peer), connection: peer };
+  const full = ctx.calls.take(keys);
+  if (full !== null) {
+    const limit = ctx.calls.limit(full);
+    const whose = full === "all" ? "" : full === "address" ? " from your address" : " on this connection";
+    ctx.onRefused(`${method} from ${keys.address} refused: ${limit} calls${whose} in flight`);
+    throw new BlitError("UNREACHABLE", `the daemon is busy (${limit} calls${whose} in flight): try again shortly`, { method, limit });
   }
   const controller = new AbortController();
   call.on("cancelled", () => controller.abort(new BlitError("CANCELLED", `${method} was cancelled by the client`)));
   const headers = new Metadata();
   headers.set(PROTOCOL_HEADER, String(PROTOCOL_VERSION));
-  call.sendMetadata(headers);
-  ctx.inFlight++;
   try {
+    call.sendMetadata(headers);
     await body(controller.signal);
   } finally {
-    ctx.inFlight--;
+    ctx.calls.give(keys);
   }
 }
 

@@ -3,7 +3,8 @@
  * DataTransferNegotiation): the only code that knows those protobuf field names.
  */
 import { BlitError, ERROR_CODES, type ErrorCode } from "../../domain/errors.ts";
-import { encodeNameBytes } from "../../domain/rel-path.ts";
+import { unchecked, uncheckedEntries, type Unchecked } from "../../domain/peer-path.ts";
+import { encodeNameBytes, wireText } from "../../domain/rel-path.ts";
 import { PackReader, PackWriter, packEntries, unpackEntries } from "../../domain/wire/packed-meta.ts";
 import type { ClientMessage, DataNegotiation, ReadItem, ServerMessage, SessionHeader, SessionRole, StoreReply, StoreRequest, WriteItem } from "../../ports/session.ts";
 import type { OpResult } from "../../ports/store.ts";
@@ -11,7 +12,7 @@ import { bytesToName, fromWireMeta, fromWireTarget, toNumber, toWireMeta, toWire
 import type { WireMessage } from "./wire-schema.ts";
 
 export const toWireHeader = (h: SessionHeader): WireMessage => ({
-  header: { root: toWireTarget(h.root), capabilities: { tcp: true, grpc_data: true, force_grpc_data: h.forceGrpcData, max_streams: h.maxStreams ?? 0 }, move: h.move },
+  header: { root: toWireTarget(h.root), capabilities: { tcp: true, grpc_data: true, force_grpc_data: h.forceGrpcData, max_streams: h.maxStreams ?? 0, supports_rdma: h.rdma === true }, move: h.move },
 });
 export const fromWireHeader = (w: WireMessage, role: SessionRole): SessionHeader => ({
   role,
@@ -19,10 +20,11 @@ export const fromWireHeader = (w: WireMessage, role: SessionRole): SessionHeader
   move: w.move === true,
   forceGrpcData: w.capabilities?.force_grpc_data === true,
   maxStreams: Math.max(0, Math.min(64, Number(w.capabilities?.max_streams ?? 0) || 0)),
+  rdma: w.capabilities?.supports_rdma === true,
 });
 
 export const toWireNegotiation = (n: DataNegotiation): WireMessage => ({
-  negotiation: { data_port: n.dataPort, one_time_token: n.token, streams: n.streams, grpc_data: n.grpcData, fallback_reason: n.fallbackReason },
+  negotiation: { data_port: n.dataPort, one_time_token: n.token, streams: n.streams, grpc_data: n.grpcData, fallback_reason: n.fallbackReason, use_rdma: (n.rdmaPort ?? 0) > 0, rdma_port: n.rdmaPort ?? 0 },
 });
 export const fromWireNegotiation = (w: WireMessage): DataNegotiation => ({
   dataPort: Number(w.data_port ?? 0),
@@ -30,13 +32,14 @@ export const fromWireNegotiation = (w: WireMessage): DataNegotiation => ({
   streams: Math.max(1, Math.min(16, Number(w.streams ?? 1))),
   grpcData: w.grpc_data === true,
   fallbackReason: String(w.fallback_reason ?? ""),
+  rdmaPort: w.use_rdma === true ? Math.max(0, Math.min(65535, Number(w.rdma_port ?? 0) || 0)) : 0,
 });
 
 export function toWireClient(m: ClientMessage): WireMessage {
   if (m.t === "choice") return { data_choice: { grpc: m.grpc, reason: m.reason } };
   return { request: toWireRequest(m.request) };
 }
-export function fromWireClient(w: WireMessage): ClientMessage | null {
+export function fromWireClient(w: WireMessage): ClientMessage<Unchecked> | null {
   if (w.data_choice) return { t: "choice", grpc: w.data_choice.grpc === true, reason: String(w.data_choice.reason ?? "") };
   if (w.request) return { t: "request", request: fromWireRequest(w.request) };
   return null;
@@ -46,7 +49,7 @@ export function toWireServer(m: ServerMessage): WireMessage {
   if (m.t === "meter") return { meter: { bytes: BigInt(m.bytes) } };
   return { reply: toWireReply(m.reply) };
 }
-export function fromWireServer(w: WireMessage): ServerMessage | null {
+export function fromWireServer(w: WireMessage): ServerMessage<Unchecked> | null {
   if (w.meter) return { t: "meter", bytes: toNumber(w.meter.bytes) };
   if (w.reply) return { t: "reply", reply: fromWireReply(w.reply) };
   return null;
@@ -78,26 +81,28 @@ function toWireRequest(r: StoreRequest): WireMessage {
   }
 }
 
-function fromWireRequest(w: WireMessage): StoreRequest {
+/** Every name and path of a request as the peer sent it: Unchecked (domain/peer-path.ts). */
+function fromWireRequest(w: WireMessage): StoreRequest<Unchecked> {
   const id = Number(w.id ?? 0);
+  const path = (b: unknown) => unchecked(bytesToName(b));
   switch (w.op) {
     case "stat":
     case "list":
     case "hash":
-      return { id, op: w.op, path: bytesToName(w[w.op]?.path) };
+      return { id, op: w.op, path: path(w[w.op]?.path) };
     case "block_hashes":
-      return { id, op: "blockHashes", path: bytesToName(w.block_hashes?.path) };
+      return { id, op: "blockHashes", path: path(w.block_hashes?.path) };
     case "read":
       if (isPacked(w.read.packed)) return { id, op: "read", items: unpackReadItems(w.read.packed) };
-      return { id, op: "read", items: (w.read.items as WireMessage[]).map((i) => ({ fileId: Number(i.file_id), path: bytesToName(i.path), offset: toNumber(i.offset) })) };
+      return { id, op: "read", items: (w.read.items as WireMessage[]).map((i) => ({ fileId: Number(i.file_id), path: path(i.path), offset: toNumber(i.offset) })) };
     case "write":
       if (isPacked(w.write.packed)) return { id, op: "write", items: unpackWriteItems(w.write.packed) };
-      return { id, op: "write", items: (w.write.items as WireMessage[]).map((i) => ({ fileId: Number(i.file_id), path: bytesToName(i.path), meta: fromWireMeta(i.meta), resume: i.resume === true, resumeFrom: toNumber(i.resume_from) })) };
+      return { id, op: "write", items: (w.write.items as WireMessage[]).map((i) => ({ fileId: Number(i.file_id), path: path(i.path), meta: fromWireMeta(i.meta), resume: i.resume === true, resumeFrom: toNumber(i.resume_from) })) };
     case "set_meta":
-      if (isPacked(w.set_meta.packed)) return { id, op: "setMeta", entries: unpackEntries(w.set_meta.packed).map((e) => ({ path: e.name, meta: e.meta })) };
-      return { id, op: "setMeta", entries: (w.set_meta.entries as WireMessage[]).map((e) => ({ path: bytesToName(e.path), meta: fromWireMeta(e.meta) })) };
+      if (isPacked(w.set_meta.packed)) return { id, op: "setMeta", entries: unpackEntries(w.set_meta.packed).map((e) => ({ path: unchecked(e.name), meta: e.meta })) };
+      return { id, op: "setMeta", entries: (w.set_meta.entries as WireMessage[]).map((e) => ({ path: path(e.path), meta: fromWireMeta(e.meta) })) };
     case "remove":
-      return { id, op: "remove", paths: (w.remove.paths as Uint8Array[]).map(bytesToName), onlyEmptyDirs: w.remove.only_empty_dirs === true };
+      return { id, op: "remove", paths: (w.remove.paths as Uint8Array[]).map(path), onlyEmptyDirs: w.remove.only_empty_dirs === true };
     case "sync":
       return { id, op: "sync" };
     default:
@@ -105,7 +110,7 @@ function fromWireRequest(w: WireMessage): StoreRequest {
   }
 }
 
-const toWireError = (p: string, e: BlitError): WireMessage => ({ path: encodeNameBytes(p), code: e.code, message: e.message });
+const toWireError = (p: string, e: BlitError): WireMessage => ({ path: encodeNameBytes(p), code: e.code, message: wireText(e.message) });
 const fromWireError = (w: WireMessage): BlitError => {
   const code = String(w.code);
   return new BlitError((ERROR_CODES as readonly string[]).includes(code) ? (code as ErrorCode) : "INTERNAL", String(w.message));
@@ -133,10 +138,10 @@ function packReadItems(items: readonly ReadItem[]): Uint8Array {
   }
   return w.bytes();
 }
-function unpackReadItems(bytes: Uint8Array): ReadItem[] {
+function unpackReadItems(bytes: Uint8Array): ReadItem<Unchecked>[] {
   const r = new PackReader(bytes);
-  const out: ReadItem[] = [];
-  while (!r.done) out.push({ fileId: r.u32(), offset: r.f64(), path: r.name() });
+  const out: ReadItem<Unchecked>[] = [];
+  while (!r.done) out.push({ fileId: r.u32(), offset: r.f64(), path: unchecked(r.name()) });
   return out;
 }
 
@@ -150,15 +155,15 @@ function packWriteItems(items: readonly WriteItem[]): Uint8Array {
   }
   return w.bytes();
 }
-function unpackWriteItems(bytes: Uint8Array): WriteItem[] {
+function unpackWriteItems(bytes: Uint8Array): WriteItem<Unchecked>[] {
   const r = new PackReader(bytes);
-  const out: WriteItem[] = [];
+  const out: WriteItem<Unchecked>[] = [];
   while (!r.done) {
     const fileId = r.u32();
     const resume = r.u32() === 1;
     const resumeFrom = r.f64();
     const { name, meta } = r.record();
-    out.push({ fileId, resume, resumeFrom, path: name, meta });
+    out.push({ fileId, resume, resumeFrom, path: unchecked(name), meta });
   }
   return out;
 }
@@ -211,7 +216,8 @@ function toWireReply(r: StoreReply): WireMessage {
   }
 }
 
-function fromWireReply(w: WireMessage): StoreReply {
+/** Every name of a reply as the peer sent it: Unchecked (domain/peer-path.ts). */
+function fromWireReply(w: WireMessage): StoreReply<Unchecked> {
   const head = { id: Number(w.id ?? 0), last: w.last === true };
   switch (w.result) {
     case "stat":
@@ -220,8 +226,8 @@ function fromWireReply(w: WireMessage): StoreReply {
       return {
         ...head,
         kind: "listing",
-        entries: isPacked(w.listing.packed) ? unpackEntries(w.listing.packed) : (w.listing.entries as WireMessage[]).map((e) => ({ name: bytesToName(e.path), meta: fromWireMeta(e.meta) })),
-        failures: (w.listing.failures as WireMessage[]).map((f) => ({ name: bytesToName(f.path), error: fromWireError(f) })),
+        entries: uncheckedEntries(isPacked(w.listing.packed) ? unpackEntries(w.listing.packed) : (w.listing.entries as WireMessage[]).map((e) => ({ name: bytesToName(e.path), meta: fromWireMeta(e.meta) }))),
+        failures: (w.listing.failures as WireMessage[]).map((f) => ({ name: unchecked(bytesToName(f.path)), error: fromWireError(f) })),
       };
     case "results":
       return { ...head, kind: "results", results: isPacked(w.results.packed) ? unpackResults(w.results) : (w.results.results as WireMessage[]).map(fromWireResult) };

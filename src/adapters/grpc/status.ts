@@ -5,6 +5,7 @@
  */
 import { Metadata, status as Status, type ServiceError, type StatusObject } from "@grpc/grpc-js";
 import { BlitError, ERROR_CODES, isBlitError, type ErrorCode } from "../../domain/errors.ts";
+import { wireText } from "../../domain/rel-path.ts";
 import { ERROR_CODE_TRAILER, ERROR_DETAILS_TRAILER } from "./wire-schema.ts";
 
 /** The gRPC status each ErrorCode travels as. */
@@ -61,7 +62,8 @@ export function toServiceError(e: unknown): Partial<StatusObject> {
   const metadata = new Metadata();
   metadata.set(ERROR_CODE_TRAILER, err.code);
   metadata.set(ERROR_DETAILS_TRAILER, Buffer.from(JSON.stringify(err.details)));
-  return { code: TO_GRPC_STATUS[err.code], details: err.message, metadata };
+  // A status message must be valid UTF-8 (grpc-js percent-encodes it and throws on a lone surrogate).
+  return { code: TO_GRPC_STATUS[err.code], details: wireText(err.message), metadata };
 }
 
 /**

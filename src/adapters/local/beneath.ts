@@ -31,12 +31,18 @@ export class Beneath {
     this.names.set(`/proc/self/fd/${rootFd}`, "");
   }
 
-  /** A path naming `rel` inside its parent, the parent resolved beneath the root. */
+  /**
+   * A path naming `rel` inside its parent, the parent resolved beneath the root. A last segment
+   * of "", "." or ".." would name the parent or above it: PATH_ESCAPE.
+   */
   path(rel: string): string {
     if (rel === "") return `/proc/self/fd/${this.rootFd}/.`;
     const slash = rel.lastIndexOf("/");
     const parent = slash < 0 ? "" : rel.slice(0, slash);
     const leaf = rel.slice(slash + 1);
+    if (leaf === "" || leaf === "." || leaf === "..") {
+      throw new BlitError("PATH_ESCAPE", `${displayName(rel)} does not end in a name inside the module: refused`, { path: rel });
+    }
     let fd = parent === "" ? this.rootFd : this.parents.get(parent);
     if (fd === undefined) {
       fd = this.open(parent, O_PATH | O_DIRECTORY | O_CLOEXEC);

@@ -68,6 +68,18 @@ interface Resolver {
 
 const PLAIN: Resolver = { path: (p) => p, dir: (p) => p, scrub: (e) => e, contained: false };
 
+/** lstat of a path; null when it or a parent directory does not exist (as lstat says for a plain path). */
+function statBeneath(path: string, at: Resolver): EntryMeta | null {
+  let os: string;
+  try {
+    os = at.path(path);
+  } catch (e) {
+    if (isBlitError(e) && e.code === "NOT_FOUND") return null;
+    throw e;
+  }
+  return statPath(os);
+}
+
 function run(job: Job, at: Resolver): JobResult {
   switch (job.op) {
     case "list": {
@@ -76,7 +88,7 @@ function run(job: Job, at: Resolver): JobResult {
       return { entries: r.entries, failures: r.failures.map((f) => ({ name: f.name, error: toWireError(at.scrub(fromWireError(f.error))) })) };
     }
     case "stat":
-      return statPath(at.path(job.abs));
+      return statBeneath(job.abs, at);
     case "write": {
       const meter = new CopyMeter(job.meter);
       return job.jobs.map((j) => eachItem(() => writeEntry(at.contained ? { ...j, dst: at.path(j.dst) } : j, BUF, meter), j.dst, (e) => at.scrub(e)));

@@ -1,7 +1,7 @@
 import { availableParallelism } from "node:os";
 import type { DirEntry, EntryMeta } from "../../domain/entry.ts";
 import { BlitError, isBlitError } from "../../domain/errors.ts";
-import type { RelPath } from "../../domain/rel-path.ts";
+import { displayName, type RelPath } from "../../domain/rel-path.ts";
 import type { DirectoryPass, DirectoryPassRequest, MetaUpdate, DirListing, OpenFile, OpResult, Store, StoreCapabilities, WholeRead, WriteOp } from "../../ports/store.ts";
 import type { PassJob, PassResult } from "./fs-pass.ts";
 import { CopyMeter } from "./copy-meter.ts";
@@ -81,8 +81,9 @@ export class LocalStore implements Store {
     return this.options.beneath === true;
   }
 
-  /** Absolute OS path of a RelPath. */
+  /** Absolute OS path of a RelPath; a `..` segment (which no RelPath holds) is PATH_ESCAPE. */
   absolute(path: RelPath): string {
+    if (DOT_DOT.test(path)) throw new BlitError("PATH_ESCAPE", `${displayName(path)} steps out through '..': refused`, { path });
     return absJoin(this.options.root, path);
   }
 
@@ -317,6 +318,8 @@ export class LocalStore implements Store {
     return this.pool.run(job, transfer);
   }
 }
+
+const DOT_DOT = /(?:^|\/)\.\.(?:\/|$)/;
 
 /** `meta` of an entry a client sent, as it is stored: owner and set-id bits per `owner`, links marked with `markLinks`. */
 function received(meta: EntryMeta, owner: Owner | null, markLinks: boolean): EntryMeta {

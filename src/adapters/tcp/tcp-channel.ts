@@ -37,6 +37,10 @@ export class TcpChannel implements Channel {
     });
   }
 
+  get remoteAddress(): string {
+    return this.socket.remoteAddress;
+  }
+
   release(chunk: Uint8Array): void {
     CHUNK_SLABS.release(chunk);
   }

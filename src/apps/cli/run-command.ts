@@ -1,10 +1,10 @@
 import { readFile } from "node:fs/promises";
-import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import { BlitError, isBlitError, isRetryable, type ErrorCode } from "../../domain/errors.ts";
 import { EXIT_CODE, exitCodeFor } from "../../domain/exit-codes.ts";
 import { decodeNameBytes } from "../../domain/rel-path.ts";
-import type { TransferSummary } from "../../domain/summary.ts";
+import { parseTransferEnd } from "../../domain/endpoint.ts";
+import { endedRunSummary, type EndedRun, type ProgressSnapshot, type TransferSummary } from "../../domain/summary.ts";
 import type { TransferRequest, Verb } from "../engine/transfer-request.ts";
 import { transferArgs } from "./commands/_shared-args.ts";
 import { createConfirm } from "./confirm-prompt.ts";
@@ -12,46 +12,79 @@ import { createReporter, type CliReporter } from "./progress-line.ts";
 import { printTransferSummary, type Printed } from "./summary-print.ts";
 import { scanArgs, toTransferCli, type CliEnv, type OutputOptions } from "./transfer-args.ts";
 
-/** Runs copy, mirror or move: arguments → request → engine → summary; returns the exit code. */
+/**
+ * Runs copy, mirror or move: arguments → request → engine → summary; returns the exit code.
+ * With --json, every run past argument parsing prints exactly one RunSummary on stdout: the
+ * engine's summary, or for a run that ended with an error (or was cancelled) one saying so.
+ */
 export function runTransferCommand(verb: Verb, rawArgs: readonly string[]): Promise<number> {
+  let lastWords: (() => void) | undefined;
   return runVerb(async (signal) => {
     const cli = toTransferCli(verb, scanArgs(rawArgs, transferArgs, verb), processEnv());
     for (const note of cli.notes) err(`blit: ${note}\n`);
-    const filesFrom = cli.filesFromPath === null ? null : await readFilesFrom(cli.filesFromPath);
-    const request: TransferRequest = { ...cli.request, filter: { ...cli.request.filter, filesFrom } };
-    const reporter = createCliReporter(cli.output);
-    const confirm = createConfirm(
-      { yes: cli.yes, dryRun: request.dryRun },
-      { interactive: () => process.stdin.isTTY === true && process.stderr.isTTY === true, input: () => process.stdin, err, signal, onAsk: (on) => reporter.hold(on) },
-    );
+    const started = performance.now();
+    let attempts = 0;
+    let last: ProgressSnapshot | null = null;
+    let printed = false;
+    const base = createCliReporter(cli.output);
+    const reporter: CliReporter = { ...base, progress: (snapshot) => ((last = snapshot), base.progress(snapshot)) };
+    const ended = (e: unknown, exitCode: number): void => {
+      if (printed || !cli.output.json) return;
+      printed = true;
+      reporter.close();
+      const error = isBlitError(e) ? { code: e.code, message: e.message } : { code: "INTERNAL", message: e instanceof Error ? e.message : String(e) };
+      const snapshot = last as ProgressSnapshot | null;
+      const how = routeOf(cli.request);
+      emit({ stdout: `${JSON.stringify(endedRunSummary({ operation: verb, source: cli.request.source, destination: cli.request.destination, ...how, dryRun: cli.request.dryRun, filesDone: snapshot?.filesDone ?? 0, bytesDone: snapshot?.bytesDone ?? 0, durationMs: performance.now() - started, attempts: Math.max(attempts, 1), error, exitCode }))}\n`, stderr: "" });
+    };
+    lastWords = () => ended(new BlitError("CANCELLED", "cancelled by the user"), EXIT_CODE.CANCELLED);
     try {
+      const filesFrom = cli.filesFromPath === null ? null : await readFilesFrom(cli.filesFromPath);
+      const request: TransferRequest = { ...cli.request, filter: { ...cli.request.filter, filesFrom } };
+      const confirm = createConfirm(
+        { yes: cli.yes, dryRun: request.dryRun },
+        { interactive: () => process.stdin.isTTY === true && process.stderr.isTTY === true, input: () => process.stdin, err, signal, onAsk: (on) => reporter.hold(on) },
+      );
       const [{ runTransfer }, { createEngineDeps }, { startRunTelemetry }] = await Promise.all([import("../engine/transfer.ts"), import("../compose.ts"), import("./run-telemetry.ts")]);
       const telemetry = await startRunTelemetry(request, process.env, process.cwd());
       const deps = createEngineDeps({ reporter, confirm, signal, maxThreads: request.maxThreads, initialWorkers: telemetry.choice.workers, bufferBytes: telemetry.choice.bufferBytes, dataStreams: telemetry.choice.streams });
-      const summary = await withRetry(() => runTransfer(request, deps), cli.retry, cli.waitSec, signal).catch(async (e: unknown) => {
+      const attempt = () => {
+        attempts++;
+        return runTransfer(request, deps);
+      };
+      const summary = await withRetry(attempt, cli.retry, cli.waitSec, signal).catch(async (e: unknown) => {
         await telemetry.recordFailure(e);
         throw e;
       });
       reporter.close();
-      emit(printTransferSummary(summary, cli.output.json));
+      const code = summaryExitCode(summary);
+      printed = true;
+      emit(printTransferSummary({ ...summary, attempts, exit_code: code, error: null }, cli.output.json));
       await flushOutput();
       await telemetry.record(summary);
-      return summaryExitCode(summary);
+      return code;
+    } catch (e) {
+      if (!cli.output.json) throw e;
+      const code = signal.aborted ? EXIT_CODE.CANCELLED : reportError(e);
+      ended(signal.aborted ? new BlitError("CANCELLED", "cancelled by the user") : e, code);
+      return code;
     } finally {
       reporter.close();
     }
-  });
+  }, () => lastWords?.());
 }
 
 /**
  * Runs one verb with a SIGINT/SIGTERM handler: the first one aborts `signal` and the process exits 130
- * once the body returns (or after a grace period if it does not); a second Ctrl-C exits at once.
+ * once the body returns (or after a grace period if it does not, calling `onHardExit` first); a
+ * second Ctrl-C exits at once.
  * A thrown error is printed as `blit: <message>` and mapped to its exit code.
  */
-export async function runVerb(body: (signal: AbortSignal) => Promise<number>): Promise<number> {
+export async function runVerb(body: (signal: AbortSignal) => Promise<number>, onHardExit?: () => void): Promise<number> {
   const controller = new AbortController();
   let timer: ReturnType<typeof setTimeout> | undefined;
   const hardExit = () => {
+    onHardExit?.();
     err("\nblit: cancelled\n");
     void Promise.race([flushOutput(), Bun.sleep(200)]).then(() => process.exit(EXIT_CODE.CANCELLED));
   };
@@ -106,9 +139,17 @@ export function summaryExitCode(summary: TransferSummary): number {
   return EXIT_CODE.PARTIAL;
 }
 
+/** The route and transport a run asked for, from how its ends are written (for a run that ended early). */
+function routeOf(req: TransferRequest): Pick<EndedRun, "route" | "transport"> {
+  const remote = (input: string) => parseTransferEnd(input).kind === "remote";
+  const [from, to] = [remote(req.source), remote(req.destination)];
+  const route = from ? (to ? "remote" : "pull") : to ? "push" : "local";
+  return { route, transport: route === "local" ? "local" : req.forceGrpcData === true ? "grpc" : "tcp" };
+}
+
 /** Endpoint-parsing options and environment of this process. */
 export function processEnv(): CliEnv {
-  return { env: process.env, home: process.env.HOME ?? homedir(), localExists: (path) => existsSync(path) };
+  return { env: process.env, home: process.env.HOME ?? homedir() };
 }
 
 /** The lines of a --files-from file (`-` = stdin), names kept as bytes. An unreadable file is USAGE. */

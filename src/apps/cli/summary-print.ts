@@ -1,5 +1,5 @@
 import { displayName } from "../../domain/rel-path.ts";
-import type { TransferSummary } from "../../domain/summary.ts";
+import type { RunSummary, TransferSummary } from "../../domain/summary.ts";
 import type { CheckReport } from "../engine/transfer-request.ts";
 
 /** What a finished run prints: `stdout` and `stderr` text (each "" or ending in a newline). */
@@ -9,10 +9,10 @@ export interface Printed {
 }
 
 /**
- * The end of a transfer: with `json`, exactly the TransferSummary as one JSON object on stdout;
+ * The end of a transfer: with `json`, exactly the RunSummary as one JSON object on stdout;
  * otherwise one human line on stdout. Failures are listed on stderr, one per line, in both modes.
  */
-export function printTransferSummary(summary: TransferSummary, json: boolean): Printed {
+export function printTransferSummary(summary: RunSummary, json: boolean): Printed {
   const failures = summary.failures.map((f) => `blit: ${f.path === "" ? "" : `${displayName(f.path)}: `}${f.error}\n`).join("");
   return { stdout: json ? `${JSON.stringify(summary)}\n` : `${formatSummary(summary)}\n`, stderr: failures };
 }
@@ -39,7 +39,7 @@ export function formatSummary(s: TransferSummary): string {
     `${formatCount(s.files_examined)} ${s.files_examined === 1 ? "file" : "files"} examined`,
     `${formatCount(s.files_transferred)} ${dry ? "to transfer" : "transferred"} (${formatBytes(s.bytes_transferred)})`,
     `${formatCount(s.files_skipped)} skipped`,
-    `${formatCount(s.entries_deleted)} ${dry ? "to delete" : "deleted"}`,
+    s.operation === "move" ? `${formatCount(s.sources_removed)} ${dry ? "to remove" : "removed"} from the source` : `${formatCount(s.entries_deleted)} ${dry ? "to delete" : "deleted"}`,
     `${formatCount(s.files_failed)} failed`,
   ].join(", ");
   const extras = dry || s.bytes_transferred === 0 ? [] : [`${formatBytes(s.bytes_per_sec)}/s`];

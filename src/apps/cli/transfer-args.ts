@@ -201,9 +201,10 @@ function filterOptions(args: ScannedArgs): { filter: FilterOptions; filesFromPat
   return { filter: { rules: args.rules, filesFrom: null, minSize, maxSize }, filesFromPath };
 }
 
+/** A dry run lists what it would change, as -v does. */
 function outputOptions(args: ScannedArgs): OutputOptions {
   return {
-    verbose: args.switches.has("verbose"),
+    verbose: args.switches.has("verbose") || args.switches.has("dry-run"),
     json: args.switches.has("json"),
     progress: args.switches.has("progress") ? true : null,
   };

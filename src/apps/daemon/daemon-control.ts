@@ -1,7 +1,7 @@
 import { statfs } from "node:fs/promises";
 import { BlitError } from "../../domain/errors.ts";
 import { compileGlob } from "../../domain/glob.ts";
-import { baseName, compareNames } from "../../domain/rel-path.ts";
+import { baseName, compareNames, displayName } from "../../domain/rel-path.ts";
 import type {
   CompletionQuery,
   ControlPlane,
@@ -172,7 +172,7 @@ export class DaemonControl implements ControlPlane {
 async function existing(at: ResolvedTarget) {
   const meta = await at.module.store.stat(at.path);
   if (meta !== null) return meta;
-  const where = at.module.name === null ? `//${at.path}` : `/${at.module.name}/${at.path}`;
+  const where = displayName(at.module.name === null ? `//${at.path}` : `/${at.module.name}/${at.path}`);
   throw new BlitError("NOT_FOUND", `no such file or directory: ${where} (in ${labelOf(at.module)})`, { path: at.path });
 }
 

@@ -1,6 +1,6 @@
 import { availableParallelism } from "node:os";
 import { randomBytes } from "node:crypto";
-import { BlitError } from "../../domain/errors.ts";
+import { BlitError, isBlitError } from "../../domain/errors.ts";
 import type { DataNegotiation, SessionHeader, SessionLink, SessionService } from "../../ports/session.ts";
 import type { Listener } from "../../ports/transport.ts";
 import { DataPort, type DataClaim } from "../engine/data-port.ts";
@@ -19,7 +19,11 @@ export const streamsFor = (header: SessionHeader): number =>
 export interface DaemonSessionsOptions {
   /** `--force-grpc-data`: offer gRPC data only. */
   readonly forceGrpcData: boolean;
+  /** The RDMA data plane's listener when this machine has an active RDMA port (offered to clients that have one too). */
+  readonly rdma?: Listener | null;
   readonly log: { info(message: string): void; warn(message: string): void };
+  /** Told of every data connection refused by a limit (defaults to `log.warn`). */
+  readonly onRefused?: (message: string) => void;
 }
 
 /**
@@ -37,7 +41,7 @@ export class DaemonSessions implements SessionService, AsyncDisposable {
     private readonly grpc: Listener,
     private readonly options: DaemonSessionsOptions,
   ) {
-    this.port = new DataPort([tcp, grpc], (n) => new Uint8Array(randomBytes(n)));
+    this.port = new DataPort([tcp, grpc, ...(options.rdma ? [options.rdma] : [])], (n) => new Uint8Array(randomBytes(n)), options.onRefused ?? ((m) => options.log.warn(m)));
   }
 
   async negotiate(header: SessionHeader): Promise<DataNegotiation> {
@@ -53,6 +57,7 @@ export class DaemonSessions implements SessionService, AsyncDisposable {
       streams,
       grpcData: forced,
       fallbackReason: forced ? "the daemon runs with --force-grpc-data" : "",
+      rdmaPort: !forced && header.rdma === true && this.options.rdma ? this.options.rdma.address.port : 0,
     };
   }
 
@@ -64,12 +69,17 @@ export class DaemonSessions implements SessionService, AsyncDisposable {
     const writes = header.role === "push" || header.move;
     const target = this.exports.resolve(header.root, writes ? "write" : "read");
     const module = target.module;
+    const warn = (message: string) => this.options.log.warn(`session from ${link.peer ?? "a client"}: ${message}`);
     try {
       await serveStoreSession(
         link,
-        { store: module.store, root: target.path, canWrite: header.role === "push", canRemove: writes, scrub: (e) => scrub(e, module) as BlitError },
+        { store: module.store, root: target.path, canWrite: header.role === "push", canRemove: writes, scrub: (e) => scrub(e, module) as BlitError, warn },
         claim.channels,
       );
+    } catch (e) {
+      // A limit the client hit ends its session: the daemon says so in its log.
+      if (isBlitError(e) && e.details.limit !== undefined) warn(e.message);
+      throw e;
     } finally {
       claim.cancel();
     }
@@ -84,6 +94,7 @@ export class DaemonSessions implements SessionService, AsyncDisposable {
     for (const c of this.claims.values()) c.cancel();
     await this.tcp[Symbol.asyncDispose]();
     await this.grpc[Symbol.asyncDispose]();
+    await this.options.rdma?.[Symbol.asyncDispose]();
     await this.port[Symbol.asyncDispose]();
   }
 }

@@ -1,6 +1,6 @@
 import { BlitError, isBlitError } from "../../domain/errors.ts";
 import { resolveModulePath, type ModuleAccess } from "../../domain/module-path.ts";
-import type { RelPath } from "../../domain/rel-path.ts";
+import type { PeerPath } from "../../domain/peer-path.ts";
 import type { ModuleInfo, RemoteTarget } from "../../ports/control.ts";
 import type { Store } from "../../ports/store.ts";
 
@@ -17,7 +17,8 @@ export interface Export {
 /** A client path after the module lookup, containment and read-only checks. */
 export interface ResolvedTarget {
   readonly module: Export;
-  readonly path: RelPath;
+  /** Checked by domain/peer-path.ts: normalized, beneath the module root. */
+  readonly path: PeerPath;
 }
 
 /**

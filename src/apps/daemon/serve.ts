@@ -23,7 +23,8 @@ export async function serve(settings: DaemonSettings, version: string, log: Cons
   const protocolVersion = await compose.protocolVersion();
   const control = new DaemonControl(exports, { version, protocolVersion, motd: settings.motd });
   const data = await compose.startDataListeners(settings.bind, settings.dataPort);
-  await using sessions = new DaemonSessions(exports, data.tcp, data.grpc, { forceGrpcData: settings.forceGrpcData, log });
+  const onRefused = refusalLog(log);
+  await using sessions = new DaemonSessions(exports, data.tcp, data.grpc, { forceGrpcData: settings.forceGrpcData, rdma: data.rdma, log, onRefused });
   const server = await compose.startControlServer({
     host: settings.bind,
     port: settings.port,
@@ -32,6 +33,7 @@ export async function serve(settings: DaemonSettings, version: string, log: Cons
     dataListener: data.grpc,
     delegation: new DaemonDelegation(exports, settings.delegation, log),
     onInternalError: (method, error) => log.error(`${method} failed with a bug:`, isBlitError(error) ? error.message : error),
+    onRefused,
   });
   announce(settings, exports, log);
   const host = settings.bind.includes(":") ? `[${settings.bind}]` : settings.bind;
@@ -39,6 +41,7 @@ export async function serve(settings: DaemonSettings, version: string, log: Cons
   await Bun.write(Bun.stdout, `${JSON.stringify(ready)}\n`);
   await notify(`READY=1\nSTATUS=serving on ${ready.control}, data ${ready.data}\nMAINPID=${process.pid}`, log);
   log.info(`serving on ${host}:${server.port}`);
+  log.info(data.rdma !== null ? `RDMA data plane: connection port ${data.rdma.address.port}` : `RDMA data plane off (${data.rdmaReason}): TCP only`);
   const advert = startAdvertising(settings, { port: server.port, version, protocol: protocolVersion, modules: exports.names() }, log);
   const signal = await stopping;
   log.info(`${signal}: stopping (running calls get ${STOP_GRACE_MS / 1000} s)`);
@@ -94,6 +97,30 @@ function announce(settings: DaemonSettings, exports: ModuleExports, log: Consola
   const { allow, allowedSources } = settings.delegation;
   if (allow) log.info(`delegated pulls allowed from ${allowedSources.join(", ")}`);
   if (exports.names().length === 0 && d === null) log.warn("nothing is exported");
+}
+
+/** How often the same kind of refusal is logged at most (one peer hitting a limit in a loop). */
+const REFUSAL_LOG_INTERVAL_MS = 10_000;
+
+/**
+ * Logs refusals by a limit at warn: the first of each kind at once, then at most one line per
+ * REFUSAL_LOG_INTERVAL_MS saying how many more there were.
+ */
+function refusalLog(log: ConsolaInstance): (message: string) => void {
+  const quiet = new Map<string, { until: number; more: number }>();
+  return (message) => {
+    const kind = message.replace(/\d+/g, "N");
+    const now = performance.now();
+    const q = quiet.get(kind);
+    if (q !== undefined && now < q.until) {
+      q.more++;
+      return;
+    }
+    const more = q !== undefined && q.more > 0 ? ` (and ${q.more} more like it in the last ${REFUSAL_LOG_INTERVAL_MS / 1000} s)` : "";
+    if (quiet.size > 1024) quiet.clear();
+    quiet.set(kind, { until: now + REFUSAL_LOG_INTERVAL_MS, more: 0 });
+    log.warn(`${message}${more}`);
+  };
 }
 
 /** Resolves with the name of the first SIGTERM/SIGINT; a second one exits at once. */

@@ -9,22 +9,24 @@ export const DATA_CONNECT_TIMEOUT_MS = 3_000;
 /** The data connections of a session and how they travel. */
 export interface DataPlane {
   readonly channels: Channel[];
-  readonly transport: "tcp" | "grpc";
-  /** Why gRPC carries the data (forced, or the data port could not be reached); null for TCP. */
+  readonly transport: "tcp" | "grpc" | "rdma";
+  /** Why gRPC carries the data (forced, or the data port could not be reached), or why TCP does when RDMA was offered; else null. */
   readonly fallbackReason: string | null;
 }
 
 /**
- * Opens the negotiated data connections: TCP to the data port unless gRPC was forced (either side),
- * falling back to gRPC data (Data calls on the control port) when the first TCP connection does
- * not get through within DATA_CONNECT_TIMEOUT_MS. Each connection presents the token and waits
- * for GO before any record is sent.
+ * Opens the negotiated data connections: RDMA when the daemon offers it and this side has it,
+ * else TCP to the data port, unless gRPC was forced (either side), falling back to gRPC data (Data
+ * calls on the control port) when the first TCP connection does not get through within
+ * DATA_CONNECT_TIMEOUT_MS. RDMA connections are all set up before any of them presents the token,
+ * so an RDMA failure costs no token and the session goes on over TCP (the reason kept for the
+ * summary). Each connection presents the token and waits for GO before any record is sent.
  */
 export async function openDataPlane(
   neg: DataNegotiation,
   host: string,
   controlPort: number,
-  transports: { readonly tcp: Transport; readonly grpc: Transport },
+  transports: { readonly tcp: Transport; readonly grpc: Transport; readonly rdma?: Transport | null },
   forceGrpc: boolean,
   signal: AbortSignal,
 ): Promise<DataPlane> {
@@ -34,6 +36,9 @@ export async function openDataPlane(
   };
   if (forceGrpc) return grpc("gRPC data forced by --force-grpc-data / BLIT_FORCE_GRPC_DATA=1", neg.streams);
   if (neg.grpcData || neg.dataPort === 0) return grpc(neg.fallbackReason || "the daemon offers gRPC data only", neg.streams);
+  const rdma = await openRdma(neg, host, transports.rdma ?? null, signal);
+  if (rdma !== null && "channels" in rdma) return rdma;
+  const rdmaReason = rdma?.reason ?? null;
   const address = { host, port: neg.dataPort };
   let first: Channel;
   try {
@@ -46,7 +51,7 @@ export async function openDataPlane(
   // The first connection proved the port; the others open at once.
   const rest = allOrNone(Array.from({ length: neg.streams - 1 }, () => handshake(transports.tcp, address, neg.token, signal, DATA_CONNECT_TIMEOUT_MS * 3)));
   try {
-    return { channels: [first, ...(await rest)], transport: "tcp", fallbackReason: null };
+    return { channels: [first, ...(await rest)], transport: "tcp", fallbackReason: rdmaReason };
   } catch (e) {
     await first[Symbol.asyncDispose]();
     throw e;
@@ -54,6 +59,48 @@ export async function openDataPlane(
 }
 
 // --- internal ---
+
+/** RDMA connections for every stream, or why not (null when RDMA was not on offer). */
+async function openRdma(neg: DataNegotiation, host: string, rdma: Transport | null, signal: AbortSignal): Promise<DataPlane | { reason: string } | null> {
+  const port = neg.rdmaPort ?? 0;
+  if (rdma === null || port === 0) return null;
+  const where = `${host.includes(":") ? `[${host}]` : host}:${port}`;
+  let channels: Channel[];
+  try {
+    channels = await allOrNone(Array.from({ length: neg.streams }, () => within(rdma.dial({ host, port }, signal), DATA_CONNECT_TIMEOUT_MS, where)));
+  } catch (e) {
+    if (signal.aborted) throw e;
+    return { reason: `RDMA to ${where} failed (${isBlitError(e) ? e.message : String(e)}); the data went over TCP` };
+  }
+  try {
+    await Promise.all(channels.map((c) => greet(c, neg.token, signal)));
+  } catch (e) {
+    for (const c of channels) await c[Symbol.asyncDispose]();
+    throw e;
+  }
+  return { channels, transport: "rdma", fallbackReason: null };
+}
+
+/** `attempt`, or TIMEOUT after `ms` (a channel that opens later is closed). */
+async function within(attempt: Promise<Channel>, ms: number, where: string): Promise<Channel> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new BlitError("TIMEOUT", `no answer from ${where} within ${ms / 1000} s`)), ms);
+  });
+  try {
+    return await Promise.race([attempt, timeout]);
+  } catch (e) {
+    attempt.then((c) => c[Symbol.asyncDispose](), () => {});
+    throw e;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function greet(channel: Channel, token: Uint8Array, signal: AbortSignal): Promise<void> {
+  await channel.send(encodeHello(token), signal);
+  await waitForGo(channel);
+}
 
 /** Every connection, or none: when one attempt fails the others are closed and its error thrown. */
 async function allOrNone(attempts: Promise<Channel>[]): Promise<Channel[]> {

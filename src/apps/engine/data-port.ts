@@ -1,12 +1,12 @@
+import { clientAddress, DAEMON_LIMITS } from "../../domain/daemon-limits.ts";
 import { BlitError, isBlitError } from "../../domain/errors.ts";
+import { FairShares } from "../../domain/fair-shares.ts";
 import { DATA_PROTOCOL_VERSION, encodeGo, FrameDecoder } from "../../domain/wire/frame.ts";
 import { TOKEN_BYTES, tokensEqual } from "../../domain/wire/token.ts";
 import type { Channel, Listener } from "../../ports/transport.ts";
 
 /** A token not used within this time expires (SPEC §6: ≤ 30 s). */
 export const TOKEN_TTL_MS = 30_000;
-/** A new connection must present its token within this time, or it is closed. */
-const HELLO_TIMEOUT_MS = 5_000;
 
 interface Expected {
   readonly token: Uint8Array;
@@ -31,17 +31,22 @@ export interface DataClaim {
  * the HELLO record, and hands the connection to the session whose token it presents. Tokens are
  * random (`randomBytes`, a CSPRNG), bound to one session and its connection count, single use per
  * connection, expire unused after TOKEN_TTL_MS, and are compared in constant time. A connection
- * with a bad, replayed or late token, or garbage, is closed; no session is disturbed by it.
+ * with a bad, replayed or late token, or garbage, is closed; no session is disturbed by it. A
+ * connection must present its token within DAEMON_LIMITS.dataHelloTimeoutMs, and one client
+ * address may have at most DAEMON_LIMITS.maxPendingDataConnectionsPerAddress connections that have
+ * not yet: more are closed at once (and `onRefused` is told).
  */
 export class DataPort {
   private readonly expected = new Set<Expected>();
   private readonly loops: Promise<void>[];
   private closed = false;
+  private readonly pending = new FairShares({ address: DAEMON_LIMITS.maxPendingDataConnectionsPerAddress });
   rejected = 0;
 
   constructor(
     private readonly listeners: readonly Listener[],
     private readonly randomBytes: (n: number) => Uint8Array,
+    private readonly onRefused: (message: string) => void = () => {},
   ) {
     this.loops = listeners.map((l) => this.acceptLoop(l));
   }
@@ -80,7 +85,16 @@ export class DataPort {
   }
 
   private async admit(channel: Channel): Promise<void> {
-    const timer = setTimeout(() => void channel[Symbol.asyncDispose](), HELLO_TIMEOUT_MS);
+    // A channel that does not know its peer (gRPC data: its call is counted by the control server) is not counted here.
+    const keys = { address: channel.remoteAddress === undefined ? "" : clientAddress(channel.remoteAddress) };
+    const counted = keys.address !== "";
+    if (counted && this.pending.take(keys) !== null) {
+      this.rejected++;
+      this.onRefused(`data connection from ${keys.address} closed: ${this.pending.limit("address")} connections from this address have not presented a token yet`);
+      await channel[Symbol.asyncDispose]();
+      return;
+    }
+    const timer = setTimeout(() => void channel[Symbol.asyncDispose](), DAEMON_LIMITS.dataHelloTimeoutMs);
     try {
       const token = await readHello(channel);
       const entry = [...this.expected].find((e) => tokensEqual(e.token, token));
@@ -99,6 +113,7 @@ export class DataPort {
       if (!isBlitError(e)) throw e;
     } finally {
       clearTimeout(timer);
+      if (counted) this.pending.give(keys);
     }
   }
 

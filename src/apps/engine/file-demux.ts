@@ -2,6 +2,7 @@ import { BlitError, ERROR_CODES, isBlitError, type ErrorCode } from "../../domai
 import { FrameDecoder } from "../../domain/wire/frame.ts";
 import type { FileTarget } from "../../ports/store.ts";
 import type { Channel, FileIoOutcome } from "../../ports/transport.ts";
+import { UnannouncedBudget } from "./unannounced-budget.ts";
 
 /** Bytes of one file held before reading its channel waits for the consumer. */
 const FILE_HIGH_WATER_BYTES = 4 << 20;
@@ -66,6 +67,8 @@ interface Incoming {
   /** Bytes that went into `stream` (before a target was given, if one was). */
   streamed: number;
   target: Target | null;
+  /** What it costs the unannounced budget (nobody named or claimed it yet). */
+  charged: number;
 }
 
 /**
@@ -79,8 +82,18 @@ interface Incoming {
 export class FileDemux {
   private readonly files = new Map<number, Incoming>();
   private failure: BlitError | null = null;
+
   /** File bytes received so far (record payloads; framing not counted). */
   receivedBytes = 0;
+
+  /** `budget` bounds the bytes held for files no request named (DAEMON_LIMITS by default). */
+  constructor(private readonly budget = new UnannouncedBudget()) {}
+
+  /** A request names these files: their bytes may arrive before they are claimed, without limit. */
+  announce(fileIds: readonly number[]): void {
+    this.budget.announce(fileIds);
+    for (const f of fileIds.map((id) => this.files.get(id))) if (f !== undefined) f.charged = this.budget.refund(f.charged);
+  }
 
   /**
    * Reads `channel` until its END record and resolves then; rejects (failing the files still open)
@@ -100,6 +113,7 @@ export class FileDemux {
           if (r.type === "data") {
             this.receivedBytes += r.piece.length;
             await this.data(r.fileId, r.offset, r.piece, loan);
+            await this.budget.room(r.fileId, signal);
           }
           else if (r.type === "eof") this.finish(r.fileId, null);
           else if (r.type === "fail") this.finish(r.fileId, new BlitError(toCode(r.code), r.message));
@@ -190,6 +204,7 @@ export class FileDemux {
   failAll(e: BlitError): void {
     this.failure ??= e;
     for (const [id] of [...this.files]) this.finish(id, e);
+    this.budget.release();
   }
 
   // --- internal ---
@@ -197,7 +212,8 @@ export class FileDemux {
   private entry(fileId: number): Incoming {
     let f = this.files.get(fileId);
     if (f !== undefined) return f;
-    f = { controller: null, whole: null, queued: [], loans: [], next: 0, placed: false, start: 0, limit: Number.POSITIVE_INFINITY, done: false, error: null, room: null, taken: false, streamed: 0, target: null };
+    f = { controller: null, whole: null, queued: [], loans: [], next: 0, placed: false, start: 0, limit: Number.POSITIVE_INFINITY, done: false, error: null, room: null, taken: false, streamed: 0, target: null, charged: 0 };
+    if (!this.budget.isNamed(fileId)) f.charged = this.budget.chargeEntry();
     this.files.set(fileId, f);
     if (this.failure !== null) this.finish(fileId, this.failure);
     return f;
@@ -216,6 +232,8 @@ export class FileDemux {
       take(f).release();
     }
     f.taken = true;
+    f.charged = this.budget.refund(f.charged);
+    this.budget.forget(fileId);
     if (f.done) this.files.delete(fileId);
     return f;
   }
@@ -238,6 +256,7 @@ export class FileDemux {
       f.queued.push(piece);
       f.loans.push(loan);
       if (loan !== null) loan.kept++;
+      if (f.charged > 0) f.charged += this.budget.charge(piece.length);
       return;
     }
     f.controller.enqueue(loan !== null ? piece.slice() : piece);
@@ -324,6 +343,11 @@ export class FileDemux {
     f.done = true;
     f.error = error;
     if (f.taken) this.files.delete(fileId);
+    else if (error !== null) {
+      // Nobody claimed it: its bytes go now; the failure (and its entry's charge) stays for a later claim.
+      take(f).release();
+      f.charged = this.budget.keepEntry(f.charged);
+    }
     if (f.target !== null) this.endTarget(fileId, f, error);
     if (f.whole !== null) {
       if (error === null) f.whole.resolve(take(f));

@@ -24,7 +24,11 @@ export class FileSender {
   private fill = 0;
   sentBytes = 0;
 
-  constructor(private readonly channel: Channel) {}
+  /** `scrub` rewrites the error of every FAIL record before it is sent. */
+  constructor(
+    private readonly channel: Channel,
+    private readonly scrub: (e: BlitError) => BlitError = (e) => e,
+  ) {}
 
   /**
    * Sends file `path` of `store` from `offset` as file `fileId`; a read error becomes FAIL.
@@ -78,7 +82,8 @@ export class FileSender {
   /** Sends a FAIL record for a file that will not come. */
   async fail(fileId: number, error: BlitError, signal?: AbortSignal): Promise<void> {
     await this.flush(signal);
-    await this.channel.send(encodeFail(fileId, error.code, error.message), signal);
+    const shown = this.scrub(error);
+    await this.channel.send(encodeFail(fileId, shown.code, shown.message), signal);
   }
 
   /** Writes what is gathered. */

@@ -12,25 +12,34 @@ import type { RunStats } from "./run-stats.ts";
  * removes each in-scope source file or symlink whose destination copy is identical now (checked
  * again, so nothing changed since the copy is lost), then the source directories left empty.
  * Filtered-out and special entries stay. A `dir/` source keeps its root directory.
+ * A dry run removes nothing: it names and counts what a move would remove once everything landed.
  */
-export async function removeMovedSources(roots: OpenedRoots, plan: PlanOptions, deps: EngineDeps, stats: RunStats): Promise<void> {
+export async function removeMovedSources(roots: OpenedRoots, plan: PlanOptions, deps: EngineDeps, stats: RunStats, dryRun = false): Promise<void> {
+  const run: Removal = { deps, stats, dryRun };
   if (roots.mode === "file") {
-    const [src, dst] = await Promise.all([roots.source.stat(roots.sourceName), roots.dest.stat(roots.destName)]);
-    if (src !== null && dst !== null && sameEntry(src, dst)) await removeOrFail(roots.source, [roots.sourceName], stats, false);
+    const [src, dst] = await Promise.all([roots.source.stat(roots.sourceName), dryRun ? null : roots.dest.stat(roots.destName)]);
+    if (src !== null && (dryRun ? src.kind !== "special" : dst !== null && sameEntry(src, dst))) await removeOrFail(roots.source, [roots.sourceName], run, false);
     return;
   }
-  const empty = await drainDir(roots.source, roots.dest, "", plan, deps, stats);
-  if (empty && !roots.sourceContentsOnly) await removeOrFail(roots.source, [""], stats, true);
+  const empty = await drainDir(roots.source, roots.dest, "", plan, run);
+  if (empty && !roots.sourceContentsOnly) await removeOrFail(roots.source, [""], run, true);
 }
 
 // --- internal ---
 
+interface Removal {
+  readonly deps: EngineDeps;
+  readonly stats: RunStats;
+  readonly dryRun: boolean;
+}
+
 /** Removes what landed below `dir`; true when `dir` is left empty. */
-async function drainDir(src: Store, dst: Store, dir: RelPath, plan: PlanOptions, deps: EngineDeps, stats: RunStats): Promise<boolean> {
-  deps.signal.throwIfAborted();
-  const [source, dest] = await Promise.all([src.list(dir), dst.list(dir).catch(() => null)]);
-  if (dest === null) return false;
-  const there = new Map<string, DirEntry>(dest.entries.map((e) => [e.name, e]));
+async function drainDir(src: Store, dst: Store, dir: RelPath, plan: PlanOptions, run: Removal): Promise<boolean> {
+  run.deps.signal.throwIfAborted();
+  const [source, dest] = await Promise.all([src.list(dir), run.dryRun ? null : dst.list(dir).catch(() => null)]);
+  if (dest === null && !run.dryRun) return false;
+  // A dry run wrote nothing: every entry it would send or keep counts as landed.
+  const there = new Map<string, DirEntry>((dest ?? source).entries.map((e) => [e.name, e]));
   let kept = source.failures.length;
   const landed: RelPath[] = [];
   const subdirs: RelPath[] = [];
@@ -42,19 +51,28 @@ async function drainDir(src: Store, dst: Store, dir: RelPath, plan: PlanOptions,
     else if (sameEntry(e.meta, other.meta)) landed.push(path);
     else kept++;
   }
-  if (landed.length > 0) kept += await removeOrFail(src, landed, stats, false);
+  if (landed.length > 0) kept += await removeOrFail(src, landed, run, false);
   for (const sub of subdirs) {
-    const empty = await drainDir(src, dst, sub, plan, deps, stats);
-    kept += empty ? await removeOrFail(src, [sub], stats, true) : 1;
+    const empty = await drainDir(src, dst, sub, plan, run);
+    kept += empty ? await removeOrFail(src, [sub], run, true) : 1;
   }
   return kept === 0;
 }
 
-/** Removes paths; returns how many stayed. A non-empty directory staying is not a failure. */
-async function removeOrFail(store: Store, paths: RelPath[], stats: RunStats, dirs: boolean): Promise<number> {
+/**
+ * Removes paths, counting each removed one and reporting it (a `remove` item; the source root
+ * itself is shown as `.`); returns how many stayed. A non-empty directory staying is not a failure.
+ */
+async function removeOrFail(store: Store, paths: RelPath[], run: Removal, dirs: boolean): Promise<number> {
+  const { stats, deps } = run;
   let stayed = 0;
-  for (const r of await store.remove(paths, { onlyEmptyDirs: true })) {
-    if (r.error === undefined) continue;
+  const results = run.dryRun ? paths.map((path) => ({ path, error: undefined })) : await store.remove(paths, { onlyEmptyDirs: true });
+  for (const r of results) {
+    if (r.error === undefined) {
+      stats.sourcesRemoved++;
+      deps.reporter.item("remove", r.path === "" ? "." : r.path);
+      continue;
+    }
     stayed++;
     if (!(dirs && r.error.code === "ALREADY_EXISTS")) stats.fail(r.path, new BlitError(r.error.code, `moved, but the source could not be removed: ${r.error.message}`, { path: r.path }));
   }

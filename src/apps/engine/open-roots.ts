@@ -56,6 +56,7 @@ export async function openRoots(req: TransferRequest, deps: EngineDeps): Promise
     const source = src.open(roots.sourceDir, "source");
     const dest = dst.open(roots.destDir, "destination");
     const destRoot = await dest.stat("");
+    if (destRoot === null && !req.dryRun && dst.place !== "local") await makeParents(dst, roots.destDir, srcMeta);
     const route = routeOf(srcEnd, dstEnd);
     const common = { source, dest, destRootExists: destRoot?.kind === "dir", sourceContentsOnly: src.contentsOnly, route, peers, close } as const;
     if (roots.mode === "tree") return { ...common, mode: "tree", sourceRootMeta: srcMeta };
@@ -148,6 +149,28 @@ function localSide(end: LocalEndpoint, deps: EngineDeps): Side {
     canonical: (p) => deps.canonicalPath(p),
     open: (dir, role) => deps.openStore(dir, role),
   };
+}
+
+/**
+ * Creates the missing directories above a daemon's (or module store's) destination root, as a
+ * local destination's `mkdir -p` does: `dir host:/m/a/b/` with `a/b` missing creates `a` and
+ * `a/b`. One that exists as something other than a directory is NOT_FOUND, as locally (never replaced).
+ */
+async function makeParents(dst: Side, destDir: string, like: EntryMeta): Promise<void> {
+  const names = destDir.split("/").filter((s) => s !== "");
+  const meta: EntryMeta = { kind: "dir", size: 0, mtimeNs: like.mtimeNs, mode: 0o755, uid: like.uid, gid: like.gid };
+  let missing = false;
+  for (let i = 1; i < names.length; i++) {
+    const path = names.slice(0, i).join("/");
+    if (!missing) {
+      const there = await dst.lstat(`/${path}`);
+      if (there?.kind === "dir") continue;
+      if (there !== null) throw new BlitError("NOT_FOUND", `cannot create directory ${displayName(names.join("/"))}: a parent is not a directory (${displayName(path)} is a ${there.kind})`, { path });
+      missing = true;
+    }
+    const [r] = await dst.open(`/${names.slice(0, i - 1).join("/")}`, "destination").write([{ path: names[i - 1]!, meta }]);
+    if (r?.error !== undefined) throw r.error;
+  }
 }
 
 /** Like Promise.all, but rejects only once every promise settled (so nothing opened is left behind). */

@@ -1,6 +1,8 @@
 import type { DirEntry, EntryMeta } from "../../domain/entry.ts";
+import { DAEMON_LIMITS } from "../../domain/daemon-limits.ts";
 import { BlitError, isBlitError } from "../../domain/errors.ts";
-import type { RelPath } from "../../domain/rel-path.ts";
+import { checkName, isPeerViolation, type Unchecked } from "../../domain/peer-path.ts";
+import { displayName, type RelPath } from "../../domain/rel-path.ts";
 import { RESUME_BLOCK_BYTES, sharedPrefix, splitHashes } from "../../domain/resume-prefix.ts";
 import { encodeEnd } from "../../domain/wire/frame.ts";
 import type { ReadItem, SessionClient, StoreOp, StoreReply, StoreRequest, WriteItem } from "../../ports/session.ts";
@@ -72,14 +74,31 @@ export class PeerStore implements Store {
     return r?.kind === "stat" ? r.meta : null;
   }
 
+  /**
+   * The daemon's listing of `dir`, every name checked (domain/peer-path.ts): a name that is not
+   * one path component, or one listed twice, is a hostile peer and fails the whole session
+   * (PATH_ESCAPE, isPeerViolation) before anything is written under it.
+   */
   async list(dir: RelPath, signal?: AbortSignal): Promise<DirListing> {
     signal?.throwIfAborted();
     const entries: DirEntry[] = [];
     const failures: DirListing["failures"][number][] = [];
-    for (const r of await this.call({ op: "list", path: this.full(dir) })) {
-      if (r.kind !== "listing") continue;
-      for (const e of r.entries) entries.push(e);
-      for (const f of r.failures) failures.push(f);
+    const seen = new Set<string>();
+    const name = (u: Unchecked): string => {
+      const n = checkName(u, `the daemon (${this.location})`);
+      if (seen.has(n)) throw new BlitError("PATH_ESCAPE", `the daemon (${this.location}) listed '${displayName(n)}' twice in one directory: a hostile listing, refused`, { path: n, violation: "peer" });
+      seen.add(n);
+      return n;
+    };
+    try {
+      for (const r of await this.call({ op: "list", path: this.full(dir) })) {
+        if (r.kind !== "listing") continue;
+        for (const e of r.entries) entries.push({ name: name(e.name), meta: e.meta });
+        for (const f of r.failures) failures.push({ name: name(f.name), error: f.error });
+      }
+    } catch (e) {
+      if (isBlitError(e) && isPeerViolation(e)) this.lost(e);
+      throw e;
     }
     return { entries, failures };
   }
@@ -131,13 +150,21 @@ export class PeerStore implements Store {
   }
 
   async setMeta(entries: readonly MetaUpdate[]): Promise<OpResult[]> {
-    const rs = results(await this.call({ op: "setMeta", entries: entries.map((e) => ({ path: this.full(e.path), meta: e.meta })) }));
-    return rs.map((r, i) => ({ ...r, path: entries[i]!.path }));
+    const out: OpResult[] = [];
+    for (const part of pieces(entries)) {
+      const rs = results(await this.call({ op: "setMeta", entries: part.map((e) => ({ path: this.full(e.path), meta: e.meta })) }));
+      out.push(...rs.map((r, i) => ({ ...r, path: part[i]!.path })));
+    }
+    return out;
   }
 
   async remove(paths: readonly RelPath[], options?: { readonly onlyEmptyDirs?: boolean }): Promise<OpResult[]> {
-    const rs = results(await this.call({ op: "remove", paths: paths.map((p) => this.full(p)), onlyEmptyDirs: options?.onlyEmptyDirs === true }));
-    return rs.map((r, i) => ({ ...r, path: paths[i]! }));
+    const out: OpResult[] = [];
+    for (const part of pieces(paths)) {
+      const rs = results(await this.call({ op: "remove", paths: part.map((p) => this.full(p)), onlyEmptyDirs: options?.onlyEmptyDirs === true }));
+      out.push(...rs.map((r, i) => ({ ...r, path: part[i]! })));
+    }
+    return out;
   }
 
   async hash(path: RelPath): Promise<Uint8Array> {
@@ -180,7 +207,7 @@ export class PeerStore implements Store {
     return this.prefix === "" ? path : path === "" ? this.prefix : `${this.prefix}/${path}`;
   }
 
-  private call(request: StoreOp): Promise<StoreReply[]> {
+  private call(request: StoreOp): Promise<StoreReply<Unchecked>[]> {
     if (this.s.failure !== null) return Promise.reject(this.s.failure);
     return this.table.call((id) => this.session.send({ t: "request", request: { ...request, id } as StoreRequest }));
   }
@@ -244,7 +271,13 @@ export class PeerStore implements Store {
   }
 }
 
-function results(replies: StoreReply[]): OpResult[] {
+/** `items` in requests of at most DAEMON_LIMITS.maxRequestItems (the most a daemon takes in one). */
+function pieces<T>(items: readonly T[]): T[][] {
+  const n = DAEMON_LIMITS.maxRequestItems;
+  return Array.from({ length: Math.ceil(items.length / n) }, (_, k) => items.slice(k * n, (k + 1) * n));
+}
+
+function results(replies: StoreReply<Unchecked>[]): OpResult[] {
   const [r] = replies;
   return r?.kind === "results" ? [...r.results] : [];
 }

@@ -22,7 +22,7 @@ export interface RemoteEndOptions {
  */
 export async function openRemoteEnd(end: RemoteEndpoint, connector: SessionConnector, options: RemoteEndOptions): Promise<PeerStore> {
   const address = { host: end.host, port: end.port };
-  const header = { role: options.role, root: { module: end.module, path: "" }, move: options.move, forceGrpcData: options.forceGrpcData, maxStreams: options.maxStreams ?? 0 };
+  const header = { role: options.role, root: { module: end.module, path: "" }, move: options.move, forceGrpcData: options.forceGrpcData, maxStreams: options.maxStreams ?? 0, rdma: (connector.rdma ?? null) !== null };
   const session = await connector.open(address, header, options.signal);
   const data = openDataPlane(session.negotiation, end.host, end.port, connector, options.forceGrpcData, options.signal).then(
     (d) => {

@@ -1,5 +1,9 @@
 import { BlitError } from "../../domain/errors.ts";
-import type { StoreReply } from "../../ports/session.ts";
+import type { Unchecked } from "../../domain/peer-path.ts";
+import type { StoreReply as AnyReply } from "../../ports/session.ts";
+
+/** Replies as they arrive from the daemon: their names are Unchecked. */
+type StoreReply = AnyReply<Unchecked>;
 
 interface Waiting {
   readonly onReply: (r: StoreReply) => void;

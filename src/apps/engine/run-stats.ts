@@ -30,6 +30,7 @@ export class RunStats {
   bytes = 0;
   zeroCopyBytes = 0;
   deleted = 0;
+  sourcesRemoved = 0;
   plannedFiles = 0;
   plannedBytes = 0;
   scanComplete = false;

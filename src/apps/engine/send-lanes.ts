@@ -1,3 +1,4 @@
+import type { BlitError } from "../../domain/errors.ts";
 import type { Channel } from "../../ports/transport.ts";
 import { FileSender } from "./file-sender.ts";
 
@@ -9,8 +10,9 @@ import { FileSender } from "./file-sender.ts";
 export class SendLanes {
   private readonly lanes: { sender: FileSender; channel: Channel; tail: Promise<void>; queued: number }[];
 
-  constructor(channels: readonly Channel[]) {
-    this.lanes = channels.map((channel) => ({ sender: new FileSender(channel), channel, tail: Promise.resolve(), queued: 0 }));
+  /** `scrub` rewrites the error of every FAIL record sent (a daemon hides its server paths). */
+  constructor(channels: readonly Channel[], scrub?: (e: BlitError) => BlitError) {
+    this.lanes = channels.map((channel) => ({ sender: new FileSender(channel, scrub), channel, tail: Promise.resolve(), queued: 0 }));
   }
 
   /** Runs `body` with the sender of the least busy lane once that lane is free. */

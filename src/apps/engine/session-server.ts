@@ -1,4 +1,6 @@
+import { DAEMON_LIMITS } from "../../domain/daemon-limits.ts";
 import { BlitError, isBlitError } from "../../domain/errors.ts";
+import { checkPath, isPeerViolation, type PeerPath, type Unchecked } from "../../domain/peer-path.ts";
 import { joinRel, type RelPath } from "../../domain/rel-path.ts";
 import { joinHashes } from "../../domain/resume-prefix.ts";
 import type { ReadItem, SessionLink, StoreAnswer, StoreReply, StoreRequest } from "../../ports/session.ts";
@@ -6,6 +8,7 @@ import type { OpResult, Store, WriteOp } from "../../ports/store.ts";
 import type { Channel } from "../../ports/transport.ts";
 import { FileDemux } from "./file-demux.ts";
 import { IncomingFiles } from "./incoming-files.ts";
+import { QuietWatch, requestItems, tooManyItems } from "./session-guard.ts";
 import { sendFiles, type OutgoingFile } from "./send-files.ts";
 import { SendLanes } from "./send-lanes.ts";
 
@@ -25,27 +28,43 @@ export interface SessionScope {
   readonly canWrite: boolean;
   /** Removals (push, or pull of a move). */
   readonly canRemove: boolean;
-  /** Rewrites errors for the client (hides server paths). */
+  /** Rewrites errors for the client (hides server paths): replies, listing failures, FAIL records. */
   readonly scrub: (e: BlitError) => BlitError;
+  /** Told when the client hit a limit (a refused request, a closed data connection). */
+  readonly warn?: (message: string) => void;
 }
 
 /**
- * Serves one session: runs each request against the scoped store (paths joined to the root, `..`
- * refused), sends files asked for on the data connections, feeds written bytes from them into the
- * store, and reports the file bytes this session received (its meter). Ends when the client ends
- * the control stream; a broken data connection fails only this session.
+ * Serves one session: runs each request against the scoped store (every path checked by
+ * domain/peer-path.ts and joined to the root), sends files asked for on the data connections,
+ * feeds written bytes from them into the store, and reports the file bytes this session received
+ * (its meter). Ends when the client ends the control stream; a broken data connection fails only
+ * this session. A path that breaks the rule is answered with its PATH_ESCAPE error and then ends
+ * the session with that error.
  */
 export async function serveStoreSession(link: SessionLink, scope: SessionScope, channels: Promise<Channel[]>): Promise<void> {
   const demux = new FileDemux();
   const incoming = new IncomingFiles(demux);
+  let hostile: (e: BlitError) => void = () => {};
+  const violated = new Promise<never>((_, reject) => (hostile = reject));
+  violated.catch(() => {});
   let lanes: SendLanes | null = null;
+  let drains: Promise<void>[] = [];
+  let opened: readonly Channel[] = [];
+  let ended = false;
   const ready = channels.then((cs) => {
-    lanes = new SendLanes(cs);
-    for (const c of cs) demux.drain(c, link.signal).catch(() => {});
+    opened = cs;
+    // Connections completed after the session ended are closed at once.
+    if (ended) for (const c of cs) void c[Symbol.asyncDispose]();
+    lanes = new SendLanes(cs, scope.scrub);
+    drains = cs.map((c) => demux.drain(c, link.signal).catch((e: unknown) => overLimit(e, c, scope, hostile)));
     return lanes;
   });
   ready.catch((e: unknown) => demux.failAll(isBlitError(e) ? e : new BlitError("PEER_CLOSED", String(e))));
   const running = new Set<Promise<void>>();
+  const watch = new QuietWatch();
+  const gone = aborted(link.signal);
+  let itemsRunning = 0;
   // The module's store is shared with other sessions: the meter counts this session's file bytes only.
   let lastMeter = 0;
   const meter = setInterval(() => {
@@ -53,39 +72,69 @@ export async function serveStoreSession(link: SessionLink, scope: SessionScope, 
     if (now !== lastMeter) link.send({ t: "meter", bytes: now });
     lastMeter = now;
   }, METER_INTERVAL_MS);
+  const messages = link.incoming[Symbol.asyncIterator]();
   try {
-    for await (const m of link.incoming) {
+    for (;;) {
+      const next = await Promise.race([messages.next(), violated, watch.expired, gone]);
+      if (next.done === true) break;
+      const m = next.value;
+      watch.heard(m.t === "request");
       if (m.t !== "request") continue;
-      while (running.size >= MAX_IN_FLIGHT) await Promise.race(running);
-      const p: Promise<void> = answer(m.request, scope, incoming, ready, link).finally(() => running.delete(p));
+      const req = m.request;
+      const items = requestItems(req);
+      if (items > DAEMON_LIMITS.maxRequestItems) {
+        const refusal = tooManyItems(req, items);
+        scope.warn?.(refusal.message);
+        link.send({ t: "reply", reply: { last: true, kind: "error", error: refusal, id: req.id } as StoreReply });
+        continue;
+      }
+      if (req.op === "write") demux.announce(req.items.map((i) => i.fileId));
+      while (running.size >= MAX_IN_FLIGHT || (running.size > 0 && itemsRunning + items > DAEMON_LIMITS.maxSessionItemsInFlight)) {
+        await Promise.race([Promise.race(running), violated]);
+      }
+      itemsRunning += items;
+      watch.started();
+      const p: Promise<void> = answer(req, scope, incoming, ready, link, hostile).finally(() => {
+        running.delete(p);
+        itemsRunning -= items;
+        watch.finished();
+      });
       running.add(p);
     }
-    await Promise.allSettled([...running]);
+    await Promise.race([Promise.allSettled([...running]), violated]);
+  } catch (e) {
+    // Not awaited: a generator waiting for the next message finishes only once the call ends.
+    messages.return?.()?.catch(() => {});
+    throw e;
   } finally {
+    ended = true;
+    watch.stop();
     clearInterval(meter);
     demux.failAll(new BlitError("CANCELLED", "session ended"));
-    const open = lanes as SendLanes | null;
-    if (open !== null) await open.close(new Uint8Array([0x1f])).catch(() => {});
+    await closeData(lanes, drains, opened);
   }
 }
 
 // --- internal ---
 
-async function answer(req: StoreRequest, scope: SessionScope, incoming: IncomingFiles, lanes: Promise<SendLanes>, link: SessionLink): Promise<void> {
+type Request = StoreRequest<Unchecked>;
+
+async function answer(req: Request, scope: SessionScope, incoming: IncomingFiles, lanes: Promise<SendLanes>, link: SessionLink, hostile: (e: BlitError) => void): Promise<void> {
   const reply = (r: StoreAnswer & { last?: boolean }) => link.send({ t: "reply", reply: { last: true, ...r, id: req.id } as StoreReply });
   try {
     await run(req, scope, incoming, lanes, reply);
   } catch (e) {
     const err = isBlitError(e) ? scope.scrub(e) : new BlitError("INTERNAL", `request failed: ${String(e)}`);
     reply({ kind: "error", error: err });
+    if (isPeerViolation(err)) hostile(err);
   }
 }
 
 type Reply = (r: StoreAnswer & { last?: boolean }) => void;
 
-async function run(req: StoreRequest, scope: SessionScope, incoming: IncomingFiles, lanes: Promise<SendLanes>, reply: Reply): Promise<void> {
+async function run(req: Request, scope: SessionScope, incoming: IncomingFiles, lanes: Promise<SendLanes>, reply: Reply): Promise<void> {
   const { store } = scope;
-  const at = (p: RelPath) => inRoot(scope.root, p);
+  const at = (p: Unchecked) => inRoot(scope.root, p);
   switch (req.op) {
     case "stat":
       return reply({ kind: "stat", meta: await store.stat(at(req.path)) });
@@ -99,26 +148,30 @@ async function run(req: StoreRequest, scope: SessionScope, incoming: IncomingFil
       return read(req.items, scope, await lanes, reply);
     case "write": {
       need(scope.canWrite, "write");
-      const ops: WriteOp[] = req.items.map((i) => ({
-        path: at(i.path),
+      const paths = req.items.map((i) => at(i.path));
+      const ops: WriteOp[] = req.items.map((i, k) => ({
+        path: paths[k]!,
         meta: i.meta,
         resume: i.resume,
         ...(i.resumeFrom > 0 ? { resumeFrom: i.resumeFrom } : {}),
         source: i.meta.kind === "file" ? incoming.source(i.fileId) : undefined,
       }));
       const results = await store.write(ops);
-      return reply({ kind: "results", results: results.map((r, i) => ({ ...r, path: req.items[i]!.path, error: r.error && scope.scrub(r.error) })) });
+      return reply({ kind: "results", results: results.map((r, i) => ({ ...r, path: paths[i]!, error: r.error && scope.scrub(r.error) })) });
     }
     case "setMeta": {
       need(scope.canWrite, "change attributes");
-      const results = await store.setMeta(req.entries.map((e) => ({ path: at(e.path), meta: e.meta })));
-      return reply({ kind: "results", results: results.map((r, i) => ({ ...r, path: req.entries[i]!.path, error: r.error && scope.scrub(r.error) })) });
+      const paths = req.entries.map((e) => at(e.path));
+      const results = await store.setMeta(req.entries.map((e, i) => ({ path: paths[i]!, meta: e.meta })));
+      return reply({ kind: "results", results: results.map((r, i) => ({ ...r, path: paths[i]!, error: r.error && scope.scrub(r.error) })) });
     }
     case "remove": {
       need(scope.canRemove, "remove");
-      if (req.paths.some((p) => at(p) === "")) throw new BlitError("PERMISSION_DENIED", "a module root is never removed");
-      const results = await store.remove(req.paths.map(at), { onlyEmptyDirs: req.onlyEmptyDirs });
-      return reply({ kind: "results", results: results.map((r, i) => ({ ...r, path: req.paths[i]!, error: r.error && scope.scrub(r.error) })) });
+      const paths = req.paths.map(at);
+      // The paths are normalized: "", ".", "./" and "a/.." all name the root.
+      if (paths.some((p) => p === "")) throw new BlitError("PERMISSION_DENIED", "a module root is never removed: name entries inside it");
+      const results = await store.remove(paths, { onlyEmptyDirs: req.onlyEmptyDirs });
+      return reply({ kind: "results", results: results.map((r, i) => ({ ...r, path: paths[i]!, error: r.error && scope.scrub(r.error) })) });
     }
     case "sync": {
       need(scope.canWrite, "sync");
@@ -139,10 +192,10 @@ async function listing(store: Store, dir: RelPath, reply: Reply, scope: SessionS
 }
 
 /** Sends the files asked for; the reply (after the last record) gives each file's zero-copy bytes. */
-async function read(items: readonly ReadItem[], scope: SessionScope, lanes: SendLanes, reply: Reply): Promise<void> {
+async function read(items: readonly ReadItem<Unchecked>[], scope: SessionScope, lanes: SendLanes, reply: Reply): Promise<void> {
   // The reply names the files that went zero-copy (the client's summary counts them).
   const results: OpResult[] = [];
-  const pathOf = new Map(items.map((i) => [i.fileId, i.path]));
+  const pathOf = new Map<number, RelPath>();
   const note = (zeroCopy: Map<number, number>) => {
     for (const [fileId, zeroCopyBytes] of zeroCopy) results.push({ path: pathOf.get(fileId) ?? "", bytes: 0, zeroCopyBytes });
   };
@@ -150,10 +203,13 @@ async function read(items: readonly ReadItem[], scope: SessionScope, lanes: Send
     const files: OutgoingFile[] = [];
     for (const item of items) {
       try {
-        files.push({ fileId: item.fileId, store: scope.store, path: inRoot(scope.root, item.path), offset: item.offset, size: 0 });
+        const path = inRoot(scope.root, item.path);
+        pathOf.set(item.fileId, path);
+        files.push({ fileId: item.fileId, store: scope.store, path, offset: item.offset, size: 0 });
       } catch (e) {
         note(await sendFiles(sender, files.splice(0)));
         await sender.fail(item.fileId, isBlitError(e) ? e : new BlitError("INTERNAL", String(e)));
+        if (isBlitError(e) && isPeerViolation(e)) throw e;
       }
     }
     note(await sendFiles(sender, files));
@@ -162,14 +218,49 @@ async function read(items: readonly ReadItem[], scope: SessionScope, lanes: Send
   reply({ kind: "results", results });
 }
 
+/**
+ * Ends the session's data connections: END on each (bounded: a peer that does not read gets
+ * DAEMON_LIMITS.dataLingerMs), then waits as long for the peer's END, then closes them.
+ */
+async function closeData(lanes: SendLanes | null, drains: readonly Promise<void>[], opened: readonly Channel[]): Promise<void> {
+  if (lanes !== null) await linger(lanes.close(new Uint8Array([0x1f])));
+  await linger(Promise.allSettled(drains));
+  await Promise.allSettled(opened.map((c) => c[Symbol.asyncDispose]()));
+}
+
+/** Waits for `p`, at most DAEMON_LIMITS.dataLingerMs. */
+async function linger(p: Promise<unknown>): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, DAEMON_LIMITS.dataLingerMs)));
+  await Promise.race([p.then(() => {}, () => {}), late]);
+  clearTimeout(timer);
+}
+
+/** A data connection that broke a limit: logged, closed, and the session fails with the reason. */
+function overLimit(e: unknown, channel: Channel, scope: SessionScope, fail: (e: BlitError) => void): void {
+  if (!isBlitError(e) || e.details.limit === undefined) return;
+  scope.warn?.(`data connection closed: ${e.message}`);
+  void channel[Symbol.asyncDispose]();
+  fail(e);
+}
+
+/** Rejects with CANCELLED once `signal` aborts (the client went away). */
+function aborted(signal: AbortSignal): Promise<never> {
+  const p = new Promise<never>((_, reject) => {
+    const stop = () => reject(new BlitError("CANCELLED", "the client went away"));
+    if (signal.aborted) stop();
+    else signal.addEventListener("abort", stop, { once: true });
+  });
+  p.catch(() => {});
+  return p;
+}
+
 function need(allowed: boolean, what: string): void {
   if (!allowed) throw new BlitError("READ_ONLY", `this session may not ${what}: the module is read-only or the session reads only`);
 }
 
-/** `rel` inside `root`; `..`, absolute paths and NUL bytes are refused. */
-function inRoot(root: RelPath, rel: RelPath): RelPath {
-  if (rel.startsWith("/") || rel.includes("\0") || rel.split("/").includes("..")) {
-    throw new BlitError("PATH_ESCAPE", `path '${rel}' leaves the session root`, { path: rel });
-  }
-  return rel === "" ? root : joinRel(root, rel);
+/** `rel` checked (domain/peer-path.ts) and joined to `root`. */
+function inRoot(root: RelPath, rel: Unchecked): PeerPath {
+  const path = checkPath(rel, "the session root");
+  return (path === "" ? root : joinRel(root, path)) as PeerPath;
 }

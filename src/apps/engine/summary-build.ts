@@ -26,6 +26,7 @@ export function buildSummary(req: TransferRequest, stats: RunStats, withheld: st
     files_skipped: stats.skipped,
     bytes_transferred: stats.bytes,
     entries_deleted: stats.deleted,
+    sources_removed: stats.sourcesRemoved,
     files_failed: failed,
     failures: stats.failures.map((f) => ({ path: displayName(f.path), error: f.error.message, code: f.error.code })),
     duration_ms: Math.round(ms),

@@ -3,10 +3,11 @@ import { BlitError } from "../../domain/errors.ts";
 import { compileFilter } from "../../domain/filter.ts";
 import { mtimeGranularity } from "../../domain/compare.ts";
 import type { PlanOptions } from "../../domain/plan.ts";
-import { depthRel, displayName } from "../../domain/rel-path.ts";
+import { depthRel, displayName, type RelPath } from "../../domain/rel-path.ts";
 import type { TransferSummary } from "../../domain/summary.ts";
 import type { Store } from "../../ports/store.ts";
 import type { EngineDeps } from "./engine-deps.ts";
+import { contentsOf } from "./deletion-contents.ts";
 import { removeMovedSources } from "./move-sources.ts";
 import { openRoots, type OpenedRoots } from "./open-roots.ts";
 import { PeerStore } from "./peer-store.ts";
@@ -60,7 +61,7 @@ async function runOnce(req: TransferRequest, deps: EngineDeps, relayReason: stri
   await using _dst = roots.dest;
   // The walk starts while the data connections are still being opened (a no-op never needs them).
   const plane = dataPlaneOf(roots).then((data) => {
-    if (data.fallbackReason !== null && !req.forceGrpcData && !data.forced) deps.reporter.warn(`file data goes over gRPC: ${data.fallbackReason}`);
+    if (data.transport === "grpc" && data.fallbackReason !== null && !req.forceGrpcData && !data.forced) deps.reporter.warn(`file data goes over gRPC: ${data.fallbackReason}`);
     return data;
   });
   plane.catch(() => {});
@@ -93,9 +94,9 @@ async function runOnce(req: TransferRequest, deps: EngineDeps, relayReason: stri
     stats.scanComplete = true;
     withheld = await deleteExtraneous(req, sync, roots.dest, stats, deps);
     if (!req.dryRun) await finish(sync, roots.dest, stats, deps);
-    if (req.verb === "move" && !req.dryRun && stats.failures.length === 0) {
+    if (req.verb === "move" && stats.failures.length === 0) {
       stats.phase = "delete";
-      await removeMovedSources(roots, plan, deps, stats);
+      await removeMovedSources(roots, plan, deps, stats, req.dryRun);
     }
     // The daemons' sendfile bytes of pulled files; the same bytes may also have been spliced here.
     let sentZeroCopy = 0;
@@ -110,11 +111,14 @@ async function runOnce(req: TransferRequest, deps: EngineDeps, relayReason: stri
 }
 
 /** How the bytes of this run travel: locally, or the data plane of its daemon session(s). */
-async function dataPlaneOf(roots: OpenedRoots): Promise<{ transport: "local" | "tcp" | "grpc"; fallbackReason: string | null; forced: boolean }> {
+async function dataPlaneOf(roots: OpenedRoots): Promise<{ transport: "local" | "tcp" | "grpc" | "rdma"; fallbackReason: string | null; forced: boolean }> {
   const planes = await Promise.all(roots.peers.map((p) => p.data));
   const grpc = planes.find((d) => d.transport === "grpc");
   if (grpc !== undefined) return { transport: "grpc", fallbackReason: grpc.fallbackReason, forced: grpc.fallbackReason?.includes("--force-grpc-data") === true };
-  return { transport: planes.length > 0 ? "tcp" : "local", fallbackReason: null, forced: false };
+  if (planes.length === 0) return { transport: "local", fallbackReason: null, forced: false };
+  // RDMA that failed before the first byte falls back to TCP silently; the summary says why.
+  const rdma = planes.every((d) => d.transport === "rdma");
+  return { transport: rdma ? "rdma" : "tcp", fallbackReason: planes.find((d) => d.fallbackReason !== null)?.fallbackReason ?? null, forced: false };
 }
 
 /**
@@ -133,14 +137,22 @@ async function runTree(sync: TreeSync, roots: OpenedRoots): Promise<void> {
   return sync.runSingle(roots.sourceName, roots.destName, roots.sourceRootMeta, roots.destMeta, roots.destRootExists);
 }
 
+/**
+ * A mirror's deletion phase: counts every entry the deletions remove (directory contents
+ * included) against --max-delete, names each one (-v, -n), then deletes — in a dry run only
+ * counts — and writes the entries that replace a destination directory.
+ */
 async function deleteExtraneous(req: TransferRequest, sync: TreeSync, dest: Store, stats: RunStats, deps: EngineDeps): Promise<string | null> {
-  const planned = sync.deletionPaths.length + sync.replacements.length + sync.prunedDirs.length;
-  if (req.verb !== "mirror" || planned === 0) return null;
+  const listed = sync.deletionPaths.length + sync.replacements.length + sync.prunedDirs.length;
+  if (req.verb !== "mirror" || listed === 0) return null;
+  const contents = await contentsOf(dest, [...sync.deletionDirs, ...sync.replacements.map((r) => r.path)], deps.signal);
+  let inside = 0;
+  for (const paths of contents.values()) inside += paths.length;
   const gate = decideDeletions({
     scanComplete: !sync.scanIncomplete,
     failedEntries: stats.failures.length,
     interrupted: false,
-    planned,
+    planned: listed + inside,
     maxDelete: req.maxDelete,
   });
   if (!gate.allowed) {
@@ -148,20 +160,26 @@ async function deleteExtraneous(req: TransferRequest, sync: TreeSync, dest: Stor
     return gate.reason;
   }
   stats.phase = "delete";
-  for (const path of sync.deletionPaths) deps.reporter.item("delete", path);
-  if (req.dryRun) {
-    stats.deleted += sync.deletionPaths.length;
-    return null;
-  }
-  for (const r of await dest.remove(sync.deletionPaths)) recordDeletion(r, sync, stats);
-  await removeEmptied(sync, dest, stats, deps);
+  const weight = (path: RelPath) => 1 + (contents.get(path)?.length ?? 0);
+  const announce = (path: RelPath) => {
+    for (const p of contents.get(path) ?? []) deps.reporter.item("delete", p);
+    deps.reporter.item("delete", path);
+  };
+  for (const path of sync.deletionPaths) announce(path);
+  if (!req.dryRun) {
+    for (const r of await dest.remove(sync.deletionPaths)) recordDeletion(r, sync, stats, weight(r.path));
+    await removeEmptied(sync, dest, stats, deps);
+  } else for (const path of sync.deletionPaths) stats.deleted += weight(path);
   for (const { path, entry } of sync.replacements) {
-    const [removed] = await dest.remove([path]);
-    if (removed === undefined || removed.error !== undefined) {
-      stats.fail(path, removed?.error ?? new BlitError("INTERNAL", `cannot replace ${displayName(path)}`));
-      continue;
+    announce(path);
+    if (!req.dryRun) {
+      const [removed] = await dest.remove([path]);
+      if (removed === undefined || removed.error !== undefined) {
+        stats.fail(path, removed?.error ?? new BlitError("INTERNAL", `cannot replace ${displayName(path)}`));
+        continue;
+      }
     }
-    stats.deleted++;
+    stats.deleted += weight(path);
     await sync.sendNow(path, entry.meta);
   }
   return null;
@@ -178,9 +196,9 @@ async function removeEmptied(sync: TreeSync, dest: Store, stats: RunStats, deps:
   }
 }
 
-function recordDeletion(r: { path: string; error?: BlitError }, sync: TreeSync, stats: RunStats): void {
+function recordDeletion(r: { path: string; error?: BlitError }, sync: TreeSync, stats: RunStats, entries = 1): void {
   if (r.error !== undefined) return stats.fail(r.path, r.error);
-  stats.deleted++;
+  stats.deleted += entries;
   sync.markDirty(r.path.includes("/") ? r.path.slice(0, r.path.lastIndexOf("/")) : "");
 }
 

@@ -1,11 +1,13 @@
 import type { DirEntry, EntryMeta } from "../../domain/entry.ts";
 import { BlitError, isBlitError } from "../../domain/errors.ts";
+import { isPeerViolation } from "../../domain/peer-path.ts";
 import type { DescendStep, DirectoryPlan, PlanOptions } from "../../domain/plan.ts";
 import { depthRel, displayName, joinRel, parentRel, type RelPath } from "../../domain/rel-path.ts";
 import type { Planner } from "../../ports/planner.ts";
 import type { Reporter } from "../../ports/reporter.ts";
 import type { DirectoryPass, DirListing, MetaUpdate, OpResult, Store, WriteOp } from "../../ports/store.ts";
 import type { RunStats } from "./run-stats.ts";
+import { vanishedFromSource, vanishedWarning } from "./vanished.ts";
 import { visitAll } from "./visit-all.ts";
 
 /** Directory listings running at once (each lists source and destination). */
@@ -53,6 +55,8 @@ interface PlannedDir {
  */
 export class TreeSync {
   readonly deletionPaths: RelPath[] = [];
+  /** The directories among `deletionPaths` (their contents go with them). */
+  readonly deletionDirs: RelPath[] = [];
   /** Directories a filtered mirror empties: removed after the deletions if nothing protected is left. */
   readonly prunedDirs: RelPath[] = [];
   readonly replacements: { path: RelPath; entry: DirEntry }[] = [];
@@ -198,10 +202,13 @@ export class TreeSync {
     this.stats.skipped += skipped;
     for (const w of step.written) {
       this.planned(w.entry.meta);
-      this.landed(w.result, w.entry.meta);
+      this.settle(w.result, w.entry.meta);
     }
     for (const e of plan.special) this.reporter.warn(`skipping special file ${displayName(joinRel(dir.path, e.name))} (FIFOs, sockets and devices are not copied)`);
-    for (const e of plan.delete) this.deletionPaths.push(joinRel(dir.path, e.name));
+    for (const e of plan.delete) {
+      this.deletionPaths.push(joinRel(dir.path, e.name));
+      if (e.meta.kind === "dir") this.deletionDirs.push(joinRel(dir.path, e.name));
+    }
     for (const e of plan.fixMeta) this.fixAttributes(joinRel(dir.path, e.name), e.meta);
     for (const e of plan.prune) {
       const path = joinRel(dir.path, e.name);
@@ -225,7 +232,7 @@ export class TreeSync {
         ? null
         : await this.dst.passDirectory({ dir: dir.path, source: this.src, destExists: dir.destExists, plan: this.options.plan, dryRun: this.options.dryRun, resume: this.options.resume }, this.signal);
     if (pass !== null) {
-      if (pass.sourceError !== undefined) return this.unreadable(dir, pass.sourceError);
+      if (pass.sourceError !== undefined) return this.unreadableOrGone(dir, pass.sourceError);
       this.sourceFailures(dir, pass.sourceFailures);
       const { plan, destDirs, skippedLeaves, written, subdirsCreated, subdirFailures } = pass;
       return { plan, destDirs, skippedLeaves, written, subdirsCreated, subdirFailures };
@@ -244,8 +251,16 @@ export class TreeSync {
     }
   }
 
+  /** A source directory that could not be listed: a warning when it vanished since, else a failure. */
+  private async unreadableOrGone(dir: PendingDir, e: BlitError): Promise<null> {
+    if (dir.path === "" || !(await vanishedFromSource(this.src, dir.path, e))) return this.unreadable(dir, e);
+    this.reporter.warn(vanishedWarning(dir.path));
+    return null;
+  }
+
+  /** Records an unreadable directory; the root, a cancellation and a hostile peer end the run. */
   private unreadable(dir: PendingDir, e: BlitError): null {
-    if (dir.path === "" || e.code === "CANCELLED") throw e;
+    if (dir.path === "" || e.code === "CANCELLED" || isPeerViolation(e)) throw e;
     this.scanIncomplete = true;
     this.stats.fail(dir.path, e);
     return null;
@@ -258,7 +273,7 @@ export class TreeSync {
       return await this.src.list(dir.path, this.signal);
     } catch (e) {
       if (!isBlitError(e)) throw e;
-      return this.unreadable(dir, e);
+      return this.unreadableOrGone(dir, e);
     }
   }
 
@@ -340,7 +355,13 @@ export class TreeSync {
     }
     const writing = this.stats.writingStarted(ops.map((op) => ({ path: op.path, size: op.meta.size })));
     const written = this.dst.write(ops, this.signal).finally(() => this.stats.written(writing));
-    this.track(written.then((results) => results.forEach((r, i) => this.landed(r, ops[i]!.meta))));
+    this.track(written.then((results) => results.forEach((r, i) => this.settle(r, ops[i]!.meta))));
+  }
+
+  /** A write's result; a failed one whose source entry vanished since it was listed is only a warning. */
+  private settle(r: OpResult, meta: EntryMeta): void {
+    if (r.error === undefined) return this.landed(r, meta);
+    this.track(vanishedFromSource(this.src, this.sourcePath(r.path), r.error).then((gone) => (gone ? this.reporter.warn(vanishedWarning(r.path)) : this.landed(r, meta))));
   }
 
   private landed(r: OpResult, meta: EntryMeta): void {

@@ -46,6 +46,7 @@ test.each<[string, DelegationEvent]>([
         files_skipped: 1,
         bytes_transferred: 1234,
         entries_deleted: 2,
+        sources_removed: 4,
         files_failed: 1,
         failures: [{ path: "bad", error: "permission denied", code: "PERMISSION_DENIED" }],
         duration_ms: 42,

@@ -5,7 +5,7 @@ import type { Verb } from "../../../src/apps/engine/transfer-request.ts";
 import { isBlitError, type ErrorCode } from "../../../src/domain/errors.ts";
 import type { FilterRule } from "../../../src/domain/filter.ts";
 
-const ENV: CliEnv = { env: {}, home: "/home/me", localExists: () => false };
+const ENV: CliEnv = { env: {}, home: "/home/me" };
 
 const transfer = (args: string[], verb: Verb = "copy", env: CliEnv = ENV) => toTransferCli(verb, scanArgs(args, transferArgs, verb), env);
 const check = (args: string[]) => toCheckCli(scanArgs(args, checkArgs, "check"), ENV);
@@ -166,7 +166,8 @@ describe("toTransferCli: refusals", () => {
     ["no operands", [], "USAGE"],
     ["one operand", ["a/"], "USAGE"],
     ["three operands", ["a/", "b/", "c/"], "USAGE"],
-    ["bare word operand", ["a", "b/"], "USAGE"],
+    ["bare word operands are local paths", ["a", "b"], "none"],
+    ["a daemon address as an operand", ["a/", "host:9031"], "USAGE"],
     ["remote source", ["host:/m/", "b/"], "none"],
     ["remote destination", ["./a", "host://x"], "none"],
     ["remote without trailing slash", ["./a", "host:/m"], "USAGE"],

@@ -193,22 +193,30 @@ describe("parseTransferEnd", () => {
     expect(parseTransferEnd(input, OPTS)).toEqual(expected);
   });
 
-  test.each(["notes", "host", "host:9000", "[::1]:9000", "a:b", "host:"])("refuses the bare word or daemon %p", (input) => {
-    const err = caught(() => parseTransferEnd(input, { localExists: () => false }));
-    expect({ code: err.code, names: err.message.includes(`'${input}'`), hint: err.message.includes(":/module/") }).toEqual({
+  test.each([
+    ["notes", "/work/notes"],
+    ["host", "/work/host"],
+    ["backup.2024", "/work/backup.2024"],
+  ])("takes the bare word %p as a local path", (input, path) => {
+    expect(parseTransferEnd(input, { cwd: "/work" })).toMatchObject({ kind: "local", path, contentsOnly: false });
+  });
+
+  test.each(["host:9000", "[::1]:9000", "[::1]", "a:b", "host:"])("refuses the daemon address or word with ':' %p", (input) => {
+    const err = caught(() => parseTransferEnd(input));
+    expect({ code: err.code, names: err.message.includes(`'${input}'`), hint: err.message.includes(":/module/"), local: err.message.includes(`./${input}`) }).toEqual({
       code: "USAGE",
       names: true,
       hint: true,
+      local: true,
     });
   });
 
-  test("suggests ./word when a local file of that name exists", () => {
-    const err = caught(() => parseTransferEnd("notes", { localExists: (p) => p === "notes" }));
-    expect({ code: err.code, suggests: err.message.includes("./notes") }).toEqual({ code: "USAGE", suggests: true });
+  test("host:port names the module form host:port:/module/", () => {
+    expect(caught(() => parseTransferEnd("backup:9000")).message).toContain("backup:9000:/module/");
   });
 
   test("still refuses malformed remote input", () => {
-    expect(caught(() => parseTransferEnd("host:/m", { localExists: () => true })).code).toBe("USAGE");
+    expect(caught(() => parseTransferEnd("host:/m")).code).toBe("USAGE");
   });
 });
 

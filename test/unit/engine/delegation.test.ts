@@ -16,6 +16,7 @@ const SUMMARY: DelegatedSummary = {
   files_skipped: 1,
   bytes_transferred: 5,
   entries_deleted: 0,
+  sources_removed: 0,
   files_failed: 0,
   failures: [],
   duration_ms: 3,

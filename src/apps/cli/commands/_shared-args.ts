@@ -35,12 +35,12 @@ export const endpointArgs = {
 /** Flags of copy, mirror and move. */
 export const transferArgs = {
   ...endpointArgs,
-  "dry-run": { type: "boolean", alias: "n", description: "Show what would change; change nothing" },
+  "dry-run": { type: "boolean", alias: "n", description: "List every change it would make (the -v lines); change nothing" },
   yes: { type: "boolean", alias: "y", description: "Do not ask before deleting or moving" },
   ...compareArgs,
   "ignore-existing": { type: "boolean", description: "Never touch a destination file that already exists" },
   ...filterArgs,
-  "max-delete": { type: "string", valueHint: "N", description: "Mirror: make no deletion at all when more than N are planned" },
+  "max-delete": { type: "string", valueHint: "N", description: "Mirror: make no deletion at all when more than N entries would go (directory contents count)" },
   resume: { type: "boolean", description: "Continue a partial destination file from its first differing block" },
   retry: { type: "string", valueHint: "N", description: "Re-run up to N times after a transient (network) failure" },
   wait: { type: "string", valueHint: "SECS", description: "Seconds to wait before each re-run (default 1)" },

@@ -8,11 +8,19 @@ import type { VerbArgs } from "./index.ts";
 /**
  * `blit-utils profile [PATH] [--json]`: measures the filesystem holding PATH (default: the working
  * directory) and records the profile for the predictor, unless BLIT_DISABLE_LOCAL_TELEMETRY=1.
+ * Also lists this machine's RDMA ports (device, link layer, state, link rate, MTU), or why there
+ * are none.
  */
 export async function run(args: VerbArgs): Promise<number> {
   const dir = resolve(args.positionals[0] ?? ".");
-  const { measureFsProfile, openPerfHistory } = await import("../../compose.ts");
+  const { measureFsProfile, openPerfHistory, probeRdma } = await import("../../compose.ts");
   const profile = await measureFsProfile(dir);
+  const rdma = await probeRdma();
+  const rdmaReport = {
+    devices: rdma.devices.map((d) => ({ name: d.name, port: d.port, link_layer: d.linkLayer, active: d.active, gbps: d.gbps, mtu: d.mtuBytes })),
+    used: rdma.transport !== null,
+    reason: rdma.reason === "" ? null : rdma.reason,
+  };
   const recording = process.env.BLIT_DISABLE_LOCAL_TELEMETRY !== "1";
   const history = await openPerfHistory(process.env);
   if (recording) await history.saveProfile(profile);
@@ -20,17 +28,25 @@ export async function run(args: VerbArgs): Promise<number> {
   const choice = choose(state, { route: "local", srcFs: profile.fs, dstFs: profile.fs, cores: Math.max(1, availableParallelism()), cap: null });
   const predictor = { workers: choice.workers, buffer_bytes: choice.bufferBytes, streams: choice.streams };
   if (args.values.json === true) {
-    printJson({ ...profile, predictor, recorded: recording ? history.location : null });
+    printJson({ ...profile, predictor, rdma: rdmaReport, recorded: recording ? history.location : null });
     return 0;
   }
-  out(profileText(profile, predictor, recording ? `recorded in ${history.location}` : "not recorded (BLIT_DISABLE_LOCAL_TELEMETRY=1)"));
+  out(profileText(profile, predictor, rdmaReport, recording ? `recorded in ${history.location}` : "not recorded (BLIT_DISABLE_LOCAL_TELEMETRY=1)"));
   return 0;
 }
 
 // --- internal ---
 
-function profileText(p: FsProfile, predictor: { workers: number; buffer_bytes: number; streams: number }, where: string): string {
+interface RdmaReport {
+  readonly devices: readonly { name: string; port: number; link_layer: string; active: boolean; gbps: number; mtu: number }[];
+  readonly used: boolean;
+  readonly reason: string | null;
+}
+
+function profileText(p: FsProfile, predictor: { workers: number; buffer_bytes: number; streams: number }, rdma: RdmaReport, where: string): string {
   const yes = (b: boolean) => (b ? "yes" : "no");
+  const ports = rdma.devices.map((d) => `  rdma ${d.name} port ${d.port}  ${d.link_layer}, ${d.active ? "active" : "down"}, ${d.gbps} Gbit/s, MTU ${d.mtu}`);
+  const rdmaLines = ports.length > 0 ? ports : [`  rdma                none (${rdma.reason ?? "no device"}): the data plane uses TCP`];
   return [
     `${p.path} (${p.fs})`,
     `  sequential write    ${humanBytes(p.seq_write_bps)}/s (with fsync)`,
@@ -38,6 +54,7 @@ function profileText(p: FsProfile, predictor: { workers: number; buffer_bytes: n
     `  small-file create   ${p.small_creates_per_sec} files/s (4 KiB each)`,
     `  copy offload        copy_file_range ${yes(p.copy_offload)}, reflink ${yes(p.reflink)}`,
     `  predictor picks     ${predictor.workers} workers, ${humanBytes(predictor.buffer_bytes)} buffers, ${predictor.streams} data-plane streams`,
+    ...rdmaLines,
     where,
     "",
   ].join("\n");

@@ -1,0 +1,34 @@
+import { compareNames, depthRel, joinRel, type RelPath } from "../../domain/rel-path.ts";
+import type { Store } from "../../ports/store.ts";
+
+/**
+ * What deleting each of `dirs` removes besides the directory itself: every entry below it in
+ * `store`, deepest first (the order they go), so --max-delete, the mirror prompt, the summary and
+ * the -v/-n lines count and name each one, as rsync does. An entry that cannot be listed counts
+ * as one; a directory that is gone has no contents.
+ */
+export async function contentsOf(store: Store, dirs: readonly RelPath[], signal: AbortSignal): Promise<Map<RelPath, RelPath[]>> {
+  const out = new Map<RelPath, RelPath[]>();
+  for (const dir of dirs) out.set(dir, await below(store, dir, signal));
+  return out;
+}
+
+// --- internal ---
+
+async function below(store: Store, root: RelPath, signal: AbortSignal): Promise<RelPath[]> {
+  const found: RelPath[] = [];
+  const pending: RelPath[] = [root];
+  for (let dir = pending.pop(); dir !== undefined; dir = pending.pop()) {
+    signal.throwIfAborted();
+    const listing = await store.list(dir, signal).catch(() => null);
+    if (listing === null) continue;
+    for (const f of listing.failures) found.push(joinRel(dir, f.name));
+    for (const e of listing.entries) {
+      const path = joinRel(dir, e.name);
+      found.push(path);
+      if (e.meta.kind === "dir") pending.push(path);
+    }
+  }
+  // Children before their parents (deepest first), then in byte order.
+  return found.sort((a, b) => depthRel(b) - depthRel(a) || compareNames(a, b));
+}
