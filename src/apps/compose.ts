@@ -98,7 +98,7 @@ export function openModuleStore(root: string, module: { readonly beneath: boolea
   const { beneath, keepOwners, readOnly } = module;
   // Temporaries whose writer is gone (a killed daemon: its pid is dead) go when their directory is
   // next listed; those of this daemon's running sessions stay (its pid is alive).
-  return new LocalStore({ root, cleanTemporaries: true, maxThreads: null, beneath, readOnly, received: { keepOwners, markLinks: !beneath } });
+  return new LocalStore({ root, cleanTemporaries: true, maxThreads: null, beneath, readOnly, received: { keepOwners, markLinks: !beneath }, offThread: true });
 }
 
 /** True when something exists at `path` (not following a final symlink). */

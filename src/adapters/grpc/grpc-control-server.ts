@@ -1,7 +1,8 @@
-import { Server, ServerCredentials, type UntypedServiceImplementation } from "@grpc/grpc-js";
+import { logVerbosity, Server, ServerCredentials, setLogVerbosity, type UntypedServiceImplementation } from "@grpc/grpc-js";
 import { DAEMON_LIMITS } from "../../domain/daemon-limits.ts";
 import { BlitError } from "../../domain/errors.ts";
 import { FairShares } from "../../domain/fair-shares.ts";
+import { listenError, LISTEN_ERRNOS } from "../../domain/listen-error.ts";
 import type { ControlPlane } from "../../ports/control.ts";
 import { withServerSettings } from "./http2-windows.ts";
 import * as wire from "./mapping.ts";
@@ -124,11 +125,14 @@ export class GrpcControlServer {
 
 // --- internal ---
 
+/** Binds `address`; a failure is one BlitError (grpc-js's own log line about it is silenced). */
 function bind(server: Server, address: string): Promise<number> {
   return new Promise((resolve, reject) => {
+    setLogVerbosity(logVerbosity.NONE);
     server.bindAsync(address, ServerCredentials.createInsecure(), (error, port) => {
+      setLogVerbosity(logVerbosity.ERROR);
       if (error === null) resolve(port);
-      else reject(new BlitError("UNREACHABLE", `cannot listen on ${address}: ${error.message}`, { address }, { cause: error }));
+      else reject(Object.assign(listenError(address, LISTEN_ERRNOS.find((n) => error.message.includes(n)) ?? ""), { cause: error }));
     });
   });
 }

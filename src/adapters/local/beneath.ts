@@ -62,19 +62,23 @@ export class Beneath {
     }
   }
 
-  /** `message` with every `/proc/self/fd/N` this job opened replaced by the path it stands for. */
-  describe(message: string): string {
+  /**
+   * `message` with every `/proc/self/fd/N` this job opened replaced by the path it stands for; the
+   * root itself (not as the parent of a name) is ROOT_NAME, so no message names an empty path.
+   */
+  describe(message: string, root = ROOT_NAME): string {
     return message.replace(/\/proc\/self\/fd\/\d+(\/\.(?=\W|$))?\/?/g, (m) => {
       const key = m.replace(/(\/\.)?\/?$/, "");
       const rel = this.names.get(key);
       if (rel === undefined) return m;
-      return rel === "" ? "" : `${displayName(rel)}/`;
+      if (rel === "") return m.endsWith("/") ? "" : root;
+      return `${displayName(rel)}/`;
     });
   }
 
   /** A BlitError whose message and path speak of module-relative paths only. */
   scrub(e: BlitError): BlitError {
-    const path = this.describe(String(e.details.path ?? "")).replace(/\/$/, "");
+    const path = this.describe(String(e.details.path ?? ""), "").replace(/\/$/, "");
     return new BlitError(e.code, this.describe(e.message), { ...e.details, path });
   }
 
@@ -93,10 +97,31 @@ export class Beneath {
   }
 }
 
+/** How messages name the root of a contained store (the daemon says which module's). */
+export const ROOT_NAME = "the module root";
+
 /** Opens a store root for Beneath: the configured path itself may be reached through symlinks. */
 export function openRoot(abs: string): number {
-  return fs.openSync(abs, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  try {
+    return fs.openSync(abs, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  } catch (e) {
+    const code = String((e as { code?: unknown }).code ?? "");
+    if (code !== "ENOENT" && code !== "ENOTDIR") throw e;
+    throw new BlitError("NOT_FOUND", `${ROOT_NAME} is missing (deleted or unmounted?): create or mount it again; it is served from the next request on`, { path: "", errno: code });
+  }
 }
+
+/**
+ * True while open root `fd` is still the directory at `abs` (same device and inode). False once
+ * the directory was replaced (deleted and created again, a disk mounted over it) or removed.
+ */
+export function rootCurrent(fd: number, abs: string): boolean {
+  const now = fs.statSync(abs, { throwIfNoEntry: false });
+  if (now === undefined) return false;
+  const held = fs.fstatSync(fd);
+  return held.ino === now.ino && held.dev === now.dev;
+}
+
 
 function errorFor(errno: number, rel: string): BlitError {
   const shown = displayName(rel);

@@ -10,9 +10,10 @@ import { BlitError, isBlitError } from "../../domain/errors.ts";
 import type { FileTarget, OpResult, Store, WholeRead, WriteOp } from "../../ports/store.ts";
 import type { CopyMeter } from "./copy-meter.ts";
 import { RESUME_BLOCK_BYTES, sharedPrefix } from "../../domain/resume-prefix.ts";
-import type { RelPath } from "../../domain/rel-path.ts";
+import { displayName, type RelPath } from "../../domain/rel-path.ts";
 import { finishTemp, openTemp, type WriteJob } from "./fs-write.ts";
 import { copyFileRange } from "./libc.ffi.ts";
+import { openRegular } from "./open-regular.ts";
 import { toOsPath } from "./os-path.ts";
 import { toBlitError } from "./to-blit-error.ts";
 
@@ -249,10 +250,17 @@ async function writeToFile(
   } catch (e) {
     if (t !== null && t.fd >= 0) fs.closeSync(t.fd);
     if (t !== null) fs.rmSync(t.tmpOs, { force: true });
-    throw at.scrub(isBlitError(e) ? e : toBlitError(e, op.path, "write"));
+    throw at.scrub(isBlitError(e) ? naming(e, op.path) : toBlitError(e, op.path, "write"));
   } finally {
     at.done();
   }
+}
+
+/** `e` naming the file it happened to, when it came from a part that did not know the name. */
+function naming(e: BlitError, path: RelPath): BlitError {
+  if (e.details.path !== undefined) return e;
+  const reason = typeof e.details.reason === "string" ? e.details.reason : e.message;
+  return new BlitError(e.code, `cannot write ${displayName(path)}: ${reason}`, { ...e.details, path }, { cause: e });
 }
 
 /** Writes `stream` into `fd` from offset `from`; the bytes written. */
@@ -288,7 +296,7 @@ function readIntoFile(ctx: ForeignWriteContext, op: WriteOp, fd: number, signal?
 
 /** Copies the first `length` bytes of the existing file at `dst` into `fdOut` (--resume). */
 function copyPrefix(dst: string, fdOut: number, length: number, path: RelPath): void {
-  const fdIn = fs.openSync(toOsPath(dst), fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+  const fdIn = openRegular(toOsPath(dst)).fd;
   try {
     let pos = 0;
     while (pos < length) {

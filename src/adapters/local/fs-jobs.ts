@@ -2,7 +2,7 @@
 import * as fs from "node:fs";
 import type { EntryMeta } from "../../domain/entry.ts";
 import { type BlitError, isBlitError } from "../../domain/errors.ts";
-import { Beneath } from "./beneath.ts";
+import { Beneath, openRoot, rootCurrent } from "./beneath.ts";
 import { CopyMeter } from "./copy-meter.ts";
 import { passDirectory, type PassJob, type PassResult } from "./fs-pass.ts";
 import { eachItem, type ItemResult } from "./item-result.ts";
@@ -10,6 +10,7 @@ import { readWhole, type ReadWholeJob, type ReadWholeResult } from "./fs-read-wh
 import { blockHashesOf, hashFile, listDir, statPath, type ListResult } from "./fs-read.ts";
 import { applyMeta, removeEntry, writeEntry, type WriteJob, type WriteOutcome } from "./fs-write.ts";
 import { syncFs } from "./libc.ffi.ts";
+import { openRegular } from "./open-regular.ts";
 import { toOsPath } from "./os-path.ts";
 import { fromWireError, toBlitError, toWireError } from "./to-blit-error.ts";
 
@@ -30,9 +31,13 @@ export type Job = (
   | { op: "sync"; abs: string }
   | { op: "pass"; pass: PassJob; meter: SharedArrayBuffer }
   | { op: "readWhole"; whole: ReadWholeJob }
+  | { op: "open"; abs: string }
+  | { op: "openRoot"; abs: string }
+  | { op: "rootCheck"; fd: number; abs: string }
+  | { op: "pread"; fd: number; offset: number; length: number; name: string }
 ) & { root?: number; bufferBytes?: number };
 
-export type JobResult = PassResult | ReadWholeResult | ListResult | EntryMeta | null | ItemResult[] | Uint8Array | { errno: number };
+export type JobResult = PassResult | ReadWholeResult | ListResult | EntryMeta | null | ItemResult[] | Uint8Array | { errno: number } | { fd: number } | { current: boolean };
 
 /** Per-thread scratch buffer for buffered copies and hashing (resized to a job's bufferBytes). */
 let BUF = Buffer.allocUnsafe(4 << 20);
@@ -107,6 +112,26 @@ function run(job: Job, at: Resolver): JobResult {
       return passDirectory(job.pass, BUF, new CopyMeter(job.meter));
     case "readWhole":
       return readWhole(job.whole, (p) => at.path(p), (e) => at.scrub(e));
+    case "pread": {
+      const buf = new Uint8Array(job.length);
+      let n = 0;
+      try {
+        for (let got = -1; got !== 0 && n < buf.length; n += got) got = fs.readSync(job.fd, buf, n, buf.length - n, job.offset + n);
+      } catch (e) {
+        throw toBlitError(e, job.name, "read");
+      }
+      return buf.subarray(0, n);
+    }
+    case "openRoot":
+      return { fd: openRoot(job.abs) };
+    case "rootCheck":
+      return { current: rootCurrent(job.fd, job.abs) };
+    case "open":
+      try {
+        return { fd: openRegular(toOsPath(at.path(job.abs))).fd };
+      } catch (e) {
+        throw toBlitError(e, job.abs, "read");
+      }
   }
 }
 

@@ -1,6 +1,7 @@
 /** Whole small files read in one job (a pool thread), their bytes in one buffer that moves back without a copy. */
 import * as fs from "node:fs";
 import type { BlitError } from "../../domain/errors.ts";
+import { openRegular } from "./open-regular.ts";
 import { toOsPath } from "./os-path.ts";
 import { toBlitError, toWireError, type WireError } from "./to-blit-error.ts";
 
@@ -24,10 +25,8 @@ export interface ReadWholeResult {
   readonly errors: (WireError | null)[];
 }
 
-const { O_RDONLY, O_NOFOLLOW } = fs.constants;
-
 /**
- * Opens every file (never following a final symlink), sizes the buffer from fstat, then reads
+ * Opens every file (never following a final symlink, never blocking, regular files only), sizes the buffer from fstat, then reads
  * each whole. A file that grew after its fstat keeps the size it had then (the next run sees the
  * change, as with any file modified during a copy); one that shrank is sent as it is now.
  */
@@ -44,8 +43,7 @@ export function readWhole(job: ReadWholeJob, resolve: (p: string) => string, scr
   try {
     for (let i = 0; i < n; i++) {
       try {
-        const fd = fs.openSync(toOsPath(resolve(job.paths[i]!)), O_RDONLY | O_NOFOLLOW);
-        const size = fs.fstatSync(fd).size;
+        const { fd, size } = openRegular(toOsPath(resolve(job.paths[i]!)));
         if (size > job.maxBytes) {
           fs.closeSync(fd);
           lengths[i] = TOO_LARGE;

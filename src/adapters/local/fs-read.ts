@@ -4,6 +4,7 @@ import type { DirEntry, EntryKind, EntryMeta } from "../../domain/entry.ts";
 import { BLOCK_HASH_BYTES, RESUME_BLOCK_BYTES } from "../../domain/resume-prefix.ts";
 import { isTemporaryName, TEMP_PREFIX } from "../../domain/temp-name.ts";
 import { lstatRaw, type RawStat } from "./libc.ffi.ts";
+import { openRegular } from "./open-regular.ts";
 import { absJoin, fromOsName, toCPath, toOsPath } from "./os-path.ts";
 import { toBlitError, toWireError, type WireError } from "./to-blit-error.ts";
 
@@ -56,7 +57,7 @@ export function hashFile(abs: string, buf: Buffer): Uint8Array {
   const hasher = new Bun.CryptoHasher("sha256");
   let fd = -1;
   try {
-    fd = fs.openSync(toOsPath(abs), fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+    fd = openRegular(toOsPath(abs)).fd;
     for (;;) {
       const n = fs.readSync(fd, buf, 0, buf.length, null);
       if (n === 0) break;
@@ -76,14 +77,14 @@ export function hashFile(abs: string, buf: Buffer): Uint8Array {
  */
 export function blockHashesOf(abs: string, buf: Buffer): Uint8Array {
   let fd = -1;
+  let size = 0;
   try {
-    fd = fs.openSync(toOsPath(abs), fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+    ({ fd, size } = openRegular(toOsPath(abs)));
   } catch (e) {
     if ((e as { code?: string }).code === "ENOENT") return new Uint8Array();
     throw toBlitError(e, abs, "read");
   }
   try {
-    const size = fs.fstatSync(fd).size;
     const out = new Uint8Array(Math.ceil(size / RESUME_BLOCK_BYTES) * BLOCK_HASH_BYTES);
     const block = buf.length >= RESUME_BLOCK_BYTES ? buf.subarray(0, RESUME_BLOCK_BYTES) : Buffer.allocUnsafe(RESUME_BLOCK_BYTES);
     let pos = 0;

@@ -5,6 +5,7 @@ import { BlitError } from "../../domain/errors.ts";
 import { temporaryNameFor } from "../../domain/temp-name.ts";
 import type { CopyMeter } from "./copy-meter.ts";
 import { copyFileRange, setFdMtime, setPathMtime } from "./libc.ffi.ts";
+import { openRegular } from "./open-regular.ts";
 import { toCPath, toOsPath } from "./os-path.ts";
 import { toBlitError } from "./to-blit-error.ts";
 
@@ -226,7 +227,7 @@ function copyFile(job: WriteJob, src: string, buf: Buffer, meter: CopyMeter): Wr
   const out: WriteOutcome = { bytes: 0, zeroCopyBytes: 0 };
   try {
     try {
-      fdIn = fs.openSync(toOsPath(src), O_RDONLY | O_NOFOLLOW);
+      fdIn = openRegular(toOsPath(src)).fd;
     } catch (e) {
       throw toBlitError(e, src, "read");
     }
@@ -290,7 +291,7 @@ function chunkDone(meter: CopyMeter, n: number, pos: number): void {
 function reuseMatchingPrefix(fdIn: number, dst: string, fdOut: number, buf: Buffer): number {
   let fdOld = -1;
   try {
-    fdOld = fs.openSync(toOsPath(dst), O_RDONLY | O_NOFOLLOW);
+    fdOld = openRegular(toOsPath(dst)).fd;
   } catch {
     return 0;
   }

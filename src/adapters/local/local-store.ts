@@ -1,4 +1,3 @@
-import { availableParallelism } from "node:os";
 import type { DirEntry, EntryMeta } from "../../domain/entry.ts";
 import { BlitError, isBlitError } from "../../domain/errors.ts";
 import { displayName, type RelPath } from "../../domain/rel-path.ts";
@@ -14,11 +13,13 @@ import type { WriteJob } from "./fs-write.ts";
 import { hasLibc } from "./libc.ffi.ts";
 import { absJoin, toOsPath } from "./os-path.ts";
 import { fromWireError, toBlitError } from "./to-blit-error.ts";
-import { Beneath, openRoot } from "./beneath.ts";
+import { Beneath, openRoot, rootCurrent } from "./beneath.ts";
 import * as fs from "node:fs";
-import { WorkerPool } from "./worker-pool.ts";
+import type { WorkerPool } from "./worker-pool.ts";
+import { acquirePool, acquireServerPool, isServerPool, releasePool, releaseServerPool } from "./shared-pools.ts";
 import { writeForeign } from "./foreign-write.ts";
-import { fileStream, LocalOpenFile } from "./open-file.ts";
+import { fileStream, LocalOpenFile, pooledStream } from "./open-file.ts";
+import { openRegular } from "./open-regular.ts";
 
 export interface LocalStoreOptions {
   /** Absolute path of the directory this store is rooted at. */
@@ -47,6 +48,11 @@ export interface LocalStoreOptions {
   readonly received?: { readonly keepOwners: boolean; readonly markLinks: boolean };
   /** Refuse every change with READ_ONLY (a read-only daemon module): writes, metadata, removals. */
   readonly readOnly?: boolean;
+  /**
+   * Run every filesystem job in the pool, never on the calling thread (a daemon, whose event loop
+   * serves every client: a slow disk, a huge directory or a sync must not stall the others).
+   */
+  readonly offThread?: boolean;
 }
 
 /**
@@ -66,15 +72,19 @@ const PASS_WEIGHT = 24;
 export class LocalStore implements Store {
   readonly location: string;
   readonly capabilities: StoreCapabilities;
-  private budget = INLINE_BUDGET;
+  private budget: number;
   private pool: WorkerPool | null = null;
   private readonly meter = new CopyMeter();
   private readonly watched = new WeakSet<AbortSignal>();
   private rootFd: number | null = null;
+  /** Roots replaced while this store ran: jobs in flight may still use them; closed at dispose. */
+  private readonly retiredRoots: number[] = [];
+  private refreshing: Promise<void> | null = null;
 
   constructor(private readonly options: LocalStoreOptions) {
     this.location = options.root;
     this.capabilities = { nanosecondTimes: hasLibc(), owners: process.geteuid?.() === 0 && options.received?.keepOwners !== false };
+    this.budget = options.offThread === true ? 0 : INLINE_BUDGET;
   }
 
   get contained(): boolean {
@@ -88,7 +98,8 @@ export class LocalStore implements Store {
   }
 
   async stat(path: RelPath): Promise<EntryMeta | null> {
-    const meta = runJob(this.contain({ op: "stat", abs: this.jobPath(path) })) as EntryMeta | null;
+    const job: Job = { op: "stat", abs: this.jobPath(path) };
+    const meta = (this.options.offThread === true ? await this.exec(job, 1) : runJob(this.contain(job))) as EntryMeta | null;
     return meta === null || this.options.received?.markLinks !== true ? meta : shownMeta(meta);
   }
 
@@ -100,12 +111,21 @@ export class LocalStore implements Store {
   }
 
   read(path: RelPath, offset = 0): ReadableStream<Uint8Array> {
-    return fileStream(this.openRead(path), offset);
+    if (this.options.offThread !== true) return fileStream(this.openRead(path), offset);
+    return pooledStream(
+      {
+        open: async () => ((await this.exec({ op: "open", abs: this.jobPath(path) }, 1)) as { fd: number }).fd,
+        read: async (fd, at, length) => (await this.exec({ op: "pread", fd, offset: at, length, name: this.jobPath(path) }, 1)) as Uint8Array,
+      },
+      offset,
+    );
   }
 
   /** The file's descriptor for a zero-copy send (Channel.sendFile); null when it is not a regular file. */
   async openFile(path: RelPath): Promise<OpenFile | null> {
-    return LocalOpenFile.of(this.openRead(path));
+    if (this.options.offThread !== true) return LocalOpenFile.of(this.openRead(path));
+    const { fd } = (await this.exec({ op: "open", abs: this.jobPath(path) }, 1)) as { fd: number };
+    return LocalOpenFile.of(fd);
   }
 
   async readWhole(paths: readonly RelPath[], maxBytes: number, signal?: AbortSignal): Promise<WholeRead[]> {
@@ -125,12 +145,13 @@ export class LocalStore implements Store {
     this.refuseIfReadOnly("write");
     const r = this.options.received;
     if (r === undefined) return this.writeOps(ops, signal);
-    const owner = this.moduleOwner();
+    const owner = await this.moduleOwner();
     return this.writeOps(ops.map((op) => ({ ...op, meta: received(op.meta, owner, r.markLinks) })), signal);
   }
 
   private async writeOps(ops: readonly WriteOp[], signal?: AbortSignal): Promise<OpResult[]> {
     this.watch(signal);
+    if (this.options.offThread === true) await this.refreshRoot();
     if (ops.some(isForeign)) return this.writeMixed(ops, signal);
     const jobs: WriteJob[] = ops.map((op) => ({
       dst: this.jobPath(op.path),
@@ -203,7 +224,7 @@ export class LocalStore implements Store {
 
   async setMeta(entries: readonly MetaUpdate[]): Promise<OpResult[]> {
     this.refuseIfReadOnly("change attributes");
-    const owner = this.moduleOwner();
+    const owner = await this.moduleOwner();
     const job: Job = { op: "meta", entries: entries.map((d) => ({ abs: this.jobPath(d.path), meta: owner === null ? d.meta : ownedByModule(d.meta, owner) })) };
     const results = (await this.exec(job, 1)) as ItemResult[];
     return results.map((r, i) => toOpResult(entries[i]!.path, r));
@@ -233,26 +254,29 @@ export class LocalStore implements Store {
   }
 
   async sync(): Promise<{ durable: boolean; reason?: string }> {
-    const { errno } = runJob(this.contain({ op: "sync", abs: this.jobPath("") })) as { errno: number };
+    const job: Job = { op: "sync", abs: this.jobPath("") };
+    const { errno } = (this.options.offThread === true ? await this.exec(job, 1) : runJob(this.contain(job))) as { errno: number };
     if (errno === 0) return { durable: true };
     return { durable: false, reason: `the filesystem of ${this.location} could not sync (errno ${errno})` };
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
-    if (this.pool !== null) releasePool();
+    if (this.pool !== null && isServerPool(this.pool)) releaseServerPool();
+    else if (this.pool !== null) releasePool();
     this.pool = null;
     if (this.rootFd !== null) fs.closeSync(this.rootFd);
     this.rootFd = null;
+    for (const fd of this.retiredRoots.splice(0)) fs.closeSync(fd);
   }
 
   // --- internal ---
 
-  /** Opens `path` for reading (never through a final symlink; contained when `beneath`). */
+  /** Opens regular file `path` for reading (never blocking, never through a final symlink; contained when `beneath`). */
   private openRead(path: RelPath): number {
     const at = this.options.beneath === true ? new Beneath(this.root()) : null;
     try {
       const os = toOsPath(at === null ? this.absolute(path) : at.path(path));
-      return fs.openSync(os, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+      return openRegular(os).fd;
     } catch (e) {
       const err = toBlitError(e, path, "read");
       throw at === null ? err : at.scrub(err);
@@ -265,11 +289,13 @@ export class LocalStore implements Store {
     if (this.options.readOnly === true) throw new BlitError("READ_ONLY", `a read-only module refuses every change: cannot ${what} here`);
   }
 
-  /** Whom entries from clients belong to (the root's owner); null when they keep their own. */
-  private moduleOwner(): Owner | null {
+  /** Whom entries from clients belong to (the root's owner; asked in the pool offThread); null when they keep their own. */
+  private async moduleOwner(): Promise<Owner | null> {
     if (this.options.received === undefined || this.options.received.keepOwners) return null;
     try {
-      const st = fs.statSync(this.options.root);
+      // `root/.`: the directory even when the configured path is a symlink to it.
+      const st = this.options.offThread === true ? ((await this.exec({ op: "stat", abs: this.options.beneath === true ? "" : `${this.options.root}/.` }, 1)) as EntryMeta | null) : fs.statSync(this.options.root);
+      if (st === null) throw Object.assign(new Error("gone"), { code: "ENOENT" });
       return { uid: st.uid, gid: st.gid };
     } catch (e) {
       throw toBlitError(e, this.options.root, "read the owner of");
@@ -289,9 +315,35 @@ export class LocalStore implements Store {
     return this.options.beneath === true ? path : this.absolute(path);
   }
 
+  /**
+   * The root's descriptor, opened again when the directory at `root` was replaced or removed (an
+   * offThread store checks before each job instead, off the event loop: refreshRoot).
+   */
   private root(): number {
+    if (this.options.offThread !== true && this.rootFd !== null && !rootCurrent(this.rootFd, this.options.root)) {
+      this.retiredRoots.push(this.rootFd);
+      this.rootFd = null;
+    }
     this.rootFd ??= openRoot(this.options.root);
     return this.rootFd;
+  }
+
+  /**
+   * Checks in the pool (this thread never waits on the disk) that the root is still the directory
+   * at its path, and reopens it there when not; requests arriving meanwhile share the check.
+   */
+  private refreshRoot(): Promise<void> {
+    if (this.options.beneath !== true) return Promise.resolve();
+    this.pool ??= acquireServerPool();
+    const pool = this.pool;
+    const abs = this.options.root;
+    this.refreshing ??= (async () => {
+      if (this.rootFd !== null && ((await pool.run({ op: "rootCheck", fd: this.rootFd, abs })) as { current: boolean }).current) return;
+      if (this.rootFd !== null) this.retiredRoots.push(this.rootFd);
+      this.rootFd = null;
+      this.rootFd = ((await pool.run({ op: "openRoot", abs })) as { fd: number }).fd;
+    })().finally(() => (this.refreshing = null));
+    return this.refreshing;
   }
 
   private contain(job: Job): Job {
@@ -305,6 +357,11 @@ export class LocalStore implements Store {
 
   /** Runs `job` inline while the budget lasts, else in the pool (`transfer`: buffers moved to the thread). */
   private exec(job0: Job, weight: number, transfer?: readonly ArrayBuffer[]): Promise<JobResult> {
+    if (this.options.offThread === true && this.options.beneath === true) return this.refreshRoot().then(() => this.execNow(job0, weight, transfer));
+    return this.execNow(job0, weight, transfer);
+  }
+
+  private execNow(job0: Job, weight: number, transfer?: readonly ArrayBuffer[]): Promise<JobResult> {
     const job = this.withBuffer(this.contain(job0));
     if (this.pool === null && this.budget >= weight) {
       this.budget -= weight;
@@ -314,7 +371,7 @@ export class LocalStore implements Store {
         return Promise.reject(e);
       }
     }
-    this.pool ??= acquirePool(this.options.maxThreads, this.options.initialThreads ?? null);
+    this.pool ??= this.options.offThread === true ? acquireServerPool() : acquirePool(this.options.maxThreads, this.options.initialThreads ?? null);
     return this.pool.run(job, transfer);
   }
 }
@@ -340,24 +397,4 @@ function sourcePath(store: Store, path: RelPath): string {
 function toOpResult(path: RelPath, r: ItemResult): OpResult {
   if ("error" in r) return { path, bytes: 0, zeroCopyBytes: 0, error: fromWireError(r.error) };
   return { path, bytes: r.bytes, zeroCopyBytes: r.zeroCopyBytes };
-}
-
-let shared: WorkerPool | null = null;
-let users = 0;
-
-function acquirePool(maxThreads: number | null, initialThreads: number | null): WorkerPool {
-  const cores = Math.max(1, availableParallelism());
-  const max = Math.max(1, Math.min(maxThreads ?? cores, cores));
-  shared ??= new WorkerPool(Math.min(initialThreads ?? max, max), max);
-  users++;
-  return shared;
-}
-
-function releasePool(): void {
-  users--;
-  if (users <= 0 && shared !== null) {
-    shared.close();
-    shared = null;
-    users = 0;
-  }
 }

@@ -93,3 +93,47 @@ function readSmall(fd: number, offset: number): ReadableStream<Uint8Array> | nul
     fs.closeSync(fd);
   }
 }
+
+/** How a pooled stream reaches its file: every call runs off the calling thread. */
+export interface PooledFile {
+  open(): Promise<number>;
+  read(fd: number, offset: number, length: number): Promise<Uint8Array>;
+}
+
+/**
+ * A file from `offset` as a stream of 1 MiB chunks whose open and reads run in a thread pool (a
+ * daemon's: its event loop never waits on a disk). Open errors surface on the first read; a short
+ * read ends the stream; the descriptor is closed at the end, on error and on cancel.
+ */
+export function pooledStream(file: PooledFile, offset: number): ReadableStream<Uint8Array> {
+  let fd = -1;
+  let pos = offset;
+  let opening: Promise<number> | null = null;
+  const close = () => {
+    if (fd >= 0) fs.closeSync(fd);
+    fd = -1;
+  };
+  return new ReadableStream<Uint8Array>({
+    pull: async (c) => {
+      try {
+        opening ??= file.open();
+        if (fd < 0) fd = await opening;
+        const chunk = await file.read(fd, pos, READ_CHUNK_BYTES);
+        pos += chunk.length;
+        if (chunk.length > 0) c.enqueue(chunk);
+        // A short read is the end of a regular file: no second trip for the zero.
+        if (chunk.length < READ_CHUNK_BYTES) {
+          close();
+          c.close();
+        }
+      } catch (e) {
+        close();
+        c.error(e);
+      }
+    },
+    cancel: async () => {
+      if (fd < 0 && opening !== null) fd = await opening.catch(() => -1);
+      close();
+    },
+  });
+}

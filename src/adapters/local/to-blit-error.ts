@@ -16,6 +16,7 @@ const BY_ERRNO: Readonly<Record<string, ErrorCode>> = {
   EISDIR: "ALREADY_EXISTS",
   EIO: "CORRUPT_DATA",
   ECANCELED: "CANCELLED",
+  ENOTREG: "NOT_FOUND",
 };
 
 /** The BlitError for a failed operation on `path` (shown escaped). */
@@ -53,5 +54,6 @@ const TEXT: Readonly<Record<string, string>> = {
   ENOTEMPTY: "directory not empty",
   EISDIR: "is a directory",
   EIO: "input/output error",
+  ENOTREG: "not a regular file (FIFOs, sockets and devices are never read)",
 };
 const describe = (code: string, fallback: string): string => TEXT[code] ?? fallback;

@@ -5,7 +5,9 @@
  *
  * It starts with `initial` threads (the predictor's choice) and adjusts to what the run shows:
  * when a job arrives while every thread already has BACKLOG jobs queued, one more thread starts,
- * up to `max` (the cores, or --max-threads).
+ * up to `max` (the cores, or --max-threads). An `eager` pool (a daemon's) never queues a job
+ * behind another while it may start a thread: one call stuck in the kernel (a hung filesystem)
+ * then holds one thread, not the jobs of every other client.
  */
 import type { Job, JobResult } from "./fs-jobs.ts";
 import { fromWireError, type WireError } from "./to-blit-error.ts";
@@ -31,6 +33,7 @@ export class WorkerPool {
   constructor(
     initial: number,
     readonly max: number = initial,
+    private readonly eager = false,
   ) {
     for (let i = 0; i < Math.max(1, Math.min(initial, max)); i++) this.slots.push(this.spawn());
   }
@@ -49,7 +52,7 @@ export class WorkerPool {
   run(job: Job, transfer: readonly ArrayBuffer[] = []): Promise<JobResult> {
     let slot = this.slots[0]!;
     for (const s of this.slots) if (s.pending < slot.pending) slot = s;
-    if (slot.pending >= BACKLOG && this.slots.length < this.max) {
+    if (slot.pending >= (this.eager ? 1 : BACKLOG) && this.slots.length < this.max) {
       slot = this.spawn();
       this.slots.push(slot);
     }

@@ -87,8 +87,21 @@ export class SocketFileIo {
   }
 }
 
-/** The BlitError of a file that failed with `errno` on this side. */
+const ERRNO_TEXT: Readonly<Record<number, string>> = {
+  1: "operation not permitted",
+  5: "input/output error",
+  13: "permission denied",
+  27: "file too large",
+  28: "no space left on device",
+  122: "disk quota exceeded",
+};
+
+/**
+ * The BlitError of a file that failed with `errno` on this side. The channel does not know the
+ * file's name: `details.reason` is the bare cause, for the store that names the file.
+ */
 export function fileError(errno: number, doing: string): BlitError {
-  const code = errno === 28 || errno === 122 ? "NO_SPACE" : errno === 13 || errno === 1 ? "PERMISSION_DENIED" : "INTERNAL";
-  return new BlitError(code, `${doing} the file failed (errno ${errno})`, { errno });
+  const code = errno === 28 || errno === 122 || errno === 27 ? "NO_SPACE" : errno === 13 || errno === 1 ? "PERMISSION_DENIED" : "INTERNAL";
+  const reason = ERRNO_TEXT[errno] ?? `errno ${errno}`;
+  return new BlitError(code, `${doing} the file failed: ${reason}`, { errno, reason });
 }

@@ -2,6 +2,7 @@ import type { TCPSocketListener } from "bun";
 import { BlitError } from "../../domain/errors.ts";
 import type { Channel, Listener, Transport } from "../../ports/transport.ts";
 import { AcceptQueue } from "../../domain/wire/accept-queue.ts";
+import { listenError } from "../../domain/listen-error.ts";
 import { hasNetLibc } from "./net.ffi.ts";
 import { channelHandler, type TcpChannel } from "./tcp-channel.ts";
 
@@ -43,14 +44,19 @@ class TcpListener implements Listener {
 
   static start(address: { host: string; port: number }): TcpListener {
     let self: TcpListener | null = null;
-    const server = Bun.listen<TcpChannel | undefined>({
-      hostname: address.host,
-      port: address.port,
-      allowHalfOpen: true,
-      socket: channelHandler((c) => {
-        if (self?.queue.offer(c) !== true) void c[Symbol.asyncDispose]();
-      }),
-    });
+    let server: TCPSocketListener<TcpChannel | undefined>;
+    try {
+      server = Bun.listen<TcpChannel | undefined>({
+        hostname: address.host,
+        port: address.port,
+        allowHalfOpen: true,
+        socket: channelHandler((c) => {
+          if (self?.queue.offer(c) !== true) void c[Symbol.asyncDispose]();
+        }),
+      });
+    } catch (e) {
+      throw Object.assign(listenError(address.port === 0 ? address.host : show(address), String((e as { code?: unknown }).code ?? "")), { cause: e });
+    }
     self = new TcpListener(server, { host: address.host, port: server.port });
     return self;
   }

@@ -29,6 +29,17 @@ export interface DaemonFacts {
 /** Most completion candidates returned for one question. */
 const COMPLETION_LIMIT = 1000;
 
+/** What one `find` may cost: entries visited and wall time. */
+export interface FindBudget {
+  readonly maxVisits: number;
+  readonly maxMs: number;
+}
+export const DEFAULT_FIND_BUDGET: FindBudget = { maxVisits: 2_000_000, maxMs: 120_000 };
+/** The longest find pattern accepted. */
+export const FIND_MAX_PATTERN = 1024;
+/** A walk gives other clients the event loop at least this often (ms). */
+const WALK_SLICE_MS = 20;
+
 /**
  * The daemon's ControlPlane: admin operations served from its module stores. Every client path
  * goes through ModuleExports.resolve first (containment, read-only), and every error leaves with
@@ -38,6 +49,7 @@ export class DaemonControl implements ControlPlane {
   constructor(
     private readonly exports: ModuleExports,
     private readonly facts: DaemonFacts,
+    private readonly findBudget: FindBudget = DEFAULT_FIND_BUDGET,
   ) {}
 
   async ping(): Promise<DaemonIdentity> {
@@ -73,7 +85,9 @@ export class DaemonControl implements ControlPlane {
     if (meta.kind !== "dir") return;
     let found = 0;
     const walk = walkTree(at.module.store, at.path, signal);
+    const budget = new WalkBudget(this.findBudget);
     for (;;) {
+      await budget.spend();
       const next = await this.exports.guard(at.module, () => walk.next());
       if (next.done === true) return;
       const { rel, meta: m } = next.value;
@@ -93,7 +107,9 @@ export class DaemonControl implements ControlPlane {
       return;
     }
     const rows = usageRows(at.module.store, at.path, Math.max(0, query.maxDepth), signal);
+    const slice = new WalkBudget({ maxVisits: Number.POSITIVE_INFINITY, maxMs: Number.POSITIVE_INFINITY });
     for (;;) {
+      await slice.spend();
       const next = await this.exports.guard(at.module, () => rows.next());
       if (next.done === true) return;
       yield next.value;
@@ -176,9 +192,41 @@ async function existing(at: ResolvedTarget) {
   throw new BlitError("NOT_FOUND", `no such file or directory: ${where} (in ${labelOf(at.module)})`, { path: at.path });
 }
 
+/**
+ * Bounds one walk: it yields to the event loop every WALK_SLICE_MS (a walk over listings served
+ * from memory would otherwise run in microtasks only), and stops with PARTIAL past its visits or
+ * its time.
+ */
+class WalkBudget {
+  private readonly start = performance.now();
+  private slice = this.start;
+  private visits = 0;
+
+  constructor(private readonly budget: FindBudget) {}
+
+  async spend(): Promise<void> {
+    this.visits++;
+    const now = performance.now();
+    const { maxVisits, maxMs } = this.budget;
+    if (this.visits > maxVisits || now - this.start > maxMs) {
+      const seconds = Math.round((now - this.start) / 1000);
+      throw new BlitError(
+        "PARTIAL",
+        `find stopped after visiting ${this.visits - 1} entries in ${seconds} s (the daemon's limit for one call is ${maxVisits} entries or ${maxMs / 1000} s): search a narrower path or use --limit`,
+      );
+    }
+    if (now - this.slice < WALK_SLICE_MS) return;
+    await new Promise((resolve) => setImmediate(resolve));
+    this.slice = performance.now();
+  }
+}
+
 /** A find pattern as a predicate on the relative path: base name, or the path with a '/'. */
 function matcher(pattern: string): (rel: string) => boolean {
   if (pattern === "") return () => true;
+  if (pattern.length > FIND_MAX_PATTERN) {
+    throw new BlitError("USAGE", `the find pattern is ${pattern.length} characters long: the daemon accepts at most ${FIND_MAX_PATTERN}`, { pattern: pattern.slice(0, 64) });
+  }
   if (pattern.includes("/")) {
     const match = compileGlob(pattern.replace(/^\/+/, ""), { matchTail: !pattern.startsWith("/") });
     return (rel) => match(rel);

@@ -1,4 +1,6 @@
+import { isIP } from "node:net";
 import type { DaemonConfig, ModuleConfig } from "../../domain/daemon-config.ts";
+import { BlitError } from "../../domain/errors.ts";
 import { DEFAULT_PORT } from "../../domain/endpoint.ts";
 
 /** The data plane's port unless configured; a daemon on a free control port (0) takes a free one too. */
@@ -52,7 +54,7 @@ export function resolveSettings(flags: DaemonFlags, config: DaemonConfig, env: S
         : null;
   const port = flags.port ?? config.port ?? DEFAULT_PORT;
   return {
-    bind: flags.bind ?? config.bind ?? "0.0.0.0",
+    bind: bindAddress(flags, config),
     port,
     dataPort: flags.dataPort ?? config.dataPort ?? (port === 0 ? 0 : DEFAULT_DATA_PORT),
     motd: config.motd,
@@ -64,4 +66,16 @@ export function resolveSettings(flags: DaemonFlags, config: DaemonConfig, env: S
     defaultExport,
     delegation: config.delegation,
   };
+}
+
+// --- internal ---
+
+/** The address to listen on; USAGE naming the flag or the config key when it is not an IP address. */
+function bindAddress(flags: DaemonFlags, config: DaemonConfig): string {
+  const bind = flags.bind ?? config.bind ?? "0.0.0.0";
+  if (isIP(bind) !== 0) return bind;
+  const where = flags.bind !== undefined ? `--bind ${JSON.stringify(bind)}` : `bind = ${JSON.stringify(bind)} in ${config.file}`;
+  throw new BlitError("USAGE", `${where} is not an IP address: give one of this machine's addresses, e.g. 127.0.0.1, or 0.0.0.0 (every IPv4 address) or :: (every address)`, {
+    bind,
+  });
 }

@@ -101,8 +101,15 @@ export function scrub(e: unknown, module: Export): unknown {
   return new BlitError(e.code, hide(e.message), details);
 }
 
-/** `text` with the module's server-side root shown as `name:` (`(default export):`). */
+/**
+ * `text` with the module's server-side root shown as `name:` (`(default export):`), and the
+ * store's name for its root ("the module root") saying which module's it is.
+ */
 export function hideRoot(text: string, module: Export): string {
   const shown = module.name === null ? "(default export):" : `${module.name}:`;
-  return module.root === "/" ? text : text.replaceAll(module.root, shown);
+  const named = text.replaceAll(MODULE_ROOT, module.name === null ? "the root of the default export" : `${MODULE_ROOT} of '${module.name}'`);
+  return module.root === "/" ? named : named.replaceAll(module.root, shown);
 }
+
+/** How a contained store names its root in messages (adapters/local/beneath.ts ROOT_NAME). */
+const MODULE_ROOT = "the module root";

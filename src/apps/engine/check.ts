@@ -1,4 +1,5 @@
 import type { DirEntry } from "../../domain/entry.ts";
+import { BlitError } from "../../domain/errors.ts";
 import { compileFilter } from "../../domain/filter.ts";
 import { mtimeGranularity } from "../../domain/compare.ts";
 import { NO_FILTER_OPTIONS, type FilterOptions } from "../../domain/filter.ts";
@@ -18,13 +19,19 @@ export interface CheckRequest {
   readonly filter: FilterOptions;
 }
 
-/** Compares two trees without changing anything (`blit check`); the same planner as mirror. */
+/**
+ * Compares two trees without changing anything (`blit check`); the same planner as mirror. Both
+ * sides must exist: a missing source or destination is NOT_FOUND (exit 3), not a difference.
+ */
 export async function runCheck(req: CheckRequest, deps: EngineDeps): Promise<CheckReport> {
   const started = deps.now();
   const roots = await openRoots({ ...req, verb: "copy", ignoreExisting: false, dryRun: true, maxDelete: null, resume: false, maxThreads: null }, deps);
   await using _s = roots.source;
   await using _d = roots.dest;
   await using _peers = { [Symbol.asyncDispose]: () => roots.close() };
+  if (!roots.destRootExists || (roots.mode === "file" && roots.destMeta === null)) {
+    throw new BlitError("NOT_FOUND", `destination not found: ${displayName(req.destination)} (check compares two existing trees or files)`, { path: req.destination });
+  }
   const plan: PlanOptions = {
     compare: req.compare,
     ignoreExisting: false,

@@ -75,3 +75,11 @@ describe("compileGlob", () => {
     });
   });
 });
+
+describe("compileGlob runs in linear time", () => {
+  test("a pattern that makes a backtracking matcher explode answers at once", () => {
+    const match = compileGlob(`${"*a".repeat(40)}*b`);
+    expect(match("a".repeat(200))).toBe(false);
+    expect(match(`${"a".repeat(200)}b`)).toBe(true);
+  });
+});
