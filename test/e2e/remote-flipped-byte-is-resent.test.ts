@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { startDaemon, type RunningDaemon } from "../harness/daemon.ts";
-import { listeningPorts, markedContent, startFlipProxy } from "../harness/flip-proxy.ts";
+import { markedContent, startFlipProxy } from "../harness/flip-proxy.ts";
+import { listeningPorts } from "../harness/process-probe.ts";
 import { describe as describeRun, expectExit, runCli } from "../harness/run-cli.ts";
 import { makeTempDir, type TempDir } from "../harness/temp-tree.ts";
 

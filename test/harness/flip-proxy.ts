@@ -9,7 +9,6 @@
  *   `flips` counts the bytes changed; `await using` closes it and every connection.
  */
 import * as net from "node:net";
-import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { Transform } from "node:stream";
 
 export interface FlipProxy extends AsyncDisposable {
@@ -73,23 +72,3 @@ export function markedContent(marker: Uint8Array, bytes: number): Buffer {
   return out;
 }
 
-/** The TCP ports process `pid` listens on (IPv4 and IPv6), from /proc: its control and data ports. */
-export function listeningPorts(pid: number): number[] {
-  const inodes = new Set<string>();
-  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
-    try {
-      const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
-      if (m !== null) inodes.add(m[1]!);
-    } catch {
-      // closed meanwhile
-    }
-  }
-  const ports = new Set<number>();
-  for (const table of ["/proc/net/tcp", "/proc/net/tcp6"]) {
-    for (const line of readFileSync(table, "utf8").split("\n").slice(1)) {
-      const f = line.trim().split(/\s+/);
-      if (f.length > 9 && f[3] === "0A" && inodes.has(f[9]!)) ports.add(Number.parseInt(f[1]!.split(":")[1]!, 16));
-    }
-  }
-  return [...ports];
-}
