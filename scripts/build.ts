@@ -1,5 +1,7 @@
 /**
- * `bun run build`: writes the three programs as single-file executables to dist/ (SPEC §1), with
+ * `bun run build`: writes ONE single-file executable, dist/blit, that is `blit`, `blit-daemon` or
+ * `blit-utils` by the name it is invoked as (src/apps/multicall/main.ts), and the symlinks
+ * dist/blit-daemon and dist/blit-utils pointing at it (SPEC §1): a release is one file. Built with
  * the release flags known to work (STACK.md: plain --bytecode without --format=esm crashes).
  *
  * Workers: Bun's --compile bundles a Worker only when its file is an extra entry point (Bun docs,
@@ -9,21 +11,20 @@
  * `--root=src/adapters` an adapter finds its worker at `new URL("./<tech>/<name>-worker.ts",
  * import.meta.url)` when compiled and next to itself when run from source.
  * Hence: name worker files `<something>-worker.ts` and keep them directly in their adapter's folder.
- * After building, a smoke run checks `--version` of each binary, a `blit copy` large enough
+ * After building, a smoke run checks `--version` under each name, a `blit copy` large enough
  * to start the local store's workers, and that the compiled daemon (with its embedded .proto)
  * prints its ready line and answers `blit-utils ls`.
  */
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import pkg from "../package.json" with { type: "json" };
 
 const ROOT = resolve(import.meta.dir, "..");
-const PROGRAMS = [
-  { name: "blit", entry: "src/apps/cli/main.ts" },
-  { name: "blit-daemon", entry: "src/apps/daemon/main.ts" },
-  { name: "blit-utils", entry: "src/apps/utils/main.ts" },
-] as const;
+const ENTRY = "src/apps/multicall/main.ts";
+const EXECUTABLE = "blit";
+/** The names the executable answers to; every one but EXECUTABLE is a symlink to it in dist/. */
+const PROGRAMS = [{ name: "blit" }, { name: "blit-daemon" }, { name: "blit-utils" }] as const;
 const FLAGS = ["--compile", "--minify", "--bytecode", "--format=esm", "--no-compile-autoload-dotenv", "--no-compile-autoload-bunfig"];
 /**
  * `--bench-unverified`: the benchmark's comparison build, in dist-unverified/, with end-to-end
@@ -33,8 +34,7 @@ const UNVERIFIED = process.argv.includes("--bench-unverified");
 const DIST = UNVERIFIED ? "dist-unverified" : "dist";
 if (UNVERIFIED) FLAGS.push("--define", "BLIT_BENCH_UNVERIFIED=true");
 
-const missing = PROGRAMS.filter((p) => !(Bun.file(join(ROOT, p.entry)).size > 0)).map((p) => p.entry);
-if (missing.length > 0) fail(`missing entry point(s): ${missing.join(", ")}`);
+if (!(Bun.file(join(ROOT, ENTRY)).size > 0)) fail(`missing entry point ${ENTRY}`);
 
 const WORKER_ROOT = "src/adapters";
 const workers = [...new Bun.Glob("src/**/*-worker.ts").scanSync({ cwd: ROOT })].sort();
@@ -42,14 +42,17 @@ const misplaced = workers.filter((w) => dirname(dirname(w)) !== WORKER_ROOT);
 if (misplaced.length > 0) fail(`worker files outside ${WORKER_ROOT}/<tech>/ (${misplaced.join(", ")}); a compiled program would not find them`);
 const rootFlag = [`--root=${WORKER_ROOT}`];
 mkdirSync(join(ROOT, DIST), { recursive: true });
-for (const program of PROGRAMS) {
-  const outfile = join(DIST, program.name);
-  const argv = [process.execPath, "build", ...FLAGS, ...rootFlag, program.entry, ...workers, "--outfile", outfile];
-  console.log(`$ bun ${argv.slice(1).join(" ")}`);
-  const started = performance.now();
-  const proc = Bun.spawnSync(argv, { cwd: ROOT, stdout: "inherit", stderr: "inherit" });
-  if (proc.exitCode !== 0) fail(`bun build of ${program.name} exited ${proc.exitCode}`);
-  console.log(`built ${outfile} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+for (const program of PROGRAMS) rmSync(join(ROOT, DIST, program.name), { force: true });
+const outfile = join(DIST, EXECUTABLE);
+const argv = [process.execPath, "build", ...FLAGS, ...rootFlag, ENTRY, ...workers, "--outfile", outfile];
+console.log(`$ bun ${argv.slice(1).join(" ")}`);
+const started = performance.now();
+const proc = Bun.spawnSync(argv, { cwd: ROOT, stdout: "inherit", stderr: "inherit" });
+if (proc.exitCode !== 0) fail(`bun build of ${EXECUTABLE} exited ${proc.exitCode}`);
+console.log(`built ${outfile} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+for (const program of PROGRAMS.filter((p) => p.name !== EXECUTABLE)) {
+  symlinkSync(EXECUTABLE, join(ROOT, DIST, program.name));
+  console.log(`linked ${DIST}/${program.name} -> ${EXECUTABLE}`);
 }
 try {
   await smokeTest();

@@ -200,13 +200,26 @@ function canonicalPath(abs: string): string {
 }
 
 /**
- * The daemon's data-plane listeners: TCP on `host` (port 0), the gRPC fallback's Data calls, and
- * the RDMA connection port when this machine has an active RDMA port (null otherwise).
+ * Tells the service manager about the daemon (sd_notify: "READY=1", "STOPPING=1", "STATUS=…")
+ * when it runs under systemd (NOTIFY_SOCKET set); elsewhere does nothing. Null when sent or not
+ * asked for, else why it failed (a warning: never fatal).
  */
-export async function startDataListeners(host: string): Promise<{ tcp: Listener; grpc: Listener; rdma: Listener | null; rdmaReason: string }> {
+export async function notifyServiceManager(state: string): Promise<string | null> {
+  const address = process.env.NOTIFY_SOCKET;
+  if (address === undefined || address === "") return null;
+  const { sendNotify } = await import("../adapters/systemd/index.ts");
+  return sendNotify(address, state);
+}
+
+/**
+ * The daemon's data-plane listeners: TCP on `host`:`dataPort` (0: any free port), the gRPC
+ * fallback's Data calls, and the RDMA connection port when this machine has an active RDMA port
+ * (null otherwise).
+ */
+export async function startDataListeners(host: string, dataPort = 0): Promise<{ tcp: Listener; grpc: Listener; rdma: Listener | null; rdmaReason: string }> {
   const { TcpTransport } = await import("../adapters/tcp/index.ts");
   const { GrpcDataListener } = await import("../adapters/grpc/index.ts");
-  const tcp = await new TcpTransport().listen({ host, port: 0 });
+  const tcp = await new TcpTransport().listen({ host, port: dataPort });
   const grpc = new GrpcDataListener({ host, port: 0 });
   const probe = await probeRdma();
   if (probe.transport === null) return { tcp, grpc, rdma: null, rdmaReason: probe.reason };

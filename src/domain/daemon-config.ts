@@ -35,6 +35,7 @@ export interface DaemonConfig {
   readonly file: string;
   readonly bind?: string;
   readonly port?: number;
+  readonly dataPort?: number;
   readonly motd: string;
   readonly noMdns?: boolean;
   readonly mdnsName?: string;

@@ -90,7 +90,8 @@ export function endedRunSummary(run: EndedRun): RunSummary {
   };
 }
 
-export type Phase = "scan" | "copy" | "delete" | "sync" | "done";
+/** "cancelled" is the last phase of a run stopped by the user (Ctrl-C, SIGTERM). */
+export type Phase = "scan" | "copy" | "delete" | "sync" | "done" | "cancelled";
 
 /** A live progress snapshot (the -p line and NDJSON progress records). */
 export interface ProgressSnapshot {
@@ -100,7 +101,7 @@ export interface ProgressSnapshot {
   readonly bytesDone: number;
   readonly bytesPlanned: number;
   readonly bytesPerSec: number;
-  /** Seconds left, null while unknown (scan still running). */
+  /** Seconds left, null while unknown (scan still running) and once cancelled. */
   readonly etaSec: number | null;
   readonly current: string;
   readonly scanComplete: boolean;

@@ -7,10 +7,14 @@ import { expectExit } from "../harness/run-cli.ts";
 import { runUtils, UTILS } from "../harness/run-utils.ts";
 import { makeTempDir, writeTree } from "../harness/temp-tree.ts";
 
-/** COMPREPLY after calling `fn` with COMP_WORDS=words and COMP_CWORD at the last word. */
+/**
+ * COMPREPLY after calling `fn` as bash does for the line `words` with the cursor at its end
+ * (COMP_LINE, COMP_POINT; bash's COMP_WORDS split at ':' too). Readline replaces only the text
+ * after the word's last ':', so the replies are that part of each candidate.
+ */
 async function complete(script: string, fn: string, words: readonly string[]): Promise<string[]> {
-  const quoted = words.map((w) => `'${w.replaceAll("'", "'\\''")}'`).join(" ");
-  const program = `${script}\nCOMP_WORDS=(${quoted}); COMP_CWORD=${words.length - 1}; ${fn}; printf '%s\\n' "\${COMPREPLY[@]}"`;
+  const line = words.join(" ");
+  const program = `${script}\nCOMP_LINE='${line}'; COMP_POINT=${line.length}; COMP_WORDS=(${words.slice(0, -1).join(" ")} '${words.at(-1)}'); COMP_CWORD=${words.length - 1}; ${fn}; printf '%s\\n' "\${COMPREPLY[@]}"`;
   const proc = Bun.spawn(["bash", "--norc", "--noprofile", "-c", program], {
     env: { ...process.env, PATH: `${dirname(UTILS)}:${process.env.PATH ?? ""}` },
     stdout: "pipe",
@@ -28,15 +32,13 @@ test("bash completion: verbs, flags, modules and remote paths", async () => {
   const script = await runUtils(["completions", "bash"]);
   expectExit(script, 0);
   const c = daemon.control;
+  const afterColon = (word: string) => word.slice(word.lastIndexOf(":") + 1);
   expect(await complete(script.stdout, "_blit_utils_complete", ["blit-utils", "f"])).toEqual(["find"]);
   expect(await complete(script.stdout, "_blit_utils_complete", ["blit-utils", "find", "--f"])).toEqual(["--files"]);
-  expect(await complete(script.stdout, "_blit_utils_complete", ["blit-utils", "ls", `${c}:/m`])).toEqual([`${c}:/media/`, `${c}:/music/`]);
-  expect(await complete(script.stdout, "_blit_utils_complete", ["blit-utils", "ls", `${c}:/media/pho`])).toEqual([
-    `${c}:/media/photo.txt`,
-    `${c}:/media/photos/`,
-  ]);
-  expect(await complete(script.stdout, "_blit_utils_complete", ["blit-utils", "ls", `${c}:/media/photos/`])).toEqual([`${c}:/media/photos/a.jpg`]);
-  expect(await complete(script.stdout, "_blit_complete", ["blit", "copy", `${c}:/media/o`])).toEqual([`${c}:/media/other`]);
+  expect(await complete(script.stdout, "_blit_utils_complete", ["blit-utils", "ls", `${c}:/m`])).toEqual([`${c}:/media/`, `${c}:/music/`].map(afterColon));
+  expect(await complete(script.stdout, "_blit_utils_complete", ["blit-utils", "ls", `${c}:/media/pho`])).toEqual([`${c}:/media/photo.txt`, `${c}:/media/photos/`].map(afterColon));
+  expect(await complete(script.stdout, "_blit_utils_complete", ["blit-utils", "ls", `${c}:/media/photos/`])).toEqual([afterColon(`${c}:/media/photos/a.jpg`)]);
+  expect(await complete(script.stdout, "_blit_complete", ["blit", "copy", `${c}:/media/o`])).toEqual([afterColon(`${c}:/media/other`)]);
   expect(await complete(script.stdout, "_blit_complete", ["blit", "mi"])).toEqual(["mirror"]);
 }, 60_000);
 
@@ -45,6 +47,6 @@ test("zsh and fish scripts are printed; an unknown shell is exit 2", async () =>
   expectExit(zsh, 0);
   expectExit(fish, 0);
   expectExit(bad, 2);
-  expect(zsh.stdout).toContain("bashcompinit");
+  expect(zsh.stdout).toContain("compdef _blit blit blit-utils");
   expect(fish.stdout).toContain("blit-utils __complete");
 }, 30_000);

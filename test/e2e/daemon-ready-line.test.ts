@@ -10,7 +10,7 @@ test("ready line names the bound port, version and modules; the daemon answers t
   using a = makeTempDir("ready-a");
   using b = makeTempDir("ready-b");
   await using daemon = await startDaemon({ modules: { beta: { path: b.path }, alpha: { path: a.path } } });
-  expect(daemon.ready).toEqual({ event: "ready", control: `127.0.0.1:${daemon.port}`, version: pkg.version, protocol: PROTOCOL_VERSION, modules: ["alpha", "beta"] });
+  expect(daemon.ready).toEqual({ event: "ready", control: `127.0.0.1:${daemon.port}`, data: expect.stringMatching(/^127\.0\.0\.1:[1-9][0-9]*$/), version: pkg.version, protocol: PROTOCOL_VERSION, modules: ["alpha", "beta"] });
   expect(daemon.port).toBeGreaterThan(0);
   await using client = new GrpcControlClient({ host: daemon.host, port: daemon.port });
   expect(await client.ping()).toEqual({ version: pkg.version, protocolVersion: PROTOCOL_VERSION });

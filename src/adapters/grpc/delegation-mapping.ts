@@ -80,7 +80,7 @@ export function fromWireDelegationEvent(w: WireMessage): DelegationEvent | null 
 // --- internal ---
 
 const ACTIONS = ["copy", "delete", "mkdir", "symlink", "attrs", "remove"] as const;
-const PHASES: readonly Phase[] = ["scan", "copy", "delete", "sync", "done"];
+const PHASES: readonly Phase[] = ["scan", "copy", "delete", "sync", "done", "cancelled"];
 
 const VERB_TO_WIRE = { copy: "VERB_COPY", mirror: "VERB_MIRROR", move: "VERB_MOVE" } as const satisfies Record<DelegatedOptions["verb"], string>;
 const VERB_FROM_WIRE: Readonly<Record<string, DelegatedOptions["verb"]>> = invert(VERB_TO_WIRE);

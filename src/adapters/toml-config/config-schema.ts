@@ -9,6 +9,7 @@ const port = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(65535));
 const DAEMON = v.strictObject({
   bind: v.optional(v.string()),
   port: v.optional(port),
+  data_port: v.optional(port),
   motd: v.optional(v.string()),
   no_mdns: v.optional(v.boolean()),
   mdns_name: v.optional(v.string()),
@@ -52,6 +53,7 @@ export const TABLE_KEYS: Readonly<Record<string, readonly string[]>> = {
 export const KEY_HELP: Readonly<Record<string, string>> = {
   "daemon.bind": 'an address in quotes, e.g. bind = "0.0.0.0"',
   "daemon.port": "a whole number from 0 to 65535 (0 = any free port), e.g. port = 9031",
+  "daemon.data_port": "a whole number from 0 to 65535 (0 = any free port), e.g. data_port = 9032",
   "daemon.motd": 'text in quotes, e.g. motd = "Welcome"',
   "daemon.no_mdns": "true or false, e.g. no_mdns = true",
   "daemon.mdns_name": 'text in quotes, e.g. mdns_name = "blit@myhost"',

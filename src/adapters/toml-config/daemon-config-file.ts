@@ -65,6 +65,7 @@ export function parseDaemonConfig(text: string, file: string, isDir: (abs: strin
     file,
     ...(d.bind !== undefined && { bind: d.bind }),
     ...(d.port !== undefined && { port: d.port }),
+    ...(d.data_port !== undefined && { dataPort: d.data_port }),
     motd: d.motd ?? "",
     ...(d.no_mdns !== undefined && { noMdns: d.no_mdns }),
     ...(d.mdns_name !== undefined && { mdnsName: d.mdns_name }),

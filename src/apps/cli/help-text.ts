@@ -60,7 +60,9 @@ function flagRows(def: ArgsDef, advanced: boolean): [string, string][] {
     if (arg.type === "positional" || HIDDEN_FLAGS.has(name) || ADVANCED_FLAGS.has(name) !== advanced) continue;
     const alias = "alias" in arg && typeof arg.alias === "string" ? `-${arg.alias}, ` : "    ";
     const value = arg.type === "string" ? ` ${arg.valueHint ?? "VALUE"}` : "";
-    rows.push([`${alias}--${name}${value}`, arg.description ?? ""]);
+    // A switch that is on by default is shown as it is typed: --no-<name>.
+    if (arg.type === "boolean" && arg.default === true) rows.push([`${alias}--no-${name}`, arg.negativeDescription ?? arg.description ?? ""]);
+    else rows.push([`${alias}--${name}${value}`, arg.description ?? ""]);
   }
   return rows;
 }

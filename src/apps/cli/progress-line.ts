@@ -25,7 +25,8 @@ export interface ReporterIo {
  * stderr is a terminal); -v items on stdout; warnings on stderr.
  * JSON mode (--json): NDJSON records on stderr - progress only with -p, items only with -v,
  * warnings always - so stdout holds nothing but the summary object.
- * In both modes a phase change is always shown, so the last progress shown is the "done" one.
+ * In both modes a phase change is always shown, so the last progress shown is the "done" one, or
+ * the "cancelled" one (no ETA) of a run the user stopped, which the human line leaves on screen.
  */
 export function createReporter(options: OutputOptions, io: ReporterIo): CliReporter {
   return options.json ? jsonReporter(options, io) : humanReporter(options, io);
@@ -65,6 +66,7 @@ function humanReporter(options: OutputOptions, io: ReporterIo): CliReporter {
   let held = false;
   let lastDraw = Number.NEGATIVE_INFINITY;
   let lastPhase = "";
+  let ended = false;
   const clear = () => {
     if (shown) io.err(CLEAR);
     shown = false;
@@ -72,7 +74,14 @@ function humanReporter(options: OutputOptions, io: ReporterIo): CliReporter {
   return {
     progress(s) {
       live ??= io.stderrIsTty();
-      if (!live || held) return;
+      if (!live || held || ended) return;
+      if (s.phase === "cancelled") {
+        // The last line stays on screen and says so; nothing is drawn after it.
+        io.err(`${CLEAR}${formatProgressLine(s, Math.max(20, io.columns() - 1))}\n`);
+        shown = false;
+        ended = true;
+        return;
+      }
       const t = io.now();
       if (t - lastDraw < MIN_REDRAW_MS && s.phase === lastPhase) return;
       lastDraw = t;

@@ -16,6 +16,7 @@ export interface DaemonFlags {
   readonly config?: string;
   readonly bind?: string;
   readonly port?: number;
+  readonly dataPort?: number;
   readonly root?: string;
   readonly noMdns?: boolean;
   readonly mdnsName?: string;
@@ -42,7 +43,8 @@ export function parseDaemonFlags(argv: readonly string[]): DaemonFlags {
     version: values.version === true,
     ...(values.config !== undefined && { config: values.config }),
     ...(values.bind !== undefined && { bind: values.bind }),
-    ...(values.port !== undefined && { port: toPort(values.port) }),
+    ...(values.port !== undefined && { port: toPort(values.port, "--port") }),
+    ...(values["data-port"] !== undefined && { dataPort: toPort(values["data-port"], "--data-port") }),
     ...(values.root !== undefined && { root: values.root }),
     ...(values["no-mdns"] === true && { noMdns: true }),
     ...(values["mdns-name"] !== undefined && { mdnsName: values["mdns-name"] }),
@@ -63,6 +65,7 @@ export function daemonHelp(version: string): string {
     `  --config PATH       Config file (default ${DEFAULT_CONFIG_PATH}; a missing default file is fine)`,
     "  --bind ADDR         Address to listen on (default 0.0.0.0)",
     "  --port N            Control port (default 9031; 0 picks a free port)",
+    "  --data-port N       Data-plane port (default 9032; with --port 0 a free port)",
     "  --root PATH         Export PATH as the default export host:// (default: the working",
     "                      directory when no module is configured)",
     "  --no-mdns           Do not advertise on the local network",
@@ -94,6 +97,7 @@ function parse(argv: readonly string[]) {
       config: { type: "string" },
       bind: { type: "string" },
       port: { type: "string" },
+      "data-port": { type: "string" },
       root: { type: "string" },
       "no-mdns": { type: "boolean" },
       "mdns-name": { type: "string" },
@@ -106,11 +110,12 @@ function parse(argv: readonly string[]) {
   });
 }
 
-function toPort(text: string): number {
+function toPort(text: string, flag: "--port" | "--data-port"): number {
   const port = /^[0-9]{1,5}$/.test(text) ? Number(text) : -1;
   if (port >= 0 && port <= 65535) return port;
-  throw new BlitError("USAGE", `invalid --port '${text}': a port is a number from 0 to 65535 (0 picks a free port), e.g. --port 9031`, {
-    flag: "--port",
+  const example = flag === "--port" ? "9031" : "9032";
+  throw new BlitError("USAGE", `invalid ${flag} '${text}': a port is a number from 0 to 65535 (0 picks a free port), e.g. ${flag} ${example}`, {
+    flag,
     value: text,
   });
 }

@@ -4,6 +4,9 @@ import { BlitError } from "../../domain/errors.ts";
 import { DEFAULT_PORT } from "../../domain/endpoint.ts";
 import type { DaemonFlags } from "./daemon-flags.ts";
 
+/** The data plane's port unless configured; a daemon on a free control port (0) takes a free one too. */
+export const DEFAULT_DATA_PORT = 9032;
+
 /** The default export (`host://`). */
 export interface DefaultExport {
   readonly path: string;
@@ -16,6 +19,8 @@ export interface DefaultExport {
 export interface DaemonSettings {
   readonly bind: string;
   readonly port: number;
+  /** The TCP data plane's port (0: any free port). */
+  readonly dataPort: number;
   readonly motd: string;
   readonly noMdns: boolean;
   readonly mdnsName: string;
@@ -47,9 +52,11 @@ export function resolveSettings(flags: DaemonFlags, config: DaemonConfig, env: S
       : config.modules.length === 0
         ? { path: env.cwd, readOnly: config.rootReadOnly, implicit: true }
         : null;
+  const port = flags.port ?? config.port ?? DEFAULT_PORT;
   return {
     bind: bindAddress(flags, config),
-    port: flags.port ?? config.port ?? DEFAULT_PORT,
+    port,
+    dataPort: flags.dataPort ?? config.dataPort ?? (port === 0 ? 0 : DEFAULT_DATA_PORT),
     motd: config.motd,
     noMdns: flags.noMdns ?? config.noMdns ?? false,
     mdnsName: flags.mdnsName ?? config.mdnsName ?? `blit@${env.hostname}`,

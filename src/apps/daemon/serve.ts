@@ -22,7 +22,7 @@ export async function serve(settings: DaemonSettings, version: string, log: Cons
   await using exports = openExports(settings);
   const protocolVersion = await compose.protocolVersion();
   const control = new DaemonControl(exports, { version, protocolVersion, motd: settings.motd });
-  const data = await compose.startDataListeners(settings.bind);
+  const data = await compose.startDataListeners(settings.bind, settings.dataPort);
   const onRefused = refusalLog(log);
   await using sessions = new DaemonSessions(exports, data.tcp, data.grpc, { forceGrpcData: settings.forceGrpcData, rdma: data.rdma, log, onRefused });
   const server = await compose.startControlServer({
@@ -37,13 +37,15 @@ export async function serve(settings: DaemonSettings, version: string, log: Cons
   });
   announce(settings, exports, log);
   const host = settings.bind.includes(":") ? `[${settings.bind}]` : settings.bind;
-  const ready = { event: "ready", control: `${host}:${server.port}`, version, protocol: protocolVersion, modules: exports.names() };
+  const ready = { event: "ready", control: `${host}:${server.port}`, data: `${host}:${data.tcp.address.port}`, version, protocol: protocolVersion, modules: exports.names() };
   await Bun.write(Bun.stdout, `${JSON.stringify(ready)}\n`);
+  await notify(`READY=1\nSTATUS=serving on ${ready.control}, data ${ready.data}\nMAINPID=${process.pid}`, log);
   log.info(`serving on ${host}:${server.port}`);
   log.info(data.rdma !== null ? `RDMA data plane: connection port ${data.rdma.address.port}` : `RDMA data plane off (${data.rdmaReason}): TCP only`);
   const advert = startAdvertising(settings, { port: server.port, version, protocol: protocolVersion, modules: exports.names() }, log);
   const signal = await stopping;
   log.info(`${signal}: stopping (running calls get ${STOP_GRACE_MS / 1000} s)`);
+  await notify("STOPPING=1", log);
   await advert[Symbol.asyncDispose]();
   await server.stop(STOP_GRACE_MS);
   log.info("stopped");
@@ -51,6 +53,12 @@ export async function serve(settings: DaemonSettings, version: string, log: Cons
 }
 
 // --- internal ---
+
+/** sd_notify under systemd (Type=notify), at the ready line's moment and when stopping. */
+async function notify(state: string, log: ConsolaInstance): Promise<void> {
+  const failed = await compose.notifyServiceManager(state);
+  if (failed !== null) log.warn(`could not notify systemd (${state.split("\n")[0]}): ${failed}`);
+}
 
 function openExports(settings: DaemonSettings): ModuleExports {
   const followsLinks = settings.modules.find((m) => !m.useChroot);

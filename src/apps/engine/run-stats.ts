@@ -7,13 +7,22 @@ import type { Reporter } from "../../ports/reporter.ts";
 export const STALL_MS = 10_000;
 const PROGRESS_EVERY_MS = 200;
 
+/** Files handed to the destination in one write, not landed yet. */
+export interface WritingBatch {
+  readonly files: readonly { readonly path: string; readonly size: number }[];
+}
+
 /**
  * Counters of one run, the progress feed and the stall detector. Anything that moves (an entry
  * listed, planned, written, a byte copied) calls `touch`; a timer reports progress and aborts the
  * run with STALLED when nothing moved for STALL_MS while work was outstanding.
+ * The current file is the one carrying bytes: the largest file of the oldest write still under
+ * way (a big file keeps the name while the small ones queued after it wait or land), else the
+ * entry touched last (a directory being listed, a file being compared).
  */
 export class RunStats {
   phase: Phase = "scan";
+  /** The entry touched last; see `currentPath()` for what progress shows. */
   current = "";
   examined = 0;
   transferred = 0;
@@ -36,6 +45,7 @@ export class RunStats {
   private moved = false;
   private timer: ReturnType<typeof setInterval> | null = null;
   private readonly started: number;
+  private readonly writing = new Set<WritingBatch>();
 
   constructor(
     private readonly now: () => number,
@@ -49,6 +59,34 @@ export class RunStats {
   touch(current?: string): void {
     this.moved = true;
     if (current !== undefined) this.current = current;
+  }
+
+  /** A write of these files started; hand the result to `written` when it ends. */
+  writingStarted(files: WritingBatch["files"]): WritingBatch {
+    const batch = { files };
+    this.writing.add(batch);
+    return batch;
+  }
+
+  written(batch: WritingBatch): void {
+    this.writing.delete(batch);
+  }
+
+  /** The file carrying bytes, or the entry touched last when no write is under way. */
+  currentPath(): string {
+    for (const batch of this.writing) {
+      let largest = batch.files[0];
+      for (const f of batch.files) if (largest === undefined || f.size > largest.size) largest = f;
+      if (largest !== undefined) return largest.path;
+    }
+    return this.current;
+  }
+
+  /** The user stopped the run: the phase says so from now on, with no ETA, reported at once. */
+  cancel(): void {
+    if (this.phase === "cancelled" || this.phase === "done") return;
+    this.phase = "cancelled";
+    this.reporter.progress(this.snapshot());
   }
 
   fail(path: string, error: BlitError): void {
@@ -70,8 +108,9 @@ export class RunStats {
       this.lastLive = live;
       this.reporter.progress(this.snapshot());
       if (now - this.lastMove < STALL_MS) return;
-      const where = this.current === "" ? "" : ` at ${displayName(this.current)}`;
-      onStall(new BlitError("STALLED", `no progress for ${STALL_MS / 1000} s in the ${this.phase} phase${where}`, { phase: this.phase, path: this.current }));
+      const at = this.currentPath();
+      const where = at === "" ? "" : ` at ${displayName(at)}`;
+      onStall(new BlitError("STALLED", `no progress for ${STALL_MS / 1000} s in the ${this.phase} phase${where}`, { phase: this.phase, path: at }));
     }, PROGRESS_EVERY_MS);
     this.timer.unref?.();
   }
@@ -79,7 +118,7 @@ export class RunStats {
   stop(): void {
     if (this.timer !== null) clearInterval(this.timer);
     this.timer = null;
-    this.phase = "done";
+    if (this.phase !== "cancelled") this.phase = "done";
     this.reporter.progress(this.snapshot());
   }
 
@@ -95,8 +134,8 @@ export class RunStats {
       bytesDone: done,
       bytesPlanned: this.plannedBytes,
       bytesPerSec: rate,
-      etaSec: this.scanComplete && rate > 0 ? left / rate : null,
-      current: this.current,
+      etaSec: this.scanComplete && rate > 0 && this.phase !== "cancelled" ? left / rate : null,
+      current: this.currentPath(),
       scanComplete: this.scanComplete,
     };
   }

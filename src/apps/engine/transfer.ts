@@ -81,7 +81,10 @@ async function runOnce(req: TransferRequest, deps: EngineDeps, relayReason: stri
   const meterBase = meter();
   stats.liveBytes = () => meter() - meterBase;
   const sync = new TreeSync(roots.source, roots.dest, deps.planner, { plan, dryRun: req.dryRun, resume: req.resume, verified: roots.route !== "local" && !req.dryRun }, stats, deps.reporter, deps.signal);
-  const onAbort = () => sync.abort(new BlitError("CANCELLED", "cancelled by the user"));
+  const onAbort = () => {
+    stats.cancel();
+    sync.abort(new BlitError("CANCELLED", "cancelled by the user"));
+  };
   deps.signal.addEventListener("abort", onAbort);
   stats.start((e) => sync.abort(e));
   let withheld: string | null = null;

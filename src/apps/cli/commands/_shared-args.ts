@@ -66,7 +66,7 @@ export const listArgs = {
 export const scanArgs = {
   wait: { type: "string", valueHint: "SECS", description: "Listen this long for answers (default 2)" },
   peers: { type: "string", valueHint: "HOST[:PORT],...", description: "Also ask these daemons directly (no multicast needed)" },
-  mdns: { type: "boolean", default: true, description: "Browse mDNS (--no-mdns: only --peers)" },
+  mdns: { type: "boolean", default: true, description: "Browse mDNS (the default)", negativeDescription: "Do not browse mDNS (only --peers)" },
   json: commonArgs.json,
 } as const satisfies ArgsDef;
 
