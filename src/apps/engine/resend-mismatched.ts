@@ -7,9 +7,19 @@ import type { RunStats } from "./run-stats.ts";
  * Writes `ops` into `dst` and resolves with one result per op, in order. With `verified` (the
  * files cross a network and are checked end to end, SPEC §3), a file that arrived different from
  * what was sent (CORRUPT_DATA) is written once more — its bytes sent again — with a warning and
- * counted in `stats.resent`; the second result is its result.
+ * counted in `stats.resent`; the second result is its result. While it runs, progress can name
+ * the file carrying bytes (`stats.writingStarted`).
  */
 export async function writeResending(dst: Store, ops: readonly WriteOp[], verified: boolean, stats: RunStats, reporter: Reporter, signal?: AbortSignal): Promise<OpResult[]> {
+  const writing = stats.writingStarted(ops.map((op) => ({ path: op.path, size: op.meta.size })));
+  try {
+    return await resending(dst, ops, verified, stats, reporter, signal);
+  } finally {
+    stats.written(writing);
+  }
+}
+
+async function resending(dst: Store, ops: readonly WriteOp[], verified: boolean, stats: RunStats, reporter: Reporter, signal?: AbortSignal): Promise<OpResult[]> {
   const results = await dst.write(ops, signal);
   const again = verified ? ops.flatMap((op, i) => (results[i]?.error?.code === "CORRUPT_DATA" ? [i] : [])) : [];
   if (again.length === 0) return results;

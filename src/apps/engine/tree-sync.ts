@@ -355,9 +355,7 @@ export class TreeSync {
       for (const op of ops) this.landed({ path: op.path, bytes: op.meta.size, zeroCopyBytes: 0 }, op.meta);
       return;
     }
-    const writing = this.stats.writingStarted(ops.map((op) => ({ path: op.path, size: op.meta.size })));
-    const written = writeResending(this.dst, ops, this.options.verified, this.stats, this.reporter, this.signal).finally(() => this.stats.written(writing));
-    this.track(written.then((results) => results.forEach((r, i) => this.settle(r, ops[i]!.meta))));
+    this.track(writeResending(this.dst, ops, this.options.verified, this.stats, this.reporter, this.signal).then((results) => results.forEach((r, i) => this.settle(r, ops[i]!.meta))));
   }
 
   /** A write's result; a failed one whose source entry vanished since it was listed is only a warning. */
