@@ -1,4 +1,3 @@
-import { readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { BlitError, isBlitError, isRetryable, type ErrorCode } from "../../domain/errors.ts";
 import { EXIT_CODE, exitCodeFor } from "../../domain/exit-codes.ts";
@@ -8,6 +7,7 @@ import { endedRunSummary, type EndedRun, type ProgressSnapshot, type TransferSum
 import type { TransferRequest, Verb } from "../engine/transfer-request.ts";
 import { transferArgs } from "./commands/_shared-args.ts";
 import { createConfirm } from "./confirm-prompt.ts";
+import { readFilterFiles } from "./filter-files.ts";
 import { createReporter, type CliReporter } from "./progress-line.ts";
 import { printTransferSummary, type Printed } from "./summary-print.ts";
 import { scanArgs, toTransferCli, type CliEnv, type OutputOptions } from "./transfer-args.ts";
@@ -39,8 +39,7 @@ export function runTransferCommand(verb: Verb, rawArgs: readonly string[]): Prom
     };
     lastWords = () => ended(new BlitError("CANCELLED", "cancelled by the user"), EXIT_CODE.CANCELLED);
     try {
-      const filesFrom = cli.filesFromPath === null ? null : await readFilesFrom(cli.filesFromPath);
-      const request: TransferRequest = { ...cli.request, filter: { ...cli.request.filter, filesFrom } };
+      const request: TransferRequest = { ...cli.request, filter: await readFilterFiles(cli.request.filter, cli.filesFromPath, cli.rulesFrom) };
       const confirm = createConfirm(
         { yes: cli.yes, dryRun: request.dryRun },
         { interactive: () => process.stdin.isTTY === true && process.stderr.isTTY === true, input: () => process.stdin, err, signal, onAsk: (on) => reporter.hold(on) },
@@ -59,7 +58,8 @@ export function runTransferCommand(verb: Verb, rawArgs: readonly string[]): Prom
       reporter.close();
       const code = summaryExitCode(summary);
       printed = true;
-      emit(printTransferSummary({ ...summary, attempts, exit_code: code, error: null }, cli.output.json));
+      const text = printTransferSummary({ ...summary, attempts, exit_code: code, error: null }, cli.output.json);
+      emit(cli.output.quiet && !cli.output.json ? { ...text, stdout: "" } : text);
       await flushOutput();
       await telemetry.record(summary);
       return code;
@@ -150,26 +150,6 @@ function routeOf(req: TransferRequest): Pick<EndedRun, "route" | "transport"> {
 /** Endpoint-parsing options and environment of this process. */
 export function processEnv(): CliEnv {
   return { env: process.env, home: process.env.HOME ?? homedir() };
-}
-
-/** The lines of a --files-from file (`-` = stdin), names kept as bytes. An unreadable file is USAGE. */
-export async function readFilesFrom(path: string): Promise<string[]> {
-  let bytes: Uint8Array;
-  try {
-    bytes = path === "-" ? new Uint8Array(await Bun.stdin.arrayBuffer()) : await readFile(path);
-  } catch (e) {
-    const reason = (e as { code?: string }).code === "ENOENT" ? "no such file" : e instanceof Error ? e.message : String(e);
-    throw new BlitError("USAGE", `cannot read --files-from file '${path}': ${reason}`, { flag: "--files-from", value: path });
-  }
-  const lines: string[] = [];
-  let start = 0;
-  for (let i = 0; i <= bytes.length; i++) {
-    if (i === bytes.length || bytes[i] === 0x0a) {
-      lines.push(decodeNameBytes(bytes.subarray(start, i)));
-      start = i + 1;
-    }
-  }
-  return lines;
 }
 
 /** A reporter writing to this process's stdout/stderr. */

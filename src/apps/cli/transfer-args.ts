@@ -2,9 +2,11 @@ import type { ArgsDef } from "citty";
 import { parseTransferEnd, type ParseEndpointOptions } from "../../domain/endpoint.ts";
 import { BlitError } from "../../domain/errors.ts";
 import type { FilterOptions, FilterRule } from "../../domain/filter.ts";
+import type { RuleSource } from "../../domain/filter-file.ts";
 import type { CompareMode } from "../../domain/plan.ts";
 import { parseSize } from "../../domain/size.ts";
 import type { TransferRequest, Verb } from "../engine/transfer-request.ts";
+import { foreignSpellingHint } from "./foreign-spellings.ts";
 
 /** Command-line arguments as typed, checked against a command's flag definitions. */
 export interface ScannedArgs {
@@ -12,8 +14,8 @@ export interface ScannedArgs {
   readonly switches: ReadonlySet<string>;
   /** Values of string flags by canonical name, in command-line order. */
   readonly values: ReadonlyMap<string, readonly string[]>;
-  /** --include/--exclude rules in the order typed, across both flags. */
-  readonly rules: readonly FilterRule[];
+  /** --include/--exclude rules and --include-from/--exclude-from files in the order typed. */
+  readonly rules: readonly RuleSource[];
   readonly positionals: readonly string[];
 }
 
@@ -22,13 +24,20 @@ export interface OutputOptions {
   readonly verbose: boolean;
   readonly json: boolean;
   readonly progress: boolean | null;
+  /** -q: no summary line (warnings and errors still; --json still prints its object). */
+  readonly quiet: boolean;
 }
 
 /** Everything `copy`, `mirror` and `move` take from the command line. */
 export interface TransferCli {
-  /** `filter.filesFrom` is null here; the app reads `filesFromPath` and fills it in. */
+  /**
+   * `filter.filesFrom` is null here; the app reads `filesFromPath` and fills it in. With rule
+   * files (`rulesFrom` not null) `filter.rules` holds only the typed rules; the app expands
+   * `rulesFrom` into it.
+   */
   readonly request: TransferRequest;
   readonly filesFromPath: string | null;
+  readonly rulesFrom: readonly RuleSource[] | null;
   readonly output: OutputOptions;
   readonly yes: boolean;
   readonly retry: number;
@@ -45,6 +54,7 @@ export interface CheckCli {
   readonly compare: CompareMode;
   readonly filter: FilterOptions;
   readonly filesFromPath: string | null;
+  readonly rulesFrom: readonly RuleSource[] | null;
   readonly output: OutputOptions;
   readonly maxThreads: number | null;
   readonly notes: readonly string[];
@@ -64,7 +74,7 @@ export function scanArgs(rawArgs: readonly string[], def: ArgsDef, verb: string)
   const { long, short } = flagTable(def);
   const switches = new Set<string>();
   const values = new Map<string, string[]>();
-  const rules: FilterRule[] = [];
+  const rules: RuleSource[] = [];
   const positionals: string[] = [];
   const take = (name: string, type: string, typed: string, inline: string | undefined, next: () => string | undefined) => {
     if (type === "boolean") {
@@ -76,6 +86,7 @@ export function scanArgs(rawArgs: readonly string[], def: ArgsDef, verb: string)
     if (value === undefined) throw usage(`${typed} needs a value, e.g. ${typed} ${example(name)}`, verb);
     values.set(name, [...(values.get(name) ?? []), value]);
     if (name === "include" || name === "exclude") rules.push({ type: name, pattern: value });
+    if (name === "include-from" || name === "exclude-from") rules.push({ type: name === "include-from" ? "include" : "exclude", file: value });
   };
   for (let i = 0; i < rawArgs.length; i++) {
     const arg = rawArgs[i]!;
@@ -88,12 +99,12 @@ export function scanArgs(rawArgs: readonly string[], def: ArgsDef, verb: string)
       const eq = arg.indexOf("=");
       const name = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
       const type = long.get(name);
-      if (type === undefined) throw usage(`unknown option '--${name}'`, verb);
+      if (type === undefined) throw unknownOption(`--${name}`, verb);
       take(name, type, `--${name}`, eq < 0 ? undefined : arg.slice(eq + 1), next);
     } else if (arg.startsWith("-") && arg.length > 1) {
       for (const letter of arg.slice(1)) {
         const name = short.get(letter);
-        if (name === undefined) throw usage(`unknown option '-${letter}'${arg.length > 2 ? ` in '${arg}'` : ""}`, verb);
+        if (name === undefined) throw unknownOption(`-${letter}`, verb, arg.length > 2 ? ` in '${arg}'` : "");
         take(name, long.get(name)!, `-${letter}`, undefined, next);
       }
     } else {
@@ -106,7 +117,7 @@ export function scanArgs(rawArgs: readonly string[], def: ArgsDef, verb: string)
 /** Turns scanned `copy`/`mirror`/`move` arguments into a TransferRequest and output options. */
 export function toTransferCli(verb: Verb, args: ScannedArgs, env: CliEnv): TransferCli {
   const [source, destination] = endpoints(verb, args, env);
-  const { filter, filesFromPath } = filterOptions(args);
+  const { filter, filesFromPath, rulesFrom } = filterOptions(args);
   const dryRun = args.switches.has("dry-run");
   const request: TransferRequest = {
     verb,
@@ -124,6 +135,7 @@ export function toTransferCli(verb: Verb, args: ScannedArgs, env: CliEnv): Trans
   return {
     request,
     filesFromPath,
+    rulesFrom,
     output: outputOptions(args),
     yes: args.switches.has("yes"),
     retry: optional(args, "retry", nonNegativeInt) ?? 0,
@@ -136,13 +148,14 @@ export function toTransferCli(verb: Verb, args: ScannedArgs, env: CliEnv): Trans
 /** Turns scanned `check` arguments into the check request and output options. */
 export function toCheckCli(args: ScannedArgs, env: CliEnv): CheckCli {
   const [source, destination] = endpoints("check", args, env);
-  const { filter, filesFromPath } = filterOptions(args);
+  const { filter, filesFromPath, rulesFrom } = filterOptions(args);
   return {
     source,
     destination,
     compare: compareMode(args),
     filter,
     filesFromPath,
+    rulesFrom,
     output: outputOptions(args),
     maxThreads: optional(args, "max-threads", positiveInt),
     notes: notes(args),
@@ -190,7 +203,7 @@ function compareMode(args: ScannedArgs): CompareMode {
   return first?.[1] ?? "quick";
 }
 
-function filterOptions(args: ScannedArgs): { filter: FilterOptions; filesFromPath: string | null } {
+function filterOptions(args: ScannedArgs): { filter: FilterOptions; filesFromPath: string | null; rulesFrom: readonly RuleSource[] | null } {
   const minSize = optional(args, "min-size", parseSize);
   const maxSize = optional(args, "max-size", parseSize);
   if (minSize !== null && maxSize !== null && minSize > maxSize) {
@@ -198,15 +211,23 @@ function filterOptions(args: ScannedArgs): { filter: FilterOptions; filesFromPat
   }
   const filesFromPath = last(args, "files-from") ?? null;
   if (filesFromPath === "") throw new BlitError("USAGE", "--files-from needs a file name, e.g. --files-from list.txt (- = stdin)");
-  return { filter: { rules: args.rules, filesFrom: null, minSize, maxSize }, filesFromPath };
+  const typed = args.rules.filter((r): r is FilterRule => !("file" in r));
+  const files = args.rules.filter((r) => "file" in r).map((r) => ("file" in r ? r.file : ""));
+  if (files.includes("")) throw new BlitError("USAGE", "--exclude-from and --include-from need a file name, e.g. --exclude-from rules.txt (- = stdin)");
+  if ([...files, filesFromPath].filter((f) => f === "-").length > 1) throw new BlitError("USAGE", "only one of --files-from, --exclude-from and --include-from can read stdin (-)");
+  return { filter: { rules: typed, filesFrom: null, minSize, maxSize }, filesFromPath, rulesFrom: files.length > 0 ? args.rules : null };
 }
 
-/** A dry run lists what it would change, as -v does. */
+/** A dry run lists what it would change, as -v does, unless -q. -q with -v or -p is a contradiction. */
 function outputOptions(args: ScannedArgs): OutputOptions {
+  const quiet = args.switches.has("quiet");
+  const loud = ["verbose", "progress"].find((flag) => args.switches.has(flag));
+  if (quiet && loud !== undefined) throw new BlitError("USAGE", `--quiet and --${loud} cannot be used together: -q prints nothing but warnings and errors`, { flag: "--quiet", other: `--${loud}` });
   return {
-    verbose: args.switches.has("verbose") || args.switches.has("dry-run"),
+    verbose: !quiet && (args.switches.has("verbose") || args.switches.has("dry-run")),
     json: args.switches.has("json"),
-    progress: args.switches.has("progress") ? true : null,
+    progress: quiet ? false : args.switches.has("progress") ? true : null,
+    quiet,
   };
 }
 
@@ -234,11 +255,17 @@ const positiveInt = numberParser(WHOLE, 1, "a whole number 1 or more");
 const nonNegativeNumber = numberParser(/^(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)$/, 0, "a number of seconds 0 or more");
 
 const EXAMPLES: Readonly<Record<string, string>> = {
-  exclude: "'*.tmp'", include: "'*.txt'", "files-from": "list.txt", "min-size": "10K", "max-size": "1G",
+  exclude: "'*.tmp'", include: "'*.txt'", "files-from": "list.txt", "exclude-from": "rules.txt", "include-from": "rules.txt", "min-size": "10K", "max-size": "1G",
   "max-delete": "100", "max-threads": "4", retry: "3", wait: "2.5",
 };
 
 const example = (name: string): string => EXAMPLES[name] ?? "VALUE";
+
+/** An unknown option; an rsync or rclone spelling is answered with the blit way. */
+function unknownOption(option: string, verb: string, where = ""): BlitError {
+  const hint = foreignSpellingHint(option);
+  return usage(`unknown option '${option}'${where}${hint === null ? "" : `: ${hint}`}`, verb);
+}
 
 const usage = (message: string, verb: string): BlitError =>
   new BlitError("USAGE", `${message} (see 'blit ${verb} --help')`, { verb });

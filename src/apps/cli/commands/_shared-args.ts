@@ -21,6 +21,8 @@ export const compareArgs = {
 export const filterArgs = {
   exclude: { type: "string", valueHint: "GLOB", description: "Leave out matching entries (repeatable; rules apply in command-line order)" },
   include: { type: "string", valueHint: "GLOB", description: "Keep matching entries (repeatable; the first matching rule decides)" },
+  "exclude-from": { type: "string", valueHint: "FILE", description: "Exclude the patterns in FILE, one a line (rsync's format; - = stdin)" },
+  "include-from": { type: "string", valueHint: "FILE", description: "Include the patterns in FILE, one a line (rsync's format; - = stdin)" },
   "files-from": { type: "string", valueHint: "FILE", description: "Transfer only the paths listed in FILE, one per line (- = stdin)" },
   "min-size": { type: "string", valueHint: "SIZE", description: "Skip files smaller than SIZE (e.g. 10K, 1.5M, 2G)" },
   "max-size": { type: "string", valueHint: "SIZE", description: "Skip files larger than SIZE" },
@@ -42,6 +44,7 @@ export const transferArgs = {
   ...filterArgs,
   "max-delete": { type: "string", valueHint: "N", description: "Mirror: make no deletion at all when more than N entries would go (directory contents count)" },
   resume: { type: "boolean", description: "Continue a partial destination file from its first differing block" },
+  quiet: { type: "boolean", alias: "q", description: "Print nothing but warnings and errors (no summary, no progress)" },
   retry: { type: "string", valueHint: "N", description: "Re-run up to N times after a transient (network) failure" },
   wait: { type: "string", valueHint: "SECS", description: "Seconds to wait before each re-run (default 1)" },
   ...commonArgs,

@@ -14,7 +14,8 @@ export default defineCommand({
     return run.runVerb(async (signal) => {
       const cli = toCheckCli(scanArgs(rawArgs, checkArgs, "check"), run.processEnv());
       for (const note of cli.notes) run.err(`blit: ${note}\n`);
-      const filesFrom = cli.filesFromPath === null ? null : await run.readFilesFrom(cli.filesFromPath);
+      const { readFilterFiles } = await import("../filter-files.ts");
+      const filter = await readFilterFiles(cli.filter, cli.filesFromPath, cli.rulesFrom);
       const reporter = run.createCliReporter(cli.output);
       try {
         const [{ runCheck }, { createEngineDeps }, { printCheckReport }] = await Promise.all([
@@ -24,7 +25,7 @@ export default defineCommand({
         ]);
         const deps = createEngineDeps({ reporter, confirm: null, signal, maxThreads: cli.maxThreads });
         const { source, destination, compare } = cli;
-        const report = await runCheck({ source, destination, compare, filter: { ...cli.filter, filesFrom } }, deps);
+        const report = await runCheck({ source, destination, compare, filter }, deps);
         reporter.close();
         run.emit(printCheckReport(report, cli.output.json));
         return report.identical ? 0 : 1;
