@@ -18,6 +18,12 @@ export interface PlanOptions {
   readonly mtimeGranularityNs: bigint;
   /** The destination keeps owners (running as root): differing uid/gid are fixed. */
   readonly owners: boolean;
+  /**
+   * Mirror --delete-excluded: deletions are judged by `scope` (the filter without its
+   * include/exclude rules) instead of `filter`, and a source entry protects its name only when
+   * `claims` (the rules alone) includes it, so what the rules leave out is deleted too.
+   */
+  readonly deleteExcluded?: { readonly scope: Filter; readonly claims: Filter };
 }
 
 /** What to do in one directory; names are relative to `dir`. */
@@ -75,6 +81,8 @@ export interface DescendStep {
  *   protects its name (e.g. a file kept out by --max-size is not deleted from the destination).
  *   When a filter is active, an extraneous destination directory goes to `prune` instead of
  *   `delete`: it may hold entries the filter protects, so it is emptied entry by entry.
+ *   With `options.deleteExcluded` the include/exclude rules protect nothing (rsync's
+ *   --delete-excluded): only --files-from and the size bounds limit what a mirror deletes.
  *
  * `dest` is null when the destination directory does not exist.
  */
@@ -116,7 +124,11 @@ export function planDirectory(
   }
   const deletions: DirEntry[] = [];
   const prune: DirEntry[] = [];
-  if (mirror && dest !== null) planDeletions(dir, dest, claimed, filter, deletions, prune);
+  if (mirror && dest !== null) {
+    const ex = options.deleteExcluded;
+    const unclaimed = ex === undefined ? null : new Set(source.filter((e) => !ex.claims.includes(joinRel(dir, e.name), e.meta.kind, e.meta.size)).map((e) => e.name));
+    planDeletions(dir, dest, claimed, unclaimed, ex?.scope ?? filter, deletions, prune);
+  }
   if (sorted) return { send, hashCheck, skip, fixMeta, descend, delete: deletions, prune, replaceDirs, special };
   return {
     send: sortByName(send),
@@ -207,11 +219,12 @@ function isInPlainOrder(list: readonly DirEntry[]): boolean {
   return true;
 }
 
-function planDeletions(dir: RelPath, dest: readonly DirEntry[], claimed: Uint8Array, filter: Filter, out: DirEntry[], prune: DirEntry[]): void {
+/** `unclaimed`: names of source entries that do not protect their destination namesake. */
+function planDeletions(dir: RelPath, dest: readonly DirEntry[], claimed: Uint8Array, unclaimed: ReadonlySet<string> | null, filter: Filter, out: DirEntry[], prune: DirEntry[]): void {
   for (let j = 0; j < dest.length; j++) {
     const entry = dest[j]!;
     const { name, meta } = entry;
-    if (claimed[j] === 1 || isTemporaryName(name)) continue;
+    if ((claimed[j] === 1 && unclaimed?.has(name) !== true) || isTemporaryName(name)) continue;
     if (filter.isEmpty) out.push(entry);
     else if (filter.includes(joinRel(dir, name), meta.kind, meta.size)) (meta.kind === "dir" ? prune : out).push(entry);
   }

@@ -35,6 +35,8 @@ export interface TransferOptions {
   readonly maxDelete: number | null;
   /** Continue partial files from their first differing block. */
   readonly resume: boolean;
+  /** Mirror: also delete destination entries the include/exclude rules leave out (--delete-excluded). */
+  readonly deleteExcluded?: boolean;
 }
 
 /** The options the client would have used itself. */

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { join } from "node:path";
 import { startRouteDaemons, type RouteDaemons } from "../harness/daemon.ts";
 import { expectExit, runCli, summaryCounts } from "../harness/run-cli.ts";
+import { routeEnds } from "../harness/route-ends.ts";
 import { makeTempDir, writeTree, type TempDir } from "../harness/temp-tree.ts";
 import { listTree } from "../harness/tree-compare.ts";
 
@@ -63,16 +64,8 @@ test("blit check honours --exclude-from; an unreadable rule file is exit 2 namin
 
 /** Copies SOURCE with `rules` on every route; returns each route's destination tree. */
 async function runRoutes(base: string, rules: readonly string[]): Promise<Record<string, string[]>> {
-  const { plain, delegating } = daemons;
-  const at = (d: typeof plain, route: string, side: string) => `${d.control}:/t/${base}/${route}/${side}/`;
+  const routes = routeEnds(daemons, dir.path, base);
   const local = (route: string, side: string) => join(dir.path, base, route, side);
-  const routes: Record<string, [string, string]> = {
-    local: [`${local("local", "src")}/`, local("local", "dst")],
-    push: [`${local("push", "src")}/`, at(plain, "push", "dst")],
-    pull: [at(plain, "pull", "src"), local("pull", "dst")],
-    relay: [at(plain, "relay", "src"), at(plain, "relay", "dst")],
-    delegated: [at(plain, "delegated", "src"), at(delegating, "delegated", "dst")],
-  };
   for (const route of Object.keys(routes)) writeTree(local(route, "src"), SOURCE);
   const runs = await Promise.all(Object.values(routes).map(([s, d]) => runCli(["copy", ...rules, "--json", s, d])));
   const out: Record<string, string[]> = {};

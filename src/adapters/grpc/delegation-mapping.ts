@@ -37,6 +37,7 @@ export function fromWireDelegatedPull(w: WireMessage): DelegatedPull {
     dryRun: o.dry_run === true,
     maxDelete: o.has_max_delete === true || toNumber(o.max_delete) > 0 ? toNumber(o.max_delete) : null,
     resume: o.resume === true,
+    ...(o.delete_excluded === true && { deleteExcluded: true }),
     forceGrpcData: w.force_grpc_data === true,
   };
   return {
@@ -110,6 +111,7 @@ function toWireOptions(o: DelegatedOptions, contentsOnly: boolean): WireMessage 
     max_delete: BigInt(o.maxDelete ?? 0),
     has_max_delete: o.maxDelete !== null,
     contents_only: contentsOnly,
+    delete_excluded: o.deleteExcluded === true,
   };
 }
 

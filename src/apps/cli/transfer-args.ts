@@ -128,6 +128,7 @@ export function toTransferCli(verb: Verb, args: ScannedArgs, env: CliEnv): Trans
     filter,
     dryRun,
     maxDelete: optional(args, "max-delete", nonNegativeInt),
+    ...(deleteExcluded(verb, args) && { deleteExcluded: true }),
     resume: args.switches.has("resume"),
     maxThreads: optional(args, "max-threads", positiveInt),
     forceGrpcData: args.switches.has("force-grpc-data") || env.env.BLIT_FORCE_GRPC_DATA === "1",
@@ -229,6 +230,13 @@ function outputOptions(args: ScannedArgs): OutputOptions {
     progress: quiet ? false : args.switches.has("progress") ? true : null,
     quiet,
   };
+}
+
+/** --delete-excluded: only a mirror deletes. */
+function deleteExcluded(verb: Verb, args: ScannedArgs): boolean {
+  if (!args.switches.has("delete-excluded")) return false;
+  if (verb !== "mirror") throw new BlitError("USAGE", `--delete-excluded goes with blit mirror (blit ${verb} deletes nothing)`, { flag: "--delete-excluded", verb });
+  return true;
 }
 
 function notes(args: ScannedArgs): string[] {

@@ -80,6 +80,7 @@ function toDelegatedPull(req: TransferRequest, src: RemoteEndpoint, dst: RemoteE
       dryRun: req.dryRun,
       maxDelete: req.maxDelete,
       resume: req.resume,
+      ...(req.deleteExcluded === true && { deleteExcluded: true }),
       forceGrpcData: req.forceGrpcData === true,
     },
   };

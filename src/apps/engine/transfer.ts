@@ -76,6 +76,12 @@ async function runOnce(req: TransferRequest, deps: EngineDeps, relayReason: stri
     filter: compileFilter(req.filter),
     mtimeGranularityNs: mtimeGranularity(roots.source.capabilities.nanosecondTimes, roots.dest.capabilities.nanosecondTimes),
     owners: roots.dest.capabilities.owners,
+    ...(req.verb === "mirror" && req.deleteExcluded === true && {
+      deleteExcluded: {
+        scope: compileFilter({ ...req.filter, rules: [] }),
+        claims: compileFilter({ rules: req.filter.rules, filesFrom: null, minSize: null, maxSize: null }),
+      },
+    }),
   };
   const meter = runMeter(roots);
   const meterBase = meter();

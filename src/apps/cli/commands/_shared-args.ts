@@ -42,6 +42,7 @@ export const transferArgs = {
   ...compareArgs,
   "ignore-existing": { type: "boolean", description: "Never touch a destination file that already exists" },
   ...filterArgs,
+  "delete-excluded": { type: "boolean", description: "Mirror: also delete destination entries the --exclude/--include rules leave out" },
   "max-delete": { type: "string", valueHint: "N", description: "Mirror: make no deletion at all when more than N entries would go (directory contents count)" },
   resume: { type: "boolean", description: "Continue a partial destination file from its first differing block" },
   quiet: { type: "boolean", alias: "q", description: "Print nothing but warnings and errors (no summary, no progress)" },
