@@ -37,6 +37,8 @@ export interface TransferOptions {
   readonly resume: boolean;
   /** Mirror: also delete destination entries the include/exclude rules leave out (--delete-excluded). */
   readonly deleteExcluded?: boolean;
+  /** --timeout: a run in which nothing moves for this long ends STALLED (exit 7); 0 = never; absent: 10 s. */
+  readonly timeoutSec?: number;
 }
 
 /** The options the client would have used itself. */

@@ -38,6 +38,7 @@ export function fromWireDelegatedPull(w: WireMessage): DelegatedPull {
     maxDelete: o.has_max_delete === true || toNumber(o.max_delete) > 0 ? toNumber(o.max_delete) : null,
     resume: o.resume === true,
     ...(o.delete_excluded === true && { deleteExcluded: true }),
+    ...(o.has_timeout === true && { timeoutSec: toNumber(o.timeout_ms) / 1000 }),
     forceGrpcData: w.force_grpc_data === true,
   };
   return {
@@ -112,6 +113,8 @@ function toWireOptions(o: DelegatedOptions, contentsOnly: boolean): WireMessage 
     has_max_delete: o.maxDelete !== null,
     contents_only: contentsOnly,
     delete_excluded: o.deleteExcluded === true,
+    timeout_ms: Math.round((o.timeoutSec ?? 0) * 1000),
+    has_timeout: o.timeoutSec !== undefined,
   };
 }
 

@@ -129,6 +129,7 @@ export function toTransferCli(verb: Verb, args: ScannedArgs, env: CliEnv): Trans
     dryRun,
     maxDelete: optional(args, "max-delete", nonNegativeInt),
     ...(deleteExcluded(verb, args) && { deleteExcluded: true }),
+    ...(args.values.has("timeout") && { timeoutSec: timeoutSec(args) }),
     resume: args.switches.has("resume"),
     maxThreads: optional(args, "max-threads", positiveInt),
     forceGrpcData: args.switches.has("force-grpc-data") || env.env.BLIT_FORCE_GRPC_DATA === "1",
@@ -232,6 +233,15 @@ function outputOptions(args: ScannedArgs): OutputOptions {
   };
 }
 
+/** --timeout SECS: at most a day (the wire carries milliseconds in 32 bits). */
+function timeoutSec(args: ScannedArgs): number {
+  const sec = optional(args, "timeout", nonNegativeNumber) ?? 0;
+  if (sec > MAX_TIMEOUT_SEC) throw new BlitError("USAGE", `--timeout ${last(args, "timeout")} is above ${MAX_TIMEOUT_SEC} s (a day); 0 waits for ever`, { flag: "--timeout" });
+  return sec;
+}
+
+const MAX_TIMEOUT_SEC = 86_400;
+
 /** --delete-excluded: only a mirror deletes. */
 function deleteExcluded(verb: Verb, args: ScannedArgs): boolean {
   if (!args.switches.has("delete-excluded")) return false;
@@ -264,7 +274,7 @@ const nonNegativeNumber = numberParser(/^(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)$/, 0, 
 
 const EXAMPLES: Readonly<Record<string, string>> = {
   exclude: "'*.tmp'", include: "'*.txt'", "files-from": "list.txt", "exclude-from": "rules.txt", "include-from": "rules.txt", "min-size": "10K", "max-size": "1G",
-  "max-delete": "100", "max-threads": "4", retry: "3", wait: "2.5",
+  "max-delete": "100", "max-threads": "4", retry: "3", wait: "2.5", timeout: "30",
 };
 
 const example = (name: string): string => EXAMPLES[name] ?? "VALUE";

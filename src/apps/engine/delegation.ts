@@ -81,6 +81,7 @@ function toDelegatedPull(req: TransferRequest, src: RemoteEndpoint, dst: RemoteE
       maxDelete: req.maxDelete,
       resume: req.resume,
       ...(req.deleteExcluded === true && { deleteExcluded: true }),
+      ...(req.timeoutSec !== undefined && { timeoutSec: req.timeoutSec }),
       forceGrpcData: req.forceGrpcData === true,
     },
   };

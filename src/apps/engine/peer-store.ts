@@ -219,7 +219,16 @@ export class PeerStore implements Store {
     await this.session[Symbol.asyncDispose]();
     const plane = await this.data.catch(() => null);
     for (const c of plane?.channels ?? []) await c[Symbol.asyncDispose]();
-    await this.pump.catch(() => {});
+    // A lost or abandoned session is not waited for: its daemon may never end the call.
+    if (this.s.failure === null) await this.pump.catch(() => {});
+  }
+
+  /**
+   * Ends the session's work at once with `e` (a stalled or cancelled run): requests in flight fail
+   * and the data connections are closed, so nothing waits on bytes that do not move.
+   */
+  abandon(e: BlitError): void {
+    this.lost(e);
   }
 
   // --- internal ---
@@ -298,6 +307,8 @@ export class PeerStore implements Store {
     this.s.failure ??= err;
     this.table.closeAll(err);
     this.demux.failAll(err);
+    // The data connections go with the session: no send or receive waits on a peer that is gone.
+    this.data.then((d) => Promise.all(d.channels.map((c) => c[Symbol.asyncDispose]()))).catch(() => {});
   }
 }
 

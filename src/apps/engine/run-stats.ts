@@ -4,6 +4,7 @@ import type { Phase, ProgressSnapshot } from "../../domain/summary.ts";
 import type { Reporter } from "../../ports/reporter.ts";
 
 /** How long nothing may move before a run is declared stalled. */
+/** The stall window unless --timeout says otherwise. */
 export const STALL_MS = 10_000;
 const PROGRESS_EVERY_MS = 200;
 
@@ -15,7 +16,8 @@ export interface WritingBatch {
 /**
  * Counters of one run, the progress feed and the stall detector. Anything that moves (an entry
  * listed, planned, written, a byte copied) calls `touch`; a timer reports progress and aborts the
- * run with STALLED when nothing moved for STALL_MS while work was outstanding.
+ * run with STALLED when nothing moved for `stallMs` (default STALL_MS; 0: never) while work was
+ * outstanding.
  * The current file is the one carrying bytes: the largest file of the oldest write still under
  * way (a big file keeps the name while the small ones queued after it wait or land), else the
  * entry touched last (a directory being listed, a file being compared).
@@ -50,6 +52,7 @@ export class RunStats {
   constructor(
     private readonly now: () => number,
     private readonly reporter: Reporter,
+    private readonly stallMs = STALL_MS,
   ) {
     this.started = now();
     this.lastMove = this.started;
@@ -107,10 +110,10 @@ export class RunStats {
       this.moved = false;
       this.lastLive = live;
       this.reporter.progress(this.snapshot());
-      if (now - this.lastMove < STALL_MS) return;
+      if (this.stallMs === 0 || now - this.lastMove < this.stallMs) return;
       const at = this.currentPath();
       const where = at === "" ? "" : ` at ${displayName(at)}`;
-      onStall(new BlitError("STALLED", `no progress for ${STALL_MS / 1000} s in the ${this.phase} phase${where}`, { phase: this.phase, path: at }));
+      onStall(new BlitError("STALLED", `no progress for ${this.stallMs / 1000} s in the ${this.phase} phase${where}`, { phase: this.phase, path: at }));
     }, PROGRESS_EVERY_MS);
     this.timer.unref?.();
   }

@@ -11,7 +11,7 @@ import { contentsOf } from "./deletion-contents.ts";
 import { removeMovedSources } from "./move-sources.ts";
 import { openRoots, type OpenedRoots } from "./open-roots.ts";
 import { PeerStore } from "./peer-store.ts";
-import { RunStats } from "./run-stats.ts";
+import { RunStats, STALL_MS } from "./run-stats.ts";
 import { delegate } from "./delegation.ts";
 import { buildSummary } from "./summary-build.ts";
 import type { TransferRequest } from "./transfer-request.ts";
@@ -54,7 +54,7 @@ export async function runTransfer(req: TransferRequest, deps: EngineDeps): Promi
 const QUIET = { progress() {}, item() {}, warn() {} };
 
 async function runOnce(req: TransferRequest, deps: EngineDeps, relayReason: string | null): Promise<TransferSummary> {
-  const stats = new RunStats(() => deps.now(), deps.reporter);
+  const stats = new RunStats(() => deps.now(), deps.reporter, req.timeoutSec === undefined ? STALL_MS : Math.round(req.timeoutSec * 1000));
   const roots = await openRoots(req, deps);
   await using _peers = { [Symbol.asyncDispose]: () => roots.close() };
   await using _src = roots.source;
@@ -87,12 +87,18 @@ async function runOnce(req: TransferRequest, deps: EngineDeps, relayReason: stri
   const meterBase = meter();
   stats.liveBytes = () => meter() - meterBase;
   const sync = new TreeSync(roots.source, roots.dest, deps.planner, { plan, dryRun: req.dryRun, resume: req.resume, verified: roots.route !== "local" && !req.dryRun }, stats, deps.reporter, deps.signal);
+  // A stalled or cancelled run also drops its sessions' data connections: a send or receive that
+  // waits on a link carrying nothing (a frozen peer, a black hole) ends with it.
+  const abort = (e: BlitError) => {
+    sync.abort(e);
+    for (const p of roots.peers) p.abandon(e);
+  };
   const onAbort = () => {
     stats.cancel();
-    sync.abort(new BlitError("CANCELLED", "cancelled by the user"));
+    abort(new BlitError("CANCELLED", "cancelled by the user"));
   };
   deps.signal.addEventListener("abort", onAbort);
-  stats.start((e) => sync.abort(e));
+  stats.start(abort);
   let withheld: string | null = null;
   try {
     stats.phase = "copy";

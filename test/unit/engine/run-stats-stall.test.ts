@@ -1,10 +1,11 @@
 // SPEC §4: the stall detector aborts a run when nothing moved for 10 s, naming the phase and path;
-// any movement (an entry, a byte) restarts the count. The clock is injected; the timer is real.
+// any movement (an entry, a byte) restarts the count; --timeout sets the window (0: never). The
+// clock is injected; the timer is real.
 import { expect, test } from "bun:test";
 import { RunStats, STALL_MS } from "../../../src/apps/engine/run-stats.ts";
 import type { BlitError } from "../../../src/domain/errors.ts";
 
-function harness() {
+function harness(stallMs?: number) {
   let t = 0;
   let ticks = 0;
   const waiters: (() => void)[] = [];
@@ -16,7 +17,7 @@ function harness() {
     item() {},
     warn() {},
   };
-  const stats = new RunStats(() => t, reporter);
+  const stats = new RunStats(() => t, reporter, stallMs);
   /** Resolves after `n` more timer ticks (bounded by the test timeout). */
   const ticksPass = async (n: number) => {
     const target = ticks + n;
@@ -56,5 +57,21 @@ test("movement within the window keeps the run alive", async () => {
     expect(stalls).toEqual([]);
   } finally {
     stats.stop();
+  }
+}, 5000);
+
+test("--timeout: the window given is the window; 0 never stalls", async () => {
+  for (const [window, advanceMs, expected] of [[2000, 2001, ["no progress for 2 s in the scan phase"]], [0, 10 * STALL_MS, []]] as const) {
+    const { stats, ticksPass, advance } = harness(window);
+    const stalls: BlitError[] = [];
+    stats.start((e) => stalls.push(e));
+    try {
+      await ticksPass(1);
+      advance(advanceMs);
+      await ticksPass(1);
+      expect(stalls.map((e) => e.message)).toEqual([...expected]);
+    } finally {
+      stats.stop();
+    }
   }
 }, 5000);
