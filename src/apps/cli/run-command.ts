@@ -1,7 +1,7 @@
 import { homedir } from "node:os";
 import { BlitError, isBlitError, isRetryable, type ErrorCode } from "../../domain/errors.ts";
 import { EXIT_CODE, exitCodeFor } from "../../domain/exit-codes.ts";
-import { decodeNameBytes } from "../../domain/rel-path.ts";
+import { displayName } from "../../domain/rel-path.ts";
 import { parseTransferEnd } from "../../domain/endpoint.ts";
 import { endedRunSummary, type EndedRun, type ProgressSnapshot, type TransferSummary } from "../../domain/summary.ts";
 import type { TransferRequest, Verb } from "../engine/transfer-request.ts";
@@ -9,7 +9,8 @@ import { transferArgs } from "./commands/_shared-args.ts";
 import { createConfirm } from "./confirm-prompt.ts";
 import { readFilterFiles } from "./filter-files.ts";
 import { createReporter, type CliReporter } from "./progress-line.ts";
-import { printTransferSummary, type Printed } from "./summary-print.ts";
+import { openRunLog } from "./run-log.ts";
+import { formatSummary, printTransferSummary, type Printed } from "./summary-print.ts";
 import { scanArgs, toTransferCli, type CliEnv, type OutputOptions } from "./transfer-args.ts";
 
 /**
@@ -27,7 +28,14 @@ export function runTransferCommand(verb: Verb, rawArgs: readonly string[]): Prom
     let last: ProgressSnapshot | null = null;
     let printed = false;
     const base = createCliReporter(cli.output);
-    const reporter: CliReporter = { ...base, progress: (snapshot) => ((last = snapshot), base.progress(snapshot)) };
+    const log = cli.logFile === null ? null : openRunLog(cli.logFile, () => new Date(), process.pid);
+    log?.line(`${verb} ${cli.request.source} ${cli.request.destination}${cli.request.dryRun ? " (dry run)" : ""}`);
+    const reporter: CliReporter = {
+      ...base,
+      progress: (snapshot) => ((last = snapshot), base.progress(snapshot)),
+      item: (action, path) => (log?.item(action, path), base.item(action, path)),
+      warn: (message) => (log?.line(`warning: ${message}`), base.warn(message)),
+    };
     const ended = (e: unknown, exitCode: number): void => {
       if (printed || !cli.output.json) return;
       printed = true;
@@ -60,16 +68,20 @@ export function runTransferCommand(verb: Verb, rawArgs: readonly string[]): Prom
       printed = true;
       const text = printTransferSummary({ ...summary, attempts, exit_code: code, error: null }, cli.output.json);
       emit(cli.output.quiet && !cli.output.json ? { ...text, stdout: "" } : text);
+      for (const f of summary.failures) log?.line(`failed: ${displayName(f.path)}: ${f.error}`);
+      log?.line(formatSummary(summary));
       await flushOutput();
       await telemetry.record(summary);
       return code;
     } catch (e) {
+      log?.line(`error: ${signal.aborted ? "cancelled by the user" : e instanceof Error ? e.message : String(e)}`);
       if (!cli.output.json) throw e;
       const code = signal.aborted ? EXIT_CODE.CANCELLED : reportError(e);
       ended(signal.aborted ? new BlitError("CANCELLED", "cancelled by the user") : e, code);
       return code;
     } finally {
       reporter.close();
+      log?.close();
     }
   }, () => lastWords?.());
 }

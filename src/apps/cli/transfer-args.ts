@@ -42,6 +42,8 @@ export interface TransferCli {
   readonly yes: boolean;
   readonly retry: number;
   readonly waitSec: number;
+  /** --log-file: where to append the run's log; null when not given. */
+  readonly logFile: string | null;
   readonly forceGrpcData: boolean;
   /** One-line notes for stderr (deprecated flags). */
   readonly notes: readonly string[];
@@ -142,6 +144,7 @@ export function toTransferCli(verb: Verb, args: ScannedArgs, env: CliEnv): Trans
     yes: args.switches.has("yes"),
     retry: optional(args, "retry", nonNegativeInt) ?? 0,
     waitSec: optional(args, "wait", nonNegativeNumber) ?? 1,
+    logFile: logFile(args),
     forceGrpcData: args.switches.has("force-grpc-data") || env.env.BLIT_FORCE_GRPC_DATA === "1",
     notes: notes(args),
   };
@@ -242,6 +245,12 @@ function timeoutSec(args: ScannedArgs): number {
 
 const MAX_TIMEOUT_SEC = 86_400;
 
+function logFile(args: ScannedArgs): string | null {
+  const path = last(args, "log-file");
+  if (path === "") throw new BlitError("USAGE", "--log-file needs a file name, e.g. --log-file /var/log/blit.log", { flag: "--log-file" });
+  return path ?? null;
+}
+
 /** --delete-excluded: only a mirror deletes. */
 function deleteExcluded(verb: Verb, args: ScannedArgs): boolean {
   if (!args.switches.has("delete-excluded")) return false;
@@ -274,7 +283,7 @@ const nonNegativeNumber = numberParser(/^(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)$/, 0, 
 
 const EXAMPLES: Readonly<Record<string, string>> = {
   exclude: "'*.tmp'", include: "'*.txt'", "files-from": "list.txt", "exclude-from": "rules.txt", "include-from": "rules.txt", "min-size": "10K", "max-size": "1G",
-  "max-delete": "100", "max-threads": "4", retry: "3", wait: "2.5", timeout: "30",
+  "max-delete": "100", "max-threads": "4", retry: "3", wait: "2.5", timeout: "30", "log-file": "blit.log",
 };
 
 const example = (name: string): string => EXAMPLES[name] ?? "VALUE";

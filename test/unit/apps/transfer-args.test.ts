@@ -102,6 +102,7 @@ describe("toTransferCli: the request", () => {
       yes: false,
       retry: 0,
       waitSec: 1,
+      logFile: null,
       forceGrpcData: false,
       notes: [],
     });
@@ -133,6 +134,7 @@ describe("toTransferCli: the request", () => {
       yes: true,
       retry: 3,
       waitSec: 0.5,
+      logFile: null,
       forceGrpcData: true,
       notes: [],
     });
