@@ -13,6 +13,27 @@ export async function contentsOf(store: Store, dirs: readonly RelPath[], signal:
   return out;
 }
 
+/**
+ * The directories of `pruned` (extraneous destination directories of a filtered mirror) that
+ * deleting `deleted` would leave empty, deepest first: what a dry run counts as the real run's
+ * removal of emptied directories. A directory holding anything else (an entry the filter keeps,
+ * one that cannot be read, a directory that stays) is not emptied, nor are its ancestors.
+ */
+export async function emptiedBy(store: Store, pruned: readonly RelPath[], deleted: readonly RelPath[], signal: AbortSignal): Promise<RelPath[]> {
+  const gone = new Set(deleted);
+  const out: RelPath[] = [];
+  for (const dir of [...pruned].sort((a, b) => depthRel(b) - depthRel(a) || compareNames(a, b))) {
+    signal.throwIfAborted();
+    const listing = await store.list(dir, signal).catch(() => null);
+    if (listing === null || listing.failures.length > 0) continue;
+    if (listing.entries.every((e) => gone.has(joinRel(dir, e.name)))) {
+      gone.add(dir);
+      out.push(dir);
+    }
+  }
+  return out;
+}
+
 // --- internal ---
 
 async function below(store: Store, root: RelPath, signal: AbortSignal): Promise<RelPath[]> {

@@ -7,7 +7,7 @@ import { depthRel, displayName, type RelPath } from "../../domain/rel-path.ts";
 import type { TransferSummary } from "../../domain/summary.ts";
 import type { Store } from "../../ports/store.ts";
 import type { EngineDeps } from "./engine-deps.ts";
-import { contentsOf } from "./deletion-contents.ts";
+import { contentsOf, emptiedBy } from "./deletion-contents.ts";
 import { removeMovedSources } from "./move-sources.ts";
 import { openRoots, type OpenedRoots } from "./open-roots.ts";
 import { PeerStore } from "./peer-store.ts";
@@ -181,7 +181,13 @@ async function deleteExtraneous(req: TransferRequest, sync: TreeSync, dest: Stor
   if (!req.dryRun) {
     for (const r of await dest.remove(sync.deletionPaths)) recordDeletion(r, sync, stats, weight(r.path));
     await removeEmptied(sync, dest, stats, deps);
-  } else for (const path of sync.deletionPaths) stats.deleted += weight(path);
+  } else {
+    for (const path of sync.deletionPaths) stats.deleted += weight(path);
+    for (const dir of await emptiedBy(dest, sync.prunedDirs, sync.deletionPaths, deps.signal)) {
+      deps.reporter.item("delete", dir);
+      stats.deleted++;
+    }
+  }
   for (const { path, entry } of sync.replacements) {
     announce(path);
     if (!req.dryRun) {
