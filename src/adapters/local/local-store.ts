@@ -13,7 +13,8 @@ import type { WriteJob } from "./fs-write.ts";
 import { hasLibc } from "./libc.ffi.ts";
 import { absJoin, toOsPath } from "./os-path.ts";
 import { fromWireError, toBlitError } from "./to-blit-error.ts";
-import { Beneath, openRoot, rootCurrent } from "./beneath.ts";
+import { Beneath, openRoot, ROOT_NAME, rootCurrent } from "./beneath.ts";
+import { releaseClaim } from "./destination-claim.ts";
 import * as fs from "node:fs";
 import type { WorkerPool } from "./worker-pool.ts";
 import { acquirePool, acquireServerPool, isServerPool, releasePool, releaseServerPool } from "./shared-pools.ts";
@@ -24,7 +25,10 @@ import { openRegular } from "./open-regular.ts";
 export interface LocalStoreOptions {
   /** Absolute path of the directory this store is rooted at. */
   readonly root: string;
-  /** Remove temporaries left by killed runs when their directory is listed (destinations). */
+  /**
+   * Before writing into a directory, remove the temporaries there whose writer is gone (a lock
+   * nobody holds, temp-lock.ts). Listing never removes anything.
+   */
   readonly cleanTemporaries: boolean;
   /** Cap on worker threads (null: one per core). */
   readonly maxThreads: number | null;
@@ -64,6 +68,9 @@ const INLINE_BUDGET = 48;
 const MIB = 1 << 20;
 /** A directory pass counts as this much of the inline budget: the first one or two run inline. */
 const PASS_WEIGHT = 24;
+/** A directory written into again after this long is checked for stale temporaries again. */
+const CLEAN_AGAIN_MS = 60_000;
+const CLEANED_MAX = 4096;
 
 /**
  * The local filesystem as a Store. Blocking syscalls run in a shared pool of worker threads once a
@@ -80,6 +87,8 @@ export class LocalStore implements Store {
   /** Roots replaced while this store ran: jobs in flight may still use them; closed at dispose. */
   private readonly retiredRoots: number[] = [];
   private refreshing: Promise<void> | null = null;
+  /** Directories whose stale temporaries were removed, and when (performance.now()). */
+  private readonly cleaned = new Map<RelPath, number>();
 
   constructor(private readonly options: LocalStoreOptions) {
     this.location = options.root;
@@ -105,7 +114,7 @@ export class LocalStore implements Store {
 
   async list(dir: RelPath, signal?: AbortSignal): Promise<DirListing> {
     signal?.throwIfAborted();
-    const r = (await this.exec({ op: "list", abs: this.jobPath(dir), clean: this.options.cleanTemporaries }, 1)) as ListResult;
+    const r = (await this.exec({ op: "list", abs: this.jobPath(dir) }, 1)) as ListResult;
     const entries: DirEntry[] = this.options.received?.markLinks !== true ? r.entries : r.entries.map((e) => ({ name: e.name, meta: shownMeta(e.meta) }));
     return { entries, failures: r.failures.map((f) => ({ name: f.name, error: fromWireError(f.error) })) };
   }
@@ -152,6 +161,7 @@ export class LocalStore implements Store {
   private async writeOps(ops: readonly WriteOp[], signal?: AbortSignal): Promise<OpResult[]> {
     this.watch(signal);
     if (this.options.offThread === true) await this.refreshRoot();
+    await this.cleanBefore(ops);
     if (ops.some(isForeign)) return this.writeMixed(ops, signal);
     const jobs: WriteJob[] = ops.map((op) => ({
       dst: this.jobPath(op.path),
@@ -205,6 +215,7 @@ export class LocalStore implements Store {
       resume: req.resume,
     };
     const r = (await this.exec({ op: "pass", pass, meter: this.meter.buffer }, PASS_WEIGHT)) as PassResult;
+    if (r.cleaned) this.markCleaned(req.dir);
     const at = (name: string) => (req.dir === "" ? name : `${req.dir}/${name}`);
     return {
       ...(r.sourceError === undefined ? {} : { sourceError: fromWireError(r.sourceError) }),
@@ -260,6 +271,13 @@ export class LocalStore implements Store {
     return { durable: false, reason: `the filesystem of ${this.location} could not sync (errno ${errno})` };
   }
 
+  /** Store.claimDestination: the locks are taken in the pool offThread; their descriptors stay open here. */
+  async claimDestination(path: RelPath, exclusive: boolean): Promise<AsyncDisposable> {
+    const shown = this.options.beneath === true ? (path === "" ? ROOT_NAME : displayName(path)) : this.absolute(path);
+    const { fds } = (await this.exec({ op: "claim", abs: this.jobPath(path), exclusive, shown, rootAbs: this.options.root }, 1)) as { fds: number[] };
+    return { [Symbol.asyncDispose]: async () => releaseClaim(fds) };
+  }
+
   async [Symbol.asyncDispose](): Promise<void> {
     if (this.pool !== null && isServerPool(this.pool)) releaseServerPool();
     else if (this.pool !== null) releasePool();
@@ -300,6 +318,31 @@ export class LocalStore implements Store {
     } catch (e) {
       throw toBlitError(e, this.options.root, "read the owner of");
     }
+  }
+
+  /**
+   * Removes the stale temporaries of every directory `ops` write into that was not cleaned in the
+   * last {@link CLEAN_AGAIN_MS} (a store lives as long as a daemon, so a directory is looked at
+   * again now and then).
+   */
+  private async cleanBefore(ops: readonly WriteOp[]): Promise<void> {
+    if (!this.options.cleanTemporaries) return;
+    const now = performance.now();
+    const dirs = new Set<string>();
+    for (const op of ops) {
+      const slash = op.path.lastIndexOf("/");
+      const dir = slash < 0 ? "" : op.path.slice(0, slash);
+      const at = this.cleaned.get(dir);
+      if (at === undefined || now - at > CLEAN_AGAIN_MS) dirs.add(dir);
+    }
+    if (dirs.size === 0) return;
+    for (const d of dirs) this.markCleaned(d);
+    await this.exec({ op: "cleanTemps", dirs: [...dirs].map((d) => this.jobPath(d)) }, dirs.size);
+  }
+
+  private markCleaned(dir: RelPath): void {
+    if (this.cleaned.size >= CLEANED_MAX) this.cleaned.clear();
+    this.cleaned.set(dir, performance.now());
   }
 
   /** Cancels this store's copies in progress when `signal` aborts. */
