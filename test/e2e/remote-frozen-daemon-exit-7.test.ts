@@ -2,7 +2,7 @@
 // connections open, nothing comes back) ends the run with exit 7 within 30 s, in every phase, on
 // push and pull, naming the daemon and the phase — never a wait without end.
 import { expect, test } from "bun:test";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { startDaemon, type RunningDaemon } from "../harness/daemon.ts";
 import { pollUntil, sparseTree, temporariesUnder } from "../harness/process-probe.ts";
@@ -20,10 +20,10 @@ interface Frozen {
 }
 
 /** Runs `blit copy from to`, freezes `daemon` once `when()` holds (at once without it), and waits for the exit. */
-async function freezeDuring(daemon: RunningDaemon, from: string, to: string, when: (() => boolean) | null): Promise<Frozen> {
+async function freezeDuring(daemon: RunningDaemon, from: string, to: string, when: (() => boolean) | null, verb = "copy"): Promise<Frozen> {
   if (when === null) process.kill(daemon.pid, "SIGSTOP");
   const t0 = performance.now();
-  const run = Bun.spawn([BLIT, "copy", from, to], { cwd: REPO_ROOT, env: { ...process.env, BLIT_DISABLE_LOCAL_TELEMETRY: "1" }, stdout: "ignore", stderr: "pipe" });
+  const run = Bun.spawn([BLIT, verb, "--yes", from, to], { cwd: REPO_ROOT, env: { ...process.env, BLIT_DISABLE_LOCAL_TELEMETRY: "1" }, stdout: "ignore", stderr: "pipe" });
   const stderr = new Response(run.stderr).text();
   let frozenAt = t0;
   try {
@@ -82,4 +82,23 @@ test.concurrent("pull from a daemon frozen while file data flows exits 7", async
   const r = await freezeDuring(s.daemon, `${s.daemon.control}:/m/`, s.out, () => temporariesUnder(s.out).length > 0);
   expectFrozenExit(r, s.daemon, /copy phase/);
   expect(temporariesUnder(s.out)).toEqual([]);
+}, 90_000);
+
+test.concurrent("mirror to a daemon frozen while it deletes exits 7", async () => {
+  await using s = await setup("frozen-push-delete");
+  mkdirSync(s.src);
+  const old = join(s.mod, "old");
+  mkdirSync(old);
+  const FILES = 30_000;
+  for (let i = 0; i < FILES; i++) writeFileSync(join(old, `f${i}`), "");
+  const remaining = () => {
+    try {
+      return readdirSync(old).length;
+    } catch {
+      return 0;
+    }
+  };
+  const r = await freezeDuring(s.daemon, `${s.src}/`, `${s.daemon.control}:/m/`, () => remaining() < FILES, "mirror");
+  expectFrozenExit(r, s.daemon, /delete phase/);
+  expect(remaining()).toBeGreaterThan(0);
 }, 90_000);

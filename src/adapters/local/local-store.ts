@@ -14,50 +14,15 @@ import { hasLibc } from "./libc.ffi.ts";
 import { absJoin, toOsPath } from "./os-path.ts";
 import { fromWireError, toBlitError } from "./to-blit-error.ts";
 import { Beneath, openRoot, ROOT_NAME, rootCurrent } from "./beneath.ts";
+import { CleanSchedule } from "./clean-schedule.ts";
 import { releaseClaim } from "./destination-claim.ts";
+import type { LocalStoreOptions } from "./local-store-options.ts";
 import * as fs from "node:fs";
 import type { WorkerPool } from "./worker-pool.ts";
 import { acquirePool, acquireServerPool, isServerPool, releasePool, releaseServerPool } from "./shared-pools.ts";
 import { writeForeign } from "./foreign-write.ts";
 import { fileStream, LocalOpenFile, pooledStream } from "./open-file.ts";
 import { openRegular } from "./open-regular.ts";
-
-export interface LocalStoreOptions {
-  /** Absolute path of the directory this store is rooted at. */
-  readonly root: string;
-  /**
-   * Before writing into a directory, remove the temporaries there whose writer is gone (a lock
-   * nobody holds, temp-lock.ts). Listing never removes anything.
-   */
-  readonly cleanTemporaries: boolean;
-  /** Cap on worker threads (null: one per core). */
-  readonly maxThreads: number | null;
-  /** Threads to start with (the predictor's choice, within maxThreads); the pool grows from there
-   * when the run shows a backlog. Null: start with maxThreads. */
-  readonly initialThreads?: number | null;
-  /** Copy buffer per thread for buffered copies and hashing (the predictor's choice); null: 4 MiB. */
-  readonly bufferBytes?: number | null;
-  /**
-   * Contain every operation in `root` (a daemon module with use_chroot): paths resolve with
-   * openat2(RESOLVE_BENEATH) from a descriptor of the root, so no symlink (nor a parent swapped
-   * for one mid-run) leads outside it, and error messages show root-relative paths only.
-   */
-  readonly beneath?: boolean;
-  /**
-   * The entries written come from a daemon's clients (SPEC §5, domain/received-entry.ts): with
-   * `markLinks`, symlinks are stored marked as client-made and shown unmarked; unless
-   * `keepOwners`, every entry written or changed gets the owner and group of `root` and loses its
-   * set-id bits.
-   */
-  readonly received?: { readonly keepOwners: boolean; readonly markLinks: boolean };
-  /** Refuse every change with READ_ONLY (a read-only daemon module): writes, metadata, removals. */
-  readonly readOnly?: boolean;
-  /**
-   * Run every filesystem job in the pool, never on the calling thread (a daemon, whose event loop
-   * serves every client: a slow disk, a huge directory or a sync must not stall the others).
-   */
-  readonly offThread?: boolean;
-}
 
 /**
  * Work run on the calling thread before the pool starts, so trivial transfers never pay for
@@ -68,14 +33,13 @@ const INLINE_BUDGET = 48;
 const MIB = 1 << 20;
 /** A directory pass counts as this much of the inline budget: the first one or two run inline. */
 const PASS_WEIGHT = 24;
-/** A directory written into again after this long is checked for stale temporaries again. */
-const CLEAN_AGAIN_MS = 60_000;
-const CLEANED_MAX = 4096;
 
 /**
  * The local filesystem as a Store. Blocking syscalls run in a shared pool of worker threads once a
  * transfer proves larger than a handful of entries; file data moves with copy_file_range.
  */
+export type { LocalStoreOptions };
+
 export class LocalStore implements Store {
   readonly location: string;
   readonly capabilities: StoreCapabilities;
@@ -87,8 +51,7 @@ export class LocalStore implements Store {
   /** Roots replaced while this store ran: jobs in flight may still use them; closed at dispose. */
   private readonly retiredRoots: number[] = [];
   private refreshing: Promise<void> | null = null;
-  /** Directories whose stale temporaries were removed, and when (performance.now()). */
-  private readonly cleaned = new Map<RelPath, number>();
+  private readonly cleaned = new CleanSchedule();
 
   constructor(private readonly options: LocalStoreOptions) {
     this.location = options.root;
@@ -215,7 +178,7 @@ export class LocalStore implements Store {
       resume: req.resume,
     };
     const r = (await this.exec({ op: "pass", pass, meter: this.meter.buffer }, PASS_WEIGHT)) as PassResult;
-    if (r.cleaned) this.markCleaned(req.dir);
+    if (r.cleaned) this.cleaned.mark(req.dir);
     const at = (name: string) => (req.dir === "" ? name : `${req.dir}/${name}`);
     return {
       ...(r.sourceError === undefined ? {} : { sourceError: fromWireError(r.sourceError) }),
@@ -320,29 +283,11 @@ export class LocalStore implements Store {
     }
   }
 
-  /**
-   * Removes the stale temporaries of every directory `ops` write into that was not cleaned in the
-   * last {@link CLEAN_AGAIN_MS} (a store lives as long as a daemon, so a directory is looked at
-   * again now and then).
-   */
+  /** Removes the stale temporaries of the directories `ops` write into that are due (clean-schedule.ts). */
   private async cleanBefore(ops: readonly WriteOp[]): Promise<void> {
     if (!this.options.cleanTemporaries) return;
-    const now = performance.now();
-    const dirs = new Set<string>();
-    for (const op of ops) {
-      const slash = op.path.lastIndexOf("/");
-      const dir = slash < 0 ? "" : op.path.slice(0, slash);
-      const at = this.cleaned.get(dir);
-      if (at === undefined || now - at > CLEAN_AGAIN_MS) dirs.add(dir);
-    }
-    if (dirs.size === 0) return;
-    for (const d of dirs) this.markCleaned(d);
-    await this.exec({ op: "cleanTemps", dirs: [...dirs].map((d) => this.jobPath(d)) }, dirs.size);
-  }
-
-  private markCleaned(dir: RelPath): void {
-    if (this.cleaned.size >= CLEANED_MAX) this.cleaned.clear();
-    this.cleaned.set(dir, performance.now());
+    const dirs = this.cleaned.due(ops.map((op) => op.path));
+    if (dirs.length > 0) await this.exec({ op: "cleanTemps", dirs: dirs.map((d) => this.jobPath(d)) }, dirs.length);
   }
 
   /** Cancels this store's copies in progress when `signal` aborts. */
