@@ -114,10 +114,12 @@ export async function serveStoreSession(link: SessionLink, scope: SessionScope, 
     watch.stop();
     clearInterval(meter);
     demux.failAll(new BlitError("CANCELLED", "session ended"));
+    // The writes waiting for its bytes failed just now: what it claimed is free before the data
+    // connections linger.
+    for (const c of claims.splice(0)) await Promise.resolve(c[Symbol.asyncDispose]()).catch(() => {});
     // A lost client (its call cancelled: gone, or frozen past the keepalive timeout) is not waited
     // for: its data connections are closed at once, whatever its kernel still holds open.
     await closeData(link.signal.aborted ? null : lanes, link.signal.aborted ? [] : drains, opened);
-    for (const c of claims.splice(0)) await Promise.resolve(c[Symbol.asyncDispose]()).catch(() => {});
   }
 }
 
