@@ -1,6 +1,8 @@
 // SPEC §4 "Stall detector": a daemon that stops answering (SIGSTOP: its kernel still holds the
 // connections open, nothing comes back) ends the run with exit 7 within 30 s, in every phase, on
-// push and pull, naming the daemon and the phase — never a wait without end.
+// push and pull, naming the daemon and the phase — never a wait without end. Covered: session
+// start, file data (TCP and gRPC data), the delete phase of a mirror, and a delegated pull whose
+// source daemon freezes (the destination daemon ends its pull and removes its temporaries).
 import { expect, test } from "bun:test";
 import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -19,11 +21,11 @@ interface Frozen {
   readonly afterFreezeMs: number;
 }
 
-/** Runs `blit copy from to`, freezes `daemon` once `when()` holds (at once without it), and waits for the exit. */
-async function freezeDuring(daemon: RunningDaemon, from: string, to: string, when: (() => boolean) | null, verb = "copy"): Promise<Frozen> {
+/** Runs `blit VERB --yes [flags] from to` (copy), freezes `daemon` once `when()` holds (at once without it), and waits for the exit. */
+async function freezeDuring(daemon: RunningDaemon, from: string, to: string, when: (() => boolean) | null, verb = "copy", flags: readonly string[] = []): Promise<Frozen> {
   if (when === null) process.kill(daemon.pid, "SIGSTOP");
   const t0 = performance.now();
-  const run = Bun.spawn([BLIT, verb, "--yes", from, to], { cwd: REPO_ROOT, env: { ...process.env, BLIT_DISABLE_LOCAL_TELEMETRY: "1" }, stdout: "ignore", stderr: "pipe" });
+  const run = Bun.spawn([BLIT, verb, "--yes", ...flags, from, to], { cwd: REPO_ROOT, env: { ...process.env, BLIT_DISABLE_LOCAL_TELEMETRY: "1" }, stdout: "ignore", stderr: "pipe" });
   const stderr = new Response(run.stderr).text();
   let frozenAt = t0;
   try {
@@ -101,4 +103,23 @@ test.concurrent("mirror to a daemon frozen while it deletes exits 7", async () =
   const r = await freezeDuring(s.daemon, `${s.src}/`, `${s.daemon.control}:/m/`, () => remaining() < FILES, "mirror");
   expectFrozenExit(r, s.daemon, /delete phase/);
   expect(remaining()).toBeGreaterThan(0);
+}, 90_000);
+
+test.concurrent("push over gRPC data to a daemon frozen while file data flows exits 7", async () => {
+  await using s = await setup("frozen-push-grpc-data");
+  sparseTree(s.src, BIG);
+  const r = await freezeDuring(s.daemon, `${s.src}/`, `${s.daemon.control}:/m/`, () => temporariesUnder(s.mod).length > 0, "copy", ["--force-grpc-data"]);
+  expectFrozenExit(r, s.daemon, /copy phase/);
+}, 90_000);
+
+test.concurrent("a delegated pull from a source daemon frozen while file data flows exits 7", async () => {
+  await using s = await setup("frozen-delegated-source");
+  sparseTree(s.mod, BIG);
+  const dest = join(s.out, "..", "dest");
+  mkdirSync(dest);
+  await using puller = await startDaemon({ modules: { d: { path: dest } }, delegation: { allow: true, allowedSources: ["127.0.0.1"] } });
+  const r = await freezeDuring(s.daemon, `${s.daemon.control}:/m/`, `${puller.control}:/d/`, () => temporariesUnder(dest).length > 0);
+  expectFrozenExit(r, s.daemon, /copy phase/);
+  expect(r.stderr).not.toContain("relaying");
+  await pollUntil(() => (temporariesUnder(dest).length === 0 ? true : undefined), () => `the puller's temporaries removed (${temporariesUnder(dest).join(", ")})`, WINDOW_MS);
 }, 90_000);
