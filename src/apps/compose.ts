@@ -96,8 +96,8 @@ export function createDaemonEngineDeps(signal: AbortSignal, sessions: () => Prom
  */
 export function openModuleStore(root: string, module: { readonly beneath: boolean; readonly keepOwners: boolean; readonly readOnly: boolean }): Store {
   const { beneath, keepOwners, readOnly } = module;
-  // Temporaries whose writer is gone (a killed daemon: its pid is dead) go when their directory is
-  // next listed; those of this daemon's running sessions stay (its pid is alive).
+  // Temporaries whose writer is gone (nobody holds their lock: a killed daemon or session) go when
+  // a session next writes into their directory; listings and reads never remove anything.
   return new LocalStore({ root, cleanTemporaries: true, maxThreads: null, beneath, readOnly, received: { keepOwners, markLinks: !beneath }, offThread: true });
 }
 

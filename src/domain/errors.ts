@@ -16,6 +16,7 @@ export const ERROR_CODES = [
   "PEER_CLOSED",
   "TIMEOUT",
   "STALLED",
+  "BUSY",
   "PARTIAL",
   "CORRUPT_DATA",
   "NO_SPACE",
@@ -39,9 +40,9 @@ export class BlitError extends Error {
   }
 }
 
-const RETRYABLE: ReadonlySet<ErrorCode> = new Set<ErrorCode>(["UNREACHABLE", "PEER_CLOSED", "TIMEOUT", "STALLED"]);
+const RETRYABLE: ReadonlySet<ErrorCode> = new Set<ErrorCode>(["UNREACHABLE", "PEER_CLOSED", "TIMEOUT", "STALLED", "BUSY"]);
 
-/** True for failures where running the same verb again may succeed (network trouble). */
+/** True for failures where running the same verb again may succeed (network trouble, a busy destination). */
 export const isRetryable = (code: ErrorCode): boolean => RETRYABLE.has(code);
 
 /** True when `e` is a BlitError (works across realms, unlike instanceof alone). */

@@ -71,7 +71,8 @@ export type StoreOp<P = RelPath> =
   | { readonly op: "write"; readonly items: readonly WriteItem<P>[] }
   | { readonly op: "setMeta"; readonly entries: readonly (Omit<MetaUpdate, "path"> & { readonly path: P })[] }
   | { readonly op: "remove"; readonly paths: readonly P[]; readonly onlyEmptyDirs: boolean }
-  | { readonly op: "sync" };
+  | { readonly op: "sync" }
+  | { readonly op: "claim"; readonly path: P; readonly exclusive: boolean };
 
 /** One operation on the session's store; `id` is unique among requests in flight. */
 export type StoreRequest<P = RelPath> = { readonly id: number } & StoreOp<P>;

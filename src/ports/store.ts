@@ -212,4 +212,12 @@ export interface Store extends AsyncDisposable {
   passDirectory?(req: DirectoryPassRequest, signal?: AbortSignal): Promise<DirectoryPass | null>;
   /** Makes every completed write durable; `durable: false` when the filesystem cannot. */
   sync(): Promise<{ readonly durable: boolean; readonly reason?: string }>;
+  /**
+   * Optional: reserves directory `path` for one run's writes until the returned handle is disposed
+   * (one run per destination, SPEC §3). `exclusive` (a tree is written into `path`): no other run
+   * may hold `path`, a directory inside it or one above it. Not exclusive (one file is written in
+   * `path`): other single-file runs may share it, tree runs around it may not. Throws BUSY naming
+   * the destination when another run (any process on this machine) holds what it needs.
+   */
+  claimDestination?(path: RelPath, exclusive: boolean): Promise<AsyncDisposable>;
 }

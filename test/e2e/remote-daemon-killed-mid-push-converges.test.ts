@@ -1,6 +1,6 @@
 // SPEC §3 "Atomic writes" and §5: kill -9 of the daemon in the middle of a push leaves no torn file
 // under a final name; the client fails retryably (exit 7); after a restart on the same module a
-// re-run converges byte-exact, and the killed daemon's temporary is gone (its writer pid is dead).
+// re-run converges byte-exact, and the killed daemon's temporary is gone (nobody holds its lock).
 import { expect, test } from "bun:test";
 import { mkdirSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
@@ -32,7 +32,7 @@ test("kill -9 of the daemon mid-push: no torn file, a re-run after restart conve
   expect(temporariesUnder(mod)).toEqual([]);
 }, 90_000);
 
-test("a dead writer's temporary in a module goes when its directory is next listed", async () => {
+test("a dead writer's temporary in a module goes when a push next writes into its directory", async () => {
   using dir = makeTempDir("remote-daemon-kill-tmp");
   const mod = join(dir.path, "mod");
   mkdirSync(mod);

@@ -15,6 +15,7 @@ import type {
   UsageRow,
 } from "../../ports/control.ts";
 import { FLOW_CONTROL_WINDOW_BYTES } from "./http2-windows.ts";
+import { KEEPALIVE_OPTIONS } from "./keepalive.ts";
 import * as wire from "./mapping.ts";
 import { fromServiceError } from "./status.ts";
 import { BLIT_SERVICE, PROTOCOL_HEADER, PROTOCOL_VERSION, type MethodName, type WireMessage } from "./wire-schema.ts";
@@ -52,6 +53,7 @@ export class GrpcControlClient implements ControlPlane, AsyncDisposable {
       "grpc.max_receive_message_length": maxMessage,
       "grpc.max_send_message_length": maxMessage,
       "grpc.enable_retries": 0,
+      ...KEEPALIVE_OPTIONS,
     });
     this.metadata = new Metadata();
     this.metadata.set(PROTOCOL_HEADER, String(options.protocolVersion ?? PROTOCOL_VERSION));

@@ -3,6 +3,7 @@ import { DAEMON_LIMITS } from "../../domain/daemon-limits.ts";
 import { BlitError } from "../../domain/errors.ts";
 import { FairShares } from "../../domain/fair-shares.ts";
 import { listenError, LISTEN_ERRNOS } from "../../domain/listen-error.ts";
+import { KEEPALIVE_INTERVAL_MS, KEEPALIVE_TIMEOUT_MS } from "../../domain/stall-window.ts";
 import type { ControlPlane } from "../../ports/control.ts";
 import { withServerSettings } from "./http2-windows.ts";
 import * as wire from "./mapping.ts";
@@ -48,8 +49,8 @@ export const DEFAULT_CONTROL_LIMITS: ControlLimits = {
   firstCallTimeoutMs: DAEMON_LIMITS.firstCallTimeoutMs,
   maxStreamsPerSession: 128,
   idleTimeoutMs: 5 * 60_000,
-  keepaliveMs: 60_000,
-  keepaliveTimeoutMs: 20_000,
+  keepaliveMs: KEEPALIVE_INTERVAL_MS,
+  keepaliveTimeoutMs: KEEPALIVE_TIMEOUT_MS,
 };
 
 export interface ControlServerOptions {

@@ -3,6 +3,7 @@ import { BlitError } from "../../domain/errors.ts";
 import type { Channel, Listener, Transport } from "../../ports/transport.ts";
 import { AcceptQueue } from "../../domain/wire/accept-queue.ts";
 import { GrpcDataChannel } from "./grpc-data-channel.ts";
+import { KEEPALIVE_OPTIONS } from "./keepalive.ts";
 import { FLOW_CONTROL_WINDOW_BYTES } from "./http2-windows.ts";
 import { BLIT_SERVICE, PROTOCOL_HEADER, PROTOCOL_VERSION, type WireMessage } from "./wire-schema.ts";
 
@@ -35,7 +36,7 @@ export class GrpcDataTransport implements Transport {
     const target = address.host.includes(":") ? `[${address.host}]:${address.port}` : `${address.host}:${address.port}`;
     let client = this.clients.get(target);
     if (client === undefined) {
-      client = new Client(target, credentials.createInsecure(), { "grpc-node.flow_control_window": FLOW_CONTROL_WINDOW_BYTES, "grpc.max_receive_message_length": 16 << 20 });
+      client = new Client(target, credentials.createInsecure(), { "grpc-node.flow_control_window": FLOW_CONTROL_WINDOW_BYTES, "grpc.max_receive_message_length": 16 << 20, ...KEEPALIVE_OPTIONS });
       this.clients.set(target, client);
     }
     const def = BLIT_SERVICE.Data!;

@@ -1,6 +1,8 @@
-import { Client, credentials, Metadata } from "@grpc/grpc-js";
+import { Client, connectivityState, credentials, Metadata } from "@grpc/grpc-js";
 import { BlitError } from "../../domain/errors.ts";
 import type { Unchecked } from "../../domain/peer-path.ts";
+import { SILENT_PEER_DETECTED_MS } from "../../domain/stall-window.ts";
+import { KEEPALIVE_OPTIONS } from "./keepalive.ts";
 import { callMessages } from "./call-messages.ts";
 import type { DelegatedPull, DelegationClient, DelegationEvent } from "../../ports/delegation.ts";
 import type { ServerMessage, SessionClient, SessionConnector, SessionHeader } from "../../ports/session.ts";
@@ -29,6 +31,7 @@ export class GrpcSessionConnector implements SessionConnector, DelegationClient,
   async open(address: { host: string; port: number }, header: SessionHeader, signal: AbortSignal): Promise<SessionClient> {
     const { client, target } = this.client(address);
     const method = header.role === "push" ? "Push" : "Pull";
+    const reached = await connected(client, target, signal);
     const def = BLIT_SERVICE[method]!;
     const call = client.makeBidiStreamRequest(def.path, def.requestSerialize, def.responseDeserialize, handshake(), {});
     const onAbort = () => call.cancel();
@@ -41,7 +44,10 @@ export class GrpcSessionConnector implements SessionConnector, DelegationClient,
       first = await messages.next();
     } catch (e) {
       client.close();
-      throw fail(e);
+      // The daemon was reachable a moment ago: a connection lost now (a keepalive unanswered) is an
+      // interrupted start, retryable like any lost session.
+      const err = fail(e);
+      throw reached && err.code === "UNREACHABLE" ? new BlitError("PEER_CLOSED", `the session with ${target} was lost while starting: ${err.message}`, { ...err.details, phase: "session start" }, { cause: e }) : err;
     }
     if (first.done === true || !first.value.negotiation) {
       client.close();
@@ -74,6 +80,7 @@ export class GrpcSessionConnector implements SessionConnector, DelegationClient,
 
   async *delegatedPull(address: { host: string; port: number }, request: DelegatedPull, signal: AbortSignal): AsyncIterable<DelegationEvent> {
     const { client, target } = this.client(address);
+    await connected(client, target, signal);
     const def = BLIT_SERVICE.DelegatedPull!;
     const call = client.makeServerStreamRequest(def.path, def.requestSerialize, def.responseDeserialize, toWireDelegatedPull(request), handshake(), {});
     const onAbort = () => call.cancel();
@@ -108,10 +115,36 @@ export class GrpcSessionConnector implements SessionConnector, DelegationClient,
       "grpc.max_receive_message_length": 64 << 20,
       "grpc.max_send_message_length": 64 << 20,
       "grpc.enable_retries": 0,
+      ...KEEPALIVE_OPTIONS,
     });
     this.clients.push(client);
     return { client, target };
   }
+}
+
+/**
+ * Waits until `client` has its HTTP/2 connection up, for at most SILENT_PEER_DETECTED_MS: a daemon
+ * that accepts the TCP connection but never speaks (frozen, or a link gone) is TIMEOUT naming it.
+ * A connection that failed (refused, no route) returns at once: the call then fails with gRPC's own
+ * reason. From READY on, keepalive pings watch the connection. True when the connection is up.
+ */
+async function connected(client: Client, target: string, signal: AbortSignal): Promise<boolean> {
+  const channel = client.getChannel();
+  const deadline = Date.now() + SILENT_PEER_DETECTED_MS;
+  let state = channel.getConnectivityState(true);
+  for (let i = 0; i < 16 && state !== connectivityState.READY; i++) {
+    if (state === connectivityState.TRANSIENT_FAILURE || state === connectivityState.SHUTDOWN) return false;
+    signal.throwIfAborted();
+    const from = state;
+    const timedOut = await new Promise<boolean>((resolve) => channel.watchConnectivityState(from, deadline, (e) => resolve(e !== undefined)));
+    if (signal.aborted) throw new BlitError("CANCELLED", `the session with ${target} was cancelled`);
+    if (timedOut) {
+      const secs = SILENT_PEER_DETECTED_MS / 1000;
+      throw new BlitError("TIMEOUT", `${target} did not answer for ${secs} s while the session was starting (the daemon is frozen or the link is down)`, { daemon: target, phase: "session start" });
+    }
+    state = channel.getConnectivityState(false);
+  }
+  return state === connectivityState.READY;
 }
 
 /** The metadata every call starts with (the protocol handshake). */

@@ -78,6 +78,8 @@ function toWireRequest(r: StoreRequest): WireMessage {
       return { id, remove: { paths: r.paths.map(encodeNameBytes), only_empty_dirs: r.onlyEmptyDirs } };
     case "sync":
       return { id, sync: {} };
+    case "claim":
+      return { id, claim: { path: encodeNameBytes(r.path), exclusive: r.exclusive } };
   }
 }
 
@@ -105,6 +107,8 @@ function fromWireRequest(w: WireMessage): StoreRequest<Unchecked> {
       return { id, op: "remove", paths: (w.remove.paths as Uint8Array[]).map(path), onlyEmptyDirs: w.remove.only_empty_dirs === true };
     case "sync":
       return { id, op: "sync" };
+    case "claim":
+      return { id, op: "claim", path: path(w.claim?.path), exclusive: w.claim?.exclusive === true };
     default:
       throw new BlitError("PROTOCOL_MISMATCH", `unknown store request '${String(w.op)}'`);
   }

@@ -4,6 +4,7 @@ import type { EntryMeta } from "../../domain/entry.ts";
 import { type BlitError, isBlitError } from "../../domain/errors.ts";
 import { Beneath, openRoot, rootCurrent } from "./beneath.ts";
 import { CopyMeter } from "./copy-meter.ts";
+import { claimBeneath, claimDirectory } from "./destination-claim.ts";
 import { passDirectory, type PassJob, type PassResult } from "./fs-pass.ts";
 import { eachItem, type ItemResult } from "./item-result.ts";
 import { readWhole, type ReadWholeJob, type ReadWholeResult } from "./fs-read-whole.ts";
@@ -11,6 +12,7 @@ import { blockHashesOf, hashFile, listDir, statPath, type ListResult } from "./f
 import { applyMeta, removeEntry, writeEntry, type WriteJob, type WriteOutcome } from "./fs-write.ts";
 import { syncFs } from "./libc.ffi.ts";
 import { openRegular } from "./open-regular.ts";
+import { removeStaleTemporaries, temporariesIn } from "./temp-lock.ts";
 import { toOsPath } from "./os-path.ts";
 import { fromWireError, toBlitError, toWireError } from "./to-blit-error.ts";
 
@@ -21,7 +23,9 @@ export type { ItemResult };
  * store) relative to it and resolved through beneath.ts.
  */
 export type Job = (
-  | { op: "list"; abs: string; clean: boolean }
+  | { op: "list"; abs: string }
+  | { op: "cleanTemps"; dirs: string[] }
+  | { op: "claim"; abs: string; exclusive: boolean; shown: string; rootAbs: string }
   | { op: "stat"; abs: string }
   | { op: "write"; jobs: WriteJob[]; meter: SharedArrayBuffer }
   | { op: "meta"; entries: { abs: string; meta: EntryMeta }[] }
@@ -37,7 +41,7 @@ export type Job = (
   | { op: "pread"; fd: number; offset: number; length: number; name: string }
 ) & { root?: number; bufferBytes?: number };
 
-export type JobResult = PassResult | ReadWholeResult | ListResult | EntryMeta | null | ItemResult[] | Uint8Array | { errno: number } | { fd: number } | { current: boolean };
+export type JobResult = PassResult | ReadWholeResult | ListResult | EntryMeta | null | ItemResult[] | Uint8Array | { errno: number } | { fd: number } | { fds: number[] } | { current: boolean };
 
 /** Per-thread scratch buffer for buffered copies and hashing (resized to a job's bufferBytes). */
 let BUF = Buffer.allocUnsafe(4 << 20);
@@ -88,10 +92,15 @@ function statBeneath(path: string, at: Resolver): EntryMeta | null {
 function run(job: Job, at: Resolver): JobResult {
   switch (job.op) {
     case "list": {
-      const r = listDir(at.dir(job.abs), job.clean);
+      const r = listDir(at.dir(job.abs));
       if (!at.contained) return r;
       return { entries: r.entries, failures: r.failures.map((f) => ({ name: f.name, error: toWireError(at.scrub(fromWireError(f.error))) })) };
     }
+    case "cleanTemps":
+      return { errno: cleanTemporaries(job.dirs, at) };
+    case "claim":
+      if (!at.contained) return { fds: claimDirectory(job.abs, job.exclusive, job.shown) };
+      return { fds: claimBeneath(job.rootAbs, job.abs, (rel) => at.dir(rel), job.exclusive, job.shown) };
     case "stat":
       return statBeneath(job.abs, at);
     case "write": {
@@ -136,6 +145,20 @@ function run(job: Job, at: Resolver): JobResult {
 }
 
 const NONE: WriteOutcome = { bytes: 0, zeroCopyBytes: 0 };
+
+/** Removes the stale temporaries of each directory (those missing are skipped); returns 0. */
+function cleanTemporaries(dirs: readonly string[], at: Resolver): number {
+  for (const d of dirs) {
+    let dir: string;
+    try {
+      dir = at.dir(d);
+    } catch {
+      continue;
+    }
+    removeStaleTemporaries(dir, temporariesIn(toOsPath(dir)));
+  }
+  return 0;
+}
 
 
 function syncDir(abs: string): number {

@@ -13,6 +13,7 @@ import type { CopyMeter } from "./copy-meter.ts";
 import { listDir, type ListResult } from "./fs-read.ts";
 import { writeEntry } from "./fs-write.ts";
 import { eachItem, type ItemResult } from "./item-result.ts";
+import { removeStaleTemporaries, temporariesIn } from "./temp-lock.ts";
 import { absJoin, toOsPath } from "./os-path.ts";
 import { toBlitError, toWireError, type WireError } from "./to-blit-error.ts";
 
@@ -21,6 +22,7 @@ export interface PassJob {
   readonly dst: string;
   readonly rel: string;
   readonly destExists: boolean;
+  /** Remove the stale temporaries of the destination directory when this pass writes into it. */
   readonly clean: boolean;
   readonly plan: Omit<PlanOptions, "filter">;
   readonly dryRun: boolean;
@@ -36,6 +38,8 @@ export interface PassResult {
   readonly written: { entry: DirEntry; result: ItemResult }[];
   readonly subdirsCreated: boolean;
   readonly subdirFailures: { name: string; result: ItemResult }[];
+  /** The destination directory's stale temporaries were removed. */
+  readonly cleaned: boolean;
 }
 
 /** The share of a directory's files one pass copies; the rest is batched by the engine. */
@@ -47,14 +51,16 @@ const EMPTY_PLAN: DirectoryPlan = { send: [], hashCheck: [], skip: [], fixMeta: 
 export function passDirectory(job: PassJob, buf: Buffer, meter: CopyMeter): PassResult {
   let source: ListResult;
   try {
-    source = listDir(job.src, false);
+    source = listDir(job.src);
   } catch (e) {
     const error = toWireError(isBlitError(e) ? e : toBlitError(e, job.src, "list"));
-    return { sourceError: error, sourceFailures: [], destDirs: null, plan: EMPTY_PLAN, skippedLeaves: 0, written: [], subdirsCreated: false, subdirFailures: [] };
+    return { sourceError: error, sourceFailures: [], destDirs: null, plan: EMPTY_PLAN, skippedLeaves: 0, written: [], subdirsCreated: false, subdirFailures: [], cleaned: false };
   }
   const dest = job.destExists ? listDestination(job) : null;
   const plan = planDirectory(job.rel, source.entries, dest, { ...job.plan, filter: NO_FILTER });
   const subdirFailures: PassResult["subdirFailures"] = [];
+  const cleaned = job.clean && dest !== null && !job.dryRun && plan.send.length > 0;
+  if (cleaned) removeStaleTemporaries(job.dst, temporariesIn(toOsPath(job.dst)));
   if (!job.dryRun) {
     for (const d of plan.descend) {
       if (d.destExists) continue;
@@ -78,13 +84,13 @@ export function passDirectory(job: PassJob, buf: Buffer, meter: CopyMeter): Pass
   const destDirs = dest === null ? null : dest.filter((e) => e.meta.kind === "dir");
   // Skipped files are only counted by the engine: not cloning them back saves most of a no-op run.
   const skipDirs = plan.skip.filter((e) => e.meta.kind === "dir");
-  const result = { sourceFailures: source.failures, destDirs, skippedLeaves: plan.skip.length - skipDirs.length, written, subdirsCreated: !job.dryRun, subdirFailures };
+  const result = { sourceFailures: source.failures, destDirs, skippedLeaves: plan.skip.length - skipDirs.length, written, subdirsCreated: !job.dryRun, subdirFailures, cleaned };
   return { ...result, plan: { ...plan, send: rest, skip: skipDirs } };
 }
 
 function listDestination(job: PassJob): DirEntry[] | null {
   try {
-    return listDir(job.dst, job.clean).entries;
+    return listDir(job.dst).entries;
   } catch (e) {
     if ((e as { code?: string }).code === "NOT_FOUND") return null;
     throw e;

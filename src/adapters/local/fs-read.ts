@@ -28,18 +28,15 @@ export function statPath(abs: string): EntryMeta | null {
 
 /**
  * Entries of directory `abs`, lstat'ed. Names that are not valid UTF-8 are read as bytes.
- * blit temporaries are never listed; with `cleanTemporaries`, those whose writer is gone are removed.
+ * blit temporaries are never listed (nor removed: only a writer cleans, temp-lock.ts).
  */
-export function listDir(abs: string, cleanTemporaries: boolean): ListResult {
+export function listDir(abs: string): ListResult {
   const names = readNames(abs);
   const entries: DirEntry[] = [];
   const failures: { name: string; error: WireError }[] = [];
   const base = abs.endsWith("/") ? abs : `${abs}/`;
   for (const name of names) {
-    if (name.startsWith(TEMP_PREFIX) && isTemporaryName(name)) {
-      if (cleanTemporaries) removeStaleTemporary(base + name, name);
-      continue;
-    }
+    if (name.startsWith(TEMP_PREFIX) && isTemporaryName(name)) continue;
     const full = base + name;
     const os = toOsPath(full);
     try {
@@ -170,26 +167,6 @@ function toMeta(st: fs.BigIntStats, os: string | Buffer): EntryMeta {
   if (kind !== "symlink") return meta;
   const target = fs.readlinkSync(os, { encoding: "buffer" }) as Buffer;
   return { ...meta, linkTarget: fromOsName(target) };
-}
-
-function removeStaleTemporary(full: string, name: string): void {
-  const token = name.slice(TEMP_PREFIX.length).split("-", 1)[0] ?? "";
-  const pid = Number.parseInt(token.split(".", 1)[0] ?? "", 36);
-  if (Number.isFinite(pid) && pid > 0 && isAlive(pid)) return;
-  try {
-    fs.rmSync(toOsPath(full), { recursive: true, force: true });
-  } catch {
-    // A temporary that cannot be removed is left for a later run; it is never listed.
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as { code?: string }).code === "EPERM";
-  }
 }
 
 export { absJoin };

@@ -7,6 +7,7 @@ import type { CopyMeter } from "./copy-meter.ts";
 import { copyFileRange, setFdMtime, setPathMtime } from "./libc.ffi.ts";
 import { openRegular } from "./open-regular.ts";
 import { toCPath, toOsPath } from "./os-path.ts";
+import { lockNewTemporary } from "./temp-lock.ts";
 import { toBlitError } from "./to-blit-error.ts";
 
 /** One entry to create at absolute path `dst`; files copy from absolute `src`. */
@@ -37,7 +38,8 @@ const RESUME_BLOCK_BYTES = 1 << 20;
 /** Bytes per copy_file_range call: small enough for live progress and a prompt cancel. */
 const ZERO_COPY_CHUNK = 16 << 20;
 let tempSeq = 0;
-const TOKEN = `${process.pid.toString(36)}.${Math.floor(Math.random() * 36 ** 4).toString(36)}`;
+/** Unique per thread (random, not a process id: liveness is the temporary's lock, temp-lock.ts). */
+const TOKEN = [...crypto.getRandomValues(new Uint8Array(6))].map((b) => (b % 36).toString(36)).join("");
 
 /** Creates `job` at its destination (file, directory or symlink); `meter` counts bytes and can cancel. */
 export function writeEntry(job: WriteJob, buf: Buffer, meter: CopyMeter): WriteOutcome {
@@ -101,8 +103,9 @@ export function removeEntry(abs: string, recursive: boolean, contained = false):
 }
 
 /**
- * Gives the temporary open as `fd` the final owner (as root), mode and mtime, closes it and renames
- * it to `dst`. The descriptor is closed whatever happens.
+ * Gives the temporary open as `fd` the final owner (as root), mode and mtime, renames it to `dst`
+ * and closes it: the descriptor (and with it the temporary's lock, temp-lock.ts) is held until the
+ * rename, and closed whatever happens.
  */
 export function finishTemp(fd: number, tmpOs: string | Buffer, dst: string, meta: EntryMeta, freshParent: boolean): void {
   try {
@@ -111,19 +114,27 @@ export function finishTemp(fd: number, tmpOs: string | Buffer, dst: string, meta
     if (chown) fs.fchownSync(fd, meta.uid, meta.gid);
     if (chown || (meta.mode & UMASK) !== 0 || meta.mode > 0o777) fs.fchmodSync(fd, meta.mode);
     if (setFdMtime(fd, meta.mtimeNs) !== 0) fs.futimesSync(fd, nsToSec(meta.mtimeNs), nsToSec(meta.mtimeNs));
+    fs.renameSync(tmpOs, toOsPath(dst));
   } finally {
     fs.closeSync(fd);
   }
-  fs.renameSync(tmpOs, toOsPath(dst));
 }
 
 /**
- * Opens a new temporary next to `dst` for writing (and reading back: a network receiver checks
- * what it wrote); returns its descriptor and OS path.
+ * Creates a new temporary next to `dst` for writing (and reading back: a network receiver checks
+ * what it wrote), locked as its writer's (temp-lock.ts) until its descriptor closes; returns the
+ * descriptor and OS path.
  */
 export function openTemp(dst: string, meta: EntryMeta): { fd: number; tmpOs: string | Buffer } {
-  const tmpOs = toOsPath(tempPathFor(dst));
-  return { fd: fs.openSync(tmpOs, O_RDWR | O_CREAT | O_EXCL, meta.mode & 0o777), tmpOs };
+  for (let attempt = 1; ; attempt++) {
+    const tmpOs = toOsPath(tempPathFor(dst));
+    const fd = fs.openSync(tmpOs, O_RDWR | O_CREAT | O_EXCL, meta.mode & 0o777);
+    if (lockNewTemporary(fd, tmpOs)) return { fd, tmpOs };
+    // A cleaner took the unlocked new file for a stale one; a fresh name is locked before any
+    // cleaner can see it as stale again (the cleaner tries each name once).
+    fs.closeSync(fd);
+    if (attempt >= 3) throw new BlitError("INTERNAL", `could not lock a temporary next to ${dst}`, { path: dst });
+  }
 }
 
 /** Writes a file whose bytes are all in memory, atomically (temporary, then rename). */
@@ -223,8 +234,7 @@ function writeSymlink(abs: string, meta: EntryMeta): void {
 function copyFile(job: WriteJob, src: string, buf: Buffer, meter: CopyMeter): WriteOutcome {
   const { dst, meta } = job;
   if (meter.cancelled) throw new BlitError("CANCELLED", `cancelled before ${dst}`, { path: dst });
-  const tmp = tempPathFor(dst);
-  const tmpOs = toOsPath(tmp);
+  let tmpOs: string | Buffer | null = null;
   let fdIn = -1;
   let fdOut = -1;
   const out: WriteOutcome = { bytes: 0, zeroCopyBytes: 0 };
@@ -234,7 +244,9 @@ function copyFile(job: WriteJob, src: string, buf: Buffer, meter: CopyMeter): Wr
     } catch (e) {
       throw toBlitError(e, src, "read");
     }
-    fdOut = fs.openSync(tmpOs, O_WRONLY | O_CREAT | O_EXCL, meta.mode & 0o777);
+    const t = openTemp(dst, meta);
+    tmpOs = t.tmpOs;
+    fdOut = t.fd;
     const start = job.resume === true ? reuseMatchingPrefix(fdIn, dst, fdOut, buf) : 0;
     copyData(fdIn, fdOut, start, meta.size, buf, out, meter);
     const fd = fdOut;
@@ -243,7 +255,7 @@ function copyFile(job: WriteJob, src: string, buf: Buffer, meter: CopyMeter): Wr
     return out;
   } catch (e) {
     if (fdOut >= 0) fs.closeSync(fdOut);
-    safeUnlink(tmpOs);
+    if (tmpOs !== null) safeUnlink(tmpOs);
     throw toBlitError(e, dst, "write");
   } finally {
     if (fdIn >= 0) fs.closeSync(fdIn);

@@ -1,6 +1,6 @@
 /**
  * The only bun:ffi binding of the local adapter: libc calls Bun has no API for
- * (nanosecond timestamps, copy_file_range, syncfs, openat2, statx). Loaded lazily on first use; when libc cannot
+ * (nanosecond timestamps, copy_file_range, syncfs, openat2, statx, flock). Loaded lazily on first use; when libc cannot
  * be opened the callers fall back to portable node:fs calls.
  */
 import { dlopen, FFIType, ptr, read } from "bun:ffi";
@@ -24,6 +24,7 @@ function open() {
     syncfs: { args: [FFIType.i32], returns: FFIType.i32 },
     statx: { args: [FFIType.i32, FFIType.ptr, FFIType.i32, FFIType.u32, FFIType.ptr], returns: FFIType.i32 },
     syscall: { args: [FFIType.i64, FFIType.i32, FFIType.ptr, FFIType.ptr, FFIType.u64], returns: FFIType.i64 },
+    flock: { args: [FFIType.i32, FFIType.i32], returns: FFIType.i32 },
     __errno_location: { args: [], returns: FFIType.ptr },
   });
 }
@@ -45,6 +46,21 @@ export const hasLibc = (): boolean => lib() !== null;
 function errno(l: Libc): number {
   const p = l.symbols.__errno_location();
   return p === null ? 0 : read.i32(p, 0);
+}
+
+const LOCK_SH = 1;
+const LOCK_EX = 2;
+const LOCK_NB = 4;
+
+/**
+ * flock(LOCK_EX | LOCK_NB), or LOCK_SH with `shared`, on `fd`: true when taken, false when another open file description
+ * holds it (in this process or another). The kernel drops the lock when the last descriptor of its
+ * open file description closes, so also when the process dies, however it dies. Null without libc.
+ */
+export function tryFlock(fd: number, shared = false): boolean | null {
+  const l = lib();
+  if (l === null) return null;
+  return l.symbols.flock(fd, (shared ? LOCK_SH : LOCK_EX) | LOCK_NB) === 0;
 }
 
 const times = new BigInt64Array(4);

@@ -13,47 +13,16 @@ import type { WriteJob } from "./fs-write.ts";
 import { hasLibc } from "./libc.ffi.ts";
 import { absJoin, toOsPath } from "./os-path.ts";
 import { fromWireError, toBlitError } from "./to-blit-error.ts";
-import { Beneath, openRoot, rootCurrent } from "./beneath.ts";
+import { Beneath, openRoot, ROOT_NAME, rootCurrent } from "./beneath.ts";
+import { CleanSchedule } from "./clean-schedule.ts";
+import { releaseClaim } from "./destination-claim.ts";
+import type { LocalStoreOptions } from "./local-store-options.ts";
 import * as fs from "node:fs";
 import type { WorkerPool } from "./worker-pool.ts";
 import { acquirePool, acquireServerPool, isServerPool, releasePool, releaseServerPool } from "./shared-pools.ts";
 import { writeForeign } from "./foreign-write.ts";
 import { fileStream, LocalOpenFile, pooledStream } from "./open-file.ts";
 import { openRegular } from "./open-regular.ts";
-
-export interface LocalStoreOptions {
-  /** Absolute path of the directory this store is rooted at. */
-  readonly root: string;
-  /** Remove temporaries left by killed runs when their directory is listed (destinations). */
-  readonly cleanTemporaries: boolean;
-  /** Cap on worker threads (null: one per core). */
-  readonly maxThreads: number | null;
-  /** Threads to start with (the predictor's choice, within maxThreads); the pool grows from there
-   * when the run shows a backlog. Null: start with maxThreads. */
-  readonly initialThreads?: number | null;
-  /** Copy buffer per thread for buffered copies and hashing (the predictor's choice); null: 4 MiB. */
-  readonly bufferBytes?: number | null;
-  /**
-   * Contain every operation in `root` (a daemon module with use_chroot): paths resolve with
-   * openat2(RESOLVE_BENEATH) from a descriptor of the root, so no symlink (nor a parent swapped
-   * for one mid-run) leads outside it, and error messages show root-relative paths only.
-   */
-  readonly beneath?: boolean;
-  /**
-   * The entries written come from a daemon's clients (SPEC §5, domain/received-entry.ts): with
-   * `markLinks`, symlinks are stored marked as client-made and shown unmarked; unless
-   * `keepOwners`, every entry written or changed gets the owner and group of `root` and loses its
-   * set-id bits.
-   */
-  readonly received?: { readonly keepOwners: boolean; readonly markLinks: boolean };
-  /** Refuse every change with READ_ONLY (a read-only daemon module): writes, metadata, removals. */
-  readonly readOnly?: boolean;
-  /**
-   * Run every filesystem job in the pool, never on the calling thread (a daemon, whose event loop
-   * serves every client: a slow disk, a huge directory or a sync must not stall the others).
-   */
-  readonly offThread?: boolean;
-}
 
 /**
  * Work run on the calling thread before the pool starts, so trivial transfers never pay for
@@ -69,6 +38,8 @@ const PASS_WEIGHT = 24;
  * The local filesystem as a Store. Blocking syscalls run in a shared pool of worker threads once a
  * transfer proves larger than a handful of entries; file data moves with copy_file_range.
  */
+export type { LocalStoreOptions };
+
 export class LocalStore implements Store {
   readonly location: string;
   readonly capabilities: StoreCapabilities;
@@ -80,6 +51,7 @@ export class LocalStore implements Store {
   /** Roots replaced while this store ran: jobs in flight may still use them; closed at dispose. */
   private readonly retiredRoots: number[] = [];
   private refreshing: Promise<void> | null = null;
+  private readonly cleaned = new CleanSchedule();
 
   constructor(private readonly options: LocalStoreOptions) {
     this.location = options.root;
@@ -105,7 +77,7 @@ export class LocalStore implements Store {
 
   async list(dir: RelPath, signal?: AbortSignal): Promise<DirListing> {
     signal?.throwIfAborted();
-    const r = (await this.exec({ op: "list", abs: this.jobPath(dir), clean: this.options.cleanTemporaries }, 1)) as ListResult;
+    const r = (await this.exec({ op: "list", abs: this.jobPath(dir) }, 1)) as ListResult;
     const entries: DirEntry[] = this.options.received?.markLinks !== true ? r.entries : r.entries.map((e) => ({ name: e.name, meta: shownMeta(e.meta) }));
     return { entries, failures: r.failures.map((f) => ({ name: f.name, error: fromWireError(f.error) })) };
   }
@@ -152,6 +124,7 @@ export class LocalStore implements Store {
   private async writeOps(ops: readonly WriteOp[], signal?: AbortSignal): Promise<OpResult[]> {
     this.watch(signal);
     if (this.options.offThread === true) await this.refreshRoot();
+    await this.cleanBefore(ops);
     if (ops.some(isForeign)) return this.writeMixed(ops, signal);
     const jobs: WriteJob[] = ops.map((op) => ({
       dst: this.jobPath(op.path),
@@ -205,6 +178,7 @@ export class LocalStore implements Store {
       resume: req.resume,
     };
     const r = (await this.exec({ op: "pass", pass, meter: this.meter.buffer }, PASS_WEIGHT)) as PassResult;
+    if (r.cleaned) this.cleaned.mark(req.dir);
     const at = (name: string) => (req.dir === "" ? name : `${req.dir}/${name}`);
     return {
       ...(r.sourceError === undefined ? {} : { sourceError: fromWireError(r.sourceError) }),
@@ -260,6 +234,13 @@ export class LocalStore implements Store {
     return { durable: false, reason: `the filesystem of ${this.location} could not sync (errno ${errno})` };
   }
 
+  /** Store.claimDestination: the locks are taken in the pool offThread; their descriptors stay open here. */
+  async claimDestination(path: RelPath, exclusive: boolean): Promise<AsyncDisposable> {
+    const shown = this.options.beneath === true ? (path === "" ? ROOT_NAME : displayName(path)) : this.absolute(path);
+    const { fds } = (await this.exec({ op: "claim", abs: this.jobPath(path), exclusive, shown, rootAbs: this.options.root }, 1)) as { fds: number[] };
+    return { [Symbol.asyncDispose]: async () => releaseClaim(fds) };
+  }
+
   async [Symbol.asyncDispose](): Promise<void> {
     if (this.pool !== null && isServerPool(this.pool)) releaseServerPool();
     else if (this.pool !== null) releasePool();
@@ -300,6 +281,13 @@ export class LocalStore implements Store {
     } catch (e) {
       throw toBlitError(e, this.options.root, "read the owner of");
     }
+  }
+
+  /** Removes the stale temporaries of the directories `ops` write into that are due (clean-schedule.ts). */
+  private async cleanBefore(ops: readonly WriteOp[]): Promise<void> {
+    if (!this.options.cleanTemporaries) return;
+    const dirs = this.cleaned.due(ops.map((op) => op.path));
+    if (dirs.length > 0) await this.exec({ op: "cleanTemps", dirs: dirs.map((d) => this.jobPath(d)) }, dirs.length);
   }
 
   /** Cancels this store's copies in progress when `signal` aborts. */

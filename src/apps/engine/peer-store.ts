@@ -199,6 +199,20 @@ export class PeerStore implements Store {
   }
 
   /**
+   * Ends the session's work at once with `e` (a stalled or cancelled run): requests in flight fail
+   * and the data connections are closed, so nothing waits on bytes that do not move.
+   */
+  abandon(e: BlitError): void {
+    this.lost(e);
+  }
+
+  /** Reserves `path` on the daemon for this session's writes; released when the session ends. */
+  async claimDestination(path: RelPath, exclusive: boolean): Promise<AsyncDisposable> {
+    await this.call({ op: "claim", path: this.full(path), exclusive });
+    return { [Symbol.asyncDispose]: async () => {} };
+  }
+
+  /**
    * Bytes of the files read from the daemon that it sent zero-copy, once every read asked for was
    * answered (the daemon answers a read after its last record).
    */
@@ -221,14 +235,6 @@ export class PeerStore implements Store {
     for (const c of plane?.channels ?? []) await c[Symbol.asyncDispose]();
     // A lost or abandoned session is not waited for: its daemon may never end the call.
     if (this.s.failure === null) await this.pump.catch(() => {});
-  }
-
-  /**
-   * Ends the session's work at once with `e` (a stalled or cancelled run): requests in flight fail
-   * and the data connections are closed, so nothing waits on bytes that do not move.
-   */
-  abandon(e: BlitError): void {
-    this.lost(e);
   }
 
   // --- internal ---

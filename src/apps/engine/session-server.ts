@@ -65,6 +65,9 @@ export async function serveStoreSession(link: SessionLink, scope: SessionScope, 
   const watch = new QuietWatch();
   const gone = aborted(link.signal);
   let itemsRunning = 0;
+  /** Destinations this session reserved (claim requests), released when it ends. */
+  const claims: AsyncDisposable[] = [];
+  const keep = (held: AsyncDisposable) => (ended ? void held[Symbol.asyncDispose]() : claims.push(held));
   // The module's store is shared with other sessions: the meter counts this session's file bytes only.
   let lastMeter = 0;
   const meter = setInterval(() => {
@@ -90,18 +93,18 @@ export async function serveStoreSession(link: SessionLink, scope: SessionScope, 
       }
       if (req.op === "write") demux.announce(req.items.map((i) => i.fileId));
       while (running.size >= MAX_IN_FLIGHT || (running.size > 0 && itemsRunning + items > DAEMON_LIMITS.maxSessionItemsInFlight)) {
-        await Promise.race([Promise.race(running), violated]);
+        await Promise.race([Promise.race(running), violated, gone]);
       }
       itemsRunning += items;
       watch.started();
-      const p: Promise<void> = answer(req, scope, incoming, ready, link, hostile).finally(() => {
+      const p: Promise<void> = answer(req, scope, incoming, ready, link, hostile, keep).finally(() => {
         running.delete(p);
         itemsRunning -= items;
         watch.finished();
       });
       running.add(p);
     }
-    await Promise.race([Promise.allSettled([...running]), violated]);
+    await Promise.race([Promise.allSettled([...running]), violated, gone]);
   } catch (e) {
     // Not awaited: a generator waiting for the next message finishes only once the call ends.
     messages.return?.()?.catch(() => {});
@@ -111,7 +114,12 @@ export async function serveStoreSession(link: SessionLink, scope: SessionScope, 
     watch.stop();
     clearInterval(meter);
     demux.failAll(new BlitError("CANCELLED", "session ended"));
-    await closeData(lanes, drains, opened);
+    // The writes waiting for its bytes failed just now: what it claimed is free before the data
+    // connections linger.
+    for (const c of claims.splice(0)) await Promise.resolve(c[Symbol.asyncDispose]()).catch(() => {});
+    // A lost client (its call cancelled: gone, or frozen past the keepalive timeout) is not waited
+    // for: its data connections are closed at once, whatever its kernel still holds open.
+    await closeData(link.signal.aborted ? null : lanes, link.signal.aborted ? [] : drains, opened);
   }
 }
 
@@ -119,9 +127,10 @@ export async function serveStoreSession(link: SessionLink, scope: SessionScope, 
 
 type Request = StoreRequest<Unchecked>;
 
-async function answer(req: Request, scope: SessionScope, incoming: IncomingFiles, lanes: Promise<SendLanes>, link: SessionLink, hostile: (e: BlitError) => void): Promise<void> {
+async function answer(req: Request, scope: SessionScope, incoming: IncomingFiles, lanes: Promise<SendLanes>, link: SessionLink, hostile: (e: BlitError) => void, keep: (held: AsyncDisposable) => void): Promise<void> {
   const reply = (r: StoreAnswer & { last?: boolean }) => link.send({ t: "reply", reply: { last: true, ...r, id: req.id } as StoreReply });
   try {
+    if (req.op === "claim") return await claim(req.path, req.exclusive, scope, keep, reply);
     await run(req, scope, incoming, lanes, reply);
   } catch (e) {
     const err = isBlitError(e) ? scope.scrub(e) : new BlitError("INTERNAL", `request failed: ${String(e)}`);
@@ -179,6 +188,14 @@ async function run(req: Request, scope: SessionScope, incoming: IncomingFiles, l
       return reply({ kind: "sync", durable: s.durable, reason: s.durable ? "" : "the daemon's filesystem could not be made durable" });
     }
   }
+}
+
+/** Reserves a destination of this session until it ends (Store.claimDestination). */
+async function claim(path: Unchecked, exclusive: boolean, scope: SessionScope, keep: (held: AsyncDisposable) => void, reply: Reply): Promise<void> {
+  need(scope.canWrite, "write");
+  const held = await scope.store.claimDestination?.(inRoot(scope.root, path), exclusive);
+  if (held !== undefined) keep(held);
+  reply({ kind: "results", results: [] });
 }
 
 async function listing(store: Store, dir: RelPath, reply: Reply, scope: SessionScope): Promise<void> {

@@ -65,6 +65,10 @@ export class StoreView implements Store {
     return this.inner.sync();
   }
 
+  async claimDestination(path: RelPath, exclusive: boolean): Promise<AsyncDisposable> {
+    return (await this.inner.claimDestination?.(this.at(path), exclusive)) ?? { [Symbol.asyncDispose]: async () => {} };
+  }
+
   async [Symbol.asyncDispose](): Promise<void> {}
 
   // --- internal ---

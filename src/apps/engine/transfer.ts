@@ -1,5 +1,5 @@
 import { decideDeletions } from "../../domain/deletion-gate.ts";
-import { BlitError } from "../../domain/errors.ts";
+import { BlitError, isBlitError } from "../../domain/errors.ts";
 import { compileFilter } from "../../domain/filter.ts";
 import { mtimeGranularity } from "../../domain/compare.ts";
 import type { PlanOptions } from "../../domain/plan.ts";
@@ -59,6 +59,7 @@ async function runOnce(req: TransferRequest, deps: EngineDeps, relayReason: stri
   await using _peers = { [Symbol.asyncDispose]: () => roots.close() };
   await using _src = roots.source;
   await using _dst = roots.dest;
+  await using _claim = req.dryRun ? null : await claimDestination(roots);
   // The walk starts while the data connections are still being opened (a no-op never needs them).
   const plane = dataPlaneOf(roots).then((data) => {
     if (data.transport === "grpc" && data.fallbackReason !== null && !req.forceGrpcData && !data.forced) deps.reporter.warn(`file data goes over gRPC: ${data.fallbackReason}`);
@@ -88,7 +89,7 @@ async function runOnce(req: TransferRequest, deps: EngineDeps, relayReason: stri
   stats.liveBytes = () => meter() - meterBase;
   const sync = new TreeSync(roots.source, roots.dest, deps.planner, { plan, dryRun: req.dryRun, resume: req.resume, verified: roots.route !== "local" && !req.dryRun }, stats, deps.reporter, deps.signal);
   // A stalled or cancelled run also drops its sessions' data connections: a send or receive that
-  // waits on a link carrying nothing (a frozen peer, a black hole) ends with it.
+  // waits on a link carrying nothing (a black hole, a peer that stopped reading) ends with it.
   const abort = (e: BlitError) => {
     sync.abort(e);
     for (const p of roots.peers) p.abandon(e);
@@ -98,7 +99,7 @@ async function runOnce(req: TransferRequest, deps: EngineDeps, relayReason: stri
     abort(new BlitError("CANCELLED", "cancelled by the user"));
   };
   deps.signal.addEventListener("abort", onAbort);
-  stats.start(abort);
+  stats.start((e) => abort(roots.peers.length === 0 ? e : new BlitError(e.code, `${e.message}, waiting on ${roots.peers.map((p) => p.location).join(" and ")}`, e.details)));
   let withheld: string | null = null;
   try {
     stats.phase = "copy";
@@ -114,12 +115,41 @@ async function runOnce(req: TransferRequest, deps: EngineDeps, relayReason: stri
     let sentZeroCopy = 0;
     for (const peer of roots.peers) sentZeroCopy += await peer.readZeroCopyBytes();
     stats.zeroCopyBytes = Math.max(stats.zeroCopyBytes, sentZeroCopy);
+  } catch (e) {
+    // A failed run closes its sessions' data connections first: closing them gracefully would wait
+    // for a flush that a frozen peer or a dead link never takes.
+    for (const p of roots.peers) p.abandon(isBlitError(e) ? e : new BlitError("CANCELLED", "the run failed"));
+    throw withPhase(e, stats.phase);
   } finally {
     stats.stop();
     deps.signal.removeEventListener("abort", onAbort);
   }
   const data = await plane;
   return buildSummary(req, stats, withheld, { route: roots.route, transport: data.transport, fallbackReason: data.fallbackReason });
+}
+
+/**
+ * One run per destination: holds the destination directory (exclusively for a tree) so that a
+ * second run writing into it, inside it or around it is refused with BUSY. A tree destination that
+ * does not exist yet is created first, so runs into sibling new directories do not hold their
+ * common parent (the walk finds it empty and gives it its final attributes as usual).
+ */
+async function claimDestination(roots: OpenedRoots): Promise<AsyncDisposable | null> {
+  const dest = roots.dest;
+  if (dest.claimDestination === undefined) return null;
+  const tree = roots.mode === "tree";
+  if (tree && !roots.destRootExists) {
+    const [made] = await dest.write([{ path: "", meta: roots.sourceRootMeta }]);
+    // Not created: the walk reports why; hold what exists above it meanwhile.
+    if (made === undefined || made.error !== undefined) return dest.claimDestination("", false);
+  }
+  return dest.claimDestination("", tree);
+}
+
+/** A lost peer's error says in which phase the run lost it (SPEC §4), unless it already does. */
+function withPhase(e: unknown, phase: string): unknown {
+  if (!(e instanceof BlitError) || (e.code !== "PEER_CLOSED" && e.code !== "TIMEOUT") || e.details.phase !== undefined) return e;
+  return new BlitError(e.code, `${e.message} (in the ${phase} phase)`, { ...e.details, phase }, { cause: e });
 }
 
 /** How the bytes of this run travel: locally, or the data plane of its daemon session(s). */
