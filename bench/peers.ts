@@ -6,6 +6,7 @@
  * cp -a and tar | tar neither compare nor delete, so they run only in fresh workloads; the mirror
  * workloads (incremental, no-op) compare blit with rsync --delete and rclone sync.
  */
+import { existsSync, rmSync, writeFileSync } from "node:fs";
 import type { Mode } from "./workloads.ts";
 
 export interface Tool {
@@ -76,7 +77,16 @@ export async function ensurePeers(tools: readonly Tool[]): Promise<Tool[]> {
     console.error(`bench: installing ${packages.join(", ")} with apt-get`);
     const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
     const update = Bun.spawnSync(["apt-get", "update"], { env, stdout: "ignore", stderr: "inherit" });
-    if (update.exitCode === 0) Bun.spawnSync(["apt-get", "install", "-y", "--no-install-recommends", ...packages], { env, stdout: "ignore", stderr: "inherit" });
+    // A server package (openssh-server) must not start a system service on install: the benchmark
+    // starts its own, on the link. Debian's policy-rc.d says so, for this install only.
+    const policy = "/usr/sbin/policy-rc.d";
+    const ownPolicy = !existsSync(policy);
+    if (ownPolicy) writeFileSync(policy, "#!/bin/sh\nexit 101\n", { mode: 0o755 });
+    try {
+      if (update.exitCode === 0) Bun.spawnSync(["apt-get", "install", "-y", "--no-install-recommends", ...packages], { env, stdout: "ignore", stderr: "inherit" });
+    } finally {
+      if (ownPolicy) rmSync(policy, { force: true });
+    }
   }
   return tools.filter((t) => {
     if (available(t.needs.binary)) return true;

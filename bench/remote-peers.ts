@@ -1,9 +1,10 @@
 /**
  * The servers a remote benchmark compares blit's daemon with, over a Link (bench/link.ts).
- * Offers: startRsyncDaemon() (an rsync daemon serving one read-write module) and iperf3() (the
- * link's TCP ceiling). Servers run on the link's server side, probes and clients on its client side.
+ * Offers: startRsyncDaemon() (an rsync daemon serving one read-write module), startSshd() (an
+ * OpenSSH server for `rsync -e ssh`, with its own host and client keys) and iperf3() (the link's
+ * TCP ceiling). Servers run on the link's server side, probes and clients on its client side.
  */
-import { mkdirSync } from "node:fs";
+import { chmodSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Link } from "./link.ts";
 
@@ -34,6 +35,58 @@ export async function startRsyncDaemon(link: Link, path: string, dir: string): P
   }
   return {
     port,
+    stop: async () => {
+      proc.kill("SIGTERM");
+      await proc.exited;
+    },
+  };
+}
+
+export interface Sshd {
+  readonly port: number;
+  /** The `-e` command rsync runs to reach it (key-only, no host-key prompt, no agent). */
+  readonly rsh: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * An OpenSSH server on `link.host` (`sshd -D`, its config, host key, client key and
+ * authorized_keys in `dir`), for `rsync -a -e ssh` as the current user. Ciphers and MACs are
+ * OpenSSH's defaults, as a user gets them. Needs the sshd binary (Debian's openssh-server).
+ */
+export async function startSshd(link: Link, dir: string, sshd: string): Promise<Sshd> {
+  const port = freePort();
+  mkdirSync(dir, { mode: 0o700 });
+  mkdirSync("/run/sshd", { recursive: true, mode: 0o755 }); // sshd's privilege-separation directory
+  for (const key of ["host_key", "client_key"]) {
+    const gen = Bun.spawnSync(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", join(dir, key)], { stdout: "ignore", stderr: "pipe" });
+    if (gen.exitCode !== 0) throw new Error(`ssh-keygen failed: ${gen.stderr.toString()}`);
+  }
+  await Bun.write(join(dir, "authorized_keys"), await Bun.file(join(dir, "client_key.pub")).text());
+  chmodSync(join(dir, "authorized_keys"), 0o600);
+  const conf = join(dir, "sshd_config");
+  await Bun.write(
+    conf,
+    [`Port ${port}`, `ListenAddress ${link.host}`, `HostKey ${join(dir, "host_key")}`, `AuthorizedKeysFile ${join(dir, "authorized_keys")}`, `PidFile ${join(dir, "sshd.pid")}`, "PasswordAuthentication no", "KbdInteractiveAuthentication no", "PermitRootLogin prohibit-password", "UsePAM no", "StrictModes no", ""].join("\n"),
+  );
+  const log = join(dir, "sshd.log");
+  const proc = link.spawn("server", [sshd, "-D", "-E", log, "-f", conf], { stdout: "ignore", stderr: "ignore" });
+  const rsh = `ssh -p ${port} -i ${join(dir, "client_key")} -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -o IdentitiesOnly=yes`;
+  // Ready when a client on the other side can run a command through it (bounded: 200 tries, 5 s each).
+  const answers = async () => (await link.spawn("client", ["sh", "-c", `${rsh} ${link.host} true`], { stdout: "ignore", stderr: "ignore", timeoutMs: 5_000 }).exited) === 0;
+  let ready = false;
+  for (let i = 0; i < 200 && !ready && proc.exitCode === null; i++) {
+    ready = await answers();
+    if (!ready) await Bun.sleep(25);
+  }
+  if (!ready) {
+    proc.kill("SIGKILL");
+    const why = await Bun.file(log).text().catch(() => "");
+    throw new Error(`sshd did not answer on ${link.host}:${port} (${link.name}): ${why.trim().split("\n").at(-1) ?? "no log"}`);
+  }
+  return {
+    port,
+    rsh,
     stop: async () => {
       proc.kill("SIGTERM");
       await proc.exited;

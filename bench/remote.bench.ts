@@ -1,6 +1,7 @@
 /**
  * Remote benchmark (SPEC §10, issue 4): push and pull through a blit-daemon — TCP data plane and
- * the forced gRPC fallback — side by side with an rsync daemon in the same run on the same data,
+ * the forced gRPC fallback — side by side with an rsync daemon and `rsync -e ssh` (an sshd of the
+ * bench's own on the link, bench/remote-peers.ts) in the same run on the same data,
  * plus the link's iperf3 ceiling. tmpfs (/dev/shm) only. Prints one table per workload and
  * direction, a summary of ratios, and one JSON line per result (lines starting "{").
  *
@@ -25,7 +26,7 @@
  * --blit names a directory holding both. Verified transfers (SPEC §3) are on in every blit figure;
  * their cost is measured in the same run against `blit unverified`: the same sources built with
  * verification compiled out (dist-unverified/, `scripts/build.ts --bench-unverified`, never
- * shipped), client and its own daemon, TCP data (skipped with --blit). rsync, iperf3 and tc are installed with apt-get when missing.
+ * shipped), client and its own daemon, TCP data (skipped with --blit). rsync, iperf3, openssh-server and tc are installed with apt-get when missing.
  * The daemons' module and the local trees live in one scratch directory, so a pull reads the
  * same tree a push writes from. Timed: the client command only (daemons stay up).
  */
@@ -34,7 +35,7 @@ import { parseArgs } from "node:util";
 import { Link } from "./link.ts";
 import { ensurePeers, type Tool } from "./peers.ts";
 import { ibWriteBw, rdmaPort } from "./rdma-peers.ts";
-import { iperf3, startRsyncDaemon } from "./remote-peers.ts";
+import { iperf3, startRsyncDaemon, startSshd } from "./remote-peers.ts";
 import { jsonLine, median, printTable, type Result } from "./report.ts";
 import { copyTree, formatStats, PLACES, sameStats, Scratch, treeStats, type TreeStats } from "./scratch.ts";
 import { FULL, QUICK, Trees, type TreeName, type Workload } from "./workloads.ts";
@@ -66,7 +67,8 @@ const bin = values.blit === undefined ? buildRelease() : resolve(values.blit);
 const unverifiedBin = values.blit === undefined ? buildRelease("--bench-unverified") : null;
 const rdma = rdmaRun ? rdmaPort(join(bin, "blit-utils")) : null;
 if (rdma !== null && "reason" in rdma) usage(`--transport rdma: this machine has no usable RDMA port (${rdma.reason})`);
-const peers = await ensurePeers([need("rsync", "rsync"), need("iperf3", "iperf3"), ...(rdmaRun ? [need("ib_write_bw", "perftest")] : []), ...(values.link === "loopback" ? [] : [need("tc", "iproute2")])]);
+const SSHD = "/usr/sbin/sshd";
+const peers = await ensurePeers([need("rsync", "rsync"), need("iperf3", "iperf3"), need(SSHD, "openssh-server"), ...(rdmaRun ? [need("ib_write_bw", "perftest")] : []), ...(values.link === "loopback" ? [] : [need("tc", "iproute2")])]);
 const has = (name: string) => peers.some((p) => p.name === name);
 const scratch = Scratch.open(PLACES[0]!, 0);
 let link: Link;
@@ -95,6 +97,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 }
 
 let rsyncd: Awaited<ReturnType<typeof startRsyncDaemon>> | null = null;
+let sshd: Awaited<ReturnType<typeof startSshd>> | null = null;
 try {
   daemon = await startDaemon({ modules: { m: { path: scratch.root } }, bind: link.host, launch: (argv) => link.wrap("server", argv) });
   if (unverifiedBin !== null) {
@@ -102,6 +105,7 @@ try {
     unverifiedDaemon = await startDaemon({ modules: { m: { path: scratch.root } }, bind: link.host, launch: (argv) => link.wrap("server", [other, ...argv.slice(1)]) });
   }
   if (has("rsync")) rsyncd = await startRsyncDaemon(link, scratch.root, join(scratch.root, "rsyncd"));
+  if (has("rsync") && has(SSHD)) sshd = await startSshd(link, join(scratch.root, "sshd"), SSHD);
   const summary: string[][] = [];
   const port = rdma !== null && !("reason" in rdma) ? rdma : null;
   const ceiling = port !== null ? (has("ib_write_bw") ? await ibWriteBw(link, port.device) : null) : has("iperf3") ? await iperf3(link) : null;
@@ -124,6 +128,7 @@ try {
   printSummary(summary);
 } finally {
   await rsyncd?.stop();
+  await sshd?.stop();
   await daemon?.stop();
   await unverifiedDaemon?.stop();
   daemon = null;
@@ -158,6 +163,11 @@ function runners(direction: "push" | "pull", control: string, unverifiedControl:
     list.push({ tool: "blit-unverified", label: "blit copy (tcp, unverified build)", command: (s, d) => [join(unverifiedBin, "blit"), "copy", ...ends(s, d, at)] });
   }
   if (rsyncd !== null) list.push({ tool: "rsyncd", label: "rsync -a (daemon)", command: (s, d) => ["rsync", "-a", ...ends(s, d, rsync)] });
+  if (sshd !== null) {
+    const overSsh = (p: string) => `${link.host}:${join(scratch.root, basename(p))}/`;
+    const rsh = sshd.rsh;
+    list.push({ tool: "rsync-ssh", label: "rsync -a -e ssh", command: (s, d) => ["rsync", "-a", "-e", rsh, ...ends(s, d, overSsh)] });
+  }
   return list;
 }
 
@@ -188,18 +198,18 @@ function summaryRow(name: string, results: readonly Result[], stats: TreeStats, 
     const r = results.find((x) => x.tool === tool);
     return r === undefined || r.problem !== null ? null : median(r.seconds);
   };
-  const [tcp, grpc, rs, plain] = [m("blit"), m("blit-grpc"), m("rsyncd"), m("blit-unverified")];
+  const [tcp, grpc, rs, plain, ssh] = [m("blit"), m("blit-grpc"), m("rsyncd"), m("blit-unverified"), m("rsync-ssh")];
   const ratio = (a: number | null, b: number | null) => (a === null || b === null ? "-" : `${(a / b).toFixed(2)}x`);
   const s = (x: number | null) => (x === null ? "-" : x.toFixed(3));
   const ofCeiling = tcp === null || ceiling === null || stats.files > 1 ? "-" : `${((stats.bytes / tcp / ceiling) * 100).toFixed(0)} %`;
   const ofLink = tcp === null || linkRate === null || stats.files > 1 ? "-" : `${((stats.bytes / tcp / linkRate) * 100).toFixed(0)} %`;
-  return [name, s(tcp), s(plain), s(grpc), s(rs), ratio(tcp, plain), ratio(tcp, rs), ratio(grpc, rs), ofCeiling, ...(rdmaRun ? [ofLink] : [])];
+  return [name, s(tcp), s(plain), s(grpc), s(rs), s(ssh), ratio(tcp, plain), ratio(tcp, rs), ratio(grpc, rs), ratio(tcp, ssh), ofCeiling, ...(rdmaRun ? [ofLink] : [])];
 }
 
 function printSummary(rows: string[][]): void {
   const header = rdmaRun
-    ? ["workload", "blit rdma s", "unverified s", "blit grpc s", "rsyncd s", "rdma/unverified", "rdma/rsyncd", "grpc/rsyncd", "rdma/ib_write_bw", "rdma/link rate"]
-    : ["workload", "blit tcp s", "unverified s", "blit grpc s", "rsyncd s", "tcp/unverified", "tcp/rsyncd", "grpc/rsyncd", "tcp/iperf3"];
+    ? ["workload", "blit rdma s", "unverified s", "blit grpc s", "rsyncd s", "rsync ssh s", "rdma/unverified", "rdma/rsyncd", "grpc/rsyncd", "rdma/rsync ssh", "rdma/ib_write_bw", "rdma/link rate"]
+    : ["workload", "blit tcp s", "unverified s", "blit grpc s", "rsyncd s", "rsync ssh s", "tcp/unverified", "tcp/rsyncd", "grpc/rsyncd", "tcp/rsync ssh", "tcp/iperf3"];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
   const line = (cells: readonly string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
   const about = rdmaRun ? "rdma/ib_write_bw and rdma/link rate = blit throughput / perftest's ceiling and the port's rate (target ≥ 90 %)" : "tcp/iperf3 = blit throughput / the link's iperf3 ceiling";
@@ -209,7 +219,7 @@ function printSummary(rows: string[][]): void {
 }
 
 function transportOf(tool: string): string {
-  return tool === "blit" ? (rdmaRun ? "rdma" : "tcp") : tool === "blit-unverified" ? "tcp" : tool === "blit-grpc" ? "grpc" : "rsync";
+  return tool === "blit" ? (rdmaRun ? "rdma" : "tcp") : tool === "blit-unverified" ? "tcp" : tool === "blit-grpc" ? "grpc" : tool === "rsync-ssh" ? "ssh" : "rsync";
 }
 
 async function timed(argv: string[], env?: Record<string, string>): Promise<{ code: number; seconds: number; stdout: string; stderr: string }> {
