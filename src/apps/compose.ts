@@ -19,7 +19,8 @@ import type { DelegationClient, DelegationService } from "../ports/delegation.ts
 import type { SessionConnector, SessionService } from "../ports/session.ts";
 import type { Listener, Transport } from "../ports/transport.ts";
 import type { Store } from "../ports/store.ts";
-import type { DaemonConfig } from "../domain/daemon-config.ts";
+import type { DaemonConfig, TlsConfig } from "../domain/daemon-config.ts";
+import type { ClientTls, ServerTls, TlsProbe } from "../ports/tls.ts";
 import { LocalStore } from "../adapters/local/index.ts";
 import type { EngineDeps } from "./engine/engine-deps.ts";
 import type { Confirm } from "./engine/transfer-request.ts";
@@ -112,10 +113,32 @@ export async function loadDaemonConfig(file: string, required: boolean): Promise
   return load(file, required);
 }
 
+/** The daemon's TLS identity: `[tls] cert`/`key`, else the self-signed pair in `stateDir` (made on first use). */
+export async function daemonIdentity(tls: TlsConfig, stateDir: string): Promise<{ fingerprint: string; certPem: string; keyPem: string; source: string; generated: boolean }> {
+  if (!tls.enabled) throw new BlitError("USAGE", "[tls] enabled = false: this daemon speaks plaintext and has no TLS fingerprint");
+  const { loadConfiguredIdentity, loadOrCreateStateIdentity } = await import("../adapters/tls/index.ts");
+  return tls.cert !== undefined && tls.key !== undefined ? loadConfiguredIdentity(tls.cert, tls.key) : loadOrCreateStateIdentity(stateDir, new Date());
+}
+
+/** What the daemon's TLS listeners present (null: plaintext), and where the identity came from. */
+export async function serverTls(tls: TlsConfig, stateDir: string): Promise<{ server: ServerTls; source: string; generated: boolean } | null> {
+  if (!tls.enabled) return null;
+  const identity = await daemonIdentity(tls, stateDir);
+  const { readText } = await import("../adapters/tls/index.ts");
+  const clientCaPem = tls.clientCa === undefined ? null : readText(tls.clientCa, "[tls] client_ca");
+  return { server: { certPem: identity.certPem, keyPem: identity.keyPem, fingerprint: identity.fingerprint, clientCaPem }, source: identity.source, generated: identity.generated };
+}
+
+/** The probe that learns a daemon's certificate before a client trusts it. */
+export async function tlsProbe(): Promise<TlsProbe> {
+  return (await import("../adapters/tls/index.ts")).probeTls;
+}
+
 /** What the daemon's control server needs. */
 export interface ControlServerSpec {
   readonly host: string;
   readonly port: number;
+  readonly tls: ServerTls | null;
   readonly plane: ControlPlane;
   readonly onInternalError: (method: string, error: unknown) => void;
   /** Told of every connection or call refused by a limit. */
@@ -147,9 +170,9 @@ export async function protocolVersion(): Promise<number> {
 }
 
 /** A control-plane client of the daemon at `host:port`; dispose it to close the connection. */
-export async function connectDaemon(host: string, port: number): Promise<ControlPlane & AsyncDisposable> {
+export async function connectDaemon(host: string, port: number, tls: ClientTls | null): Promise<ControlPlane & AsyncDisposable> {
   const { GrpcControlClient } = await import("../adapters/grpc/index.ts");
-  return new GrpcControlClient({ host, port });
+  return new GrpcControlClient({ host, port, tls });
 }
 
 /** Discovery from a fixed list of peers (named with --peers). */
@@ -200,13 +223,13 @@ function canonicalPath(abs: string): string {
 }
 
 /**
- * The daemon's data-plane listeners: TCP on `host` (port 0), the gRPC fallback's Data calls, and
+ * The daemon's data-plane listeners: TCP on `host` (port 0; TLS with `tls`), the gRPC fallback's Data calls, and
  * the RDMA connection port when this machine has an active RDMA port (null otherwise).
  */
-export async function startDataListeners(host: string): Promise<{ tcp: Listener; grpc: Listener; rdma: Listener | null; rdmaReason: string }> {
+export async function startDataListeners(host: string, tls: ServerTls | null = null): Promise<{ tcp: Listener; grpc: Listener; rdma: Listener | null; rdmaReason: string }> {
   const { TcpTransport } = await import("../adapters/tcp/index.ts");
   const { GrpcDataListener } = await import("../adapters/grpc/index.ts");
-  const tcp = await new TcpTransport().listen({ host, port: 0 });
+  const tcp = await new TcpTransport({ server: tls }).listen({ host, port: 0 });
   const grpc = new GrpcDataListener({ host, port: 0 });
   const probe = await probeRdma();
   if (probe.transport === null) return { tcp, grpc, rdma: null, rdmaReason: probe.reason };
@@ -217,11 +240,14 @@ export async function startDataListeners(host: string): Promise<{ tcp: Listener;
   }
 }
 
-/** Opens transfer sessions on daemons (TCP data plane, RDMA when available, gRPC fallback); dispose to close. */
-export async function createSessionConnector(): Promise<SessionConnector & DelegationClient & AsyncDisposable> {
+/** How a client reaches each daemon: its trusted certificate, or null for plaintext (see apps/trust). */
+export type TrustResolver = (address: { host: string; port: number }) => Promise<ClientTls | null>;
+
+/** Opens transfer sessions on daemons (TCP data plane, RDMA when available, gRPC fallback), each reached as `trust` says; dispose to close. */
+export async function createSessionConnector(trust: TrustResolver): Promise<SessionConnector & DelegationClient & AsyncDisposable> {
   const { TcpTransport } = await import("../adapters/tcp/index.ts");
   const { GrpcSessionConnector } = await import("../adapters/grpc/index.ts");
-  return new GrpcSessionConnector(new TcpTransport(), (await probeRdma()).transport);
+  return new GrpcSessionConnector(new TcpTransport(), (await probeRdma()).transport, trust, (client) => new TcpTransport({ client }));
 }
 
 let rdmaProbe: Promise<RdmaAvailability> | null = null;
@@ -243,9 +269,20 @@ export function probeRdma(): Promise<RdmaAvailability> {
 }
 
 let connector: Promise<SessionConnector & DelegationClient & AsyncDisposable> | null = null;
+let processTrust: TrustResolver | null = null;
+
+/** Sets how this process's shared connector trusts daemons (the CLI does it once, from its flags). */
+export function setProcessTrust(trust: TrustResolver): void {
+  processTrust = trust;
+}
 
 /** One session connector per process, created when a remote end is first opened. */
 function sharedConnector(): Promise<SessionConnector & DelegationClient> {
-  connector ??= createSessionConnector();
+  connector ??= createSessionConnector(
+    processTrust ??
+      (async () => {
+        throw new BlitError("INTERNAL", "no trust settings for daemons were given to this process");
+      }),
+  );
   return connector;
 }

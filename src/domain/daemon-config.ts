@@ -27,6 +27,19 @@ export interface DelegationConfig {
   readonly allow: boolean;
   /** Daemon addresses (`host` or `host:port`) it may pull from. */
   readonly allowedSources: readonly string[];
+  /** The known-hosts file the source daemons are verified from (default: `known_hosts` in the state directory). */
+  readonly knownHosts?: string;
+}
+
+/** `[tls]` (SPEC §9). Paths are absolute. */
+export interface TlsConfig {
+  /** false: plaintext on both planes. */
+  readonly enabled: boolean;
+  /** Both or neither; neither = a self-signed identity kept in the state directory. */
+  readonly cert?: string;
+  readonly key?: string;
+  /** Clients must present a certificate chaining to this CA (mTLS). */
+  readonly clientCa?: string;
 }
 
 /** The whole file. */
@@ -45,6 +58,9 @@ export interface DaemonConfig {
   readonly rootReadOnly: boolean;
   readonly modules: readonly ModuleConfig[];
   readonly delegation: DelegationConfig;
+  /** `[daemon] state_dir`, absolute. */
+  readonly stateDir?: string;
+  readonly tls: TlsConfig;
 }
 
 /** The configuration of a daemon started without a file. */
@@ -54,6 +70,7 @@ export const EMPTY_DAEMON_CONFIG: DaemonConfig = {
   rootReadOnly: false,
   modules: [],
   delegation: { allow: false, allowedSources: [] },
+  tls: { enabled: true },
 };
 
 /** One `allowed_sources` entry: a host (any port) or a host and port. */

@@ -44,7 +44,7 @@ export interface DelegatedOptions extends TransferOptions {
 }
 
 /** The counters and outcome of a delegated run (the client adds the names the user typed). */
-export type DelegatedSummary = Omit<TransferSummary, "operation" | "source" | "destination" | "route" | "dry_run">;
+export type DelegatedSummary = Omit<TransferSummary, "operation" | "source" | "destination" | "route" | "dry_run" | "tls">;
 
 /** What a delegated pull reports while it runs; `summary` comes last, exactly once. */
 export type DelegationEvent =

@@ -106,6 +106,11 @@ export type ServerMessage<N = string> =
 /** The client's end of an open session (after the negotiation arrived). */
 export interface SessionClient extends AsyncDisposable {
   readonly negotiation: DataNegotiation;
+  /**
+   * The data transports for this session's daemon (over TLS, they accept only its certificate);
+   * absent: the connector's `tcp` and `grpc`.
+   */
+  readonly data?: { readonly tcp: Transport; readonly grpc: Transport };
   send(message: ClientMessage): void;
   /** Replies and meters; ends when the daemon ends the session, throws its error otherwise. */
   readonly incoming: AsyncIterable<ServerMessage<Unchecked>>;
@@ -116,6 +121,11 @@ export interface SessionLink {
   readonly header: SessionHeader;
   /** Who the client is (`address:port`), for the log. */
   readonly peer?: string;
+  /**
+   * `sha256:…` of the client certificate the TLS handshake verified (mTLS with `[tls] client_ca`),
+   * or null when the client presented none (or the control plane is plaintext).
+   */
+  readonly peerCertificate?: string | null;
   /** Host the client reached the control plane at (the data plane binds the same address). */
   send(message: ServerMessage): void;
   readonly incoming: AsyncIterable<ClientMessage<Unchecked>>;

@@ -39,7 +39,7 @@ test("hash and block-hash requests for FIFOs are answered at once; ls is served 
     { role: "pull", root: { module: "m", path: "" }, move: false, forceGrpcData: false },
     new AbortController().signal,
   );
-  const other = new GrpcControlClient({ host: daemon.host, port: daemon.port });
+  const other = new GrpcControlClient({ host: daemon.host, port: daemon.port, tls: daemon.tls });
   try {
     const ops: StoreOp[] = fifos.map((path, i) => ({ op: i % 2 === 0 ? "hash" : "blockHashes", path }));
     ops.forEach((op, i) => session.send({ t: "request", request: { id: i + 1, ...op } }));

@@ -29,7 +29,7 @@ test("200 idle sockets and 50 idle HTTP/2 sessions; calls are still served", asy
   const sockets = await Promise.all(Array.from({ length: 200 }, () => openSocket(daemon.port)));
   const sessions = await Promise.all(Array.from({ length: 50 }, () => openSession(daemon.port)));
   try {
-    const clients = Array.from({ length: 8 }, () => new GrpcControlClient({ host: daemon.host, port: daemon.port }));
+    const clients = Array.from({ length: 8 }, () => new GrpcControlClient({ host: daemon.host, port: daemon.port, tls: daemon.tls }));
     const pings = await Promise.all(clients.map((c) => c.ping()));
     expect(pings.map((p) => p.protocolVersion)).toEqual(Array(8).fill(PROTOCOL_VERSION));
     await Promise.all(clients.map((c) => c[Symbol.asyncDispose]()));

@@ -16,7 +16,7 @@ test("cancelled and killed Find streams do not disturb the daemon", async () => 
     for (let f = 0; f < 50; f++) writeFileSync(join(dir.path, `d${d}`, `f${f}`), "");
   }
   await using daemon = await startDaemon({ modules: { m: { path: dir.path } } });
-  await using client = new GrpcControlClient({ host: daemon.host, port: daemon.port });
+  await using client = new GrpcControlClient({ host: daemon.host, port: daemon.port, tls: daemon.tls });
 
   const controller = new AbortController();
   let seen = 0;

@@ -2,7 +2,9 @@
  * A hand-written gRPC client for hostile-peer tests: speaks HTTP/2 from a chosen local address
  * (another loopback address than the CLI's 127.0.0.1, so per-address limits can be seen) and
  * sends what blit's own client never would (a header then silence, data nobody asked for).
- * - `connectFrom(localAddress, port)`: an HTTP/2 session to the daemon at 127.0.0.1:port.
+ * - `connectFrom(localAddress, port, tls)`: an HTTP/2 session to the daemon at 127.0.0.1:port, over
+ *   TLS (any certificate accepted: these tests attack the daemon, they do not trust it) unless
+ *   `tls` is false.
  * - `rawCall(session, method)`: a call with the protocol handshake; `send(message)` writes one
  *   message, `next()` reads the next reply message (null once the call ended), `ended` resolves
  *   with the grpc-status and message when the daemon ends or resets the call.
@@ -11,11 +13,16 @@
  */
 import http2 from "node:http2";
 import { connect, type Socket } from "node:net";
+import tls from "node:tls";
 import { BLIT_SERVICE, methodPath, PROTOCOL_HEADER, PROTOCOL_VERSION, type MethodName, type WireMessage } from "../../src/adapters/grpc/wire-schema.ts";
 
-export function connectFrom(localAddress: string, port: number): Promise<http2.ClientHttp2Session> {
+export function connectFrom(localAddress: string, port: number, secure = true): Promise<http2.ClientHttp2Session> {
   return new Promise((resolve, reject) => {
-    const s = http2.connect(`http://127.0.0.1:${port}`, { createConnection: () => connect({ port, host: "127.0.0.1", localAddress }) });
+    const createConnection = () => {
+      const socket = connect({ port, host: "127.0.0.1", localAddress });
+      return secure ? tls.connect({ socket, ALPNProtocols: ["h2"], rejectUnauthorized: false }) : socket;
+    };
+    const s = http2.connect(`${secure ? "https" : "http"}://127.0.0.1:${port}`, { createConnection });
     s.once("remoteSettings", () => resolve(s));
     s.once("error", reject);
     s.once("close", () => reject(new Error("the daemon closed the connection before its settings")));

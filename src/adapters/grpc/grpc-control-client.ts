@@ -1,4 +1,4 @@
-import { Client, credentials, Metadata, type MethodDefinition } from "@grpc/grpc-js";
+import { Client, Metadata, type MethodDefinition } from "@grpc/grpc-js";
 import { BlitError } from "../../domain/errors.ts";
 import type {
   CompletionQuery,
@@ -14,7 +14,9 @@ import type {
   UsageQuery,
   UsageRow,
 } from "../../ports/control.ts";
+import type { ClientTls } from "../../ports/tls.ts";
 import { FLOW_CONTROL_WINDOW_BYTES } from "./http2-windows.ts";
+import { channelCredentials } from "./tls-credentials.ts";
 import * as wire from "./mapping.ts";
 import { fromServiceError } from "./status.ts";
 import { BLIT_SERVICE, PROTOCOL_HEADER, PROTOCOL_VERSION, type MethodName, type WireMessage } from "./wire-schema.ts";
@@ -23,6 +25,8 @@ export interface ControlClientOptions {
   /** Daemon host name or address (an IPv6 literal without brackets). */
   readonly host: string;
   readonly port: number;
+  /** The daemon's trusted certificate (TLS), or null for a plaintext daemon (--no-tls). */
+  readonly tls: ClientTls | null;
   /** Deadline of each unary call. */
   readonly callTimeoutMs?: number;
   /** Largest message accepted. */
@@ -47,7 +51,7 @@ export class GrpcControlClient implements ControlPlane, AsyncDisposable {
     const host = options.host.includes(":") ? `[${options.host}]` : options.host;
     this.daemon = `${host}:${options.port}`;
     const maxMessage = options.maxMessageBytes ?? 8 * 1024 * 1024;
-    this.client = new Client(this.daemon, credentials.createInsecure(), {
+    this.client = new Client(this.daemon, channelCredentials(options.tls), {
       "grpc-node.flow_control_window": FLOW_CONTROL_WINDOW_BYTES,
       "grpc.max_receive_message_length": maxMessage,
       "grpc.max_send_message_length": maxMessage,

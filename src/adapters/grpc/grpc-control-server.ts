@@ -1,4 +1,4 @@
-import { logVerbosity, Server, ServerCredentials, setLogVerbosity, type UntypedServiceImplementation } from "@grpc/grpc-js";
+import { logVerbosity, Server, type ServerCredentials, setLogVerbosity, type UntypedServiceImplementation } from "@grpc/grpc-js";
 import { DAEMON_LIMITS } from "../../domain/daemon-limits.ts";
 import { BlitError } from "../../domain/errors.ts";
 import { FairShares } from "../../domain/fair-shares.ts";
@@ -13,6 +13,8 @@ import type { SessionService } from "../../ports/session.ts";
 import type { DelegationService } from "../../ports/delegation.ts";
 import { fromWireDelegatedPull, toWireDelegationEvent } from "./delegation-mapping.ts";
 import { BLIT_SERVICE } from "./wire-schema.ts";
+import type { ServerTls } from "../../ports/tls.ts";
+import { serverCredentials } from "./tls-credentials.ts";
 
 /** Limits that keep one bad client from hurting the others (SPEC §5). */
 export interface ControlLimits {
@@ -56,6 +58,8 @@ export interface ControlServerOptions {
   /** Address to bind ("0.0.0.0", "::", "127.0.0.1", …) and port (0 = a free port). */
   readonly host: string;
   readonly port: number;
+  /** TLS 1.3 with this identity (and client certificates when it names a CA); null: plaintext. */
+  readonly tls: ServerTls | null;
   /** What the calls are served from. */
   readonly plane: ControlPlane;
   readonly limits?: Partial<ControlLimits>;
@@ -105,7 +109,8 @@ export class GrpcControlServer {
     server.addService(BLIT_SERVICE, handlers(options, ctx));
     const address = options.host.includes(":") ? `[${options.host}]:${options.port}` : `${options.host}:${options.port}`;
     const sessions = { maxSessions: limits.maxSessions, maxSessionsPerAddress: limits.maxSessionsPerAddress, firstCallTimeoutMs: limits.firstCallTimeoutMs, onRefused };
-    const port = await withServerSettings(sessions, () => bind(server, address));
+    const credentials = serverCredentials(options.tls);
+    const port = await withServerSettings(sessions, () => bind(server, address, credentials));
     return new GrpcControlServer(server, port);
   }
 
@@ -126,10 +131,10 @@ export class GrpcControlServer {
 // --- internal ---
 
 /** Binds `address`; a failure is one BlitError (grpc-js's own log line about it is silenced). */
-function bind(server: Server, address: string): Promise<number> {
+function bind(server: Server, address: string, credentials: ServerCredentials): Promise<number> {
   return new Promise((resolve, reject) => {
     setLogVerbosity(logVerbosity.NONE);
-    server.bindAsync(address, ServerCredentials.createInsecure(), (error, port) => {
+    server.bindAsync(address, credentials, (error, port) => {
       setLogVerbosity(logVerbosity.ERROR);
       if (error === null) resolve(port);
       else reject(Object.assign(listenError(address, LISTEN_ERRNOS.find((n) => error.message.includes(n)) ?? ""), { cause: error }));

@@ -1,4 +1,4 @@
-import { Client, credentials, Metadata } from "@grpc/grpc-js";
+import { Client, Metadata } from "@grpc/grpc-js";
 import { BlitError } from "../../domain/errors.ts";
 import type { Unchecked } from "../../domain/peer-path.ts";
 import { callMessages } from "./call-messages.ts";
@@ -6,6 +6,8 @@ import type { DelegatedPull, DelegationClient, DelegationEvent } from "../../por
 import type { ServerMessage, SessionClient, SessionConnector, SessionHeader } from "../../ports/session.ts";
 import { fromWireDelegationEvent, toWireDelegatedPull } from "./delegation-mapping.ts";
 import type { Transport } from "../../ports/transport.ts";
+import type { ClientTls } from "../../ports/tls.ts";
+import { channelCredentials } from "./tls-credentials.ts";
 import { GrpcDataTransport } from "./grpc-data-transport.ts";
 import { FLOW_CONTROL_WINDOW_BYTES } from "./http2-windows.ts";
 import { fromServiceError } from "./status.ts";
@@ -16,18 +18,26 @@ import { BLIT_SERVICE, PROTOCOL_HEADER, PROTOCOL_VERSION, type WireMessage } fro
  * Opens transfer sessions (Push/Pull calls) on daemons and asks them for delegated pulls. The gRPC
  * fallback data transport shares this connector's connections; `tcp` (and `rdma`, when this
  * machine has an active RDMA port) are the data-plane transports given by the composition root.
+ * `trust` says how each daemon is reached (its trusted certificate, or null for plaintext); every
+ * session gets data transports that accept only that certificate.
  */
 export class GrpcSessionConnector implements SessionConnector, DelegationClient, AsyncDisposable {
   readonly grpc: GrpcDataTransport = new GrpcDataTransport();
   private readonly clients: Client[] = [];
 
+  private readonly perDaemon = new Map<string, { tcp: Transport; grpc: GrpcDataTransport }>();
+
   constructor(
     readonly tcp: Transport,
     readonly rdma: Transport | null = null,
+    private readonly trust: (address: { host: string; port: number }) => Promise<ClientTls | null> = async () => null,
+    private readonly tcpFor: (tls: ClientTls | null) => Transport = () => tcp,
   ) {}
 
   async open(address: { host: string; port: number }, header: SessionHeader, signal: AbortSignal): Promise<SessionClient> {
-    const { client, target } = this.client(address);
+    const tls = await this.trust(address);
+    const { client, target } = this.client(address, tls);
+    const data = this.dataTransports(target, tls);
     const method = header.role === "push" ? "Push" : "Pull";
     const def = BLIT_SERVICE[method]!;
     const call = client.makeBidiStreamRequest(def.path, def.requestSerialize, def.responseDeserialize, handshake(), {});
@@ -63,6 +73,7 @@ export class GrpcSessionConnector implements SessionConnector, DelegationClient,
     })();
     return {
       negotiation: fromWireNegotiation(first.value.negotiation),
+      data,
       send: (m) => void call.write(toWireClient(m)),
       incoming,
       [Symbol.asyncDispose]: async () => {
@@ -73,7 +84,7 @@ export class GrpcSessionConnector implements SessionConnector, DelegationClient,
   }
 
   async *delegatedPull(address: { host: string; port: number }, request: DelegatedPull, signal: AbortSignal): AsyncIterable<DelegationEvent> {
-    const { client, target } = this.client(address);
+    const { client, target } = this.client(address, await this.trust(address));
     const def = BLIT_SERVICE.DelegatedPull!;
     const call = client.makeServerStreamRequest(def.path, def.requestSerialize, def.responseDeserialize, toWireDelegatedPull(request), handshake(), {});
     const onAbort = () => call.cancel();
@@ -96,14 +107,26 @@ export class GrpcSessionConnector implements SessionConnector, DelegationClient,
 
   async [Symbol.asyncDispose](): Promise<void> {
     this.grpc.close();
+    for (const d of this.perDaemon.values()) d.grpc.close();
+    this.perDaemon.clear();
     for (const c of this.clients.splice(0)) c.close();
   }
 
   // --- internal ---
 
-  private client(address: { host: string; port: number }): { client: Client; target: string } {
+  private dataTransports(target: string, tls: ClientTls | null): { tcp: Transport; grpc: GrpcDataTransport } {
+    const key = `${target} ${tls?.fingerprint ?? "plaintext"}`;
+    let d = this.perDaemon.get(key);
+    if (d === undefined) {
+      d = { tcp: this.tcpFor(tls), grpc: new GrpcDataTransport(tls) };
+      this.perDaemon.set(key, d);
+    }
+    return d;
+  }
+
+  private client(address: { host: string; port: number }, tls: ClientTls | null): { client: Client; target: string } {
     const target = address.host.includes(":") ? `[${address.host}]:${address.port}` : `${address.host}:${address.port}`;
-    const client = new Client(target, credentials.createInsecure(), {
+    const client = new Client(target, channelCredentials(tls), {
       "grpc-node.flow_control_window": FLOW_CONTROL_WINDOW_BYTES,
       "grpc.max_receive_message_length": 64 << 20,
       "grpc.max_send_message_length": 64 << 20,

@@ -8,6 +8,7 @@ import type { CallContext } from "./server-calls.ts";
 import { bidi } from "./server-calls.ts";
 import { fromWireClient, fromWireHeader, toWireNegotiation, toWireServer } from "./session-mapping.ts";
 import type { WireMessage } from "./wire-schema.ts";
+import { derFingerprint } from "./tls-credentials.ts";
 
 /**
  * Push and Pull calls as sessions of a SessionService: reads the SessionHeader, answers the
@@ -35,9 +36,15 @@ export function sessionHandler(ctx: CallContext, role: SessionRole, service: Ses
         if (m !== null) yield m;
       }
     })();
-    await service.serve({ header, peer: call.getPeer(), incoming, signal, send: (m) => void call.write(toWireServer(m)) }, negotiation);
+    await service.serve({ header, peer: call.getPeer(), peerCertificate: clientCertificate(call), incoming, signal, send: (m) => void call.write(toWireServer(m)) }, negotiation);
     call.end();
   });
+}
+
+/** `sha256:…` of the client certificate the TLS handshake verified, or null. */
+export function clientCertificate(call: { getAuthContext?: () => { sslPeerCertificate?: { raw?: Uint8Array } } | null }): string | null {
+  const raw = call.getAuthContext?.()?.sslPeerCertificate?.raw;
+  return raw === undefined ? null : derFingerprint(raw);
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {

@@ -4,7 +4,8 @@
  * advertises a large initial stream window, raises each session's connection window (without both,
  * uploads over a long fat pipe crawl at a few MB/s), and closes sessions beyond the caps (in total
  * and per client address) and sessions that open no call in time (a connection that never sends
- * the HTTP/2 preface, or never a request).
+ * the HTTP/2 preface, or never a request). The TLS listener (`createSecureServer`) gets the same
+ * settings and speaks TLS 1.3 only.
  */
 import http2 from "node:http2";
 import { clientAddress } from "../../domain/daemon-limits.ts";
@@ -24,17 +25,24 @@ export interface SessionLimits {
 
 /** Runs `bind` with node:http2's createServer wrapped as described above; restores it afterwards. */
 export async function withServerSettings<T>(limits: SessionLimits, bind: () => Promise<T>): Promise<T> {
-  const module = http2 as { createServer: typeof http2.createServer };
+  const module = http2 as { createServer: typeof http2.createServer; createSecureServer: typeof http2.createSecureServer };
   const original = module.createServer;
+  const originalSecure = module.createSecureServer;
   module.createServer = ((options: http2.ServerOptions = {}) => {
     const server = original({ ...options, settings: { ...options.settings, initialWindowSize: FLOW_CONTROL_WINDOW_BYTES } });
     capSessions(server, limits);
     return server;
   }) as typeof http2.createServer;
+  module.createSecureServer = ((options: http2.SecureServerOptions = {}) => {
+    const server = originalSecure({ ...options, minVersion: "TLSv1.3", settings: { ...options.settings, initialWindowSize: FLOW_CONTROL_WINDOW_BYTES } });
+    capSessions(server as unknown as http2.Http2Server, limits);
+    return server;
+  }) as typeof http2.createSecureServer;
   try {
     return await bind();
   } finally {
     module.createServer = original;
+    module.createSecureServer = originalSecure;
   }
 }
 

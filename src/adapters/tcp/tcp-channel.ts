@@ -1,4 +1,6 @@
 import type { Socket, SocketHandler } from "bun";
+import { createHmac } from "node:crypto";
+import { DATA_TOKEN_EXPORTER_LABEL } from "../../domain/wire/token.ts";
 import { BlitError, isBlitError } from "../../domain/errors.ts";
 import { ChunkQueue } from "../../domain/wire/chunk-queue.ts";
 import { CHUNK_SLABS } from "./chunk-slabs.ts";
@@ -16,7 +18,9 @@ const LOW_WATER_BYTES = 4 << 20;
  * reading pauses while more than HIGH_WATER_BYTES wait for the consumer. On Linux, `sendFile`
  * runs sendfile(2) in a worker thread once every earlier byte was accepted by the kernel, and
  * `receiveFile` pauses the socket (when nothing read is waiting) and lets a worker splice(2) the
- * bytes into the file.
+ * bytes into the file. Over TLS (`encrypted`) both are off — the bytes must pass through the TLS
+ * library; sendfile on the socket's fd would write plaintext into the stream — and tokens are
+ * bound to the TLS session through the exporter.
  */
 export class TcpChannel implements Channel {
   readonly incoming: ChunkQueue;
@@ -28,7 +32,10 @@ export class TcpChannel implements Channel {
   private ended = false;
   private sending: Promise<void> = Promise.resolve();
 
-  constructor(private readonly socket: Socket<TcpChannel | undefined>) {
+  constructor(
+    private readonly socket: Socket<TcpChannel | undefined>,
+    readonly encrypted = false,
+  ) {
     socket.setNoDelay(true);
     this.incoming = new ChunkQueue(LOW_WATER_BYTES, () => this.receiving || socket.resume());
     this.io = new SocketFileIo(() => {
@@ -39,6 +46,12 @@ export class TcpChannel implements Channel {
 
   get remoteAddress(): string {
     return this.socket.remoteAddress;
+  }
+
+  sessionBinding(token: Uint8Array): Uint8Array {
+    if (!this.encrypted) return token;
+    const exporter = (this.socket as unknown as { exportKeyingMaterial(n: number, label: string, context?: Uint8Array): Uint8Array }).exportKeyingMaterial(32, DATA_TOKEN_EXPORTER_LABEL);
+    return new Uint8Array(createHmac("sha256", token).update(exporter).digest());
   }
 
   release(chunk: Uint8Array): void {
@@ -56,6 +69,7 @@ export class TcpChannel implements Channel {
   }
 
   sendFile(head: Uint8Array, file: { readonly fd: number }, offset: number, length: number, signal?: AbortSignal): Promise<FileIoOutcome | null> {
+    if (this.encrypted) return Promise.resolve(null);
     const next = this.sending.then(() => this.pumpFile(head, file.fd, offset, length, signal));
     this.sending = next.then(
       () => {},
@@ -66,7 +80,7 @@ export class TcpChannel implements Channel {
 
   receiveFile(file: { readonly fd: number }, offset: number, length: number, signal?: AbortSignal, hashFrom = offset): Promise<FileIoOutcome | null> {
     // Bytes Bun already read come first; pausing before any await keeps the rest in the kernel.
-    if (!hasNetLibc() || this.closed || this.incoming.closed || this.incoming.queuedBytes > 0 || this.receiving) return Promise.resolve(null);
+    if (this.encrypted || !hasNetLibc() || this.closed || this.incoming.closed || this.incoming.queuedBytes > 0 || this.receiving) return Promise.resolve(null);
     this.socket.pause();
     this.receiving = true;
     return this.pullFile(file.fd, offset, length, signal, hashFrom);
@@ -190,13 +204,33 @@ function quiet<T>(p: Promise<T>): Promise<T> {
   return p;
 }
 
-/** Socket callbacks that route to the socket's TcpChannel (created on open). */
-export function channelHandler(onOpen: (channel: TcpChannel) => void): SocketHandler<TcpChannel | undefined> {
+/**
+ * Socket callbacks that route to the socket's TcpChannel, created on open — or, with `tls`, once
+ * the handshake completed and `tls.accept(socket)` returned null (else the socket is closed and
+ * `tls.refused` told why).
+ */
+export function channelHandler(
+  onOpen: (channel: TcpChannel) => void,
+  tls?: { readonly accept: (socket: Socket<TcpChannel | undefined>) => string | null; readonly refused: (why: string) => void },
+): SocketHandler<TcpChannel | undefined> {
+  const opened = (socket: Socket<TcpChannel | undefined>, encrypted: boolean) => {
+    const channel = new TcpChannel(socket, encrypted);
+    socket.data = channel;
+    onOpen(channel);
+  };
   return {
     open(socket) {
-      const channel = new TcpChannel(socket);
-      socket.data = channel;
-      onOpen(channel);
+      if (tls === undefined) opened(socket, false);
+    },
+    handshake(socket, success, authorizationError) {
+      if (tls === undefined) return;
+      const why = success ? tls.accept(socket) : `TLS handshake failed: ${authorizationError?.message ?? "refused"}`;
+      if (why === null) {
+        opened(socket, true);
+        return;
+      }
+      socket.terminate();
+      tls.refused(why);
     },
     data: (socket, chunk) => socket.data?.onData(chunk),
     drain: (socket) => socket.data?.onDrain(),

@@ -15,6 +15,14 @@ const DAEMON = v.strictObject({
   mdns_interfaces: v.optional(v.array(v.string())),
   root: v.optional(v.string()),
   root_read_only: v.optional(v.boolean()),
+  state_dir: v.optional(v.string()),
+});
+
+const TLS = v.strictObject({
+  enabled: v.optional(v.boolean()),
+  cert: v.optional(v.string()),
+  key: v.optional(v.string()),
+  client_ca: v.optional(v.string()),
 });
 
 const MODULE = v.strictObject({
@@ -29,6 +37,7 @@ const MODULE = v.strictObject({
 const DELEGATION = v.strictObject({
   allow: v.optional(v.boolean()),
   allowed_sources: v.optional(v.array(v.string())),
+  known_hosts: v.optional(v.string()),
 });
 
 /** The whole document. */
@@ -36,16 +45,18 @@ export const CONFIG_SCHEMA = v.strictObject({
   daemon: v.optional(DAEMON),
   module: v.optional(v.array(MODULE)),
   delegation: v.optional(DELEGATION),
+  tls: v.optional(TLS),
 });
 
 export type ConfigDocument = v.InferOutput<typeof CONFIG_SCHEMA>;
 
 /** The keys each table accepts, for "unknown key" messages. */
 export const TABLE_KEYS: Readonly<Record<string, readonly string[]>> = {
-  "": ["[daemon]", "[[module]]", "[delegation]"],
+  "": ["[daemon]", "[[module]]", "[delegation]", "[tls]"],
   daemon: Object.keys(DAEMON.entries),
   module: Object.keys(MODULE.entries),
   delegation: Object.keys(DELEGATION.entries),
+  tls: Object.keys(TLS.entries),
 };
 
 /** What each key takes, with an example; shown when its value is wrong or missing. */
@@ -58,6 +69,12 @@ export const KEY_HELP: Readonly<Record<string, string>> = {
   "daemon.mdns_interfaces": 'a list of interface names, e.g. mdns_interfaces = ["eth0"]',
   "daemon.root": 'a directory in quotes, e.g. root = "/srv/blit"',
   "daemon.root_read_only": "true or false, e.g. root_read_only = true",
+  "daemon.state_dir": 'a directory in quotes (the daemon keeps its TLS identity there), e.g. state_dir = "/var/lib/blit"',
+  "tls.enabled": "true or false (false = plaintext), e.g. enabled = true",
+  "tls.cert": 'a PEM certificate chain file in quotes, with key, e.g. cert = "/etc/blit/tls/cert.pem"',
+  "tls.key": 'a PEM private key file in quotes, with cert, e.g. key = "/etc/blit/tls/key.pem"',
+  "tls.client_ca": 'a PEM CA file client certificates must chain to (mTLS), e.g. client_ca = "/etc/blit/clients.pem"',
+  "delegation.known_hosts": 'a known-hosts file for the source daemons, e.g. known_hosts = "/var/lib/blit/known_hosts"',
   "module.name": 'a name of A-Z a-z 0-9 . _ - in quotes, e.g. name = "backup"',
   "module.path": 'an existing directory in quotes, e.g. path = "/mnt/backups"',
   "module.comment": 'text in quotes, e.g. comment = "Nightly backups"',
@@ -69,4 +86,5 @@ export const KEY_HELP: Readonly<Record<string, string>> = {
   daemon: "a table: [daemon]",
   module: "an array of tables: [[module]]",
   delegation: "a table: [delegation]",
+  tls: "a table: [tls]",
 };

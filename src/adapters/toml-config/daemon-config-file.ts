@@ -61,8 +61,16 @@ export function parseDaemonConfig(text: string, file: string, isDir: (abs: strin
       fail(`[delegation] allowed_sources entry '${source}' is not a daemon address: use ${KEY_HELP["delegation.allowed_sources"]}`, "delegation", 0, "allowed_sources");
     }
   }
+  const t = doc.tls ?? {};
+  if ((t.cert === undefined) !== (t.key === undefined)) {
+    const [given, other] = t.cert === undefined ? ["key", "cert"] : ["cert", "key"];
+    fail(`[tls] ${given} needs ${other} too: give both (a certificate and its key), or neither for a self-signed identity kept in the state directory`, "tls", 0, given);
+  }
+  const abs = (p: string | undefined) => (p === undefined ? undefined : resolve(base, p));
   return {
     file,
+    ...(d.state_dir !== undefined && { stateDir: resolve(base, d.state_dir) }),
+    tls: { enabled: t.enabled ?? true, cert: abs(t.cert), key: abs(t.key), clientCa: abs(t.client_ca) },
     ...(d.bind !== undefined && { bind: d.bind }),
     ...(d.port !== undefined && { port: d.port }),
     motd: d.motd ?? "",
@@ -72,7 +80,7 @@ export function parseDaemonConfig(text: string, file: string, isDir: (abs: strin
     ...(root !== undefined && { root }),
     rootReadOnly: d.root_read_only ?? false,
     modules,
-    delegation: { allow: doc.delegation?.allow ?? false, allowedSources: sources },
+    delegation: { allow: doc.delegation?.allow ?? false, allowedSources: sources, knownHosts: abs(doc.delegation?.known_hosts) },
   };
 }
 
@@ -98,7 +106,7 @@ function parseToml(text: string, file: string): unknown {
 
 function checkSchema(text: string, file: string, data: unknown): ConfigDocument {
   const tables = data as Record<string, unknown>;
-  for (const name of ["daemon", "delegation"]) {
+  for (const name of ["daemon", "delegation", "tls"]) {
     if (Array.isArray(tables[name])) {
       const at = findKeyPosition(text, "", 0, name);
       throw new BlitError("USAGE", `${file}:${at.line}:${at.column}: [[${name}]] is an array of tables: write it once as [${name}]`, { file, key: name });

@@ -17,8 +17,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     const entry = Object.hasOwn(COMMANDS, first) ? COMMANDS[first] : undefined;
     if (entry === undefined) return await rejectUnknown(first, COMMANDS);
     if (wantsHelp(rest)) return help(first, "", 0);
+    const own = await withTrust(rest);
     const [command, { runCommand }] = await Promise.all([entry.load(), import("citty")]);
-    const { result } = await runCommand(command, { rawArgs: [...rest] });
+    const { result } = await runCommand(command, { rawArgs: own });
     return await flushed(typeof result === "number" ? result : 0);
   } catch (err) {
     const { reportError } = await import("./run-command.ts");
@@ -27,6 +28,14 @@ export async function main(argv: readonly string[]): Promise<number> {
 }
 
 // --- internal ---
+
+/** Takes the trust flags (--pin, --ca, --no-tls, --tls-cert/--tls-key) out of `args` and sets them for the process. */
+async function withTrust(args: readonly string[]): Promise<string[]> {
+  const [{ takeTrustFlags }, { configureClientTrust, terminalAsk }] = await Promise.all([import("../trust/trust-flags.ts"), import("../trust/process-trust.ts")]);
+  const { rest, flags } = takeTrustFlags(args, process.env);
+  await configureClientTrust(flags, process.env, terminalAsk());
+  return rest;
+}
 
 /** True when --help or -h appears before `--`. */
 function wantsHelp(args: readonly string[]): boolean {

@@ -3,6 +3,8 @@ import { BlitError } from "../../domain/errors.ts";
 import type { DelegatedPull, DelegationEvent, DelegationService } from "../../ports/delegation.ts";
 import * as compose from "../compose.ts";
 import { runDelegatedPull } from "../engine/delegated-pull.ts";
+import { createTrustResolver, type TrustResolver } from "../trust/client-trust.ts";
+import { fileTrustIo } from "../trust/process-trust.ts";
 import { hideRoot, labelOf, scrub, type Export, type ModuleExports } from "./module-exports.ts";
 
 /**
@@ -18,6 +20,8 @@ export class DaemonDelegation implements DelegationService {
   constructor(
     private readonly exports: ModuleExports,
     private readonly config: DelegationConfig,
+    /** The known-hosts file source daemons are verified from. */
+    private readonly knownHosts: string,
     private readonly log: { info(message: string): void; warn(message: string): void },
   ) {
     this.allowed = config.allowedSources.flatMap((s) => toAllowedSource(s) ?? []);
@@ -30,7 +34,7 @@ export class DaemonDelegation implements DelegationService {
     const module = at.module;
     const src = `${from}:/${request.source.target.module ?? "/"}${request.source.target.module === null ? "" : "/"}${request.source.target.path}`;
     this.log.info(`delegated ${request.options.verb}${request.options.dryRun ? " (dry run)" : ""}: pulling from ${src} into ${labelOf(module)}`);
-    await using connector = await compose.createSessionConnector();
+    await using connector = await compose.createSessionConnector(await sourceTrust(this.knownHosts));
     const deps = compose.createDaemonEngineDeps(signal, async () => connector);
     const dest = { kind: "store", store: module.store, path: at.path, trailingSlash: request.destination.trailingSlash, label: module.name ?? "(default export)" } as const;
     const run = runDelegatedPull(request, dest, deps);
@@ -65,6 +69,12 @@ export class DaemonDelegation implements DelegationService {
 }
 
 // --- internal ---
+
+/** The destination daemon verifies source daemons like a client without a terminal, from its own known-hosts file. */
+async function sourceTrust(knownHostsFile: string): Promise<TrustResolver> {
+  const probe = await compose.tlsProbe();
+  return createTrustResolver({ pin: null, ca: null, noTls: false, identity: null, knownHostsFile, who: "daemon" }, fileTrustIo(probe, null));
+}
 
 const address = (host: string, port: number): string => `${host.includes(":") ? `[${host}]` : host}:${port}`;
 

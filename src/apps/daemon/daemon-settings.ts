@@ -1,5 +1,5 @@
 import { isIP } from "node:net";
-import type { DaemonConfig, ModuleConfig } from "../../domain/daemon-config.ts";
+import type { DaemonConfig, ModuleConfig, TlsConfig } from "../../domain/daemon-config.ts";
 import { BlitError } from "../../domain/errors.ts";
 import { DEFAULT_PORT } from "../../domain/endpoint.ts";
 import type { DaemonFlags } from "./daemon-flags.ts";
@@ -25,6 +25,9 @@ export interface DaemonSettings {
   readonly modules: readonly ModuleConfig[];
   readonly defaultExport: DefaultExport | null;
   readonly delegation: DaemonConfig["delegation"];
+  /** Absolute; the self-signed identity and the delegation known_hosts default live there. */
+  readonly stateDir: string;
+  readonly tls: TlsConfig;
 }
 
 /** Facts of the machine the defaults depend on. */
@@ -33,6 +36,17 @@ export interface SettingsEnv {
   readonly hostname: string;
   /** Absolute form of a path given on the command line. */
   readonly absolute: (path: string) => string;
+  /** The effective user id (0: root) and the environment, for the default state directory. */
+  readonly uid: number;
+  readonly home: string;
+  readonly xdgStateHome: string | undefined;
+}
+
+/** SPEC §9: /var/lib/blit as root, else $XDG_STATE_HOME/blit (default ~/.local/state/blit). */
+export function defaultStateDir(env: Pick<SettingsEnv, "uid" | "home" | "xdgStateHome">): string {
+  if (env.uid === 0) return "/var/lib/blit";
+  const base = env.xdgStateHome !== undefined && env.xdgStateHome.startsWith("/") ? env.xdgStateHome : `${env.home}/.local/state`;
+  return `${base}/blit`;
 }
 
 /**
@@ -58,6 +72,8 @@ export function resolveSettings(flags: DaemonFlags, config: DaemonConfig, env: S
     modules: config.modules,
     defaultExport,
     delegation: config.delegation,
+    stateDir: flags.stateDir !== undefined ? env.absolute(flags.stateDir) : (config.stateDir ?? defaultStateDir(env)),
+    tls: config.tls,
   };
 }
 

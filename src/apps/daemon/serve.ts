@@ -22,22 +22,25 @@ export async function serve(settings: DaemonSettings, version: string, log: Cons
   await using exports = openExports(settings);
   const protocolVersion = await compose.protocolVersion();
   const control = new DaemonControl(exports, { version, protocolVersion, motd: settings.motd });
-  const data = await compose.startDataListeners(settings.bind);
+  const tls = await compose.serverTls(settings.tls, settings.stateDir);
+  const data = await compose.startDataListeners(settings.bind, tls?.server ?? null);
   const onRefused = refusalLog(log);
   await using sessions = new DaemonSessions(exports, data.tcp, data.grpc, { forceGrpcData: settings.forceGrpcData, rdma: data.rdma, log, onRefused });
   const server = await compose.startControlServer({
     host: settings.bind,
     port: settings.port,
+    tls: tls?.server ?? null,
     plane: control,
     sessions,
     dataListener: data.grpc,
-    delegation: new DaemonDelegation(exports, settings.delegation, log),
+    delegation: new DaemonDelegation(exports, settings.delegation, delegationKnownHosts(settings), log),
     onInternalError: (method, error) => log.error(`${method} failed with a bug:`, isBlitError(error) ? error.message : error),
     onRefused,
   });
   announce(settings, exports, log);
+  announceTls(settings, tls, log);
   const host = settings.bind.includes(":") ? `[${settings.bind}]` : settings.bind;
-  const ready = { event: "ready", control: `${host}:${server.port}`, version, protocol: protocolVersion, modules: exports.names() };
+  const ready = { event: "ready", control: `${host}:${server.port}`, version, protocol: protocolVersion, modules: exports.names(), tls: tls !== null, fingerprint: tls?.server.fingerprint ?? null };
   await Bun.write(Bun.stdout, `${JSON.stringify(ready)}\n`);
   log.info(`serving on ${host}:${server.port}`);
   log.info(data.rdma !== null ? `RDMA data plane: connection port ${data.rdma.address.port}` : `RDMA data plane off (${data.rdmaReason}): TCP only`);
@@ -89,6 +92,23 @@ function announce(settings: DaemonSettings, exports: ModuleExports, log: Consola
   const { allow, allowedSources } = settings.delegation;
   if (allow) log.info(`delegated pulls allowed from ${allowedSources.join(", ")}`);
   if (exports.names().length === 0 && d === null) log.warn("nothing is exported");
+}
+
+/** `[delegation] known_hosts`, default `known_hosts` in the state directory. */
+function delegationKnownHosts(settings: DaemonSettings): string {
+  return settings.delegation.knownHosts ?? `${settings.stateDir}/known_hosts`;
+}
+
+function announceTls(settings: DaemonSettings, tls: Awaited<ReturnType<typeof compose.serverTls>>, log: ConsolaInstance): void {
+  if (tls === null) {
+    const loopback = /^(127\.|::1$|localhost$)/.test(settings.bind);
+    if (!loopback) log.warn(`[tls] enabled = false: file contents, names and tokens cross the network in the clear on ${settings.bind}; clients need --no-tls (enable TLS, or bind to 127.0.0.1)`);
+    else log.info("[tls] enabled = false: plaintext on loopback");
+    return;
+  }
+  const made = tls.generated ? " (generated now: a self-signed identity, kept for later starts)" : "";
+  log.info(`TLS 1.3 on both planes; certificate ${tls.source}${made}, fingerprint ${tls.server.fingerprint}`);
+  if (tls.server.clientCaPem !== null) log.info(`clients must present a certificate chaining to ${settings.tls.clientCa}`);
 }
 
 /** How often the same kind of refusal is logged at most (one peer hitting a limit in a loop). */

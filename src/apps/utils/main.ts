@@ -22,7 +22,10 @@ export async function main(argv: readonly string[]): Promise<number> {
       throw new BlitError("USAGE", `unknown command '${first}': expected one of ${verbs} (see blit-utils --help)`, { input: first });
     }
     if (rest.includes("--help") || rest.includes("-h")) return print(Bun.stdout, verbUsage(first), 0);
-    const args = await parseVerbArgs(first, command.flags, rest);
+    const [{ takeTrustFlags }, { configureClientTrust, terminalAsk }] = await Promise.all([import("../trust/trust-flags.ts"), import("../trust/process-trust.ts")]);
+    const trust = takeTrustFlags(rest, process.env);
+    await configureClientTrust(trust.flags, process.env, terminalAsk());
+    const args = await parseVerbArgs(first, command.flags, trust.rest);
     const run = await command.load();
     const code = await run(args);
     await io.flushOutput();
