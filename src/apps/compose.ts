@@ -10,7 +10,7 @@ import { dirname, basename, join } from "node:path";
 import { BlitError } from "../domain/errors.ts";
 import { planDirectory } from "../domain/plan.ts";
 import type { Planner } from "../ports/planner.ts";
-import type { ControlPlane } from "../ports/control.ts";
+import type { Caller, ControlPlane } from "../ports/control.ts";
 import type { Discovery, PeerRecord } from "../ports/discovery.ts";
 import type { PerfHistory } from "../ports/perf-history.ts";
 import type { FsProfile } from "../domain/predictor.ts";
@@ -24,6 +24,7 @@ import type { ClientTls, ServerTls, TlsProbe } from "../ports/tls.ts";
 import { LocalStore } from "../adapters/local/index.ts";
 import type { EngineDeps } from "./engine/engine-deps.ts";
 import type { Confirm } from "./engine/transfer-request.ts";
+import { processTokens, type TokenSource } from "./cli/client-token.ts";
 
 export interface EngineDepsOptions {
   readonly reporter: Reporter;
@@ -139,7 +140,11 @@ export interface ControlServerSpec {
   readonly host: string;
   readonly port: number;
   readonly tls: ServerTls | null;
-  readonly plane: ControlPlane;
+  readonly plane: ControlPlane | ((caller: Caller) => ControlPlane);
+  /** Why a client address may not connect at all (the hosts rules), or null. */
+  readonly admitAddress?: (address: string) => string | null;
+  /** Overrides of the connection limits (max_connections). */
+  readonly limits?: { readonly maxSessions?: number };
   readonly onInternalError: (method: string, error: unknown) => void;
   /** Told of every connection or call refused by a limit. */
   readonly onRefused?: (message: string) => void;
@@ -169,10 +174,13 @@ export async function protocolVersion(): Promise<number> {
   return (await import("../adapters/grpc/index.ts")).PROTOCOL_VERSION;
 }
 
-/** A control-plane client of the daemon at `host:port`; dispose it to close the connection. */
+/** The tokens this process presents (--token-file, BLIT_TOKEN, credentials.toml: apps/cli/client-token.ts). */
+const clientTokens: TokenSource = (host, port) => processTokens()(host, port);
+
+/** A control-plane client of the daemon at `host:port` reached as `tls` says, presenting this process's token; dispose it to close the connection. */
 export async function connectDaemon(host: string, port: number, tls: ClientTls | null): Promise<ControlPlane & AsyncDisposable> {
   const { GrpcControlClient } = await import("../adapters/grpc/index.ts");
-  return new GrpcControlClient({ host, port, tls });
+  return new GrpcControlClient({ host, port, tls, token: clientTokens(host, port) });
 }
 
 /** Discovery from a fixed list of peers (named with --peers). */
@@ -223,14 +231,23 @@ function canonicalPath(abs: string): string {
 }
 
 /**
- * The daemon's data-plane listeners: TCP on `host` (port 0; TLS with `tls`), the gRPC fallback's Data calls, and
- * the RDMA connection port when this machine has an active RDMA port (null otherwise).
+ * The daemon's data-plane listeners: TCP on `host` and `port` (0 = any free port; TLS with `tls`), the gRPC fallback's Data calls, and
+ * the RDMA connection port when this machine has an active RDMA port and the daemon speaks plaintext (null otherwise).
  */
-export async function startDataListeners(host: string, tls: ServerTls | null = null): Promise<{ tcp: Listener; grpc: Listener; rdma: Listener | null; rdmaReason: string }> {
+export async function startDataListeners(host: string, port = 0, tls: ServerTls | null = null): Promise<{ tcp: Listener; grpc: Listener; rdma: Listener | null; rdmaReason: string }> {
   const { TcpTransport } = await import("../adapters/tcp/index.ts");
   const { GrpcDataListener } = await import("../adapters/grpc/index.ts");
-  const tcp = await new TcpTransport({ server: tls }).listen({ host, port: 0 });
+  let tcp: Listener;
+  try {
+    tcp = await new TcpTransport({ server: tls }).listen({ host, port });
+  } catch (e) {
+    const shown = host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
+    const why = (e as { code?: string }).code === "EADDRINUSE" ? "the port is in use" : e instanceof Error ? e.message : String(e);
+    throw new BlitError("UNREACHABLE", `cannot listen on the data port ${shown}: ${why}: choose another with --data-port N (or data_port; 0 = any free port)`, { address: shown }, { cause: e });
+  }
   const grpc = new GrpcDataListener({ host, port: 0 });
+  // SPEC §9: with TLS on the control plane every data connection is TLS too, and RDMA carries no TLS.
+  if (tls !== null) return { tcp, grpc, rdma: null, rdmaReason: "TLS is on and RDMA carries no TLS; [tls] enabled = false allows it" };
   const probe = await probeRdma();
   if (probe.transport === null) return { tcp, grpc, rdma: null, rdmaReason: probe.reason };
   try {
@@ -243,11 +260,15 @@ export async function startDataListeners(host: string, tls: ServerTls | null = n
 /** How a client reaches each daemon: its trusted certificate, or null for plaintext (see apps/trust). */
 export type TrustResolver = (address: { host: string; port: number }) => Promise<ClientTls | null>;
 
-/** Opens transfer sessions on daemons (TCP data plane, RDMA when available, gRPC fallback), each reached as `trust` says; dispose to close. */
-export async function createSessionConnector(trust: TrustResolver): Promise<SessionConnector & DelegationClient & AsyncDisposable> {
+/**
+ * Opens transfer sessions on daemons (TCP data plane, RDMA when available, gRPC fallback), each
+ * reached as `trust` says, presenting the tokens of `tokens` (default: this process's client
+ * tokens); dispose to close.
+ */
+export async function createSessionConnector(trust: TrustResolver, tokens?: TokenSource): Promise<SessionConnector & DelegationClient & AsyncDisposable> {
   const { TcpTransport } = await import("../adapters/tcp/index.ts");
   const { GrpcSessionConnector } = await import("../adapters/grpc/index.ts");
-  return new GrpcSessionConnector(new TcpTransport(), (await probeRdma()).transport, trust, (client) => new TcpTransport({ client }));
+  return new GrpcSessionConnector(new TcpTransport(), (await probeRdma()).transport, trust, (client) => new TcpTransport({ client }), tokens ?? ((host, port) => clientTokens(host, port)));
 }
 
 let rdmaProbe: Promise<RdmaAvailability> | null = null;

@@ -1,3 +1,4 @@
+import type { Caller } from "./control.ts";
 import type { BlitError } from "../domain/errors.ts";
 import type { DirEntry, EntryMeta } from "../domain/entry.ts";
 import type { Unchecked } from "../domain/peer-path.ts";
@@ -121,11 +122,8 @@ export interface SessionLink {
   readonly header: SessionHeader;
   /** Who the client is (`address:port`), for the log. */
   readonly peer?: string;
-  /**
-   * `sha256:…` of the client certificate the TLS handshake verified (mTLS with `[tls] client_ca`),
-   * or null when the client presented none (or the control plane is plaintext).
-   */
-  readonly peerCertificate?: string | null;
+  /** Who the client is, with the credentials it presented (the daemon checks them in `negotiate`). */
+  readonly caller?: Caller;
   /** Host the client reached the control plane at (the data plane binds the same address). */
   send(message: ServerMessage): void;
   readonly incoming: AsyncIterable<ClientMessage<Unchecked>>;
@@ -136,7 +134,7 @@ export interface SessionLink {
 /** Serves sessions (the daemon implements it; the gRPC server calls it). */
 export interface SessionService {
   /** What the daemon offers for a new session; `begin` then runs it to the end. */
-  negotiate(header: SessionHeader): Promise<DataNegotiation>;
+  negotiate(header: SessionHeader, caller?: Caller): Promise<DataNegotiation>;
   serve(link: SessionLink, negotiation: DataNegotiation): Promise<void>;
 }
 

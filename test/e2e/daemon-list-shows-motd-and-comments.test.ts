@@ -26,8 +26,8 @@ test("blit list and blit-utils list show motd, modules, flags and comments", asy
     version: daemon.ready.version,
     motd: "Welcome to the vault",
     modules: [
-      { name: "backup", read_only: true, comment: "Nightly backups" },
-      { name: "scratch", read_only: false, comment: "" },
+      { name: "backup", read_only: true, auth_required: false, comment: "Nightly backups" },
+      { name: "scratch", read_only: false, auth_required: false, comment: "" },
     ],
     default_export: null,
     tls: true,

@@ -42,6 +42,10 @@ export interface DaemonOptions {
   readonly motd?: string;
   /** `[delegation]`: pull from these daemons on a client's behalf. */
   readonly delegation?: { readonly allow: boolean; readonly allowedSources: readonly string[] };
+  /** More `[daemon]` keys, as TOML values (`{ hosts_deny: ["127.0.0.1"] }`). */
+  readonly daemonKeys?: Readonly<Record<string, unknown>>;
+  /** TOML appended to the generated file (`[[token]]` tables, …). */
+  readonly extraToml?: string;
   /** Raw TOML used instead of the generated file. */
   readonly config?: string;
   /** Extra flags. */
@@ -96,6 +100,8 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<RunningD
     "--bind",
     host,
     "--port",
+    "0",
+    "--data-port",
     "0",
     ...(givenState < 0 ? ["--state-dir", stateDir] : []),
     ...(options.mdns === true ? [] : ["--no-mdns"]),
@@ -155,6 +161,7 @@ export function toToml(options: DaemonOptions): string {
   if (options.motd !== undefined) lines.push(`motd = ${JSON.stringify(options.motd)}`);
   if (options.root !== undefined) lines.push(`root = ${JSON.stringify(options.root)}`);
   if (options.rootReadOnly !== undefined) lines.push(`root_read_only = ${options.rootReadOnly}`);
+  for (const [key, value] of Object.entries(options.daemonKeys ?? {})) lines.push(`${key} = ${JSON.stringify(value)}`);
   for (const [name, m] of Object.entries(options.modules ?? {})) {
     lines.push("", "[[module]]", `name = ${JSON.stringify(name)}`, `path = ${JSON.stringify(m.path)}`);
     if (m.comment !== undefined) lines.push(`comment = ${JSON.stringify(m.comment)}`);
@@ -165,6 +172,7 @@ export function toToml(options: DaemonOptions): string {
   if (options.plaintext === true) lines.push("", "[tls]", "enabled = false");
   const d = options.delegation;
   if (d !== undefined) lines.push("", "[delegation]", `allow = ${d.allow}`, `allowed_sources = ${JSON.stringify(d.allowedSources)}`);
+  if (options.extraToml !== undefined) lines.push("", options.extraToml);
   return `${lines.join("\n")}\n`;
 }
 

@@ -44,7 +44,7 @@ export async function startFakeSourceDaemon(options: { readonly modules: Readonl
   const exports = new ModuleExports(modules, null);
   const stateDir = mkdtempSync(join(tmpdir(), "blit-fake-source-"));
   const tls = await compose.serverTls({ enabled: true }, stateDir);
-  const data = await compose.startDataListeners(host, tls?.server ?? null);
+  const data = await compose.startDataListeners(host, 0, tls?.server ?? null);
   const quiet = { info() {}, warn() {} };
   const sessions = new DaemonSessions(exports, data.tcp, data.grpc, { forceGrpcData: false, log: quiet });
   const plane = new DaemonControl(exports, { version: "fake", protocolVersion: await compose.protocolVersion(), motd: "" });

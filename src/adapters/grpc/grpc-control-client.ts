@@ -19,7 +19,7 @@ import { FLOW_CONTROL_WINDOW_BYTES } from "./http2-windows.ts";
 import { channelCredentials } from "./tls-credentials.ts";
 import * as wire from "./mapping.ts";
 import { fromServiceError } from "./status.ts";
-import { BLIT_SERVICE, PROTOCOL_HEADER, PROTOCOL_VERSION, type MethodName, type WireMessage } from "./wire-schema.ts";
+import { BLIT_SERVICE, PROTOCOL_HEADER, PROTOCOL_VERSION, TOKEN_HEADER, type MethodName, type WireMessage } from "./wire-schema.ts";
 
 export interface ControlClientOptions {
   /** Daemon host name or address (an IPv6 literal without brackets). */
@@ -33,6 +33,8 @@ export interface ControlClientOptions {
   readonly maxMessageBytes?: number;
   /** The protocol version announced in the handshake; only tests set another. */
   readonly protocolVersion?: number;
+  /** The token presented on every call (`blit-token` metadata), or none. */
+  readonly token?: string | null;
 }
 
 /**
@@ -59,6 +61,7 @@ export class GrpcControlClient implements ControlPlane, AsyncDisposable {
     });
     this.metadata = new Metadata();
     this.metadata.set(PROTOCOL_HEADER, String(options.protocolVersion ?? PROTOCOL_VERSION));
+    if (options.token !== undefined && options.token !== null) this.metadata.set(TOKEN_HEADER, options.token);
     this.callTimeoutMs = options.callTimeoutMs ?? 60_000;
   }
 

@@ -12,7 +12,7 @@ import { GrpcDataTransport } from "./grpc-data-transport.ts";
 import { FLOW_CONTROL_WINDOW_BYTES } from "./http2-windows.ts";
 import { fromServiceError } from "./status.ts";
 import { fromWireNegotiation, fromWireServer, toWireClient, toWireHeader } from "./session-mapping.ts";
-import { BLIT_SERVICE, PROTOCOL_HEADER, PROTOCOL_VERSION, type WireMessage } from "./wire-schema.ts";
+import { BLIT_SERVICE, PROTOCOL_HEADER, PROTOCOL_VERSION, TOKEN_HEADER, type WireMessage } from "./wire-schema.ts";
 
 /**
  * Opens transfer sessions (Push/Pull calls) on daemons and asks them for delegated pulls. The gRPC
@@ -27,11 +27,13 @@ export class GrpcSessionConnector implements SessionConnector, DelegationClient,
 
   private readonly perDaemon = new Map<string, { tcp: Transport; grpc: GrpcDataTransport }>();
 
+  /** `tokenFor` gives the token presented to each daemon (`blit-token` metadata), or null for none. */
   constructor(
     readonly tcp: Transport,
     readonly rdma: Transport | null = null,
     private readonly trust: (address: { host: string; port: number }) => Promise<ClientTls | null> = async () => null,
     private readonly tcpFor: (tls: ClientTls | null) => Transport = () => tcp,
+    private readonly tokenFor: (host: string, port: number) => string | null = () => null,
   ) {}
 
   async open(address: { host: string; port: number }, header: SessionHeader, signal: AbortSignal): Promise<SessionClient> {
@@ -40,7 +42,7 @@ export class GrpcSessionConnector implements SessionConnector, DelegationClient,
     const data = this.dataTransports(target, tls);
     const method = header.role === "push" ? "Push" : "Pull";
     const def = BLIT_SERVICE[method]!;
-    const call = client.makeBidiStreamRequest(def.path, def.requestSerialize, def.responseDeserialize, handshake(), {});
+    const call = client.makeBidiStreamRequest(def.path, def.requestSerialize, def.responseDeserialize, handshake(this.tokenFor(address.host, address.port)), {});
     const onAbort = () => call.cancel();
     signal.addEventListener("abort", onAbort, { once: true });
     const messages = callMessages(call);
@@ -86,7 +88,7 @@ export class GrpcSessionConnector implements SessionConnector, DelegationClient,
   async *delegatedPull(address: { host: string; port: number }, request: DelegatedPull, signal: AbortSignal): AsyncIterable<DelegationEvent> {
     const { client, target } = this.client(address, await this.trust(address));
     const def = BLIT_SERVICE.DelegatedPull!;
-    const call = client.makeServerStreamRequest(def.path, def.requestSerialize, def.responseDeserialize, toWireDelegatedPull(request), handshake(), {});
+    const call = client.makeServerStreamRequest(def.path, def.requestSerialize, def.responseDeserialize, toWireDelegatedPull(request), handshake(this.tokenFor(address.host, address.port)), {});
     const onAbort = () => call.cancel();
     signal.addEventListener("abort", onAbort, { once: true });
     const messages = callMessages(call);
@@ -137,9 +139,10 @@ export class GrpcSessionConnector implements SessionConnector, DelegationClient,
   }
 }
 
-/** The metadata every call starts with (the protocol handshake). */
-function handshake(): Metadata {
+/** The metadata every call starts with: the protocol handshake, and the token when there is one. */
+function handshake(token: string | null): Metadata {
   const metadata = new Metadata();
   metadata.set(PROTOCOL_HEADER, String(PROTOCOL_VERSION));
+  if (token !== null) metadata.set(TOKEN_HEADER, token);
   return metadata;
 }

@@ -8,7 +8,6 @@ import type { CallContext } from "./server-calls.ts";
 import { bidi } from "./server-calls.ts";
 import { fromWireClient, fromWireHeader, toWireNegotiation, toWireServer } from "./session-mapping.ts";
 import type { WireMessage } from "./wire-schema.ts";
-import { derFingerprint } from "./tls-credentials.ts";
 
 /**
  * Push and Pull calls as sessions of a SessionService: reads the SessionHeader, answers the
@@ -17,7 +16,7 @@ import { derFingerprint } from "./tls-credentials.ts";
  */
 export function sessionHandler(ctx: CallContext, role: SessionRole, service: SessionService) {
   const method = role === "push" ? "Push" : "Pull";
-  return bidi(ctx, method, async (call: ServerDuplexStream<WireMessage, WireMessage>, signal) => {
+  return bidi(ctx, method, async (call: ServerDuplexStream<WireMessage, WireMessage>, signal, caller) => {
     // Few messages decoded ahead: a decoded request can take far more memory than its bytes on the wire.
     const messages = callMessages(call, DAEMON_LIMITS.sessionMessagesAhead);
     const first = await withTimeout(messages.next(), DAEMON_LIMITS.sessionHeaderTimeoutMs).catch((e: unknown) => {
@@ -26,7 +25,7 @@ export function sessionHandler(ctx: CallContext, role: SessionRole, service: Ses
     });
     if (first.done === true || !first.value.header) throw new BlitError("PROTOCOL_MISMATCH", `${method} must start with a SessionHeader`);
     const header = fromWireHeader(first.value.header, role);
-    const negotiation = await service.negotiate(header);
+    const negotiation = await service.negotiate(header, caller);
     call.write(toWireNegotiation(negotiation));
     const incoming = (async function* (): AsyncIterable<ClientMessage<Unchecked>> {
       for (;;) {
@@ -36,15 +35,9 @@ export function sessionHandler(ctx: CallContext, role: SessionRole, service: Ses
         if (m !== null) yield m;
       }
     })();
-    await service.serve({ header, peer: call.getPeer(), peerCertificate: clientCertificate(call), incoming, signal, send: (m) => void call.write(toWireServer(m)) }, negotiation);
+    await service.serve({ header, peer: call.getPeer(), caller, incoming, signal, send: (m) => void call.write(toWireServer(m)) }, negotiation);
     call.end();
   });
-}
-
-/** `sha256:…` of the client certificate the TLS handshake verified, or null. */
-export function clientCertificate(call: { getAuthContext?: () => { sslPeerCertificate?: { raw?: Uint8Array } } | null }): string | null {
-  const raw = call.getAuthContext?.()?.sslPeerCertificate?.raw;
-  return raw === undefined ? null : derFingerprint(raw);
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {

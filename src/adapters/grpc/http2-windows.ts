@@ -9,6 +9,7 @@
  */
 import http2 from "node:http2";
 import { clientAddress } from "../../domain/daemon-limits.ts";
+import { BlitError } from "../../domain/errors.ts";
 import { FairShares } from "../../domain/fair-shares.ts";
 
 /** Stream and connection flow-control window for both directions of the control plane. */
@@ -21,7 +22,17 @@ export interface SessionLimits {
   readonly firstCallTimeoutMs: number;
   /** Told of every connection closed by a limit. */
   readonly onRefused: (message: string) => void;
+  /** Why a client address may not connect at all (the hosts rules), or null. */
+  readonly admit: (address: string) => string | null;
+  /**
+   * Connections over the total cap or from a refused address, by peer (`address:port`, as grpc-js
+   * names a call's peer): their calls are answered with this error, and they are closed soon after.
+   */
+  readonly refusedPeers: Map<string, BlitError>;
 }
+
+/** How long a refused connection stays open for its calls to get their status. */
+const REFUSED_LINGER_MS = 2_000;
 
 /** Runs `bind` with node:http2's createServer wrapped as described above; restores it afterwards. */
 export async function withServerSettings<T>(limits: SessionLimits, bind: () => Promise<T>): Promise<T> {
@@ -48,15 +59,40 @@ export async function withServerSettings<T>(limits: SessionLimits, bind: () => P
 
 // --- internal ---
 
+/** Answers every call of `session` with `error` (server-calls.ts looks it up), then closes it. */
+function refuseWithStatus(session: http2.ServerHttp2Session, limits: SessionLimits, error: BlitError): void {
+  const socket = session.socket;
+  const peer = `${socket?.remoteAddress ?? ""}:${socket?.remotePort ?? ""}`;
+  limits.refusedPeers.set(peer, error);
+  const close = setTimeout(() => session.destroy(), REFUSED_LINGER_MS);
+  session.once("close", () => {
+    clearTimeout(close);
+    limits.refusedPeers.delete(peer);
+  });
+}
+
 function capSessions(server: http2.Http2Server, limits: SessionLimits): void {
   const open = new FairShares({ all: limits.maxSessions, address: limits.maxSessionsPerAddress });
   server.on("session", (session: http2.ServerHttp2Session) => {
     const address = clientAddress(session.socket?.remoteAddress ?? "");
+    const denied = limits.admit(address);
+    if (denied !== null) {
+      limits.onRefused(`connection from ${address} refused: ${denied}`);
+      const error = new BlitError("PERMISSION_DENIED", `this daemon does not accept connections from ${address} (its hosts_allow / hosts_deny): ask its operator`, { refusal: "hosts", address });
+      return refuseWithStatus(session, limits, error);
+    }
     const keys = { all: "", address };
     const full = open.take(keys);
+    if (full === "all") {
+      limits.onRefused(`connection from ${address} refused: max_connections (${limits.maxSessions}) connections are open`);
+      const error = new BlitError("UNREACHABLE", `the daemon is busy: it serves at most ${limits.maxSessions} connections (max_connections) and all are in use: try again shortly`, {
+        refusal: "limit",
+        limit: "max_connections",
+      });
+      return refuseWithStatus(session, limits, error);
+    }
     if (full !== null) {
-      const why = full === "all" ? `${limits.maxSessions} connections are open` : `${limits.maxSessionsPerAddress} connections from this address are open`;
-      limits.onRefused(`connection from ${address} closed: ${why}`);
+      limits.onRefused(`connection from ${address} closed: ${limits.maxSessionsPerAddress} connections from this address are open`);
       // After grpc-js saw the session too (it waits for the close of every session it saw when stopping).
       setImmediate(() => session.destroy());
       return;

@@ -9,10 +9,12 @@ import protobuf from "protobufjs";
 import { protoDescriptor } from "./proto-descriptor.ts" with { type: "macro" };
 
 /** The wire protocol version this build speaks; sent as `blit-protocol` metadata on every call. */
-export const PROTOCOL_VERSION = 4;
+export const PROTOCOL_VERSION = 5;
 
 /** Metadata keys of the handshake and of errors. */
 export const PROTOCOL_HEADER = "blit-protocol";
+/** Metadata key of the client's token (the secret; SPEC §9). */
+export const TOKEN_HEADER = "blit-token";
 export const ERROR_CODE_TRAILER = "blit-code";
 export const ERROR_DETAILS_TRAILER = "blit-details-bin";
 

@@ -7,13 +7,21 @@ import type { CommandEntry } from "./commands/index.ts";
  * the verb's command through citty's `runCommand`. Every exit code comes from run-command.ts.
  */
 export async function main(argv: readonly string[]): Promise<number> {
-  const [first, ...rest] = argv;
+  const [first, ...given] = argv;
+  let rest = given;
   if (first === "--version" || first === "-V") return print(Bun.stdout, `${pkg.version}\n`, 0);
   if (first === undefined) return help(null, "\nblit: no command given: e.g. blit copy SRC DST\n", 2);
   if (first === "--help" || first === "-h") return help(null, "", 0);
   const { COMMANDS } = await import("./commands/index.ts");
   if (first === "help") return help(rest[0] !== undefined && Object.hasOwn(COMMANDS, rest[0]) ? rest[0] : null, "", 0);
   try {
+    if (rest.some((a) => a.startsWith("--token-file"))) {
+      const { takeTokenFile, useTokenFile, readTokenFile } = await import("./client-token.ts");
+      const taken = takeTokenFile(rest);
+      rest = taken.rest;
+      if (taken.tokenFile !== null) readTokenFile(taken.tokenFile, "--token-file");
+      useTokenFile(taken.tokenFile);
+    }
     const entry = Object.hasOwn(COMMANDS, first) ? COMMANDS[first] : undefined;
     if (entry === undefined) return await rejectUnknown(first, COMMANDS);
     if (wantsHelp(rest)) return help(first, "", 0);

@@ -19,6 +19,7 @@ export interface DaemonFlags {
   readonly config?: string;
   readonly bind?: string;
   readonly port?: number;
+  readonly dataPort?: number;
   readonly root?: string;
   readonly noMdns?: boolean;
   readonly mdnsName?: string;
@@ -51,7 +52,8 @@ export function parseDaemonFlags(argv: readonly string[]): DaemonFlags {
     version: values.version === true,
     ...(values.config !== undefined && { config: values.config }),
     ...(values.bind !== undefined && { bind: values.bind }),
-    ...(values.port !== undefined && { port: toPort(values.port) }),
+    ...(values.port !== undefined && { port: toPort(values.port, "--port") }),
+    ...(values["data-port"] !== undefined && { dataPort: toPort(values["data-port"], "--data-port") }),
     ...(values.root !== undefined && { root: values.root }),
     ...(values["no-mdns"] === true && { noMdns: true }),
     ...(values["mdns-name"] !== undefined && { mdnsName: values["mdns-name"] }),
@@ -68,11 +70,14 @@ export function daemonHelp(version: string): string {
     "",
     "Usage: blit-daemon [OPTIONS]",
     "       blit-daemon fingerprint [--config PATH] [--state-dir DIR]   print the TLS fingerprint",
+    "       blit-daemon token new NAME --module MODULE:ro|rw [--module ...]   (a new [[token]])",
     "",
     "Options (a flag beats the config file, which beats the default):",
     `  --config PATH       Config file (default ${DEFAULT_CONFIG_PATH}; a missing default file is fine)`,
     "  --bind ADDR         Address to listen on (default 0.0.0.0)",
     "  --port N            Control port (default 9031; 0 picks a free port)",
+    "  --data-port N       Data-plane port (default 9032; 0 = any free port, the default with --port 0);",
+    "                      the ready line says which",
     "  --root PATH         Export PATH as the default export host:// (default: the working",
     "                      directory when no module is configured)",
     "  --state-dir DIR     Where the self-signed TLS identity is kept (default /var/lib/blit",
@@ -107,6 +112,7 @@ function parse(argv: readonly string[]) {
       config: { type: "string" },
       bind: { type: "string" },
       port: { type: "string" },
+      "data-port": { type: "string" },
       root: { type: "string" },
       "state-dir": { type: "string" },
       "no-mdns": { type: "boolean" },
@@ -120,11 +126,12 @@ function parse(argv: readonly string[]) {
   });
 }
 
-function toPort(text: string): number {
+function toPort(text: string, flag: "--port" | "--data-port"): number {
   const port = /^[0-9]{1,5}$/.test(text) ? Number(text) : -1;
   if (port >= 0 && port <= 65535) return port;
-  throw new BlitError("USAGE", `invalid --port '${text}': a port is a number from 0 to 65535 (0 picks a free port), e.g. --port 9031`, {
-    flag: "--port",
+  const example = flag === "--port" ? "9031" : "9032";
+  throw new BlitError("USAGE", `invalid ${flag} '${text}': a port is a number from 0 to 65535 (0 picks a free port), e.g. ${flag} ${example}`, {
+    flag,
     value: text,
   });
 }

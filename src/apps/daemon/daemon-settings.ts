@@ -1,7 +1,12 @@
 import { isIP } from "node:net";
+import type { Credential } from "../../domain/credentials.ts";
 import type { DaemonConfig, ModuleConfig, TlsConfig } from "../../domain/daemon-config.ts";
 import { BlitError } from "../../domain/errors.ts";
 import { DEFAULT_PORT } from "../../domain/endpoint.ts";
+import type { HostRules } from "../../domain/host-rules.ts";
+
+/** The data plane's port when neither flag nor file names one and the control port is not 0 (SPEC §5). */
+export const DEFAULT_DATA_PORT = 9032;
 import type { DaemonFlags } from "./daemon-flags.ts";
 
 /** The default export (`host://`). */
@@ -16,6 +21,12 @@ export interface DefaultExport {
 export interface DaemonSettings {
   readonly bind: string;
   readonly port: number;
+  /** The data plane's port; 0 = any free port. */
+  readonly dataPort: number;
+  readonly hosts: HostRules;
+  /** Open client connections at most (control port), or undefined for the built-in limit. */
+  readonly maxConnections?: number;
+  readonly credentials: readonly Credential[];
   readonly motd: string;
   readonly noMdns: boolean;
   readonly mdnsName: string;
@@ -61,9 +72,14 @@ export function resolveSettings(flags: DaemonFlags, config: DaemonConfig, env: S
       : config.modules.length === 0
         ? { path: env.cwd, readOnly: config.rootReadOnly, implicit: true }
         : null;
+  const port = flags.port ?? config.port ?? DEFAULT_PORT;
   return {
     bind: bindAddress(flags, config),
-    port: flags.port ?? config.port ?? DEFAULT_PORT,
+    port,
+    dataPort: flags.dataPort ?? config.dataPort ?? (port === 0 ? 0 : DEFAULT_DATA_PORT),
+    hosts: config.hosts,
+    ...(config.maxConnections !== undefined && { maxConnections: config.maxConnections }),
+    credentials: config.credentials,
     motd: config.motd,
     noMdns: flags.noMdns ?? config.noMdns ?? false,
     mdnsName: flags.mdnsName ?? config.mdnsName ?? `blit@${env.hostname}`,

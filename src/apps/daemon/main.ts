@@ -8,6 +8,10 @@ import pkg from "../../../package.json" with { type: "json" };
  */
 export async function main(argv: readonly string[]): Promise<number> {
   try {
+    if (argv[0] === "token") {
+      const { tokenCommand } = await import("./token-command.ts");
+      return print(Bun.stdout, tokenCommand(argv.slice(1)), 0);
+    }
     const { DEFAULT_CONFIG_PATH, daemonHelp, parseDaemonFlags } = await import("./daemon-flags.ts");
     const flags = parseDaemonFlags(argv);
     if (flags.version) return print(Bun.stdout, `${pkg.version}\n`, 0);

@@ -1,12 +1,16 @@
 import type { ConsolaInstance } from "consola";
 import { BlitError, isBlitError } from "../../domain/errors.ts";
+import { hostRefusal } from "../../domain/host-rules.ts";
 import { CLIENT_LINK_DIR } from "../../domain/received-entry.ts";
+import { readTokenFile } from "../cli/client-token.ts";
 import * as compose from "../compose.ts";
 import { startAdvertising } from "./advertise.ts";
+import { DaemonAudit } from "./daemon-audit.ts";
 import { DaemonControl } from "./daemon-control.ts";
 import { DaemonDelegation } from "./daemon-delegation.ts";
 import { DaemonSessions } from "./daemon-sessions.ts";
 import type { DaemonSettings } from "./daemon-settings.ts";
+import { ModuleAccessCheck } from "./module-access.ts";
 import { ModuleExports, type Export } from "./module-exports.ts";
 
 /** How long running calls may take to finish after SIGTERM/SIGINT before they are cancelled. */
@@ -19,30 +23,45 @@ const STOP_GRACE_MS = 10_000;
  */
 export async function serve(settings: DaemonSettings, version: string, log: ConsolaInstance): Promise<number> {
   const stopping = stopSignal(log);
-  await using exports = openExports(settings);
+  const audit = new DaemonAudit(log);
+  const delegationToken = settings.delegation.tokenFile === undefined ? null : readTokenFile(settings.delegation.tokenFile, "[delegation] token_file");
+  await using exports = openExports(settings, audit);
   const protocolVersion = await compose.protocolVersion();
-  const control = new DaemonControl(exports, { version, protocolVersion, motd: settings.motd });
+  const facts = { version, protocolVersion, motd: settings.motd };
   const tls = await compose.serverTls(settings.tls, settings.stateDir);
-  const data = await compose.startDataListeners(settings.bind, tls?.server ?? null);
+  const data = await compose.startDataListeners(settings.bind, settings.dataPort, tls?.server ?? null);
   const onRefused = refusalLog(log);
-  await using sessions = new DaemonSessions(exports, data.tcp, data.grpc, { forceGrpcData: settings.forceGrpcData, rdma: data.rdma, log, onRefused });
+  const admitAddress = (address: string) => hostRefusal(settings.hosts, address);
+  await using sessions = new DaemonSessions(exports, data.tcp, data.grpc, { forceGrpcData: settings.forceGrpcData, rdma: data.rdma, log, onRefused, admitAddress, audit });
   const server = await compose.startControlServer({
     host: settings.bind,
     port: settings.port,
     tls: tls?.server ?? null,
-    plane: control,
+    plane: (caller) => new DaemonControl(exports, facts, undefined, caller, audit),
+    admitAddress,
+    ...(settings.maxConnections !== undefined && { limits: { maxSessions: settings.maxConnections } }),
     sessions,
     dataListener: data.grpc,
-    delegation: new DaemonDelegation(exports, settings.delegation, delegationKnownHosts(settings), log),
+    delegation: new DaemonDelegation(exports, settings.delegation, delegationKnownHosts(settings), log, delegationToken, audit),
     onInternalError: (method, error) => log.error(`${method} failed with a bug:`, isBlitError(error) ? error.message : error),
     onRefused,
   });
   announce(settings, exports, log);
   announceTls(settings, tls, log);
   const host = settings.bind.includes(":") ? `[${settings.bind}]` : settings.bind;
-  const ready = { event: "ready", control: `${host}:${server.port}`, version, protocol: protocolVersion, modules: exports.names(), tls: tls !== null, fingerprint: tls?.server.fingerprint ?? null };
+  const dataPort = data.tcp.address.port;
+  const ready = {
+    event: "ready",
+    control: `${host}:${server.port}`,
+    data: `${host}:${dataPort}`,
+    version,
+    protocol: protocolVersion,
+    modules: exports.names(),
+    tls: tls !== null,
+    fingerprint: tls?.server.fingerprint ?? null,
+  };
   await Bun.write(Bun.stdout, `${JSON.stringify(ready)}\n`);
-  log.info(`serving on ${host}:${server.port}`);
+  log.info(`serving on ${host}:${server.port} (data plane on port ${dataPort})`);
   log.info(data.rdma !== null ? `RDMA data plane: connection port ${data.rdma.address.port}` : `RDMA data plane off (${data.rdmaReason}): TCP only`);
   const advert = startAdvertising(settings, { port: server.port, version, protocol: protocolVersion, modules: exports.names() }, log);
   const signal = await stopping;
@@ -55,7 +74,7 @@ export async function serve(settings: DaemonSettings, version: string, log: Cons
 
 // --- internal ---
 
-function openExports(settings: DaemonSettings): ModuleExports {
+function openExports(settings: DaemonSettings, audit: DaemonAudit): ModuleExports {
   const followsLinks = settings.modules.find((m) => !m.useChroot);
   if (followsLinks !== undefined && compose.pathExists(CLIENT_LINK_DIR)) {
     throw new BlitError(
@@ -74,7 +93,7 @@ function openExports(settings: DaemonSettings): ModuleExports {
   const d = settings.defaultExport;
   const fallback: Export | null =
     d === null ? null : { name: null, comment: "", readOnly: d.readOnly, root: d.path, store: compose.openModuleStore(d.path, { beneath: true, keepOwners: false, readOnly: d.readOnly }) };
-  return new ModuleExports(modules, fallback);
+  return new ModuleExports(modules, fallback, new ModuleAccessCheck(settings.credentials, audit), audit);
 }
 
 function announce(settings: DaemonSettings, exports: ModuleExports, log: ConsolaInstance): void {
@@ -84,10 +103,16 @@ function announce(settings: DaemonSettings, exports: ModuleExports, log: Consola
   }
   const d = settings.defaultExport;
   if (d?.implicit === true) {
-    log.warn(`no modules and no root configured: exporting the working directory ${d.path} as server:// (set root or [[module]] in the config, or --root)`);
+    log.warn(`no modules and no root configured: exporting the working directory ${d.path} as host:// (clients write HOST://path; set root or [[module]] in the config, or --root)`);
   } else if (d !== null) {
-    log.info(`default export server:// -> ${d.path}${d.readOnly ? " (read-only)" : ""}`);
+    log.info(`default export host:// -> ${d.path}${d.readOnly ? " (read-only)" : ""}`);
   }
+  for (const c of settings.credentials) {
+    log.info(`${c.kind} '${c.name}' grants ${Object.entries(c.modules).map(([m, g]) => `${m}:${g}`).join(", ")}`);
+  }
+  const { allow: hostsAllow, deny: hostsDeny } = settings.hosts;
+  if (hostsAllow.length > 0) log.info(`hosts_allow: ${hostsAllow.map((r) => r.text).join(", ")}`);
+  if (hostsDeny.length > 0) log.info(`hosts_deny: ${hostsDeny.map((r) => r.text).join(", ")}`);
   if (settings.forceGrpcData) log.info("--force-grpc-data: file data will travel inside the gRPC stream");
   const { allow, allowedSources } = settings.delegation;
   if (allow) log.info(`delegated pulls allowed from ${allowedSources.join(", ")}`);

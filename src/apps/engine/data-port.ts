@@ -49,6 +49,8 @@ export class DataPort {
     private readonly listeners: readonly Listener[],
     private readonly randomBytes: (n: number) => Uint8Array,
     private readonly onRefused: (message: string) => void = () => {},
+    /** Why a client address may not open data connections at all (the hosts rules), or null. */
+    private readonly admitAddress: (address: string) => string | null = () => null,
   ) {
     this.loops = listeners.map((l) => this.acceptLoop(l));
   }
@@ -90,6 +92,13 @@ export class DataPort {
     // A channel that does not know its peer (gRPC data: its call is counted by the control server) is not counted here.
     const keys = { address: channel.remoteAddress === undefined ? "" : clientAddress(channel.remoteAddress) };
     const counted = keys.address !== "";
+    const denied = counted ? this.admitAddress(keys.address) : null;
+    if (denied !== null) {
+      this.rejected++;
+      this.onRefused(`data connection from ${keys.address} refused: ${denied}`);
+      await channel[Symbol.asyncDispose]();
+      return;
+    }
     if (counted && this.pending.take(keys) !== null) {
       this.rejected++;
       this.onRefused(`data connection from ${keys.address} closed: ${this.pending.limit("address")} connections from this address have not presented a token yet`);

@@ -7,7 +7,8 @@ import pkg from "../../../package.json" with { type: "json" };
  * programs). Every verb takes --json and then prints one JSON document on stdout.
  */
 export async function main(argv: readonly string[]): Promise<number> {
-  const [first, ...rest] = argv;
+  const [first, ...given] = argv;
+  let rest = given;
   if (first === "--version" || first === "-V") return print(Bun.stdout, `${pkg.version}\n`, 0);
   const { usage, verbUsage } = await import("./utils-help.ts");
   if (first === undefined) return print(Bun.stderr, `${usage(pkg.version)}\nblit-utils: no command given: e.g. blit-utils ls host:/module/\n`, 2);
@@ -22,6 +23,13 @@ export async function main(argv: readonly string[]): Promise<number> {
       throw new BlitError("USAGE", `unknown command '${first}': expected one of ${verbs} (see blit-utils --help)`, { input: first });
     }
     if (rest.includes("--help") || rest.includes("-h")) return print(Bun.stdout, verbUsage(first), 0);
+    if (rest.some((a) => a.startsWith("--token-file"))) {
+      const { takeTokenFile, useTokenFile, readTokenFile } = await import("../cli/client-token.ts");
+      const taken = takeTokenFile(rest);
+      rest = taken.rest;
+      if (taken.tokenFile !== null) readTokenFile(taken.tokenFile, "--token-file");
+      useTokenFile(taken.tokenFile);
+    }
     const [{ takeTrustFlags }, { configureClientTrust, terminalAsk }] = await Promise.all([import("../trust/trust-flags.ts"), import("../trust/process-trust.ts")]);
     const trust = takeTrustFlags(rest, process.env);
     await configureClientTrust(trust.flags, process.env, terminalAsk());

@@ -50,6 +50,8 @@ describe("parseDaemonConfig", () => {
       ],
       delegation: { allow: true, allowedSources: ["nas:9031"] },
       tls: { enabled: true },
+      hosts: { allow: [], deny: [] },
+      credentials: [],
     });
   });
 
@@ -60,6 +62,8 @@ describe("parseDaemonConfig", () => {
       rootReadOnly: false,
       modules: [],
       tls: { enabled: true },
+      hosts: { allow: [], deny: [] },
+      credentials: [],
       delegation: { allow: false, allowedSources: [] },
     });
   });
