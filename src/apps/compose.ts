@@ -8,6 +8,8 @@ import { lstatSync, realpathSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, basename, join } from "node:path";
 import { BlitError } from "../domain/errors.ts";
+import { clientAddress, DAEMON_LIMITS } from "../domain/daemon-limits.ts";
+import { FairShares } from "../domain/fair-shares.ts";
 import { planDirectory } from "../domain/plan.ts";
 import type { Planner } from "../ports/planner.ts";
 import type { Caller, ControlPlane } from "../ports/control.ts";
@@ -234,12 +236,33 @@ function canonicalPath(abs: string): string {
  * The daemon's data-plane listeners: TCP on `host` and `port` (0 = any free port; TLS with `tls`), the gRPC fallback's Data calls, and
  * the RDMA connection port when this machine has an active RDMA port and the daemon speaks plaintext (null otherwise).
  */
-export async function startDataListeners(host: string, port = 0, tls: ServerTls | null = null): Promise<{ tcp: Listener; grpc: Listener; rdma: Listener | null; rdmaReason: string }> {
+export async function startDataListeners(
+  host: string,
+  port = 0,
+  tls: ServerTls | null = null,
+  doors: { readonly admitAddress: (address: string) => string | null; readonly onRefused: (message: string) => void } | null = null,
+): Promise<{ tcp: Listener; grpc: Listener; rdma: Listener | null; rdmaReason: string }> {
   const { TcpTransport } = await import("../adapters/tcp/index.ts");
   const { GrpcDataListener } = await import("../adapters/grpc/index.ts");
+  // The hosts rules, the pending-connection cap and the handshake bound apply as a TCP connection
+  // opens, before any TLS work (the data port applies them again to connections it is handed).
+  const pending = new FairShares({ address: DAEMON_LIMITS.maxPendingDataConnectionsPerAddress });
+  const gate =
+    doors === null
+      ? undefined
+      : {
+          enter: (address: string) => {
+            const denied = doors.admitAddress(clientAddress(address));
+            if (denied !== null) return `refused: ${denied}`;
+            return pending.take({ address: clientAddress(address) }) === null ? null : `closed: ${pending.limit("address")} connections from this address have not presented a token yet`;
+          },
+          leave: (address: string) => pending.give({ address: clientAddress(address) }),
+          handshakeTimeoutMs: DAEMON_LIMITS.dataHelloTimeoutMs,
+          refused: (address: string, why: string) => doors.onRefused(`data connection from ${clientAddress(address)} ${why.startsWith("no TLS") ? `closed: ${why}` : why}`),
+        };
   let tcp: Listener;
   try {
-    tcp = await new TcpTransport({ server: tls }).listen({ host, port });
+    tcp = await new TcpTransport({ server: tls, ...(gate !== undefined && { gate }) }).listen({ host, port });
   } catch (e) {
     const shown = host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
     const why = (e as { code?: string }).code === "EADDRINUSE" ? "the port is in use" : e instanceof Error ? e.message : String(e);

@@ -3,11 +3,11 @@
 // (0600 only), an `ro` token cannot push or rm, repeated failures are answered later, and the
 // audit trail names the credential, never the secret.
 import { createHash } from "node:crypto";
-import { chmodSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, test } from "bun:test";
 import { startDaemon } from "../harness/daemon.ts";
-import { expectExit, runCli } from "../harness/run-cli.ts";
+import { expectExit, KNOWN_HOSTS_FILE, runCli } from "../harness/run-cli.ts";
 import { runUtils } from "../harness/run-utils.ts";
 import { makeTempDir } from "../harness/temp-tree.ts";
 
@@ -28,6 +28,9 @@ test("a token-guarded module: refusals, the three ways to present a token, ro to
   });
   const remote = `${daemon.control}:/m/`;
   const env = { XDG_CONFIG_HOME: join(work.path, "cfg") };
+  // This config home trusts the harness daemons too (their known_hosts).
+  mkdirSync(join(env.XDG_CONFIG_HOME, "blit"), { recursive: true });
+  symlinkSync(KNOWN_HOSTS_FILE, join(env.XDG_CONFIG_HOME, "blit", "known_hosts"));
 
   // Anonymous and wrong tokens: exit 4, one message.
   const anonymous = await runUtils(["ls", remote], { env: { ...env, BLIT_TOKEN: undefined } });

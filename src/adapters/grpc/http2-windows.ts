@@ -45,7 +45,7 @@ export async function withServerSettings<T>(limits: SessionLimits, bind: () => P
     return server;
   }) as typeof http2.createServer;
   module.createSecureServer = ((options: http2.SecureServerOptions = {}) => {
-    const server = originalSecure({ ...options, minVersion: "TLSv1.3", settings: { ...options.settings, initialWindowSize: FLOW_CONTROL_WINDOW_BYTES } });
+    const server = originalSecure({ ...options, minVersion: "TLSv1.3", handshakeTimeout: limits.firstCallTimeoutMs, settings: { ...options.settings, initialWindowSize: FLOW_CONTROL_WINDOW_BYTES } });
     capSessions(server as unknown as http2.Http2Server, limits);
     return server;
   }) as typeof http2.createSecureServer;
@@ -71,19 +71,53 @@ function refuseWithStatus(session: http2.ServerHttp2Session, limits: SessionLimi
   });
 }
 
+/**
+ * Connections are counted as TCP connections (the "connection" event, before any TLS handshake,
+ * so a peer that connects and never completes the handshake holds its share, and one over its
+ * address's cap is closed at once); the hosts and max_connections verdicts are acted on when
+ * HTTP/2 starts on the connection, so a refused client gets a clear status. A connection has
+ * firstCallTimeoutMs for its first call, TLS handshake and HTTP/2 preface included.
+ */
 function capSessions(server: http2.Http2Server, limits: SessionLimits): void {
   const open = new FairShares({ all: limits.maxSessions, address: limits.maxSessionsPerAddress });
+  const verdicts = new Map<string, "hosts" | "all" | "address" | null>();
+  const silentTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  server.on("connection", (socket: import("node:net").Socket) => {
+    const address = clientAddress(socket.remoteAddress ?? "");
+    const peer = `${socket.remoteAddress ?? ""}:${socket.remotePort ?? ""}`;
+    const keys = { all: "", address };
+    const verdict = limits.admit(address) !== null ? "hosts" : open.take(keys);
+    if (verdict === "address") {
+      // No status for these: closed at once, before any TLS or HTTP/2 work.
+      limits.onRefused(`connection from ${address} closed: ${limits.maxSessionsPerAddress} connections from this address are open`);
+      socket.destroy();
+      return;
+    }
+    verdicts.set(peer, verdict);
+    // Until its first call (TLS handshake and HTTP/2 preface included) a connection has firstCallTimeoutMs.
+    const silent = setTimeout(() => {
+      limits.onRefused(`connection from ${address} closed: no call within ${limits.firstCallTimeoutMs / 1000} s`);
+      socket.destroy();
+    }, limits.firstCallTimeoutMs);
+    silentTimers.set(peer, silent);
+    socket.once("close", () => {
+      clearTimeout(silent);
+      silentTimers.delete(peer);
+      verdicts.delete(peer);
+      if (verdict === null) open.give(keys);
+    });
+  });
   server.on("session", (session: http2.ServerHttp2Session) => {
     const address = clientAddress(session.socket?.remoteAddress ?? "");
+    const verdict = verdicts.get(`${session.socket?.remoteAddress ?? ""}:${session.socket?.remotePort ?? ""}`) ?? null;
+    if (verdict === "address") return;
     const denied = limits.admit(address);
-    if (denied !== null) {
-      limits.onRefused(`connection from ${address} refused: ${denied}`);
+    if (verdict === "hosts" || denied !== null) {
+      limits.onRefused(`connection from ${address} refused: ${denied ?? "hosts rules"}`);
       const error = new BlitError("PERMISSION_DENIED", `this daemon does not accept connections from ${address} (its hosts_allow / hosts_deny): ask its operator`, { refusal: "hosts", address });
       return refuseWithStatus(session, limits, error);
     }
-    const keys = { all: "", address };
-    const full = open.take(keys);
-    if (full === "all") {
+    if (verdict === "all") {
       limits.onRefused(`connection from ${address} refused: max_connections (${limits.maxSessions}) connections are open`);
       const error = new BlitError("UNREACHABLE", `the daemon is busy: it serves at most ${limits.maxSessions} connections (max_connections) and all are in use: try again shortly`, {
         refusal: "limit",
@@ -91,21 +125,8 @@ function capSessions(server: http2.Http2Server, limits: SessionLimits): void {
       });
       return refuseWithStatus(session, limits, error);
     }
-    if (full !== null) {
-      limits.onRefused(`connection from ${address} closed: ${limits.maxSessionsPerAddress} connections from this address are open`);
-      // After grpc-js saw the session too (it waits for the close of every session it saw when stopping).
-      setImmediate(() => session.destroy());
-      return;
-    }
-    const silent = setTimeout(() => {
-      limits.onRefused(`connection from ${address} closed: no call within ${limits.firstCallTimeoutMs / 1000} s`);
-      session.destroy();
-    }, limits.firstCallTimeoutMs);
-    session.once("stream", () => clearTimeout(silent));
-    session.once("close", () => {
-      clearTimeout(silent);
-      open.give(keys);
-    });
+    const peer = `${session.socket?.remoteAddress ?? ""}:${session.socket?.remotePort ?? ""}`;
+    session.once("stream", () => clearTimeout(silentTimers.get(peer)));
     try {
       session.setLocalWindowSize(FLOW_CONTROL_WINDOW_BYTES);
     } catch {

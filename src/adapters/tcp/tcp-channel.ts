@@ -204,15 +204,38 @@ function quiet<T>(p: Promise<T>): Promise<T> {
   return p;
 }
 
+/** Checks a listener makes on every accepted connection before its TLS handshake (SPEC §9 doors). */
+export interface ConnectionGate {
+  /** Admits a connection from `address` until its handshake ends: why not (it is closed at once), or null. */
+  readonly enter: (address: string) => string | null;
+  /** The connection admitted by `enter` finished its handshake or closed. */
+  readonly leave: (address: string) => void;
+  /** How long the TLS handshake may take before the connection is closed. */
+  readonly handshakeTimeoutMs: number;
+  /** Told of every connection closed by this gate, and why. */
+  readonly refused: (address: string, why: string) => void;
+}
+
 /**
  * Socket callbacks that route to the socket's TcpChannel, created on open — or, with `tls`, once
  * the handshake completed and `tls.accept(socket)` returned null (else the socket is closed and
- * `tls.refused` told why).
+ * `tls.refused` told why). A `gate` screens each connection at open, before any TLS work, and
+ * bounds its handshake.
  */
 export function channelHandler(
   onOpen: (channel: TcpChannel) => void,
   tls?: { readonly accept: (socket: Socket<TcpChannel | undefined>) => string | null; readonly refused: (why: string) => void },
+  gate?: ConnectionGate,
 ): SocketHandler<TcpChannel | undefined> {
+  // Connections admitted by the gate whose TLS handshake has not ended yet.
+  const gating = new Map<Socket<TcpChannel | undefined>, ReturnType<typeof setTimeout>>();
+  const ungate = (socket: Socket<TcpChannel | undefined>) => {
+    const timer = gating.get(socket);
+    if (timer === undefined) return;
+    clearTimeout(timer);
+    gating.delete(socket);
+    gate?.leave(socket.remoteAddress);
+  };
   const opened = (socket: Socket<TcpChannel | undefined>, encrypted: boolean) => {
     const channel = new TcpChannel(socket, encrypted);
     socket.data = channel;
@@ -220,10 +243,28 @@ export function channelHandler(
   };
   return {
     open(socket) {
+      if (gate !== undefined) {
+        const address = socket.remoteAddress;
+        const why = gate.enter(address);
+        if (why !== null) {
+          socket.terminate();
+          gate.refused(address, why);
+          return;
+        }
+        if (tls === undefined) gate.leave(address);
+        else {
+          const timer = setTimeout(() => {
+            socket.terminate();
+            gate.refused(address, `no TLS handshake within ${gate.handshakeTimeoutMs / 1000} s`);
+          }, gate.handshakeTimeoutMs);
+          gating.set(socket, timer);
+        }
+      }
       if (tls === undefined) opened(socket, false);
     },
     handshake(socket, success, authorizationError) {
       if (tls === undefined) return;
+      ungate(socket);
       const why = success ? tls.accept(socket) : `TLS handshake failed: ${authorizationError?.message ?? "refused"}`;
       if (why === null) {
         opened(socket, true);
@@ -235,7 +276,10 @@ export function channelHandler(
     data: (socket, chunk) => socket.data?.onData(chunk),
     drain: (socket) => socket.data?.onDrain(),
     end: (socket) => socket.data?.onEnd(),
-    close: (socket, error) => socket.data?.onClose(error),
+    close: (socket, error) => {
+      ungate(socket);
+      socket.data?.onClose(error);
+    },
     error: (socket, error) => socket.data?.onClose(error),
   };
 }

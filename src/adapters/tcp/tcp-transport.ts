@@ -7,7 +7,7 @@ import type { ClientTls, ServerTls } from "../../ports/tls.ts";
 import { AcceptQueue } from "../../domain/wire/accept-queue.ts";
 import { listenError } from "../../domain/listen-error.ts";
 import { hasNetLibc } from "./net.ffi.ts";
-import { channelHandler, type TcpChannel } from "./tcp-channel.ts";
+import { channelHandler, type ConnectionGate, type TcpChannel } from "./tcp-channel.ts";
 
 /** TLS 1.3 (BoringSSL's version number; Bun takes a number here). */
 const TLS1_3 = 0x0304;
@@ -25,7 +25,8 @@ const HANDSHAKE_TIMEOUT_MS = 10_000;
 export class TcpTransport implements Transport {
   readonly name = "tcp";
 
-  constructor(private readonly tls: { readonly server?: ServerTls | null; readonly client?: ClientTls | null } = {}) {}
+  /** `gate` (listeners only) screens every accepted connection before its TLS handshake. */
+  constructor(private readonly tls: { readonly server?: ServerTls | null; readonly client?: ClientTls | null; readonly gate?: ConnectionGate } = {}) {}
 
   /** Zero-copy sends (Channel.sendFile) where libc's sendfile is available, never over TLS. */
   get capabilities(): { zeroCopy: boolean } {
@@ -33,7 +34,7 @@ export class TcpTransport implements Transport {
   }
 
   async listen(address: { host: string; port: number }): Promise<Listener> {
-    return TcpListener.start(address, this.tls.server ?? null);
+    return TcpListener.start(address, this.tls.server ?? null, this.tls.gate);
   }
 
   async dial(address: { host: string; port: number }, signal?: AbortSignal): Promise<Channel> {
@@ -74,7 +75,7 @@ class TcpListener implements Listener {
     readonly address: { host: string; port: number },
   ) {}
 
-  static start(address: { host: string; port: number }, tls: ServerTls | null): TcpListener {
+  static start(address: { host: string; port: number }, tls: ServerTls | null, gate?: ConnectionGate): TcpListener {
     let self: TcpListener | null = null;
     const offer = (c: TcpChannel) => {
       if (self?.queue.offer(c) !== true) void c[Symbol.asyncDispose]();
@@ -86,7 +87,7 @@ class TcpListener implements Listener {
         port: address.port,
         allowHalfOpen: true,
         ...(tls === null ? {} : { tls: { cert: tls.certPem, key: tls.keyPem, minVersion: TLS1_3 } as unknown as Bun.TLSOptions }),
-        socket: tls === null ? channelHandler(offer) : channelHandler(offer, { accept: () => null, refused: () => {} }),
+        socket: tls === null ? channelHandler(offer, undefined, gate) : channelHandler(offer, { accept: () => null, refused: () => {} }, gate),
       });
     } catch (e) {
       throw Object.assign(listenError(address.port === 0 ? address.host : show(address), String((e as { code?: unknown }).code ?? "")), { cause: e });

@@ -29,9 +29,9 @@ export async function serve(settings: DaemonSettings, version: string, log: Cons
   const protocolVersion = await compose.protocolVersion();
   const facts = { version, protocolVersion, motd: settings.motd };
   const tls = await compose.serverTls(settings.tls, settings.stateDir);
-  const data = await compose.startDataListeners(settings.bind, settings.dataPort, tls?.server ?? null);
   const onRefused = refusalLog(log);
   const admitAddress = (address: string) => hostRefusal(settings.hosts, address);
+  const data = await compose.startDataListeners(settings.bind, settings.dataPort, tls?.server ?? null, { admitAddress, onRefused });
   await using sessions = new DaemonSessions(exports, data.tcp, data.grpc, { forceGrpcData: settings.forceGrpcData, rdma: data.rdma, log, onRefused, admitAddress, audit });
   const server = await compose.startControlServer({
     host: settings.bind,
