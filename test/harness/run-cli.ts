@@ -12,8 +12,9 @@
  * - `HARNESS_CONFIG_HOME` / `KNOWN_HOSTS_FILE`: the XDG_CONFIG_HOME every run gets unless `env` names
  *   one (a temp dir of this test process, removed at exit); daemons started by harness/daemon.ts
  *   record their `HOST:PORT sha256:…` line in its known_hosts, so every run trusts them over TLS.
+ *   It is also this test process's XDG_CONFIG_HOME, so programs a test spawns itself do too.
  */
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -23,7 +24,11 @@ export const BLIT = process.env.BLIT_E2E_BIN ?? resolve(REPO_ROOT, "bin/blit");
 
 export const HARNESS_CONFIG_HOME = mkdtempSync(join(tmpdir(), "blit-e2e-config-"));
 mkdirSync(join(HARNESS_CONFIG_HOME, "blit"), { recursive: true });
+// Readable by the unprivileged user some tests run programs as (it holds public fingerprints only).
+chmodSync(HARNESS_CONFIG_HOME, 0o755);
 export const KNOWN_HOSTS_FILE = join(HARNESS_CONFIG_HOME, "blit", "known_hosts");
+// Programs a test spawns itself (Bun.spawn with process.env) trust the harness daemons too.
+process.env.XDG_CONFIG_HOME = HARNESS_CONFIG_HOME;
 process.once("exit", () => rmSync(HARNESS_CONFIG_HOME, { recursive: true, force: true }));
 
 export interface RunOptions {

@@ -116,14 +116,15 @@ export class GrpcSessionConnector implements SessionConnector, DelegationClient,
 
   // --- internal ---
 
-  private dataTransports(target: string, tls: ClientTls | null): { tcp: Transport; grpc: GrpcDataTransport } {
+  /** The data transports for one daemon; RDMA only in plaintext (it carries no TLS, SPEC §9). */
+  private dataTransports(target: string, tls: ClientTls | null): { tcp: Transport; grpc: GrpcDataTransport; rdma: Transport | null } {
     const key = `${target} ${tls?.fingerprint ?? "plaintext"}`;
     let d = this.perDaemon.get(key);
     if (d === undefined) {
       d = { tcp: this.tcpFor(tls), grpc: new GrpcDataTransport(tls) };
       this.perDaemon.set(key, d);
     }
-    return d;
+    return { ...d, rdma: tls === null ? this.rdma : null };
   }
 
   private client(address: { host: string; port: number }, tls: ClientTls | null): { client: Client; target: string } {
