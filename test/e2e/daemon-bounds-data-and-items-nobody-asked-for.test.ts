@@ -6,12 +6,13 @@
 // descriptors go back near where they were.
 import { expect, test } from "bun:test";
 import { mkdirSync } from "node:fs";
-import { connect, type Socket } from "node:net";
+import type { Socket } from "node:net";
 import { join } from "node:path";
 import { fromWireNegotiation, fromWireServer, toWireClient, toWireHeader } from "../../src/adapters/grpc/session-mapping.ts";
 import { DAEMON_LIMITS } from "../../src/domain/daemon-limits.ts";
-import { DATA_HEADER_BYTES, encodeHello, RECORD, writeDataHeader } from "../../src/domain/wire/frame.ts";
+import { DATA_HEADER_BYTES, RECORD, writeDataHeader } from "../../src/domain/wire/frame.ts";
 import { startDaemon } from "../harness/daemon.ts";
+import { dataSocket, helloFor } from "../harness/data-connection.ts";
 import { pollUntil } from "../harness/process-probe.ts";
 import { connectFrom, rawCall, type RawCall } from "../harness/raw-grpc.ts";
 import { clientTree, servedByteExact, usage } from "../harness/served-during-attack.ts";
@@ -92,9 +93,10 @@ async function replyTo(call: RawCall, id: number): Promise<string> {
 }
 
 /** A data connection from the attacker's address that presented `token` and got GO. */
-function dataConnection(port: number, token: Uint8Array): Promise<Socket> {
+async function dataConnection(port: number, token: Uint8Array): Promise<Socket> {
+  const s = await dataSocket(port, { localAddress: ATTACKER });
+  s.write(helloFor(s, token));
   return new Promise((resolve, reject) => {
-    const s = connect({ port, host: "127.0.0.1", localAddress: ATTACKER }, () => s.write(encodeHello(token)));
     s.once("data", (d: Buffer) => (d[0] === RECORD.GO ? resolve(s) : reject(new Error(`no GO: ${d[0]}`))));
     s.on("error", () => {});
     s.once("close", () => reject(new Error("closed before GO")));
