@@ -46,7 +46,7 @@ export class GrpcSessionConnector implements SessionConnector, DelegationClient,
     const onAbort = () => call.cancel();
     signal.addEventListener("abort", onAbort, { once: true });
     const messages = callMessages(call);
-    const fail = (e: unknown) => (signal.aborted ? new BlitError("CANCELLED", `${method} to ${target} was cancelled`) : fromServiceError(e, target, method));
+    const fail = (e: unknown) => (signal.aborted ? new BlitError("CANCELLED", `${method} to ${target} was cancelled`) : fromServiceError(e, target, method, (tls?.identity ?? null) !== null));
     call.write(toWireHeader(header));
     let first: IteratorResult<WireMessage>;
     try {
@@ -86,7 +86,8 @@ export class GrpcSessionConnector implements SessionConnector, DelegationClient,
   }
 
   async *delegatedPull(address: { host: string; port: number }, request: DelegatedPull, signal: AbortSignal): AsyncIterable<DelegationEvent> {
-    const { client, target } = this.client(address, await this.trust(address));
+    const tls = await this.trust(address);
+    const { client, target } = this.client(address, tls);
     const def = BLIT_SERVICE.DelegatedPull!;
     const call = client.makeServerStreamRequest(def.path, def.requestSerialize, def.responseDeserialize, toWireDelegatedPull(request), handshake(this.tokenFor(address.host, address.port)), {});
     const onAbort = () => call.cancel();
@@ -100,7 +101,7 @@ export class GrpcSessionConnector implements SessionConnector, DelegationClient,
         if (event !== null) yield event;
       }
     } catch (e) {
-      throw signal.aborted ? new BlitError("CANCELLED", `DelegatedPull to ${target} was cancelled`) : fromServiceError(e, target, "DelegatedPull");
+      throw signal.aborted ? new BlitError("CANCELLED", `DelegatedPull to ${target} was cancelled`) : fromServiceError(e, target, "DelegatedPull", (tls?.identity ?? null) !== null);
     } finally {
       signal.removeEventListener("abort", onAbort);
       call.cancel();

@@ -107,6 +107,10 @@ function capSessions(server: http2.Http2Server, limits: SessionLimits): void {
       if (verdict === null) open.give(keys);
     });
   });
+  // A client certificate refused (mTLS), or any other failed handshake: a refusal for the log.
+  server.on("tlsClientError", (error: Error, socket: import("node:net").Socket) => {
+    limits.onRefused(`connection from ${clientAddress(socket.remoteAddress ?? "")} refused: TLS handshake failed (${error.message})`);
+  });
   server.on("session", (session: http2.ServerHttp2Session) => {
     const address = clientAddress(session.socket?.remoteAddress ?? "");
     const verdict = verdicts.get(`${session.socket?.remoteAddress ?? ""}:${session.socket?.remotePort ?? ""}`) ?? null;

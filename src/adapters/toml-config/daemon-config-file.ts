@@ -70,6 +70,9 @@ export function parseDaemonConfig(text: string, file: string, isDir: (abs: strin
   }
   const abs = (p: string | undefined) => (p === undefined ? undefined : resolve(base, p));
   const credentials = credentialsOf(doc, new Set(modules.map((m) => m.name)), fail);
+  if ((doc.identity ?? []).length > 0 && (t.client_ca === undefined || t.enabled === false)) {
+    fail(`[[identity]] #1 '${doc.identity?.[0]?.name}' needs client certificates: set [tls] client_ca to the CA your clients' certificates chain to (and keep [tls] enabled)`, "identity", 0, "fingerprint");
+  }
   const hosts = { allow: hostRulesOf(d.hosts_allow, "hosts_allow", fail), deny: hostRulesOf(d.hosts_deny, "hosts_deny", fail) };
   const tokenFile = doc.delegation?.token_file;
   return {
