@@ -218,13 +218,14 @@ export interface ConnectionGate {
 
 /**
  * Socket callbacks that route to the socket's TcpChannel, created on open — or, with `tls`, once
- * the handshake completed and `tls.accept(socket)` returned null (else the socket is closed and
+ * the handshake completed and `tls.accept(socket, verified)` returned null (`verified`: Bun found
+ * the peer's chain valid for its name; a pinning client checks the certificate itself; else the socket is closed and
  * `tls.refused` told why). A `gate` screens each connection at open, before any TLS work, and
  * bounds its handshake.
  */
 export function channelHandler(
   onOpen: (channel: TcpChannel) => void,
-  tls?: { readonly accept: (socket: Socket<TcpChannel | undefined>) => string | null; readonly refused: (why: string) => void },
+  tls?: { readonly accept: (socket: Socket<TcpChannel | undefined>, verified: boolean, why: string) => string | null; readonly refused: (why: string) => void },
   gate?: ConnectionGate,
 ): SocketHandler<TcpChannel | undefined> {
   // Connections admitted by the gate whose TLS handshake has not ended yet.
@@ -265,13 +266,14 @@ export function channelHandler(
     handshake(socket, success, authorizationError) {
       if (tls === undefined) return;
       ungate(socket);
-      const why = success ? tls.accept(socket) : `TLS handshake failed: ${authorizationError?.message ?? "refused"}`;
+      const why = tls.accept(socket, success, `TLS handshake failed: ${authorizationError?.message ?? "refused"}`);
       if (why === null) {
         opened(socket, true);
         return;
       }
-      socket.terminate();
+      // Told first: terminating runs the close callback, whose "closed" must not hide why.
       tls.refused(why);
+      socket.terminate();
     },
     data: (socket, chunk) => socket.data?.onData(chunk),
     drain: (socket) => socket.data?.onDrain(),

@@ -48,6 +48,7 @@ export class TcpTransport implements Transport {
         f();
       };
       const handler = channelHandler((c) => settle(() => resolve(c)), {
+        // Pinned: the certificate is checked here (a self-signed one never "verifies" for Bun).
         accept: (socket) => {
           const got = peerFingerprint(socket);
           return got === trusted.fingerprint ? null : `the data port ${show(address)} presented certificate ${got}, not the daemon's ${trusted.fingerprint}`;
@@ -87,7 +88,7 @@ class TcpListener implements Listener {
         port: address.port,
         allowHalfOpen: true,
         ...(tls === null ? {} : { tls: { cert: tls.certPem, key: tls.keyPem, minVersion: TLS1_3 } as unknown as Bun.TLSOptions }),
-        socket: tls === null ? channelHandler(offer, undefined, gate) : channelHandler(offer, { accept: () => null, refused: () => {} }, gate),
+        socket: tls === null ? channelHandler(offer, undefined, gate) : channelHandler(offer, { accept: (_socket, verified, why) => (verified ? null : why), refused: () => {} }, gate),
       });
     } catch (e) {
       throw Object.assign(listenError(address.port === 0 ? address.host : show(address), String((e as { code?: unknown }).code ?? "")), { cause: e });
