@@ -7,23 +7,14 @@ import { expect, test } from "bun:test";
 import { mkdirSync } from "node:fs";
 import type { Socket } from "node:net";
 import { join } from "node:path";
-import { fromWireNegotiation, toWireHeader } from "../../src/adapters/grpc/session-mapping.ts";
 import { encodeHello, RECORD } from "../../src/domain/wire/frame.ts";
 import { startDaemon } from "../harness/daemon.ts";
 import { dataSocket, helloFor } from "../harness/data-connection.ts";
 import { pollUntil } from "../harness/process-probe.ts";
-import { connectFrom, rawCall } from "../harness/raw-grpc.ts";
+import { connectFrom, openPushSession } from "../harness/raw-grpc.ts";
 import { expectExit, runCli } from "../harness/run-cli.ts";
 import { makeTempDir } from "../harness/temp-tree.ts";
 
-/** A Push session of module `m` opened by hand: its call and what the daemon negotiated. */
-async function openSession(session: Awaited<ReturnType<typeof connectFrom>>) {
-  const call = rawCall(session, "Push");
-  call.send(toWireHeader({ role: "push", root: { module: "m", path: "" }, move: false, forceGrpcData: false }));
-  const first = await call.next();
-  if (first?.negotiation === undefined) throw new Error(`no negotiation: ${JSON.stringify(first)}`);
-  return { call, ...fromWireNegotiation(first.negotiation) };
-}
 
 /** Sends `hello` on `s`: "go" when the daemon answered GO, "closed" when it closed the connection instead. */
 function answerTo(s: Socket, hello: Uint8Array): Promise<"go" | "closed"> {
@@ -42,8 +33,8 @@ test("bare, replayed and ended-session data tokens are refused over TLS; the ses
   expect(daemon.ready.tls).toBe(true);
   const control = await connectFrom("127.0.0.1", daemon.port);
   try {
-    const live = await openSession(control);
-    const ended = await openSession(control);
+    const live = await openPushSession(control);
+    const ended = await openPushSession(control);
     const port = live.dataPort;
 
     // The bare token over TLS: what a plaintext client (or one who saw the token) would send.

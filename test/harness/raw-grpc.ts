@@ -5,6 +5,8 @@
  * - `connectFrom(localAddress, port, tls)`: an HTTP/2 session to the daemon at 127.0.0.1:port, over
  *   TLS (any certificate accepted: these tests attack the daemon, they do not trust it) unless
  *   `tls` is false.
+ * - `openPushSession(session)`: a Push call on module `m` with its header sent, and what the daemon
+ *   negotiated (data port, token, streams).
  * - `rawCall(session, method)`: a call with the protocol handshake; `send(message)` writes one
  *   message, `next()` reads the next reply message (null once the call ended), `ended` resolves
  *   with the grpc-status and message when the daemon ends or resets the call.
@@ -14,6 +16,7 @@
 import http2 from "node:http2";
 import { connect, type Socket } from "node:net";
 import tls from "node:tls";
+import { fromWireNegotiation, toWireHeader } from "../../src/adapters/grpc/session-mapping.ts";
 import { BLIT_SERVICE, methodPath, PROTOCOL_HEADER, PROTOCOL_VERSION, type MethodName, type WireMessage } from "../../src/adapters/grpc/wire-schema.ts";
 
 export function connectFrom(localAddress: string, port: number, secure = true): Promise<http2.ClientHttp2Session> {
@@ -125,4 +128,13 @@ export async function silentSockets(localAddress: string, port: number, n: numbe
   // In rounds, so the daemon's accept queue keeps up.
   for (let i = 0; i < n; i += 100) sockets.push(...(await Promise.all(Array.from({ length: Math.min(100, n - i) }, open))));
   return { sockets, closed: () => closed, destroy: () => sockets.forEach((s) => s.destroy()) };
+}
+
+/** A Push session of module `m` opened by hand: its call and what the daemon negotiated. */
+export async function openPushSession(session: http2.ClientHttp2Session) {
+  const call = rawCall(session, "Push");
+  call.send(toWireHeader({ role: "push", root: { module: "m", path: "" }, move: false, forceGrpcData: false }));
+  const first = await call.next();
+  if (first?.negotiation === undefined) throw new Error(`no negotiation: ${JSON.stringify(first)}`);
+  return { call, ...fromWireNegotiation(first.negotiation) };
 }

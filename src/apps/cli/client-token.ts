@@ -78,6 +78,14 @@ export function takeTokenFile(args: readonly string[]): { rest: string[]; tokenF
   return { rest, tokenFile };
 }
 
+/** Takes `--token-file FILE` off `args`, checks the file now and makes it this process's token; the other arguments. */
+export function presentTokenFile(args: readonly string[]): string[] {
+  const taken = takeTokenFile(args);
+  if (taken.tokenFile !== null) readTokenFile(taken.tokenFile, "--token-file");
+  useTokenFile(taken.tokenFile);
+  return taken.rest;
+}
+
 // --- internal ---
 
 function readCredentials(file: string): Record<string, unknown> | null {

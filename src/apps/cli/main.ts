@@ -15,13 +15,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const { COMMANDS } = await import("./commands/index.ts");
   if (first === "help") return help(rest[0] !== undefined && Object.hasOwn(COMMANDS, rest[0]) ? rest[0] : null, "", 0);
   try {
-    if (rest.some((a) => a.startsWith("--token-file"))) {
-      const { takeTokenFile, useTokenFile, readTokenFile } = await import("./client-token.ts");
-      const taken = takeTokenFile(rest);
-      rest = taken.rest;
-      if (taken.tokenFile !== null) readTokenFile(taken.tokenFile, "--token-file");
-      useTokenFile(taken.tokenFile);
-    }
+    if (rest.some((a) => a.startsWith("--token-file"))) rest = (await import("./client-token.ts")).presentTokenFile(rest);
     const entry = Object.hasOwn(COMMANDS, first) ? COMMANDS[first] : undefined;
     if (entry === undefined) return await rejectUnknown(first, COMMANDS);
     if (wantsHelp(rest)) return help(first, "", 0);
