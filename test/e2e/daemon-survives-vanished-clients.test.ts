@@ -28,7 +28,7 @@ test("cancelled and killed Find streams do not disturb the daemon", async () => 
   })().catch((e: unknown) => (isBlitError(e) ? e.code : String(e)));
   expect({ outcome, seen }).toEqual({ outcome: "CANCELLED", seen: 5 });
 
-  const proc = Bun.spawn([UTILS, "find", `${daemon.control}:/m/`], { stdout: "pipe", stderr: "ignore", stdin: "ignore" });
+  const proc = Bun.spawn([UTILS, "find", `${daemon.control}:/m/`], { env: process.env, stdout: "pipe", stderr: "ignore", stdin: "ignore" });
   const reader = proc.stdout.getReader();
   const first = await reader.read();
   expect(first.done).toBe(false);

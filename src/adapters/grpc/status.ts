@@ -91,6 +91,9 @@ export function fromServiceError(e: unknown, daemon: string, method: string, pre
       { cause: e },
     );
   }
+  // The pinned handshake refused the daemon's certificate (tls-credentials.ts): never retried as unreachable.
+  const changed = se.code === Status.UNAVAILABLE ? /the daemon's certificate changed: [^(]*/.exec(se.details ?? "")?.[0] : undefined;
+  if (changed !== undefined) return new BlitError("AUTH_FAILED", `${daemon}: ${changed.trim()}; nothing was sent to it`, { daemon, refusal: "certificate" }, { cause: e });
   const mapped = FROM_GRPC_STATUS[se.code as Status] ?? "INTERNAL";
   return new BlitError(mapped, describeStatus(mapped, se.details ?? "", daemon, method), { daemon }, { cause: e });
 }
