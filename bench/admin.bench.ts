@@ -23,15 +23,16 @@ const daemon = Bun.spawn([resolve(import.meta.dir, "../bin/blit-daemon"), "--con
 try {
   const reader = daemon.stdout.getReader();
   const { value } = await reader.read();
-  const ready = JSON.parse(new TextDecoder().decode(value).split("\n")[0] ?? "{}") as { control: string };
+  const ready = JSON.parse(new TextDecoder().decode(value).split("\n")[0] ?? "{}") as { control: string; fingerprint: string | null };
+  const tls = ready.fingerprint === null ? null : { fingerprint: ready.fingerprint, identity: null };
   const port = Number(ready.control.split(":").at(-1));
-  const client = new GrpcControlClient({ host: "127.0.0.1", port });
+  const client = new GrpcControlClient({ host: "127.0.0.1", port, tls });
   await client.ping();
   await Bun.sleep(500);
   report("rss_idle", { rss_mib: rssMiB(daemon.pid) });
   report("ping", { requests_per_sec: await rate(() => client.ping()) });
   report("list_100_entries", { requests_per_sec: await rate(() => client.list({ module: "m", path: "" })) });
-  const clients = Array.from({ length: 32 }, () => new GrpcControlClient({ host: "127.0.0.1", port }));
+  const clients = Array.from({ length: 32 }, () => new GrpcControlClient({ host: "127.0.0.1", port, tls }));
   let peak = 0;
   const sampler = setInterval(() => (peak = Math.max(peak, rssMiB(daemon.pid))), 100);
   const done = Date.now() + DURATION_MS;

@@ -52,13 +52,15 @@ async function remoteDemo(sample: string): Promise<void> {
   const config = join(work, "blit-daemon.toml");
   writeFileSync(config, `[daemon]\nmotd = "blit demo daemon"\n\n[[module]]\nname = "store"\npath = "${store}"\ncomment = "writable"\n\n[[module]]\nname = "archive"\npath = "${archive}"\ncomment = "read-only"\nread_only = true\n`);
   console.log(`# start blit-daemon on loopback: port 0 (the kernel picks one), no mDNS, modules store (writable) and archive (read-only)`);
-  console.log(`$ blit-daemon --config $DEMO/blit-daemon.toml --bind 127.0.0.1 --port 0 --no-mdns`);
-  const daemon = Bun.spawn([DAEMON, "--config", config, "--bind", "127.0.0.1", "--port", "0", "--no-mdns"], { stdout: "pipe", stderr: "pipe", stdin: "ignore" });
+  console.log(`$ blit-daemon --config $DEMO/blit-daemon.toml --bind 127.0.0.1 --port 0 --no-mdns --state-dir $DEMO/state   (TLS 1.3, a self-signed identity made there)`);
+  const daemon = Bun.spawn([DAEMON, "--config", config, "--bind", "127.0.0.1", "--port", "0", "--no-mdns", "--state-dir", join(work, "state")], { stdout: "pipe", stderr: "pipe", stdin: "ignore" });
   const logs = new Response(daemon.stderr).text();
   try {
     const ready = await readyLine(daemon);
     console.log(`${JSON.stringify(ready).replaceAll(work, "$DEMO")}\n`);
     const at = String(ready.control);
+    await step("the daemon is unknown: without a terminal blit refuses, printing its fingerprint and the trust command (exit 4)", ["list", at], 4);
+    await step("trust it, pinning the fingerprint from its ready line (blit-daemon fingerprint prints it too)", ["trust", at, "--pin", String(ready.fingerprint)], 0);
     await step("push: copy the sample into the store module", ["copy", `${sample}/`, `${at}:/store/sample/`], 0);
     await step("pull: copy it back from the daemon", ["copy", `${at}:/store/sample/`, join(work, "pulled")], 0);
     writeFileSync(join(sample, "dir30", "file1.txt"), "edited for the mirror\n");
@@ -101,7 +103,7 @@ async function readyLine(proc: Bun.Subprocess<"ignore", "pipe", "pipe">): Promis
 async function step(title: string, args: string[], expectedExit: number): Promise<void> {
   console.log(`# ${title}`);
   console.log(`$ blit ${args.map((a) => a.replace(work, "$DEMO")).join(" ")}`);
-  const proc = Bun.spawn([BLIT, ...args], { stdout: "pipe", stderr: "pipe", stdin: "ignore", env: { ...process.env, BLIT_DISABLE_LOCAL_TELEMETRY: "1" } });
+  const proc = Bun.spawn([BLIT, ...args], { stdout: "pipe", stderr: "pipe", stdin: "ignore", env: { ...process.env, BLIT_DISABLE_LOCAL_TELEMETRY: "1", XDG_CONFIG_HOME: join(work, "config") } });
   const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
   const shown = `${out}${err}`.replaceAll(work, "$DEMO").trimEnd();
   console.log(shown === "" ? "(no output)" : shown);

@@ -8,9 +8,11 @@ import { lstatSync, realpathSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, basename, join } from "node:path";
 import { BlitError } from "../domain/errors.ts";
+import { clientAddress, DAEMON_LIMITS } from "../domain/daemon-limits.ts";
+import { FairShares } from "../domain/fair-shares.ts";
 import { planDirectory } from "../domain/plan.ts";
 import type { Planner } from "../ports/planner.ts";
-import type { ControlPlane } from "../ports/control.ts";
+import type { Caller, ControlPlane } from "../ports/control.ts";
 import type { Discovery, PeerRecord } from "../ports/discovery.ts";
 import type { PerfHistory } from "../ports/perf-history.ts";
 import type { FsProfile } from "../domain/predictor.ts";
@@ -19,10 +21,12 @@ import type { DelegationClient, DelegationService } from "../ports/delegation.ts
 import type { SessionConnector, SessionService } from "../ports/session.ts";
 import type { Listener, Transport } from "../ports/transport.ts";
 import type { Store } from "../ports/store.ts";
-import type { DaemonConfig } from "../domain/daemon-config.ts";
+import type { DaemonConfig, TlsConfig } from "../domain/daemon-config.ts";
+import type { ClientTls, ServerTls, TlsProbe } from "../ports/tls.ts";
 import { LocalStore } from "../adapters/local/index.ts";
 import type { EngineDeps } from "./engine/engine-deps.ts";
 import type { Confirm } from "./engine/transfer-request.ts";
+import { processTokens, type TokenSource } from "./cli/client-token.ts";
 
 export interface EngineDepsOptions {
   readonly reporter: Reporter;
@@ -112,11 +116,37 @@ export async function loadDaemonConfig(file: string, required: boolean): Promise
   return load(file, required);
 }
 
+/** The daemon's TLS identity: `[tls] cert`/`key`, else the self-signed pair in `stateDir` (made on first use). */
+export async function daemonIdentity(tls: TlsConfig, stateDir: string): Promise<{ fingerprint: string; certPem: string; keyPem: string; source: string; generated: boolean }> {
+  if (!tls.enabled) throw new BlitError("USAGE", "[tls] enabled = false: this daemon speaks plaintext and has no TLS fingerprint");
+  const { loadConfiguredIdentity, loadOrCreateStateIdentity } = await import("../adapters/tls/index.ts");
+  return tls.cert !== undefined && tls.key !== undefined ? loadConfiguredIdentity(tls.cert, tls.key) : loadOrCreateStateIdentity(stateDir, new Date());
+}
+
+/** What the daemon's TLS listeners present (null: plaintext), and where the identity came from. */
+export async function serverTls(tls: TlsConfig, stateDir: string): Promise<{ server: ServerTls; source: string; generated: boolean } | null> {
+  if (!tls.enabled) return null;
+  const identity = await daemonIdentity(tls, stateDir);
+  const { readText } = await import("../adapters/tls/index.ts");
+  const clientCaPem = tls.clientCa === undefined ? null : readText(tls.clientCa, "[tls] client_ca");
+  return { server: { certPem: identity.certPem, keyPem: identity.keyPem, fingerprint: identity.fingerprint, clientCaPem }, source: identity.source, generated: identity.generated };
+}
+
+/** The probe that learns a daemon's certificate before a client trusts it. */
+export async function tlsProbe(): Promise<TlsProbe> {
+  return (await import("../adapters/tls/index.ts")).probeTls;
+}
+
 /** What the daemon's control server needs. */
 export interface ControlServerSpec {
   readonly host: string;
   readonly port: number;
-  readonly plane: ControlPlane;
+  readonly tls: ServerTls | null;
+  readonly plane: ControlPlane | ((caller: Caller) => ControlPlane);
+  /** Why a client address may not connect at all (the hosts rules), or null. */
+  readonly admitAddress?: (address: string) => string | null;
+  /** Overrides of the connection limits (max_connections). */
+  readonly limits?: { readonly maxSessions?: number };
   readonly onInternalError: (method: string, error: unknown) => void;
   /** Told of every connection or call refused by a limit. */
   readonly onRefused?: (message: string) => void;
@@ -146,10 +176,13 @@ export async function protocolVersion(): Promise<number> {
   return (await import("../adapters/grpc/index.ts")).PROTOCOL_VERSION;
 }
 
-/** A control-plane client of the daemon at `host:port`; dispose it to close the connection. */
-export async function connectDaemon(host: string, port: number): Promise<ControlPlane & AsyncDisposable> {
+/** The tokens this process presents (--token-file, BLIT_TOKEN, credentials.toml: apps/cli/client-token.ts). */
+const clientTokens: TokenSource = (host, port) => processTokens()(host, port);
+
+/** A control-plane client of the daemon at `host:port` reached as `tls` says, presenting this process's token; dispose it to close the connection. */
+export async function connectDaemon(host: string, port: number, tls: ClientTls | null): Promise<ControlPlane & AsyncDisposable> {
   const { GrpcControlClient } = await import("../adapters/grpc/index.ts");
-  return new GrpcControlClient({ host, port });
+  return new GrpcControlClient({ host, port, tls, token: clientTokens(host, port) });
 }
 
 /** Discovery from a fixed list of peers (named with --peers). */
@@ -212,15 +245,44 @@ export async function notifyServiceManager(state: string): Promise<string | null
 }
 
 /**
- * The daemon's data-plane listeners: TCP on `host`:`dataPort` (0: any free port), the gRPC
- * fallback's Data calls, and the RDMA connection port when this machine has an active RDMA port
- * (null otherwise).
+ * The daemon's data-plane listeners: TCP on `host` and `port` (0 = any free port; TLS with `tls`), the gRPC fallback's Data calls, and
+ * the RDMA connection port when this machine has an active RDMA port and the daemon speaks plaintext (null otherwise).
  */
-export async function startDataListeners(host: string, dataPort = 0): Promise<{ tcp: Listener; grpc: Listener; rdma: Listener | null; rdmaReason: string }> {
+export async function startDataListeners(
+  host: string,
+  port = 0,
+  tls: ServerTls | null = null,
+  doors: { readonly admitAddress: (address: string) => string | null; readonly onRefused: (message: string) => void } | null = null,
+): Promise<{ tcp: Listener; grpc: Listener; rdma: Listener | null; rdmaReason: string }> {
   const { TcpTransport } = await import("../adapters/tcp/index.ts");
   const { GrpcDataListener } = await import("../adapters/grpc/index.ts");
-  const tcp = await new TcpTransport().listen({ host, port: dataPort });
+  // The hosts rules, the pending-connection cap and the handshake bound apply as a TCP connection
+  // opens, before any TLS work (the data port applies them again to connections it is handed).
+  const pending = new FairShares({ address: DAEMON_LIMITS.maxPendingDataConnectionsPerAddress });
+  const gate =
+    doors === null
+      ? undefined
+      : {
+          enter: (address: string) => {
+            const denied = doors.admitAddress(clientAddress(address));
+            if (denied !== null) return `refused: ${denied}`;
+            return pending.take({ address: clientAddress(address) }) === null ? null : `closed: ${pending.limit("address")} connections from this address have not presented a token yet`;
+          },
+          leave: (address: string) => pending.give({ address: clientAddress(address) }),
+          handshakeTimeoutMs: DAEMON_LIMITS.dataHelloTimeoutMs,
+          refused: (address: string, why: string) => doors.onRefused(`data connection from ${clientAddress(address)} ${why.startsWith("no TLS") ? `closed: ${why}` : why}`),
+        };
+  let tcp: Listener;
+  try {
+    tcp = await new TcpTransport({ server: tls, ...(gate !== undefined && { gate }) }).listen({ host, port });
+  } catch (e) {
+    const shown = host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
+    const why = (e as { code?: string }).code === "EADDRINUSE" ? "the port is in use" : e instanceof Error ? e.message : String(e);
+    throw new BlitError("UNREACHABLE", `cannot listen on the data port ${shown}: ${why}: choose another with --data-port N (or data_port; 0 = any free port)`, { address: shown }, { cause: e });
+  }
   const grpc = new GrpcDataListener({ host, port: 0 });
+  // SPEC §9: with TLS on the control plane every data connection is TLS too, and RDMA carries no TLS.
+  if (tls !== null) return { tcp, grpc, rdma: null, rdmaReason: "TLS is on and RDMA carries no TLS; [tls] enabled = false allows it" };
   const probe = await probeRdma();
   if (probe.transport === null) return { tcp, grpc, rdma: null, rdmaReason: probe.reason };
   try {
@@ -230,11 +292,18 @@ export async function startDataListeners(host: string, dataPort = 0): Promise<{ 
   }
 }
 
-/** Opens transfer sessions on daemons (TCP data plane, RDMA when available, gRPC fallback); dispose to close. */
-export async function createSessionConnector(): Promise<SessionConnector & DelegationClient & AsyncDisposable> {
+/** How a client reaches each daemon: its trusted certificate, or null for plaintext (see apps/trust). */
+export type TrustResolver = (address: { host: string; port: number }) => Promise<ClientTls | null>;
+
+/**
+ * Opens transfer sessions on daemons (TCP data plane, RDMA when available, gRPC fallback), each
+ * reached as `trust` says, presenting the tokens of `tokens` (default: this process's client
+ * tokens); dispose to close.
+ */
+export async function createSessionConnector(trust: TrustResolver, tokens?: TokenSource): Promise<SessionConnector & DelegationClient & AsyncDisposable> {
   const { TcpTransport } = await import("../adapters/tcp/index.ts");
   const { GrpcSessionConnector } = await import("../adapters/grpc/index.ts");
-  return new GrpcSessionConnector(new TcpTransport(), (await probeRdma()).transport);
+  return new GrpcSessionConnector(new TcpTransport(), (await probeRdma()).transport, trust, (client) => new TcpTransport({ client }), tokens ?? ((host, port) => clientTokens(host, port)));
 }
 
 let rdmaProbe: Promise<RdmaAvailability> | null = null;
@@ -256,9 +325,20 @@ export function probeRdma(): Promise<RdmaAvailability> {
 }
 
 let connector: Promise<SessionConnector & DelegationClient & AsyncDisposable> | null = null;
+let processTrust: TrustResolver | null = null;
+
+/** Sets how this process's shared connector trusts daemons (the CLI does it once, from its flags). */
+export function setProcessTrust(trust: TrustResolver): void {
+  processTrust = trust;
+}
 
 /** One session connector per process, created when a remote end is first opened. */
 function sharedConnector(): Promise<SessionConnector & DelegationClient> {
-  connector ??= createSessionConnector();
+  connector ??= createSessionConnector(
+    processTrust ??
+      (async () => {
+        throw new BlitError("INTERNAL", "no trust settings for daemons were given to this process");
+      }),
+  );
   return connector;
 }

@@ -2,7 +2,9 @@
  * The daemon's configuration file as validated data (SPEC §5). Keys the file leaves out are
  * undefined where a flag or a default may supply them (precedence: flag → file → default).
  */
+import type { Credential } from "./credentials.ts";
 import { parseDaemonAddress } from "./endpoint.ts";
+import { OPEN_HOST_RULES, type HostRules } from "./host-rules.ts";
 
 /** One `[[module]]`: a named directory the daemon exports. */
 export interface ModuleConfig {
@@ -27,6 +29,21 @@ export interface DelegationConfig {
   readonly allow: boolean;
   /** Daemon addresses (`host` or `host:port`) it may pull from. */
   readonly allowedSources: readonly string[];
+  /** Absolute path of the file holding the token this daemon presents to source daemons. */
+  readonly tokenFile?: string;
+  /** The known-hosts file the source daemons are verified from (default: `known_hosts` in the state directory). */
+  readonly knownHosts?: string;
+}
+
+/** `[tls]` (SPEC §9). Paths are absolute. */
+export interface TlsConfig {
+  /** false: plaintext on both planes. */
+  readonly enabled: boolean;
+  /** Both or neither; neither = a self-signed identity kept in the state directory. */
+  readonly cert?: string;
+  readonly key?: string;
+  /** Clients must present a certificate chaining to this CA (mTLS). */
+  readonly clientCa?: string;
 }
 
 /** The whole file. */
@@ -35,7 +52,14 @@ export interface DaemonConfig {
   readonly file: string;
   readonly bind?: string;
   readonly port?: number;
+  /** The data plane's port (0 = any free port). */
   readonly dataPort?: number;
+  /** Open client connections at most, over all clients. */
+  readonly maxConnections?: number;
+  /** `hosts_allow` / `hosts_deny`. */
+  readonly hosts: HostRules;
+  /** `[[token]]` and `[[identity]]` entries, checked against the modules. */
+  readonly credentials: readonly Credential[];
   readonly motd: string;
   readonly noMdns?: boolean;
   readonly mdnsName?: string;
@@ -46,15 +70,21 @@ export interface DaemonConfig {
   readonly rootReadOnly: boolean;
   readonly modules: readonly ModuleConfig[];
   readonly delegation: DelegationConfig;
+  /** `[daemon] state_dir`, absolute. */
+  readonly stateDir?: string;
+  readonly tls: TlsConfig;
 }
 
 /** The configuration of a daemon started without a file. */
 export const EMPTY_DAEMON_CONFIG: DaemonConfig = {
   file: "",
+  hosts: OPEN_HOST_RULES,
+  credentials: [],
   motd: "",
   rootReadOnly: false,
   modules: [],
   delegation: { allow: false, allowedSources: [] },
+  tls: { enabled: true },
 };
 
 /** One `allowed_sources` entry: a host (any port) or a host and port. */

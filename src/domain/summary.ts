@@ -27,6 +27,8 @@ export interface TransferSummary {
   duration_ms: number;
   bytes_per_sec: number;
   zero_copy_bytes: number;
+  /** The data plane was encrypted (TLS 1.3); zero-copy is off for those bytes. False for local runs. */
+  tls: boolean;
   fallback_reason: string | null;
   outcome: "success" | "partial" | "failed" | "dry-run" | "cancelled";
 }
@@ -49,6 +51,7 @@ export interface EndedRun {
   readonly destination: string;
   readonly route: TransferSummary["route"];
   readonly transport: TransferSummary["transport"];
+  readonly tls?: boolean;
   readonly dryRun: boolean;
   /** Files and bytes that landed before the end, as the last progress snapshot counted them. */
   readonly filesDone: number;
@@ -82,6 +85,7 @@ export function endedRunSummary(run: EndedRun): RunSummary {
     duration_ms: ms,
     bytes_per_sec: ms > 0 ? Math.round((run.bytesDone * 1000) / ms) : 0,
     zero_copy_bytes: 0,
+    tls: run.tls ?? false,
     fallback_reason: null,
     outcome: run.error.code === "CANCELLED" ? "cancelled" : "failed",
     attempts: run.attempts,

@@ -24,6 +24,8 @@ export interface ModuleInfo {
   readonly name: string;
   readonly comment: string;
   readonly readOnly: boolean;
+  /** A credential names it: clients that present none of its credentials are refused. */
+  readonly authRequired: boolean;
 }
 
 /** What `blit list HOST` shows. */
@@ -153,3 +155,16 @@ export interface ControlPlane {
   /** Completion candidates; directories end with '/'. Unknown places give no candidates. */
   completePath(query: CompletionQuery, signal?: AbortSignal): Promise<string[]>;
 }
+
+/**
+ * Who a call on the daemon comes from, as the transport saw it: the client's address, the token
+ * it presented (the secret as sent, null when none) and the fingerprint of the client
+ * certificate the TLS layer verified (null without one). The daemon matches these against its
+ * credentials; nothing else may read `token`.
+ */
+export interface Caller {
+  readonly address: string;
+  readonly token: string | null;
+  readonly certFingerprint: string | null;
+}
+

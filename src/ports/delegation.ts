@@ -1,3 +1,4 @@
+import type { Caller } from "./control.ts";
 import type { FilterOptions } from "../domain/filter.ts";
 import type { CompareMode } from "../domain/plan.ts";
 import type { ProgressSnapshot, TransferSummary } from "../domain/summary.ts";
@@ -48,7 +49,7 @@ export interface DelegatedOptions extends TransferOptions {
 }
 
 /** The counters and outcome of a delegated run (the client adds the names the user typed). */
-export type DelegatedSummary = Omit<TransferSummary, "operation" | "source" | "destination" | "route" | "dry_run">;
+export type DelegatedSummary = Omit<TransferSummary, "operation" | "source" | "destination" | "route" | "dry_run" | "tls">;
 
 /** What a delegated pull reports while it runs; `summary` comes last, exactly once. */
 export type DelegationEvent =
@@ -67,7 +68,7 @@ export type DelegationEvent =
  * stop when `signal` aborts (CANCELLED). No event or error holds a server-side absolute path.
  */
 export interface DelegationService {
-  pull(request: DelegatedPull, signal: AbortSignal): AsyncIterable<DelegationEvent>;
+  pull(request: DelegatedPull, signal: AbortSignal, caller?: Caller): AsyncIterable<DelegationEvent>;
 }
 
 /** The client's side: asks the daemon at `address` to run a delegated pull (same errors as the service). */

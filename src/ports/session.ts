@@ -1,3 +1,4 @@
+import type { Caller } from "./control.ts";
 import type { BlitError } from "../domain/errors.ts";
 import type { DirEntry, EntryMeta } from "../domain/entry.ts";
 import type { Unchecked } from "../domain/peer-path.ts";
@@ -107,6 +108,11 @@ export type ServerMessage<N = string> =
 /** The client's end of an open session (after the negotiation arrived). */
 export interface SessionClient extends AsyncDisposable {
   readonly negotiation: DataNegotiation;
+  /**
+   * The data transports for this session's daemon (over TLS, they accept only its certificate);
+   * absent: the connector's `tcp` and `grpc`.
+   */
+  readonly data?: { readonly tcp: Transport; readonly grpc: Transport };
   send(message: ClientMessage): void;
   /** Replies and meters; ends when the daemon ends the session, throws its error otherwise. */
   readonly incoming: AsyncIterable<ServerMessage<Unchecked>>;
@@ -117,6 +123,8 @@ export interface SessionLink {
   readonly header: SessionHeader;
   /** Who the client is (`address:port`), for the log. */
   readonly peer?: string;
+  /** Who the client is, with the credentials it presented (the daemon checks them in `negotiate`). */
+  readonly caller?: Caller;
   /** Host the client reached the control plane at (the data plane binds the same address). */
   send(message: ServerMessage): void;
   readonly incoming: AsyncIterable<ClientMessage<Unchecked>>;
@@ -127,7 +135,7 @@ export interface SessionLink {
 /** Serves sessions (the daemon implements it; the gRPC server calls it). */
 export interface SessionService {
   /** What the daemon offers for a new session; `begin` then runs it to the end. */
-  negotiate(header: SessionHeader): Promise<DataNegotiation>;
+  negotiate(header: SessionHeader, caller?: Caller): Promise<DataNegotiation>;
   serve(link: SessionLink, negotiation: DataNegotiation): Promise<void>;
 }
 

@@ -27,6 +27,14 @@ export interface Channel extends AsyncDisposable {
   end(): Promise<void>;
   /** The peer's IP address, when the transport knows it (per-address limits, the log). */
   readonly remoteAddress?: string;
+  /** True when the connection is encrypted (TLS): no zero-copy path then. */
+  readonly encrypted?: boolean;
+  /**
+   * Over TLS: the proof of a data-plane token bound to this connection's TLS session — an HMAC
+   * keyed by the token over the TLS exporter (RFC 8446 §7.5), the same at both ends of this
+   * connection and useless on any other. Absent on plaintext channels (the token itself is sent).
+   */
+  sessionBinding?(token: Uint8Array): Uint8Array;
   /** Bytes this channel sent with a zero-copy path (sendfile/splice), for the summary. */
   readonly zeroCopyBytes?: number;
   /**

@@ -32,8 +32,8 @@ let client: GrpcControlClient;
 const internal: string[] = [];
 
 beforeAll(async () => {
-  server = await GrpcControlServer.start({ host: "127.0.0.1", port: 0, plane: failing, onInternalError: (m) => internal.push(m) });
-  client = new GrpcControlClient({ host: "127.0.0.1", port: server.port });
+  server = await GrpcControlServer.start({ host: "127.0.0.1", port: 0, tls: null, plane: failing, onInternalError: (m) => internal.push(m) });
+  client = new GrpcControlClient({ host: "127.0.0.1", tls: null, port: server.port });
 });
 afterAll(async () => {
   await client[Symbol.asyncDispose]();
@@ -80,7 +80,7 @@ describe("BlitError across the wire", () => {
 
 describe("handshake", () => {
   test("a client of another protocol version gets PROTOCOL_MISMATCH naming both versions", async () => {
-    await using old = new GrpcControlClient({ host: "127.0.0.1", port: server.port, protocolVersion: 1 });
+    await using old = new GrpcControlClient({ host: "127.0.0.1", tls: null, port: server.port, protocolVersion: 1 });
     const e = await caught(() => old.ping());
     expect(e.code).toBe("PROTOCOL_MISMATCH");
     expect(e.message).toContain("protocol 1");
@@ -93,10 +93,10 @@ describe("handshake", () => {
 });
 
 test("a daemon that is not there is UNREACHABLE naming host and port", async () => {
-  const probe = await GrpcControlServer.start({ host: "127.0.0.1", port: 0, plane: failing });
+  const probe = await GrpcControlServer.start({ host: "127.0.0.1", port: 0, tls: null, plane: failing });
   const port = probe.port;
   await probe.stop(100);
-  await using gone = new GrpcControlClient({ host: "127.0.0.1", port });
+  await using gone = new GrpcControlClient({ host: "127.0.0.1", port, tls: null });
   const e = await caught(() => gone.ping());
   expect(e.code).toBe("UNREACHABLE");
   expect(e.message).toContain(`127.0.0.1:${port}`);

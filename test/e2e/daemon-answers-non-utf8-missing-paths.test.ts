@@ -43,7 +43,7 @@ test("admin calls and session requests answer a missing non-UTF-8 path with NOT_
   writeTree(dir.path, { "m/here.txt": "h" });
   writeFileSync(rawPath(join(dir.path, "m"), Buffer.from([0x6e, 0xe9])), "latin-1 name");
   await using daemon = await startDaemon({ modules: { m: { path: join(dir.path, "m") } } });
-  await using client = new GrpcControlClient({ host: daemon.host, port: daemon.port });
+  await using client = new GrpcControlClient({ host: daemon.host, port: daemon.port, tls: daemon.tls });
   for (const path of [LATIN1, `sub/${LATIN1}/deeper`]) {
     const target = { module: "m", path };
     const calls: Record<string, () => Promise<unknown>> = {

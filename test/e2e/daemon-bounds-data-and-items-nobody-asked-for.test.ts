@@ -6,14 +6,15 @@
 // descriptors go back near where they were.
 import { expect, test } from "bun:test";
 import { mkdirSync } from "node:fs";
-import { connect, type Socket } from "node:net";
+import type { Socket } from "node:net";
 import { join } from "node:path";
-import { fromWireNegotiation, fromWireServer, toWireClient, toWireHeader } from "../../src/adapters/grpc/session-mapping.ts";
+import { fromWireServer, toWireClient } from "../../src/adapters/grpc/session-mapping.ts";
 import { DAEMON_LIMITS } from "../../src/domain/daemon-limits.ts";
-import { DATA_HEADER_BYTES, encodeHello, RECORD, writeDataHeader } from "../../src/domain/wire/frame.ts";
+import { DATA_HEADER_BYTES, RECORD, writeDataHeader } from "../../src/domain/wire/frame.ts";
 import { startDaemon } from "../harness/daemon.ts";
+import { dataSocket, helloFor } from "../harness/data-connection.ts";
 import { pollUntil } from "../harness/process-probe.ts";
-import { connectFrom, rawCall, type RawCall } from "../harness/raw-grpc.ts";
+import { connectFrom, openPushSession, type RawCall } from "../harness/raw-grpc.ts";
 import { clientTree, servedByteExact, usage } from "../harness/served-during-attack.ts";
 import { makeTempDir } from "../harness/temp-tree.ts";
 
@@ -34,13 +35,13 @@ test("data for files nobody named and a 400,000-path request are bounded; anothe
   const session = await connectFrom(ATTACKER, daemon.port);
   try {
     // Data for file 4242, which no request names.
-    const flood = await openSession(session);
+    const flood = await openPushSession(session);
     flood.call.send(toWireClient({ t: "request", request: { id: 1, op: "stat", path: "" } }));
     const sockets = await Promise.all(Array.from({ length: flood.streams }, () => dataConnection(flood.dataPort, flood.token)));
     const flooding = floodData(sockets[0]!, 4242);
 
     // A remove of 400,000 paths in one request.
-    const big = await openSession(session);
+    const big = await openPushSession(session);
     const paths = Array.from({ length: 400_000 }, (_, i) => `d/${i}`);
     big.call.send(toWireClient({ t: "request", request: { id: 7, op: "remove", paths, onlyEmptyDirs: false } }));
     const refusal = await replyTo(big.call, 7);
@@ -71,14 +72,6 @@ test("data for files nobody named and a 400,000-path request are bounded; anothe
   expect(after.peakKiB - before.peakKiB).toBeLessThan(384 * 1024);
 }, 240_000);
 
-/** A Push session of module `m` opened by hand: its call and what the daemon negotiated. */
-async function openSession(session: Awaited<ReturnType<typeof connectFrom>>) {
-  const call = rawCall(session, "Push");
-  call.send(toWireHeader({ role: "push", root: { module: "m", path: "" }, move: false, forceGrpcData: false }));
-  const first = await call.next();
-  if (first?.negotiation === undefined) throw new Error(`no negotiation: ${JSON.stringify(first)}`);
-  return { call, ...fromWireNegotiation(first.negotiation) };
-}
 
 /** The error message of the reply to request `id`. */
 async function replyTo(call: RawCall, id: number): Promise<string> {
@@ -92,9 +85,10 @@ async function replyTo(call: RawCall, id: number): Promise<string> {
 }
 
 /** A data connection from the attacker's address that presented `token` and got GO. */
-function dataConnection(port: number, token: Uint8Array): Promise<Socket> {
+async function dataConnection(port: number, token: Uint8Array): Promise<Socket> {
+  const s = await dataSocket(port, { localAddress: ATTACKER });
+  s.write(helloFor(s, token));
   return new Promise((resolve, reject) => {
-    const s = connect({ port, host: "127.0.0.1", localAddress: ATTACKER }, () => s.write(encodeHello(token)));
     s.once("data", (d: Buffer) => (d[0] === RECORD.GO ? resolve(s) : reject(new Error(`no GO: ${d[0]}`))));
     s.on("error", () => {});
     s.once("close", () => reject(new Error("closed before GO")));

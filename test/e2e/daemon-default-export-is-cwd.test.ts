@@ -10,7 +10,7 @@ test("no modules, no root: the working directory is server://, with a warning", 
   writeTree(cwd.path, { "here.txt": "x" });
   await using daemon = await startDaemon({ cwd: cwd.path, config: "" });
   expect(daemon.stderr()).toContain("exporting the working directory");
-  await using client = new GrpcControlClient({ host: daemon.host, port: daemon.port });
+  await using client = new GrpcControlClient({ host: daemon.host, port: daemon.port, tls: daemon.tls });
   const listing = await client.list({ module: null, path: "" });
   expect(listing.entries.map((e) => e.name)).toEqual(["here.txt"]);
   expect((await client.listModules()).defaultExport).toEqual({ readOnly: false });
@@ -23,6 +23,6 @@ test("--root beats the config file's root", async () => {
   writeTree(fromFlag.path, { "flag.txt": "x" });
   await using daemon = await startDaemon({ root: fromFile.path, args: ["--root", fromFlag.path] });
   expect(daemon.stderr()).not.toContain("exporting the working directory");
-  await using client = new GrpcControlClient({ host: daemon.host, port: daemon.port });
+  await using client = new GrpcControlClient({ host: daemon.host, port: daemon.port, tls: daemon.tls });
   expect((await client.list({ module: null, path: "" })).entries.map((e) => e.name)).toEqual(["flag.txt"]);
 }, 30_000);

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { GrpcControlClient, GrpcSessionConnector } from "../../src/adapters/grpc/index.ts";
 import { TcpTransport } from "../../src/adapters/tcp/index.ts";
 import type { ServerMessage, StoreOp } from "../../src/ports/session.ts";
-import { startDaemon } from "../harness/daemon.ts";
+import { harnessTrust, startDaemon } from "../harness/daemon.ts";
 import { makeTempDir } from "../harness/temp-tree.ts";
 
 const LS_DEADLINE_MS = 1000;
@@ -33,13 +33,13 @@ test("hash and block-hash requests for FIFOs are answered at once; ls is served 
   const fifos = ["p0", "p1", "p2", "p3"];
   for (const f of fifos) execFileSync("mkfifo", [join(root, f)]);
   await using daemon = await startDaemon({ modules: { m: { path: root } } });
-  await using connector = new GrpcSessionConnector(new TcpTransport());
+  await using connector = new GrpcSessionConnector(new TcpTransport(), null, harnessTrust, (client) => new TcpTransport({ client }));
   const session = await connector.open(
     { host: daemon.host, port: daemon.port },
     { role: "pull", root: { module: "m", path: "" }, move: false, forceGrpcData: false },
     new AbortController().signal,
   );
-  const other = new GrpcControlClient({ host: daemon.host, port: daemon.port });
+  const other = new GrpcControlClient({ host: daemon.host, port: daemon.port, tls: daemon.tls });
   try {
     const ops: StoreOp[] = fifos.map((path, i) => ({ op: i % 2 === 0 ? "hash" : "blockHashes", path }));
     ops.forEach((op, i) => session.send({ t: "request", request: { id: i + 1, ...op } }));

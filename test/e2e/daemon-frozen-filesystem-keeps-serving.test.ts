@@ -33,8 +33,8 @@ test.skipIf(!FROZEN_FS.ok)(`du and ls into a frozen filesystem do not stall ls e
   const zRoot = join(tmp.path, "z");
   mkdirSync(zRoot);
   await using daemon = await startDaemon({ modules: { m: { path: root }, z: { path: zRoot } } });
-  const stuck = new GrpcControlClient({ host: daemon.host, port: daemon.port });
-  const other = new GrpcControlClient({ host: daemon.host, port: daemon.port });
+  const stuck = new GrpcControlClient({ host: daemon.host, port: daemon.port, tls: daemon.tls });
+  const other = new GrpcControlClient({ host: daemon.host, port: daemon.port, tls: daemon.tls });
   const cancel = new AbortController();
   try {
     // Warm: the daemon has served this module before the filesystem froze.

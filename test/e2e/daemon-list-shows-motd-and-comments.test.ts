@@ -18,6 +18,7 @@ test("blit list and blit-utils list show motd, modules, flags and comments", asy
   expect(human.stdout).toContain("Welcome to the vault");
   expect(human.stdout).toMatch(/backup\s+ro\s+Nightly backups/);
   expect(human.stdout).toMatch(/scratch\s+rw/);
+  expect(human.stdout).toContain(`TLS, certificate ${String(daemon.ready.fingerprint)}`);
   const json = await runUtils(["list", daemon.control, "--json"]);
   expectExit(json, 0);
   expect(json.json).toEqual({
@@ -25,10 +26,12 @@ test("blit list and blit-utils list show motd, modules, flags and comments", asy
     version: daemon.ready.version,
     motd: "Welcome to the vault",
     modules: [
-      { name: "backup", read_only: true, comment: "Nightly backups" },
-      { name: "scratch", read_only: false, comment: "" },
+      { name: "backup", read_only: true, auth_required: false, comment: "Nightly backups" },
+      { name: "scratch", read_only: false, auth_required: false, comment: "" },
     ],
     default_export: null,
+    tls: true,
+    fingerprint: daemon.ready.fingerprint,
   });
   for (const r of [human, json]) expect(r.stdout + r.stderr).not.toContain(a.path);
 }, 30_000);

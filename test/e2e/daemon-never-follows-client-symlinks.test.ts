@@ -37,7 +37,7 @@ test("a client-made symlink is never followed in a use_chroot = false module; an
 
   // Reading, listing, hashing, writing a file or a directory, changing attributes and removing
   // through it all find nothing; so do the admin API and sessions `blit` roots through it.
-  await using control = new GrpcControlClient({ host: daemon.host, port: daemon.port });
+  await using control = new GrpcControlClient({ host: daemon.host, port: daemon.port, tls: daemon.tls });
   const opCode = async (p: Promise<readonly { readonly error?: { readonly code: string } }[]>) => (await p)[0]?.error?.code ?? "ok";
   const through = {
     stat: await s.stat(`${via}/secret`),

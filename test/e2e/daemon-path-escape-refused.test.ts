@@ -12,7 +12,7 @@ test("escaping paths are refused on every RPC; encoded dots are names", async ()
   using top = makeTempDir("escape");
   writeTree(top.path, { "secret.txt": "s", "mod/%2e%2e/inside.txt": "i", "mod/a/b.txt": "b" });
   await using daemon = await startDaemon({ modules: { m: { path: `${top.path}/mod` } } });
-  await using client = new GrpcControlClient({ host: daemon.host, port: daemon.port });
+  await using client = new GrpcControlClient({ host: daemon.host, port: daemon.port, tls: daemon.tls });
   const code = (p: Promise<unknown>) => p.then(() => "ok", (e: unknown) => (isBlitError(e) ? e.code : String(e)));
   const drain = async (it: AsyncIterable<unknown>) => {
     for await (const _ of it) void _;
@@ -36,6 +36,6 @@ test("escaping paths are refused on every RPC; encoded dots are names", async ()
   expect(listing.entries.map((e) => e.name)).toEqual(["inside.txt"]);
   expect((await client.list({ module: "m", path: "a/../a" })).entries.map((e) => e.name)).toEqual(["b.txt"]);
 
-  await using old = new GrpcControlClient({ host: daemon.host, port: daemon.port, protocolVersion: 1 });
+  await using old = new GrpcControlClient({ host: daemon.host, port: daemon.port, tls: daemon.tls, protocolVersion: 1 });
   expect(await code(old.listModules())).toBe("PROTOCOL_MISMATCH");
 }, 30_000);

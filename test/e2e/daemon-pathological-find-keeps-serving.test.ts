@@ -32,8 +32,8 @@ test("find --pattern '*a*a…*b' finishes, and ls from another client is answere
   for (let i = 0; i < 20; i++) writeFileSync(join(root, i % 2 === 0 ? "" : "sub", `${"a".repeat(80)}${i}`), "x");
   writeFileSync(join(root, `${"a".repeat(30)}b`), "x");
   await using daemon = await startDaemon({ modules: { m: { path: root } } });
-  const finder = new GrpcControlClient({ host: daemon.host, port: daemon.port });
-  const other = new GrpcControlClient({ host: daemon.host, port: daemon.port });
+  const finder = new GrpcControlClient({ host: daemon.host, port: daemon.port, tls: daemon.tls });
+  const other = new GrpcControlClient({ host: daemon.host, port: daemon.port, tls: daemon.tls });
   try {
     const found: string[] = [];
     let finished = false;

@@ -7,7 +7,7 @@ import { chownSync, lstatSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { expect, test } from "bun:test";
 import { createSessionConnector } from "../../src/apps/compose.ts";
-import { startDaemon } from "../harness/daemon.ts";
+import { harnessTrust, startDaemon } from "../harness/daemon.ts";
 import { expectExit, runCli } from "../harness/run-cli.ts";
 import { makeTempDir, writeTree } from "../harness/temp-tree.ts";
 
@@ -65,7 +65,7 @@ test.skipIf(process.geteuid?.() !== 0)("a delegated pull into a normal module st
   chownSync(mod, MODULE_OWNER.uid, MODULE_OWNER.gid);
   await using source = await startDaemon({ modules: { s: { path: src } } });
   await using daemon = await startDaemon({ modules: { m: { path: mod } }, delegation: { allow: true, allowedSources: ["127.0.0.1"] } });
-  await using connector = await createSessionConnector();
+  await using connector = await createSessionConnector(harnessTrust);
   const options = { verb: "copy", compare: "quick", ignoreExisting: false, filter: { rules: [], filesFrom: null, minSize: null, maxSize: null }, dryRun: false, maxDelete: null, resume: false, forceGrpcData: false } as const;
   const request = { source: { host: source.host, port: source.port, target: { module: "s", path: "" }, contentsOnly: true }, destination: { target: { module: "m", path: "" }, trailingSlash: true }, options };
   let outcome = "";

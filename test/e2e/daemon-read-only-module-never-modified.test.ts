@@ -8,7 +8,7 @@ import { expect, test } from "bun:test";
 import { createSessionConnector } from "../../src/apps/compose.ts";
 import type { EntryMeta } from "../../src/domain/entry.ts";
 import { isBlitError } from "../../src/domain/errors.ts";
-import { startDaemon } from "../harness/daemon.ts";
+import { harnessTrust, startDaemon } from "../harness/daemon.ts";
 import { runCli } from "../harness/run-cli.ts";
 import { runUtils } from "../harness/run-utils.ts";
 import { localStore, openSession } from "../harness/session-client.ts";
@@ -66,7 +66,7 @@ test("no request changes a read-only module", async () => {
   await refused("rm", ["rm", "--yes", `${ctl}:/ro/dir`], runUtils);
 
   // A delegated pull into it, asked of the daemon directly (the CLI would relay from loopback).
-  await using connector = await createSessionConnector();
+  await using connector = await createSessionConnector(harnessTrust);
   const options = { verb: "mirror", compare: "ignore-times", ignoreExisting: false, filter: { rules: [], filesFrom: null, minSize: null, maxSize: null }, dryRun: false, maxDelete: null, resume: false, forceGrpcData: false } as const;
   const pull = { source: { host: source.host, port: source.port, target: { module: "s", path: "" }, contentsOnly: true }, destination: { target: { module: "ro", path: "" }, trailingSlash: true }, options };
   expect(await codeOf(drain(connector.delegatedPull({ host: daemon.host, port: daemon.port }, pull, new AbortController().signal)))).toBe("READ_ONLY");

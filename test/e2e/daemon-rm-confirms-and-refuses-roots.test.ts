@@ -31,7 +31,7 @@ test("rm: exit 11 without --yes, removes with --yes, refuses roots and read-only
   expectExit(await runUtils(["rm", `${daemon.control}:/rw/missing`, "--yes"]), 3);
   expect(existsSync(join(ro.path, "keep.txt"))).toBe(true);
 
-  await using client = new GrpcControlClient({ host: daemon.host, port: daemon.port });
+  await using client = new GrpcControlClient({ host: daemon.host, port: daemon.port, tls: daemon.tls });
   const codes: string[] = [];
   for (const target of [{ module: "ro", path: "keep.txt" }, { module: "rw", path: "" }]) {
     await client.purge(target).catch((e: unknown) => codes.push(isBlitError(e) ? e.code : String(e)));

@@ -28,6 +28,6 @@ test("garbage, HTTP/1 and a truncated HTTP/2 preface are dropped; the daemon sti
   for (let i = 0; i < random.length; i++) random[i] = (i * 2654435761) >>> 24;
   const inputs = [random, new TextEncoder().encode("GET / HTTP/1.1\r\nHost: x\r\n\r\n"), new TextEncoder().encode("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n\x00\x00\xff\xff")];
   expect(await Promise.all(inputs.map((bytes) => sendAndAwaitClose(daemon.port, bytes)))).toEqual(["closed", "closed", "closed"]);
-  await using client = new GrpcControlClient({ host: daemon.host, port: daemon.port });
+  await using client = new GrpcControlClient({ host: daemon.host, port: daemon.port, tls: daemon.tls });
   expect((await client.ping()).protocolVersion).toBe(PROTOCOL_VERSION);
 }, 30_000);

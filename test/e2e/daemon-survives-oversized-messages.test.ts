@@ -8,12 +8,12 @@ import { makeTempDir } from "../harness/temp-tree.ts";
 test("a 12 MiB request is refused; the next request is served", async () => {
   using dir = makeTempDir("oversize");
   await using daemon = await startDaemon({ modules: { m: { path: dir.path } } });
-  await using big = new GrpcControlClient({ host: daemon.host, port: daemon.port, maxMessageBytes: 64 * 1024 * 1024 });
+  await using big = new GrpcControlClient({ host: daemon.host, port: daemon.port, tls: daemon.tls, maxMessageBytes: 64 * 1024 * 1024 });
   const failure = await big.list({ module: "m", path: "x".repeat(12 * 1024 * 1024) }).then(
     () => "accepted",
     (e: unknown) => (isBlitError(e) ? "refused" : String(e)),
   );
   expect(failure).toBe("refused");
-  await using client = new GrpcControlClient({ host: daemon.host, port: daemon.port });
+  await using client = new GrpcControlClient({ host: daemon.host, port: daemon.port, tls: daemon.tls });
   expect((await client.list({ module: "m", path: "" })).entries).toEqual([]);
 }, 30_000);

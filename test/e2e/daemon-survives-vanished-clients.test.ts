@@ -16,7 +16,7 @@ test("cancelled and killed Find streams do not disturb the daemon", async () => 
     for (let f = 0; f < 50; f++) writeFileSync(join(dir.path, `d${d}`, `f${f}`), "");
   }
   await using daemon = await startDaemon({ modules: { m: { path: dir.path } } });
-  await using client = new GrpcControlClient({ host: daemon.host, port: daemon.port });
+  await using client = new GrpcControlClient({ host: daemon.host, port: daemon.port, tls: daemon.tls });
 
   const controller = new AbortController();
   let seen = 0;
@@ -28,7 +28,7 @@ test("cancelled and killed Find streams do not disturb the daemon", async () => 
   })().catch((e: unknown) => (isBlitError(e) ? e.code : String(e)));
   expect({ outcome, seen }).toEqual({ outcome: "CANCELLED", seen: 5 });
 
-  const proc = Bun.spawn([UTILS, "find", `${daemon.control}:/m/`], { stdout: "pipe", stderr: "ignore", stdin: "ignore" });
+  const proc = Bun.spawn([UTILS, "find", `${daemon.control}:/m/`], { env: process.env, stdout: "pipe", stderr: "ignore", stdin: "ignore" });
   const reader = proc.stdout.getReader();
   const first = await reader.read();
   expect(first.done).toBe(false);

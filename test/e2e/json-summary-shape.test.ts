@@ -32,6 +32,7 @@ test.concurrent("a local copy prints one object with every SPEC §3 field, typed
     duration_ms: expect.any(Number),
     bytes_per_sec: expect.any(Number),
     zero_copy_bytes: expect.any(Number),
+    tls: false,
     fallback_reason: null,
     outcome: "success",
     attempts: 1,

@@ -20,7 +20,9 @@ let ports: number[];
 beforeAll(async () => {
   dir = makeTempDir("flip-always");
   mkdirSync(join(dir.path, "m"));
-  daemon = await startDaemon({ modules: { m: { path: join(dir.path, "m") } } });
+  // The proxy changes bytes in the clear; under TLS (the default) the record check would end the
+  // connection instead, so this daemon runs plaintext and the CLI says --no-tls.
+  daemon = await startDaemon({ modules: { m: { path: join(dir.path, "m") } }, plaintext: true });
   ports = listeningPorts(daemon.pid);
   expect(ports.length).toBeGreaterThanOrEqual(2);
 });
@@ -53,7 +55,7 @@ describe("a byte flipped on every send", () => {
     await using proxy = await startFlipProxy({ host: "127.0.0.2", ports, target: "127.0.0.1", marker: MARKER, mode: "always" });
     const remote = (sub: string) => `127.0.0.2:${daemon.port}:/m/${name}/${sub}`;
     const args = direction === "push" ? [`${local}/`, remote("")] : direction === "pull" ? [remote(""), `${local}/`] : [remote("src/"), remote("dst/")];
-    const r = await runCli(["mirror", "--yes", "--json", "--size-only", ...(transport === "grpc" ? ["--force-grpc-data"] : []), ...args]);
+    const r = await runCli(["mirror", "--yes", "--json", "--size-only", "--no-tls", ...(transport === "grpc" ? ["--force-grpc-data"] : []), ...args]);
     expectExit(r, 9);
     expect(proxy.flips).toBeGreaterThanOrEqual(2);
     expect(r.json).toMatchObject({ transport, files_failed: 1, files_resent: 1, entries_deleted: 0, outcome: "partial" });

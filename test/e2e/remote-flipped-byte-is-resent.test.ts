@@ -20,7 +20,9 @@ let ports: number[];
 beforeAll(async () => {
   dir = makeTempDir("flip-once");
   mkdirSync(join(dir.path, "m"));
-  daemon = await startDaemon({ modules: { m: { path: join(dir.path, "m") } } });
+  // The proxy changes bytes in the clear; under TLS (the default) the record check would end the
+  // connection instead, so this daemon runs plaintext and the CLI says --no-tls.
+  daemon = await startDaemon({ modules: { m: { path: join(dir.path, "m") } }, plaintext: true });
   ports = listeningPorts(daemon.pid);
   expect(ports.length).toBeGreaterThanOrEqual(2);
 });
@@ -49,7 +51,7 @@ describe("one flipped byte", () => {
     await using proxy = await startFlipProxy({ host: "127.0.0.2", ports, target: "127.0.0.1", marker: MARKER, mode: "once" });
     const remote = (sub: string) => `127.0.0.2:${daemon.port}:/m/${name}/${sub}`;
     const args = direction === "push" ? [`${local}/`, remote("")] : direction === "pull" ? [remote(""), `${local}/`] : [remote("src/"), remote("dst/")];
-    const r = await runCli(["copy", "--json", ...(transport === "grpc" ? ["--force-grpc-data"] : []), ...args]);
+    const r = await runCli(["copy", "--json", "--no-tls", ...(transport === "grpc" ? ["--force-grpc-data"] : []), ...args]);
     expectExit(r, 0);
     expect(proxy.flips).toBe(1);
     expect(r.json).toMatchObject({ transport, files_transferred: 1, files_verified: 1, files_resent: 1, files_failed: 0, outcome: "success" });

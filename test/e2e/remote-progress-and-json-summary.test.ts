@@ -69,7 +69,9 @@ test("--json --progress: one full summary on stdout, NDJSON progress on stderr e
       failures: [],
       duration_ms: expect.any(Number),
       bytes_per_sec: expect.any(Number),
-      zero_copy_bytes: expect.any(Number),
+      // TLS on both planes by default (SPEC §9): no sendfile/splice, so no zero-copy bytes.
+      zero_copy_bytes: 0,
+      tls: true,
       fallback_reason: null,
       outcome: "success",
       attempts: 1,

@@ -40,12 +40,15 @@ test("daemon killed mid-push and restarted on the same port: the retried push co
   const mod = join(dir.path, "mod");
   mkdirSync(mod);
   sparseTree(src, 96 << 20);
-  const first = await startDaemon({ modules: { m: { path: mod } } });
+  // The restarted daemon keeps its TLS identity (its state directory), as a real one would.
+  const state = join(dir.path, "state");
+  mkdirSync(state);
+  const first = await startDaemon({ modules: { m: { path: mod } }, args: ["--state-dir", state] });
   const cli = spawnCli(["copy", ...RETRY, `${src}/`, `${first.control}:/m/`]);
   await pollUntil(() => (temporariesUnder(mod).length > 0 ? true : cli.proc.exitCode !== null ? false : undefined), "a temporary in the module", 30_000);
   expect(await first.stop("SIGKILL")).not.toBe(0);
   await pollUntil(() => (/retrying in/.test(cli.stderr()) ? true : cli.proc.exitCode !== null ? false : undefined), "a retry notice", 30_000);
-  await using _second = await startDaemon({ modules: { m: { path: mod } }, args: ["--port", String(first.port)] });
+  await using _second = await startDaemon({ modules: { m: { path: mod } }, args: ["--port", String(first.port), "--state-dir", state] });
   expect({ exit: await cli.finished, stderr: cli.stderr() }).toMatchObject({ exit: 0 });
   expectTreesEqual(src, mod, { metadata: true, ignoreRoot: true });
   expect(temporariesUnder(mod)).toEqual([]);

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Socket, TCPSocketListener } from "bun";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { startDaemon, type RunningDaemon } from "../harness/daemon.ts";
+import { recordKnownHost, startDaemon, type RunningDaemon } from "../harness/daemon.ts";
 import { expectExit, runCli } from "../harness/run-cli.ts";
 import { expectTreesEqual } from "../harness/tree-compare.ts";
 import { makeTempDir, writeTree, type TempDir } from "../harness/temp-tree.ts";
@@ -42,6 +42,8 @@ beforeAll(async () => {
   mkdirSync(join(dir.path, "m"));
   writeTree(join(dir.path, "src"), { "a.txt": "a", "d/b.txt": "bb" });
   daemon = await startDaemon({ modules: { m: { path: join(dir.path, "m") } } });
+  // The client names the daemon 127.0.0.2 (through the relay): the same certificate under that name.
+  recordKnownHost(`127.0.0.2:${daemon.port}`, String(daemon.tls?.fingerprint));
   // 127.0.0.2 reaches only this relay (control port); the data port is bound to 127.0.0.1.
   relay = Bun.listen<Relay>({
     hostname: "127.0.0.2",

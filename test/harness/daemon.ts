@@ -9,12 +9,18 @@
  *   every remote route: `plain` (no delegation: remote→remote between its paths is relayed by the
  *   CLI) and `delegating` (pulls from 127.0.0.1 daemons itself); `await using` stops both.
  * - `DAEMON`: the launcher's path (`BLIT_DAEMON_E2E_BIN` overrides it).
+ * - TLS: each daemon keeps its identity in its own state directory (`--state-dir`, unless `args`
+ *   gives one) whose `known_hosts` (the delegation default) is the harness's KNOWN_HOSTS_FILE; its
+ *   `control` and ready-line fingerprint replace any line for that address there (unless
+ *   `trusted: false`), so CLI runs and delegating daemons trust it. `tls` is what an in-process
+ *   client (GrpcControlClient) needs to reach it.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import type { ClientTls } from "../../src/ports/tls.ts";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { insideTestNetns } from "./netns.ts";
-import { REPO_ROOT } from "./run-cli.ts";
+import { KNOWN_HOSTS_FILE, REPO_ROOT } from "./run-cli.ts";
 
 export const DAEMON = process.env.BLIT_DAEMON_E2E_BIN ?? resolve(REPO_ROOT, "bin/blit-daemon");
 
@@ -36,6 +42,10 @@ export interface DaemonOptions {
   readonly motd?: string;
   /** `[delegation]`: pull from these daemons on a client's behalf. */
   readonly delegation?: { readonly allow: boolean; readonly allowedSources: readonly string[] };
+  /** More `[daemon]` keys, as TOML values (`{ hosts_deny: ["127.0.0.1"] }`). */
+  readonly daemonKeys?: Readonly<Record<string, unknown>>;
+  /** TOML appended to the generated file (`[[token]]` tables, …). */
+  readonly extraToml?: string;
   /** Raw TOML used instead of the generated file. */
   readonly config?: string;
   /** Extra flags. */
@@ -47,6 +57,10 @@ export interface DaemonOptions {
   readonly bind?: string;
   /** Wraps the daemon's argv; the wrapper must exec the daemon so that `pid` and signals reach it. */
   readonly launch?: (argv: string[]) => string[];
+  /** `[tls] enabled = false` in the generated config (plaintext; clients need --no-tls). */
+  readonly plaintext?: boolean;
+  /** false: do not record the daemon in the harness known_hosts (trust tests). */
+  readonly trusted?: boolean;
 }
 
 export interface RunningDaemon extends AsyncDisposable {
@@ -56,6 +70,10 @@ export interface RunningDaemon extends AsyncDisposable {
   readonly host: string;
   readonly port: number;
   readonly ready: Record<string, unknown>;
+  /** The ready line's fingerprint as an in-process client's TLS settings; null for a plaintext daemon. */
+  readonly tls: ClientTls | null;
+  /** The state directory (its TLS identity in tls/). */
+  readonly stateDir: string;
   /** What the daemon logged so far. */
   stderr(): string;
   /** Sends `signal` (default SIGTERM) and resolves with the exit code. */
@@ -69,7 +87,26 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<RunningD
   const configPath = join(dir, "config.toml");
   writeFileSync(configPath, options.config ?? toToml(options));
   const host = options.bind ?? "127.0.0.1";
-  const argv = [DAEMON, "--config", configPath, "--bind", host, "--port", "0", ...(options.mdns === true ? [] : ["--no-mdns"]), ...(options.args ?? [])];
+  const givenState = options.args?.indexOf("--state-dir") ?? -1;
+  const stateDir = givenState >= 0 ? String(options.args?.[givenState + 1]) : join(dir, "state");
+  if (givenState < 0) {
+    mkdirSync(stateDir, { recursive: true });
+    symlinkSync(KNOWN_HOSTS_FILE, join(stateDir, "known_hosts"));
+  }
+  const argv = [
+    DAEMON,
+    "--config",
+    configPath,
+    "--bind",
+    host,
+    "--port",
+    "0",
+    "--data-port",
+    "0",
+    ...(givenState < 0 ? ["--state-dir", stateDir] : []),
+    ...(options.mdns === true ? [] : ["--no-mdns"]),
+    ...(options.args ?? []),
+  ];
   const proc = Bun.spawn(options.launch?.(argv) ?? argv, {
     cwd: options.cwd ?? dir,
     stdout: "pipe",
@@ -92,6 +129,8 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<RunningD
   }
   const control = String(ready.control);
   const port = Number(control.slice(control.lastIndexOf(":") + 1));
+  const tls = ready.tls === true ? { fingerprint: String(ready.fingerprint), identity: null } : null;
+  if (tls !== null && options.trusted !== false) recordKnownHost(control, tls.fingerprint);
   const stop = async (signal: NodeJS.Signals = "SIGTERM"): Promise<number> => {
     if (proc.exitCode === null && proc.signalCode === null) process.kill(proc.pid, signal);
     const code = await proc.exited;
@@ -99,7 +138,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<RunningD
     cleanup();
     return code;
   };
-  return { pid: proc.pid, control, host, port, ready, stderr: () => errText, stop, [Symbol.asyncDispose]: async () => void (await stop()) };
+  return { pid: proc.pid, control, host, port, ready, tls, stateDir, stderr: () => errText, stop, [Symbol.asyncDispose]: async () => void (await stop()) };
 }
 
 export interface RouteDaemons extends AsyncDisposable {
@@ -122,6 +161,7 @@ export function toToml(options: DaemonOptions): string {
   if (options.motd !== undefined) lines.push(`motd = ${JSON.stringify(options.motd)}`);
   if (options.root !== undefined) lines.push(`root = ${JSON.stringify(options.root)}`);
   if (options.rootReadOnly !== undefined) lines.push(`root_read_only = ${options.rootReadOnly}`);
+  for (const [key, value] of Object.entries(options.daemonKeys ?? {})) lines.push(`${key} = ${JSON.stringify(value)}`);
   for (const [name, m] of Object.entries(options.modules ?? {})) {
     lines.push("", "[[module]]", `name = ${JSON.stringify(name)}`, `path = ${JSON.stringify(m.path)}`);
     if (m.comment !== undefined) lines.push(`comment = ${JSON.stringify(m.comment)}`);
@@ -129,9 +169,29 @@ export function toToml(options: DaemonOptions): string {
     if (m.useChroot !== undefined) lines.push(`use_chroot = ${m.useChroot}`);
     if (m.keepOwners !== undefined) lines.push(`keep_owners = ${m.keepOwners}`);
   }
+  if (options.plaintext === true) lines.push("", "[tls]", "enabled = false");
   const d = options.delegation;
   if (d !== undefined) lines.push("", "[delegation]", `allow = ${d.allow}`, `allowed_sources = ${JSON.stringify(d.allowedSources)}`);
+  if (options.extraToml !== undefined) lines.push("", options.extraToml);
   return `${lines.join("\n")}\n`;
+}
+
+/**
+ * How in-process clients (createSessionConnector in a test) trust harness daemons: the fingerprint
+ * recorded for `host:port` in KNOWN_HOSTS_FILE; an unrecorded daemon is reached in plaintext.
+ */
+export async function harnessTrust(address: { host: string; port: number }): Promise<ClientTls | null> {
+  const key = `${address.host.includes(":") ? `[${address.host}]` : address.host}:${address.port}`;
+  const text = existsSync(KNOWN_HOSTS_FILE) ? readFileSync(KNOWN_HOSTS_FILE, "utf8") : "";
+  const line = text.split("\n").find((l) => l.startsWith(`${key} `));
+  return line === undefined ? null : { fingerprint: line.slice(key.length + 1).trim(), identity: null };
+}
+
+/** Replaces the harness known_hosts line of `control` (`HOST:PORT`) with `fingerprint`. */
+export function recordKnownHost(control: string, fingerprint: string): void {
+  const old = existsSync(KNOWN_HOSTS_FILE) ? readFileSync(KNOWN_HOSTS_FILE, "utf8") : "";
+  const kept = old.split("\n").filter((l) => l.trim() !== "" && !l.startsWith(`${control} `));
+  writeFileSync(KNOWN_HOSTS_FILE, [...kept, `${control} ${fingerprint}`, ""].join("\n"));
 }
 
 // --- internal ---

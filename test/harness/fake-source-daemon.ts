@@ -7,6 +7,10 @@
  * - `startFakeSourceDaemon({ modules: { m: { path, listings: { "": [...] } } } })` returns
  *   `{ control, host, port, stop() }`; `await using` stops it.
  */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { recordKnownHost } from "./daemon.ts";
 import * as compose from "../../src/apps/compose.ts";
 import { DaemonControl } from "../../src/apps/daemon/daemon-control.ts";
 import { DaemonSessions } from "../../src/apps/daemon/daemon-sessions.ts";
@@ -38,11 +42,14 @@ export async function startFakeSourceDaemon(options: { readonly modules: Readonl
     store: scripted(compose.openModuleStore(m.path, { beneath: false, keepOwners: true, readOnly: true }), m.listings ?? {}),
   }));
   const exports = new ModuleExports(modules, null);
-  const data = await compose.startDataListeners(host);
+  const stateDir = mkdtempSync(join(tmpdir(), "blit-fake-source-"));
+  const tls = await compose.serverTls({ enabled: true }, stateDir);
+  const data = await compose.startDataListeners(host, 0, tls?.server ?? null);
   const quiet = { info() {}, warn() {} };
   const sessions = new DaemonSessions(exports, data.tcp, data.grpc, { forceGrpcData: false, log: quiet });
   const plane = new DaemonControl(exports, { version: "fake", protocolVersion: await compose.protocolVersion(), motd: "" });
-  const server = await compose.startControlServer({ host, port: 0, plane, sessions, dataListener: data.grpc, onInternalError: () => {} });
+  const server = await compose.startControlServer({ host, port: 0, tls: tls?.server ?? null, plane, sessions, dataListener: data.grpc, onInternalError: () => {} });
+  if (tls !== null) recordKnownHost(`${host}:${server.port}`, tls.server.fingerprint);
   let stopped = false;
   const stop = async () => {
     if (stopped) return;
@@ -50,6 +57,7 @@ export async function startFakeSourceDaemon(options: { readonly modules: Readonl
     await server.stop(1000);
     await sessions[Symbol.asyncDispose]();
     await exports[Symbol.asyncDispose]();
+    rmSync(stateDir, { recursive: true, force: true });
   };
   return { control: `${host}:${server.port}`, host, port: server.port, stop, [Symbol.asyncDispose]: stop };
 }

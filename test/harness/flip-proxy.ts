@@ -6,23 +6,28 @@
  *   forwards to `target` at the same port. In both directions, wherever a chunk holds `marker`
  *   (the content of the files under test), one byte of that occurrence is flipped: only the first
  *   one seen at all (`mode: "once"`) or the first one of every chunk that holds one ("always").
- *   `flips` counts the bytes changed; `await using` closes it and every connection.
+ *   `flips` counts the bytes changed; `mode: "never"` changes nothing (a recording proxy).
+ *   `recorded()` is every byte that crossed it, both directions, as seen on the wire (before any
+ *   flip); `await using` closes it and every connection.
  */
 import * as net from "node:net";
 import { Transform } from "node:stream";
 
 export interface FlipProxy extends AsyncDisposable {
   readonly flips: number;
+  recorded(): Buffer;
 }
 
-export async function startFlipProxy(opts: { host: string; ports: readonly number[]; target: string; marker: Uint8Array; mode: "once" | "always" }): Promise<FlipProxy> {
+export async function startFlipProxy(opts: { host: string; ports: readonly number[]; target: string; marker: Uint8Array; mode: "once" | "always" | "never" }): Promise<FlipProxy> {
   const marker = Buffer.from(opts.marker);
   const state = { flips: 0 };
+  const seen: Buffer[] = [];
   const sockets = new Set<net.Socket>();
   const flipper = () =>
     new Transform({
       transform(chunk: Buffer, _enc, done) {
-        if (opts.mode === "always" || state.flips === 0) {
+        seen.push(Buffer.from(chunk));
+        if (opts.mode === "always" || (opts.mode === "once" && state.flips === 0)) {
           const at = chunk.indexOf(marker);
           if (at >= 0) {
             chunk[at + (marker.length >> 1)]! ^= 0x20;
@@ -58,6 +63,7 @@ export async function startFlipProxy(opts: { host: string; ports: readonly numbe
     get flips() {
       return state.flips;
     },
+    recorded: () => Buffer.concat(seen),
     async [Symbol.asyncDispose]() {
       for (const s of sockets) s.destroy();
       await Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));

@@ -2,7 +2,11 @@
  * A hand-written gRPC client for hostile-peer tests: speaks HTTP/2 from a chosen local address
  * (another loopback address than the CLI's 127.0.0.1, so per-address limits can be seen) and
  * sends what blit's own client never would (a header then silence, data nobody asked for).
- * - `connectFrom(localAddress, port)`: an HTTP/2 session to the daemon at 127.0.0.1:port.
+ * - `connectFrom(localAddress, port, tls)`: an HTTP/2 session to the daemon at 127.0.0.1:port, over
+ *   TLS (any certificate accepted: these tests attack the daemon, they do not trust it) unless
+ *   `tls` is false.
+ * - `openPushSession(session)`: a Push call on module `m` with its header sent, and what the daemon
+ *   negotiated (data port, token, streams).
  * - `rawCall(session, method)`: a call with the protocol handshake; `send(message)` writes one
  *   message, `next()` reads the next reply message (null once the call ended), `ended` resolves
  *   with the grpc-status and message when the daemon ends or resets the call.
@@ -11,11 +15,17 @@
  */
 import http2 from "node:http2";
 import { connect, type Socket } from "node:net";
+import tls from "node:tls";
+import { fromWireNegotiation, toWireHeader } from "../../src/adapters/grpc/session-mapping.ts";
 import { BLIT_SERVICE, methodPath, PROTOCOL_HEADER, PROTOCOL_VERSION, type MethodName, type WireMessage } from "../../src/adapters/grpc/wire-schema.ts";
 
-export function connectFrom(localAddress: string, port: number): Promise<http2.ClientHttp2Session> {
+export function connectFrom(localAddress: string, port: number, secure = true): Promise<http2.ClientHttp2Session> {
   return new Promise((resolve, reject) => {
-    const s = http2.connect(`http://127.0.0.1:${port}`, { createConnection: () => connect({ port, host: "127.0.0.1", localAddress }) });
+    const createConnection = () => {
+      const socket = connect({ port, host: "127.0.0.1", localAddress });
+      return secure ? tls.connect({ socket, ALPNProtocols: ["h2"], rejectUnauthorized: false }) : socket;
+    };
+    const s = http2.connect(`${secure ? "https" : "http"}://127.0.0.1:${port}`, { createConnection });
     s.once("remoteSettings", () => resolve(s));
     s.once("error", reject);
     s.once("close", () => reject(new Error("the daemon closed the connection before its settings")));
@@ -118,4 +128,13 @@ export async function silentSockets(localAddress: string, port: number, n: numbe
   // In rounds, so the daemon's accept queue keeps up.
   for (let i = 0; i < n; i += 100) sockets.push(...(await Promise.all(Array.from({ length: Math.min(100, n - i) }, open))));
   return { sockets, closed: () => closed, destroy: () => sockets.forEach((s) => s.destroy()) };
+}
+
+/** A Push session of module `m` opened by hand: its call and what the daemon negotiated. */
+export async function openPushSession(session: http2.ClientHttp2Session) {
+  const call = rawCall(session, "Push");
+  call.send(toWireHeader({ role: "push", root: { module: "m", path: "" }, move: false, forceGrpcData: false }));
+  const first = await call.next();
+  if (first?.negotiation === undefined) throw new Error(`no negotiation: ${JSON.stringify(first)}`);
+  return { call, ...fromWireNegotiation(first.negotiation) };
 }

@@ -9,12 +9,27 @@
  * - `SUMMARY_KEYS`: the fields of a `--json` transfer summary (SPEC §3), sorted.
  * - `stderrLines(result)`: stderr split into non-empty lines.
  * - `BLIT`: the absolute path of the launcher (`BLIT_E2E_BIN` overrides it).
+ * - `HARNESS_CONFIG_HOME` / `KNOWN_HOSTS_FILE`: the XDG_CONFIG_HOME every run gets unless `env` names
+ *   one (a temp dir of this test process, removed at exit); daemons started by harness/daemon.ts
+ *   record their `HOST:PORT sha256:…` line in its known_hosts, so every run trusts them over TLS.
+ *   It is also this test process's XDG_CONFIG_HOME, so programs a test spawns itself do too.
  */
-import { resolve } from "node:path";
+import { chmodSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 
 export const REPO_ROOT = resolve(import.meta.dir, "../..");
 /** The launcher under test; BLIT_E2E_BIN points the suite at another build (e.g. dist/blit). */
 export const BLIT = process.env.BLIT_E2E_BIN ?? resolve(REPO_ROOT, "bin/blit");
+
+export const HARNESS_CONFIG_HOME = mkdtempSync(join(tmpdir(), "blit-e2e-config-"));
+mkdirSync(join(HARNESS_CONFIG_HOME, "blit"), { recursive: true });
+// Readable by the unprivileged user some tests run programs as (it holds public fingerprints only).
+chmodSync(HARNESS_CONFIG_HOME, 0o755);
+export const KNOWN_HOSTS_FILE = join(HARNESS_CONFIG_HOME, "blit", "known_hosts");
+// Programs a test spawns itself (Bun.spawn with process.env) trust the harness daemons too.
+process.env.XDG_CONFIG_HOME = HARNESS_CONFIG_HOME;
+process.once("exit", () => rmSync(HARNESS_CONFIG_HOME, { recursive: true, force: true }));
 
 export interface RunOptions {
   /** Added to the environment (telemetry is disabled unless given here; undefined unsets a variable). */
@@ -46,7 +61,7 @@ export async function runProgram(bin: string, args: readonly string[], options: 
   const prefix = user ? ["setpriv", `--reuid=${user.uid}`, `--regid=${user.gid}`, "--clear-groups", "--"] : [];
   const proc = Bun.spawn([...prefix, bin, ...args], {
     cwd: options.cwd ?? REPO_ROOT,
-    env: definedOnly({ ...process.env, BLIT_DISABLE_LOCAL_TELEMETRY: "1", NO_COLOR: "1", ...options.env }),
+    env: definedOnly({ ...process.env, XDG_CONFIG_HOME: HARNESS_CONFIG_HOME, BLIT_DISABLE_LOCAL_TELEMETRY: "1", NO_COLOR: "1", ...options.env }),
     stdin: options.stdin === undefined ? "ignore" : typeof options.stdin === "string" ? new TextEncoder().encode(options.stdin) : options.stdin,
     stdout: "pipe",
     stderr: "pipe",
@@ -65,7 +80,7 @@ export function expectExit(result: CliResult, code: number): void {
 export const SUMMARY_KEYS: readonly string[] = [
   "operation", "source", "destination", "route", "transport", "dry_run", "files_examined", "files_transferred",
   "files_skipped", "bytes_transferred", "entries_deleted", "sources_removed", "files_failed", "files_verified", "files_resent", "failures", "duration_ms",
-  "bytes_per_sec", "zero_copy_bytes", "fallback_reason", "outcome", "attempts", "exit_code", "error",
+  "bytes_per_sec", "zero_copy_bytes", "tls", "fallback_reason", "outcome", "attempts", "exit_code", "error",
 ].sort();
 
 /** The counters of a `--json` transfer summary (throws when there is no summary). */

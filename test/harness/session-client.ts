@@ -9,14 +9,14 @@ import { LocalStore } from "../../src/adapters/local/index.ts";
 import { createSessionConnector } from "../../src/apps/compose.ts";
 import { openRemoteEnd } from "../../src/apps/engine/remote-end.ts";
 import type { PeerStore } from "../../src/apps/engine/peer-store.ts";
-import type { RunningDaemon } from "./daemon.ts";
+import { harnessTrust, type RunningDaemon } from "./daemon.ts";
 
 export interface TestSession extends AsyncDisposable {
   readonly store: PeerStore;
 }
 
 export async function openSession(daemon: RunningDaemon, module: string, role: "push" | "pull", options: { readonly move?: boolean } = {}): Promise<TestSession> {
-  const connector = await createSessionConnector();
+  const connector = await createSessionConnector(harnessTrust);
   const abort = new AbortController();
   const end = { kind: "remote", raw: "", host: daemon.host, port: daemon.port, module, path: "", contentsOnly: false, trailingSlash: false } as const;
   let store: PeerStore;

@@ -1,4 +1,4 @@
-import { Client, credentials, Metadata, type MethodDefinition } from "@grpc/grpc-js";
+import { Client, Metadata, type MethodDefinition } from "@grpc/grpc-js";
 import { BlitError } from "../../domain/errors.ts";
 import type {
   CompletionQuery,
@@ -14,22 +14,28 @@ import type {
   UsageQuery,
   UsageRow,
 } from "../../ports/control.ts";
+import type { ClientTls } from "../../ports/tls.ts";
 import { FLOW_CONTROL_WINDOW_BYTES } from "./http2-windows.ts";
 import { KEEPALIVE_OPTIONS } from "./keepalive.ts";
+import { channelCredentials } from "./tls-credentials.ts";
 import * as wire from "./mapping.ts";
 import { fromServiceError } from "./status.ts";
-import { BLIT_SERVICE, PROTOCOL_HEADER, PROTOCOL_VERSION, type MethodName, type WireMessage } from "./wire-schema.ts";
+import { BLIT_SERVICE, PROTOCOL_HEADER, PROTOCOL_VERSION, TOKEN_HEADER, type MethodName, type WireMessage } from "./wire-schema.ts";
 
 export interface ControlClientOptions {
   /** Daemon host name or address (an IPv6 literal without brackets). */
   readonly host: string;
   readonly port: number;
+  /** The daemon's trusted certificate (TLS), or null for a plaintext daemon (--no-tls). */
+  readonly tls: ClientTls | null;
   /** Deadline of each unary call. */
   readonly callTimeoutMs?: number;
   /** Largest message accepted. */
   readonly maxMessageBytes?: number;
   /** The protocol version announced in the handshake; only tests set another. */
   readonly protocolVersion?: number;
+  /** The token presented on every call (`blit-token` metadata), or none. */
+  readonly token?: string | null;
 }
 
 /**
@@ -43,12 +49,14 @@ export class GrpcControlClient implements ControlPlane, AsyncDisposable {
   private readonly client: Client;
   private readonly metadata: Metadata;
   private readonly callTimeoutMs: number;
+  /** A client certificate is presented (mTLS): a connection closed after the handshake means it was refused. */
+  private readonly presentsCertificate: boolean;
 
   constructor(options: ControlClientOptions) {
     const host = options.host.includes(":") ? `[${options.host}]` : options.host;
     this.daemon = `${host}:${options.port}`;
     const maxMessage = options.maxMessageBytes ?? 8 * 1024 * 1024;
-    this.client = new Client(this.daemon, credentials.createInsecure(), {
+    this.client = new Client(this.daemon, channelCredentials(options.tls), {
       "grpc-node.flow_control_window": FLOW_CONTROL_WINDOW_BYTES,
       "grpc.max_receive_message_length": maxMessage,
       "grpc.max_send_message_length": maxMessage,
@@ -57,7 +65,9 @@ export class GrpcControlClient implements ControlPlane, AsyncDisposable {
     });
     this.metadata = new Metadata();
     this.metadata.set(PROTOCOL_HEADER, String(options.protocolVersion ?? PROTOCOL_VERSION));
+    if (options.token !== undefined && options.token !== null) this.metadata.set(TOKEN_HEADER, options.token);
     this.callTimeoutMs = options.callTimeoutMs ?? 60_000;
+    this.presentsCertificate = (options.tls?.identity ?? null) !== null;
   }
 
   ping(signal?: AbortSignal): Promise<DaemonIdentity> {
@@ -112,7 +122,7 @@ export class GrpcControlClient implements ControlPlane, AsyncDisposable {
       const call = this.client.makeUnaryRequest(def.path, def.requestSerialize, def.responseDeserialize, request, this.metadata, { deadline }, (error, value) => {
         signal?.removeEventListener("abort", onAbort);
         if (signal?.aborted) reject(this.cancelled(method));
-        else if (error !== null || value === undefined) reject(fromServiceError(error, this.daemon, method));
+        else if (error !== null || value === undefined) reject(fromServiceError(error, this.daemon, method, this.presentsCertificate));
         else resolve(convert(value));
       });
       signal?.addEventListener("abort", onAbort, { once: true });
@@ -128,7 +138,7 @@ export class GrpcControlClient implements ControlPlane, AsyncDisposable {
     try {
       for await (const message of call) yield convert(message as WireMessage);
     } catch (e) {
-      throw signal?.aborted ? this.cancelled(method) : fromServiceError(e, this.daemon, method);
+      throw signal?.aborted ? this.cancelled(method) : fromServiceError(e, this.daemon, method, this.presentsCertificate);
     } finally {
       signal?.removeEventListener("abort", onAbort);
       call.cancel();

@@ -1,10 +1,10 @@
-import { logVerbosity, Server, ServerCredentials, setLogVerbosity, type UntypedServiceImplementation } from "@grpc/grpc-js";
+import { logVerbosity, Server, type ServerCredentials, setLogVerbosity, type UntypedServiceImplementation } from "@grpc/grpc-js";
 import { DAEMON_LIMITS } from "../../domain/daemon-limits.ts";
 import { BlitError } from "../../domain/errors.ts";
 import { FairShares } from "../../domain/fair-shares.ts";
 import { listenError, LISTEN_ERRNOS } from "../../domain/listen-error.ts";
 import { KEEPALIVE_INTERVAL_MS, KEEPALIVE_TIMEOUT_MS } from "../../domain/stall-window.ts";
-import type { ControlPlane } from "../../ports/control.ts";
+import type { Caller, ControlPlane } from "../../ports/control.ts";
 import { withServerSettings } from "./http2-windows.ts";
 import * as wire from "./mapping.ts";
 import { bidi, notServed, serverStream, unary, type CallContext } from "./server-calls.ts";
@@ -14,6 +14,8 @@ import type { SessionService } from "../../ports/session.ts";
 import type { DelegationService } from "../../ports/delegation.ts";
 import { fromWireDelegatedPull, toWireDelegationEvent } from "./delegation-mapping.ts";
 import { BLIT_SERVICE } from "./wire-schema.ts";
+import type { ServerTls } from "../../ports/tls.ts";
+import { serverCredentials } from "./tls-credentials.ts";
 
 /** Limits that keep one bad client from hurting the others (SPEC §5). */
 export interface ControlLimits {
@@ -57,8 +59,12 @@ export interface ControlServerOptions {
   /** Address to bind ("0.0.0.0", "::", "127.0.0.1", …) and port (0 = a free port). */
   readonly host: string;
   readonly port: number;
-  /** What the calls are served from. */
-  readonly plane: ControlPlane;
+  /** TLS 1.3 with this identity (and client certificates when it names a CA); null: plaintext. */
+  readonly tls: ServerTls | null;
+  /** What the calls are served from: one plane, or one per call made for its caller. */
+  readonly plane: ControlPlane | ((caller: Caller) => ControlPlane);
+  /** Why a client address may not connect at all (the hosts rules), or null; default: everyone may. */
+  readonly admitAddress?: (address: string) => string | null;
   readonly limits?: Partial<ControlLimits>;
   /** Serves Push and Pull; without it they answer TRANSPORT_UNAVAILABLE. */
   readonly sessions?: SessionService;
@@ -102,11 +108,20 @@ export class GrpcControlServer {
       calls: new FairShares({ all: limits.maxConcurrentCalls, address: limits.maxCallsPerAddress, connection: limits.maxCallsPerConnection }),
       onInternalError: options.onInternalError ?? (() => {}),
       onRefused,
+      refusedPeers: new Map(),
     };
     server.addService(BLIT_SERVICE, handlers(options, ctx));
     const address = options.host.includes(":") ? `[${options.host}]:${options.port}` : `${options.host}:${options.port}`;
-    const sessions = { maxSessions: limits.maxSessions, maxSessionsPerAddress: limits.maxSessionsPerAddress, firstCallTimeoutMs: limits.firstCallTimeoutMs, onRefused };
-    const port = await withServerSettings(sessions, () => bind(server, address));
+    const sessions = {
+      maxSessions: limits.maxSessions,
+      maxSessionsPerAddress: limits.maxSessionsPerAddress,
+      firstCallTimeoutMs: limits.firstCallTimeoutMs,
+      onRefused,
+      admit: options.admitAddress ?? (() => null),
+      refusedPeers: ctx.refusedPeers as Map<string, BlitError>,
+    };
+    const credentials = serverCredentials(options.tls);
+    const port = await withServerSettings(sessions, () => bind(server, address, credentials));
     return new GrpcControlServer(server, port);
   }
 
@@ -127,10 +142,10 @@ export class GrpcControlServer {
 // --- internal ---
 
 /** Binds `address`; a failure is one BlitError (grpc-js's own log line about it is silenced). */
-function bind(server: Server, address: string): Promise<number> {
+function bind(server: Server, address: string, credentials: ServerCredentials): Promise<number> {
   return new Promise((resolve, reject) => {
     setLogVerbosity(logVerbosity.NONE);
-    server.bindAsync(address, ServerCredentials.createInsecure(), (error, port) => {
+    server.bindAsync(address, credentials, (error, port) => {
       setLogVerbosity(logVerbosity.ERROR);
       if (error === null) resolve(port);
       else reject(Object.assign(listenError(address, LISTEN_ERRNOS.find((n) => error.message.includes(n)) ?? ""), { cause: error }));
@@ -139,19 +154,21 @@ function bind(server: Server, address: string): Promise<number> {
 }
 
 function handlers(options: ControlServerOptions, ctx: CallContext): UntypedServiceImplementation {
-  const { plane, sessions, dataListener, delegation } = options;
+  const { sessions, dataListener, delegation } = options;
+  const given = options.plane;
+  const plane = typeof given === "function" ? given : () => given;
   return {
-    Ping: unary(ctx, "Ping", async (_req, signal) => wire.toWireIdentity(await plane.ping(signal))),
-    ListModules: unary(ctx, "ListModules", async (_req, signal) => wire.toWireModules(await plane.listModules(signal))),
-    List: unary(ctx, "List", async (req, signal) => wire.toWireListing(await plane.list(wire.fromWireTarget(req.target), signal))),
-    Find: serverStream(ctx, "Find", (req, signal) => mapStream(plane.find(wire.fromWireFind(req), signal), wire.toWireFound)),
-    DiskUsage: serverStream(ctx, "DiskUsage", (req, signal) => mapStream(plane.diskUsage(wire.fromWireUsageQuery(req), signal), wire.toWireUsage)),
-    FilesystemStats: unary(ctx, "FilesystemStats", async (req, signal) =>
-      wire.toWireFsStats(await plane.filesystemStats(wire.fromWireTarget(req.target), signal)),
+    Ping: unary(ctx, "Ping", async (_req, signal, who) => wire.toWireIdentity(await plane(who).ping(signal))),
+    ListModules: unary(ctx, "ListModules", async (_req, signal, who) => wire.toWireModules(await plane(who).listModules(signal))),
+    List: unary(ctx, "List", async (req, signal, who) => wire.toWireListing(await plane(who).list(wire.fromWireTarget(req.target), signal))),
+    Find: serverStream(ctx, "Find", (req, signal, who) => mapStream(plane(who).find(wire.fromWireFind(req), signal), wire.toWireFound)),
+    DiskUsage: serverStream(ctx, "DiskUsage", (req, signal, who) => mapStream(plane(who).diskUsage(wire.fromWireUsageQuery(req), signal), wire.toWireUsage)),
+    FilesystemStats: unary(ctx, "FilesystemStats", async (req, signal, who) =>
+      wire.toWireFsStats(await plane(who).filesystemStats(wire.fromWireTarget(req.target), signal)),
     ),
-    Purge: unary(ctx, "Purge", async (req, signal) => wire.toWirePurge(await plane.purge(wire.fromWireTarget(req.target), signal))),
-    CompletePath: unary(ctx, "CompletePath", async (req, signal) =>
-      wire.toWireCandidates(await plane.completePath(wire.fromWireCompletion(req), signal)),
+    Purge: unary(ctx, "Purge", async (req, signal, who) => wire.toWirePurge(await plane(who).purge(wire.fromWireTarget(req.target), signal))),
+    CompletePath: unary(ctx, "CompletePath", async (req, signal, who) =>
+      wire.toWireCandidates(await plane(who).completePath(wire.fromWireCompletion(req), signal)),
     ),
     Push: sessions === undefined ? notServed(ctx, "Push", TRANSFERS_NOT_SERVED) : sessionHandler(ctx, "push", sessions),
     Pull: sessions === undefined ? notServed(ctx, "Pull", TRANSFERS_NOT_SERVED) : sessionHandler(ctx, "pull", sessions),
@@ -159,7 +176,7 @@ function handlers(options: ControlServerOptions, ctx: CallContext): UntypedServi
     DelegatedPull:
       delegation === undefined
         ? notServed(ctx, "DelegatedPull", TRANSFERS_NOT_SERVED)
-        : serverStream(ctx, "DelegatedPull", (req, signal) => mapStream(delegation.pull(fromWireDelegatedPull(req), signal), toWireDelegationEvent)),
+        : serverStream(ctx, "DelegatedPull", (req, signal, who) => mapStream(delegation.pull(fromWireDelegatedPull(req), signal, who), toWireDelegationEvent)),
   };
 }
 

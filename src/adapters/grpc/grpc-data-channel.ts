@@ -37,7 +37,11 @@ export class GrpcDataChannel implements Channel {
   private closed = false;
   private ended = false;
 
-  constructor(private readonly call: DuplexCall) {
+  constructor(
+    private readonly call: DuplexCall,
+    /** The call rides a TLS connection. */
+    readonly encrypted = false,
+  ) {
     this.incoming = new ChunkQueue(LOW_WATER_BYTES, () => call.resume());
     call.on("data", (m: WireMessage) => this.onMessage(m));
     call.on("end", () => this.incoming.fail(new BlitError("PEER_CLOSED", "the peer ended the data stream without its end mark")));

@@ -1,21 +1,26 @@
-import { Client, credentials, Metadata, Server, ServerCredentials, type ServerDuplexStream } from "@grpc/grpc-js";
+import { Client, Metadata, Server, ServerCredentials, type ServerDuplexStream } from "@grpc/grpc-js";
 import { BlitError } from "../../domain/errors.ts";
 import type { Channel, Listener, Transport } from "../../ports/transport.ts";
 import { AcceptQueue } from "../../domain/wire/accept-queue.ts";
 import { GrpcDataChannel } from "./grpc-data-channel.ts";
 import { KEEPALIVE_OPTIONS } from "./keepalive.ts";
+import type { ClientTls } from "../../ports/tls.ts";
 import { FLOW_CONTROL_WINDOW_BYTES } from "./http2-windows.ts";
+import { channelCredentials } from "./tls-credentials.ts";
 import { BLIT_SERVICE, PROTOCOL_HEADER, PROTOCOL_VERSION, type WireMessage } from "./wire-schema.ts";
 
 /**
  * The gRPC fallback data plane: each data connection is one `Data` call to the daemon's control
  * port, carrying the same records as a TCP connection. `dial` opens such a call; the daemon's
- * control server hands incoming calls to a {@link GrpcDataListener}.
+ * control server hands incoming calls to a {@link GrpcDataListener}. With `tls` the calls ride a
+ * TLS connection accepting only that certificate.
  */
 export class GrpcDataTransport implements Transport {
   readonly name = "grpc";
   readonly capabilities = { zeroCopy: false };
   private readonly clients = new Map<string, Client>();
+
+  constructor(private readonly tls: ClientTls | null = null) {}
 
   /** A standalone server serving only `Data` (the daemon serves it on its control server). */
   async listen(address: { host: string; port: number }): Promise<Listener> {
@@ -36,14 +41,14 @@ export class GrpcDataTransport implements Transport {
     const target = address.host.includes(":") ? `[${address.host}]:${address.port}` : `${address.host}:${address.port}`;
     let client = this.clients.get(target);
     if (client === undefined) {
-      client = new Client(target, credentials.createInsecure(), { "grpc-node.flow_control_window": FLOW_CONTROL_WINDOW_BYTES, "grpc.max_receive_message_length": 16 << 20, ...KEEPALIVE_OPTIONS });
+      client = new Client(target, channelCredentials(this.tls), { "grpc-node.flow_control_window": FLOW_CONTROL_WINDOW_BYTES, "grpc.max_receive_message_length": 16 << 20, ...KEEPALIVE_OPTIONS });
       this.clients.set(target, client);
     }
     const def = BLIT_SERVICE.Data!;
     const metadata = new Metadata();
     metadata.set(PROTOCOL_HEADER, String(PROTOCOL_VERSION));
     const call = client.makeBidiStreamRequest(def.path, def.requestSerialize, def.responseDeserialize, metadata, {});
-    return new GrpcDataChannel(call);
+    return new GrpcDataChannel(call, this.tls !== null);
   }
 
   /** Closes the connections dialled so far. */

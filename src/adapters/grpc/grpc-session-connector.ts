@@ -1,4 +1,4 @@
-import { Client, connectivityState, credentials, Metadata } from "@grpc/grpc-js";
+import { Client, connectivityState, Metadata } from "@grpc/grpc-js";
 import { BlitError } from "../../domain/errors.ts";
 import type { Unchecked } from "../../domain/peer-path.ts";
 import { SILENT_PEER_DETECTED_MS } from "../../domain/stall-window.ts";
@@ -8,36 +8,48 @@ import type { DelegatedPull, DelegationClient, DelegationEvent } from "../../por
 import type { ServerMessage, SessionClient, SessionConnector, SessionHeader } from "../../ports/session.ts";
 import { fromWireDelegationEvent, toWireDelegatedPull } from "./delegation-mapping.ts";
 import type { Transport } from "../../ports/transport.ts";
+import type { ClientTls } from "../../ports/tls.ts";
+import { channelCredentials } from "./tls-credentials.ts";
 import { GrpcDataTransport } from "./grpc-data-transport.ts";
 import { FLOW_CONTROL_WINDOW_BYTES } from "./http2-windows.ts";
 import { fromServiceError } from "./status.ts";
 import { fromWireNegotiation, fromWireServer, toWireClient, toWireHeader } from "./session-mapping.ts";
-import { BLIT_SERVICE, PROTOCOL_HEADER, PROTOCOL_VERSION, type WireMessage } from "./wire-schema.ts";
+import { BLIT_SERVICE, PROTOCOL_HEADER, PROTOCOL_VERSION, TOKEN_HEADER, type WireMessage } from "./wire-schema.ts";
 
 /**
  * Opens transfer sessions (Push/Pull calls) on daemons and asks them for delegated pulls. The gRPC
  * fallback data transport shares this connector's connections; `tcp` (and `rdma`, when this
  * machine has an active RDMA port) are the data-plane transports given by the composition root.
+ * `trust` says how each daemon is reached (its trusted certificate, or null for plaintext); every
+ * session gets data transports that accept only that certificate.
  */
 export class GrpcSessionConnector implements SessionConnector, DelegationClient, AsyncDisposable {
   readonly grpc: GrpcDataTransport = new GrpcDataTransport();
   private readonly clients: Client[] = [];
 
+  private readonly perDaemon = new Map<string, { tcp: Transport; grpc: GrpcDataTransport }>();
+
+  /** `tokenFor` gives the token presented to each daemon (`blit-token` metadata), or null for none. */
   constructor(
     readonly tcp: Transport,
     readonly rdma: Transport | null = null,
+    private readonly trust: (address: { host: string; port: number }) => Promise<ClientTls | null> = async () => null,
+    private readonly tcpFor: (tls: ClientTls | null) => Transport = () => tcp,
+    private readonly tokenFor: (host: string, port: number) => string | null = () => null,
   ) {}
 
   async open(address: { host: string; port: number }, header: SessionHeader, signal: AbortSignal): Promise<SessionClient> {
-    const { client, target } = this.client(address);
+    const tls = await this.trust(address);
+    const { client, target } = this.client(address, tls);
+    const data = this.dataTransports(target, tls);
     const method = header.role === "push" ? "Push" : "Pull";
     const reached = await connected(client, target, signal);
     const def = BLIT_SERVICE[method]!;
-    const call = client.makeBidiStreamRequest(def.path, def.requestSerialize, def.responseDeserialize, handshake(), {});
+    const call = client.makeBidiStreamRequest(def.path, def.requestSerialize, def.responseDeserialize, handshake(this.tokenFor(address.host, address.port)), {});
     const onAbort = () => call.cancel();
     signal.addEventListener("abort", onAbort, { once: true });
     const messages = callMessages(call);
-    const fail = (e: unknown) => (signal.aborted ? new BlitError("CANCELLED", `${method} to ${target} was cancelled`) : fromServiceError(e, target, method));
+    const fail = (e: unknown) => (signal.aborted ? new BlitError("CANCELLED", `${method} to ${target} was cancelled`) : fromServiceError(e, target, method, (tls?.identity ?? null) !== null));
     call.write(toWireHeader(header));
     let first: IteratorResult<WireMessage>;
     try {
@@ -69,6 +81,7 @@ export class GrpcSessionConnector implements SessionConnector, DelegationClient,
     })();
     return {
       negotiation: fromWireNegotiation(first.value.negotiation),
+      data,
       send: (m) => void call.write(toWireClient(m)),
       incoming,
       [Symbol.asyncDispose]: async () => {
@@ -79,10 +92,11 @@ export class GrpcSessionConnector implements SessionConnector, DelegationClient,
   }
 
   async *delegatedPull(address: { host: string; port: number }, request: DelegatedPull, signal: AbortSignal): AsyncIterable<DelegationEvent> {
-    const { client, target } = this.client(address);
+    const tls = await this.trust(address);
+    const { client, target } = this.client(address, tls);
     await connected(client, target, signal);
     const def = BLIT_SERVICE.DelegatedPull!;
-    const call = client.makeServerStreamRequest(def.path, def.requestSerialize, def.responseDeserialize, toWireDelegatedPull(request), handshake(), {});
+    const call = client.makeServerStreamRequest(def.path, def.requestSerialize, def.responseDeserialize, toWireDelegatedPull(request), handshake(this.tokenFor(address.host, address.port)), {});
     const onAbort = () => call.cancel();
     signal.addEventListener("abort", onAbort, { once: true });
     const messages = callMessages(call);
@@ -94,7 +108,7 @@ export class GrpcSessionConnector implements SessionConnector, DelegationClient,
         if (event !== null) yield event;
       }
     } catch (e) {
-      throw signal.aborted ? new BlitError("CANCELLED", `DelegatedPull to ${target} was cancelled`) : fromServiceError(e, target, "DelegatedPull");
+      throw signal.aborted ? new BlitError("CANCELLED", `DelegatedPull to ${target} was cancelled`) : fromServiceError(e, target, "DelegatedPull", (tls?.identity ?? null) !== null);
     } finally {
       signal.removeEventListener("abort", onAbort);
       call.cancel();
@@ -103,14 +117,27 @@ export class GrpcSessionConnector implements SessionConnector, DelegationClient,
 
   async [Symbol.asyncDispose](): Promise<void> {
     this.grpc.close();
+    for (const d of this.perDaemon.values()) d.grpc.close();
+    this.perDaemon.clear();
     for (const c of this.clients.splice(0)) c.close();
   }
 
   // --- internal ---
 
-  private client(address: { host: string; port: number }): { client: Client; target: string } {
+  /** The data transports for one daemon; RDMA only in plaintext (it carries no TLS, SPEC §9). */
+  private dataTransports(target: string, tls: ClientTls | null): { tcp: Transport; grpc: GrpcDataTransport; rdma: Transport | null } {
+    const key = `${target} ${tls?.fingerprint ?? "plaintext"}`;
+    let d = this.perDaemon.get(key);
+    if (d === undefined) {
+      d = { tcp: this.tcpFor(tls), grpc: new GrpcDataTransport(tls) };
+      this.perDaemon.set(key, d);
+    }
+    return { ...d, rdma: tls === null ? this.rdma : null };
+  }
+
+  private client(address: { host: string; port: number }, tls: ClientTls | null): { client: Client; target: string } {
     const target = address.host.includes(":") ? `[${address.host}]:${address.port}` : `${address.host}:${address.port}`;
-    const client = new Client(target, credentials.createInsecure(), {
+    const client = new Client(target, channelCredentials(tls), {
       "grpc-node.flow_control_window": FLOW_CONTROL_WINDOW_BYTES,
       "grpc.max_receive_message_length": 64 << 20,
       "grpc.max_send_message_length": 64 << 20,
@@ -147,9 +174,10 @@ async function connected(client: Client, target: string, signal: AbortSignal): P
   return state === connectivityState.READY;
 }
 
-/** The metadata every call starts with (the protocol handshake). */
-function handshake(): Metadata {
+/** The metadata every call starts with: the protocol handshake, and the token when there is one. */
+function handshake(token: string | null): Metadata {
   const metadata = new Metadata();
   metadata.set(PROTOCOL_HEADER, String(PROTOCOL_VERSION));
+  if (token !== null) metadata.set(TOKEN_HEADER, token);
   return metadata;
 }

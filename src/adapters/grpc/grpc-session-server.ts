@@ -16,7 +16,7 @@ import type { WireMessage } from "./wire-schema.ts";
  */
 export function sessionHandler(ctx: CallContext, role: SessionRole, service: SessionService) {
   const method = role === "push" ? "Push" : "Pull";
-  return bidi(ctx, method, async (call: ServerDuplexStream<WireMessage, WireMessage>, signal) => {
+  return bidi(ctx, method, async (call: ServerDuplexStream<WireMessage, WireMessage>, signal, caller) => {
     // Few messages decoded ahead: a decoded request can take far more memory than its bytes on the wire.
     const messages = callMessages(call, DAEMON_LIMITS.sessionMessagesAhead);
     const first = await withTimeout(messages.next(), DAEMON_LIMITS.sessionHeaderTimeoutMs).catch((e: unknown) => {
@@ -25,7 +25,7 @@ export function sessionHandler(ctx: CallContext, role: SessionRole, service: Ses
     });
     if (first.done === true || !first.value.header) throw new BlitError("PROTOCOL_MISMATCH", `${method} must start with a SessionHeader`);
     const header = fromWireHeader(first.value.header, role);
-    const negotiation = await service.negotiate(header);
+    const negotiation = await service.negotiate(header, caller);
     call.write(toWireNegotiation(negotiation));
     const incoming = (async function* (): AsyncIterable<ClientMessage<Unchecked>> {
       for (;;) {
@@ -35,7 +35,7 @@ export function sessionHandler(ctx: CallContext, role: SessionRole, service: Ses
         if (m !== null) yield m;
       }
     })();
-    await service.serve({ header, peer: call.getPeer(), incoming, signal, send: (m) => void call.write(toWireServer(m)) }, negotiation);
+    await service.serve({ header, peer: call.getPeer(), caller, incoming, signal, send: (m) => void call.write(toWireServer(m)) }, negotiation);
     call.end();
   });
 }

@@ -59,14 +59,14 @@ export const fromWireIdentity = (w: WireMessage): DaemonIdentity => ({ version: 
 export const toWireModules = (m: ModuleList): WireMessage => ({
   motd: m.motd,
   version: m.version,
-  modules: m.modules.map((x) => ({ name: x.name, comment: x.comment, read_only: x.readOnly })),
+  modules: m.modules.map((x) => ({ name: x.name, comment: x.comment, read_only: x.readOnly, auth_required: x.authRequired })),
   has_default_export: m.defaultExport !== null,
   default_export_read_only: m.defaultExport?.readOnly ?? false,
 });
 export const fromWireModules = (w: WireMessage): ModuleList => ({
   motd: String(w.motd),
   version: String(w.version),
-  modules: (w.modules as WireMessage[]).map((x) => ({ name: String(x.name), comment: String(x.comment), readOnly: x.read_only === true })),
+  modules: (w.modules as WireMessage[]).map((x) => ({ name: String(x.name), comment: String(x.comment), readOnly: x.read_only === true, authRequired: x.auth_required === true })),
   defaultExport: w.has_default_export === true ? { readOnly: w.default_export_read_only === true } : null,
 });
 

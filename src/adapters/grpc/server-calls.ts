@@ -14,6 +14,8 @@ import { once } from "node:events";
 import { peerAddress } from "../../domain/daemon-limits.ts";
 import { BlitError, isBlitError } from "../../domain/errors.ts";
 import type { FairShares } from "../../domain/fair-shares.ts";
+import type { Caller } from "../../ports/control.ts";
+import { callerOf } from "./call-caller.ts";
 import { toServiceError } from "./status.ts";
 import { PROTOCOL_HEADER, PROTOCOL_VERSION, type WireMessage } from "./wire-schema.ts";
 
@@ -24,26 +26,28 @@ export interface CallContext {
   readonly onInternalError: (method: string, error: unknown) => void;
   /** Told of every call refused by a limit. */
   readonly onRefused: (message: string) => void;
+  /** Connections whose calls are all refused with this error (hosts rules, the connection cap), by peer. */
+  readonly refusedPeers: ReadonlyMap<string, BlitError>;
 }
 
 type UnaryCall = ServerUnaryCall<WireMessage, WireMessage>;
 type StreamCall = ServerWritableStream<WireMessage, WireMessage>;
 
 /** A unary handler. */
-export function unary(ctx: CallContext, method: string, handle: (req: WireMessage, signal: AbortSignal) => Promise<WireMessage>) {
+export function unary(ctx: CallContext, method: string, handle: (req: WireMessage, signal: AbortSignal, caller: Caller) => Promise<WireMessage>) {
   return (call: UnaryCall, callback: sendUnaryData<WireMessage>): void => {
-    void run(ctx, method, call, async (signal) => {
-      const reply = await handle(call.request, signal);
+    void run(ctx, method, call, async (signal, caller) => {
+      const reply = await handle(call.request, signal, caller);
       callback(null, reply);
     }).catch((e: unknown) => callback(toServiceError(report(ctx, method, e))));
   };
 }
 
 /** A server-streaming handler: each value the iterable yields is one message. */
-export function serverStream(ctx: CallContext, method: string, handle: (req: WireMessage, signal: AbortSignal) => AsyncIterable<WireMessage>) {
+export function serverStream(ctx: CallContext, method: string, handle: (req: WireMessage, signal: AbortSignal, caller: Caller) => AsyncIterable<WireMessage>) {
   return (call: StreamCall): void => {
-    void run(ctx, method, call, async (signal) => {
-      for await (const message of handle(call.request, signal)) {
+    void run(ctx, method, call, async (signal, caller) => {
+      for await (const message of handle(call.request, signal, caller)) {
         if (!call.write(message)) await drained(call, signal);
       }
       call.end();
@@ -54,9 +58,13 @@ export function serverStream(ctx: CallContext, method: string, handle: (req: Wir
 }
 
 /** A bidi handler: `handle` owns the call until it resolves; a rejection ends the call with that error. */
-export function bidi(ctx: CallContext, method: string, handle: (call: ServerDuplexStream<WireMessage, WireMessage>, signal: AbortSignal) => Promise<void>) {
+export function bidi(
+  ctx: CallContext,
+  method: string,
+  handle: (call: ServerDuplexStream<WireMessage, WireMessage>, signal: AbortSignal, caller: Caller) => Promise<void>,
+) {
   return (call: ServerDuplexStream<WireMessage, WireMessage>): void => {
-    void run(ctx, method, call, (signal) => handle(call, signal)).catch((e: unknown) => {
+    void run(ctx, method, call, (signal, caller) => handle(call, signal, caller)).catch((e: unknown) => {
       if (!call.cancelled) call.emit("error", toServiceError(report(ctx, method, e)));
     });
   };
@@ -80,12 +88,16 @@ interface AnyCall {
   readonly cancelled: boolean;
   sendMetadata(metadata: Metadata): void;
   getPeer(): string;
+  getAuthContext?(): { readonly sslPeerCertificate?: { readonly raw?: Buffer } };
   on(event: "cancelled", listener: () => void): unknown;
 }
 
-async function run(ctx: CallContext, method: string, call: AnyCall, body: (signal: AbortSignal) => Promise<void>): Promise<void> {
-  checkProtocol(call.metadata);
+async function run(ctx: CallContext, method: string, call: AnyCall, body: (signal: AbortSignal, caller: Caller) => Promise<void>): Promise<void> {
   const peer = call.getPeer();
+  // A connection refused by the hosts rules or the connection cap does no work at all.
+  const refused = ctx.refusedPeers.get(peer);
+  if (refused !== undefined) throw refused;
+  checkProtocol(call.metadata);
   const keys = { all: "", address: peerAddress(peer), connection: peer };
   const full = ctx.calls.take(keys);
   if (full !== null) {
@@ -100,7 +112,7 @@ async function run(ctx: CallContext, method: string, call: AnyCall, body: (signa
   headers.set(PROTOCOL_HEADER, String(PROTOCOL_VERSION));
   try {
     call.sendMetadata(headers);
-    await body(controller.signal);
+    await body(controller.signal, callerOf(call));
   } finally {
     ctx.calls.give(keys);
   }

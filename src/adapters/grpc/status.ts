@@ -71,7 +71,7 @@ export function toServiceError(e: unknown): Partial<StatusObject> {
  * The BlitError for a failed client call. `daemon` ("host:port") names the peer in messages for
  * statuses gRPC made itself (unreachable, protocol).
  */
-export function fromServiceError(e: unknown, daemon: string, method: string): BlitError {
+export function fromServiceError(e: unknown, daemon: string, method: string, presentedCertificate = false): BlitError {
   if (isBlitError(e)) return e;
   const se = e as Partial<ServiceError>;
   if (typeof se.code !== "number") {
@@ -81,11 +81,42 @@ export function fromServiceError(e: unknown, daemon: string, method: string): Bl
   if (typeof code === "string" && (ERROR_CODES as readonly string[]).includes(code)) {
     return new BlitError(code as ErrorCode, se.details ?? "", readDetails(se.metadata), { cause: e });
   }
+  // An mTLS refusal: the daemon's alert, or (TLS 1.3 clients finish first) the connection it closed right after.
+  const closedAfterHandshake = presentedCertificate && /^No connection established\. Last error: Failed to connect/.test(se.details ?? "") ? "expired, or not from its client CA" : null;
+  const refusedCert = se.code === Status.UNAVAILABLE ? (clientCertificateAlert(se.details ?? "") ?? closedAfterHandshake) : null;
+  if (refusedCert !== null) {
+    return new BlitError(
+      "AUTH_FAILED",
+      `the daemon at ${daemon} refused this client's TLS certificate (${refusedCert}): it requires a valid client certificate from its [tls] client_ca: give --tls-cert FILE --tls-key FILE`,
+      { daemon, refusal: "client certificate" },
+      { cause: e },
+    );
+  }
+  // The pinned handshake refused the daemon's certificate (tls-credentials.ts): never retried as unreachable.
+  const changed = se.code === Status.UNAVAILABLE ? /the daemon's certificate changed: [^(]*/.exec(se.details ?? "")?.[0] : undefined;
+  if (changed !== undefined) return new BlitError("AUTH_FAILED", `${daemon}: ${changed.trim()}; nothing was sent to it`, { daemon, refusal: "certificate" }, { cause: e });
   const mapped = FROM_GRPC_STATUS[se.code as Status] ?? "INTERNAL";
   return new BlitError(mapped, describeStatus(mapped, se.details ?? "", daemon, method), { daemon }, { cause: e });
 }
 
 // --- internal ---
+
+/** The TLS alert a daemon sent about the client's certificate (mTLS), in words, or null. */
+function clientCertificateAlert(details: string): string | null {
+  const alert = /TLSV1_ALERT_([A-Z_]+)/.exec(details)?.[1] ?? /SSLV3_ALERT_([A-Z_]+)/.exec(details)?.[1];
+  if (alert === undefined) return null;
+  const words: Readonly<Record<string, string>> = {
+    CERTIFICATE_REQUIRED: "none was given",
+    CERTIFICATE_EXPIRED: "it has expired",
+    UNKNOWN_CA: "it is not from the daemon's client CA",
+    BAD_CERTIFICATE: "it is not valid",
+    CERTIFICATE_UNKNOWN: "it is not valid",
+    UNSUPPORTED_CERTIFICATE: "its kind is not supported",
+    CERTIFICATE_REVOKED: "it was revoked",
+    DECRYPT_ERROR: "the key does not match it",
+  };
+  return words[alert] ?? null;
+}
 
 function readDetails(metadata: Metadata | undefined): Record<string, string | number> {
   const raw = metadata?.get(ERROR_DETAILS_TRAILER)[0];

@@ -13,6 +13,8 @@ export const PROTOCOL_VERSION = 5;
 
 /** Metadata keys of the handshake and of errors. */
 export const PROTOCOL_HEADER = "blit-protocol";
+/** Metadata key of the client's token (the secret; SPEC §9). */
+export const TOKEN_HEADER = "blit-token";
 export const ERROR_CODE_TRAILER = "blit-code";
 export const ERROR_DETAILS_TRAILER = "blit-details-bin";
 

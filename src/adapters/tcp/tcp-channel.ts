@@ -1,4 +1,6 @@
 import type { Socket, SocketHandler } from "bun";
+import { createHmac } from "node:crypto";
+import { DATA_TOKEN_EXPORTER_LABEL } from "../../domain/wire/token.ts";
 import { BlitError, isBlitError } from "../../domain/errors.ts";
 import { ChunkQueue } from "../../domain/wire/chunk-queue.ts";
 import { CHUNK_SLABS } from "./chunk-slabs.ts";
@@ -16,7 +18,9 @@ const LOW_WATER_BYTES = 4 << 20;
  * reading pauses while more than HIGH_WATER_BYTES wait for the consumer. On Linux, `sendFile`
  * runs sendfile(2) in a worker thread once every earlier byte was accepted by the kernel, and
  * `receiveFile` pauses the socket (when nothing read is waiting) and lets a worker splice(2) the
- * bytes into the file.
+ * bytes into the file. Over TLS (`encrypted`) both are off — the bytes must pass through the TLS
+ * library; sendfile on the socket's fd would write plaintext into the stream — and tokens are
+ * bound to the TLS session through the exporter.
  */
 export class TcpChannel implements Channel {
   readonly incoming: ChunkQueue;
@@ -28,7 +32,10 @@ export class TcpChannel implements Channel {
   private ended = false;
   private sending: Promise<void> = Promise.resolve();
 
-  constructor(private readonly socket: Socket<TcpChannel | undefined>) {
+  constructor(
+    private readonly socket: Socket<TcpChannel | undefined>,
+    readonly encrypted = false,
+  ) {
     socket.setNoDelay(true);
     this.incoming = new ChunkQueue(LOW_WATER_BYTES, () => this.receiving || socket.resume());
     this.io = new SocketFileIo(() => {
@@ -39,6 +46,12 @@ export class TcpChannel implements Channel {
 
   get remoteAddress(): string {
     return this.socket.remoteAddress;
+  }
+
+  sessionBinding(token: Uint8Array): Uint8Array {
+    if (!this.encrypted) return token;
+    const exporter = (this.socket as unknown as { exportKeyingMaterial(n: number, label: string, context?: Uint8Array): Uint8Array }).exportKeyingMaterial(32, DATA_TOKEN_EXPORTER_LABEL);
+    return new Uint8Array(createHmac("sha256", token).update(exporter).digest());
   }
 
   release(chunk: Uint8Array): void {
@@ -56,6 +69,7 @@ export class TcpChannel implements Channel {
   }
 
   sendFile(head: Uint8Array, file: { readonly fd: number }, offset: number, length: number, signal?: AbortSignal): Promise<FileIoOutcome | null> {
+    if (this.encrypted) return Promise.resolve(null);
     const next = this.sending.then(() => this.pumpFile(head, file.fd, offset, length, signal));
     this.sending = next.then(
       () => {},
@@ -66,7 +80,7 @@ export class TcpChannel implements Channel {
 
   receiveFile(file: { readonly fd: number }, offset: number, length: number, signal?: AbortSignal, hashFrom = offset): Promise<FileIoOutcome | null> {
     // Bytes Bun already read come first; pausing before any await keeps the rest in the kernel.
-    if (!hasNetLibc() || this.closed || this.incoming.closed || this.incoming.queuedBytes > 0 || this.receiving) return Promise.resolve(null);
+    if (this.encrypted || !hasNetLibc() || this.closed || this.incoming.closed || this.incoming.queuedBytes > 0 || this.receiving) return Promise.resolve(null);
     this.socket.pause();
     this.receiving = true;
     return this.pullFile(file.fd, offset, length, signal, hashFrom);
@@ -190,18 +204,84 @@ function quiet<T>(p: Promise<T>): Promise<T> {
   return p;
 }
 
-/** Socket callbacks that route to the socket's TcpChannel (created on open). */
-export function channelHandler(onOpen: (channel: TcpChannel) => void): SocketHandler<TcpChannel | undefined> {
+/** Checks a listener makes on every accepted connection before its TLS handshake (SPEC §9 doors). */
+export interface ConnectionGate {
+  /** Admits a connection from `address` until its handshake ends: why not (it is closed at once), or null. */
+  readonly enter: (address: string) => string | null;
+  /** The connection admitted by `enter` finished its handshake or closed. */
+  readonly leave: (address: string) => void;
+  /** How long the TLS handshake may take before the connection is closed. */
+  readonly handshakeTimeoutMs: number;
+  /** Told of every connection closed by this gate, and why. */
+  readonly refused: (address: string, why: string) => void;
+}
+
+/**
+ * Socket callbacks that route to the socket's TcpChannel, created on open — or, with `tls`, once
+ * the handshake completed and `tls.accept(socket, verified)` returned null (`verified`: Bun found
+ * the peer's chain valid for its name; a pinning client checks the certificate itself; else the socket is closed and
+ * `tls.refused` told why). A `gate` screens each connection at open, before any TLS work, and
+ * bounds its handshake.
+ */
+export function channelHandler(
+  onOpen: (channel: TcpChannel) => void,
+  tls?: { readonly accept: (socket: Socket<TcpChannel | undefined>, verified: boolean, why: string) => string | null; readonly refused: (why: string) => void },
+  gate?: ConnectionGate,
+): SocketHandler<TcpChannel | undefined> {
+  // Connections admitted by the gate whose TLS handshake has not ended yet.
+  const gating = new Map<Socket<TcpChannel | undefined>, ReturnType<typeof setTimeout>>();
+  const ungate = (socket: Socket<TcpChannel | undefined>) => {
+    const timer = gating.get(socket);
+    if (timer === undefined) return;
+    clearTimeout(timer);
+    gating.delete(socket);
+    gate?.leave(socket.remoteAddress);
+  };
+  const opened = (socket: Socket<TcpChannel | undefined>, encrypted: boolean) => {
+    const channel = new TcpChannel(socket, encrypted);
+    socket.data = channel;
+    onOpen(channel);
+  };
   return {
     open(socket) {
-      const channel = new TcpChannel(socket);
-      socket.data = channel;
-      onOpen(channel);
+      if (gate !== undefined) {
+        const address = socket.remoteAddress;
+        const why = gate.enter(address);
+        if (why !== null) {
+          socket.terminate();
+          gate.refused(address, why);
+          return;
+        }
+        if (tls === undefined) gate.leave(address);
+        else {
+          const timer = setTimeout(() => {
+            socket.terminate();
+            gate.refused(address, `no TLS handshake within ${gate.handshakeTimeoutMs / 1000} s`);
+          }, gate.handshakeTimeoutMs);
+          gating.set(socket, timer);
+        }
+      }
+      if (tls === undefined) opened(socket, false);
+    },
+    handshake(socket, success, authorizationError) {
+      if (tls === undefined) return;
+      ungate(socket);
+      const why = tls.accept(socket, success, `TLS handshake failed: ${authorizationError?.message ?? "refused"}`);
+      if (why === null) {
+        opened(socket, true);
+        return;
+      }
+      // Told first: terminating runs the close callback, whose "closed" must not hide why.
+      tls.refused(why);
+      socket.terminate();
     },
     data: (socket, chunk) => socket.data?.onData(chunk),
     drain: (socket) => socket.data?.onDrain(),
     end: (socket) => socket.data?.onEnd(),
-    close: (socket, error) => socket.data?.onClose(error),
+    close: (socket, error) => {
+      ungate(socket);
+      socket.data?.onClose(error);
+    },
     error: (socket, error) => socket.data?.onClose(error),
   };
 }

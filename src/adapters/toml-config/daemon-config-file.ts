@@ -3,7 +3,9 @@ import { dirname, resolve } from "node:path";
 import { parse, TomlError } from "smol-toml";
 import * as v from "valibot";
 import { toAllowedSource, type DaemonConfig, type ModuleConfig } from "../../domain/daemon-config.ts";
+import { isFingerprint, isSha256Hex, type Credential } from "../../domain/credentials.ts";
 import { isModuleName } from "../../domain/endpoint.ts";
+import { parseHostRule, type HostRule } from "../../domain/host-rules.ts";
 import { BlitError } from "../../domain/errors.ts";
 import { CONFIG_SCHEMA, KEY_HELP, TABLE_KEYS, type ConfigDocument } from "./config-schema.ts";
 import { findKeyPosition } from "./key-position.ts";
@@ -61,11 +63,28 @@ export function parseDaemonConfig(text: string, file: string, isDir: (abs: strin
       fail(`[delegation] allowed_sources entry '${source}' is not a daemon address: use ${KEY_HELP["delegation.allowed_sources"]}`, "delegation", 0, "allowed_sources");
     }
   }
+  const t = doc.tls ?? {};
+  if ((t.cert === undefined) !== (t.key === undefined)) {
+    const [given, other] = t.cert === undefined ? ["key", "cert"] : ["cert", "key"];
+    fail(`[tls] ${given} needs ${other} too: give both (a certificate and its key), or neither for a self-signed identity kept in the state directory`, "tls", 0, given);
+  }
+  const abs = (p: string | undefined) => (p === undefined ? undefined : resolve(base, p));
+  const credentials = credentialsOf(doc, new Set(modules.map((m) => m.name)), fail);
+  if ((doc.identity ?? []).length > 0 && (t.client_ca === undefined || t.enabled === false)) {
+    fail(`[[identity]] #1 '${doc.identity?.[0]?.name}' needs client certificates: set [tls] client_ca to the CA your clients' certificates chain to (and keep [tls] enabled)`, "identity", 0, "fingerprint");
+  }
+  const hosts = { allow: hostRulesOf(d.hosts_allow, "hosts_allow", fail), deny: hostRulesOf(d.hosts_deny, "hosts_deny", fail) };
+  const tokenFile = doc.delegation?.token_file;
   return {
     file,
+    ...(d.state_dir !== undefined && { stateDir: resolve(base, d.state_dir) }),
+    tls: { enabled: t.enabled ?? true, cert: abs(t.cert), key: abs(t.key), clientCa: abs(t.client_ca) },
     ...(d.bind !== undefined && { bind: d.bind }),
     ...(d.port !== undefined && { port: d.port }),
     ...(d.data_port !== undefined && { dataPort: d.data_port }),
+    ...(d.max_connections !== undefined && { maxConnections: d.max_connections }),
+    hosts,
+    credentials,
     motd: d.motd ?? "",
     ...(d.no_mdns !== undefined && { noMdns: d.no_mdns }),
     ...(d.mdns_name !== undefined && { mdnsName: d.mdns_name }),
@@ -73,11 +92,51 @@ export function parseDaemonConfig(text: string, file: string, isDir: (abs: strin
     ...(root !== undefined && { root }),
     rootReadOnly: d.root_read_only ?? false,
     modules,
-    delegation: { allow: doc.delegation?.allow ?? false, allowedSources: sources },
+    delegation: { allow: doc.delegation?.allow ?? false, allowedSources: sources, knownHosts: abs(doc.delegation?.known_hosts), tokenFile: abs(tokenFile) },
   };
 }
 
 // --- internal ---
+
+const ARRAY_TABLES: ReadonlySet<string> = new Set(["module", "token", "identity"]);
+
+type Fail = (message: string, table: string, index: number, key: string | null) => never;
+
+/** The `[[token]]` and `[[identity]]` entries, checked against the modules and for their digests. */
+function credentialsOf(doc: ConfigDocument, moduleNames: ReadonlySet<string>, fail: Fail): Credential[] {
+  const out: Credential[] = [];
+  const names = new Map<string, string>();
+  const entries = [
+    ...(doc.token ?? []).map((t, i) => ({ table: "token", i, kind: "token" as const, name: t.name, digest: t.sha256, modules: t.modules })),
+    ...(doc.identity ?? []).map((t, i) => ({ table: "identity", i, kind: "identity" as const, name: t.name, digest: t.fingerprint, modules: t.modules })),
+  ];
+  for (const e of entries) {
+    const label = `[[${e.table}]] #${e.i + 1}`;
+    if (e.name === "" || /[\x00-\x1f]/.test(e.name)) fail(`${label} needs a name: use ${KEY_HELP[`${e.table}.name`]}`, e.table, e.i, "name");
+    const first = names.get(e.name);
+    if (first !== undefined) fail(`${label} repeats the credential name '${e.name}' of ${first}: give each credential its own name`, e.table, e.i, "name");
+    names.set(e.name, label);
+    if (e.kind === "token" && !isSha256Hex(e.digest)) {
+      fail(`${label} '${e.name}' sha256 is not 64 hex digits: use ${KEY_HELP["token.sha256"]}; never put the secret itself in the config`, e.table, e.i, "sha256");
+    }
+    if (e.kind === "identity" && !isFingerprint(e.digest)) fail(`${label} '${e.name}' fingerprint is not sha256: and 64 hex digits: use ${KEY_HELP["identity.fingerprint"]}`, e.table, e.i, "fingerprint");
+    const modules = Object.keys(e.modules);
+    if (modules.length === 0) fail(`${label} '${e.name}' grants no module: use ${KEY_HELP[`${e.table}.modules`]}`, e.table, e.i, "modules");
+    for (const m of modules) {
+      if (!moduleNames.has(m)) {
+        const known = moduleNames.size === 0 ? "none is configured" : `the modules are ${[...moduleNames].join(", ")}`;
+        fail(`${label} '${e.name}' names the unknown module '${m}' (${known}): add a [[module]] named '${m}' or fix the name`, e.table, e.i, "modules");
+      }
+    }
+    out.push({ kind: e.kind, name: e.name, digest: e.digest.toLowerCase(), modules: e.modules });
+  }
+  return out;
+}
+
+/** A `hosts_allow` / `hosts_deny` list as rules. */
+function hostRulesOf(list: readonly string[] | undefined, key: "hosts_allow" | "hosts_deny", fail: Fail): HostRule[] {
+  return (list ?? []).map((text) => parseHostRule(text) ?? fail(`[daemon] ${key} entry '${text}' is not an address or CIDR: use ${KEY_HELP[`daemon.${key}`]}`, "daemon", 0, key));
+}
 
 function isDirectory(abs: string): boolean {
   try {
@@ -99,7 +158,7 @@ function parseToml(text: string, file: string): unknown {
 
 function checkSchema(text: string, file: string, data: unknown): ConfigDocument {
   const tables = data as Record<string, unknown>;
-  for (const name of ["daemon", "delegation"]) {
+  for (const name of ["daemon", "delegation", "tls"]) {
     if (Array.isArray(tables[name])) {
       const at = findKeyPosition(text, "", 0, name);
       throw new BlitError("USAGE", `${file}:${at.line}:${at.column}: [[${name}]] is an array of tables: write it once as [${name}]`, { file, key: name });
@@ -111,8 +170,9 @@ function checkSchema(text: string, file: string, data: unknown): ConfigDocument 
   const keys = (issue.path ?? []).map((p) => p.key);
   const table = typeof keys[0] === "string" && keys.length > 1 ? keys[0] : "";
   const index = typeof keys[1] === "number" ? keys[1] : 0;
-  const key = String(keys.at(-1) ?? "");
-  const where = table === "" ? "at the top level" : table === "module" ? `in [[module]] #${index + 1}` : `in [${table}]`;
+  // A value inside an inline table (`modules = { backup = "rx" }`) is placed and explained at its key (`modules`).
+  const key = String((keys.length > 3 ? keys[2] : keys.at(-1)) ?? "");
+  const where = table === "" ? "at the top level" : ARRAY_TABLES.has(table) ? `in [[${table}]] #${index + 1}` : `in [${table}]`;
   const help = KEY_HELP[table === "" ? key : `${table}.${key}`];
   const unknown = issue.type === "strict_object" && issue.expected === "never";
   const missing = issue.type === "strict_object" && issue.received === "undefined";

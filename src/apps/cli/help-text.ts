@@ -2,6 +2,7 @@ import type { ArgsDef } from "citty";
 import { EXIT_CODE_TABLE } from "../../domain/exit-codes.ts";
 import { ADVANCED_FLAGS, HIDDEN_FLAGS } from "./commands/_shared-args.ts";
 import { COMMANDS } from "./commands/index.ts";
+import { TRUST_HELP_ROWS } from "../trust/trust-flags.ts";
 
 /** `blit --help`: verbs, the flags of the transfer verbs, endpoints and the exit-code table. */
 export function mainHelp(version: string): string {
@@ -24,6 +25,8 @@ export function mainHelp(version: string): string {
     "Advanced:",
     columns(flagRows(transfer, true)),
     "",
+    TRUST,
+    "",
     ENDPOINTS,
     "",
     exitCodes(),
@@ -39,6 +42,7 @@ export function verbHelp(verb: string): string {
   const lines = [`Usage: blit ${verb} [OPTIONS] ${entry.operands}`.trimEnd(), "", entry.description, ""];
   lines.push("Options:", columns(options), "");
   if (advanced.length > 0) lines.push("Advanced:", columns(advanced), "");
+  if (verb !== "diagnostics") lines.push(TRUST, "");
   if (entry.operands === "SRC DST") lines.push(ENDPOINTS, "");
   lines.push(exitCodes());
   return lines.join("\n");
@@ -47,6 +51,13 @@ export function verbHelp(verb: string): string {
 // --- internal ---
 
 const HELP_ROW: [string, string] = ["-h, --help", "Show help (blit <command> --help for one command)"];
+
+const TRUST = [
+  "Trust (every command that reaches a daemon; TLS 1.3 is always on unless --no-tls):",
+  columns(TRUST_HELP_ROWS),
+  "  First match wins: --pin, --ca, then ~/.config/blit/known_hosts ($XDG_CONFIG_HOME). An unknown",
+  "  daemon is asked about on a terminal, refused without one (exit 4): run blit trust HOST[:PORT].",
+].join("\n");
 
 const ENDPOINTS = [
   "Endpoints:",

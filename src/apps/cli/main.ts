@@ -7,18 +7,21 @@ import type { CommandEntry } from "./commands/index.ts";
  * the verb's command through citty's `runCommand`. Every exit code comes from run-command.ts.
  */
 export async function main(argv: readonly string[]): Promise<number> {
-  const [first, ...rest] = argv;
+  const [first, ...given] = argv;
+  let rest = given;
   if (first === "--version" || first === "-V") return print(Bun.stdout, `${pkg.version}\n`, 0);
   if (first === undefined) return help(null, "\nblit: no command given: e.g. blit copy SRC DST\n", 2);
   if (first === "--help" || first === "-h") return help(null, "", 0);
   const { COMMANDS } = await import("./commands/index.ts");
   if (first === "help") return help(rest[0] !== undefined && Object.hasOwn(COMMANDS, rest[0]) ? rest[0] : null, "", 0);
   try {
+    if (rest.some((a) => a.startsWith("--token-file"))) rest = (await import("./client-token.ts")).presentTokenFile(rest);
     const entry = Object.hasOwn(COMMANDS, first) ? COMMANDS[first] : undefined;
     if (entry === undefined) return await rejectUnknown(first, COMMANDS);
     if (wantsHelp(rest)) return help(first, "", 0);
+    const own = await withTrust(rest);
     const [command, { runCommand }] = await Promise.all([entry.load(), import("citty")]);
-    const { result } = await runCommand(command, { rawArgs: [...rest] });
+    const { result } = await runCommand(command, { rawArgs: own });
     return await flushed(typeof result === "number" ? result : 0);
   } catch (err) {
     const { reportError } = await import("./run-command.ts");
@@ -27,6 +30,14 @@ export async function main(argv: readonly string[]): Promise<number> {
 }
 
 // --- internal ---
+
+/** Takes the trust flags (--pin, --ca, --no-tls, --tls-cert/--tls-key) out of `args` and sets them for the process. */
+async function withTrust(args: readonly string[]): Promise<string[]> {
+  const [{ takeTrustFlags }, { configureClientTrust, terminalAsk }] = await Promise.all([import("../trust/trust-flags.ts"), import("../trust/process-trust.ts")]);
+  const { rest, flags } = takeTrustFlags(args, process.env);
+  await configureClientTrust(flags, process.env, terminalAsk());
+  return rest;
+}
 
 /** True when --help or -h appears before `--`. */
 function wantsHelp(args: readonly string[]): boolean {

@@ -3,6 +3,7 @@ import { BlitError } from "../../domain/errors.ts";
 import { compileGlob } from "../../domain/glob.ts";
 import { baseName, compareNames, displayName } from "../../domain/rel-path.ts";
 import type {
+  Caller,
   CompletionQuery,
   ControlPlane,
   DaemonIdentity,
@@ -16,7 +17,8 @@ import type {
   UsageQuery,
   UsageRow,
 } from "../../ports/control.ts";
-import { labelOf, scrub, type ModuleExports, type ResolvedTarget } from "./module-exports.ts";
+import { outcomeOf, type DaemonAudit } from "./daemon-audit.ts";
+import { labelOf, NO_CALLER, scrub, type ModuleExports, type ResolvedTarget } from "./module-exports.ts";
 import { usageRows, walkTree } from "./tree-walk.ts";
 
 /** What the daemon says about itself. */
@@ -41,15 +43,17 @@ export const FIND_MAX_PATTERN = 1024;
 const WALK_SLICE_MS = 20;
 
 /**
- * The daemon's ControlPlane: admin operations served from its module stores. Every client path
- * goes through ModuleExports.resolve first (containment, read-only), and every error leaves with
- * server-side paths hidden.
+ * The daemon's ControlPlane for one caller: admin operations served from its module stores. Every
+ * client path goes through ModuleExports.resolve first (credentials, containment, read-only), and
+ * every error leaves with server-side paths hidden. Each call that names a module is one audit line.
  */
 export class DaemonControl implements ControlPlane {
   constructor(
     private readonly exports: ModuleExports,
     private readonly facts: DaemonFacts,
     private readonly findBudget: FindBudget = DEFAULT_FIND_BUDGET,
+    private readonly caller: Caller = NO_CALLER,
+    private readonly audit: DaemonAudit | null = null,
   ) {}
 
   async ping(): Promise<DaemonIdentity> {
@@ -62,8 +66,8 @@ export class DaemonControl implements ControlPlane {
   }
 
   async list(target: RemoteTarget, signal?: AbortSignal): Promise<Listing> {
-    const at = this.exports.resolve(target, "read");
-    return this.exports.guard(at.module, async () => {
+    const at = await this.exports.resolve(target, "read", this.caller, "ls");
+    return this.audited("ls", at, async () => {
       const meta = await existing(at);
       if (meta.kind !== "dir") return { isDir: false, entries: [{ name: baseName(at.path), meta }], failures: [] };
       const listing = await at.module.store.list(at.path, signal);
@@ -79,46 +83,64 @@ export class DaemonControl implements ControlPlane {
   }
 
   async *find(query: FindQuery, signal: AbortSignal = new AbortController().signal): AsyncIterable<FoundEntry> {
-    const at = this.exports.resolve(query.target, "read");
-    const matches = matcher(query.pattern);
-    const meta = await this.exports.guard(at.module, () => existing(at));
-    if (meta.kind !== "dir") return;
+    const at = await this.exports.resolve(query.target, "read", this.caller, "find");
+    const started = performance.now();
+    let outcome = "ok";
     let found = 0;
-    const walk = walkTree(at.module.store, at.path, signal);
-    const budget = new WalkBudget(this.findBudget);
-    for (;;) {
-      await budget.spend();
-      const next = await this.exports.guard(at.module, () => walk.next());
-      if (next.done === true) return;
-      const { rel, meta: m } = next.value;
-      if (query.kind === "files" && m.kind === "dir") continue;
-      if (query.kind === "dirs" && m.kind !== "dir") continue;
-      if (!matches(rel)) continue;
-      yield { path: rel, meta: m };
-      if (query.limit > 0 && ++found >= query.limit) return;
+    try {
+      const matches = matcher(query.pattern);
+      const meta = await this.exports.guard(at.module, () => existing(at));
+      if (meta.kind !== "dir") return;
+      const walk = walkTree(at.module.store, at.path, signal);
+      const budget = new WalkBudget(this.findBudget);
+      for (;;) {
+        await budget.spend();
+        const next = await this.exports.guard(at.module, () => walk.next());
+        if (next.done === true) return;
+        const { rel, meta: m } = next.value;
+        if (query.kind === "files" && m.kind === "dir") continue;
+        if (query.kind === "dirs" && m.kind !== "dir") continue;
+        if (!matches(rel)) continue;
+        yield { path: rel, meta: m };
+        if (query.limit > 0 && ++found >= query.limit) return;
+      }
+    } catch (e) {
+      outcome = outcomeOf(e);
+      throw e;
+    } finally {
+      this.logCall("find", at, outcome, started, found);
     }
   }
 
   async *diskUsage(query: UsageQuery, signal: AbortSignal = new AbortController().signal): AsyncIterable<UsageRow> {
-    const at = this.exports.resolve(query.target, "read");
-    const meta = await this.exports.guard(at.module, () => existing(at));
-    if (meta.kind !== "dir") {
-      yield { path: "", bytes: meta.kind === "file" ? meta.size : 0, files: 1, dirs: 0, depth: 0 };
-      return;
-    }
-    const rows = usageRows(at.module.store, at.path, Math.max(0, query.maxDepth), signal);
-    const slice = new WalkBudget({ maxVisits: Number.POSITIVE_INFINITY, maxMs: Number.POSITIVE_INFINITY });
-    for (;;) {
-      await slice.spend();
-      const next = await this.exports.guard(at.module, () => rows.next());
-      if (next.done === true) return;
-      yield next.value;
+    const at = await this.exports.resolve(query.target, "read", this.caller, "du");
+    const started = performance.now();
+    let outcome = "ok";
+    try {
+      const meta = await this.exports.guard(at.module, () => existing(at));
+      if (meta.kind !== "dir") {
+        yield { path: "", bytes: meta.kind === "file" ? meta.size : 0, files: 1, dirs: 0, depth: 0 };
+        return;
+      }
+      const rows = usageRows(at.module.store, at.path, Math.max(0, query.maxDepth), signal);
+      const slice = new WalkBudget({ maxVisits: Number.POSITIVE_INFINITY, maxMs: Number.POSITIVE_INFINITY });
+      for (;;) {
+        await slice.spend();
+        const next = await this.exports.guard(at.module, () => rows.next());
+        if (next.done === true) return;
+        yield next.value;
+      }
+    } catch (e) {
+      outcome = outcomeOf(e);
+      throw e;
+    } finally {
+      this.logCall("du", at, outcome, started);
     }
   }
 
   async filesystemStats(target: RemoteTarget): Promise<FilesystemStats> {
-    const at = this.exports.resolve(target, "read");
-    return this.exports.guard(at.module, async () => {
+    const at = await this.exports.resolve(target, "read", this.caller, "df");
+    return this.audited("df", at, async () => {
       await existing(at);
       const s = await statfs(at.module.root);
       return {
@@ -133,11 +155,11 @@ export class DaemonControl implements ControlPlane {
   }
 
   async purge(target: RemoteTarget, signal?: AbortSignal): Promise<PurgeResult> {
-    const at = this.exports.resolve(target, "write");
+    const at = await this.exports.resolve(target, "write", this.caller, "rm");
     if (at.path === "") {
       throw new BlitError("PERMISSION_DENIED", `refusing to remove the root of ${labelOf(at.module)}: name a path inside it`, { path: "" });
     }
-    return this.exports.guard(at.module, async () => {
+    return this.audited("rm", at, async () => {
       const meta = await existing(at);
       let entries = 1;
       let bytes = meta.kind === "file" ? meta.size : 0;
@@ -164,7 +186,7 @@ export class DaemonControl implements ControlPlane {
     const typed = query.prefix.slice(slash + 1);
     let at: ResolvedTarget;
     try {
-      at = this.exports.resolve({ module: query.module, path: dir }, "read");
+      at = await this.exports.resolve({ module: query.module, path: dir }, "read", this.caller, "complete");
     } catch (e) {
       if (e instanceof BlitError && e.code === "NOT_FOUND") return [];
       throw e;
@@ -179,6 +201,27 @@ export class DaemonControl implements ControlPlane {
     } catch {
       return [];
     }
+  }
+
+  // --- internal ---
+
+  /** Runs an admin call in a module (errors with server paths hidden), then writes its audit line. */
+  private async audited<T>(verb: string, at: ResolvedTarget, body: () => Promise<T>): Promise<T> {
+    const started = performance.now();
+    let outcome = "ok";
+    try {
+      return await this.exports.guard(at.module, body);
+    } catch (e) {
+      outcome = outcomeOf(e);
+      throw e;
+    } finally {
+      this.logCall(verb, at, outcome, started);
+    }
+  }
+
+  private logCall(verb: string, at: ResolvedTarget, outcome: string, started: number, files?: number): void {
+    const duration = Math.round(performance.now() - started);
+    this.audit?.call({ client: this.caller.address, credential: at.credential, module: at.module.name, verb, ...(files !== undefined && { files }), outcome, duration_ms: duration });
   }
 }
 

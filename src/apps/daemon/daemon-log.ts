@@ -15,5 +15,7 @@ export function createDaemonLog(level: LogLevelName, json: boolean): ConsolaInst
 
 function toJson(entry: LogObject): string {
   const message = entry.args.map((a) => (a instanceof Error ? a.message : typeof a === "string" ? a : JSON.stringify(a))).join(" ");
-  return JSON.stringify({ time: entry.date.toISOString(), level: entry.type, message });
+  // Audit lines (daemon-audit.ts) carry their fields as keys of the object too.
+  const audit = (entry as LogObject & { audit?: Record<string, unknown> }).audit;
+  return JSON.stringify({ time: entry.date.toISOString(), level: entry.type, message, ...(audit !== undefined && { audit }) });
 }

@@ -1,11 +1,13 @@
 import { availableParallelism } from "node:os";
 import { randomBytes } from "node:crypto";
 import { BlitError, isBlitError } from "../../domain/errors.ts";
-import type { DataNegotiation, SessionHeader, SessionLink, SessionService } from "../../ports/session.ts";
+import type { Caller } from "../../ports/control.ts";
+import type { ClientMessage, DataNegotiation, SessionHeader, SessionLink, SessionService } from "../../ports/session.ts";
 import type { Listener } from "../../ports/transport.ts";
 import { DataPort, type DataClaim } from "../engine/data-port.ts";
 import { serveStoreSession } from "../engine/session-server.ts";
-import { scrub, type ModuleExports } from "./module-exports.ts";
+import { outcomeOf, type DaemonAudit } from "./daemon-audit.ts";
+import { NO_CALLER, scrub, type ModuleExports, type ResolvedTarget } from "./module-exports.ts";
 
 /** Data connections per session when the client states no wish: one per core, between 2 and 4. */
 const STREAMS = Math.max(2, Math.min(4, availableParallelism()));
@@ -24,6 +26,18 @@ export interface DaemonSessionsOptions {
   readonly log: { info(message: string): void; warn(message: string): void };
   /** Told of every data connection refused by a limit (defaults to `log.warn`). */
   readonly onRefused?: (message: string) => void;
+  /** Why a client address may not open data connections (the hosts rules), or null. */
+  readonly admitAddress?: (address: string) => string | null;
+  /** Session start and end lines. */
+  readonly audit?: DaemonAudit;
+}
+
+/** A negotiated session waiting for its `serve`. */
+interface Pending {
+  readonly claim: DataClaim;
+  readonly target: ResolvedTarget;
+  readonly caller: Caller;
+  readonly started: number;
 }
 
 /**
@@ -33,7 +47,7 @@ export interface DaemonSessionsOptions {
  */
 export class DaemonSessions implements SessionService, AsyncDisposable {
   private readonly port: DataPort;
-  private readonly claims = new Map<string, DataClaim>();
+  private readonly claims = new Map<string, Pending>();
 
   constructor(
     private readonly exports: ModuleExports,
@@ -41,15 +55,22 @@ export class DaemonSessions implements SessionService, AsyncDisposable {
     private readonly grpc: Listener,
     private readonly options: DaemonSessionsOptions,
   ) {
-    this.port = new DataPort([tcp, grpc, ...(options.rdma ? [options.rdma] : [])], (n) => new Uint8Array(randomBytes(n)), options.onRefused ?? ((m) => options.log.warn(m)));
+    this.port = new DataPort(
+      [tcp, grpc, ...(options.rdma ? [options.rdma] : [])],
+      (n) => new Uint8Array(randomBytes(n)),
+      options.onRefused ?? ((m) => options.log.warn(m)),
+      options.admitAddress,
+    );
   }
 
-  async negotiate(header: SessionHeader): Promise<DataNegotiation> {
+  async negotiate(header: SessionHeader, caller: Caller = NO_CALLER): Promise<DataNegotiation> {
     const writes = header.role === "push" || header.move;
-    this.exports.resolve(header.root, writes ? "write" : "read");
+    const verb = verbOf(header);
+    const target = await this.exports.resolve(header.root, writes ? "write" : "read", caller, verb);
     const streams = streamsFor(header);
     const claim = this.port.expect(streams);
-    this.claims.set(key(claim.token), claim);
+    this.claims.set(key(claim.token), { claim, target, caller, started: performance.now() });
+    this.options.audit?.sessionStart({ client: caller.address, credential: target.credential, module: target.module.name, verb, route: header.role });
     const forced = this.options.forceGrpcData;
     return {
       dataPort: forced ? 0 : this.tcp.address.port,
@@ -62,26 +83,39 @@ export class DaemonSessions implements SessionService, AsyncDisposable {
   }
 
   async serve(link: SessionLink, negotiation: DataNegotiation): Promise<void> {
-    const claim = this.claims.get(key(negotiation.token));
-    if (claim === undefined) throw new BlitError("INTERNAL", "session without a data claim");
+    const pending = this.claims.get(key(negotiation.token));
+    if (pending === undefined) throw new BlitError("INTERNAL", "session without a data claim");
     this.claims.delete(key(negotiation.token));
+    const { claim, target, caller } = pending;
     const { header } = link;
     const writes = header.role === "push" || header.move;
-    const target = this.exports.resolve(header.root, writes ? "write" : "read");
     const module = target.module;
     const warn = (message: string) => this.options.log.warn(`session from ${link.peer ?? "a client"}: ${message}`);
+    const counts = { files: 0, bytes: 0 };
+    const counted: SessionLink = { ...link, incoming: countFiles(link.incoming, counts) };
+    let outcome = "ok";
     try {
       await serveStoreSession(
-        link,
+        counted,
         { store: module.store, root: target.path, canWrite: header.role === "push", canRemove: writes, scrub: (e) => scrub(e, module) as BlitError, warn },
         claim.channels,
       );
     } catch (e) {
+      outcome = outcomeOf(e);
       // A limit the client hit ends its session: the daemon says so in its log.
-      if (isBlitError(e) && e.details.limit !== undefined) warn(e.message);
+      if (isBlitError(e) && e.details.limit !== undefined) {
+        warn(e.message);
+        this.options.audit?.refused({ client: caller.address, credential: target.credential, module: module.name, verb: verbOf(header), refusal: "limit", reason: e.message });
+      }
+      if (isBlitError(e) && e.code === "PATH_ESCAPE") {
+        this.options.audit?.refused({ client: caller.address, credential: target.credential, module: module.name, verb: verbOf(header), refusal: "escape", reason: e.message });
+      }
       throw e;
     } finally {
       claim.cancel();
+      const duration = Math.round(performance.now() - pending.started);
+      const moved = header.role === "push" ? { files: counts.files, bytes: counts.bytes } : { files: counts.files };
+      this.options.audit?.sessionEnd({ client: caller.address, credential: target.credential, module: module.name, verb: verbOf(header), route: header.role, ...moved, outcome, duration_ms: duration });
     }
   }
 
@@ -91,7 +125,7 @@ export class DaemonSessions implements SessionService, AsyncDisposable {
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
-    for (const c of this.claims.values()) c.cancel();
+    for (const p of this.claims.values()) p.claim.cancel();
     await this.tcp[Symbol.asyncDispose]();
     await this.grpc[Symbol.asyncDispose]();
     await this.options.rdma?.[Symbol.asyncDispose]();
@@ -100,3 +134,18 @@ export class DaemonSessions implements SessionService, AsyncDisposable {
 }
 
 const key = (token: Uint8Array): string => Buffer.from(token).toString("hex");
+
+/** What the audit trail calls a session: push, pull, or move-from (a pull whose sources are removed). */
+const verbOf = (header: SessionHeader): string => (header.role === "push" ? "push" : header.move ? "move-from" : "pull");
+
+/** The client's messages, counting the files its write (push) and read (pull) requests name, and the bytes of files written. */
+async function* countFiles<P>(incoming: AsyncIterable<ClientMessage<P>>, counts: { files: number; bytes: number }): AsyncIterable<ClientMessage<P>> {
+  for await (const m of incoming) {
+    if (m.t === "request" && m.request.op === "read") counts.files += m.request.items.length;
+    if (m.t === "request" && m.request.op === "write") {
+      counts.files += m.request.items.length;
+      for (const item of m.request.items) counts.bytes += item.meta.kind === "file" ? Math.max(0, item.meta.size - item.resumeFrom) : 0;
+    }
+    yield m;
+  }
+}

@@ -1,7 +1,9 @@
 import { isIP } from "node:net";
-import type { DaemonConfig, ModuleConfig } from "../../domain/daemon-config.ts";
+import type { Credential } from "../../domain/credentials.ts";
+import type { DaemonConfig, ModuleConfig, TlsConfig } from "../../domain/daemon-config.ts";
 import { BlitError } from "../../domain/errors.ts";
 import { DEFAULT_PORT } from "../../domain/endpoint.ts";
+import type { HostRules } from "../../domain/host-rules.ts";
 import type { DaemonFlags } from "./daemon-flags.ts";
 
 /** The data plane's port unless configured; a daemon on a free control port (0) takes a free one too. */
@@ -19,8 +21,12 @@ export interface DefaultExport {
 export interface DaemonSettings {
   readonly bind: string;
   readonly port: number;
-  /** The TCP data plane's port (0: any free port). */
+  /** The data plane's port; 0 = any free port. */
   readonly dataPort: number;
+  readonly hosts: HostRules;
+  /** Open client connections at most (control port), or undefined for the built-in limit. */
+  readonly maxConnections?: number;
+  readonly credentials: readonly Credential[];
   readonly motd: string;
   readonly noMdns: boolean;
   readonly mdnsName: string;
@@ -30,6 +36,9 @@ export interface DaemonSettings {
   readonly modules: readonly ModuleConfig[];
   readonly defaultExport: DefaultExport | null;
   readonly delegation: DaemonConfig["delegation"];
+  /** Absolute; the self-signed identity and the delegation known_hosts default live there. */
+  readonly stateDir: string;
+  readonly tls: TlsConfig;
 }
 
 /** Facts of the machine the defaults depend on. */
@@ -38,6 +47,17 @@ export interface SettingsEnv {
   readonly hostname: string;
   /** Absolute form of a path given on the command line. */
   readonly absolute: (path: string) => string;
+  /** The effective user id (0: root) and the environment, for the default state directory. */
+  readonly uid: number;
+  readonly home: string;
+  readonly xdgStateHome: string | undefined;
+}
+
+/** SPEC §9: /var/lib/blit as root, else $XDG_STATE_HOME/blit (default ~/.local/state/blit). */
+export function defaultStateDir(env: Pick<SettingsEnv, "uid" | "home" | "xdgStateHome">): string {
+  if (env.uid === 0) return "/var/lib/blit";
+  const base = env.xdgStateHome !== undefined && env.xdgStateHome.startsWith("/") ? env.xdgStateHome : `${env.home}/.local/state`;
+  return `${base}/blit`;
 }
 
 /**
@@ -57,6 +77,9 @@ export function resolveSettings(flags: DaemonFlags, config: DaemonConfig, env: S
     bind: bindAddress(flags, config),
     port,
     dataPort: flags.dataPort ?? config.dataPort ?? (port === 0 ? 0 : DEFAULT_DATA_PORT),
+    hosts: config.hosts,
+    ...(config.maxConnections !== undefined && { maxConnections: config.maxConnections }),
+    credentials: config.credentials,
     motd: config.motd,
     noMdns: flags.noMdns ?? config.noMdns ?? false,
     mdnsName: flags.mdnsName ?? config.mdnsName ?? `blit@${env.hostname}`,
@@ -65,6 +88,8 @@ export function resolveSettings(flags: DaemonFlags, config: DaemonConfig, env: S
     modules: config.modules,
     defaultExport,
     delegation: config.delegation,
+    stateDir: flags.stateDir !== undefined ? env.absolute(flags.stateDir) : (config.stateDir ?? defaultStateDir(env)),
+    tls: config.tls,
   };
 }
 

@@ -8,6 +8,10 @@ import pkg from "../../../package.json" with { type: "json" };
  */
 export async function main(argv: readonly string[]): Promise<number> {
   try {
+    if (argv[0] === "token") {
+      const { tokenCommand } = await import("./token-command.ts");
+      return print(Bun.stdout, tokenCommand(argv.slice(1)), 0);
+    }
     const { DEFAULT_CONFIG_PATH, daemonHelp, parseDaemonFlags } = await import("./daemon-flags.ts");
     const flags = parseDaemonFlags(argv);
     if (flags.version) return print(Bun.stdout, `${pkg.version}\n`, 0);
@@ -24,7 +28,26 @@ export async function main(argv: readonly string[]): Promise<number> {
     const log = createDaemonLog(flags.logLevel, flags.jsonLogs);
     const config = (await compose.loadDaemonConfig(flags.config ?? DEFAULT_CONFIG_PATH, flags.config !== undefined)) ?? EMPTY_DAEMON_CONFIG;
     if (config.file !== "") log.info(`config ${config.file}`);
-    const settings = resolveSettings(flags, config, { cwd: process.cwd(), hostname: os.hostname(), absolute: (p) => path.resolve(p) });
+    const settings = resolveSettings(flags, config, {
+      cwd: process.cwd(),
+      hostname: os.hostname(),
+      absolute: (p) => path.resolve(p),
+      uid: process.getuid?.() ?? -1,
+      home: os.homedir(),
+      xdgStateHome: process.env.XDG_STATE_HOME,
+    });
+    if (flags.fingerprint) {
+      const identity = await compose.daemonIdentity(settings.tls, settings.stateDir);
+      return print(Bun.stdout, `${identity.fingerprint}\n`, 0);
+    }
+    if (settings.tls.enabled && process.env.NODE_TLS_REJECT_UNAUTHORIZED === "0") {
+      const { BlitError } = await import("../../domain/errors.ts");
+      throw new BlitError(
+        "USAGE",
+        "NODE_TLS_REJECT_UNAUTHORIZED=0 is set: it turns off the verification of client certificates, so a TLS daemon refuses to start with it; unset it",
+        { variable: "NODE_TLS_REJECT_UNAUTHORIZED" },
+      );
+    }
     if (flags.root !== undefined) await checkRoot(settings.defaultExport?.path ?? flags.root);
     return await serve(settings, pkg.version, log);
   } catch (e) {

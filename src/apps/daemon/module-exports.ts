@@ -1,8 +1,10 @@
 import { BlitError, isBlitError } from "../../domain/errors.ts";
 import { resolveModulePath, type ModuleAccess } from "../../domain/module-path.ts";
 import type { PeerPath } from "../../domain/peer-path.ts";
-import type { ModuleInfo, RemoteTarget } from "../../ports/control.ts";
+import type { Caller, ModuleInfo, RemoteTarget } from "../../ports/control.ts";
 import type { Store } from "../../ports/store.ts";
+import type { DaemonAudit } from "./daemon-audit.ts";
+import { ModuleAccessCheck } from "./module-access.ts";
 
 /** One directory the daemon serves: a named module, or the default export (`name` null). */
 export interface Export {
@@ -19,27 +21,38 @@ export interface ResolvedTarget {
   readonly module: Export;
   /** Checked by domain/peer-path.ts: normalized, beneath the module root. */
   readonly path: PeerPath;
+  /** The credential that admitted the caller, or null for a module no credential names. */
+  readonly credential: string | null;
 }
+
+/** A caller with no credentials and no address (calls made inside the daemon, tests). */
+export const NO_CALLER: Caller = { address: "", token: null, certFingerprint: null };
 
 /**
  * The exports of a daemon, and the one place every RPC turns a client's module and path into a
- * store path: unknown module → NOT_FOUND, containment and read-only refusal → domain/module-path.ts
- * (PATH_ESCAPE, READ_ONLY). Errors leaving through `guard` never hold a server-side absolute path.
+ * store path: unknown module → NOT_FOUND, credentials → module-access.ts (AUTH_FAILED, READ_ONLY
+ * for an `ro` credential), containment and read-only refusal → domain/module-path.ts
+ * (PATH_ESCAPE, READ_ONLY). Every refusal is an audit line at warn. Errors leaving through
+ * `guard` never hold a server-side absolute path.
  */
 export class ModuleExports implements AsyncDisposable {
   private readonly byName: ReadonlyMap<string, Export>;
+  private readonly access: ModuleAccessCheck;
 
   constructor(
     modules: readonly Export[],
     readonly defaultExport: Export | null,
+    access?: ModuleAccessCheck,
+    private readonly audit: DaemonAudit | null = null,
   ) {
     this.byName = new Map(modules.map((m) => [m.name ?? "", m]));
+    this.access = access ?? new ModuleAccessCheck([], audit);
   }
 
   /** The modules as clients see them, sorted by name. */
   infos(): ModuleInfo[] {
     return [...this.byName.values()]
-      .map((m) => ({ name: m.name ?? "", comment: m.comment, readOnly: m.readOnly }))
+      .map((m) => ({ name: m.name ?? "", comment: m.comment, readOnly: m.readOnly, authRequired: this.access.requiresAuth(m.name) }))
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
@@ -48,10 +61,23 @@ export class ModuleExports implements AsyncDisposable {
     return this.infos().map((m) => m.name);
   }
 
-  /** Checks `target` for `access` and returns the module and normalized path inside it. */
-  resolve(target: RemoteTarget, access: ModuleAccess): ResolvedTarget {
+  /**
+   * Checks `target` for `access` by `caller` (doing `verb`: push, ls, rm, …) and returns the module,
+   * the normalized path inside it and the credential that admitted the caller.
+   */
+  async resolve(target: RemoteTarget, access: ModuleAccess, caller: Caller = NO_CALLER, verb = "call"): Promise<ResolvedTarget> {
     const module = this.lookup(target.module);
-    return { module, path: resolveModulePath(target.path, { label: labelOf(module), readOnly: module.readOnly }, access) };
+    const label = labelOf(module);
+    const { credential } = await this.access.admit({ name: module.name, label, readOnly: module.readOnly }, caller, access, verb);
+    try {
+      return { module, path: resolveModulePath(target.path, { label, readOnly: module.readOnly }, access), credential };
+    } catch (e) {
+      if (isBlitError(e)) {
+        const refusal = e.code === "READ_ONLY" ? "read-only" : "escape";
+        this.audit?.refused({ client: caller.address, credential, module: module.name, verb, refusal, reason: e.message });
+      }
+      throw e;
+    }
   }
 
   /** Runs `body` against a module; its errors come out with the module's root path hidden. */

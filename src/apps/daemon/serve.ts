@@ -1,12 +1,16 @@
 import type { ConsolaInstance } from "consola";
 import { BlitError, isBlitError } from "../../domain/errors.ts";
+import { hostRefusal } from "../../domain/host-rules.ts";
 import { CLIENT_LINK_DIR } from "../../domain/received-entry.ts";
+import { readTokenFile } from "../cli/client-token.ts";
 import * as compose from "../compose.ts";
 import { startAdvertising } from "./advertise.ts";
+import { DaemonAudit } from "./daemon-audit.ts";
 import { DaemonControl } from "./daemon-control.ts";
 import { DaemonDelegation } from "./daemon-delegation.ts";
 import { DaemonSessions } from "./daemon-sessions.ts";
 import type { DaemonSettings } from "./daemon-settings.ts";
+import { ModuleAccessCheck } from "./module-access.ts";
 import { ModuleExports, type Export } from "./module-exports.ts";
 
 /** How long running calls may take to finish after SIGTERM/SIGINT before they are cancelled. */
@@ -19,28 +23,46 @@ const STOP_GRACE_MS = 10_000;
  */
 export async function serve(settings: DaemonSettings, version: string, log: ConsolaInstance): Promise<number> {
   const stopping = stopSignal(log);
-  await using exports = openExports(settings);
+  const audit = new DaemonAudit(log);
+  const delegationToken = settings.delegation.tokenFile === undefined ? null : readTokenFile(settings.delegation.tokenFile, "[delegation] token_file");
+  await using exports = openExports(settings, audit);
   const protocolVersion = await compose.protocolVersion();
-  const control = new DaemonControl(exports, { version, protocolVersion, motd: settings.motd });
-  const data = await compose.startDataListeners(settings.bind, settings.dataPort);
+  const facts = { version, protocolVersion, motd: settings.motd };
+  const tls = await compose.serverTls(settings.tls, settings.stateDir);
   const onRefused = refusalLog(log);
-  await using sessions = new DaemonSessions(exports, data.tcp, data.grpc, { forceGrpcData: settings.forceGrpcData, rdma: data.rdma, log, onRefused });
+  const admitAddress = (address: string) => hostRefusal(settings.hosts, address);
+  const data = await compose.startDataListeners(settings.bind, settings.dataPort, tls?.server ?? null, { admitAddress, onRefused });
+  await using sessions = new DaemonSessions(exports, data.tcp, data.grpc, { forceGrpcData: settings.forceGrpcData, rdma: data.rdma, log, onRefused, admitAddress, audit });
   const server = await compose.startControlServer({
     host: settings.bind,
     port: settings.port,
-    plane: control,
+    tls: tls?.server ?? null,
+    plane: (caller) => new DaemonControl(exports, facts, undefined, caller, audit),
+    admitAddress,
+    ...(settings.maxConnections !== undefined && { limits: { maxSessions: settings.maxConnections } }),
     sessions,
     dataListener: data.grpc,
-    delegation: new DaemonDelegation(exports, settings.delegation, log),
+    delegation: new DaemonDelegation(exports, settings.delegation, delegationKnownHosts(settings), log, delegationToken, audit),
     onInternalError: (method, error) => log.error(`${method} failed with a bug:`, isBlitError(error) ? error.message : error),
     onRefused,
   });
   announce(settings, exports, log);
+  announceTls(settings, tls, log);
   const host = settings.bind.includes(":") ? `[${settings.bind}]` : settings.bind;
-  const ready = { event: "ready", control: `${host}:${server.port}`, data: `${host}:${data.tcp.address.port}`, version, protocol: protocolVersion, modules: exports.names() };
+  const dataPort = data.tcp.address.port;
+  const ready = {
+    event: "ready",
+    control: `${host}:${server.port}`,
+    data: `${host}:${dataPort}`,
+    version,
+    protocol: protocolVersion,
+    modules: exports.names(),
+    tls: tls !== null,
+    fingerprint: tls?.server.fingerprint ?? null,
+  };
   await Bun.write(Bun.stdout, `${JSON.stringify(ready)}\n`);
   await notify(`READY=1\nSTATUS=serving on ${ready.control}, data ${ready.data}\nMAINPID=${process.pid}`, log);
-  log.info(`serving on ${host}:${server.port}`);
+  log.info(`serving on ${host}:${server.port} (data plane on port ${dataPort})`);
   log.info(data.rdma !== null ? `RDMA data plane: connection port ${data.rdma.address.port}` : `RDMA data plane off (${data.rdmaReason}): TCP only`);
   const advert = startAdvertising(settings, { port: server.port, version, protocol: protocolVersion, modules: exports.names() }, log);
   const signal = await stopping;
@@ -60,7 +82,7 @@ async function notify(state: string, log: ConsolaInstance): Promise<void> {
   if (failed !== null) log.warn(`could not notify systemd (${state.split("\n")[0]}): ${failed}`);
 }
 
-function openExports(settings: DaemonSettings): ModuleExports {
+function openExports(settings: DaemonSettings, audit: DaemonAudit): ModuleExports {
   const followsLinks = settings.modules.find((m) => !m.useChroot);
   if (followsLinks !== undefined && compose.pathExists(CLIENT_LINK_DIR)) {
     throw new BlitError(
@@ -79,7 +101,7 @@ function openExports(settings: DaemonSettings): ModuleExports {
   const d = settings.defaultExport;
   const fallback: Export | null =
     d === null ? null : { name: null, comment: "", readOnly: d.readOnly, root: d.path, store: compose.openModuleStore(d.path, { beneath: true, keepOwners: false, readOnly: d.readOnly }) };
-  return new ModuleExports(modules, fallback);
+  return new ModuleExports(modules, fallback, new ModuleAccessCheck(settings.credentials, audit), audit);
 }
 
 function announce(settings: DaemonSettings, exports: ModuleExports, log: ConsolaInstance): void {
@@ -89,14 +111,37 @@ function announce(settings: DaemonSettings, exports: ModuleExports, log: Consola
   }
   const d = settings.defaultExport;
   if (d?.implicit === true) {
-    log.warn(`no modules and no root configured: exporting the working directory ${d.path} as server:// (set root or [[module]] in the config, or --root)`);
+    log.warn(`no modules and no root configured: exporting the working directory ${d.path} as host:// (clients write HOST://path; set root or [[module]] in the config, or --root)`);
   } else if (d !== null) {
-    log.info(`default export server:// -> ${d.path}${d.readOnly ? " (read-only)" : ""}`);
+    log.info(`default export host:// -> ${d.path}${d.readOnly ? " (read-only)" : ""}`);
   }
+  for (const c of settings.credentials) {
+    log.info(`${c.kind} '${c.name}' grants ${Object.entries(c.modules).map(([m, g]) => `${m}:${g}`).join(", ")}`);
+  }
+  const { allow: hostsAllow, deny: hostsDeny } = settings.hosts;
+  if (hostsAllow.length > 0) log.info(`hosts_allow: ${hostsAllow.map((r) => r.text).join(", ")}`);
+  if (hostsDeny.length > 0) log.info(`hosts_deny: ${hostsDeny.map((r) => r.text).join(", ")}`);
   if (settings.forceGrpcData) log.info("--force-grpc-data: file data will travel inside the gRPC stream");
   const { allow, allowedSources } = settings.delegation;
   if (allow) log.info(`delegated pulls allowed from ${allowedSources.join(", ")}`);
   if (exports.names().length === 0 && d === null) log.warn("nothing is exported");
+}
+
+/** `[delegation] known_hosts`, default `known_hosts` in the state directory. */
+function delegationKnownHosts(settings: DaemonSettings): string {
+  return settings.delegation.knownHosts ?? `${settings.stateDir}/known_hosts`;
+}
+
+function announceTls(settings: DaemonSettings, tls: Awaited<ReturnType<typeof compose.serverTls>>, log: ConsolaInstance): void {
+  if (tls === null) {
+    const loopback = /^(127\.|::1$|localhost$)/.test(settings.bind);
+    if (!loopback) log.warn(`[tls] enabled = false: file contents, names and tokens cross the network in the clear on ${settings.bind}; clients need --no-tls (enable TLS, or bind to 127.0.0.1)`);
+    else log.info("[tls] enabled = false: plaintext on loopback");
+    return;
+  }
+  const made = tls.generated ? " (generated now: a self-signed identity, kept for later starts)" : "";
+  log.info(`TLS 1.3 on both planes; certificate ${tls.source}${made}, fingerprint ${tls.server.fingerprint}`);
+  if (tls.server.clientCaPem !== null) log.info(`clients must present a certificate chaining to ${settings.tls.clientCa}`);
 }
 
 /** How often the same kind of refusal is logged at most (one peer hitting a limit in a loop). */

@@ -20,7 +20,8 @@ export interface DataPlane {
  * calls on the control port) when the first TCP connection does not get through within
  * DATA_CONNECT_TIMEOUT_MS. RDMA connections are all set up before any of them presents the token,
  * so an RDMA failure costs no token and the session goes on over TCP (the reason kept for the
- * summary). Each connection presents the token and waits for GO before any record is sent.
+ * summary). Each connection presents the token — over TLS its proof bound to that connection's TLS
+ * session (Channel.sessionBinding) — and waits for GO before any record is sent.
  */
 export async function openDataPlane(
   neg: DataNegotiation,
@@ -120,7 +121,8 @@ async function handshake(t: Transport, address: { host: string; port: number }, 
   });
   const attempt = (async () => {
     channel = await t.dial(address, signal);
-    await channel.send(encodeHello(token), signal);
+    const c: Channel = channel;
+    await c.send(encodeHello(c.sessionBinding?.(token) ?? token), signal);
     await waitForGo(channel);
     return channel;
   })();

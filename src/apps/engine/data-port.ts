@@ -30,7 +30,9 @@ export interface DataClaim {
  * The daemon's data port: accepts connections on every listener (TCP, the gRPC fallback), reads
  * the HELLO record, and hands the connection to the session whose token it presents. Tokens are
  * random (`randomBytes`, a CSPRNG), bound to one session and its connection count, single use per
- * connection, expire unused after TOKEN_TTL_MS, and are compared in constant time. A connection
+ * connection, expire unused after TOKEN_TTL_MS, and are compared in constant time. Over TLS a
+ * connection presents the token's proof bound to its own TLS session (Channel.sessionBinding),
+ * so a token seen, or a proof replayed, on another connection matches nothing. A connection
  * with a bad, replayed or late token, or garbage, is closed; no session is disturbed by it. A
  * connection must present its token within DAEMON_LIMITS.dataHelloTimeoutMs, and one client
  * address may have at most DAEMON_LIMITS.maxPendingDataConnectionsPerAddress connections that have
@@ -47,6 +49,8 @@ export class DataPort {
     private readonly listeners: readonly Listener[],
     private readonly randomBytes: (n: number) => Uint8Array,
     private readonly onRefused: (message: string) => void = () => {},
+    /** Why a client address may not open data connections at all (the hosts rules), or null. */
+    private readonly admitAddress: (address: string) => string | null = () => null,
   ) {
     this.loops = listeners.map((l) => this.acceptLoop(l));
   }
@@ -88,6 +92,13 @@ export class DataPort {
     // A channel that does not know its peer (gRPC data: its call is counted by the control server) is not counted here.
     const keys = { address: channel.remoteAddress === undefined ? "" : clientAddress(channel.remoteAddress) };
     const counted = keys.address !== "";
+    const denied = counted ? this.admitAddress(keys.address) : null;
+    if (denied !== null) {
+      this.rejected++;
+      this.onRefused(`data connection from ${keys.address} refused: ${denied}`);
+      await channel[Symbol.asyncDispose]();
+      return;
+    }
     if (counted && this.pending.take(keys) !== null) {
       this.rejected++;
       this.onRefused(`data connection from ${keys.address} closed: ${this.pending.limit("address")} connections from this address have not presented a token yet`);
@@ -97,7 +108,7 @@ export class DataPort {
     const timer = setTimeout(() => void channel[Symbol.asyncDispose](), DAEMON_LIMITS.dataHelloTimeoutMs);
     try {
       const token = await readHello(channel);
-      const entry = [...this.expected].find((e) => tokensEqual(e.token, token));
+      const entry = [...this.expected].find((e) => tokensEqual(channel.sessionBinding?.(e.token) ?? e.token, token));
       if (entry === undefined || entry.remaining <= 0) throw new BlitError("AUTH_FAILED", "unknown, used or expired data token");
       entry.remaining--;
       entry.channels.push(channel);

@@ -62,10 +62,13 @@ function remoteEnds(req: TransferRequest, deps: EngineDeps): { src: RemoteEndpoi
   return { src, dst };
 }
 
-/** The daemon's counters as the SPEC §3 summary, keys in the order of every other route. */
+/**
+ * The daemon's counters as the SPEC §3 summary, keys in the order of every other route. A
+ * delegating daemon talks only to TLS sources, so a delegated run's data plane is always TLS.
+ */
 function summaryOf(req: TransferRequest, s: DelegatedSummary): TransferSummary {
-  const { transport, ...counters } = s;
-  return { operation: req.verb, source: req.source, destination: req.destination, route: "delegated", transport, dry_run: req.dryRun, ...counters };
+  const { transport, fallback_reason, outcome, ...counters } = s;
+  return { operation: req.verb, source: req.source, destination: req.destination, route: "delegated", transport, dry_run: req.dryRun, ...counters, tls: true, fallback_reason, outcome };
 }
 
 function toDelegatedPull(req: TransferRequest, src: RemoteEndpoint, dst: RemoteEndpoint): DelegatedPull {

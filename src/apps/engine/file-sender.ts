@@ -120,7 +120,8 @@ export class FileSender {
       writeDataHeader(head, 0, fileId, pos, length);
       await this.flush(signal);
       const r = await this.channel.sendFile!(head, file, pos, length, signal);
-      if (r === null) return zeroCopy + (await this.sendStream(fileId, () => read(pos), pos, signal));
+      // Declined (e.g. a TLS connection): the rest goes buffered, still saying whether the file changed.
+      if (r === null) return zeroCopy + (await this.sendStream(fileId, () => read(pos), pos, signal, () => file.changed()));
       this.sentBytes += DATA_HEADER_BYTES + r.bytes;
       zeroCopy += r.zeroCopyBytes;
       pos += r.bytes;

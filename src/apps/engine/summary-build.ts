@@ -8,6 +8,7 @@ export interface RunTransport {
   readonly route: TransferSummary["route"];
   readonly transport: TransferSummary["transport"];
   readonly fallbackReason: string | null;
+  readonly tls: boolean;
 }
 
 /** The SPEC §3 summary object of a finished run. */
@@ -34,6 +35,7 @@ export function buildSummary(req: TransferRequest, stats: RunStats, withheld: st
     duration_ms: Math.round(ms),
     bytes_per_sec: ms > 0 ? Math.round((stats.bytes * 1000) / ms) : 0,
     zero_copy_bytes: stats.zeroCopyBytes,
+    tls: how.tls,
     fallback_reason: how.fallbackReason,
     outcome: failed > 0 || withheld !== null ? "partial" : req.dryRun ? "dry-run" : "success",
   };

@@ -125,7 +125,7 @@ async function runOnce(req: TransferRequest, deps: EngineDeps, relayReason: stri
     deps.signal.removeEventListener("abort", onAbort);
   }
   const data = await plane;
-  return buildSummary(req, stats, withheld, { route: roots.route, transport: data.transport, fallbackReason: data.fallbackReason });
+  return buildSummary(req, stats, withheld, { route: roots.route, transport: data.transport, fallbackReason: data.fallbackReason, tls: data.tls });
 }
 
 /**
@@ -153,14 +153,15 @@ function withPhase(e: unknown, phase: string): unknown {
 }
 
 /** How the bytes of this run travel: locally, or the data plane of its daemon session(s). */
-async function dataPlaneOf(roots: OpenedRoots): Promise<{ transport: "local" | "tcp" | "grpc" | "rdma"; fallbackReason: string | null; forced: boolean }> {
+async function dataPlaneOf(roots: OpenedRoots): Promise<{ transport: "local" | "tcp" | "grpc" | "rdma"; fallbackReason: string | null; forced: boolean; tls: boolean }> {
   const planes = await Promise.all(roots.peers.map((p) => p.data));
+  const tls = planes.length > 0 && planes.every((d) => d.channels.every((c) => c.encrypted === true));
   const grpc = planes.find((d) => d.transport === "grpc");
-  if (grpc !== undefined) return { transport: "grpc", fallbackReason: grpc.fallbackReason, forced: grpc.fallbackReason?.includes("--force-grpc-data") === true };
-  if (planes.length === 0) return { transport: "local", fallbackReason: null, forced: false };
+  if (grpc !== undefined) return { transport: "grpc", fallbackReason: grpc.fallbackReason, forced: grpc.fallbackReason?.includes("--force-grpc-data") === true, tls };
+  if (planes.length === 0) return { transport: "local", fallbackReason: null, forced: false, tls };
   // RDMA that failed before the first byte falls back to TCP silently; the summary says why.
   const rdma = planes.every((d) => d.transport === "rdma");
-  return { transport: rdma ? "rdma" : "tcp", fallbackReason: planes.find((d) => d.fallbackReason !== null)?.fallbackReason ?? null, forced: false };
+  return { transport: rdma ? "rdma" : "tcp", fallbackReason: planes.find((d) => d.fallbackReason !== null)?.fallbackReason ?? null, forced: false, tls };
 }
 
 /**

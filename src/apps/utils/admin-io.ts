@@ -30,11 +30,12 @@ export function parseRemote(verb: string, text: string | undefined): { endpoint:
   return { endpoint, target: { module: endpoint.module, path: endpoint.path } };
 }
 
-/** Runs `body` with a client of the daemon at `host:port`, closed afterwards. */
-export async function withDaemon<T>(host: string, port: number, body: (daemon: ControlPlane) => Promise<T>): Promise<T> {
-  const { connectDaemon } = await import("../compose.ts");
-  await using daemon = await connectDaemon(host, port);
-  return await body(daemon);
+/** Runs `body` with a client of the daemon at `host:port` (trusted as the process's trust flags say), closed afterwards. */
+export async function withDaemon<T>(host: string, port: number, body: (daemon: ControlPlane, fingerprint: string | null) => Promise<T>): Promise<T> {
+  const [{ connectDaemon }, { clientTrust }] = await Promise.all([import("../compose.ts"), import("../trust/process-trust.ts")]);
+  const tls = await clientTrust()({ host, port });
+  await using daemon = await connectDaemon(host, port, tls);
+  return await body(daemon, tls?.fingerprint ?? null);
 }
 
 /** Prints one JSON document on stdout (bigints as numbers). */

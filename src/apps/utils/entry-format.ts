@@ -51,17 +51,18 @@ export function entryLine(name: string, meta: EntryMeta): string {
 }
 
 /** `blit list` / `blit-utils list`: the motd, then one line per module. */
-export function formatModuleList(address: string, list: ModuleList, json: boolean): string {
+export function formatModuleList(address: string, list: ModuleList, json: boolean, fingerprint: string | null = null): string {
   if (json) {
-    const modules = list.modules.map((m) => ({ name: m.name, read_only: m.readOnly, comment: m.comment }));
+    const modules = list.modules.map((m) => ({ name: m.name, read_only: m.readOnly, auth_required: m.authRequired, comment: m.comment }));
     const fallback = list.defaultExport === null ? null : { read_only: list.defaultExport.readOnly };
-    return `${JSON.stringify({ daemon: address, version: list.version, motd: list.motd, modules, default_export: fallback })}\n`;
+    return `${JSON.stringify({ daemon: address, version: list.version, motd: list.motd, modules, default_export: fallback, tls: fingerprint !== null, fingerprint })}\n`;
   }
   const lines: string[] = [];
   if (list.motd !== "") lines.push(list.motd, "");
   const width = Math.max(8, ...list.modules.map((m) => m.name.length));
-  for (const m of list.modules) lines.push(`${m.name.padEnd(width)}  ${m.readOnly ? "ro" : "rw"}  ${m.comment}`.trimEnd());
+  for (const m of list.modules) lines.push(`${m.name.padEnd(width)}  ${m.readOnly ? "ro" : "rw"}  ${m.comment}${m.authRequired ? "  (authentication required)" : ""}`.trimEnd());
   if (list.defaultExport !== null) lines.push(`${"//".padEnd(width)}  ${list.defaultExport.readOnly ? "ro" : "rw"}  (default export: ${address}://)`);
   if (lines.length === 0 || (list.modules.length === 0 && list.defaultExport === null)) lines.push(`${address} exports nothing`);
+  lines.push("", fingerprint === null ? `${address}: plaintext (no TLS)` : `${address}: TLS, certificate ${fingerprint}`);
   return `${lines.join("\n")}\n`;
 }

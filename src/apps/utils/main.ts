@@ -7,7 +7,8 @@ import pkg from "../../../package.json" with { type: "json" };
  * programs). Every verb takes --json and then prints one JSON document on stdout.
  */
 export async function main(argv: readonly string[]): Promise<number> {
-  const [first, ...rest] = argv;
+  const [first, ...given] = argv;
+  let rest = given;
   if (first === "--version" || first === "-V") return print(Bun.stdout, `${pkg.version}\n`, 0);
   const { usage, verbUsage } = await import("./utils-help.ts");
   if (first === undefined) return print(Bun.stderr, `${usage(pkg.version)}\nblit-utils: no command given: e.g. blit-utils ls host:/module/\n`, 2);
@@ -22,7 +23,11 @@ export async function main(argv: readonly string[]): Promise<number> {
       throw new BlitError("USAGE", `unknown command '${first}': expected one of ${verbs} (see blit-utils --help)`, { input: first });
     }
     if (rest.includes("--help") || rest.includes("-h")) return print(Bun.stdout, verbUsage(first), 0);
-    const args = await parseVerbArgs(first, command.flags, rest);
+    if (rest.some((a) => a.startsWith("--token-file"))) rest = (await import("../cli/client-token.ts")).presentTokenFile(rest);
+    const [{ takeTrustFlags }, { configureClientTrust, terminalAsk }] = await Promise.all([import("../trust/trust-flags.ts"), import("../trust/process-trust.ts")]);
+    const trust = takeTrustFlags(rest, process.env);
+    await configureClientTrust(trust.flags, process.env, terminalAsk());
+    const args = await parseVerbArgs(first, command.flags, trust.rest);
     const run = await command.load();
     const code = await run(args);
     await io.flushOutput();

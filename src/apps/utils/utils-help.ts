@@ -1,5 +1,8 @@
 import { exitCodeHelp } from "../../domain/exit-codes.ts";
 import { UTILS_COMMANDS } from "./commands/index.ts";
+import { TRUST_HELP_ROWS } from "../trust/trust-flags.ts";
+
+const TRUST_LINES = ["Trust (every command; TLS 1.3 unless --no-tls; as blit: --pin, --ca, then known_hosts):", ...TRUST_HELP_ROWS.map(([l, r]) => `  ${l.padEnd(18)}  ${r}`)];
 
 /** `blit-utils --help`: verbs, REMOTE forms and the exit-code table. */
 export function usage(version: string): string {
@@ -16,6 +19,8 @@ export function usage(version: string): string {
     "",
     "REMOTE is host:/module/path or host://path (the default export); host:port:/... for another port.",
     "Every command takes --json and then prints one JSON document on stdout.",
+    "",
+    ...TRUST_LINES,
     "",
     exitCodeHelp(),
     "",
@@ -39,6 +44,8 @@ export function verbUsage(verb: string): string {
     "Options:",
     ...rows.map(([l, r]) => `  ${l.padEnd(width)}  ${r}`),
     `  ${"-h, --help".padEnd(width)}  Show this help`,
+    "",
+    ...TRUST_LINES,
     "",
     exitCodeHelp(),
     "",

@@ -8,3 +8,6 @@ export function tokensEqual(a: Uint8Array, b: Uint8Array): boolean {
   for (let i = 0; i < n; i++) diff |= (a[i % (a.length || 1)] ?? 0) ^ (b[i % (b.length || 1)] ?? 0);
   return diff === 0;
 }
+
+/** The TLS 1.3 exporter label binding data-plane tokens to their connection (RFC 8446 §7.5). */
+export const DATA_TOKEN_EXPORTER_LABEL = "EXPORTER-blit-data-token";

@@ -49,6 +49,9 @@ describe("parseDaemonConfig", () => {
         { name: "rel", path: "/etc/blit/rel", comment: "", readOnly: false, useChroot: true, keepOwners: false },
       ],
       delegation: { allow: true, allowedSources: ["nas:9031"] },
+      tls: { enabled: true },
+      hosts: { allow: [], deny: [] },
+      credentials: [],
     });
   });
 
@@ -58,6 +61,9 @@ describe("parseDaemonConfig", () => {
       motd: "",
       rootReadOnly: false,
       modules: [],
+      tls: { enabled: true },
+      hosts: { allow: [], deny: [] },
+      credentials: [],
       delegation: { allow: false, allowedSources: [] },
     });
   });
@@ -98,5 +104,13 @@ describe("parseDaemonConfig", () => {
     expect(caught.code).toBe("USAGE");
     expect(caught.message).toStartWith(`${FILE}:${line}:`);
     expect(caught.message).toContain(fragment);
+  });
+});
+
+describe("[tls]", () => {
+  test("paths are resolved against the file's folder; cert without key is refused naming both", () => {
+    expect(parseDaemonConfig('[tls]\ncert = "c.pem"\nkey = "/k.pem"\nclient_ca = "ca.pem"\n', FILE, isDir).tls).toEqual({ enabled: true, cert: "/etc/blit/c.pem", key: "/k.pem", clientCa: "/etc/blit/ca.pem" });
+    expect(() => parseDaemonConfig('[tls]\ncert = "c.pem"\n', FILE, isDir)).toThrow(/\[tls\] cert needs key too/);
+    expect(parseDaemonConfig("[tls]\nenabled = false\n", FILE, isDir).tls.enabled).toBe(false);
   });
 });

@@ -55,7 +55,7 @@ function deps(script: { events?: DelegationEvent[]; error?: BlitError }) {
 test("the daemon's summary becomes the run's, route delegated, names as typed; options travel", async () => {
   const { d, seen } = deps({ events: [{ t: "item", action: "copy", path: "x" }, { t: "warning", message: "w" }, { t: "summary", summary: SUMMARY }] });
   const out = await delegate(request("src:/a/dir/", "dst:4000:/b/"), d);
-  expect(out).toEqual({ summary: { operation: "copy", source: "src:/a/dir/", destination: "dst:4000:/b/", route: "delegated", dry_run: false, ...SUMMARY } });
+  expect(out).toEqual({ summary: { operation: "copy", source: "src:/a/dir/", destination: "dst:4000:/b/", route: "delegated", dry_run: false, ...SUMMARY, tls: true } });
   expect(seen).toEqual({
     asked: [
       {

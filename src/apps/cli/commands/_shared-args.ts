@@ -68,6 +68,12 @@ export const listArgs = {
   json: commonArgs.json,
 } as const satisfies ArgsDef;
 
+/** Flags of trust (with --pin, taken with the other trust flags). */
+export const trustArgs = {
+  daemon: { type: "positional", required: false, description: "The daemon: HOST or HOST:PORT" },
+  yes: { type: "boolean", alias: "y", description: "Record the certificate without asking" },
+} as const satisfies ArgsDef;
+
 /** Flags of scan. */
 export const scanArgs = {
   wait: { type: "string", valueHint: "SECS", description: "Listen this long for answers (default 2)" },

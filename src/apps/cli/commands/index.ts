@@ -1,5 +1,5 @@
 import type { ArgsDef, CommandDef } from "citty";
-import { checkArgs, diagnosticsArgs, listArgs, scanArgs, transferArgs } from "./_shared-args.ts";
+import { checkArgs, diagnosticsArgs, listArgs, scanArgs, transferArgs, trustArgs } from "./_shared-args.ts";
 
 /** One verb of `blit`: what help shows, and its command module, loaded only when it runs. */
 export interface CommandEntry {
@@ -42,6 +42,12 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     operands: "HOST[:PORT]",
     args: listArgs,
     load: async () => (await import("./list.ts")).default as CommandDef<ArgsDef>,
+  },
+  trust: {
+    description: "Record a daemon's TLS certificate in known_hosts (asks; --yes, or --pin a known value)",
+    operands: "HOST[:PORT]",
+    args: trustArgs,
+    load: async () => (await import("./trust.ts")).default as CommandDef<ArgsDef>,
   },
   scan: {
     description: "Find blit daemons on the local network",

@@ -15,7 +15,7 @@ export async function run(args: VerbArgs): Promise<number> {
 /** What `list` prints for the daemon at `address` (shared with `blit list`). */
 export async function listModulesText(address: string, json: boolean): Promise<string> {
   const daemon = parseDaemonAddress(address);
-  const list = await withDaemon(daemon.host, daemon.port, (d) => d.listModules());
+  const { list, fingerprint } = await withDaemon(daemon.host, daemon.port, async (d, fingerprint) => ({ list: await d.listModules(), fingerprint }));
   const host = daemon.host.includes(":") ? `[${daemon.host}]` : daemon.host;
-  return formatModuleList(`${host}:${daemon.port}`, list, json);
+  return formatModuleList(`${host}:${daemon.port}`, list, json, fingerprint);
 }
