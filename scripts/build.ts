@@ -86,7 +86,9 @@ async function smokeTest(): Promise<void> {
 
 /** Starts dist/blit-daemon on a free port exporting `root`, lists it with dist/blit-utils, stops it. */
 async function smokeDaemon(root: string): Promise<void> {
-  const daemon = Bun.spawn([join(ROOT, DIST, "blit-daemon"), "--bind", "127.0.0.1", "--port", "0", "--no-mdns", "--root", root, "--log-level", "warn"], {
+  // Its TLS identity goes in a state directory of its own, and the listing pins it (SPEC §9).
+  const stateDir = mkdtempSync(join(tmpdir(), "blit-build-state-"));
+  const daemon = Bun.spawn([join(ROOT, DIST, "blit-daemon"), "--bind", "127.0.0.1", "--port", "0", "--no-mdns", "--root", root, "--state-dir", stateDir, "--log-level", "warn"], {
     stdout: "pipe",
     stderr: "inherit",
   });
@@ -100,14 +102,16 @@ async function smokeDaemon(root: string): Promise<void> {
       text += new TextDecoder().decode(value);
     }
     const line = text.split("\n")[0] ?? "";
-    const ready = JSON.parse(line || "{}") as { event?: string; control?: string };
+    const ready = JSON.parse(line || "{}") as { event?: string; control?: string; fingerprint?: string | null };
     if (ready.event !== "ready" || ready.control === undefined) throw new Error(`dist/blit-daemon printed "${line}" instead of its ready line`);
-    const listing = run([join(ROOT, DIST, "blit-utils"), "ls", `${ready.control}://d9/`]);
+    const trust = typeof ready.fingerprint === "string" ? ["--pin", ready.fingerprint] : ["--no-tls"];
+    const listing = run([join(ROOT, DIST, "blit-utils"), "ls", ...trust, `${ready.control}://d9/`]);
     if (!listing.includes("f199.txt")) throw new Error(`dist/blit-utils ls through dist/blit-daemon printed "${listing}"`);
   } finally {
     clearTimeout(timer);
     daemon.kill("SIGTERM");
     await daemon.exited;
+    rmSync(stateDir, { recursive: true, force: true });
   }
 }
 

@@ -60,17 +60,19 @@ test.skipIf(reason !== null)(`the compiled daemon in fresh mount, PID and networ
     files: { "/etc/blit/config.toml": `[[module]]\nname = "data"\npath = ${JSON.stringify(data)}\n`, [`${data}/seed.txt`]: "from the volume\n" },
     entrypoint: json("ENTRYPOINT"),
   });
-  const ready = JSON.parse(container.firstLine) as { event: string; control: string; data: string; modules: string[] };
-  expect(ready).toMatchObject({ event: "ready", control: "0.0.0.0:9031", data: "0.0.0.0:9032", modules: ["data"] });
+  const ready = JSON.parse(container.firstLine) as { event: string; control: string; data: string; modules: string[]; tls: boolean; fingerprint: string };
+  expect(ready).toMatchObject({ event: "ready", control: "0.0.0.0:9031", data: "0.0.0.0:9032", modules: ["data"], tls: true });
+  // The clients outside pin the identity the daemon generated in its state volume (SPEC §9).
+  const pin = ["--pin", ready.fingerprint];
   expect(only("EXPOSE")).toEqual([`${ready.control.split(":")[1]}/tcp ${ready.data.split(":")[1]}/tcp`]);
 
   using dir = makeTempDir("container-client");
   writeTree(dir.path, { "src/a.txt": "pushed\n", "src/sub/b.bin": new Uint8Array(1 << 20).fill(3) });
-  const push = await container.exec([release.blit, "copy", `${dir.path}/src/`, "127.0.0.1:/data/in/", "--json", "--yes"]);
+  const push = await container.exec([release.blit, "copy", ...pin, `${dir.path}/src/`, "127.0.0.1:/data/in/", "--json", "--yes"]);
   expect({ code: push.code, err: push.err }).toEqual({ code: 0, err: "" });
   expect(JSON.parse(push.out)).toMatchObject({ route: "push", transport: "tcp", files_transferred: 2 });
   expect(readFileSync(join(container.root, data, "in/a.txt"), "utf8")).toBe("pushed\n");
-  const pull = await container.exec([release.blit, "copy", "127.0.0.1:/data/", `${dir.path}/back/`, "--json", "--yes"]);
+  const pull = await container.exec([release.blit, "copy", ...pin, "127.0.0.1:/data/", `${dir.path}/back/`, "--json", "--yes"]);
   expect({ code: pull.code, err: pull.err }).toEqual({ code: 0, err: "" });
   expect(JSON.parse(pull.out)).toMatchObject({ route: "pull", transport: "tcp", files_transferred: 3 });
   expect(readFileSync(join(dir.path, "back/seed.txt"), "utf8")).toBe("from the volume\n");

@@ -16,6 +16,9 @@ import { chownSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, 
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 
+/** The environment inside the container (a runtime passes the image's ENV, not the host's). */
+const CONTAINER_ENV = ["PATH=/usr/local/bin:/usr/bin:/bin", "BLIT_DISABLE_LOCAL_TELEMETRY=1"];
+
 export interface BareContainerSpec {
   readonly program: string;
   readonly programPath: string;
@@ -78,7 +81,8 @@ export async function startBareContainer(spec: BareContainerSpec): Promise<BareC
     `mount --bind -o ro ${q(spec.program)} ${q(join(root, spec.programPath))}`,
     ...DEVICES.map((d) => `mount --bind /dev/${d} ${q(join(root, "dev", d))}`),
     `mount -t proc proc ${q(join(root, "proc"))}`,
-    `exec chroot --userspec=${spec.uid}:${spec.uid} ${q(root)} ${spec.entrypoint.map(q).join(" ")}`,
+    // A container runtime gives the entrypoint the image's environment, not the host's.
+    `exec env -i ${CONTAINER_ENV.map(q).join(" ")} HOME=${q(spec.ownedDirs[0] ?? "/")} "$(command -v chroot)" --userspec=${spec.uid}:${spec.uid} ${q(root)} ${spec.entrypoint.map(q).join(" ")}`,
   ].join("\n");
   const proc = Bun.spawn(["unshare", "--mount", "--pid", "--net", "--fork", "sh", "-c", script], { stdout: "pipe", stderr: "pipe", stdin: "ignore" });
   let err = "";
@@ -119,7 +123,7 @@ export async function startBareContainer(spec: BareContainerSpec): Promise<BareC
       const enter = options.inside === true ? ["-m", "-p", "-n", "-r", "-w", "-S", String(spec.uid), "-G", String(spec.uid)] : ["-n"];
       const p = Bun.spawn(["nsenter", "-t", String(pid), ...enter, "--", ...argv], {
         cwd: options.inside === true ? "/" : tmpdir(),
-        env: { ...process.env, BLIT_DISABLE_LOCAL_TELEMETRY: "1" },
+        env: options.inside === true ? { ...Object.fromEntries(CONTAINER_ENV.map((kv) => kv.split("=", 2) as [string, string])), HOME: spec.ownedDirs[0] ?? "/" } : { ...process.env, BLIT_DISABLE_LOCAL_TELEMETRY: "1" },
         stdout: "pipe",
         stderr: "pipe",
         stdin: "ignore",

@@ -101,8 +101,6 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<RunningD
     host,
     "--port",
     "0",
-    "--data-port",
-    "0",
     ...(givenState < 0 ? ["--state-dir", stateDir] : []),
     ...(options.mdns === true ? [] : ["--no-mdns"]),
     ...(options.args ?? []),

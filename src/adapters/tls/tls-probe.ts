@@ -27,13 +27,17 @@ export const probeTls: TlsProbe = (address, options) =>
     });
     const timer = setTimeout(() => {
       socket.destroy();
-      reject(new BlitError("TIMEOUT", `no TLS handshake with ${shown} within ${PROBE_TIMEOUT_MS / 1000} s`, { address: shown }));
+      reject(new BlitError("TIMEOUT", `${shown} did not answer the TLS handshake within ${PROBE_TIMEOUT_MS / 1000} s while the session was starting (the daemon is frozen or the link is down)`, { address: shown, phase: "session start" }));
     }, PROBE_TIMEOUT_MS);
     socket.once("secureConnect", () => {
       clearTimeout(timer);
       const raw = socket.getPeerCertificate(true)?.raw;
       const checked = raw === undefined || options.ca === null ? null : caError(socket, address.host);
-      socket.destroy();
+      // Closed with close_notify after our Finished, so the daemon sees a completed handshake end
+      // (not a hang-up in the middle of one, which it would log as a refusal).
+      socket.end();
+      socket.once("error", () => {});
+      setTimeout(() => socket.destroy(), 1_000).unref();
       if (raw === undefined) {
         resolve({ kind: "not-tls", why: "the daemon presented no certificate" });
         return;
