@@ -82,11 +82,14 @@ process.env.BLIT_DAEMON_E2E_BIN = join(bin, "blit-daemon");
 const { startDaemon } = await import("../test/harness/daemon.ts");
 let daemon: Awaited<ReturnType<typeof startDaemon>> | null = null;
 let unverifiedDaemon: Awaited<ReturnType<typeof startDaemon>> | null = null;
+/** The same build without TLS (`[tls] enabled = false`, clients `--no-tls`): what TLS costs. */
+let plainDaemon: Awaited<ReturnType<typeof startDaemon>> | null = null;
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => {
     try {
       if (daemon !== null) process.kill(daemon.pid, "SIGKILL");
       if (unverifiedDaemon !== null) process.kill(unverifiedDaemon.pid, "SIGKILL");
+      if (plainDaemon !== null) process.kill(plainDaemon.pid, "SIGKILL");
     } catch {
       // Already gone.
     }
@@ -99,7 +102,9 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 let rsyncd: Awaited<ReturnType<typeof startRsyncDaemon>> | null = null;
 let sshd: Awaited<ReturnType<typeof startSshd>> | null = null;
 try {
-  daemon = await startDaemon({ modules: { m: { path: scratch.root } }, bind: link.host, launch: (argv) => link.wrap("server", argv) });
+  // RDMA carries no TLS (SPEC §9): an RDMA run measures a plaintext daemon.
+  daemon = await startDaemon({ modules: { m: { path: scratch.root } }, bind: link.host, plaintext: rdmaRun, launch: (argv) => link.wrap("server", argv) });
+  if (!rdmaRun) plainDaemon = await startDaemon({ modules: { m: { path: scratch.root } }, bind: link.host, plaintext: true, launch: (argv) => link.wrap("server", argv) });
   if (unverifiedBin !== null) {
     const other = join(unverifiedBin, "blit-daemon");
     unverifiedDaemon = await startDaemon({ modules: { m: { path: scratch.root } }, bind: link.host, launch: (argv) => link.wrap("server", [other, ...argv.slice(1)]) });
@@ -116,7 +121,7 @@ try {
     const source = await trees.get(w.tree);
     const stats = treeStats(source);
     for (const direction of ["push", "pull"] as const) {
-      const results = await measure(w, direction, source, stats, daemon.control, unverifiedDaemon?.control ?? null);
+      const results = await measure(w, direction, source, stats, daemon.control, unverifiedDaemon?.control ?? null, plainDaemon?.control ?? null);
       printTable(`${w.name} ${direction} on tmpfs (/dev/shm) over ${link.about}: ${w.about}; ${formatStats(stats)}; ${runs} runs`, results, stats);
       const extra = (tool: string) => `"transport":"${transportOf(tool)}","direction":"${direction}","link":"${link.name}"`;
       for (const r of results) console.log(jsonLine(r, stats, values.quick).replace('"transport":"local"', extra(r.tool)));
@@ -131,6 +136,8 @@ try {
   await sshd?.stop();
   await daemon?.stop();
   await unverifiedDaemon?.stop();
+  await plainDaemon?.stop();
+  plainDaemon = null;
   daemon = null;
   unverifiedDaemon = null;
   link.close();
@@ -147,20 +154,24 @@ interface Runner {
 }
 
 /** The three ways bytes travel, for one direction. Remote paths are module-relative names. */
-function runners(direction: "push" | "pull", control: string, unverifiedControl: string | null): Runner[] {
+function runners(direction: "push" | "pull", control: string, unverifiedControl: string | null, plainControl: string | null): Runner[] {
   const blit = join(bin, "blit");
   const remote = (p: string) => `${control}:/m/${basename(p)}/`;
   const rsync = (p: string) => `rsync://${link.host}:${rsyncd?.port}/m/${basename(p)}/`;
   const ends = (s: string, d: string, r: (p: string) => string) => (direction === "push" ? [`${s}/`, r(d)] : [r(s), `${d}/`]);
   const list: Runner[] = [
     rdmaRun
-      ? { tool: "blit", label: "blit copy (rdma)", command: (s, d) => [blit, "copy", ...ends(s, d, remote), "--json"] }
+      ? { tool: "blit", label: "blit copy (rdma)", command: (s, d) => [blit, "copy", "--no-tls", ...ends(s, d, remote), "--json"] }
       : { tool: "blit", label: "blit copy (tcp)", command: (s, d) => [blit, "copy", ...ends(s, d, remote)] },
-    { tool: "blit-grpc", label: "blit copy (grpc data)", command: (s, d) => [blit, "copy", ...ends(s, d, remote)], env: { BLIT_FORCE_GRPC_DATA: "1" } },
+    { tool: "blit-grpc", label: "blit copy (grpc data)", command: (s, d) => [blit, "copy", ...(rdmaRun ? ["--no-tls"] : []), ...ends(s, d, remote)], env: { BLIT_FORCE_GRPC_DATA: "1" } },
   ];
   if (unverifiedBin !== null && unverifiedControl !== null && !rdmaRun) {
     const at = (p: string) => `${unverifiedControl}:/m/${basename(p)}/`;
     list.push({ tool: "blit-unverified", label: "blit copy (tcp, unverified build)", command: (s, d) => [join(unverifiedBin, "blit"), "copy", ...ends(s, d, at)] });
+  }
+  if (plainControl !== null) {
+    const at = (p: string) => `${plainControl}:/m/${basename(p)}/`;
+    list.push({ tool: "blit-plain", label: "blit copy (tcp, no TLS)", command: (s, d) => [blit, "copy", "--no-tls", ...ends(s, d, at)] });
   }
   if (rsyncd !== null) list.push({ tool: "rsyncd", label: "rsync -a (daemon)", command: (s, d) => ["rsync", "-a", ...ends(s, d, rsync)] });
   if (sshd !== null) {
@@ -171,8 +182,8 @@ function runners(direction: "push" | "pull", control: string, unverifiedControl:
   return list;
 }
 
-async function measure(w: (typeof WORKLOADS)[number], direction: "push" | "pull", source: string, expected: TreeStats, control: string, unverifiedControl: string | null): Promise<Result[]> {
-  const tools = runners(direction, control, unverifiedControl);
+async function measure(w: (typeof WORKLOADS)[number], direction: "push" | "pull", source: string, expected: TreeStats, control: string, unverifiedControl: string | null, plainControl: string | null): Promise<Result[]> {
+  const tools = runners(direction, control, unverifiedControl, plainControl);
   const seconds = new Map<string, number[]>(tools.map((t) => [t.tool, []]));
   const problems = new Map<string, string>();
   for (let round = 0; round < runs; round++) {
@@ -198,28 +209,28 @@ function summaryRow(name: string, results: readonly Result[], stats: TreeStats, 
     const r = results.find((x) => x.tool === tool);
     return r === undefined || r.problem !== null ? null : median(r.seconds);
   };
-  const [tcp, grpc, rs, plain, ssh] = [m("blit"), m("blit-grpc"), m("rsyncd"), m("blit-unverified"), m("rsync-ssh")];
+  const [tcp, grpc, rs, plain, ssh, clear] = [m("blit"), m("blit-grpc"), m("rsyncd"), m("blit-unverified"), m("rsync-ssh"), m("blit-plain")];
   const ratio = (a: number | null, b: number | null) => (a === null || b === null ? "-" : `${(a / b).toFixed(2)}x`);
   const s = (x: number | null) => (x === null ? "-" : x.toFixed(3));
   const ofCeiling = tcp === null || ceiling === null || stats.files > 1 ? "-" : `${((stats.bytes / tcp / ceiling) * 100).toFixed(0)} %`;
   const ofLink = tcp === null || linkRate === null || stats.files > 1 ? "-" : `${((stats.bytes / tcp / linkRate) * 100).toFixed(0)} %`;
-  return [name, s(tcp), s(plain), s(grpc), s(rs), s(ssh), ratio(tcp, plain), ratio(tcp, rs), ratio(grpc, rs), ratio(tcp, ssh), ofCeiling, ...(rdmaRun ? [ofLink] : [])];
+  return [name, s(tcp), s(clear), s(plain), s(grpc), s(rs), s(ssh), ratio(tcp, clear), ratio(tcp, plain), ratio(tcp, rs), ratio(grpc, rs), ratio(tcp, ssh), ofCeiling, ...(rdmaRun ? [ofLink] : [])];
 }
 
 function printSummary(rows: string[][]): void {
   const header = rdmaRun
-    ? ["workload", "blit rdma s", "unverified s", "blit grpc s", "rsyncd s", "rsync ssh s", "rdma/unverified", "rdma/rsyncd", "grpc/rsyncd", "rdma/rsync ssh", "rdma/ib_write_bw", "rdma/link rate"]
-    : ["workload", "blit tcp s", "unverified s", "blit grpc s", "rsyncd s", "rsync ssh s", "tcp/unverified", "tcp/rsyncd", "grpc/rsyncd", "tcp/rsync ssh", "tcp/iperf3"];
+    ? ["workload", "blit rdma s", "no TLS s", "unverified s", "blit grpc s", "rsyncd s", "rsync ssh s", "rdma/no TLS", "rdma/unverified", "rdma/rsyncd", "grpc/rsyncd", "rdma/rsync ssh", "rdma/ib_write_bw", "rdma/link rate"]
+    : ["workload", "blit tcp s", "no TLS s", "unverified s", "blit grpc s", "rsyncd s", "rsync ssh s", "tcp/no TLS", "tcp/unverified", "tcp/rsyncd", "grpc/rsyncd", "tcp/rsync ssh", "tcp/iperf3"];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
   const line = (cells: readonly string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
   const about = rdmaRun ? "rdma/ib_write_bw and rdma/link rate = blit throughput / perftest's ceiling and the port's rate (target ≥ 90 %)" : "tcp/iperf3 = blit throughput / the link's iperf3 ceiling";
-  console.log(`\nsummary over ${link.name} (medians; a ratio below 1 means blit was faster; tcp/unverified = the cost of verification; ${about})`);
+  console.log(`\nsummary over ${link.name} (medians; a ratio below 1 means blit was faster; blit tcp is TLS (the default), tcp/no TLS = the cost of TLS, tcp/unverified = the cost of verification; ${about})`);
   console.log(line(header));
   for (const r of rows) console.log(line(r));
 }
 
 function transportOf(tool: string): string {
-  return tool === "blit" ? (rdmaRun ? "rdma" : "tcp") : tool === "blit-unverified" ? "tcp" : tool === "blit-grpc" ? "grpc" : tool === "rsync-ssh" ? "ssh" : "rsync";
+  return tool === "blit" ? (rdmaRun ? "rdma" : "tcp") : tool === "blit-unverified" || tool === "blit-plain" ? "tcp" : tool === "blit-grpc" ? "grpc" : tool === "rsync-ssh" ? "ssh" : "rsync";
 }
 
 async function timed(argv: string[], env?: Record<string, string>): Promise<{ code: number; seconds: number; stdout: string; stderr: string }> {
