@@ -1,5 +1,5 @@
-// SPEC §9 / §6: the data-plane token is bound to the TLS session it is used on. Over TLS a data
-// connection that presents the bare token (as a plaintext client would), the HELLO another
+// SPEC §9 / §6: the data-plane token is bound to the TLS session it is used on. A plaintext
+// connection to the TLS data port is refused; over TLS a data connection that presents the bare token (as a plaintext client would), the HELLO another
 // connection sent (its proof replayed), or the proof of a session that has ended is closed
 // without GO; none of them uses up the legitimate session's connections, which then get GO; the
 // daemon refuses each bad connection and serves on.
@@ -37,6 +37,8 @@ test("bare, replayed and ended-session data tokens are refused over TLS; the ses
     const ended = await openPushSession(control);
     const port = live.dataPort;
 
+    // A downgrade: the bare token on a plaintext connection to the TLS data port.
+    expect(await answerTo(await dataSocket(port, { secure: false }), encodeHello(live.token))).toBe("closed");
     // The bare token over TLS: what a plaintext client (or one who saw the token) would send.
     expect(await answerTo(await dataSocket(port), encodeHello(live.token))).toBe("closed");
 

@@ -41,7 +41,7 @@ export interface DaemonOptions {
   readonly rootReadOnly?: boolean;
   readonly motd?: string;
   /** `[delegation]`: pull from these daemons on a client's behalf. */
-  readonly delegation?: { readonly allow: boolean; readonly allowedSources: readonly string[] };
+  readonly delegation?: { readonly allow: boolean; readonly allowedSources: readonly string[]; readonly tokenFile?: string };
   /** More `[daemon]` keys, as TOML values (`{ hosts_deny: ["127.0.0.1"] }`). */
   readonly daemonKeys?: Readonly<Record<string, unknown>>;
   /** TOML appended to the generated file (`[[token]]` tables, …). */
@@ -170,6 +170,7 @@ export function toToml(options: DaemonOptions): string {
   if (options.plaintext === true) lines.push("", "[tls]", "enabled = false");
   const d = options.delegation;
   if (d !== undefined) lines.push("", "[delegation]", `allow = ${d.allow}`, `allowed_sources = ${JSON.stringify(d.allowedSources)}`);
+  if (d?.tokenFile !== undefined) lines.push(`token_file = ${JSON.stringify(d.tokenFile)}`);
   if (options.extraToml !== undefined) lines.push("", options.extraToml);
   return `${lines.join("\n")}\n`;
 }

@@ -49,8 +49,8 @@ export class GrpcControlClient implements ControlPlane, AsyncDisposable {
   private readonly client: Client;
   private readonly metadata: Metadata;
   private readonly callTimeoutMs: number;
-  /** A client certificate is presented (mTLS): a connection closed after the handshake means it was refused. */
-  private readonly presentsCertificate: boolean;
+  /** How the daemon is reached (pinned TLS, with a client certificate or not; null: plaintext), for error messages. */
+  private readonly tls: ClientTls | null;
 
   constructor(options: ControlClientOptions) {
     const host = options.host.includes(":") ? `[${options.host}]` : options.host;
@@ -67,7 +67,7 @@ export class GrpcControlClient implements ControlPlane, AsyncDisposable {
     this.metadata.set(PROTOCOL_HEADER, String(options.protocolVersion ?? PROTOCOL_VERSION));
     if (options.token !== undefined && options.token !== null) this.metadata.set(TOKEN_HEADER, options.token);
     this.callTimeoutMs = options.callTimeoutMs ?? 60_000;
-    this.presentsCertificate = (options.tls?.identity ?? null) !== null;
+    this.tls = options.tls;
   }
 
   ping(signal?: AbortSignal): Promise<DaemonIdentity> {
@@ -122,7 +122,7 @@ export class GrpcControlClient implements ControlPlane, AsyncDisposable {
       const call = this.client.makeUnaryRequest(def.path, def.requestSerialize, def.responseDeserialize, request, this.metadata, { deadline }, (error, value) => {
         signal?.removeEventListener("abort", onAbort);
         if (signal?.aborted) reject(this.cancelled(method));
-        else if (error !== null || value === undefined) reject(fromServiceError(error, this.daemon, method, this.presentsCertificate));
+        else if (error !== null || value === undefined) reject(fromServiceError(error, this.daemon, method, this.tls));
         else resolve(convert(value));
       });
       signal?.addEventListener("abort", onAbort, { once: true });
@@ -138,7 +138,7 @@ export class GrpcControlClient implements ControlPlane, AsyncDisposable {
     try {
       for await (const message of call) yield convert(message as WireMessage);
     } catch (e) {
-      throw signal?.aborted ? this.cancelled(method) : fromServiceError(e, this.daemon, method, this.presentsCertificate);
+      throw signal?.aborted ? this.cancelled(method) : fromServiceError(e, this.daemon, method, this.tls);
     } finally {
       signal?.removeEventListener("abort", onAbort);
       call.cancel();

@@ -49,7 +49,7 @@ export class GrpcSessionConnector implements SessionConnector, DelegationClient,
     const onAbort = () => call.cancel();
     signal.addEventListener("abort", onAbort, { once: true });
     const messages = callMessages(call);
-    const fail = (e: unknown) => (signal.aborted ? new BlitError("CANCELLED", `${method} to ${target} was cancelled`) : fromServiceError(e, target, method, (tls?.identity ?? null) !== null));
+    const fail = (e: unknown) => (signal.aborted ? new BlitError("CANCELLED", `${method} to ${target} was cancelled`) : fromServiceError(e, target, method, tls));
     call.write(toWireHeader(header));
     let first: IteratorResult<WireMessage>;
     try {
@@ -108,7 +108,7 @@ export class GrpcSessionConnector implements SessionConnector, DelegationClient,
         if (event !== null) yield event;
       }
     } catch (e) {
-      throw signal.aborted ? new BlitError("CANCELLED", `DelegatedPull to ${target} was cancelled`) : fromServiceError(e, target, "DelegatedPull", (tls?.identity ?? null) !== null);
+      throw signal.aborted ? new BlitError("CANCELLED", `DelegatedPull to ${target} was cancelled`) : fromServiceError(e, target, "DelegatedPull", tls);
     } finally {
       signal.removeEventListener("abort", onAbort);
       call.cancel();

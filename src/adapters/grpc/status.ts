@@ -4,6 +4,7 @@
  * BlitError; a status without them comes from gRPC itself and is mapped by FROM_GRPC_STATUS.
  */
 import { Metadata, status as Status, type ServiceError, type StatusObject } from "@grpc/grpc-js";
+import type { ClientTls } from "../../ports/tls.ts";
 import { BlitError, ERROR_CODES, isBlitError, type ErrorCode } from "../../domain/errors.ts";
 import { wireText } from "../../domain/rel-path.ts";
 import { ERROR_CODE_TRAILER, ERROR_DETAILS_TRAILER } from "./wire-schema.ts";
@@ -71,7 +72,8 @@ export function toServiceError(e: unknown): Partial<StatusObject> {
  * The BlitError for a failed client call. `daemon` ("host:port") names the peer in messages for
  * statuses gRPC made itself (unreachable, protocol).
  */
-export function fromServiceError(e: unknown, daemon: string, method: string, presentedCertificate = false): BlitError {
+export function fromServiceError(e: unknown, daemon: string, method: string, tls?: ClientTls | null): BlitError {
+  const presentedCertificate = (tls?.identity ?? null) !== null;
   if (isBlitError(e)) return e;
   const se = e as Partial<ServiceError>;
   if (typeof se.code !== "number") {
@@ -96,7 +98,8 @@ export function fromServiceError(e: unknown, daemon: string, method: string, pre
   const changed = se.code === Status.UNAVAILABLE ? /the daemon's certificate changed: [^(]*/.exec(se.details ?? "")?.[0] : undefined;
   if (changed !== undefined) return new BlitError("AUTH_FAILED", `${daemon}: ${changed.trim()}; nothing was sent to it`, { daemon, refusal: "certificate" }, { cause: e });
   const mapped = FROM_GRPC_STATUS[se.code as Status] ?? "INTERNAL";
-  return new BlitError(mapped, describeStatus(mapped, se.details ?? "", daemon, method), { daemon }, { cause: e });
+  const plaintextHint = tls === null && mapped === "UNREACHABLE" && /Failed to connect/.test(se.details ?? "") ? "; if that daemon speaks TLS (the default), drop --no-tls / BLIT_NO_TLS" : "";
+  return new BlitError(mapped, `${describeStatus(mapped, se.details ?? "", daemon, method)}${plaintextHint}`, { daemon }, { cause: e });
 }
 
 // --- internal ---

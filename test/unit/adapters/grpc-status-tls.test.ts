@@ -16,10 +16,13 @@ test("a changed certificate is AUTH_FAILED naming both fingerprints", () => {
 test("mTLS refusals are AUTH_FAILED naming --tls-cert", () => {
   const required = fromServiceError(unavailable("No connection established. Last error: error:1000045c:SSL routines:OPENSSL_internal:TLSV1_ALERT_CERTIFICATE_REQUIRED"), "h:1", "List");
   expect({ code: required.code, why: required.message.includes("none was given"), flag: required.message.includes("--tls-cert") }).toEqual({ code: "AUTH_FAILED", why: true, flag: true });
-  const closed = fromServiceError(unavailable("No connection established. Last error: Failed to connect (2026-12-02T13:00:00.000Z)"), "h:1", "List", true);
+  const closed = fromServiceError(unavailable("No connection established. Last error: Failed to connect (2026-12-02T13:00:00.000Z)"), "h:1", "List", { fingerprint: "sha256:aa", identity: { certPem: "", keyPem: "" } });
   expect(closed.code).toBe("AUTH_FAILED");
 });
 
-test("without a client certificate a failed connection stays UNREACHABLE", () => {
-  expect(fromServiceError(unavailable("No connection established. Last error: Failed to connect (2026-12-02T13:00:00.000Z)"), "h:1", "List").code).toBe("UNREACHABLE");
+test("without a client certificate a failed connection stays UNREACHABLE; in plaintext it suggests dropping --no-tls", () => {
+  const failed = unavailable("No connection established. Last error: Failed to connect (2026-12-02T13:00:00.000Z)");
+  expect(fromServiceError(failed, "h:1", "List", { fingerprint: "sha256:aa", identity: null }).code).toBe("UNREACHABLE");
+  const plain = fromServiceError(failed, "h:1", "List", null);
+  expect({ code: plain.code, hint: plain.message.includes("drop --no-tls") }).toEqual({ code: "UNREACHABLE", hint: true });
 });
