@@ -70,16 +70,18 @@ test.skipIf(noStrace !== null)(`every system call of the compiled daemon serving
   const small: Record<string, string> = {};
   for (let i = 0; i < 300; i++) small[`src/d${i % 7}/f${i}.txt`] = `file ${i}\n`;
   writeTree(dir.path, { ...small, "src/big.bin": new Uint8Array(4 << 20).fill(7), "module/.keep": "" });
-  writeFileSync(join(dir.path, "config.toml"), `[daemon]\nbind = "127.0.0.1"\nport = 0\nno_mdns = true\n\n[[module]]\nname = "m"\npath = ${JSON.stringify(join(dir.path, "module"))}\n`);
+  writeFileSync(join(dir.path, "config.toml"), `[daemon]\nbind = "127.0.0.1"\nport = 0\nno_mdns = true\nstate_dir = ${JSON.stringify(join(dir.path, "state"))}\n\n[[module]]\nname = "m"\npath = ${JSON.stringify(join(dir.path, "module"))}\n`);
   const trace = join(dir.path, "trace");
   const strace = Bun.spawn(["strace", "-f", "-qq", "-o", trace, release.daemon, "--config", join(dir.path, "config.toml")], { stdout: "pipe", stderr: "pipe" });
   let daemonPid = 0;
   try {
-    const control = await readyControl(strace);
+    const { control, fingerprint } = await readyLine(strace);
+    // The clients pin the identity the daemon generated in its state directory (SPEC §9).
+    const pin = ["--pin", fingerprint];
     daemonPid = Number(readFileSync(`/proc/${strace.pid}/task/${strace.pid}/children`, "utf8").trim().split(/\s+/)[0]);
-    expectExit(await runProgram(release.blit, ["copy", `${dir.path}/src/`, `${control}:/m/`, "--yes"]), 0);
-    expectExit(await runProgram(release.blit, ["copy", `${control}:/m/`, `${dir.path}/back/`, "--yes"]), 0);
-    expectExit(await runProgram(release.utils, ["ls", `${control}:/m/`]), 0);
+    expectExit(await runProgram(release.blit, ["copy", ...pin, `${dir.path}/src/`, `${control}:/m/`, "--yes"]), 0);
+    expectExit(await runProgram(release.blit, ["copy", ...pin, `${control}:/m/`, `${dir.path}/back/`, "--yes"]), 0);
+    expectExit(await runProgram(release.utils, ["ls", ...pin, `${control}:/m/`]), 0);
   } finally {
     if (daemonPid > 0) process.kill(daemonPid, "SIGTERM");
     else strace.kill("SIGKILL");
@@ -102,7 +104,7 @@ function expand(name: string, depth = 0): string[] {
   return r.out.split("\n").map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#") && l !== name).flatMap((l) => expand(l, depth + 1));
 }
 
-async function readyControl(proc: Bun.Subprocess<"ignore", "pipe", "pipe">): Promise<string> {
+async function readyLine(proc: Bun.Subprocess<"ignore", "pipe", "pipe">): Promise<{ control: string; fingerprint: string }> {
   const reader = proc.stdout.getReader();
   let timer: ReturnType<typeof setTimeout> | undefined;
   const late = new Promise<never>((_, reject) => {
@@ -119,5 +121,6 @@ async function readyControl(proc: Bun.Subprocess<"ignore", "pipe", "pipe">): Pro
     clearTimeout(timer);
     reader.releaseLock();
   }
-  return String((JSON.parse(text.slice(0, text.indexOf("\n"))) as { control: string }).control);
+  const ready = JSON.parse(text.slice(0, text.indexOf("\n"))) as { control: string; fingerprint: string };
+  return { control: String(ready.control), fingerprint: String(ready.fingerprint) };
 }

@@ -12,9 +12,10 @@
  * - `session.output()`: everything the terminal showed so far (escape codes removed), for messages.
  * `await using` ends the shell (SIGKILL to its PID, then its temp HOME is removed).
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { KNOWN_HOSTS_FILE } from "./run-cli.ts";
 
 export type ShellName = "bash" | "zsh" | "fish";
 
@@ -42,6 +43,9 @@ export function haveShell(shell: ShellName): boolean {
 
 export async function startShell(shell: ShellName, options: ShellOptions): Promise<ShellSession> {
   const home = mkdtempSync(join(tmpdir(), `blit-e2e-${shell}-home-`));
+  // The shell's own config home, where programs it runs find the harness's known_hosts (SPEC §9).
+  mkdirSync(join(home, ".config/blit"), { recursive: true });
+  symlinkSync(KNOWN_HOSTS_FILE, join(home, ".config/blit/known_hosts"));
   const scriptFile = join(home, `completion.${shell}`);
   writeFileSync(scriptFile, options.script);
   const argv = { bash: ["bash", "--norc", "--noprofile", "-i"], zsh: ["zsh", "-f", "-i"], fish: ["fish", "--no-config", "-i"] }[shell];

@@ -2,7 +2,7 @@ import type { ArgsDef } from "citty";
 import { EXIT_CODE_TABLE } from "../../domain/exit-codes.ts";
 import { ADVANCED_FLAGS, HIDDEN_FLAGS } from "./commands/_shared-args.ts";
 import { COMMANDS } from "./commands/index.ts";
-import { TRUST_HELP_ROWS } from "../trust/trust-flags.ts";
+import { TRUST_HELP_ROWS, VERBS_WITHOUT_TRUST } from "../trust/trust-flags.ts";
 
 /** `blit --help`: verbs, the flags of the transfer verbs, endpoints and the exit-code table. */
 export function mainHelp(version: string): string {
@@ -42,7 +42,7 @@ export function verbHelp(verb: string): string {
   const lines = [`Usage: blit ${verb} [OPTIONS] ${entry.operands}`.trimEnd(), "", entry.description, ""];
   lines.push("Options:", columns(options), "");
   if (advanced.length > 0) lines.push("Advanced:", columns(advanced), "");
-  if (verb !== "diagnostics") lines.push(TRUST, "");
+  if (!VERBS_WITHOUT_TRUST.has(verb)) lines.push(TRUST, "");
   if (entry.operands === "SRC DST") lines.push(ENDPOINTS, "");
   lines.push(exitCodes());
   return lines.join("\n");

@@ -15,14 +15,20 @@ export interface TrustFlags {
   readonly keyFile: string | null;
 }
 
-/** Lines for `--help`. */
-export const TRUST_HELP_ROWS: readonly (readonly [string, string])[] = [
-  ["--pin sha256:HEX", "Trust exactly the daemon certificate with this fingerprint"],
-  ["--ca FILE", "Trust a daemon certificate chaining to this CA and naming the host"],
-  ["--no-tls", "Talk to a plaintext daemon ([tls] enabled = false; also BLIT_NO_TLS=1)"],
-  ["--tls-cert FILE", "Client certificate (PEM) for daemons that require one (with --tls-key)"],
-  ["--tls-key FILE", "Its private key (PEM)"],
+/** The trust flags, for `--help` and shell completion: the flag, what follows it, what it does. */
+export const TRUST_FLAG_DEFS: readonly { readonly long: string; readonly valueHint: "sha256:HEX" | "FILE" | null; readonly description: string }[] = [
+  { long: "pin", valueHint: "sha256:HEX", description: "Trust exactly the daemon certificate with this fingerprint" },
+  { long: "ca", valueHint: "FILE", description: "Trust a daemon certificate chaining to this CA and naming the host" },
+  { long: "no-tls", valueHint: null, description: "Talk to a plaintext daemon ([tls] enabled = false; also BLIT_NO_TLS=1)" },
+  { long: "tls-cert", valueHint: "FILE", description: "Client certificate (PEM) for daemons that require one (with --tls-key)" },
+  { long: "tls-key", valueHint: "FILE", description: "Its private key (PEM)" },
 ];
+
+/** Lines for `--help`. */
+export const TRUST_HELP_ROWS: readonly (readonly [string, string])[] = TRUST_FLAG_DEFS.map((f) => [`--${f.long}${f.valueHint === null ? "" : ` ${f.valueHint}`}`, f.description] as const);
+
+/** The `blit` verbs that never reach a daemon, so take no trust flags (every `blit-utils` verb may). */
+export const VERBS_WITHOUT_TRUST: ReadonlySet<string> = new Set(["diagnostics"]);
 
 const VALUED = new Set(["--pin", "--ca", "--tls-cert", "--tls-key"]);
 

@@ -1,5 +1,6 @@
 import { HIDDEN_FLAGS } from "../../cli/commands/_shared-args.ts";
 import { COMMANDS } from "../../cli/commands/index.ts";
+import { TRUST_FLAG_DEFS, VERBS_WITHOUT_TRUST } from "../../trust/trust-flags.ts";
 import { UTILS_COMMANDS } from "./index.ts";
 
 /** What a completion script offers, derived from the command definitions (never a hand list). */
@@ -44,7 +45,7 @@ export function describePrograms(): ProgramSpec[] {
         const short = "alias" in a && typeof a.alias === "string" ? a.alias : undefined;
         const value = a.type !== "string" ? "none" : "valueHint" in a && a.valueHint === "FILE" ? "file" : "other";
         return [{ long, value, description, ...(short === undefined ? {} : { short }) }];
-      }), HELP],
+      }), ...(VERBS_WITHOUT_TRUST.has(name) ? [] : TRUST), HELP],
     }));
   const utils: VerbSpec[] = Object.entries(UTILS_COMMANDS)
     .filter(([, c]) => c.hidden !== true)
@@ -59,6 +60,7 @@ export function describePrograms(): ProgramSpec[] {
           description: f.description,
           ...(f.short === undefined ? {} : { short: f.short }),
         })),
+        ...TRUST,
         HELP,
       ],
     }));
@@ -69,6 +71,9 @@ export function describePrograms(): ProgramSpec[] {
 }
 
 // --- internal ---
+
+/** The trust flags (taken before a verb's own flags are parsed, so not in its definition). */
+const TRUST: readonly FlagSpec[] = TRUST_FLAG_DEFS.map((f) => ({ long: f.long, value: f.valueHint === null ? "none" : f.valueHint === "FILE" ? "file" : "other", description: f.description }));
 
 /** Every verb of both programs takes -h/--help. */
 const HELP: FlagSpec = { long: "help", short: "h", value: "none", description: "Show help" };
