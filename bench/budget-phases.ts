@@ -1,7 +1,7 @@
 /**
  * The one table that says which phase of a transfer a profile sample belongs to (issue 14's
- * per-file budget). Offers: PHASES, Frame, Role, phaseOf(frames, role, thread) — pure — and
- * addPhases() (sums weighted samples per phase).
+ * per-file budget). Offers: PHASES, Frame, Role, phaseOf(frames, role, thread) and attribute()
+ * (the same, with the frame that decided) — pure — and addPhases() (sums weighted samples per phase).
  *
  * A sample is a stack of frames, leaf first: JS frames from Bun's `--cpu-prof` (function name and
  * the source file the bundle's source map names), kernel frames from `perf` (symbol, file
@@ -71,6 +71,8 @@ const STRONG: readonly Rule[] = [
 ];
 
 const WEAK: readonly Rule[] = [
+  // A frame named after a builtin module ("node:http2" in node:http2) is that module's body: loading.
+  { phase: "startup", fn: /(node|internal|bun):[\w/]+/, file: /^(node|internal|bun):/ },
   { phase: WIRE, file: /^src\/(adapters\/tcp\/.*|domain\/wire\/.*|adapters\/memory\/.*)\.ts$/ },
   { phase: WIRE, file: /^node:(net|tls|http2|stream)$|^internal:streams\// },
   { phase: "startup", fn: /\(module\)|dlopen|parseArgs|@lazy/ },
@@ -80,12 +82,17 @@ const WEAK: readonly Rule[] = [
 
 /** The phase of one sample: strong rules leaf first, then weak rules, then the thread's fallback. */
 export function phaseOf(frames: readonly Frame[], role: Role, thread: string): Phase {
+  return attribute(frames, role, thread).phase;
+}
+
+/** phaseOf, and the frame whose rule decided it (null when the thread's fallback did). */
+export function attribute(frames: readonly Frame[], role: Role, thread: string): { phase: Phase; by: Frame | null } {
   for (const rules of [STRONG, WEAK]) {
     for (const frame of frames) {
-      for (const rule of rules) if (matches(rule, frame)) return resolve(rule.phase, role);
+      for (const rule of rules) if (matches(rule, frame)) return { phase: resolve(rule.phase, role), by: frame };
     }
   }
-  return threadFallback(thread, frames, role);
+  return { phase: threadFallback(thread, frames, role), by: null };
 }
 
 /** Adds each sample's weight to its phase. */

@@ -5,7 +5,10 @@
  * tmpfs (/dev/shm). Prints one table per workload, a check of the budget against the wall time,
  * and one JSON line per workload × side × phase (lines starting "{", `"budget":true`).
  *
- *   bun bench/budget.bench.ts [--files N] [--runs N] [--only push,pull,no-op,local,local-no-op]
+ *   bun bench/budget.bench.ts [--files N] [--runs N] [--only push,pull,no-op,local,local-no-op] [--explain]
+ *
+ * --explain: under each table, per side, the frames that decided the most CPU of the N-file run
+ * (phase ← source file and function, or kernel symbol, or the thread when no rule matched).
  *
  * How it profiles (Bun 1.4.5, this machine): a compiled program honours BUN_OPTIONS, so
  * `BUN_OPTIONS="--cpu-prof …"` profiles the main JS thread of dist-profile/blit (the release build
@@ -17,8 +20,8 @@
  * A sample's phase (bench/budget-phases.ts): a main thread's CPU is perf's count of it, split in
  * the proportions of its --cpu-prof samples (JSC's sampler takes fewer samples than its interval
  * promises on a loaded machine, so those are scaled; the factor is printed); every other thread
- * from perf: kernel symbols name the syscalls, the rest falls back on the thread (blit's workers:
- * reading on a sender, writing on a receiver; JSC's compiler and collector threads: runtime). The
+ * from perf: kernel symbols name the syscalls; a worker's unnamed samples (its JS) are spread like
+ * its named ones; JSC's compiler and collector threads are runtime. The
  * profilers' own threads (perf-exec, JSC's sampler) are left out. Without perf only the main
  * thread is counted, at --cpu-prof's nominal interval (said in the output).
  *
@@ -34,12 +37,12 @@ import { existsSync, mkdirSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { cpuProfileStacks, perfStacks, SourceMap, type Stack } from "./budget-profile.ts";
-import { addPhases, PHASES, type Phase, type Role } from "./budget-phases.ts";
+import { attribute, PHASES, type Phase, type Role } from "./budget-phases.ts";
 import { median } from "./report.ts";
 import { copyTree, PLACES, Scratch, treeStats } from "./scratch.ts";
 import { Trees } from "./workloads.ts";
 
-const { values } = parseArgs({ options: { files: { type: "string", default: "20000" }, runs: { type: "string", default: "3" }, only: { type: "string" } }, strict: true });
+const { values } = parseArgs({ options: { files: { type: "string", default: "20000" }, runs: { type: "string", default: "3" }, only: { type: "string" }, explain: { type: "boolean", default: false } }, strict: true });
 const files = Number(values.files);
 const runs = Number(values.runs);
 if (!Number.isInteger(files) || files < 2) usage(`--files must be an integer ≥ 2, got ${values.files}`);
@@ -68,6 +71,8 @@ if (cells.length === 0) usage(`--only: from ${CELLS.map((c) => c.name).join(", "
 const INTERVAL_US = 250;
 /** Threads of the profilers themselves, not of blit: perf before it execs, JSC's sampler ("thread", which signals the main thread) and its signal sender. */
 const PROFILER_THREADS = /^(perf-exec|thread|.*Signal Sender)$/;
+/** blit's own worker threads (local pool, TCP file I/O) and Bun's fs thread pool. */
+const WORKER_THREADS = /^(Worker|Bun Pool)/;
 const PERF_HZ = 997;
 const root = resolve(import.meta.dir, "..");
 const release = build([]);
@@ -150,6 +155,8 @@ interface Side {
   readonly phases: Map<Phase, number>;
   /** perf's main-thread CPU / --cpu-prof's nominal sample time (1 without perf). */
   readonly scale: number;
+  /** µs by "phase ← deciding frame" (--explain). */
+  readonly by: Map<string, number>;
 }
 
 function cpuProfOptions(name: string): string {
@@ -207,17 +214,50 @@ async function attachPerf(pid: number, out: string): Promise<Bun.Subprocess> {
  */
 function phasesOf(cpuProfile: string, perfData: string, role: Role, window: { from: number; to: number } | null): Side {
   const main = cpuProfileStacks(cpuProfile, map, INTERVAL_US).filter((s) => window === null || (s.at >= window.from && s.at <= window.to));
-  const phases = addPhases(new Map(), main, role);
   const mainProf = main.reduce((sum, s) => sum + s.us, 0);
-  if (!perf || !existsSync(perfData)) return { phases, scale: 1 };
+  if (!perf || !existsSync(perfData)) return tally(main, 1, [], role);
   const script = Bun.spawnSync(["perf", "script", "-i", perfData, "-F", "comm,pid,tid,ip,sym,dso"], { stdout: "pipe", stderr: "ignore" });
   const stacks: Stack[] = perfStacks(script.stdout.toString(), PERF_HZ).filter((s) => !PROFILER_THREADS.test(s.thread));
   const mainPerf = stacks.filter((s) => s.main).reduce((sum, s) => sum + s.us, 0);
   const scale = mainProf > 0 ? mainPerf / mainProf : 0;
-  for (const [p, us] of phases) phases.set(p, us * scale);
-  if (mainProf === 0) phases.set("runtime", mainPerf);
-  addPhases(phases, stacks.filter((s) => !s.main), role);
-  return { phases, scale };
+  const side = tally(main, scale, stacks.filter((s) => !s.main), role);
+  if (mainProf === 0) side.phases.set("runtime", (side.phases.get("runtime") ?? 0) + mainPerf);
+  return side;
+}
+
+/**
+ * Sums main-thread samples (× scale) and other threads' samples per phase, and per deciding frame.
+ * A blit worker's samples that no rule names (its JS: perf cannot name JIT frames) are spread over
+ * phases like the same side's worker samples that a kernel frame named: a worker's JS is the glue
+ * around its syscalls. With no named worker sample at all, the thread's fallback decides.
+ */
+function tally(main: readonly Stack[], scale: number, others: readonly Stack[], role: Role): Side {
+  const phases = new Map<Phase, number>();
+  const by = new Map<string, number>();
+  const add = (phase: Phase, key: string, us: number) => {
+    phases.set(phase, (phases.get(phase) ?? 0) + us);
+    by.set(`${phase} ← ${key}`, (by.get(`${phase} ← ${key}`) ?? 0) + us);
+  };
+  const named = new Map<Phase, number>();
+  let unnamedUs = 0;
+  let fallback: Phase | null = null;
+  for (const [stacks, weight] of [[main, scale], [others, 1]] as const) {
+    for (const s of stacks) {
+      const a = attribute(s.frames, role, s.thread);
+      const worker = WORKER_THREADS.test(s.thread) && !s.main;
+      if (worker && a.by === null) {
+        unnamedUs += s.us;
+        fallback = a.phase;
+        continue;
+      }
+      if (worker) named.set(a.phase, (named.get(a.phase) ?? 0) + s.us);
+      add(a.phase, a.by === null ? `${s.thread} thread` : `${a.by.file} ${a.by.fn}`.trim(), s.us * weight);
+    }
+  }
+  const namedUs = [...named.values()].reduce((x, y) => x + y, 0);
+  if (namedUs > 0) for (const [phase, us] of named) add(phase, "worker JS, spread like its syscalls", (unnamedUs * us) / namedUs);
+  else if (fallback !== null) add(fallback, "worker JS, no syscall named", unnamedUs);
+  return { phases, scale, by };
 }
 
 function report(m: Measured): void {
@@ -244,6 +284,12 @@ function report(m: Measured): void {
   const line = (cells: readonly string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
   console.log(line(header));
   for (const r of rows) console.log(line(r));
+  if (values.explain) {
+    for (const side of sideNames) {
+      const top = [...(m.sides[`${side}:${files}`]?.by ?? new Map<string, number>())].sort((a, b) => b[1] - a[1]).slice(0, 15);
+      console.log(`  ${side}, heaviest deciding frames at ${files} files (µs per file): ${top.map(([k, us]) => `\n    ${(us / files).toFixed(1).padStart(6)}  ${k}`).join("")}`);
+    }
+  }
   console.log(`main-thread --cpu-prof samples scaled to perf's CPU (1 file/${files} files): ${scales.join(", ")}`);
   console.log(
     `check: Σ (fixed + µs/file × ${files}) = ${(predicted / 1e6).toFixed(2)} s CPU; wall ${wall.toFixed(2)} s (median of ${runs}, unprofiled; profiled ${(m.profiledWall[files] ?? NaN).toFixed(2)} s) → budget/wall ${(predicted / 1e6 / wall).toFixed(2)} (CPU of all threads and sides: up to 2.0 when 2 cores are busy throughout); 1-file wall ${fixedWall.toFixed(2)} s`,

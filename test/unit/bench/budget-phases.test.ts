@@ -40,6 +40,8 @@ describe("phaseOf (the per-file budget's attribution table)", () => {
     expect(phaseOf([anon, anon], "sender", "Worker")).toBe("send");
     expect(phaseOf([anon], "local", "JITWorker")).toBe("runtime");
     expect(phaseOf([js("(module)", "src/apps/cli/main.ts")], "local", "main")).toBe("startup");
+    expect(phaseOf([js("node:http2", "node:http2")], "receiver", "main")).toBe("startup");
+    expect(phaseOf([js("write", "node:http2")], "receiver", "main")).toBe("receive");
     expect(phaseOf([js("mystery", "somewhere.js")], "local", "main")).toBe("other");
   });
 
