@@ -28,12 +28,13 @@
  * Fixed cost and per-file cost: each workload runs once profiled with 1 file and once with N; the
  * fixed cost of a side is its CPU in the 1-file run, a phase's µs per file is (µs at N − µs at 1) /
  * (N − 1). The daemon runs throughout (warm, as in use); its samples are cut to each client run's
- * time window. The check: Σ sides (fixed + Σ phases µs/file × N) against the median wall time of
- * unprofiled runs of dist/ (its CPU on 2 cores can exceed the wall time when sides overlap; falls
- * short of it when a side waits). The machine is shared: figures are indicative, compare phases of
+ * time window. The check: Σ sides (fixed + Σ phases µs/file × N) against the median CPU time
+ * (client rusage + the daemon's /proc/PID/stat delta) and wall time of unprofiled runs of dist/
+ * (CPU on 2 cores can exceed the wall time when sides overlap, and falls short of it when a side
+ * waits or the machine is shared). The machine is shared: figures are indicative, compare phases of
  * one run.
  */
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { cpuProfileStacks, perfStacks, SourceMap, type Stack } from "./budget-profile.ts";
@@ -107,15 +108,16 @@ try {
   const sources = { 1: await trees.one.get("small"), [files]: await trees.many.get("small") } as Record<number, string>;
   const measured: Measured[] = [];
   for (const cell of cells) {
-    const m: Measured = { cell, wall: {}, profiledWall: {}, windows: {}, sides: {} };
+    const m: Measured = { cell, wall: {}, cpu: {}, profiledWall: {}, windows: {}, sides: {} };
     for (const n of [1, files]) {
       const source = sources[n]!;
-      const seconds: number[] = [];
-      for (let r = 0; r < runs; r++) seconds.push(await once(cell, n, source, release, timingDaemon, null));
-      m.wall[n] = median(seconds) ?? NaN;
+      const timed: Run[] = [];
+      for (let r = 0; r < runs; r++) timed.push(await once(cell, n, source, release, timingDaemon, null));
+      m.wall[n] = median(timed.map((t) => t.seconds)) ?? NaN;
+      m.cpu[n] = median(timed.map((t) => t.cpuSeconds)) ?? NaN;
       const tag = `${cell.name}-${n}`;
       const window = { from: Date.now() * 1000, to: 0 };
-      m.profiledWall[n] = await once(cell, n, source, profiled, profileDaemon, tag);
+      m.profiledWall[n] = (await once(cell, n, source, profiled, profileDaemon, tag)).seconds;
       window.to = Date.now() * 1000;
       m.windows[n] = window;
       const clientRole: Role = cell.route === "local" ? "local" : cell.route === "push" ? "sender" : "receiver";
@@ -145,6 +147,8 @@ interface Measured {
   readonly cell: Cell;
   /** Median wall seconds of the unprofiled runs, by file count. */
   readonly wall: Record<number, number>;
+  /** Median CPU seconds of the same runs: the client's rusage plus the daemon's /proc/PID/stat delta. */
+  readonly cpu: Record<number, number>;
   readonly profiledWall: Record<number, number>;
   readonly windows: Record<number, { from: number; to: number }>;
   /** µs per phase, by "side:files". */
@@ -167,7 +171,12 @@ function cpuProfOptions(name: string): string {
  * One run of `cell` with `n` files; returns its wall seconds. With `tag`, the client runs under
  * --cpu-prof and perf, and perf also samples the daemon for the length of the run.
  */
-async function once(cell: Cell, n: number, source: string, bin: string, daemon: Daemon | null, tag: string | null): Promise<number> {
+interface Run {
+  readonly seconds: number;
+  readonly cpuSeconds: number;
+}
+
+async function once(cell: Cell, n: number, source: string, bin: string, daemon: Daemon | null, tag: string | null): Promise<Run> {
   const destination = scratch.fresh();
   if (cell.seeded) await copyTree(source, destination);
   await scratch.quiesce();
@@ -183,10 +192,12 @@ async function once(cell: Cell, n: number, source: string, bin: string, daemon: 
     if (perf) command = ["perf", "record", "-q", "-F", String(PERF_HZ), "-g", "-o", join(profDir, `client-${tag}.perf`), "--", ...argv];
     if (perf && daemon !== null) watcher = await attachPerf(daemon.pid, join(profDir, `daemon-${tag}.perf`));
   }
+  const daemonBefore = daemon === null ? 0 : cpuOf(daemon.pid);
   const started = performance.now();
   const proc = Bun.spawn(command, { env, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
   const [code, stderr] = await Promise.all([proc.exited, new Response(proc.stderr).text(), new Response(proc.stdout).text()]);
   const seconds = (performance.now() - started) / 1000;
+  const cpuSeconds = Number(proc.resourceUsage()?.cpuTime.total ?? 0) / 1e6 + (daemon === null ? 0 : cpuOf(daemon.pid) - daemonBefore);
   if (watcher !== null) {
     watcher.kill("SIGINT");
     await watcher.exited;
@@ -195,7 +206,14 @@ async function once(cell: Cell, n: number, source: string, bin: string, daemon: 
   const got = treeStats(destination).files;
   if (got !== n) throw new Error(`${cell.name} (${n} files): destination holds ${got} files`);
   await scratch.drop(destination, n);
-  return seconds;
+  return { seconds, cpuSeconds };
+}
+
+/** CPU seconds a process (all its threads) used so far, from /proc/PID/stat (10 ms ticks). */
+function cpuOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 /** `perf record -p PID` in the background, once it has opened its output (bounded wait). */
@@ -279,6 +297,7 @@ function report(m: Measured): void {
   }
   const wall = m.wall[files] ?? NaN;
   const fixedWall = m.wall[1] ?? NaN;
+  const cpu = m.cpu[files] ?? NaN;
   console.log(`\n${m.cell.name}: ${m.cell.about}; ${files.toLocaleString("en")} × 4 KiB on tmpfs; µs per file per phase (CPU), fixed = CPU of a 1-file run`);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
   const line = (cells: readonly string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
@@ -292,9 +311,9 @@ function report(m: Measured): void {
   }
   console.log(`main-thread --cpu-prof samples scaled to perf's CPU (1 file/${files} files): ${scales.join(", ")}`);
   console.log(
-    `check: Σ (fixed + µs/file × ${files}) = ${(predicted / 1e6).toFixed(2)} s CPU; wall ${wall.toFixed(2)} s (median of ${runs}, unprofiled; profiled ${(m.profiledWall[files] ?? NaN).toFixed(2)} s) → budget/wall ${(predicted / 1e6 / wall).toFixed(2)} (CPU of all threads and sides: up to 2.0 when 2 cores are busy throughout); 1-file wall ${fixedWall.toFixed(2)} s`,
+    `check: Σ (fixed + µs/file × ${files}) = ${(predicted / 1e6).toFixed(2)} s CPU; unprofiled runs (median of ${runs}): CPU ${cpu.toFixed(2)} s, wall ${wall.toFixed(2)} s (profiled wall ${(m.profiledWall[files] ?? NaN).toFixed(2)} s) → budget/CPU ${(predicted / 1e6 / cpu).toFixed(2)}, budget/wall ${(predicted / 1e6 / wall).toFixed(2)} (up to 2.0 when 2 cores are busy throughout); 1-file wall ${fixedWall.toFixed(2)} s, CPU ${(m.cpu[1] ?? NaN).toFixed(2)} s`,
   );
-  console.log(JSON.stringify({ budget: true, workload: m.cell.name, check: true, budget_s: round(predicted / 1e6), wall_s: round(wall), profiled_wall_s: round(m.profiledWall[files] ?? NaN), one_file_wall_s: round(fixedWall), files, runs }));
+  console.log(JSON.stringify({ budget: true, workload: m.cell.name, check: true, budget_s: round(predicted / 1e6), cpu_s: round(cpu), wall_s: round(wall), one_file_cpu_s: round(m.cpu[1] ?? NaN), profiled_wall_s: round(m.profiledWall[files] ?? NaN), one_file_wall_s: round(fixedWall), files, runs }));
 }
 
 function round(x: number): number {
