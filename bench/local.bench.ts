@@ -4,7 +4,10 @@
  * line per result (lines starting with "{").
  *
  *   bun run bench [--quick] [--only WORKLOAD,...] [--fs tmpfs|disk] [--runs N]
- *                 [--tools blit,cp,rsync,tar,rclone] [--blit PATH] [--settle SECS]
+ *                 [--tools blit,cp,rsync,tar,rclone] [--blit PATH] [--settle SECS] [--budget]
+ *
+ * --budget: afterwards, the per-file cost budget of the local copy and no-op mirror at the
+ * small-files size (bench/budget.bench.ts: µs per file per phase from CPU profiles, tmpfs).
  *
  * blit is the compiled release build (dist/blit, rebuilt at start) unless --blit names another.
  *
@@ -18,6 +21,7 @@
 import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { runBudget } from "./budget-run.ts";
 import { ensurePeers, makeTools, TOOL_NAMES, type Tool } from "./peers.ts";
 import { jsonLine, printTable, type Result } from "./report.ts";
 import { copyTree, formatStats, PLACES, sameStats, Scratch, treeStats, type TreeStats } from "./scratch.ts";
@@ -32,6 +36,7 @@ const { values } = parseArgs({
     tools: { type: "string", default: TOOL_NAMES.join(",") },
     blit: { type: "string" },
     settle: { type: "string", default: "60" },
+    budget: { type: "boolean", default: false },
   },
   strict: true,
 });
@@ -72,6 +77,7 @@ for (const place of places) {
     await scratch.close();
   }
 }
+if (values.budget && (await runBudget(sizes.smallFiles, ["local", "local-no-op"])) !== 0) process.exitCode = 1;
 
 // --- internal ---
 

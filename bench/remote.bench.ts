@@ -6,7 +6,10 @@
  * direction, a summary of ratios, and one JSON line per result (lines starting "{").
  *
  *   bun bench/remote.bench.ts [--quick] [--runs N] [--only big-file,small-files,no-op] [--blit DIR]
- *                             [--link loopback|veth-1g] [--transport tcp|rdma]
+ *                             [--link loopback|veth-1g] [--transport tcp|rdma] [--budget]
+ *
+ * --budget: afterwards, the per-file cost budget of push, pull and no-op push at the small-files
+ * size (bench/budget.bench.ts: µs per file per side per phase from CPU profiles; loopback, tmpfs).
  *
  * --transport rdma (a machine with an active RoCE/InfiniBand port, docs/rdma.md): blit's runs must
  * negotiate RDMA (each run's --json summary is checked: "transport": "rdma", else the run is a
@@ -32,6 +35,7 @@
  */
 import { basename, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { runBudget } from "./budget-run.ts";
 import { Link } from "./link.ts";
 import { ensurePeers, type Tool } from "./peers.ts";
 import { ibWriteBw, rdmaPort } from "./rdma-peers.ts";
@@ -41,7 +45,7 @@ import { copyTree, formatStats, PLACES, sameStats, Scratch, treeStats, type Tree
 import { FULL, QUICK, Trees, type TreeName, type Workload } from "./workloads.ts";
 
 const { values } = parseArgs({
-  options: { quick: { type: "boolean", default: false }, runs: { type: "string" }, only: { type: "string" }, blit: { type: "string" }, link: { type: "string", default: "loopback" }, transport: { type: "string", default: "tcp" } },
+  options: { quick: { type: "boolean", default: false }, runs: { type: "string" }, only: { type: "string" }, blit: { type: "string" }, link: { type: "string", default: "loopback" }, transport: { type: "string", default: "tcp" }, budget: { type: "boolean", default: false } },
   strict: true,
 });
 const runs = Number(values.runs ?? (values.quick ? 2 : 3));
@@ -143,6 +147,7 @@ try {
   link.close();
   await scratch.close();
 }
+if (values.budget && (await runBudget(sizes.smallFiles, ["push", "pull", "no-op"])) !== 0) process.exitCode = 1;
 
 // --- internal ---
 

@@ -31,8 +31,14 @@ const FLAGS = ["--compile", "--minify", "--bytecode", "--format=esm", "--no-comp
  * file verification compiled out (to measure its cost; never shipped, no setting does this).
  */
 const UNVERIFIED = process.argv.includes("--bench-unverified");
-const DIST = UNVERIFIED ? "dist-unverified" : "dist";
+/**
+ * `--bench-profile`: the release build plus external source maps, in dist-profile/, so the per-file
+ * budget (bench/budget.bench.ts) can name the source file of each CPU-profile sample.
+ */
+const PROFILE = process.argv.includes("--bench-profile");
+const DIST = UNVERIFIED ? "dist-unverified" : PROFILE ? "dist-profile" : "dist";
 if (UNVERIFIED) FLAGS.push("--define", "BLIT_BENCH_UNVERIFIED=true");
+if (PROFILE) FLAGS.push("--sourcemap=external");
 
 if (!(Bun.file(join(ROOT, ENTRY)).size > 0)) fail(`missing entry point ${ENTRY}`);
 
