@@ -2,6 +2,7 @@ import type { FilterOptions } from "../domain/filter.ts";
 import type { CompareMode } from "../domain/plan.ts";
 import type { ProgressSnapshot, TransferSummary } from "../domain/summary.ts";
 import type { RemoteTarget } from "./control.ts";
+import type { ItemChange } from "../domain/itemize.ts";
 import type { ItemAction } from "./reporter.ts";
 
 /**
@@ -54,7 +55,7 @@ export type DelegatedSummary = Omit<TransferSummary, "operation" | "source" | "d
 export type DelegationEvent =
   | { readonly t: "progress"; readonly snapshot: ProgressSnapshot }
   | { readonly t: "warning"; readonly message: string }
-  | { readonly t: "item"; readonly action: ItemAction; readonly path: string }
+  | { readonly t: "item"; readonly action: ItemAction; readonly path: string; readonly change?: ItemChange }
   | { readonly t: "summary"; readonly summary: DelegatedSummary };
 
 /**

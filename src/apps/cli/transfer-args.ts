@@ -26,6 +26,10 @@ export interface OutputOptions {
   readonly progress: boolean | null;
   /** -q: no summary line (warnings and errors still; --json still prints its object). */
   readonly quiet: boolean;
+  /** -i: the item lines are rsync's change strings (`>f.st...... path`) instead of the -v lines. */
+  readonly itemize: boolean;
+  /** The destination is remote: a transferred file's change string starts `<` (rsync's sender). */
+  readonly sends: boolean;
 }
 
 /** Everything `copy`, `mirror` and `move` take from the command line. */
@@ -140,7 +144,7 @@ export function toTransferCli(verb: Verb, args: ScannedArgs, env: CliEnv): Trans
     request,
     filesFromPath,
     rulesFrom,
-    output: outputOptions(args),
+    output: { ...outputOptions(args), sends: parseTransferEnd(destination, env).kind === "remote" },
     yes: args.switches.has("yes"),
     retry: optional(args, "retry", nonNegativeInt) ?? 0,
     waitSec: optional(args, "wait", nonNegativeNumber) ?? 1,
@@ -226,13 +230,15 @@ function filterOptions(args: ScannedArgs): { filter: FilterOptions; filesFromPat
 /** A dry run lists what it would change, as -v does, unless -q. -q with -v or -p is a contradiction. */
 function outputOptions(args: ScannedArgs): OutputOptions {
   const quiet = args.switches.has("quiet");
-  const loud = ["verbose", "progress"].find((flag) => args.switches.has(flag));
+  const loud = ["verbose", "itemize-changes", "progress"].find((flag) => args.switches.has(flag));
   if (quiet && loud !== undefined) throw new BlitError("USAGE", `--quiet and --${loud} cannot be used together: -q prints nothing but warnings and errors`, { flag: "--quiet", other: `--${loud}` });
   return {
     verbose: !quiet && (args.switches.has("verbose") || args.switches.has("dry-run")),
     json: args.switches.has("json"),
     progress: quiet ? false : args.switches.has("progress") ? true : null,
     quiet,
+    itemize: !quiet && args.switches.has("itemize-changes"),
+    sends: false,
   };
 }
 

@@ -1,6 +1,7 @@
 import { decideDeletions } from "../../domain/deletion-gate.ts";
 import { BlitError, isBlitError } from "../../domain/errors.ts";
 import { compileFilter } from "../../domain/filter.ts";
+import { itemizeDeletion } from "../../domain/itemize.ts";
 import { mtimeGranularity } from "../../domain/compare.ts";
 import type { PlanOptions } from "../../domain/plan.ts";
 import { depthRel, displayName, type RelPath } from "../../domain/rel-path.ts";
@@ -187,7 +188,8 @@ async function runTree(sync: TreeSync, roots: OpenedRoots): Promise<void> {
 async function deleteExtraneous(req: TransferRequest, sync: TreeSync, dest: Store, stats: RunStats, deps: EngineDeps): Promise<string | null> {
   const listed = sync.deletionPaths.length + sync.replacements.length + sync.prunedDirs.length;
   if (req.verb !== "mirror" || listed === 0) return null;
-  const contents = await contentsOf(dest, [...sync.deletionDirs, ...sync.replacements.map((r) => r.path)], deps.signal);
+  const dirs = new Set<RelPath>([...sync.deletionDirs, ...sync.replacements.map((r) => r.path)]);
+  const contents = await contentsOf(dest, [...dirs], deps.signal, dirs);
   let inside = 0;
   for (const paths of contents.values()) inside += paths.length;
   const gate = decideDeletions({
@@ -204,8 +206,8 @@ async function deleteExtraneous(req: TransferRequest, sync: TreeSync, dest: Stor
   stats.phase = "delete";
   const weight = (path: RelPath) => 1 + (contents.get(path)?.length ?? 0);
   const announce = (path: RelPath) => {
-    for (const p of contents.get(path) ?? []) deps.reporter.item("delete", p);
-    deps.reporter.item("delete", path);
+    for (const p of contents.get(path) ?? []) deps.reporter.item("delete", p, itemizeDeletion(dirs.has(p)));
+    deps.reporter.item("delete", path, itemizeDeletion(dirs.has(path)));
   };
   for (const path of sync.deletionPaths) announce(path);
   if (!req.dryRun) {
@@ -214,7 +216,7 @@ async function deleteExtraneous(req: TransferRequest, sync: TreeSync, dest: Stor
   } else {
     for (const path of sync.deletionPaths) stats.deleted += weight(path);
     for (const dir of await emptiedBy(dest, sync.prunedDirs, sync.deletionPaths, deps.signal)) {
-      deps.reporter.item("delete", dir);
+      deps.reporter.item("delete", dir, itemizeDeletion(true));
       stats.deleted++;
     }
   }
@@ -239,7 +241,7 @@ async function removeEmptied(sync: TreeSync, dest: Store, stats: RunStats, deps:
   const dirs = [...sync.prunedDirs].sort((a, b) => depthRel(b) - depthRel(a));
   for (const r of await dest.remove(dirs, { onlyEmptyDirs: true })) {
     if (r.error?.code === "ALREADY_EXISTS") continue;
-    if (r.error === undefined) deps.reporter.item("delete", r.path);
+    if (r.error === undefined) deps.reporter.item("delete", r.path, itemizeDeletion(true));
     recordDeletion(r, sync, stats);
   }
 }

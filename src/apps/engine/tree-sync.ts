@@ -1,6 +1,7 @@
 import type { DirEntry, EntryMeta } from "../../domain/entry.ts";
 import { BlitError, isBlitError } from "../../domain/errors.ts";
 import { isPeerViolation } from "../../domain/peer-path.ts";
+import { itemizeAttributes, itemizeDir, itemizeWrite, type ItemizeOptions } from "../../domain/itemize.ts";
 import type { DescendStep, DirectoryPlan, PlanOptions } from "../../domain/plan.ts";
 import { depthRel, displayName, joinRel, parentRel, type RelPath } from "../../domain/rel-path.ts";
 import type { Planner } from "../../ports/planner.ts";
@@ -74,6 +75,9 @@ export class TreeSync {
   private batchSince = 0;
   private fatal: BlitError | null = null;
   private rename: { dest: RelPath; source: RelPath } | null = null;
+  /** Destination entries about to be written over or adjusted, as they were (for -i), by path. */
+  private readonly priors = new Map<RelPath, EntryMeta>();
+  private readonly itemize: ItemizeOptions;
 
   constructor(
     private readonly src: Store,
@@ -83,7 +87,10 @@ export class TreeSync {
     private readonly stats: RunStats,
     private readonly reporter: Reporter,
     private readonly signal: AbortSignal,
-  ) {}
+  ) {
+    const { owners, mtimeGranularityNs, compare } = options.plan;
+    this.itemize = { owners, mtimeGranularityNs, checksum: compare === "checksum" };
+  }
 
   /**
    * Walks and copies the whole tree; resolves when every write landed (or failed). When it throws
@@ -115,6 +122,7 @@ export class TreeSync {
     this.rename = { dest: destName, source: sourceName };
     if (!destRootExists && !this.options.dryRun) await this.writeChecked([{ path: "", meta: { ...meta, kind: "dir", mode: 0o755 } }]);
     const plan = this.planner.planDirectory("", [{ name: destName, meta }], destMeta === null ? [] : [{ name: destName, meta: destMeta }], { ...this.options.plan, mirror: false });
+    this.remember("", plan.prior);
     this.stats.examined += plan.send.length + plan.hashCheck.length + plan.skip.length + plan.replaceDirs.length;
     this.stats.skipped += plan.skip.length;
     for (const e of plan.special) this.reporter.warn(`skipping special file ${displayName(sourceName)} (FIFOs, sockets and devices are not copied)`);
@@ -202,6 +210,7 @@ export class TreeSync {
     const skipped = plan.skip.filter(isLeaf).length + step.skippedLeaves;
     this.stats.examined += plan.send.length + plan.hashCheck.length + skipped + plan.replaceDirs.length + step.written.length;
     this.stats.skipped += skipped;
+    this.remember(dir.path, plan.prior);
     for (const w of step.written) {
       this.planned(w.entry.meta);
       this.settle(w.result, w.entry.meta);
@@ -291,7 +300,7 @@ export class TreeSync {
 
   private fixAttributes(path: RelPath, meta: EntryMeta): void {
     this.attributeFixes.push({ path, meta });
-    this.reporter.item("attrs", path);
+    this.reporter.item("attrs", path, itemizeAttributes(meta, this.takePrior(path), this.itemize));
   }
 
   private replace(dir: RelPath, e: DirEntry): void {
@@ -313,7 +322,7 @@ export class TreeSync {
     }
     for (const d of subdirs) {
       const path = joinRel(dir.path, d.entry.name);
-      if (!d.destExists) this.reporter.item("mkdir", path);
+      if (!d.destExists) this.reporter.item("mkdir", path, itemizeDir(d.entry.meta, null, this.itemize));
       const old = destMeta.get(d.entry.name);
       const needed = !d.destExists || old === undefined || old.mode !== d.entry.meta.mode || old.mtimeNs !== d.entry.meta.mtimeNs;
       this.dirs.push({ finish: { path, meta: d.entry.meta }, needed });
@@ -325,6 +334,7 @@ export class TreeSync {
     const [a, b] = await Promise.all([this.src.hash(this.sourcePath(path), this.signal), this.dst.hash(path, this.signal)]);
     this.stats.touch(path);
     if (a.length === b.length && a.every((x, i) => x === b[i])) {
+      this.priors.delete(path);
       this.stats.skipped++;
       return;
     }
@@ -365,6 +375,7 @@ export class TreeSync {
   }
 
   private landed(r: OpResult, meta: EntryMeta): void {
+    const prior = this.takePrior(r.path);
     if (r.error !== undefined) {
       this.stats.fail(r.path, r.error);
       if (r.error.code === "NO_SPACE") this.abort(r.error);
@@ -377,12 +388,23 @@ export class TreeSync {
     this.stats.zeroCopyBytes += r.zeroCopyBytes;
     this.stats.touch(r.path);
     this.dirty.add(parentRel(r.path));
-    this.reporter.item(meta.kind === "symlink" ? "symlink" : "copy", r.path);
+    this.reporter.item(meta.kind === "symlink" ? "symlink" : "copy", r.path, itemizeWrite(meta, prior, this.itemize));
   }
 
   private async writeChecked(ops: WriteOp[]): Promise<void> {
     const [r] = await this.dst.write(ops, this.signal);
     if (r?.error !== undefined) throw r.error;
+  }
+
+  private remember(dir: RelPath, prior: readonly DirEntry[]): void {
+    for (const e of prior) this.priors.set(joinRel(dir, e.name), e.meta);
+  }
+
+  private takePrior(path: RelPath): EntryMeta | null {
+    const meta = this.priors.get(path);
+    if (meta === undefined) return null;
+    this.priors.delete(path);
+    return meta;
   }
 
   private sourcePath(path: RelPath): RelPath {

@@ -46,6 +46,7 @@ export const transferArgs = {
   "max-delete": { type: "string", valueHint: "N", description: "Mirror: make no deletion at all when more than N entries would go (directory contents count)" },
   resume: { type: "boolean", description: "Continue a partial destination file from its first differing block" },
   timeout: { type: "string", valueHint: "SECS", description: "End the run (exit 7) when nothing moves for SECS seconds (default 10; 0 = never)" },
+  "itemize-changes": { type: "boolean", alias: "i", description: "One rsync change string per entry changed (>f.st...... path) instead of the -v lines" },
   "log-file": { type: "string", valueHint: "FILE", description: "Append one line per change, each warning and failure, and the summary to FILE" },
   quiet: { type: "boolean", alias: "q", description: "Print nothing but warnings and errors (no summary, no progress)" },
   retry: { type: "string", valueHint: "N", description: "Re-run up to N times after a transient (network) failure" },
