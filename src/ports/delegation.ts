@@ -40,6 +40,8 @@ export interface TransferOptions {
   readonly deleteExcluded?: boolean;
   /** --timeout: a run in which nothing moves for this long ends STALLED (exit 7); 0 = never; absent: 10 s. */
   readonly timeoutSec?: number;
+  /** --bwlimit: the bytes the run moves per second (each direction, all data connections); absent: no limit. */
+  readonly bwlimit?: number;
 }
 
 /** The options the client would have used itself. */

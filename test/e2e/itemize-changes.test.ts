@@ -86,7 +86,7 @@ test("every route: a changed file's string is the itemize field of its --json it
   const json = await Promise.all(entries.map(([, [s, d]]) => runCli(["copy", "-i", "--json", s, d])));
   for (const [k, [route]] of entries.entries()) {
     expectExit(json[k]!, 0);
-    const items = stderrLines(json[k]!).map((l) => JSON.parse(l) as { type: string }).filter((r) => r.type === "item");
+    const items = stderrLines(json[k]!).map((l) => JSON.parse(l) as Record<string, unknown>).filter((r) => r.type === "item");
     expect({ route, items }).toEqual({ route, items: [{ type: "item", action: "copy", path: "a.txt", itemize: `${SENDS[route] ? "<" : ">"}f.st......` }] });
   }
 });

@@ -40,6 +40,7 @@ export function fromWireDelegatedPull(w: WireMessage): DelegatedPull {
     resume: o.resume === true,
     ...(o.delete_excluded === true && { deleteExcluded: true }),
     ...(o.has_timeout === true && { timeoutSec: toNumber(o.timeout_ms) / 1000 }),
+    ...(toNumber(o.bwlimit) > 0 && { bwlimit: toNumber(o.bwlimit) }),
     forceGrpcData: w.force_grpc_data === true,
   };
   return {
@@ -127,6 +128,7 @@ function toWireOptions(o: DelegatedOptions, contentsOnly: boolean): WireMessage 
     delete_excluded: o.deleteExcluded === true,
     timeout_ms: Math.round((o.timeoutSec ?? 0) * 1000),
     has_timeout: o.timeoutSec !== undefined,
+    bwlimit: BigInt(o.bwlimit ?? 0),
   };
 }
 

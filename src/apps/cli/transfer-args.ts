@@ -136,6 +136,7 @@ export function toTransferCli(verb: Verb, args: ScannedArgs, env: CliEnv): Trans
     maxDelete: optional(args, "max-delete", nonNegativeInt),
     ...(deleteExcluded(verb, args) && { deleteExcluded: true }),
     ...(args.values.has("timeout") && { timeoutSec: timeoutSec(args) }),
+    ...bwlimit(args),
     resume: args.switches.has("resume"),
     maxThreads: optional(args, "max-threads", positiveInt),
     forceGrpcData: args.switches.has("force-grpc-data") || env.env.BLIT_FORCE_GRPC_DATA === "1",
@@ -251,6 +252,19 @@ function timeoutSec(args: ScannedArgs): number {
 
 const MAX_TIMEOUT_SEC = 86_400;
 
+/**
+ * --bwlimit RATE as rsync reads it: a size (--max-size units, fractions allowed), a bare number
+ * meaning KiB, rounded to whole KiB; 0 = no limit (nothing in the request).
+ */
+function bwlimit(args: ScannedArgs): { bwlimit?: number } {
+  const text = last(args, "bwlimit");
+  if (text === undefined) return {};
+  const bytes = parseSize(/^\s*[\d.]+\s*$/.test(text) ? `${text}K` : text, "--bwlimit");
+  const rate = Math.round(bytes / 1024) * 1024;
+  if (rate === 0 && bytes > 0) throw new BlitError("USAGE", `--bwlimit ${text} is too small: at least 512 bytes per second (rounded to 1K), or 0 for no limit`, { flag: "--bwlimit", value: text });
+  return rate === 0 ? {} : { bwlimit: rate };
+}
+
 function logFile(args: ScannedArgs): string | null {
   const path = last(args, "log-file");
   if (path === "") throw new BlitError("USAGE", "--log-file needs a file name, e.g. --log-file /var/log/blit.log", { flag: "--log-file" });
@@ -289,7 +303,7 @@ const nonNegativeNumber = numberParser(/^(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)$/, 0, 
 
 const EXAMPLES: Readonly<Record<string, string>> = {
   exclude: "'*.tmp'", include: "'*.txt'", "files-from": "list.txt", "exclude-from": "rules.txt", "include-from": "rules.txt", "min-size": "10K", "max-size": "1G",
-  "max-delete": "100", "max-threads": "4", retry: "3", wait: "2.5", timeout: "30", "log-file": "blit.log",
+  "max-delete": "100", "max-threads": "4", retry: "3", wait: "2.5", timeout: "30", "log-file": "blit.log", bwlimit: "10M",
 };
 
 const example = (name: string): string => EXAMPLES[name] ?? "VALUE";

@@ -82,6 +82,7 @@ function toDelegatedPull(req: TransferRequest, src: RemoteEndpoint, dst: RemoteE
       resume: req.resume,
       ...(req.deleteExcluded === true && { deleteExcluded: true }),
       ...(req.timeoutSec !== undefined && { timeoutSec: req.timeoutSec }),
+      ...(req.bwlimit !== undefined && { bwlimit: req.bwlimit }),
       forceGrpcData: req.forceGrpcData === true,
     },
   };

@@ -88,7 +88,7 @@ async function runOnce(req: TransferRequest, deps: EngineDeps, relayReason: stri
   const meter = runMeter(roots);
   const meterBase = meter();
   stats.liveBytes = () => meter() - meterBase;
-  const sync = new TreeSync(roots.source, roots.dest, deps.planner, { plan, dryRun: req.dryRun, resume: req.resume, verified: roots.route !== "local" && !req.dryRun }, stats, deps.reporter, deps.signal);
+  const sync = new TreeSync(roots.source, roots.dest, deps.planner, { plan, dryRun: req.dryRun, resume: req.resume, verified: roots.route !== "local" && !req.dryRun, pace: roots.peers.length === 0 && !req.dryRun ? roots.throttle?.sent : null }, stats, deps.reporter, deps.signal);
   // A stalled or cancelled run also drops its sessions' data connections: a send or receive that
   // waits on a link carrying nothing (a black hole, a peer that stopped reading) ends with it.
   const abort = (e: BlitError) => {

@@ -11,6 +11,7 @@ import type { RunStats } from "./run-stats.ts";
 import { vanishedFromSource, vanishedWarning } from "./vanished.ts";
 import { changedWhileRead, writeResending } from "./resend-mismatched.ts";
 import { visitAll } from "./visit-all.ts";
+import type { Pacer } from "./throttle.ts";
 
 /** Directory listings running at once (each lists source and destination). */
 const LIST_CONCURRENCY = 8;
@@ -28,6 +29,8 @@ export interface TreeSyncOptions {
   readonly dryRun: boolean;
   readonly resume: boolean;
   readonly verified: boolean; // files cross a network, checked end to end (writeResending)
+  /** --bwlimit of a local run: each file's bytes are paid for before it is written (no directory pass). */
+  readonly pace?: Pacer | null;
 }
 
 interface PendingDir {
@@ -239,7 +242,7 @@ export class TreeSync {
    */
   private async listAndPlan(dir: PendingDir): Promise<PlannedDir | null> {
     const pass =
-      dir.destOnly === true || this.dst.passDirectory === undefined
+      dir.destOnly === true || this.dst.passDirectory === undefined || this.options.pace != null
         ? null
         : await this.dst.passDirectory({ dir: dir.path, source: this.src, destExists: dir.destExists, plan: this.options.plan, dryRun: this.options.dryRun, resume: this.options.resume }, this.signal);
     if (pass !== null) {
@@ -352,7 +355,8 @@ export class TreeSync {
     if (this.batch.length === 0) this.batchSince = performance.now();
     this.batch.push({ path, meta, source: { store: this.src, path: this.sourcePath(path) }, resume: this.options.resume });
     this.batchBytes += meta.size;
-    if (this.batch.length >= BATCH_FILES || this.batchBytes >= BATCH_BYTES || this.writes.size < STARVING_BATCHES) this.flush();
+    const full = this.options.pace == null ? BATCH_BYTES : this.options.pace.slice;
+    if (this.batch.length >= BATCH_FILES || this.batchBytes >= full || this.writes.size < STARVING_BATCHES) this.flush();
     while (this.writes.size >= MAX_WRITE_BATCHES) await Promise.race(this.writes);
   }
 
@@ -365,7 +369,18 @@ export class TreeSync {
       for (const op of ops) this.landed({ path: op.path, bytes: op.meta.size, zeroCopyBytes: 0 }, op.meta);
       return;
     }
-    this.track(writeResending(this.dst, ops, this.options.verified, this.stats, this.reporter, this.signal).then((results) => results.forEach((r, i) => this.settle(r, ops[i]!.meta))));
+    const paid = this.options.pace == null ? Promise.resolve() : this.pay(this.options.pace, ops);
+    this.track(paid.then(() => writeResending(this.dst, ops, this.options.verified, this.stats, this.reporter, this.signal)).then((results) => results.forEach((r, i) => this.settle(r, ops[i]!.meta))));
+  }
+
+  /** Waits until the bucket lets `ops`' bytes through, a slice at a time (each one counts as movement). */
+  private async pay(pace: Pacer, ops: readonly WriteOp[]): Promise<void> {
+    for (const op of ops) {
+      for (let left = op.meta.size; left > 0; left -= pace.slice) {
+        await pace.take(Math.min(left, pace.slice), this.signal);
+        this.stats.touch(op.path);
+      }
+    }
   }
 
   /** A write's result; a failed one whose source entry vanished since it was listed is only a warning. */

@@ -209,6 +209,29 @@ describe("toTransferCli: number flags", () => {
   });
 });
 
+describe("--bwlimit and -i", () => {
+  test.each<[string, number | undefined]>([
+    ["10M", 10 * 1024 * 1024],
+    ["500K", 500 * 1024],
+    ["100", 100 * 1024], // rsync: a bare number is KiB
+    ["1.5m", 1.5 * 1024 * 1024],
+    ["1000B", 1024], // rounded to whole KiB, as rsync does
+    ["0", undefined],
+  ])("--bwlimit %s → %p bytes per second", (value, rate) => {
+    expect(transfer(["--bwlimit", value, "a/", "b/"]).request.bwlimit).toBe(rate);
+  });
+
+  test.each(["fast", "-1", "10X", "100B"])("--bwlimit %s is USAGE", (value) => {
+    expect(codeOf(() => transfer(["--bwlimit", value, "a/", "b/"]))).toBe("USAGE");
+  });
+
+  test("-i itemizes; the destination being remote makes a transfer's string start <", () => {
+    expect(transfer(["-i", "a/", "b/"]).output).toMatchObject({ itemize: true, sends: false });
+    expect(transfer(["--itemize-changes", "a/", "host:/m/b/"]).output).toMatchObject({ itemize: true, sends: true });
+    expect(transfer(["host:/m/a/", "b/"]).output).toMatchObject({ itemize: false, sends: false });
+  });
+});
+
 describe("toCheckCli", () => {
   test("compare, filters and output", () => {
     expect(check(["-c", "--include", "*.c", "--exclude=*", "--json", "src/", "dst/"])).toEqual({
