@@ -16,6 +16,8 @@ export interface ItemChange {
   readonly dir: boolean;
   /** A symlink's target (names-as-bytes text), shown as ` -> target`. */
   readonly linkTarget?: string;
+  /** Only an -i line (an existing directory whose mode or mtime is set): no -v line. */
+  readonly onlyItemized?: boolean;
 }
 
 /** What decides which attributes count as changed (a subset of PlanOptions). */
@@ -33,9 +35,10 @@ export function itemizeWrite(meta: EntryMeta, prior: EntryMeta | null, options: 
   return { itemize: fresh ? ">f+++++++++" : letters(">f", meta, prior, options, options.checksum), dir: false };
 }
 
-/** A directory created (`prior` null) or whose mode or mtime is set. */
+/** A directory created (`prior` null) or whose mode or mtime is set (then only an -i line). */
 export function itemizeDir(meta: EntryMeta, prior: EntryMeta | null, options: ItemizeOptions): ItemChange {
-  return { itemize: prior === null || prior.kind !== "dir" ? "cd+++++++++" : letters(".d", meta, prior, options, false), dir: true };
+  if (prior === null || prior.kind !== "dir") return { itemize: "cd+++++++++", dir: true };
+  return { itemize: letters(".d", meta, prior, options, false), dir: true, onlyItemized: true };
 }
 
 /** A kept file whose mode, mtime or owner are set (no data copied). */

@@ -2,7 +2,8 @@
 // entry on every route, so existing rsync log parsers work: `<` for a file sent to a remote
 // destination (push, relay, delegated — where the destination daemon reports the strings), `>`
 // for one received (local, pull); `cd+++++++++ dir/`, `cL+++++++++ link -> target`,
-// `.f...p..... kept` (mode only), `>f.st...... changed`, `*deleting   name`. The same with -n, in
+// `.f...p..... kept` (mode only), `>f.st...... changed`, `.d..t...... dir/` (an existing
+// directory's mtime set: no -v line), `*deleting   name`. The same with -n, in
 // --log-file, and as the `itemize` field of --json item records.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
@@ -34,6 +35,7 @@ function expected(route: Route): string[] {
     `.f...p..... kept.txt`,
     `cL+++++++++ link -> a.txt`,
     `cd+++++++++ sub/`,
+    `.d..t...... keep/`,
     `${y}f+++++++++ sub/b.txt`,
     `*deleting   olddir/x.txt`,
     `*deleting   olddir/`,
@@ -54,12 +56,14 @@ test("every route, -n: rsync's change strings", async () => {
       "changed.txt": { content: "new and longer", mtime: 1_700_000_200 },
       "kept.txt": { content: "same", mode: 0o600, mtime: 1_700_000_000 },
       "sub/b.txt": "b",
+      keep: { dir: true, mtime: 1_700_000_500 },
       link: { symlink: "a.txt" },
     });
     writeTree(join(dir.path, "r", route, "dst"), {
       "changed.txt": { content: "old", mtime: 1_700_000_100 },
       "kept.txt": { content: "same", mode: 0o644, mtime: 1_700_000_000 },
       "stale.txt": "gone",
+      keep: { dir: true, mtime: 1_700_000_400 },
       "olddir/x.txt": "x",
     });
   }

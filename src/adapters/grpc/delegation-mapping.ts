@@ -84,14 +84,14 @@ export function fromWireDelegationEvent(w: WireMessage): DelegationEvent | null 
 // --- internal ---
 
 function toWireChange(c: ItemChange): WireMessage {
-  return { itemize: c.itemize, is_dir: c.dir, ...(c.linkTarget !== undefined && { link_target: encodeNameBytes(c.linkTarget), has_link_target: true }) };
+  return { itemize: c.itemize, is_dir: c.dir, only_itemized: c.onlyItemized === true, ...(c.linkTarget !== undefined && { link_target: encodeNameBytes(c.linkTarget), has_link_target: true }) };
 }
 
 /** The -i view of a changed entry; none from a daemon that does not send it. */
 function changeOf(w: WireMessage): { change?: ItemChange } {
   const itemize = String(w.itemize ?? "");
   if (itemize.length !== 11) return {};
-  return { change: { itemize, dir: w.is_dir === true, ...(w.has_link_target === true && { linkTarget: bytesToName(w.link_target) }) } };
+  return { change: { itemize, dir: w.is_dir === true, ...(w.only_itemized === true && { onlyItemized: true }), ...(w.has_link_target === true && { linkTarget: bytesToName(w.link_target) }) } };
 }
 
 const ACTIONS = ["copy", "delete", "mkdir", "symlink", "attrs", "remove"] as const;

@@ -99,7 +99,7 @@ function humanReporter(options: OutputOptions, io: ReporterIo): CliReporter {
         io.out(`${itemizeLine(change, displayName(path), options.sends)}\n`);
         return;
       }
-      if (!options.verbose) return;
+      if (!options.verbose || change?.onlyItemized === true) return;
       clear();
       io.out(`${action} ${displayName(path)}\n`);
     },
@@ -146,7 +146,7 @@ function jsonReporter(options: OutputOptions, io: ReporterIo): CliReporter {
       });
     },
     item(action, path, change) {
-      if (options.verbose || options.itemize) record({ type: "item", action, path, ...(change !== undefined && { itemize: shown(change, options.sends) }) });
+      if (options.itemize || (options.verbose && change?.onlyItemized !== true)) record({ type: "item", action, path, ...(change !== undefined && { itemize: shown(change, options.sends) }) });
     },
     warn(message) {
       record({ type: "warning", message });

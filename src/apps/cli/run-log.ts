@@ -40,7 +40,9 @@ export function openRunLog(path: string, now: () => Date, pid: number, itemize: 
   };
   return {
     item(action, p, change) {
-      if (!itemize.itemize) line(`${action} ${displayName(p)}`);
+      if (!itemize.itemize) {
+        if (change?.onlyItemized !== true) line(`${action} ${displayName(p)}`);
+      }
       else if (change !== undefined) line(itemizeLine(change, displayName(p), itemize.sends));
     },
     line,

@@ -328,6 +328,8 @@ export class TreeSync {
       if (!d.destExists) this.reporter.item("mkdir", path, itemizeDir(d.entry.meta, null, this.itemize));
       const old = destMeta.get(d.entry.name);
       const needed = !d.destExists || old === undefined || old.mode !== d.entry.meta.mode || old.mtimeNs !== d.entry.meta.mtimeNs;
+      const change = d.destExists && old !== undefined && needed ? itemizeDir(d.entry.meta, old, this.itemize) : null;
+      if (change !== null && change.itemize.trimEnd().length > 2) this.reporter.item("attrs", path, change);
       this.dirs.push({ finish: { path, meta: d.entry.meta }, needed });
       pending.push({ path, destExists: d.destExists });
     }
