@@ -50,6 +50,9 @@ export interface DirectoryPlan {
   readonly replaceDirs: readonly DirEntry[];
   /** FIFOs, sockets and devices in the source: skipped with one warning each. */
   readonly special: readonly DirEntry[];
+  /** The destination entries that entries of `send`, `hashCheck` and `fixMeta` write over or
+   * adjust, as they were (what -i compares), in no particular order. */
+  readonly prior: readonly DirEntry[];
 }
 
 /** One source subdirectory to walk. */
@@ -101,6 +104,7 @@ export function planDirectory(
   const descend: DescendStep[] = [];
   const replaceDirs: DirEntry[] = [];
   const special: DirEntry[] = [];
+  const prior: DirEntry[] = [];
   for (let i = 0; i < source.length; i++) {
     const entry = source[i]!;
     const { name, meta } = entry;
@@ -119,7 +123,9 @@ export function planDirectory(
     } else {
       const decision = compareEntry(meta, existing === undefined ? null : existing.meta, options);
       (decision === "send" ? send : decision === "skip" ? skip : hashCheck).push(entry);
-      if (decision === "skip" && existing !== undefined && !ignoreExisting && attributesDiffer(meta, existing.meta, options)) fixMeta.push(entry);
+      const fix = decision === "skip" && existing !== undefined && !ignoreExisting && attributesDiffer(meta, existing.meta, options);
+      if (fix) fixMeta.push(entry);
+      if (existing !== undefined && (decision !== "skip" || fix)) prior.push(existing);
     }
   }
   const deletions: DirEntry[] = [];
@@ -129,7 +135,7 @@ export function planDirectory(
     const unclaimed = ex === undefined ? null : new Set(source.filter((e) => !ex.claims.includes(joinRel(dir, e.name), e.meta.kind, e.meta.size)).map((e) => e.name));
     planDeletions(dir, dest, claimed, unclaimed, ex?.scope ?? filter, deletions, prune);
   }
-  if (sorted) return { send, hashCheck, skip, fixMeta, descend, delete: deletions, prune, replaceDirs, special };
+  if (sorted) return { send, hashCheck, skip, fixMeta, descend, delete: deletions, prune, replaceDirs, special, prior };
   return {
     send: sortByName(send),
     hashCheck: sortByName(hashCheck),
@@ -140,6 +146,7 @@ export function planDirectory(
     prune: sortByName(prune),
     replaceDirs: sortByName(replaceDirs),
     special: sortByName(special),
+    prior,
   };
 }
 

@@ -3,6 +3,7 @@ import type { FilterOptions } from "../domain/filter.ts";
 import type { CompareMode } from "../domain/plan.ts";
 import type { ProgressSnapshot, TransferSummary } from "../domain/summary.ts";
 import type { RemoteTarget } from "./control.ts";
+import type { ItemChange } from "../domain/itemize.ts";
 import type { ItemAction } from "./reporter.ts";
 
 /**
@@ -40,6 +41,8 @@ export interface TransferOptions {
   readonly deleteExcluded?: boolean;
   /** --timeout: a run in which nothing moves for this long ends STALLED (exit 7); 0 = never; absent: 10 s. */
   readonly timeoutSec?: number;
+  /** --bwlimit: the bytes the run moves per second (each direction, all data connections); absent: no limit. */
+  readonly bwlimit?: number;
 }
 
 /** The options the client would have used itself. */
@@ -55,7 +58,7 @@ export type DelegatedSummary = Omit<TransferSummary, "operation" | "source" | "d
 export type DelegationEvent =
   | { readonly t: "progress"; readonly snapshot: ProgressSnapshot }
   | { readonly t: "warning"; readonly message: string }
-  | { readonly t: "item"; readonly action: ItemAction; readonly path: string }
+  | { readonly t: "item"; readonly action: ItemAction; readonly path: string; readonly change?: ItemChange }
   | { readonly t: "summary"; readonly summary: DelegatedSummary };
 
 /**

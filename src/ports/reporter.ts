@@ -1,3 +1,4 @@
+import type { ItemChange } from "../domain/itemize.ts";
 import type { ProgressSnapshot } from "../domain/summary.ts";
 
 /**
@@ -10,8 +11,9 @@ export type ItemAction = "copy" | "delete" | "mkdir" | "symlink" | "attrs" | "re
 export interface Reporter {
   /** A live progress snapshot; called at most a few times a second. */
   progress(snapshot: ProgressSnapshot): void;
-  /** One line per entry changed, deleted or removed (shown with -v and in a dry run). */
-  item(action: ItemAction, path: string): void;
+  /** One line per entry changed, deleted or removed (shown with -v and in a dry run); `change`:
+   * rsync's -i view of it (none for a move's source removal). */
+  item(action: ItemAction, path: string, change?: ItemChange): void;
   /** A warning the user should see once (skipped special file, fallback...). */
   warn(message: string): void;
 }

@@ -3,6 +3,7 @@
  * only code that knows those protobuf field names.
  */
 import type { FilterOptions } from "../../domain/filter.ts";
+import type { ItemChange } from "../../domain/itemize.ts";
 import type { CompareMode } from "../../domain/plan.ts";
 import { encodeNameBytes, wireText } from "../../domain/rel-path.ts";
 import type { Phase, ProgressSnapshot } from "../../domain/summary.ts";
@@ -39,6 +40,7 @@ export function fromWireDelegatedPull(w: WireMessage): DelegatedPull {
     resume: o.resume === true,
     ...(o.delete_excluded === true && { deleteExcluded: true }),
     ...(o.has_timeout === true && { timeoutSec: toNumber(o.timeout_ms) / 1000 }),
+    ...(toNumber(o.bwlimit) > 0 && { bwlimit: toNumber(o.bwlimit) }),
     forceGrpcData: w.force_grpc_data === true,
   };
   return {
@@ -55,7 +57,7 @@ export function toWireDelegationEvent(e: DelegationEvent): WireMessage {
     case "warning":
       return { warning: wireText(e.message) };
     case "item":
-      return { changed: { action: e.action, path: encodeNameBytes(e.path) } };
+      return { changed: { action: e.action, path: encodeNameBytes(e.path), ...(e.change !== undefined && toWireChange(e.change)) } };
     case "summary":
       return { summary: toWireSummary(e.summary) };
   }
@@ -70,7 +72,7 @@ export function fromWireDelegationEvent(w: WireMessage): DelegationEvent | null 
       return { t: "warning", message: String(w.warning) };
     case "changed": {
       const action = ACTIONS.find((a) => a === w.changed.action);
-      return action === undefined ? null : { t: "item", action, path: bytesToName(w.changed.path) };
+      return action === undefined ? null : { t: "item", action, path: bytesToName(w.changed.path), ...changeOf(w.changed) };
     }
     case "summary":
       return { t: "summary", summary: fromWireSummary(w.summary) };
@@ -80,6 +82,17 @@ export function fromWireDelegationEvent(w: WireMessage): DelegationEvent | null 
 }
 
 // --- internal ---
+
+function toWireChange(c: ItemChange): WireMessage {
+  return { itemize: c.itemize, is_dir: c.dir, only_itemized: c.onlyItemized === true, ...(c.linkTarget !== undefined && { link_target: encodeNameBytes(c.linkTarget), has_link_target: true }) };
+}
+
+/** The -i view of a changed entry; none from a daemon that does not send it. */
+function changeOf(w: WireMessage): { change?: ItemChange } {
+  const itemize = String(w.itemize ?? "");
+  if (itemize.length !== 11) return {};
+  return { change: { itemize, dir: w.is_dir === true, ...(w.only_itemized === true && { onlyItemized: true }), ...(w.has_link_target === true && { linkTarget: bytesToName(w.link_target) }) } };
+}
 
 const ACTIONS = ["copy", "delete", "mkdir", "symlink", "attrs", "remove"] as const;
 const PHASES: readonly Phase[] = ["scan", "copy", "delete", "sync", "done", "cancelled"];
@@ -115,6 +128,7 @@ function toWireOptions(o: DelegatedOptions, contentsOnly: boolean): WireMessage 
     delete_excluded: o.deleteExcluded === true,
     timeout_ms: Math.round((o.timeoutSec ?? 0) * 1000),
     has_timeout: o.timeoutSec !== undefined,
+    bwlimit: BigInt(o.bwlimit ?? 0),
   };
 }
 

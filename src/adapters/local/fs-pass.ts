@@ -46,7 +46,7 @@ export interface PassResult {
 const PASS_FILES = 256;
 const PASS_BYTES = 32 << 20;
 const NO_FILTER = compileFilter(NO_FILTER_OPTIONS);
-const EMPTY_PLAN: DirectoryPlan = { send: [], hashCheck: [], skip: [], fixMeta: [], descend: [], delete: [], prune: [], replaceDirs: [], special: [] };
+const EMPTY_PLAN: DirectoryPlan = { send: [], hashCheck: [], skip: [], fixMeta: [], descend: [], delete: [], prune: [], replaceDirs: [], special: [], prior: [] };
 
 export function passDirectory(job: PassJob, buf: Buffer, meter: CopyMeter): PassResult {
   let source: ListResult;

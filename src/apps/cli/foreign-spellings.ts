@@ -51,8 +51,6 @@ const HINTS: Readonly<Record<string, string>> = {
   "-e": REMOTE,
   "--rsh": REMOTE,
   "--max-delete-count": "--max-delete N makes no deletion at all when more than N would go",
-  "-i": "-v lists one line per entry changed or deleted",
-  "--itemize-changes": "-v lists one line per entry changed or deleted",
   "--filter": "write the rules as --include GLOB / --exclude GLOB (in order), or --exclude-from FILE",
   "-f": "write the rules as --include GLOB / --exclude GLOB (in order), or --exclude-from FILE",
 };

@@ -1,3 +1,4 @@
+import { itemizeLine, shown } from "../../domain/itemize.ts";
 import { displayName } from "../../domain/rel-path.ts";
 import type { ProgressSnapshot } from "../../domain/summary.ts";
 import type { Reporter } from "../../ports/reporter.ts";
@@ -23,7 +24,9 @@ export interface ReporterIo {
 /**
  * Human mode: one live line on stderr, redrawn with `\r` at most 5 times a second (when -p, or
  * stderr is a terminal); -v items on stdout; warnings on stderr.
- * JSON mode (--json): NDJSON records on stderr - progress only with -p, items only with -v,
+ * -i: rsync's change string lines on stdout instead of the -v lines (none for a move's removals).
+ * JSON mode (--json): NDJSON records on stderr - progress only with -p, items only with -v or -i
+ * (with an `itemize` field, the change string),
  * warnings always - so stdout holds nothing but the summary object.
  * In both modes a phase change is always shown, so the last progress shown is the "done" one, or
  * the "cancelled" one (no ETA) of a run the user stopped, which the human line leaves on screen.
@@ -89,8 +92,14 @@ function humanReporter(options: OutputOptions, io: ReporterIo): CliReporter {
       io.err(`${CLEAR}${formatProgressLine(s, Math.max(20, io.columns() - 1))}`);
       shown = true;
     },
-    item(action, path) {
-      if (!options.verbose) return;
+    item(action, path, change) {
+      if (options.itemize) {
+        if (change === undefined) return;
+        clear();
+        io.out(`${itemizeLine(change, displayName(path), options.sends)}\n`);
+        return;
+      }
+      if (!options.verbose || change?.onlyItemized === true) return;
       clear();
       io.out(`${action} ${displayName(path)}\n`);
     },
@@ -136,8 +145,8 @@ function jsonReporter(options: OutputOptions, io: ReporterIo): CliReporter {
         scan_complete: s.scanComplete,
       });
     },
-    item(action, path) {
-      if (options.verbose) record({ type: "item", action, path });
+    item(action, path, change) {
+      if (options.itemize || (options.verbose && change?.onlyItemized !== true)) record({ type: "item", action, path, ...(change !== undefined && { itemize: shown(change, options.sends) }) });
     },
     warn(message) {
       record({ type: "warning", message });

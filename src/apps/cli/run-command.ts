@@ -28,12 +28,12 @@ export function runTransferCommand(verb: Verb, rawArgs: readonly string[]): Prom
     let last: ProgressSnapshot | null = null;
     let printed = false;
     const base = createCliReporter(cli.output);
-    const log = cli.logFile === null ? null : openRunLog(cli.logFile, () => new Date(), process.pid);
+    const log = cli.logFile === null ? null : openRunLog(cli.logFile, () => new Date(), process.pid, cli.output);
     log?.line(`${verb} ${cli.request.source} ${cli.request.destination}${cli.request.dryRun ? " (dry run)" : ""}`);
     const reporter: CliReporter = {
       ...base,
       progress: (snapshot) => ((last = snapshot), base.progress(snapshot)),
-      item: (action, path) => (log?.item(action, path), base.item(action, path)),
+      item: (action, path, change) => (log?.item(action, path, change), base.item(action, path, change)),
       warn: (message) => (log?.line(`warning: ${message}`), base.warn(message)),
     };
     const ended = (e: unknown, exitCode: number): void => {

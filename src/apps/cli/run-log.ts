@@ -1,5 +1,6 @@
 import { closeSync, openSync, writeSync } from "node:fs";
 import { BlitError } from "../../domain/errors.ts";
+import { itemizeLine, type ItemChange } from "../../domain/itemize.ts";
 import { displayName } from "../../domain/rel-path.ts";
 import type { ItemAction } from "../../ports/reporter.ts";
 
@@ -10,13 +11,16 @@ import type { ItemAction } from "../../ports/reporter.ts";
  * 64 KiB, the rest when the run ends (`close`).
  */
 export interface RunLog {
-  item(action: ItemAction, path: string): void;
+  item(action: ItemAction, path: string, change?: ItemChange): void;
   line(text: string): void;
   close(): void;
 }
 
-/** Opens (creating, mode 0644 before the umask) `path` for appending; one that cannot be opened is USAGE. */
-export function openRunLog(path: string, now: () => Date, pid: number): RunLog {
+/**
+ * Opens (creating, mode 0644 before the umask) `path` for appending; one that cannot be opened is
+ * USAGE. With `itemize` (-i) the change lines are rsync's change strings, `<` first when `sends`.
+ */
+export function openRunLog(path: string, now: () => Date, pid: number, itemize: { readonly itemize: boolean; readonly sends: boolean }): RunLog {
   let fd: number;
   try {
     fd = openSync(path, "a", 0o644);
@@ -35,7 +39,12 @@ export function openRunLog(path: string, now: () => Date, pid: number): RunLog {
     if (pending.length >= FLUSH_AT) flush();
   };
   return {
-    item: (action, p) => line(`${action} ${displayName(p)}`),
+    item(action, p, change) {
+      if (!itemize.itemize) {
+        if (change?.onlyItemized !== true) line(`${action} ${displayName(p)}`);
+      }
+      else if (change !== undefined) line(itemizeLine(change, displayName(p), itemize.sends));
+    },
     line,
     close() {
       flush();

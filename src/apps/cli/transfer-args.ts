@@ -26,6 +26,10 @@ export interface OutputOptions {
   readonly progress: boolean | null;
   /** -q: no summary line (warnings and errors still; --json still prints its object). */
   readonly quiet: boolean;
+  /** -i: the item lines are rsync's change strings (`>f.st...... path`) instead of the -v lines. */
+  readonly itemize: boolean;
+  /** The destination is remote: a transferred file's change string starts `<` (rsync's sender). */
+  readonly sends: boolean;
 }
 
 /** Everything `copy`, `mirror` and `move` take from the command line. */
@@ -132,6 +136,7 @@ export function toTransferCli(verb: Verb, args: ScannedArgs, env: CliEnv): Trans
     maxDelete: optional(args, "max-delete", nonNegativeInt),
     ...(deleteExcluded(verb, args) && { deleteExcluded: true }),
     ...(args.values.has("timeout") && { timeoutSec: timeoutSec(args) }),
+    ...bwlimit(args),
     resume: args.switches.has("resume"),
     maxThreads: optional(args, "max-threads", positiveInt),
     forceGrpcData: args.switches.has("force-grpc-data") || env.env.BLIT_FORCE_GRPC_DATA === "1",
@@ -140,7 +145,7 @@ export function toTransferCli(verb: Verb, args: ScannedArgs, env: CliEnv): Trans
     request,
     filesFromPath,
     rulesFrom,
-    output: outputOptions(args),
+    output: { ...outputOptions(args), sends: parseTransferEnd(destination, env).kind === "remote" },
     yes: args.switches.has("yes"),
     retry: optional(args, "retry", nonNegativeInt) ?? 0,
     waitSec: optional(args, "wait", nonNegativeNumber) ?? 1,
@@ -226,13 +231,15 @@ function filterOptions(args: ScannedArgs): { filter: FilterOptions; filesFromPat
 /** A dry run lists what it would change, as -v does, unless -q. -q with -v or -p is a contradiction. */
 function outputOptions(args: ScannedArgs): OutputOptions {
   const quiet = args.switches.has("quiet");
-  const loud = ["verbose", "progress"].find((flag) => args.switches.has(flag));
+  const loud = ["verbose", "itemize-changes", "progress"].find((flag) => args.switches.has(flag));
   if (quiet && loud !== undefined) throw new BlitError("USAGE", `--quiet and --${loud} cannot be used together: -q prints nothing but warnings and errors`, { flag: "--quiet", other: `--${loud}` });
   return {
     verbose: !quiet && (args.switches.has("verbose") || args.switches.has("dry-run")),
     json: args.switches.has("json"),
     progress: quiet ? false : args.switches.has("progress") ? true : null,
     quiet,
+    itemize: !quiet && args.switches.has("itemize-changes"),
+    sends: false,
   };
 }
 
@@ -244,6 +251,19 @@ function timeoutSec(args: ScannedArgs): number {
 }
 
 const MAX_TIMEOUT_SEC = 86_400;
+
+/**
+ * --bwlimit RATE as rsync reads it: a size (--max-size units, fractions allowed), a bare number
+ * meaning KiB, rounded to whole KiB; 0 = no limit (nothing in the request).
+ */
+function bwlimit(args: ScannedArgs): { bwlimit?: number } {
+  const text = last(args, "bwlimit");
+  if (text === undefined) return {};
+  const bytes = parseSize(/^\s*[\d.]+\s*$/.test(text) ? `${text}K` : text, "--bwlimit");
+  const rate = Math.round(bytes / 1024) * 1024;
+  if (rate === 0 && bytes > 0) throw new BlitError("USAGE", `--bwlimit ${text} is too small: at least 512 bytes per second (rounded to 1K), or 0 for no limit`, { flag: "--bwlimit", value: text });
+  return rate === 0 ? {} : { bwlimit: rate };
+}
 
 function logFile(args: ScannedArgs): string | null {
   const path = last(args, "log-file");
@@ -283,7 +303,7 @@ const nonNegativeNumber = numberParser(/^(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)$/, 0, 
 
 const EXAMPLES: Readonly<Record<string, string>> = {
   exclude: "'*.tmp'", include: "'*.txt'", "files-from": "list.txt", "exclude-from": "rules.txt", "include-from": "rules.txt", "min-size": "10K", "max-size": "1G",
-  "max-delete": "100", "max-threads": "4", retry: "3", wait: "2.5", timeout: "30", "log-file": "blit.log",
+  "max-delete": "100", "max-threads": "4", retry: "3", wait: "2.5", timeout: "30", "log-file": "blit.log", bwlimit: "10M",
 };
 
 const example = (name: string): string => EXAMPLES[name] ?? "VALUE";

@@ -19,7 +19,7 @@ export function runDelegatedPull(pull: DelegatedPull, dest: StoreEnd, deps: Engi
   const events = new EventQueue();
   const reporter: Reporter = {
     progress: (snapshot) => events.progress({ t: "progress", snapshot }),
-    item: (action, path) => events.push({ t: "item", action, path }),
+    item: (action, path, change) => events.push({ t: "item", action, path, ...(change !== undefined && { change }) }),
     warn: (message) => events.push({ t: "warning", message }),
   };
   const source: RemoteEndpoint = {

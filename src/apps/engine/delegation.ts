@@ -33,7 +33,7 @@ export async function delegate(req: TransferRequest, deps: EngineDeps): Promise<
       started = true;
       if (event.t === "progress") deps.reporter.progress(event.snapshot);
       else if (event.t === "warning") deps.reporter.warn(event.message);
-      else if (event.t === "item") deps.reporter.item(event.action, event.path);
+      else if (event.t === "item") deps.reporter.item(event.action, event.path, event.change);
       else return { summary: summaryOf(req, event.summary) };
     }
   } catch (e) {
@@ -85,6 +85,7 @@ function toDelegatedPull(req: TransferRequest, src: RemoteEndpoint, dst: RemoteE
       resume: req.resume,
       ...(req.deleteExcluded === true && { deleteExcluded: true }),
       ...(req.timeoutSec !== undefined && { timeoutSec: req.timeoutSec }),
+      ...(req.bwlimit !== undefined && { bwlimit: req.bwlimit }),
       forceGrpcData: req.forceGrpcData === true,
     },
   };

@@ -5,11 +5,11 @@ import type { Store } from "../../ports/store.ts";
  * What deleting each of `dirs` removes besides the directory itself: every entry below it in
  * `store`, deepest first (the order they go), so --max-delete, the mirror prompt, the summary and
  * the -v/-n lines count and name each one, as rsync does. An entry that cannot be listed counts
- * as one; a directory that is gone has no contents.
+ * as one; a directory that is gone has no contents. The directories found are added to `subdirs`.
  */
-export async function contentsOf(store: Store, dirs: readonly RelPath[], signal: AbortSignal): Promise<Map<RelPath, RelPath[]>> {
+export async function contentsOf(store: Store, dirs: readonly RelPath[], signal: AbortSignal, subdirs?: Set<RelPath>): Promise<Map<RelPath, RelPath[]>> {
   const out = new Map<RelPath, RelPath[]>();
-  for (const dir of dirs) out.set(dir, await below(store, dir, signal));
+  for (const dir of dirs) out.set(dir, await below(store, dir, signal, subdirs));
   return out;
 }
 
@@ -36,7 +36,7 @@ export async function emptiedBy(store: Store, pruned: readonly RelPath[], delete
 
 // --- internal ---
 
-async function below(store: Store, root: RelPath, signal: AbortSignal): Promise<RelPath[]> {
+async function below(store: Store, root: RelPath, signal: AbortSignal, subdirs?: Set<RelPath>): Promise<RelPath[]> {
   const found: RelPath[] = [];
   const pending: RelPath[] = [root];
   for (let dir = pending.pop(); dir !== undefined; dir = pending.pop()) {
@@ -47,7 +47,9 @@ async function below(store: Store, root: RelPath, signal: AbortSignal): Promise<
     for (const e of listing.entries) {
       const path = joinRel(dir, e.name);
       found.push(path);
-      if (e.meta.kind === "dir") pending.push(path);
+      if (e.meta.kind !== "dir") continue;
+      pending.push(path);
+      subdirs?.add(path);
     }
   }
   // Children before their parents (deepest first), then in byte order.

@@ -9,6 +9,7 @@ import type { EngineDeps } from "./engine-deps.ts";
 import type { PeerStore } from "./peer-store.ts";
 import { label, openRemoteEnd } from "./remote-end.ts";
 import { StoreView } from "./store-view.ts";
+import { runThrottle, type RunThrottle } from "./throttle.ts";
 import type { StoreEnd, TransferEnd, TransferRequest } from "./transfer-request.ts";
 
 interface Common {
@@ -21,6 +22,8 @@ interface Common {
   readonly route: TransferSummary["route"];
   /** The daemon sessions opened (closed by `close`), for transport facts. */
   readonly peers: readonly PeerStore[];
+  /** --bwlimit's pacing (null: no limit); the sessions' data connections use it already. */
+  readonly throttle: RunThrottle | null;
   close(): Promise<void>;
 }
 
@@ -39,12 +42,13 @@ export async function openRoots(req: TransferRequest, deps: EngineDeps): Promise
   const srcEnd = req.ends?.source ?? parseTransferEnd(req.source, parse);
   const dstEnd = req.ends?.destination ?? parseTransferEnd(req.destination, parse);
   const peers: PeerStore[] = [];
+  const throttle = runThrottle(req.bwlimit);
   const close = async () => {
     for (const p of peers.splice(0)) await p[Symbol.asyncDispose]();
   };
   try {
     // Both ends at once (two daemons: two sessions opening in parallel), then their stats at once.
-    const [src, dst] = await settledAll([side(srcEnd, "pull", req, deps, peers), side(dstEnd, "push", req, deps, peers)]);
+    const [src, dst] = await settledAll([side(srcEnd, "pull", req, deps, peers, throttle), side(dstEnd, "push", req, deps, peers, throttle)]);
     const [srcMeta, dstMeta, dstOwn] = await settledAll([src.statFollowing(src.path, src.contentsOnly), dst.statFollowing(dst.path, true), dst.lstat(dst.path)]);
     if (srcMeta === null) throw new BlitError("NOT_FOUND", `source not found: ${displayName(req.source)}`, { path: req.source });
     const roots = resolveRoots(src, dst, { sourceKind: srcMeta.kind, destKind: kindOrDangling(dstMeta, dstOwn) });
@@ -58,7 +62,7 @@ export async function openRoots(req: TransferRequest, deps: EngineDeps): Promise
     const destRoot = await dest.stat("");
     if (destRoot === null && !req.dryRun && dst.place !== "local") await makeParents(dst, roots.destDir, srcMeta);
     const route = routeOf(srcEnd, dstEnd);
-    const common = { source, dest, destRootExists: destRoot?.kind === "dir", sourceContentsOnly: src.contentsOnly, route, peers, close } as const;
+    const common = { source, dest, destRootExists: destRoot?.kind === "dir", sourceContentsOnly: src.contentsOnly, route, peers, throttle, close } as const;
     if (roots.mode === "tree") return { ...common, mode: "tree", sourceRootMeta: srcMeta };
     const destName = roots.destName ?? "";
     const destMeta = common.destRootExists ? await dest.stat(destName) : null;
@@ -84,11 +88,11 @@ interface Side {
   open(dir: string, role: "source" | "destination"): Store;
 }
 
-async function side(end: TransferEnd, role: "push" | "pull", req: TransferRequest, deps: EngineDeps, peers: PeerStore[]): Promise<Side> {
+async function side(end: TransferEnd, role: "push" | "pull", req: TransferRequest, deps: EngineDeps, peers: PeerStore[], throttle: RunThrottle | null): Promise<Side> {
   if (end.kind === "local") return localSide(end, deps);
   if (end.kind === "store") return storeSide(end);
   const move = role === "pull" && req.verb === "move";
-  const peer = await openRemoteEnd(end, await deps.sessions(), { role, move, forceGrpcData: req.forceGrpcData === true, maxStreams: deps.dataStreams ?? 0, signal: deps.signal });
+  const peer = await openRemoteEnd(end, await deps.sessions(), { role, move, forceGrpcData: req.forceGrpcData === true, maxStreams: deps.dataStreams ?? 0, throttle, signal: deps.signal });
   peers.push(peer);
   const rel = (p: string) => p.replace(/^\/+/, "");
   // lstat and statFollowing ask the same question of a daemon (it never follows): ask it once.

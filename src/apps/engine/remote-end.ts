@@ -3,6 +3,7 @@ import { BlitError } from "../../domain/errors.ts";
 import type { SessionConnector } from "../../ports/session.ts";
 import { openDataPlane } from "./data-dial.ts";
 import { PeerStore } from "./peer-store.ts";
+import { throttledChannel, type RunThrottle } from "./throttle.ts";
 
 /** How the CLI reaches a daemon for one side of a transfer. */
 export interface RemoteEndOptions {
@@ -12,6 +13,8 @@ export interface RemoteEndOptions {
   readonly forceGrpcData: boolean;
   /** Data streams to ask for (the predictor's choice); absent: the daemon decides. */
   readonly maxStreams?: number;
+  /** --bwlimit: every data connection of the session is paced by it. */
+  readonly throttle?: RunThrottle | null;
   readonly signal: AbortSignal;
 }
 
@@ -27,7 +30,8 @@ export async function openRemoteEnd(end: RemoteEndpoint, connector: SessionConne
   const data = openDataPlane(session.negotiation, end.host, end.port, session.data ?? connector, options.forceGrpcData, options.signal).then(
     (d) => {
       session.send({ t: "choice", grpc: d.transport === "grpc", reason: d.fallbackReason ?? "" });
-      return d;
+      const throttle = options.throttle;
+      return throttle === null || throttle === undefined ? d : { ...d, channels: d.channels.map((c) => throttledChannel(c, throttle)) };
     },
     (e: unknown) => {
       throw e instanceof BlitError ? e : new BlitError("UNREACHABLE", String(e));

@@ -1,6 +1,7 @@
 import { decideDeletions } from "../../domain/deletion-gate.ts";
 import { BlitError, isBlitError } from "../../domain/errors.ts";
 import { compileFilter } from "../../domain/filter.ts";
+import { itemizeDeletion } from "../../domain/itemize.ts";
 import { mtimeGranularity } from "../../domain/compare.ts";
 import type { PlanOptions } from "../../domain/plan.ts";
 import { depthRel, displayName, type RelPath } from "../../domain/rel-path.ts";
@@ -87,7 +88,7 @@ async function runOnce(req: TransferRequest, deps: EngineDeps, relayReason: stri
   const meter = runMeter(roots);
   const meterBase = meter();
   stats.liveBytes = () => meter() - meterBase;
-  const sync = new TreeSync(roots.source, roots.dest, deps.planner, { plan, dryRun: req.dryRun, resume: req.resume, verified: roots.route !== "local" && !req.dryRun }, stats, deps.reporter, deps.signal);
+  const sync = new TreeSync(roots.source, roots.dest, deps.planner, { plan, dryRun: req.dryRun, resume: req.resume, verified: roots.route !== "local" && !req.dryRun, pace: roots.peers.length === 0 && !req.dryRun ? roots.throttle?.sent : null }, stats, deps.reporter, deps.signal);
   // A stalled or cancelled run also drops its sessions' data connections: a send or receive that
   // waits on a link carrying nothing (a black hole, a peer that stopped reading) ends with it.
   const abort = (e: BlitError) => {
@@ -188,7 +189,8 @@ async function runTree(sync: TreeSync, roots: OpenedRoots): Promise<void> {
 async function deleteExtraneous(req: TransferRequest, sync: TreeSync, dest: Store, stats: RunStats, deps: EngineDeps): Promise<string | null> {
   const listed = sync.deletionPaths.length + sync.replacements.length + sync.prunedDirs.length;
   if (req.verb !== "mirror" || listed === 0) return null;
-  const contents = await contentsOf(dest, [...sync.deletionDirs, ...sync.replacements.map((r) => r.path)], deps.signal);
+  const dirs = new Set<RelPath>([...sync.deletionDirs, ...sync.replacements.map((r) => r.path)]);
+  const contents = await contentsOf(dest, [...dirs], deps.signal, dirs);
   let inside = 0;
   for (const paths of contents.values()) inside += paths.length;
   const gate = decideDeletions({
@@ -205,8 +207,8 @@ async function deleteExtraneous(req: TransferRequest, sync: TreeSync, dest: Stor
   stats.phase = "delete";
   const weight = (path: RelPath) => 1 + (contents.get(path)?.length ?? 0);
   const announce = (path: RelPath) => {
-    for (const p of contents.get(path) ?? []) deps.reporter.item("delete", p);
-    deps.reporter.item("delete", path);
+    for (const p of contents.get(path) ?? []) deps.reporter.item("delete", p, itemizeDeletion(dirs.has(p)));
+    deps.reporter.item("delete", path, itemizeDeletion(dirs.has(path)));
   };
   for (const path of sync.deletionPaths) announce(path);
   if (!req.dryRun) {
@@ -215,7 +217,7 @@ async function deleteExtraneous(req: TransferRequest, sync: TreeSync, dest: Stor
   } else {
     for (const path of sync.deletionPaths) stats.deleted += weight(path);
     for (const dir of await emptiedBy(dest, sync.prunedDirs, sync.deletionPaths, deps.signal)) {
-      deps.reporter.item("delete", dir);
+      deps.reporter.item("delete", dir, itemizeDeletion(true));
       stats.deleted++;
     }
   }
@@ -240,7 +242,7 @@ async function removeEmptied(sync: TreeSync, dest: Store, stats: RunStats, deps:
   const dirs = [...sync.prunedDirs].sort((a, b) => depthRel(b) - depthRel(a));
   for (const r of await dest.remove(dirs, { onlyEmptyDirs: true })) {
     if (r.error?.code === "ALREADY_EXISTS") continue;
-    if (r.error === undefined) deps.reporter.item("delete", r.path);
+    if (r.error === undefined) deps.reporter.item("delete", r.path, itemizeDeletion(true));
     recordDeletion(r, sync, stats);
   }
 }

@@ -1,6 +1,7 @@
 import type { DirEntry, EntryMeta } from "../../domain/entry.ts";
 import { BlitError, isBlitError } from "../../domain/errors.ts";
 import { isPeerViolation } from "../../domain/peer-path.ts";
+import { itemizeAttributes, itemizeDir, itemizeWrite, type ItemizeOptions } from "../../domain/itemize.ts";
 import type { DescendStep, DirectoryPlan, PlanOptions } from "../../domain/plan.ts";
 import { depthRel, displayName, joinRel, parentRel, type RelPath } from "../../domain/rel-path.ts";
 import type { Planner } from "../../ports/planner.ts";
@@ -10,6 +11,7 @@ import type { RunStats } from "./run-stats.ts";
 import { vanishedFromSource, vanishedWarning } from "./vanished.ts";
 import { changedWhileRead, writeResending } from "./resend-mismatched.ts";
 import { visitAll } from "./visit-all.ts";
+import type { Pacer } from "./throttle.ts";
 
 /** Directory listings running at once (each lists source and destination). */
 const LIST_CONCURRENCY = 8;
@@ -27,6 +29,8 @@ export interface TreeSyncOptions {
   readonly dryRun: boolean;
   readonly resume: boolean;
   readonly verified: boolean; // files cross a network, checked end to end (writeResending)
+  /** --bwlimit of a local run: each file's bytes are paid for before it is written (no directory pass). */
+  readonly pace?: Pacer | null;
 }
 
 interface PendingDir {
@@ -74,6 +78,9 @@ export class TreeSync {
   private batchSince = 0;
   private fatal: BlitError | null = null;
   private rename: { dest: RelPath; source: RelPath } | null = null;
+  /** Destination entries about to be written over or adjusted, as they were (for -i), by path. */
+  private readonly priors = new Map<RelPath, EntryMeta>();
+  private readonly itemize: ItemizeOptions;
 
   constructor(
     private readonly src: Store,
@@ -83,7 +90,10 @@ export class TreeSync {
     private readonly stats: RunStats,
     private readonly reporter: Reporter,
     private readonly signal: AbortSignal,
-  ) {}
+  ) {
+    const { owners, mtimeGranularityNs, compare } = options.plan;
+    this.itemize = { owners, mtimeGranularityNs, checksum: compare === "checksum" };
+  }
 
   /**
    * Walks and copies the whole tree; resolves when every write landed (or failed). When it throws
@@ -115,6 +125,7 @@ export class TreeSync {
     this.rename = { dest: destName, source: sourceName };
     if (!destRootExists && !this.options.dryRun) await this.writeChecked([{ path: "", meta: { ...meta, kind: "dir", mode: 0o755 } }]);
     const plan = this.planner.planDirectory("", [{ name: destName, meta }], destMeta === null ? [] : [{ name: destName, meta: destMeta }], { ...this.options.plan, mirror: false });
+    this.remember("", plan.prior);
     this.stats.examined += plan.send.length + plan.hashCheck.length + plan.skip.length + plan.replaceDirs.length;
     this.stats.skipped += plan.skip.length;
     for (const e of plan.special) this.reporter.warn(`skipping special file ${displayName(sourceName)} (FIFOs, sockets and devices are not copied)`);
@@ -202,6 +213,7 @@ export class TreeSync {
     const skipped = plan.skip.filter(isLeaf).length + step.skippedLeaves;
     this.stats.examined += plan.send.length + plan.hashCheck.length + skipped + plan.replaceDirs.length + step.written.length;
     this.stats.skipped += skipped;
+    this.remember(dir.path, plan.prior);
     for (const w of step.written) {
       this.planned(w.entry.meta);
       this.settle(w.result, w.entry.meta);
@@ -230,7 +242,7 @@ export class TreeSync {
    */
   private async listAndPlan(dir: PendingDir): Promise<PlannedDir | null> {
     const pass =
-      dir.destOnly === true || this.dst.passDirectory === undefined
+      dir.destOnly === true || this.dst.passDirectory === undefined || this.options.pace != null
         ? null
         : await this.dst.passDirectory({ dir: dir.path, source: this.src, destExists: dir.destExists, plan: this.options.plan, dryRun: this.options.dryRun, resume: this.options.resume }, this.signal);
     if (pass !== null) {
@@ -291,7 +303,7 @@ export class TreeSync {
 
   private fixAttributes(path: RelPath, meta: EntryMeta): void {
     this.attributeFixes.push({ path, meta });
-    this.reporter.item("attrs", path);
+    this.reporter.item("attrs", path, itemizeAttributes(meta, this.takePrior(path), this.itemize));
   }
 
   private replace(dir: RelPath, e: DirEntry): void {
@@ -313,9 +325,11 @@ export class TreeSync {
     }
     for (const d of subdirs) {
       const path = joinRel(dir.path, d.entry.name);
-      if (!d.destExists) this.reporter.item("mkdir", path);
+      if (!d.destExists) this.reporter.item("mkdir", path, itemizeDir(d.entry.meta, null, this.itemize));
       const old = destMeta.get(d.entry.name);
       const needed = !d.destExists || old === undefined || old.mode !== d.entry.meta.mode || old.mtimeNs !== d.entry.meta.mtimeNs;
+      const change = d.destExists && old !== undefined && needed ? itemizeDir(d.entry.meta, old, this.itemize) : null;
+      if (change !== null && change.itemize.trimEnd().length > 2) this.reporter.item("attrs", path, change);
       this.dirs.push({ finish: { path, meta: d.entry.meta }, needed });
       pending.push({ path, destExists: d.destExists });
     }
@@ -325,6 +339,7 @@ export class TreeSync {
     const [a, b] = await Promise.all([this.src.hash(this.sourcePath(path), this.signal), this.dst.hash(path, this.signal)]);
     this.stats.touch(path);
     if (a.length === b.length && a.every((x, i) => x === b[i])) {
+      this.priors.delete(path);
       this.stats.skipped++;
       return;
     }
@@ -342,7 +357,8 @@ export class TreeSync {
     if (this.batch.length === 0) this.batchSince = performance.now();
     this.batch.push({ path, meta, source: { store: this.src, path: this.sourcePath(path) }, resume: this.options.resume });
     this.batchBytes += meta.size;
-    if (this.batch.length >= BATCH_FILES || this.batchBytes >= BATCH_BYTES || this.writes.size < STARVING_BATCHES) this.flush();
+    const full = this.options.pace == null ? BATCH_BYTES : this.options.pace.slice;
+    if (this.batch.length >= BATCH_FILES || this.batchBytes >= full || this.writes.size < STARVING_BATCHES) this.flush();
     while (this.writes.size >= MAX_WRITE_BATCHES) await Promise.race(this.writes);
   }
 
@@ -355,7 +371,18 @@ export class TreeSync {
       for (const op of ops) this.landed({ path: op.path, bytes: op.meta.size, zeroCopyBytes: 0 }, op.meta);
       return;
     }
-    this.track(writeResending(this.dst, ops, this.options.verified, this.stats, this.reporter, this.signal).then((results) => results.forEach((r, i) => this.settle(r, ops[i]!.meta))));
+    const paid = this.options.pace == null ? Promise.resolve() : this.pay(this.options.pace, ops);
+    this.track(paid.then(() => writeResending(this.dst, ops, this.options.verified, this.stats, this.reporter, this.signal)).then((results) => results.forEach((r, i) => this.settle(r, ops[i]!.meta))));
+  }
+
+  /** Waits until the bucket lets `ops`' bytes through, a slice at a time (each one counts as movement). */
+  private async pay(pace: Pacer, ops: readonly WriteOp[]): Promise<void> {
+    for (const op of ops) {
+      for (let left = op.meta.size; left > 0; left -= pace.slice) {
+        await pace.take(Math.min(left, pace.slice), this.signal);
+        this.stats.touch(op.path);
+      }
+    }
   }
 
   /** A write's result; a failed one whose source entry vanished since it was listed is only a warning. */
@@ -365,6 +392,7 @@ export class TreeSync {
   }
 
   private landed(r: OpResult, meta: EntryMeta): void {
+    const prior = this.takePrior(r.path);
     if (r.error !== undefined) {
       this.stats.fail(r.path, r.error);
       if (r.error.code === "NO_SPACE") this.abort(r.error);
@@ -377,12 +405,23 @@ export class TreeSync {
     this.stats.zeroCopyBytes += r.zeroCopyBytes;
     this.stats.touch(r.path);
     this.dirty.add(parentRel(r.path));
-    this.reporter.item(meta.kind === "symlink" ? "symlink" : "copy", r.path);
+    this.reporter.item(meta.kind === "symlink" ? "symlink" : "copy", r.path, itemizeWrite(meta, prior, this.itemize));
   }
 
   private async writeChecked(ops: WriteOp[]): Promise<void> {
     const [r] = await this.dst.write(ops, this.signal);
     if (r?.error !== undefined) throw r.error;
+  }
+
+  private remember(dir: RelPath, prior: readonly DirEntry[]): void {
+    for (const e of prior) this.priors.set(joinRel(dir, e.name), e.meta);
+  }
+
+  private takePrior(path: RelPath): EntryMeta | null {
+    const meta = this.priors.get(path);
+    if (meta === undefined) return null;
+    this.priors.delete(path);
+    return meta;
   }
 
   private sourcePath(path: RelPath): RelPath {

@@ -98,7 +98,7 @@ describe("toTransferCli: the request", () => {
       },
       filesFromPath: null,
       rulesFrom: null,
-      output: { verbose: false, json: false, progress: null, quiet: false },
+      output: { verbose: false, json: false, progress: null, quiet: false, itemize: false, sends: false },
       yes: false,
       retry: 0,
       waitSec: 1,
@@ -130,7 +130,7 @@ describe("toTransferCli: the request", () => {
       },
       filesFromPath: "list.txt",
       rulesFrom: null,
-      output: { verbose: true, json: true, progress: true, quiet: false },
+      output: { verbose: true, json: true, progress: true, quiet: false, itemize: false, sends: false },
       yes: true,
       retry: 3,
       waitSec: 0.5,
@@ -209,6 +209,29 @@ describe("toTransferCli: number flags", () => {
   });
 });
 
+describe("--bwlimit and -i", () => {
+  test.each<[string, number | undefined]>([
+    ["10M", 10 * 1024 * 1024],
+    ["500K", 500 * 1024],
+    ["100", 100 * 1024], // rsync: a bare number is KiB
+    ["1.5m", 1.5 * 1024 * 1024],
+    ["1000B", 1024], // rounded to whole KiB, as rsync does
+    ["0", undefined],
+  ])("--bwlimit %s → %p bytes per second", (value, rate) => {
+    expect(transfer(["--bwlimit", value, "a/", "b/"]).request.bwlimit).toBe(rate);
+  });
+
+  test.each(["fast", "-1", "10X", "100B"])("--bwlimit %s is USAGE", (value) => {
+    expect(codeOf(() => transfer(["--bwlimit", value, "a/", "b/"]))).toBe("USAGE");
+  });
+
+  test("-i itemizes; the destination being remote makes a transfer's string start <", () => {
+    expect(transfer(["-i", "a/", "b/"]).output).toMatchObject({ itemize: true, sends: false });
+    expect(transfer(["--itemize-changes", "a/", "host:/m/b/"]).output).toMatchObject({ itemize: true, sends: true });
+    expect(transfer(["host:/m/a/", "b/"]).output).toMatchObject({ itemize: false, sends: false });
+  });
+});
+
 describe("toCheckCli", () => {
   test("compare, filters and output", () => {
     expect(check(["-c", "--include", "*.c", "--exclude=*", "--json", "src/", "dst/"])).toEqual({
@@ -218,7 +241,7 @@ describe("toCheckCli", () => {
       filter: { rules: [inc("*.c"), exc("*")], filesFrom: null, minSize: null, maxSize: null },
       filesFromPath: null,
       rulesFrom: null,
-      output: { verbose: false, json: true, progress: null, quiet: false },
+      output: { verbose: false, json: true, progress: null, quiet: false, itemize: false, sends: false },
       maxThreads: null,
       notes: [],
     });

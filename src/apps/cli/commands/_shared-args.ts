@@ -46,6 +46,8 @@ export const transferArgs = {
   "max-delete": { type: "string", valueHint: "N", description: "Mirror: make no deletion at all when more than N entries would go (directory contents count)" },
   resume: { type: "boolean", description: "Continue a partial destination file from its first differing block" },
   timeout: { type: "string", valueHint: "SECS", description: "End the run (exit 7) when nothing moves for SECS seconds (default 10; 0 = never)" },
+  "itemize-changes": { type: "boolean", alias: "i", description: "One rsync change string per entry changed (>f.st...... path) instead of the -v lines" },
+  bwlimit: { type: "string", valueHint: "RATE", description: "Cap the bytes per second the run moves (10M, 500K; a bare number is KiB, as rsync; 0 = no limit)" },
   "log-file": { type: "string", valueHint: "FILE", description: "Append one line per change, each warning and failure, and the summary to FILE" },
   quiet: { type: "boolean", alias: "q", description: "Print nothing but warnings and errors (no summary, no progress)" },
   retry: { type: "string", valueHint: "N", description: "Re-run up to N times after a transient (network) failure" },
@@ -91,7 +93,7 @@ export const diagnosticsArgs = {
 } as const satisfies ArgsDef;
 
 /** Shown under "Advanced" in help. */
-export const ADVANCED_FLAGS: ReadonlySet<string> = new Set(["max-threads", "force-grpc-data"]);
+export const ADVANCED_FLAGS: ReadonlySet<string> = new Set(["max-threads", "force-grpc-data", "bwlimit"]);
 
 /** Accepted but never shown in help. */
 export const HIDDEN_FLAGS: ReadonlySet<string> = new Set(["ludicrous-speed"]);
