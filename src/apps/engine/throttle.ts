@@ -30,6 +30,16 @@ export class Pacer {
     return this.bucket.sliceBytes;
   }
 
+  /** Waits until `sizes` bytes may move, a slice at a time; `moved` is told of each slice (movement for the stall window). */
+  async pay(sizes: readonly { readonly path: string; readonly size: number }[], moved: (path: string) => void, signal?: AbortSignal): Promise<void> {
+    for (const f of sizes) {
+      for (let left = f.size; left > 0; left -= this.slice) {
+        await this.take(Math.min(left, this.slice), signal);
+        moved(f.path);
+      }
+    }
+  }
+
   /** Resolves when `n` more bytes may move; CANCELLED when `signal` aborts first. */
   take(n: number, signal?: AbortSignal): Promise<void> {
     const wait = this.bucket.reserve(n, this.now());

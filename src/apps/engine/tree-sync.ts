@@ -1,16 +1,16 @@
 import type { DirEntry, EntryMeta } from "../../domain/entry.ts";
 import { BlitError, isBlitError } from "../../domain/errors.ts";
-import { isPeerViolation } from "../../domain/peer-path.ts";
-import { itemizeAttributes, itemizeDir, itemizeWrite, type ItemizeOptions } from "../../domain/itemize.ts";
 import type { DescendStep, DirectoryPlan, PlanOptions } from "../../domain/plan.ts";
 import { depthRel, displayName, joinRel, parentRel, type RelPath } from "../../domain/rel-path.ts";
 import type { Planner } from "../../ports/planner.ts";
 import type { Reporter } from "../../ports/reporter.ts";
-import type { DirectoryPass, DirListing, MetaUpdate, OpResult, Store, WriteOp } from "../../ports/store.ts";
+import type { DirectoryPass, MetaUpdate, OpResult, Store, WriteOp } from "../../ports/store.ts";
 import type { RunStats } from "./run-stats.ts";
 import { vanishedFromSource, vanishedWarning } from "./vanished.ts";
 import { changedWhileRead, writeResending } from "./resend-mismatched.ts";
 import { visitAll } from "./visit-all.ts";
+import { ItemizePriors } from "./itemize-priors.ts";
+import { TreeListings, type PendingDir } from "./tree-listings.ts";
 import type { Pacer } from "./throttle.ts";
 
 /** Directory listings running at once (each lists source and destination). */
@@ -33,14 +33,6 @@ export interface TreeSyncOptions {
   readonly pace?: Pacer | null;
 }
 
-interface PendingDir {
-  readonly path: RelPath;
-  readonly destExists: boolean;
-  /** An extraneous destination directory of a filtered mirror: only its deletions are planned. */
-  readonly destOnly?: boolean;
-}
-
-const NO_ENTRIES: DirListing = { entries: [], failures: [] };
 
 /** One directory planned (see TreeSync.listAndPlan). */
 interface PlannedDir {
@@ -68,7 +60,7 @@ export class TreeSync {
   readonly replacements: { path: RelPath; entry: DirEntry }[] = [];
   /** Kept files whose mode, mtime or owner are set at the end (no data copied). */
   readonly attributeFixes: MetaUpdate[] = [];
-  scanIncomplete = false;
+  private readonly listings: TreeListings;
   private readonly dirs: { finish: MetaUpdate; needed: boolean }[] = [];
   private readonly dirty = new Set<RelPath>();
   private readonly writes = new Set<Promise<void>>();
@@ -78,9 +70,8 @@ export class TreeSync {
   private batchSince = 0;
   private fatal: BlitError | null = null;
   private rename: { dest: RelPath; source: RelPath } | null = null;
-  /** Destination entries about to be written over or adjusted, as they were (for -i), by path. */
-  private readonly priors = new Map<RelPath, EntryMeta>();
-  private readonly itemize: ItemizeOptions;
+  /** Destination entries about to be written over or adjusted, as they were (for -i). */
+  private readonly priors: ItemizePriors;
 
   constructor(
     private readonly src: Store,
@@ -91,8 +82,13 @@ export class TreeSync {
     private readonly reporter: Reporter,
     private readonly signal: AbortSignal,
   ) {
-    const { owners, mtimeGranularityNs, compare } = options.plan;
-    this.itemize = { owners, mtimeGranularityNs, checksum: compare === "checksum" };
+    this.priors = new ItemizePriors(options.plan);
+    this.listings = new TreeListings(src, dst, stats, reporter, signal);
+  }
+
+  /** True when a source entry could not be read: mirror deletions are withheld. */
+  get scanIncomplete(): boolean {
+    return this.listings.incomplete;
   }
 
   /**
@@ -125,7 +121,7 @@ export class TreeSync {
     this.rename = { dest: destName, source: sourceName };
     if (!destRootExists && !this.options.dryRun) await this.writeChecked([{ path: "", meta: { ...meta, kind: "dir", mode: 0o755 } }]);
     const plan = this.planner.planDirectory("", [{ name: destName, meta }], destMeta === null ? [] : [{ name: destName, meta: destMeta }], { ...this.options.plan, mirror: false });
-    this.remember("", plan.prior);
+    this.priors.remember("", plan.prior);
     this.stats.examined += plan.send.length + plan.hashCheck.length + plan.skip.length + plan.replaceDirs.length;
     this.stats.skipped += plan.skip.length;
     for (const e of plan.special) this.reporter.warn(`skipping special file ${displayName(sourceName)} (FIFOs, sockets and devices are not copied)`);
@@ -213,7 +209,7 @@ export class TreeSync {
     const skipped = plan.skip.filter(isLeaf).length + step.skippedLeaves;
     this.stats.examined += plan.send.length + plan.hashCheck.length + skipped + plan.replaceDirs.length + step.written.length;
     this.stats.skipped += skipped;
-    this.remember(dir.path, plan.prior);
+    this.priors.remember(dir.path, plan.prior);
     for (const w of step.written) {
       this.planned(w.entry.meta);
       this.settle(w.result, w.entry.meta);
@@ -246,64 +242,21 @@ export class TreeSync {
         ? null
         : await this.dst.passDirectory({ dir: dir.path, source: this.src, destExists: dir.destExists, plan: this.options.plan, dryRun: this.options.dryRun, resume: this.options.resume }, this.signal);
     if (pass !== null) {
-      if (pass.sourceError !== undefined) return this.unreadableOrGone(dir, pass.sourceError);
-      this.sourceFailures(dir, pass.sourceFailures);
+      if (pass.sourceError !== undefined) return this.listings.unreadableOrGone(dir, pass.sourceError);
+      this.listings.sourceFailures(dir, pass.sourceFailures);
       const { plan, destDirs, skippedLeaves, written, subdirsCreated, subdirFailures } = pass;
       return { plan, destDirs, skippedLeaves, written, subdirsCreated, subdirFailures };
     }
-    const [source, dest] = await Promise.all([this.listSource(dir), this.listDest(dir)]);
+    const [source, dest] = await Promise.all([this.listings.source(dir), this.listings.dest(dir)]);
     if (source === null) return null;
-    this.sourceFailures(dir, source.failures);
+    this.listings.sourceFailures(dir, source.failures);
     const plan = this.planner.planDirectory(dir.path, source.entries, dest?.entries ?? null, this.options.plan);
     return { plan, destDirs: dest?.entries ?? null, skippedLeaves: 0, written: [], subdirsCreated: false, subdirFailures: [] };
   }
 
-  private sourceFailures(dir: PendingDir, failures: DirListing["failures"]): void {
-    for (const f of failures) {
-      this.scanIncomplete = true;
-      this.stats.fail(joinRel(dir.path, f.name), f.error);
-    }
-  }
-
-  /** A source directory that could not be listed: a warning when it vanished since, else a failure. */
-  private async unreadableOrGone(dir: PendingDir, e: BlitError): Promise<null> {
-    if (dir.path === "" || !(await vanishedFromSource(this.src, dir.path, e))) return this.unreadable(dir, e);
-    this.reporter.warn(vanishedWarning(dir.path));
-    return null;
-  }
-
-  /** Records an unreadable directory; the root, a cancellation and a hostile peer end the run. */
-  private unreadable(dir: PendingDir, e: BlitError): null {
-    if (dir.path === "" || e.code === "CANCELLED" || isPeerViolation(e)) throw e;
-    this.scanIncomplete = true;
-    this.stats.fail(dir.path, e);
-    return null;
-  }
-
-  /** The source listing; null when the directory cannot be read (a failure: the scan is incomplete). */
-  private async listSource(dir: PendingDir): Promise<DirListing | null> {
-    if (dir.destOnly === true) return NO_ENTRIES;
-    try {
-      return await this.src.list(dir.path, this.signal);
-    } catch (e) {
-      if (!isBlitError(e)) throw e;
-      return this.unreadableOrGone(dir, e);
-    }
-  }
-
-  private async listDest(dir: PendingDir): Promise<DirListing | null> {
-    if (!dir.destExists) return null;
-    try {
-      return await this.dst.list(dir.path, this.signal);
-    } catch (e) {
-      if (isBlitError(e) && e.code === "NOT_FOUND") return null;
-      throw e;
-    }
-  }
-
   private fixAttributes(path: RelPath, meta: EntryMeta): void {
     this.attributeFixes.push({ path, meta });
-    this.reporter.item("attrs", path, itemizeAttributes(meta, this.takePrior(path), this.itemize));
+    this.reporter.item("attrs", path, this.priors.attributes(path, meta));
   }
 
   private replace(dir: RelPath, e: DirEntry): void {
@@ -325,10 +278,10 @@ export class TreeSync {
     }
     for (const d of subdirs) {
       const path = joinRel(dir.path, d.entry.name);
-      if (!d.destExists) this.reporter.item("mkdir", path, itemizeDir(d.entry.meta, null, this.itemize));
+      if (!d.destExists) this.reporter.item("mkdir", path, this.priors.dir(d.entry.meta, null));
       const old = destMeta.get(d.entry.name);
       const needed = !d.destExists || old === undefined || old.mode !== d.entry.meta.mode || old.mtimeNs !== d.entry.meta.mtimeNs;
-      const change = d.destExists && old !== undefined && needed ? itemizeDir(d.entry.meta, old, this.itemize) : null;
+      const change = d.destExists && old !== undefined && needed ? this.priors.dir(d.entry.meta, old) : null;
       if (change !== null && change.itemize.trimEnd().length > 2) this.reporter.item("attrs", path, change);
       this.dirs.push({ finish: { path, meta: d.entry.meta }, needed });
       pending.push({ path, destExists: d.destExists });
@@ -339,7 +292,7 @@ export class TreeSync {
     const [a, b] = await Promise.all([this.src.hash(this.sourcePath(path), this.signal), this.dst.hash(path, this.signal)]);
     this.stats.touch(path);
     if (a.length === b.length && a.every((x, i) => x === b[i])) {
-      this.priors.delete(path);
+      this.priors.forget(path);
       this.stats.skipped++;
       return;
     }
@@ -371,19 +324,10 @@ export class TreeSync {
       for (const op of ops) this.landed({ path: op.path, bytes: op.meta.size, zeroCopyBytes: 0 }, op.meta);
       return;
     }
-    const paid = this.options.pace == null ? Promise.resolve() : this.pay(this.options.pace, ops);
+    const paid = this.options.pace == null ? Promise.resolve() : this.options.pace.pay(ops.map((op) => ({ path: op.path, size: op.meta.size })), (p) => this.stats.touch(p), this.signal);
     this.track(paid.then(() => writeResending(this.dst, ops, this.options.verified, this.stats, this.reporter, this.signal)).then((results) => results.forEach((r, i) => this.settle(r, ops[i]!.meta))));
   }
 
-  /** Waits until the bucket lets `ops`' bytes through, a slice at a time (each one counts as movement). */
-  private async pay(pace: Pacer, ops: readonly WriteOp[]): Promise<void> {
-    for (const op of ops) {
-      for (let left = op.meta.size; left > 0; left -= pace.slice) {
-        await pace.take(Math.min(left, pace.slice), this.signal);
-        this.stats.touch(op.path);
-      }
-    }
-  }
 
   /** A write's result; a failed one whose source entry vanished since it was listed is only a warning. */
   private settle(r: OpResult, meta: EntryMeta): void {
@@ -392,7 +336,6 @@ export class TreeSync {
   }
 
   private landed(r: OpResult, meta: EntryMeta): void {
-    const prior = this.takePrior(r.path);
     if (r.error !== undefined) {
       this.stats.fail(r.path, r.error);
       if (r.error.code === "NO_SPACE") this.abort(r.error);
@@ -405,23 +348,12 @@ export class TreeSync {
     this.stats.zeroCopyBytes += r.zeroCopyBytes;
     this.stats.touch(r.path);
     this.dirty.add(parentRel(r.path));
-    this.reporter.item(meta.kind === "symlink" ? "symlink" : "copy", r.path, itemizeWrite(meta, prior, this.itemize));
+    this.reporter.item(meta.kind === "symlink" ? "symlink" : "copy", r.path, this.priors.write(r.path, meta));
   }
 
   private async writeChecked(ops: WriteOp[]): Promise<void> {
     const [r] = await this.dst.write(ops, this.signal);
     if (r?.error !== undefined) throw r.error;
-  }
-
-  private remember(dir: RelPath, prior: readonly DirEntry[]): void {
-    for (const e of prior) this.priors.set(joinRel(dir, e.name), e.meta);
-  }
-
-  private takePrior(path: RelPath): EntryMeta | null {
-    const meta = this.priors.get(path);
-    if (meta === undefined) return null;
-    this.priors.delete(path);
-    return meta;
   }
 
   private sourcePath(path: RelPath): RelPath {
