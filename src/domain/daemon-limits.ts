@@ -26,6 +26,8 @@ export const DAEMON_LIMITS = {
   sessionMessagesAhead: 32,
   /** Items (paths, entries, files) one session request may carry. */
   maxRequestItems: 4096,
+  /** Destination claims one session may hold (a run claims one; each holds a descriptor per directory level). */
+  maxClaimsPerSession: 8,
   /** Items of all requests one session runs at once; further requests wait. */
   maxSessionItemsInFlight: 16_384,
   /** Bytes of data records for files no request of the session named yet, held per session. */

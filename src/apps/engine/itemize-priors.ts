@@ -19,7 +19,7 @@ export class ItemizePriors {
     for (const e of prior) this.priors.set(joinRel(dir, e.name), e.meta);
   }
 
-  /** `path` turned out unchanged (a checksum match): nothing to itemize. */
+  /** `path` will not be itemized (unchanged after a checksum match, or its write failed). */
   forget(path: RelPath): void {
     this.priors.delete(path);
   }

@@ -67,7 +67,11 @@ export async function serveStoreSession(link: SessionLink, scope: SessionScope, 
   let itemsRunning = 0;
   /** Destinations this session reserved (claim requests), released when it ends. */
   const claims: AsyncDisposable[] = [];
-  const keep = (held: AsyncDisposable) => (ended ? void held[Symbol.asyncDispose]() : claims.push(held));
+  let claimsAsked = 0;
+  const book: ClaimBook = {
+    take: () => ++claimsAsked <= DAEMON_LIMITS.maxClaimsPerSession,
+    keep: (held) => (ended ? void held[Symbol.asyncDispose]() : claims.push(held)),
+  };
   // The module's store is shared with other sessions: the meter counts this session's file bytes only.
   let lastMeter = 0;
   const meter = setInterval(() => {
@@ -97,7 +101,7 @@ export async function serveStoreSession(link: SessionLink, scope: SessionScope, 
       }
       itemsRunning += items;
       watch.started();
-      const p: Promise<void> = answer(req, scope, incoming, ready, link, hostile, keep).finally(() => {
+      const p: Promise<void> = answer(req, scope, incoming, ready, link, hostile, book).finally(() => {
         running.delete(p);
         itemsRunning -= items;
         watch.finished();
@@ -127,10 +131,10 @@ export async function serveStoreSession(link: SessionLink, scope: SessionScope, 
 
 type Request = StoreRequest<Unchecked>;
 
-async function answer(req: Request, scope: SessionScope, incoming: IncomingFiles, lanes: Promise<SendLanes>, link: SessionLink, hostile: (e: BlitError) => void, keep: (held: AsyncDisposable) => void): Promise<void> {
+async function answer(req: Request, scope: SessionScope, incoming: IncomingFiles, lanes: Promise<SendLanes>, link: SessionLink, hostile: (e: BlitError) => void, book: ClaimBook): Promise<void> {
   const reply = (r: StoreAnswer & { last?: boolean }) => link.send({ t: "reply", reply: { last: true, ...r, id: req.id } as StoreReply });
   try {
-    if (req.op === "claim") return await claim(req.path, req.exclusive, scope, keep, reply);
+    if (req.op === "claim") return await claim(req.path, req.exclusive, scope, book, reply);
     await run(req, scope, incoming, lanes, reply);
   } catch (e) {
     const err = isBlitError(e) ? scope.scrub(e) : new BlitError("INTERNAL", `request failed: ${String(e)}`);
@@ -190,11 +194,19 @@ async function run(req: Request, scope: SessionScope, incoming: IncomingFiles, l
   }
 }
 
+/** The session's destination claims: `take` a slot (false past the limit), `keep` what a claim holds until the end. */
+interface ClaimBook {
+  take(): boolean;
+  keep(held: AsyncDisposable): void;
+}
+
 /** Reserves a destination of this session until it ends (Store.claimDestination). */
-async function claim(path: Unchecked, exclusive: boolean, scope: SessionScope, keep: (held: AsyncDisposable) => void, reply: Reply): Promise<void> {
+async function claim(path: Unchecked, exclusive: boolean, scope: SessionScope, book: ClaimBook, reply: Reply): Promise<void> {
   need(scope.canWrite, "write");
+  const max = DAEMON_LIMITS.maxClaimsPerSession;
+  if (!book.take()) throw new BlitError("USAGE", `a session may claim at most ${max} destinations (a run claims one)`, { limit: "maxClaimsPerSession", max });
   const held = await scope.store.claimDestination?.(inRoot(scope.root, path), exclusive);
-  if (held !== undefined) keep(held);
+  if (held !== undefined) book.keep(held);
   reply({ kind: "results", results: [] });
 }
 

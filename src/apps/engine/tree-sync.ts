@@ -337,6 +337,7 @@ export class TreeSync {
 
   private landed(r: OpResult, meta: EntryMeta): void {
     if (r.error !== undefined) {
+      this.priors.forget(r.path);
       this.stats.fail(r.path, r.error);
       if (r.error.code === "NO_SPACE") this.abort(r.error);
       return;

@@ -1,8 +1,8 @@
 // SPEC §5, §9: hosts_allow / hosts_deny refuse a client before any work on the control port (a
 // clear status, exit 4) and on the data port (closed at once); max_connections refuses the
-// connection over the cap with a clear status; --data-port puts the data plane on a fixed port
-// (the ready line says which). The daemon serves on after each refusal.
-import { connect, createServer } from "node:net";
+// connection over the cap with a clear status. The daemon serves on after each refusal.
+// (--data-port and data_port: daemon-listens-for-data-on-data-port.test.ts.)
+import { connect } from "node:net";
 import { expect, test } from "bun:test";
 import { startDaemon } from "../harness/daemon.ts";
 import { expectExit, runCli } from "../harness/run-cli.ts";
@@ -57,24 +57,3 @@ test("max_connections: the connection over the cap gets a clear status; the daem
   expect(daemon.stderr()).toMatch(/connection from 127\.0\.0\.1 refused: max_connections \(1\)/);
   await pollUntil(async () => ((await runCli(["list", daemon.control])).exitCode === 0 ? true : undefined), "a served list once the holder left", 20_000);
 }, 40_000);
-
-test("--data-port N: the data plane listens on N and the ready line says so; 0 picks any", async () => {
-  const free = await new Promise<number>((resolve) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-  using mod = makeTempDir("dataport");
-  await using fixed = await startDaemon({ modules: { m: { path: mod.path } }, args: ["--data-port", String(free)] });
-  expect(fixed.ready.data).toBe(`127.0.0.1:${free}`);
-  await using any = await startDaemon({ modules: { m: { path: mod.path } } });
-  expect(dataPortOf(any.ready)).toBeGreaterThan(0);
-  expect(dataPortOf(any.ready)).not.toBe(free);
-  // A push really uses it.
-  using src = makeTempDir("dataport-src");
-  await Bun.write(`${src.path}/f.txt`, "x".repeat(1000));
-  const r = await runCli(["copy", "--json", `${src.path}/`, `${fixed.control}:/m/`]);
-  expectExit(r, 0);
-  expect(r.json?.transport).toBe("tcp");
-}, 30_000);
