@@ -23,10 +23,14 @@ import type { Listener, Transport } from "../ports/transport.ts";
 import type { Store } from "../ports/store.ts";
 import type { DaemonConfig, TlsConfig } from "../domain/daemon-config.ts";
 import type { ClientTls, ServerTls, TlsProbe } from "../ports/tls.ts";
+import { SessionStores } from "../adapters/blit-session/index.ts";
 import { LocalStore } from "../adapters/local/index.ts";
 import type { EngineDeps } from "./engine/engine-deps.ts";
 import type { Confirm } from "./engine/transfer-request.ts";
 import { processTokens, type TokenSource } from "./cli/client-token.ts";
+
+/** The daemon's side of the data plane and of a session (the blit-session adapter). */
+export { DataPort, serveStoreSession, type DataClaim } from "../adapters/blit-session/index.ts";
 
 export interface EngineDepsOptions {
   readonly reporter: Reporter;
@@ -62,7 +66,7 @@ export function createEngineDeps(opts: EngineDepsOptions): EngineDeps {
       }),
     canonicalPath,
     dataStreams: opts.dataStreams ?? null,
-    sessions: sharedConnector,
+    remoteStores: async () => new SessionStores(await sharedConnector()),
     delegation: sharedConnector,
     now: () => performance.now(),
   };
@@ -86,7 +90,7 @@ export function createDaemonEngineDeps(signal: AbortSignal, sessions: () => Prom
     },
     canonicalPath: (abs) => abs,
     dataStreams: null,
-    sessions,
+    remoteStores: async () => new SessionStores(await sessions()),
     now: () => performance.now(),
   };
 }

@@ -2,10 +2,10 @@
 // loopback, port 0 — and, through the engine's token check, the data-plane authentication rules.
 import { describe, expect, test } from "bun:test";
 import { randomBytes } from "node:crypto";
-import { DataPort } from "../../src/apps/engine/data-port.ts";
-import { openDataPlane } from "../../src/apps/engine/data-dial.ts";
-import { FileDemux } from "../../src/apps/engine/file-demux.ts";
-import { FileSender } from "../../src/apps/engine/file-sender.ts";
+import { DataPort } from "../../src/adapters/blit-session/data-port.ts";
+import { openDataPlane } from "../../src/adapters/blit-session/data-dial.ts";
+import { FileDemux } from "../../src/adapters/blit-session/file-demux.ts";
+import { FileSender } from "../../src/adapters/blit-session/file-sender.ts";
 import { isBlitError } from "../../src/domain/errors.ts";
 import { encodeEnd, encodeHello } from "../../src/domain/wire/frame.ts";
 import type { Channel, Transport } from "../../src/ports/transport.ts";

@@ -4,8 +4,7 @@ import { BlitError, isBlitError } from "../../domain/errors.ts";
 import type { Caller } from "../../ports/control.ts";
 import type { ClientMessage, DataNegotiation, SessionHeader, SessionLink, SessionService } from "../../ports/session.ts";
 import type { Listener } from "../../ports/transport.ts";
-import { DataPort, type DataClaim } from "../engine/data-port.ts";
-import { serveStoreSession } from "../engine/session-server.ts";
+import { DataPort, serveStoreSession, type DataClaim } from "../compose.ts";
 import { outcomeOf, type DaemonAudit } from "./daemon-audit.ts";
 import { NO_CALLER, scrub, type ModuleExports, type ResolvedTarget } from "./module-exports.ts";
 

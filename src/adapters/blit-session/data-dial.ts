@@ -1,18 +1,11 @@
 import { BlitError, isBlitError } from "../../domain/errors.ts";
 import { encodeHello, FrameDecoder } from "../../domain/wire/frame.ts";
+import type { DataPlane } from "../../ports/remote-store.ts";
 import type { DataNegotiation } from "../../ports/session.ts";
 import type { Channel, Transport } from "../../ports/transport.ts";
 
 /** How long the client tries the TCP data port before falling back to gRPC data. */
 export const DATA_CONNECT_TIMEOUT_MS = 3_000;
-
-/** The data connections of a session and how they travel. */
-export interface DataPlane {
-  readonly channels: Channel[];
-  readonly transport: "tcp" | "grpc" | "rdma";
-  /** Why gRPC carries the data (forced, or the data port could not be reached), or why TCP does when RDMA was offered; else null. */
-  readonly fallbackReason: string | null;
-}
 
 /**
  * Opens the negotiated data connections: RDMA when the daemon offers it and this side has it,
