@@ -89,7 +89,7 @@ export function describeTransportContract(name: string, make: () => Transport): 
       await garbage.send(new TextEncoder().encode("GET / HTTP/1.1\r\n\r\n"));
       expect(await codeOf(collect(garbage))).not.toBe("none");
       const neg = { dataPort: l.address.port, token: claim.token, streams: 1, grpcData: false, fallbackReason: "" };
-      const plane = await openDataPlane(neg, HOST, l.address.port, { tcp: t, grpc: t }, false, new AbortController().signal);
+      const plane = await openDataPlane(neg, HOST, l.address.port, new Map([["tcp", { transport: t, door: "data-port" as const }], ["grpc", { transport: t, door: "control-port" as const }]]), false, new AbortController().signal);
       const [server] = await claim.channels;
       const sender = new FileSender(plane.channels[0]!);
       await sender.sendStream(7, () => new Blob(["hello"]).stream(), 0);

@@ -24,9 +24,9 @@ export class SessionStores implements RemoteStores {
  */
 export async function openRemoteEnd(end: RemoteEndpoint, connector: SessionConnector, options: RemoteStoreOptions): Promise<PeerStore> {
   const address = { host: end.host, port: end.port };
-  const header = { role: options.role, root: { module: end.module, path: "" }, move: options.move, forceGrpcData: options.forceGrpcData, maxStreams: options.maxStreams ?? 0, rdma: (connector.rdma ?? null) !== null };
+  const header = { role: options.role, root: { module: end.module, path: "" }, move: options.move, forceGrpcData: options.forceGrpcData, maxStreams: options.maxStreams ?? 0, rdma: [...connector.transports.values()].some((t) => t.door === "rdma-port") };
   const session = await connector.open(address, header, options.signal);
-  const data = openDataPlane(session.negotiation, end.host, end.port, session.data ?? connector, options.forceGrpcData, options.signal).then(
+  const data = openDataPlane(session.negotiation, end.host, end.port, session.data ?? connector.transports, options.forceGrpcData, options.signal).then(
     (d) => {
       session.send({ t: "choice", grpc: d.transport === "grpc", reason: d.fallbackReason ?? "" });
       const pace = options.pace;
