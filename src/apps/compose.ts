@@ -1,8 +1,10 @@
 /**
  * The composition root: the only module of src/apps that imports adapters. Builds the engine's
- * dependencies for the CLI, the daemon's module stores, config loader and control server, and the
- * control-plane client of `blit list` and `blit-utils`. The gRPC and TOML adapters are imported
- * when first used, so local commands and `--help` never load them.
+ * dependencies for the CLI (local stores, daemons' modules as stores through the blit-session
+ * adapter), the data-plane transport registry and the daemon's listeners by door, the daemon's
+ * module stores, config loader and control server, and the control-plane client of `blit list`
+ * and `blit-utils`. The gRPC, TCP, RDMA and TOML adapters are imported when first used, so local
+ * commands and `--help` never load them.
  */
 import { lstatSync, realpathSync } from "node:fs";
 import { homedir } from "node:os";
