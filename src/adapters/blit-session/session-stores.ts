@@ -6,10 +6,7 @@ import type { SessionConnector } from "../../ports/session.ts";
 import { openDataPlane } from "./data-dial.ts";
 import { PeerStore } from "./peer-store.ts";
 
-/**
- * Daemons' modules as Stores, each one a session opened through `connector`, and its data plane
- * (TCP, or gRPC data when forced or when the data port cannot be reached).
- */
+/** Daemons' modules as Stores: each `open` is one session through `connector` (see openRemoteEnd). */
 export class SessionStores implements RemoteStores {
   constructor(private readonly connector: SessionConnector) {}
 
@@ -19,8 +16,9 @@ export class SessionStores implements RemoteStores {
 }
 
 /**
- * Opens a session on the daemon of `end`, rooted at its module's root, and its data plane. The
- * returned store sees the module root; take views of subdirectories with `at`.
+ * Opens a session on the daemon of `end`, rooted at its module's root, and its data plane (TCP,
+ * or gRPC data when forced or when the data port cannot be reached). The returned store sees the
+ * module root; take views of subdirectories with `at`.
  */
 export async function openRemoteEnd(end: RemoteEndpoint, connector: SessionConnector, options: RemoteStoreOptions): Promise<PeerStore> {
   const address = { host: end.host, port: end.port };
@@ -30,7 +28,7 @@ export async function openRemoteEnd(end: RemoteEndpoint, connector: SessionConne
     (d) => {
       session.send({ t: "choice", grpc: d.transport === "grpc", reason: d.fallbackReason ?? "" });
       const pace = options.pace;
-      return pace === null || pace === undefined ? d : { ...d, channels: d.channels.map(pace) };
+      return pace === null || pace === undefined ? d : { ...d, channels: d.channels.map((c) => pace(c)) };
     },
     (e: unknown) => {
       throw e instanceof BlitError ? e : new BlitError("UNREACHABLE", String(e));
