@@ -2,10 +2,10 @@
 // loopback, port 0 — and, through the engine's token check, the data-plane authentication rules.
 import { describe, expect, test } from "bun:test";
 import { randomBytes } from "node:crypto";
-import { DataPort } from "../../src/apps/engine/data-port.ts";
-import { openDataPlane } from "../../src/apps/engine/data-dial.ts";
-import { FileDemux } from "../../src/apps/engine/file-demux.ts";
-import { FileSender } from "../../src/apps/engine/file-sender.ts";
+import { DataPort } from "../../src/adapters/blit-session/data-port.ts";
+import { openDataPlane } from "../../src/adapters/blit-session/data-dial.ts";
+import { FileDemux } from "../../src/adapters/blit-session/file-demux.ts";
+import { FileSender } from "../../src/adapters/blit-session/file-sender.ts";
 import { isBlitError } from "../../src/domain/errors.ts";
 import { encodeEnd, encodeHello } from "../../src/domain/wire/frame.ts";
 import type { Channel, Transport } from "../../src/ports/transport.ts";
@@ -89,7 +89,7 @@ export function describeTransportContract(name: string, make: () => Transport): 
       await garbage.send(new TextEncoder().encode("GET / HTTP/1.1\r\n\r\n"));
       expect(await codeOf(collect(garbage))).toBe("PEER_CLOSED");
       const neg = { dataPort: l.address.port, token: claim.token, streams: 1, grpcData: false, fallbackReason: "" };
-      const plane = await openDataPlane(neg, HOST, l.address.port, { tcp: t, grpc: t }, false, new AbortController().signal);
+      const plane = await openDataPlane(neg, HOST, l.address.port, new Map([["tcp", { transport: t, door: "data-port" as const }], ["grpc", { transport: t, door: "control-port" as const }]]), false, new AbortController().signal);
       const [server] = await claim.channels;
       const sender = new FileSender(plane.channels[0]!);
       await sender.sendStream(7, () => new Blob(["hello"]).stream(), 0);
