@@ -17,7 +17,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   if (first === "help") return help(rest[0] !== undefined && Object.hasOwn(COMMANDS, rest[0]) ? rest[0] : null, "", 0);
   const [{ findCommand }, { parseFlags, wantsJson }] = await Promise.all([import("../toolkit/command.ts"), import("../toolkit/flag-parser.ts")]);
   try {
-    if (rest.some((a) => a.startsWith("--token-file"))) rest = (await import("./client-token.ts")).presentTokenFile(rest);
+    if (rest.some((a) => a.startsWith("--token-file"))) rest = (await import("../toolkit/client-token.ts")).presentTokenFile(rest);
     const entry = findCommand(COMMANDS, first);
     if (entry === undefined) return await rejectUnknown(first, COMMANDS);
     if (wantsHelp(rest)) return help(first, "", 0);

@@ -24,7 +24,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       throw new BlitError("USAGE", `unknown command '${first}': expected one of ${visibleVerbs(UTILS_COMMANDS)} (see 'blit-utils --help')`, { input: first });
     }
     if (rest.includes("--help") || rest.includes("-h")) return printAndExit(verbUsage(first), 0);
-    if (rest.some((a) => a.startsWith("--token-file"))) rest = (await import("../cli/client-token.ts")).presentTokenFile(rest);
+    if (rest.some((a) => a.startsWith("--token-file"))) rest = (await import("../toolkit/client-token.ts")).presentTokenFile(rest);
     const [{ takeTrustFlags }, { configureClientTrust, terminalAsk }] = await Promise.all([import("../trust/trust-flags.ts"), import("../trust/process-trust.ts")]);
     const trust = takeTrustFlags(rest, process.env);
     await configureClientTrust(trust.flags, process.env, terminalAsk());
