@@ -18,10 +18,12 @@ import { toTransferCli, type CliEnv, type OutputOptions } from "./transfer-args.
 /**
  * Runs copy, mirror or move: arguments → request → engine → summary; returns the exit code.
  * With --json, every run past argument parsing prints exactly one RunSummary on stdout: the
- * engine's summary, or for a run that ended with an error (or was cancelled) one saying so.
+ * engine's summary, or for a run that ended with an error (or was cancelled) one saying so; flags
+ * that make no request get runVerb's error object instead.
  */
 export function runTransferCommand(verb: Verb, args: ParsedFlags): Promise<number> {
   let lastWords: (() => void) | undefined;
+  /** True once the flags made a request with --json: from then on a failure is told as a RunSummary. */
   let summaryOwed = false;
   return runVerb(async (signal) => {
     const cli = toTransferCli(verb, args, processEnv());

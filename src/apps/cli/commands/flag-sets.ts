@@ -1,4 +1,4 @@
-import { SCAN_FLAGS as DAEMON_SCAN_FLAGS } from "../../admin/admin-flags.ts";
+import { DAEMON_SCAN_FLAGS } from "../../admin/admin-flags.ts";
 import type { FlagDefs } from "../../toolkit/flag-parser.ts";
 
 /** Flags every verb accepts. */

@@ -1,4 +1,4 @@
-import { SCAN_FLAGS } from "../../admin/admin-flags.ts";
+import { DAEMON_SCAN_FLAGS } from "../../admin/admin-flags.ts";
 import type { CommandTable } from "../../toolkit/command.ts";
 import type { FlagDef } from "../../toolkit/flag-parser.ts";
 
@@ -51,7 +51,7 @@ export const UTILS_COMMANDS: CommandTable = {
   scan: {
     description: "Find blit daemons on the local network (mDNS) and ask named ones (--peers)",
     operands: "",
-    flags: { ...SCAN_FLAGS, json: JSON_FLAG },
+    flags: { ...DAEMON_SCAN_FLAGS, json: JSON_FLAG },
     load: async () => (await import("./scan.ts")).run,
   },
   profile: {
