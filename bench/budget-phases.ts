@@ -76,7 +76,7 @@ const WEAK: readonly Rule[] = [
   { phase: WIRE, file: /^src\/(adapters\/tcp\/.*|domain\/wire\/.*|adapters\/memory\/.*)\.ts$/ },
   { phase: WIRE, file: /^node:(net|tls|http2|stream)$|^internal:streams\// },
   { phase: "startup", fn: /\(module\)|dlopen|parseArgs|@lazy/ },
-  { phase: "startup", file: /^(src\/apps\/(cli|multicall|daemon|utils)\/|node_modules\/(citty|smol-toml|valibot)\/)/ },
+  { phase: "startup", file: /^(src\/apps\/(cli|multicall|daemon|utils|toolkit|admin)\/|node_modules\/(smol-toml|valibot)\/)/ },
   { phase: "compare", file: /^src\/apps\/engine\/transfer\.ts$/ },
 ];
 

@@ -30,7 +30,7 @@ import { SessionStores } from "../adapters/blit-session/index.ts";
 import { LocalStore } from "../adapters/local/index.ts";
 import type { EngineDeps } from "./engine/engine-deps.ts";
 import type { Confirm } from "./engine/transfer-request.ts";
-import { processTokens, type TokenSource } from "./cli/client-token.ts";
+import { processTokens, type TokenSource } from "./toolkit/client-token.ts";
 
 /** The daemon's side of the data plane and of a session (the blit-session adapter). */
 export { DataPort, serveStoreSession, type DataClaim } from "../adapters/blit-session/index.ts";
@@ -183,7 +183,7 @@ export async function protocolVersion(): Promise<number> {
   return (await import("../adapters/grpc/index.ts")).PROTOCOL_VERSION;
 }
 
-/** The tokens this process presents (--token-file, BLIT_TOKEN, credentials.toml: apps/cli/client-token.ts). */
+/** The tokens this process presents (--token-file, BLIT_TOKEN, credentials.toml: apps/toolkit/client-token.ts). */
 const clientTokens: TokenSource = (host, port) => processTokens()(host, port);
 
 /** A control-plane client of the daemon at `host:port` reached as `tls` says, presenting this process's token; dispose it to close the connection. */

@@ -2,7 +2,7 @@ import type { ConsolaInstance } from "consola";
 import { BlitError, isBlitError } from "../../domain/errors.ts";
 import { hostRefusal } from "../../domain/host-rules.ts";
 import { CLIENT_LINK_DIR } from "../../domain/received-entry.ts";
-import { readTokenFile } from "../cli/client-token.ts";
+import { readTokenFile } from "../toolkit/client-token.ts";
 import * as compose from "../compose.ts";
 import { startAdvertising } from "./advertise.ts";
 import { DaemonAudit } from "./daemon-audit.ts";
