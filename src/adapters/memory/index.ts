@@ -1,1 +1,3 @@
 export { MemoryTransport } from "./memory-transport.ts";
+export { MemoryStore } from "./memory-store.ts";
+export { MemoryTree } from "./memory-tree.ts";
