@@ -1,7 +1,7 @@
 import { BlitError, isBlitError } from "../../domain/errors.ts";
-import type { RelPath } from "../../domain/rel-path.ts";
 import { DATA_HEADER_BYTES, EOF_BYTES, encodeFail, MAX_DATA_BYTES, writeDataHeader, writeEof } from "../../domain/wire/frame.ts";
-import type { OpenFile, Store } from "../../ports/store.ts";
+import type { FileBytes } from "../../ports/file-bytes.ts";
+import type { OpenFile } from "../../ports/store-capabilities.ts";
 import type { Channel } from "../../ports/transport.ts";
 import { OutgoingDigest, recordDigest } from "./file-digest.ts";
 
@@ -37,20 +37,20 @@ export class FileSender {
   ) {}
 
   /**
-   * Sends file `path` of `store` from `offset` as file `fileId`; a read error becomes FAIL.
+   * Sends `bytes` (a file's) from `offset` as file `fileId`; a read error becomes FAIL.
    * Resolves with the bytes that went zero-copy.
    */
-  async sendFile(fileId: number, store: Store, path: RelPath, offset: number, signal?: AbortSignal): Promise<number> {
+  async sendFile(fileId: number, bytes: FileBytes, offset: number, signal?: AbortSignal): Promise<number> {
     let file: OpenFile | null = null;
-    if (store.openFile !== undefined) file = await store.openFile(path).catch(() => null);
+    if (bytes.open !== undefined) file = await bytes.open().catch(() => null);
     // A peer's file (a relay) says at its end whether it changed at its source.
-    if (file === null) return this.sendStream(fileId, () => store.read(path, offset), offset, signal, () => store.sourceChanged?.(path) === true);
+    if (file === null) return this.sendStream(fileId, () => bytes.read(offset, signal), offset, signal, () => bytes.changed?.() === true);
     // The descriptor stays open until the send finished, so the file can say whether it changed.
     await using _file = file;
     const open = file;
     const changed = () => open.changed();
     if (file.size - offset < ZERO_COPY_MIN_BYTES || this.channel.sendFile === undefined) return await this.sendStream(fileId, () => open.stream(offset), offset, signal, changed);
-    return await this.sendOpen(fileId, file, offset, (from) => store.read(path, from), signal);
+    return await this.sendOpen(fileId, file, offset, (from) => bytes.read(from, signal), signal);
   }
 
   /** Sends `data` (a file's bytes from `offset`) as file `fileId`; a read error becomes FAIL. */

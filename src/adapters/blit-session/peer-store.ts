@@ -3,10 +3,11 @@ import { DAEMON_LIMITS } from "../../domain/daemon-limits.ts";
 import { BlitError, isBlitError } from "../../domain/errors.ts";
 import { checkName, isPeerViolation, type Unchecked } from "../../domain/peer-path.ts";
 import { displayName, type RelPath } from "../../domain/rel-path.ts";
-import { RESUME_BLOCK_BYTES, sharedPrefix, splitHashes } from "../../domain/resume-prefix.ts";
+import { splitHashes } from "../../domain/resume-prefix.ts";
 import { encodeEnd } from "../../domain/wire/frame.ts";
 import type { ReadItem, SessionClient, StoreOp, StoreReply, StoreRequest, WriteItem } from "../../ports/session.ts";
-import type { DirListing, FileTarget, MetaUpdate, OpResult, Store, StoreCapabilities, WholeRead, WriteOp } from "../../ports/store.ts";
+import type { BlockHashes, DestinationClaims, FileTarget, ReadsInto, SourceChanges, WholeRead, WholeReads, WriteProgress } from "../../ports/store-capabilities.ts";
+import type { DirListing, MetaUpdate, OpResult, StoreCapabilities, WriteOp } from "../../ports/store.ts";
 import type { DataPlane, RemoteStore } from "../../ports/remote-store.ts";
 import { FileDemux } from "./file-demux.ts";
 import { wholeOf } from "./incoming-files.ts";
@@ -20,9 +21,9 @@ const READ_BATCH_FILES = 512;
 /**
  * A directory of a daemon as a Store (the client's end of a session). Every method is one request
  * on the control stream; file bytes travel on the data plane: `read` collects the files asked for
- * in one turn into one need list, `write` streams the sources' bytes as records.
+ * in one turn into one need list, `write` streams the files' bytes (WriteOp.bytes) as records.
  */
-export class PeerStore implements RemoteStore {
+export class PeerStore implements RemoteStore, WholeReads, ReadsInto, SourceChanges, WriteProgress, BlockHashes, DestinationClaims {
   readonly capabilities: StoreCapabilities = { nanosecondTimes: true, owners: false };
   private readonly table = new RequestTable();
   private readonly demux = new FileDemux(undefined, (fileId) => this.ended(fileId));
@@ -137,15 +138,15 @@ export class PeerStore implements RemoteStore {
   }
 
   async write(ops: readonly WriteOp[], signal?: AbortSignal): Promise<OpResult[]> {
-    const from = await Promise.all(ops.map((op) => this.resumeOffset(op)));
+    const from = ops.map((op) => op.resumeFrom ?? 0);
     const items: WriteItem[] = ops.map((op, i) => ({ fileId: this.s.nextFileId++, path: this.full(op.path), meta: op.meta, resume: op.resume === true, resumeFrom: from[i]! }));
     const replies = this.call({ op: "write", items });
-    const files = ops.flatMap((op, i) => (op.meta.kind === "file" && op.source !== undefined ? [{ fileId: items[i]!.fileId, op, offset: from[i]! }] : []));
+    const files = ops.flatMap((op, i) => (op.meta.kind === "file" && op.bytes !== undefined ? [{ fileId: items[i]!.fileId, op, offset: from[i]! }] : []));
     const bytes = files.reduce((n, f) => n + f.op.meta.size - f.offset, 0);
     let zeroCopy = new Map<number, number>();
     const sent = this.lanes.then((lanes) =>
       lanes.run(bytes, async (sender) => {
-        zeroCopy = await sendFiles(sender, files.map(({ fileId, op, offset }) => ({ fileId, store: op.source!.store, path: op.source!.path, offset, size: op.meta.size })), signal);
+        zeroCopy = await sendFiles(sender, files.map(({ fileId, op, offset }) => ({ fileId, bytes: op.bytes!, offset, size: op.meta.size })), signal);
         await sender.flush(signal);
       }),
     );
@@ -246,23 +247,6 @@ export class PeerStore implements RemoteStore {
   private call(request: StoreOp): Promise<StoreReply<Unchecked>[]> {
     if (this.s.failure !== null) return Promise.reject(this.s.failure);
     return this.table.call((id) => this.session.send({ t: "request", request: { ...request, id } as StoreRequest }));
-  }
-
-  /**
-   * --resume: how many leading bytes of the daemon's existing file equal the source's (block
-   * hashes of both); 0 when not resuming, for files of one block or less, or when either side
-   * cannot tell (a whole copy, never a wrong one).
-   */
-  private async resumeOffset(op: WriteOp): Promise<number> {
-    if (op.resumeFrom !== undefined) return op.resumeFrom;
-    const source = op.source;
-    if (op.resume !== true || op.meta.kind !== "file" || op.meta.size <= RESUME_BLOCK_BYTES || source?.store.blockHashes === undefined) return 0;
-    try {
-      const [src, dst] = await Promise.all([source.store.blockHashes(source.path), this.blockHashes(op.path)]);
-      return sharedPrefix(src, dst, op.meta.size);
-    } catch {
-      return 0;
-    }
   }
 
   /** Adds a file to the need list of this turn; its id. */

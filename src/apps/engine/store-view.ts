@@ -1,5 +1,7 @@
+import { offers } from "../../domain/capability.ts";
 import { joinRel, type RelPath } from "../../domain/rel-path.ts";
-import type { DirListing, MetaUpdate, OpResult, Store, StoreCapabilities, WholeRead, WriteOp } from "../../ports/store.ts";
+import type { BlockHashes, DestinationClaims, WholeRead, WholeReads, WriteProgress } from "../../ports/store-capabilities.ts";
+import type { DirListing, MetaUpdate, OpResult, Store, StoreCapabilities, WriteOp } from "../../ports/store.ts";
 
 /**
  * Directory `dir` of a shared store (a daemon's module, which other sessions use at the same time)
@@ -9,7 +11,7 @@ import type { DirListing, MetaUpdate, OpResult, Store, StoreCapabilities, WholeR
  * when one aborts; a cancelled run stops between batches and its writes fail with their source.
  * Disposing the view leaves the inner store open: it belongs to someone else.
  */
-export class StoreView implements Store {
+export class StoreView implements Store, WholeReads, WriteProgress, BlockHashes, DestinationClaims {
   readonly capabilities: StoreCapabilities;
 
   constructor(
@@ -38,7 +40,7 @@ export class StoreView implements Store {
   }
 
   copiedBytes(): number {
-    return this.inner.copiedBytes();
+    return offers<WriteProgress>(this.inner, "copiedBytes") ? this.inner.copiedBytes() : 0;
   }
 
   async setMeta(entries: readonly MetaUpdate[]): Promise<OpResult[]> {
@@ -50,11 +52,11 @@ export class StoreView implements Store {
   }
 
   async readWhole(paths: readonly RelPath[], maxBytes: number, signal?: AbortSignal): Promise<WholeRead[]> {
-    return (await this.inner.readWhole?.(paths.map((p) => this.at(p)), maxBytes, signal)) ?? paths.map(() => null);
+    return offers<WholeReads>(this.inner, "readWhole") ? this.inner.readWhole(paths.map((p) => this.at(p)), maxBytes, signal) : paths.map(() => null);
   }
 
   async blockHashes(path: RelPath, signal?: AbortSignal): Promise<Uint8Array[]> {
-    return (await this.inner.blockHashes?.(this.at(path), signal)) ?? [];
+    return offers<BlockHashes>(this.inner, "blockHashes") ? this.inner.blockHashes(this.at(path), signal) : [];
   }
 
   hash(path: RelPath, signal?: AbortSignal): Promise<Uint8Array> {
@@ -66,7 +68,7 @@ export class StoreView implements Store {
   }
 
   async claimDestination(path: RelPath, exclusive: boolean): Promise<AsyncDisposable> {
-    return (await this.inner.claimDestination?.(this.at(path), exclusive)) ?? { [Symbol.asyncDispose]: async () => {} };
+    return offers<DestinationClaims>(this.inner, "claimDestination") ? this.inner.claimDestination(this.at(path), exclusive) : { [Symbol.asyncDispose]: async () => {} };
   }
 
   async [Symbol.asyncDispose](): Promise<void> {}
