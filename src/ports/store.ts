@@ -60,15 +60,19 @@ export interface MetaUpdate {
  * progress are optional capabilities (store-capabilities.ts), checked with `offers`
  * (domain/capability.ts).
  *
- * Guarantees every adapter keeps (checked by test/contract/store.contract.ts):
- * - Paths are RelPaths below the root; nothing is read or written outside it.
+ * Guarantees every adapter keeps (checked by test/contract/store.contract.ts and
+ * store-safety.contract.ts, which every implementation runs):
+ * - Paths are RelPaths below the root; nothing is read or written outside it (a `..` is
+ *   PATH_ESCAPE; a contained store also refuses a path through a symlinked directory).
  * - `stat`/`list` never follow symlinks; `list` of a missing directory throws NOT_FOUND,
- *   of an unreadable one PERMISSION_DENIED.
+ *   of an unreadable one PERMISSION_DENIED. Listings never show temporaries.
  * - `write` is atomic per file: bytes go to a temporary in the destination directory and are
  *   renamed into place after data and metadata are complete; a failed or cancelled write leaves
- *   no temporary and the previous version intact. Temporaries left by a killed run are removed
- *   when their directory is next listed.
- * - Errors are BlitErrors: NOT_FOUND, PERMISSION_DENIED, NO_SPACE, CANCELLED, INTERNAL.
+ *   no temporary and the previous version intact. Temporaries left by a killed run (no live
+ *   writer holds them) are removed by the next write into their directory, never by a listing.
+ * - `remove` of a path where nothing is succeeds (the entry is gone either way).
+ * - Errors are BlitErrors: NOT_FOUND, PERMISSION_DENIED, PATH_ESCAPE, ALREADY_EXISTS, READ_ONLY,
+ *   NO_SPACE, CANCELLED (an aborted signal, whatever its reason), INTERNAL.
  */
 export interface Store extends AsyncDisposable {
   /** Human-readable location, for messages. */

@@ -178,6 +178,24 @@ export function describeStoreSafetyContract(name: string, options: SafetyOptions
       expect(await f.rawNames("")).toEqual(["f"]);
     });
 
+    test("a plain abort (no reason) is CANCELLED too, never the runtime's AbortError", async () => {
+      await using f = await makeFixture();
+      await putFile(f.store, "f", bytes("version 1"));
+      const abort = new AbortController();
+      abort.abort();
+      expect(await outcomeCode(() => putFile(f.store, "f", bytes("version 2"), abort.signal))).toBe("CANCELLED");
+      expect(await outcomeCode(() => f.store.list("", abort.signal))).toBe("CANCELLED");
+      expect(await outcomeCode(() => f.store.hash("f", abort.signal))).toBe("CANCELLED");
+      expect(await textOf(f.store, "f")).toBe("version 1");
+    });
+
+    test("remove of a path where nothing is succeeds (the entry is gone either way)", async () => {
+      await using f = await makeFixture();
+      const [r] = await f.store.remove(["never-was", "d-never-was"], { onlyEmptyDirs: false });
+      expect(r?.error).toBeUndefined();
+      expect(await f.rawNames("")).toEqual([]);
+    });
+
     test("a temporary whose writer is gone is never listed and is removed by the next write into its directory", async () => {
       await using f = await makeFixture();
       await f.store.write([{ path: "d", meta: DIR }]);

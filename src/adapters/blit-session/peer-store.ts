@@ -1,6 +1,6 @@
 import type { DirEntry, EntryMeta } from "../../domain/entry.ts";
 import { DAEMON_LIMITS } from "../../domain/daemon-limits.ts";
-import { BlitError, isBlitError } from "../../domain/errors.ts";
+import { BlitError, isBlitError, throwIfCancelled } from "../../domain/errors.ts";
 import { checkName, isPeerViolation, type Unchecked } from "../../domain/peer-path.ts";
 import { displayName, type RelPath } from "../../domain/rel-path.ts";
 import { splitHashes } from "../../domain/resume-prefix.ts";
@@ -94,7 +94,7 @@ export class PeerStore implements RemoteStore, WholeReads, ReadsInto, SourceChan
    * (PATH_ESCAPE, isPeerViolation) before anything is written under it.
    */
   async list(dir: RelPath, signal?: AbortSignal): Promise<DirListing> {
-    signal?.throwIfAborted();
+    throwIfCancelled(signal);
     const entries: DirEntry[] = [];
     const failures: DirListing["failures"][number][] = [];
     const seen = new Set<string>();

@@ -6,7 +6,7 @@
  * then splice them in), else streamed into it on the calling thread. All land atomically.
  */
 import * as fs from "node:fs";
-import { BlitError, isBlitError } from "../../domain/errors.ts";
+import { BlitError, isBlitError, throwIfCancelled } from "../../domain/errors.ts";
 import type { FileBytes, WholeBatch } from "../../ports/file-bytes.ts";
 import type { FileTarget, WholeRead } from "../../ports/store-capabilities.ts";
 import type { OpResult, WriteOp } from "../../ports/store.ts";
@@ -72,7 +72,7 @@ export async function writeBytes(ops: readonly WriteOp[], ctx: BytesWriteContext
     const op = ops[i]!;
     let stream = streams[i] ?? null;
     try {
-      signal?.throwIfAborted();
+      throwIfCancelled(signal);
       const whole = wholes.get(i);
       const r = whole === undefined ? null : await whole;
       if (r !== null && "error" in r) throw r.error;

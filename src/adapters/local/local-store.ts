@@ -1,5 +1,5 @@
 import type { DirEntry, EntryMeta } from "../../domain/entry.ts";
-import { BlitError, isBlitError } from "../../domain/errors.ts";
+import { BlitError, isBlitError, throwIfCancelled } from "../../domain/errors.ts";
 import { displayName, type RelPath } from "../../domain/rel-path.ts";
 import { hasParentSegment } from "../../domain/peer-path.ts";
 import type { DirectoryPass, DirectoryPassRequest } from "../../ports/directory-pass.ts";
@@ -82,7 +82,7 @@ export class LocalStore implements Store, WholeReads, OpenFiles, WriteProgress, 
   }
 
   async list(dir: RelPath, signal?: AbortSignal): Promise<DirListing> {
-    signal?.throwIfAborted();
+    throwIfCancelled(signal);
     const r = (await this.exec({ op: "list", abs: this.jobPath(dir) }, 1)) as ListResult;
     const entries: DirEntry[] = this.options.received?.markLinks !== true ? r.entries : r.entries.map((e) => ({ name: e.name, meta: shownMeta(e.meta) }));
     return { entries, failures: r.failures.map((f) => ({ name: f.name, error: fromWireError(f.error) })) };
@@ -107,7 +107,7 @@ export class LocalStore implements Store, WholeReads, OpenFiles, WriteProgress, 
   }
 
   async readWhole(paths: readonly RelPath[], maxBytes: number, signal?: AbortSignal): Promise<WholeRead[]> {
-    signal?.throwIfAborted();
+    throwIfCancelled(signal);
     const r = (await this.exec({ op: "readWhole", whole: { paths: paths.map((p) => this.jobPath(p)), maxBytes } }, paths.length)) as ReadWholeResult;
     let at = 0;
     return r.lengths.map((n, i): WholeRead => {
@@ -245,7 +245,7 @@ export class LocalStore implements Store, WholeReads, OpenFiles, WriteProgress, 
   }
 
   async hash(path: RelPath, signal?: AbortSignal): Promise<Uint8Array> {
-    signal?.throwIfAborted();
+    throwIfCancelled(signal);
     return (await this.exec({ op: "hash", abs: this.jobPath(path) }, 4)) as Uint8Array;
   }
 
@@ -319,7 +319,7 @@ export class LocalStore implements Store, WholeReads, OpenFiles, WriteProgress, 
 
   /** Cancels this store's copies in progress when `signal` aborts. */
   private watch(signal: AbortSignal | undefined): void {
-    signal?.throwIfAborted();
+    throwIfCancelled(signal);
     if (signal === undefined || this.watched.has(signal)) return;
     this.watched.add(signal);
     signal.addEventListener("abort", () => this.meter.cancel(), { once: true });

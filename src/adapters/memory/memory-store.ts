@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { DirEntry, EntryMeta } from "../../domain/entry.ts";
-import { BlitError, isBlitError, type ErrorCode } from "../../domain/errors.ts";
+import { BlitError, isBlitError, throwIfCancelled, type ErrorCode } from "../../domain/errors.ts";
 import { displayName, type RelPath } from "../../domain/rel-path.ts";
 import { isTemporaryName } from "../../domain/temp-name.ts";
 import type { DirListing, MetaUpdate, OpResult, Store, StoreCapabilities, WriteOp } from "../../ports/store.ts";
@@ -35,7 +35,7 @@ export class MemoryStore implements Store {
   }
 
   async list(dir: RelPath, signal?: AbortSignal): Promise<DirListing> {
-    signal?.throwIfAborted();
+    throwIfCancelled(signal);
     const n = this.find(dir);
     if (n?.meta.kind === "symlink") throw new BlitError("PATH_ESCAPE", `${displayName(dir)} is a symlink, which is never followed: refused`, { path: dir });
     if (n === null || n.meta.kind !== "dir") throw failure("NOT_FOUND", "list", dir, n === null ? "no such file or directory" : "not a directory");
@@ -96,7 +96,7 @@ export class MemoryStore implements Store {
   }
 
   async hash(path: RelPath, signal?: AbortSignal): Promise<Uint8Array> {
-    signal?.throwIfAborted();
+    throwIfCancelled(signal);
     return new Uint8Array(createHash("sha256").update(this.file(path, "read").data).digest());
   }
 

@@ -1,4 +1,5 @@
 import { offers } from "../../domain/capability.ts";
+import { throwIfCancelled } from "../../domain/errors.ts";
 import { joinRel, type RelPath } from "../../domain/rel-path.ts";
 import type { BlockHashes, DestinationClaims, WholeRead, WholeReads, WriteProgress } from "../../ports/store-capabilities.ts";
 import type { DirListing, MetaUpdate, OpResult, Store, StoreCapabilities, WriteOp } from "../../ports/store.ts";
@@ -35,7 +36,7 @@ export class StoreView implements Store, WholeReads, WriteProgress, BlockHashes,
   }
 
   async write(ops: readonly WriteOp[], signal?: AbortSignal): Promise<OpResult[]> {
-    signal?.throwIfAborted();
+    throwIfCancelled(signal);
     return relative(await this.inner.write(ops.map((op) => ({ ...op, path: this.at(op.path) }))), ops);
   }
 
