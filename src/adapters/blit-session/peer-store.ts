@@ -136,7 +136,13 @@ export class PeerStore implements RemoteStore {
     return this.demux.readInto(this.need(path, 0), target, signal);
   }
 
+  /**
+   * Cancelled through `signal` mid-file: the files not sent whole FAIL on the data plane
+   * (sendFiles), the daemon's writes of them end with their previous versions intact, and the
+   * write rejects with CANCELLED once the daemon answered. Already aborted: nothing is asked.
+   */
   async write(ops: readonly WriteOp[], signal?: AbortSignal): Promise<OpResult[]> {
+    if (signal?.aborted === true) throw new BlitError("CANCELLED", "write cancelled");
     const from = await Promise.all(ops.map((op) => this.resumeOffset(op)));
     const items: WriteItem[] = ops.map((op, i) => ({ fileId: this.s.nextFileId++, path: this.full(op.path), meta: op.meta, resume: op.resume === true, resumeFrom: from[i]! }));
     const replies = this.call({ op: "write", items });

@@ -28,25 +28,44 @@ export interface OutgoingFile {
  */
 export async function sendFiles(sender: FileSender, files: readonly OutgoingFile[], signal?: AbortSignal): Promise<Map<number, number>> {
   const zeroCopy = new Map<number, number>();
-  let next = batchAt(files, 0, signal);
-  while (next !== null) {
-    const { start, end, reads } = next;
-    next = batchAt(files, end, signal);
-    const got = await reads;
-    for (let i = start; i < end; i++) {
-      const f = files[i]!;
-      const r = got === null ? null : got[i - start]!;
-      if (r === null) {
-        const zc = await sender.sendFile(f.fileId, f.store, f.path, f.offset, signal);
-        if (zc > 0) zeroCopy.set(f.fileId, zc);
-      } else if ("error" in r) await sender.fail(f.fileId, r.error, signal);
-      else {
-        await sender.sendBytes(f.fileId, r.bytes, signal, r.changed === true);
-        r.release?.();
+  let sent = 0;
+  try {
+    let next = batchAt(files, 0, signal);
+    while (next !== null) {
+      const { start, end, reads } = next;
+      next = batchAt(files, end, signal);
+      const got = await reads;
+      for (let i = start; i < end; i++) {
+        const f = files[i]!;
+        const r = got === null ? null : got[i - start]!;
+        if (r === null) {
+          const zc = await sender.sendFile(f.fileId, f.store, f.path, f.offset, signal);
+          if (zc > 0) zeroCopy.set(f.fileId, zc);
+        } else if ("error" in r) await sender.fail(f.fileId, r.error, signal);
+        else {
+          await sender.sendBytes(f.fileId, r.bytes, signal, r.changed === true);
+          r.release?.();
+        }
+        sent = i + 1;
       }
     }
+  } catch (e) {
+    // Cancelled through `signal`: the files not sent whole FAIL with CANCELLED, so the peer's
+    // writes of them end (their previous versions stay) instead of waiting for bytes.
+    if (signal?.aborted === true) await failRest(sender, files.slice(sent));
+    throw e;
   }
   return zeroCopy;
+}
+
+/** A CANCELLED FAIL record for each of `files` (not cancellable itself: the signal already aborted). */
+async function failRest(sender: FileSender, files: readonly OutgoingFile[]): Promise<void> {
+  const cancelled = new BlitError("CANCELLED", "the write was cancelled");
+  try {
+    for (const f of files) await sender.fail(f.fileId, cancelled);
+  } catch {
+    // The connection is gone: the peer fails the files itself (PEER_CLOSED).
+  }
 }
 
 // --- internal ---
