@@ -59,7 +59,5 @@ describeStoreSafetyContract("PeerStore (push session, memory data plane)", {
   skip: {
     "`..` never leads out":
       "a daemon ends the session at a client's first `..` path (SPEC §5, hostile peers: PATH_ESCAPE, then the session fails), so the case's later operations on one session cannot run; test/e2e/daemon-path-escape-refused.test.ts checks every RPC's refusal",
-    "a small file cancelled mid-file":
-      "known bug, open: a push of a small file (gathered whole by the daemon) cancelled mid-file through its signal never settles; the large-file case passes",
   },
 }, fixture);

@@ -10,7 +10,7 @@ import type { DirListing, FileTarget, MetaUpdate, OpResult, Store, StoreCapabili
 import type { DataPlane, RemoteStore } from "../../ports/remote-store.ts";
 import { FileDemux } from "./file-demux.ts";
 import { wholeOf } from "./incoming-files.ts";
-import { sendFiles } from "./send-files.ts";
+import { sendWrite } from "./send-files.ts";
 import { SendLanes } from "./send-lanes.ts";
 import { RequestTable } from "./request-table.ts";
 
@@ -138,7 +138,7 @@ export class PeerStore implements RemoteStore {
 
   /**
    * Cancelled through `signal` mid-file: the files not sent whole FAIL on the data plane
-   * (sendFiles), the daemon's writes of them end with their previous versions intact, and the
+   * (send-files.ts sendWrite), the daemon's writes of them end with their previous versions intact, and the
    * write rejects with CANCELLED once the daemon answered. Already aborted: nothing is asked.
    */
   async write(ops: readonly WriteOp[], signal?: AbortSignal): Promise<OpResult[]> {
@@ -151,8 +151,7 @@ export class PeerStore implements RemoteStore {
     let zeroCopy = new Map<number, number>();
     const sent = this.lanes.then((lanes) =>
       lanes.run(bytes, async (sender) => {
-        zeroCopy = await sendFiles(sender, files.map(({ fileId, op, offset }) => ({ fileId, store: op.source!.store, path: op.source!.path, offset, size: op.meta.size })), signal);
-        await sender.flush(signal);
+        zeroCopy = await sendWrite(sender, files.map(({ fileId, op, offset }) => ({ fileId, store: op.source!.store, path: op.source!.path, offset, size: op.meta.size })), signal);
       }),
     );
     sent.catch(() => {});
