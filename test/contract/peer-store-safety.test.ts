@@ -58,6 +58,6 @@ describeStoreSafetyContract("PeerStore (push session, memory data plane)", {
   contained: true,
   skip: {
     "`..` never leads out":
-      "a daemon ends the session at a client's first `..` path (SPEC §5, hostile peers: PATH_ESCAPE, then the session fails), so the case's later operations on one session cannot run; test/e2e/daemon-path-escape-refused.test.ts checks every RPC's refusal",
+      "a daemon ends the session at a client's first `..` path (SPEC §5, hostile peers: PATH_ESCAPE, then the session fails), so the case's later operations on one session cannot run; peer-store-escapes.test.ts checks each operation on a session of its own",
   },
 }, fixture);
