@@ -138,8 +138,9 @@ export class PeerStore implements RemoteStore {
 
   /**
    * Cancelled through `signal` mid-file: the files not sent whole FAIL on the data plane
-   * (send-files.ts sendWrite), the daemon's writes of them end with their previous versions intact, and the
-   * write rejects with CANCELLED once the daemon answered. Already aborted: nothing is asked.
+   * (send-files.ts sendWrite), the daemon's writes of them end with their previous versions
+   * intact, and the write rejects with CANCELLED once the daemon answered. Already aborted:
+   * nothing is asked.
    */
   async write(ops: readonly WriteOp[], signal?: AbortSignal): Promise<OpResult[]> {
     if (signal?.aborted === true) throw new BlitError("CANCELLED", "write cancelled");
