@@ -20,7 +20,9 @@ const PAD_BYTES = 1 << 20;
  * `sendFile` (sendfile on Linux TCP) when its store can open it and the channel can send from it;
  * otherwise its bytes are read and sent. Each file's EOF carries the digest of its records as sent
  * (file-digest.ts; the sendfile worker hashes the records it sends from the file). One file at a
- * time; call `flush` after the last of a batch.
+ * time; call `flush` after the last of a batch. A `signal` is looked at between records (CANCELLED):
+ * a record once begun goes whole, so a cancelled sender leaves its connection at a record boundary
+ * and can still FAIL the files it did not finish (`discardGathered`, send-files.ts sendWrite).
  */
 export class FileSender {
   private buf = new Uint8Array(GATHER_BYTES + DATA_HEADER_BYTES + EOF_BYTES);
@@ -29,6 +31,8 @@ export class FileSender {
   sentBytes = 0;
   /** Ids of the files sent whose source changed while it was read (taken by who sent them). */
   readonly changed = new Set<number>();
+  /** Ids of the files whose EOF is gathered and not yet written. */
+  private gatheredEnds: number[] = [];
 
   /** `scrub` rewrites the error of every FAIL record before it is sent. */
   constructor(
@@ -90,18 +94,32 @@ export class FileSender {
 
   /** Sends a FAIL record for a file that will not come. */
   async fail(fileId: number, error: BlitError, signal?: AbortSignal): Promise<void> {
+    cancelledBy(signal);
     await this.flush(signal);
     const shown = this.scrub(error);
-    await this.channel.send(encodeFail(fileId, shown.code, shown.message), signal);
+    await this.channel.send(encodeFail(fileId, shown.code, shown.message));
   }
 
   /** Writes what is gathered. */
   async flush(signal?: AbortSignal): Promise<void> {
     if (this.fill === 0) return;
+    cancelledBy(signal);
     const out = this.buf.subarray(0, this.fill);
     this.fill = 0;
+    this.gatheredEnds = [];
     this.sentBytes += out.length;
-    await this.channel.send(out, signal);
+    await this.channel.send(out);
+  }
+
+  /**
+   * Drops the records gathered and not yet written (whole records: the connection stays at a
+   * record boundary); the ids of the files whose EOF was among them (they did not end).
+   */
+  discardGathered(): number[] {
+    const ends = this.gatheredEnds;
+    this.fill = 0;
+    this.gatheredEnds = [];
+    return ends;
   }
 
   // --- internal ---
@@ -116,10 +134,11 @@ export class FileSender {
     this.digest.take();
     let zeroCopy = 0;
     for (let pos = offset; pos < file.size; ) {
+      cancelledBy(signal);
       const length = Math.min(MAX_DATA_BYTES, file.size - pos);
       writeDataHeader(head, 0, fileId, pos, length);
       await this.flush(signal);
-      const r = await this.channel.sendFile!(head, file, pos, length, signal);
+      const r = await this.channel.sendFile!(head, file, pos, length);
       // Declined (e.g. a TLS connection): the rest goes buffered, still saying whether the file changed.
       if (r === null) return zeroCopy + (await this.sendStream(fileId, () => read(pos), pos, signal, () => file.changed()));
       this.sentBytes += DATA_HEADER_BYTES + r.bytes;
@@ -139,12 +158,13 @@ export class FileSender {
 
   private async pad(n: number, signal?: AbortSignal): Promise<void> {
     const zeros = new Uint8Array(Math.min(n, PAD_BYTES));
-    for (let left = n; left > 0; left -= zeros.length) await this.channel.send(left >= zeros.length ? zeros : zeros.subarray(0, left), signal);
+    for (let left = n; left > 0; left -= zeros.length) await this.channel.send(left >= zeros.length ? zeros : zeros.subarray(0, left));
     this.sentBytes += n;
   }
 
   /** The file's EOF, once the digests of its records are known (a FAIL when one could not be had). */
   private async eof(fileId: number, size: number, signal: AbortSignal | undefined, changed: boolean): Promise<void> {
+    cancelledBy(signal);
     const d = this.digest.take();
     let digest: Uint8Array;
     try {
@@ -156,9 +176,11 @@ export class FileSender {
     await this.room(EOF_BYTES, signal);
     writeEof(this.buf, this.fill, fileId, size, digest, changed);
     this.fill += EOF_BYTES;
+    this.gatheredEnds.push(fileId);
   }
 
   private async data(fileId: number, offset: number, piece: Uint8Array, signal?: AbortSignal): Promise<void> {
+    cancelledBy(signal);
     if (piece.length > 0) this.digest.record(recordDigest(piece));
     if (piece.length >= DIRECT_BYTES) {
       await this.room(DATA_HEADER_BYTES, signal);
@@ -166,7 +188,7 @@ export class FileSender {
       this.fill += DATA_HEADER_BYTES;
       await this.flush(signal);
       this.sentBytes += piece.length;
-      await this.channel.send(piece, signal);
+      await this.channel.send(piece);
       return;
     }
     await this.room(DATA_HEADER_BYTES + piece.length, signal);
@@ -181,4 +203,9 @@ export class FileSender {
     // Channels are done with what they were given once `send` resolved: the buffer is reused.
     await this.flush(signal);
   }
+}
+
+/** Throws CANCELLED when `signal` aborted (looked at between records). */
+function cancelledBy(signal: AbortSignal | undefined): void {
+  if (signal?.aborted === true) throw new BlitError("CANCELLED", "the send was cancelled");
 }

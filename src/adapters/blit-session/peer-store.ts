@@ -11,7 +11,7 @@ import type { DirListing, MetaUpdate, OpResult, StoreCapabilities, WriteOp } fro
 import type { DataPlane, RemoteStore } from "../../ports/remote-store.ts";
 import { FileDemux } from "./file-demux.ts";
 import { wholeOf } from "./incoming-files.ts";
-import { sendFiles } from "./send-files.ts";
+import { sendWrite } from "./send-files.ts";
 import { SendLanes } from "./send-lanes.ts";
 import { RequestTable } from "./request-table.ts";
 
@@ -137,7 +137,14 @@ export class PeerStore implements RemoteStore, WholeReads, ReadsInto, SourceChan
     return this.demux.readInto(this.need(path, 0), target, signal);
   }
 
+  /**
+   * Cancelled through `signal` mid-file: the files not sent whole FAIL on the data plane
+   * (send-files.ts sendWrite), the daemon's writes of them end with their previous versions
+   * intact, and the write rejects with CANCELLED once the daemon answered. Already aborted:
+   * nothing is asked.
+   */
   async write(ops: readonly WriteOp[], signal?: AbortSignal): Promise<OpResult[]> {
+    throwIfCancelled(signal);
     const from = ops.map((op) => op.resumeFrom ?? 0);
     const items: WriteItem[] = ops.map((op, i) => ({ fileId: this.s.nextFileId++, path: this.full(op.path), meta: op.meta, resume: op.resume === true, resumeFrom: from[i]! }));
     const replies = this.call({ op: "write", items });
@@ -146,8 +153,7 @@ export class PeerStore implements RemoteStore, WholeReads, ReadsInto, SourceChan
     let zeroCopy = new Map<number, number>();
     const sent = this.lanes.then((lanes) =>
       lanes.run(bytes, async (sender) => {
-        zeroCopy = await sendFiles(sender, files.map(({ fileId, op, offset }) => ({ fileId, bytes: op.bytes!, offset, size: op.meta.size })), signal);
-        await sender.flush(signal);
+        zeroCopy = await sendWrite(sender, files.map(({ fileId, op, offset }) => ({ fileId, bytes: op.bytes!, offset, size: op.meta.size })), signal);
       }),
     );
     sent.catch(() => {});
@@ -189,7 +195,8 @@ export class PeerStore implements RemoteStore, WholeReads, ReadsInto, SourceChan
     return out;
   }
 
-  async hash(path: RelPath): Promise<Uint8Array> {
+  async hash(path: RelPath, signal?: AbortSignal): Promise<Uint8Array> {
+    throwIfCancelled(signal);
     const [r] = await this.call({ op: "hash", path: this.full(path) });
     return r?.kind === "hash" ? r.hash : new Uint8Array();
   }

@@ -25,7 +25,7 @@ export interface OutgoingFile {
  * (zero-copy when bytes and channel can). A file that cannot be read becomes a FAIL record; the
  * others still go. Resolves with the bytes each file id sent zero-copy (only those above 0).
  */
-export async function sendFiles(sender: FileSender, files: readonly OutgoingFile[], signal?: AbortSignal): Promise<Map<number, number>> {
+export async function sendFiles(sender: FileSender, files: readonly OutgoingFile[], signal?: AbortSignal, progress?: { sent: number }): Promise<Map<number, number>> {
   const zeroCopy = new Map<number, number>();
   let next = batchAt(files, 0, signal);
   while (next !== null) {
@@ -43,9 +43,36 @@ export async function sendFiles(sender: FileSender, files: readonly OutgoingFile
         await sender.sendBytes(f.fileId, r.bytes, signal, r.changed === true);
         r.release?.();
       }
+      if (progress !== undefined) progress.sent = i + 1;
     }
   }
   return zeroCopy;
+}
+
+/**
+ * The files of one write (the client's end of a push), sent and flushed. Cancelled through
+ * `signal`: what is gathered and unwritten is dropped, and every file whose EOF was not written
+ * FAILs with CANCELLED, so the peer's writes of them end (their previous versions stay) instead of
+ * waiting for bytes; then it rejects with CANCELLED.
+ */
+export async function sendWrite(sender: FileSender, files: readonly OutgoingFile[], signal?: AbortSignal): Promise<Map<number, number>> {
+  const progress = { sent: 0 };
+  try {
+    const zeroCopy = await sendFiles(sender, files, signal, progress);
+    await sender.flush(signal);
+    return zeroCopy;
+  } catch (e) {
+    if (signal?.aborted !== true) throw e;
+    const unended = new Set(sender.discardGathered());
+    const cancelled = new BlitError("CANCELLED", "the write was cancelled");
+    try {
+      for (const [i, f] of files.entries()) if (i >= progress.sent || unended.has(f.fileId)) await sender.fail(f.fileId, cancelled);
+      await sender.flush();
+    } catch {
+      // The connection is gone: the peer fails the files itself (PEER_CLOSED).
+    }
+    throw isBlitError(e) && e.code === "CANCELLED" ? e : new BlitError("CANCELLED", "the write was cancelled");
+  }
 }
 
 // --- internal ---
