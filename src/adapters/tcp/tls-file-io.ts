@@ -1,0 +1,223 @@
+import * as fs from "node:fs";
+import { BlitError } from "../../domain/errors.ts";
+import type { FileIoOutcome } from "../../ports/transport.ts";
+import { RecordHasher, SPAN_BYTES } from "./record-hash.ts";
+import { fileError } from "./socket-file-io.ts";
+
+/** What a TLS channel lends its file I/O: writing plaintext into the TLS stream (with backpressure). */
+export interface TlsStream {
+  /** Resolves once the TLS library took all of `bytes`; throws CANCELLED or PEER_CLOSED. */
+  write(bytes: Uint8Array, signal?: AbortSignal): Promise<void>;
+  /** Wakes a write waiting for `drain` (it then sees the abort). */
+  wake(): void;
+}
+
+/** Free span buffers, over all TLS connections of the process. */
+const MAX_FREE_SPANS = 16;
+const freeSpans: Uint8Array[] = [];
+const takeSpan = () => freeSpans.pop() ?? new Uint8Array(SPAN_BYTES);
+const giveSpan = (b: Uint8Array) => void (freeSpans.length < MAX_FREE_SPANS && freeSpans.push(b));
+
+/** The record being received into a file: bytes gather into `span` and are written a span at a time. */
+interface Receiving {
+  readonly fd: number;
+  /** File offset of `span[0]`. */
+  at: number;
+  /** Bytes of the record still to take from the connection. */
+  left: number;
+  readonly length: number;
+  readonly span: Uint8Array;
+  fill: number;
+  /** Of `fill`, the bytes already in the file (the record's start, written by the caller). */
+  onDisk: number;
+  readonly hasher: RecordHasher;
+  /** The write that failed (the rest of the record is then dropped), or 0. */
+  errno: number;
+  readonly resolve: (r: FileIoOutcome) => void;
+  readonly reject: (e: BlitError) => void;
+}
+
+/**
+ * Channel.sendFile and Channel.receiveFile for a TLS connection, where sendfile/splice cannot run
+ * (the bytes must pass through the TLS library). Sending reads the file in spans of 1 MiB into two
+ * reused buffers (the next span is read off the event loop while the current one is written) and
+ * hashes each span as it goes. Receiving takes the connection's chunks as they arrive (`take`,
+ * from the socket's data callback, so nothing is queued or copied per chunk), gathers them into a
+ * reused span buffer and writes the file a span at a time, hashing each span. Both compute the
+ * record digest of record-hash.ts over the same spans a read-back would, so the digests match the
+ * wire's. Nothing is sent zero-copy.
+ */
+export class TlsFileIo {
+  private recv: Receiving | null = null;
+
+  constructor(private readonly stream: TlsStream) {}
+
+  /** A receive owns the connection's incoming bytes. */
+  get receiving(): boolean {
+    return this.recv !== null;
+  }
+
+  /**
+   * Writes `head`, then `length` bytes of file `fd` from `offset`. Resolves with fewer bytes when
+   * the file ended early or failed (`error`); throws what `write` threw (the record is cut).
+   */
+  async send(head: Uint8Array, fd: number, offset: number, length: number, signal?: AbortSignal): Promise<FileIoOutcome> {
+    const bufs = [takeSpan(), takeSpan()];
+    const hasher = new RecordHasher();
+    const wake = () => this.stream.wake();
+    signal?.addEventListener("abort", wake);
+    let reading: Promise<SpanRead> | null = readSpan(fd, bufs[0]!, Math.min(SPAN_BYTES, length), offset);
+    try {
+      await this.stream.write(head, signal);
+      for (let at = 0, k = 0; at < length; k++) {
+        const want = Math.min(SPAN_BYTES, length - at);
+        const r: SpanRead = await reading!;
+        reading = null;
+        const span = bufs[k & 1]!.subarray(0, r.got);
+        const more = r.got === want && at + want < length;
+        if (more) reading = readSpan(fd, bufs[(k + 1) & 1]!, Math.min(SPAN_BYTES, length - at - want), offset + at + want);
+        if (r.got > 0) {
+          hasher.span(span);
+          await this.stream.write(span, signal);
+        }
+        at += r.got;
+        if (r.got < want) {
+          return { bytes: at, zeroCopyBytes: 0, ...(r.errno !== 0 ? { error: fileError(r.errno, "reading") } : {}) };
+        }
+      }
+      return { bytes: length, zeroCopyBytes: 0, digest: hasher.digest() };
+    } finally {
+      signal?.removeEventListener("abort", wake);
+      // A buffer goes back only once no read still fills it.
+      if (reading === null) bufs.forEach(giveSpan);
+      else void reading.then(() => bufs.forEach(giveSpan));
+    }
+  }
+
+  /**
+   * Takes the next `length` bytes of the connection into file `fd` at `offset` (see `take`);
+   * resolves once all were taken, with the record digest of the file's bytes from `hashFrom`
+   * (those before `offset` are read back), or `error` (bytes 0) when the file could not be
+   * written. Rejects with CANCELLED on `signal`, or with what `fail` is given.
+   */
+  receive(fd: number, offset: number, length: number, signal: AbortSignal | undefined, hashFrom: number): Promise<FileIoOutcome> {
+    if (signal?.aborted) return Promise.reject(new BlitError("CANCELLED", "data connection file transfer cancelled"));
+    const { promise, resolve, reject } = Promise.withResolvers<FileIoOutcome>();
+    const onAbort = () => this.fail(new BlitError("CANCELLED", "data connection file transfer cancelled"));
+    signal?.addEventListener("abort", onAbort);
+    const done = () => signal?.removeEventListener("abort", onAbort);
+    const r: Receiving = {
+      fd,
+      at: offset,
+      left: length,
+      length,
+      span: takeSpan(),
+      fill: 0,
+      onDisk: 0,
+      hasher: new RecordHasher(),
+      errno: 0,
+      resolve: (x) => (done(), resolve(x)),
+      reject: (e) => (done(), reject(e)),
+    };
+    if (!readBack(r, hashFrom, offset)) {
+      giveSpan(r.span);
+      r.resolve({ bytes: 0, zeroCopyBytes: 0, error: fileError(5, "reading back") });
+      return promise;
+    }
+    this.recv = r;
+    return promise;
+  }
+
+  /** A chunk from the connection while receiving: takes what belongs to the file; the rest. */
+  take(chunk: Uint8Array): Uint8Array {
+    const r = this.recv!;
+    const n = Math.min(chunk.length, r.left);
+    for (let at = 0; at < n; ) {
+      const k = Math.min(SPAN_BYTES - r.fill, n - at);
+      r.span.set(chunk.subarray(at, at + k), r.fill);
+      r.fill += k;
+      at += k;
+      if (r.fill === SPAN_BYTES) flushSpan(r);
+    }
+    r.left -= n;
+    if (r.left === 0) {
+      if (r.fill > 0) flushSpan(r);
+      this.recv = null;
+      giveSpan(r.span);
+      r.resolve(r.errno !== 0 ? { bytes: 0, zeroCopyBytes: 0, error: fileError(r.errno, "writing") } : { bytes: r.length, zeroCopyBytes: 0, digest: r.hasher.digest() });
+    }
+    return n === chunk.length ? EMPTY : chunk.subarray(n);
+  }
+
+  /** Ends a receive in progress with `e` (the connection closed, ended or was cancelled). */
+  fail(e: BlitError): void {
+    const r = this.recv;
+    if (r === null) return;
+    this.recv = null;
+    // The buffer is not reused: nothing writes into it any more, but `take` may not have returned.
+    r.reject(e);
+  }
+}
+
+const EMPTY = new Uint8Array(0);
+
+interface SpanRead {
+  readonly got: number;
+  readonly errno: number;
+}
+
+/** Reads up to `want` bytes at `pos` into `buf` off the event loop; fewer at the file's end or on an error. */
+async function readSpan(fd: number, buf: Uint8Array, want: number, pos: number): Promise<SpanRead> {
+  let got = 0;
+  while (got < want) {
+    let n: number;
+    try {
+      n = await new Promise<number>((resolve, reject) => fs.read(fd, buf, got, want - got, pos + got, (e, bytes) => (e ? reject(e) : resolve(bytes))));
+    } catch (e) {
+      return { got, errno: errnoOf(e) };
+    }
+    if (n === 0) break;
+    got += n;
+  }
+  return { got, errno: 0 };
+}
+
+/** Writes the gathered span (the part not yet in the file) and hashes it; a failed write drops the rest. */
+function flushSpan(r: Receiving): void {
+  const span = r.span.subarray(0, r.fill);
+  r.hasher.span(span);
+  if (r.errno === 0) {
+    try {
+      for (let off = r.onDisk; off < r.fill; ) off += fs.writeSync(r.fd, span, off, r.fill - off, r.at + off);
+    } catch (e) {
+      r.errno = errnoOf(e);
+    }
+  }
+  r.at += r.fill;
+  r.fill = 0;
+  r.onDisk = 0;
+}
+
+/** Reads the record's bytes the caller already wrote (`from` to `to`) into its spans; false when they cannot be read. */
+function readBack(r: Receiving, from: number, to: number): boolean {
+  r.at = from;
+  while (r.at + r.fill < to) {
+    const want = Math.min(SPAN_BYTES - r.fill, to - r.at - r.fill);
+    let n: number;
+    try {
+      n = fs.readSync(r.fd, r.span, r.fill, want, r.at + r.fill);
+    } catch {
+      return false;
+    }
+    if (n === 0) return false;
+    r.fill += n;
+    r.onDisk = r.fill;
+    if (r.fill === SPAN_BYTES) flushSpan(r);
+  }
+  return true;
+}
+
+function errnoOf(e: unknown): number {
+  const n = (e as { errno?: unknown }).errno;
+  return typeof n === "number" && n !== 0 ? Math.abs(n) : 5;
+}
