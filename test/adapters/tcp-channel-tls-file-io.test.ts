@@ -167,6 +167,18 @@ describe("TcpChannel.receiveFile over TLS", () => {
     expect([...(await readAll(p.b))]).toEqual([7, 7]);
   });
 
+  test("a record start that cannot be read back gets an error; the bytes are dropped and the connection stays in step", async () => {
+    await using p = await tlsChannelPair();
+    const body = randomBytes(2 * 1024 * 1024);
+    void p.a.send(body).then(() => p.a.send(Uint8Array.of(8))).then(() => p.a.end());
+    const file = target("w");
+    const r = await p.b.receiveFile!({ fd: file.fd }, 100, body.length, undefined, 0);
+    closeSync(file.fd);
+    expect(r?.bytes).toBe(0);
+    expect(r?.error?.message).toContain("reading back");
+    expect([...(await readAll(p.b))]).toEqual([8]);
+  });
+
   test("the peer closing mid-receive fails it with PEER_CLOSED", async () => {
     await using p = await tlsChannelPair();
     const file = target();

@@ -46,7 +46,7 @@ export class TcpChannel implements Channel {
       const fd = (socket as unknown as { fd?: unknown }).fd;
       return typeof fd === "number" && !this.closed ? fd : -1;
     });
-    this.tls = encrypted ? new TlsFileIo({ write: (bytes, signal) => this.write(bytes, signal), wake: () => this.onDrain() }) : null;
+    this.tls = encrypted ? new TlsFileIo({ write: (bytes, signal) => this.write(bytes, signal), wake: () => this.onDrain(), pause: () => socket.pause(), resume: () => this.closed || socket.resume() }) : null;
   }
 
   get remoteAddress(): string {

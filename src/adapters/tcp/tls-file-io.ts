@@ -10,6 +10,9 @@ export interface TlsStream {
   write(bytes: Uint8Array, signal?: AbortSignal): Promise<void>;
   /** Wakes a write waiting for `drain` (it then sees the abort). */
   wake(): void;
+  /** Stops and restarts reading from the connection (file writes are behind). */
+  pause(): void;
+  resume(): void;
 }
 
 /** Free span buffers, over all TLS connections of the process. */
@@ -17,6 +20,8 @@ const MAX_FREE_SPANS = 16;
 const freeSpans: Uint8Array[] = [];
 const takeSpan = () => freeSpans.pop() ?? new Uint8Array(SPAN_BYTES);
 const giveSpan = (b: Uint8Array) => void (freeSpans.length < MAX_FREE_SPANS && freeSpans.push(b));
+/** Received spans waiting for their file write before the connection is paused. */
+const MAX_WRITING_SPANS = 2;
 
 /** The record being received into a file: bytes gather into `span` and are written a span at a time. */
 interface Receiving {
@@ -26,13 +31,18 @@ interface Receiving {
   /** Bytes of the record still to take from the connection. */
   left: number;
   readonly length: number;
-  readonly span: Uint8Array;
+  span: Uint8Array;
   fill: number;
   /** Of `fill`, the bytes already in the file (the record's start, written by the caller). */
   onDisk: number;
   readonly hasher: RecordHasher;
-  /** The write that failed (the rest of the record is then dropped), or 0. */
+  /** The file operation that failed (the rest of the record is then dropped), or 0; what it was. */
   errno: number;
+  failed: string;
+  /** Spans handed to file writes that have not finished. */
+  writing: number;
+  /** Settles once every write started so far has (they run one after another, off the event loop). */
+  writes: Promise<void>;
   readonly resolve: (r: FileIoOutcome) => void;
   readonly reject: (e: BlitError) => void;
 }
@@ -42,13 +52,16 @@ interface Receiving {
  * (the bytes must pass through the TLS library). Sending reads the file in spans of 1 MiB into two
  * reused buffers (the next span is read off the event loop while the current one is written) and
  * hashes each span as it goes. Receiving takes the connection's chunks as they arrive (`take`,
- * from the socket's data callback, so nothing is queued or copied per chunk), gathers them into a
- * reused span buffer and writes the file a span at a time, hashing each span. Both compute the
+ * from the socket's data callback, so nothing is queued or allocated per chunk), gathers them into
+ * reused span buffers and writes the file a span at a time off the event loop (the connection
+ * pauses while two spans wait for their writes), hashing each span. Both compute the
  * record digest of record-hash.ts over the same spans a read-back would, so the digests match the
  * wire's. Nothing is sent zero-copy.
  */
 export class TlsFileIo {
   private recv: Receiving | null = null;
+  /** This paused the connection (until the file writes catch up). */
+  private paused = false;
 
   constructor(private readonly stream: TlsStream) {}
 
@@ -116,14 +129,14 @@ export class TlsFileIo {
       onDisk: 0,
       hasher: new RecordHasher(),
       errno: 0,
+      failed: "writing",
+      writing: 0,
+      writes: Promise.resolve(),
       resolve: (x) => (done(), resolve(x)),
       reject: (e) => (done(), reject(e)),
     };
-    if (!readBack(r, hashFrom, offset)) {
-      giveSpan(r.span);
-      r.resolve({ bytes: 0, zeroCopyBytes: 0, error: fileError(5, "reading back") });
-      return promise;
-    }
+    // Unreadable: the record's bytes are still taken (and dropped), so the connection keeps step.
+    if (!this.readBack(r, hashFrom, offset)) [r.errno, r.failed, r.at, r.fill, r.onDisk] = [5, "reading back", offset, 0, 0];
     this.recv = r;
     return promise;
   }
@@ -137,14 +150,15 @@ export class TlsFileIo {
       r.span.set(chunk.subarray(at, at + k), r.fill);
       r.fill += k;
       at += k;
-      if (r.fill === SPAN_BYTES) flushSpan(r);
+      if (r.fill === SPAN_BYTES) this.flushSpan(r);
     }
     r.left -= n;
     if (r.left === 0) {
-      if (r.fill > 0) flushSpan(r);
+      if (r.fill > 0) this.flushSpan(r);
       this.recv = null;
       giveSpan(r.span);
-      r.resolve(r.errno !== 0 ? { bytes: 0, zeroCopyBytes: 0, error: fileError(r.errno, "writing") } : { bytes: r.length, zeroCopyBytes: 0, digest: r.hasher.digest() });
+      const digest = r.hasher.digest();
+      void r.writes.then(() => r.resolve(r.errno !== 0 ? { bytes: 0, zeroCopyBytes: 0, error: fileError(r.errno, r.failed) } : { bytes: r.length, zeroCopyBytes: 0, digest }));
     }
     return n === chunk.length ? EMPTY : chunk.subarray(n);
   }
@@ -154,8 +168,60 @@ export class TlsFileIo {
     const r = this.recv;
     if (r === null) return;
     this.recv = null;
-    // The buffer is not reused: nothing writes into it any more, but `take` may not have returned.
-    r.reject(e);
+    this.paused = false;
+    // Settled only once no write still uses the file's descriptor (the caller may close it then).
+    void r.writes.then(() => r.reject(e));
+  }
+
+  /**
+   * Hashes the gathered span and hands the part not yet in the file to a write (off the event
+   * loop, after the earlier ones); a failed write drops the rest of the record. The connection
+   * pauses while MAX_WRITING_SPANS spans wait for their writes.
+   */
+  private flushSpan(r: Receiving): void {
+    const span = r.span;
+    const [from, to, at] = [r.onDisk, r.fill, r.at];
+    r.hasher.span(span.subarray(0, to));
+    r.at += to;
+    r.fill = 0;
+    r.onDisk = 0;
+    if (from === to) return;
+    r.span = takeSpan();
+    r.writing++;
+    r.writes = r.writes
+      .then(() => (r.errno === 0 ? writeAll(r.fd, span, from, to, at) : undefined))
+      .catch((e: unknown) => void (r.errno = errnoOf(e)))
+      .finally(() => {
+        giveSpan(span);
+        r.writing--;
+        if (this.paused && r.writing < MAX_WRITING_SPANS) {
+          this.paused = false;
+          this.stream.resume();
+        }
+      });
+    if (r.writing >= MAX_WRITING_SPANS && !this.paused) {
+      this.paused = true;
+      this.stream.pause();
+    }
+  }
+
+  /** Reads the record's bytes the caller already wrote (`from` to `to`) into its spans; false when they cannot be read. */
+  private readBack(r: Receiving, from: number, to: number): boolean {
+    r.at = from;
+    while (r.at + r.fill < to) {
+      const want = Math.min(SPAN_BYTES - r.fill, to - r.at - r.fill);
+      let n: number;
+      try {
+        n = fs.readSync(r.fd, r.span, r.fill, want, r.at + r.fill);
+      } catch {
+        return false;
+      }
+      if (n === 0) return false;
+      r.fill += n;
+      r.onDisk = r.fill;
+      if (r.fill === SPAN_BYTES) this.flushSpan(r);
+    }
+    return true;
   }
 }
 
@@ -182,39 +248,11 @@ async function readSpan(fd: number, buf: Uint8Array, want: number, pos: number):
   return { got, errno: 0 };
 }
 
-/** Writes the gathered span (the part not yet in the file) and hashes it; a failed write drops the rest. */
-function flushSpan(r: Receiving): void {
-  const span = r.span.subarray(0, r.fill);
-  r.hasher.span(span);
-  if (r.errno === 0) {
-    try {
-      for (let off = r.onDisk; off < r.fill; ) off += fs.writeSync(r.fd, span, off, r.fill - off, r.at + off);
-    } catch (e) {
-      r.errno = errnoOf(e);
-    }
+/** Writes `buf[from, to)` into file `fd` where `buf` starts at file offset `pos`, off the event loop. */
+async function writeAll(fd: number, buf: Uint8Array, from: number, to: number, pos: number): Promise<void> {
+  for (let off = from; off < to; ) {
+    off += await new Promise<number>((resolve, reject) => fs.write(fd, buf, off, to - off, pos + off, (e, n) => (e ? reject(e) : resolve(n))));
   }
-  r.at += r.fill;
-  r.fill = 0;
-  r.onDisk = 0;
-}
-
-/** Reads the record's bytes the caller already wrote (`from` to `to`) into its spans; false when they cannot be read. */
-function readBack(r: Receiving, from: number, to: number): boolean {
-  r.at = from;
-  while (r.at + r.fill < to) {
-    const want = Math.min(SPAN_BYTES - r.fill, to - r.at - r.fill);
-    let n: number;
-    try {
-      n = fs.readSync(r.fd, r.span, r.fill, want, r.at + r.fill);
-    } catch {
-      return false;
-    }
-    if (n === 0) return false;
-    r.fill += n;
-    r.onDisk = r.fill;
-    if (r.fill === SPAN_BYTES) flushSpan(r);
-  }
-  return true;
 }
 
 function errnoOf(e: unknown): number {
