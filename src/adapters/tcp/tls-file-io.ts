@@ -158,7 +158,10 @@ export class TlsFileIo {
       this.recv = null;
       giveSpan(r.span);
       const digest = r.hasher.digest();
-      void r.writes.then(() => r.resolve(r.errno !== 0 ? { bytes: 0, zeroCopyBytes: 0, error: fileError(r.errno, r.failed) } : { bytes: r.length, zeroCopyBytes: 0, digest }));
+      // Nothing more is read until the record is in the file: bytes read meanwhile would wait on
+      // `incoming`, and the next record could not be received into its file.
+      this.pause();
+      void r.writes.then(() => (this.resume(), r.resolve(r.errno !== 0 ? { bytes: 0, zeroCopyBytes: 0, error: fileError(r.errno, r.failed) } : { bytes: r.length, zeroCopyBytes: 0, digest })));
     }
     return n === chunk.length ? EMPTY : chunk.subarray(n);
   }
@@ -194,15 +197,21 @@ export class TlsFileIo {
       .finally(() => {
         giveSpan(span);
         r.writing--;
-        if (this.paused && r.writing < MAX_WRITING_SPANS) {
-          this.paused = false;
-          this.stream.resume();
-        }
+        if (this.recv === r && r.writing < MAX_WRITING_SPANS) this.resume();
       });
-    if (r.writing >= MAX_WRITING_SPANS && !this.paused) {
-      this.paused = true;
-      this.stream.pause();
-    }
+    if (r.writing >= MAX_WRITING_SPANS) this.pause();
+  }
+
+  private pause(): void {
+    if (this.paused) return;
+    this.paused = true;
+    this.stream.pause();
+  }
+
+  private resume(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    this.stream.resume();
   }
 
   /** Reads the record's bytes the caller already wrote (`from` to `to`) into its spans; false when they cannot be read. */
