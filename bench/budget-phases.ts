@@ -60,13 +60,13 @@ const STRONG: readonly Rule[] = [
   // blit's sources, by file.
   { phase: "walk", file: /^src\/(apps\/daemon\/tree-walk|apps\/engine\/visit-all|adapters\/local\/fs-read|adapters\/local\/fs-pass|domain\/wire\/packed-meta|domain\/entry)\.ts$/ },
   { phase: "compare", file: /^src\/(domain\/(compare|plan|filter|glob|resume-prefix|deletion-gate)|apps\/engine\/(tree-sync|check|store-view|vanished))\.ts$/ },
-  { phase: "verify", file: /^src\/(apps\/engine\/file-digest|adapters\/tcp\/record-hash)\.ts$/ },
-  { phase: "send", file: /^src\/(apps\/engine\/(file-sender|send-files|send-lanes)|adapters\/local\/(fs-read-whole|open-file|open-regular))\.ts$/ },
-  { phase: "receive", file: /^src\/apps\/engine\/(file-demux|incoming-files|chunk-loans|unannounced-budget)\.ts$/ },
+  { phase: "verify", file: /^src\/(adapters\/blit-session\/file-digest|adapters\/tcp\/record-hash)\.ts$/ },
+  { phase: "send", file: /^src\/(adapters\/blit-session\/(file-sender|send-files|send-lanes)|adapters\/local\/(fs-read-whole|open-file|open-regular))\.ts$/ },
+  { phase: "receive", file: /^src\/adapters\/blit-session\/(file-demux|incoming-files|chunk-loans|unannounced-budget)\.ts$/ },
   { phase: "metadata", file: /^src\/adapters\/local\/fs-write\.ts$/ },
   { phase: "write", file: /^src\/(adapters\/local\/(foreign-write|local-store)|apps\/engine\/resend-mismatched|domain\/(temp-name|received-entry))\.ts$/ },
   { phase: READ_OR_WRITE, file: /^src\/adapters\/local\/(worker-pool|fs-jobs|local-worker|shared-pools|copy-meter)\.ts$/ },
-  { phase: "session", file: /^src\/(apps\/engine\/(session-server|session-guard|request-table|peer-store|remote-end|data-dial|data-port|transfer-request|open-roots)|adapters\/grpc\/.*|domain\/(peer-path|module-path))\.ts$/ },
+  { phase: "session", file: /^src\/(adapters\/blit-session\/(session-server|session-guard|request-table|peer-store|session-stores|data-dial|data-port)|apps\/engine\/(transfer-request|open-roots)|adapters\/grpc\/.*|domain\/(peer-path|module-path))\.ts$/ },
   { phase: "session", file: /^node_modules\/(@grpc|protobufjs|@protobufjs|consola)\// },
 ];
 
@@ -76,7 +76,7 @@ const WEAK: readonly Rule[] = [
   { phase: WIRE, file: /^src\/(adapters\/tcp\/.*|domain\/wire\/.*|adapters\/memory\/.*)\.ts$/ },
   { phase: WIRE, file: /^node:(net|tls|http2|stream)$|^internal:streams\// },
   { phase: "startup", fn: /\(module\)|dlopen|parseArgs|@lazy/ },
-  { phase: "startup", file: /^(src\/apps\/(cli|multicall|daemon|utils)\/|node_modules\/(citty|smol-toml|valibot)\/)/ },
+  { phase: "startup", file: /^(src\/apps\/(cli|multicall|daemon|utils|toolkit|admin)\/|node_modules\/(smol-toml|valibot)\/)/ },
   { phase: "compare", file: /^src\/apps\/engine\/transfer\.ts$/ },
 ];
 

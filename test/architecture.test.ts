@@ -1,5 +1,6 @@
 /**
- * The dependency rule (STYLE §4.3) and the file-size cap (§4.9), checked on every file under src/.
+ * The dependency rule (STYLE §4.3), no import cycles between folders, and the file-size cap (§4.9),
+ * checked on every file under src/.
  * Each violation names the file, the line and the rule broken. The checkers are tested on small
  * fixtures first, so a checker that sees nothing cannot pass by accident.
  */
@@ -36,6 +37,7 @@ const RULES = {
   portsTypeOnly: "src/ports holds interfaces only: `import type`, no runtime code",
   pure: "src/domain gets time, randomness and the runtime as parameters, never from globals",
   size: `a source file has at most ${MAX_LINES} lines (gen/ folders exempt)`,
+  cycles: "folders never import each other in a cycle (a folder: src/domain, src/ports, src/adapters/<x>, src/apps/<x> with its subfolders, and src/apps/compose.ts)",
 } as const;
 
 /** What a file or an import target belongs to; adapters carry their folder name. */
@@ -56,11 +58,11 @@ describe("the checkers, on fixtures", () => {
     ["src/domain/a.ts", 'import type { B } from "./b.ts";\nexport * from "./c.ts";', []],
     ["src/domain/a.ts", '\n\nimport {\n  readFileSync,\n} from "node:fs";', [3]],
     ["src/domain/a.ts", 'import type { Store } from "../ports/store.ts";', [1]],
-    ["src/domain/a.ts", 'export { x } from "../apps/engine/x.ts";\nimport "citty";', [1, 2]],
+    ["src/domain/a.ts", 'export { x } from "../apps/engine/x.ts";\nimport "consola";', [1, 2]],
     ["src/domain/a.ts", '// import "node:fs"\n/* import("bun") */ const s = "from";', []],
     ["src/ports/store.ts", 'import type { E } from "../domain/entry.ts";\nimport type { P } from "./planner.ts";', []],
     ["src/ports/store.ts", 'import type { L } from "../adapters/local/index.ts";', [1]],
-    ["src/adapters/local/a.ts", 'import { x } from "./b.ts";\nimport fs from "node:fs";\nimport { y } from "citty";\nimport type { S } from "../../ports/store.ts";', []],
+    ["src/adapters/local/a.ts", 'import { x } from "./b.ts";\nimport fs from "node:fs";\nimport { y } from "consola";\nimport type { S } from "../../ports/store.ts";', []],
     ["src/adapters/local/a.ts", 'import { T } from "../tcp/index.ts";\nconst c = await import("../../apps/compose.ts");', [1, 2]],
     ["src/adapters/local/a.ts", 'new Worker(new URL("../tcp/w.ts", import.meta.url));\nnew Worker(new URL("./w.ts", import.meta.url));', [1]],
     ["src/apps/engine/t.ts", 'import { d } from "../../domain/d.ts";\nimport type { S } from "../../ports/store.ts";\nimport { u } from "./u.ts";', []],
@@ -93,6 +95,16 @@ describe("the checkers, on fixtures", () => {
   });
 
   test.each([
+    ["no cycle", [["src/apps/cli/a.ts", 'import "../toolkit/t.ts";'], ["src/apps/utils/b.ts", 'import "../toolkit/t.ts";\nimport "../cli/a.ts";']], []],
+    ["two folders", [["src/apps/cli/a.ts", 'import "../utils/b.ts";'], ["src/apps/utils/b.ts", 'const c = await import("../cli/a.ts");']], ["apps/cli -> apps/utils -> apps/cli"]],
+    ["a subfolder is its parent", [["src/apps/cli/commands/a.ts", 'import "../../utils/b.ts";'], ["src/apps/utils/b.ts", 'import "../cli/c.ts";']], ["apps/cli -> apps/utils -> apps/cli"]],
+    ["through the composition root", [["src/apps/compose.ts", 'import "./trust/t.ts";'], ["src/apps/trust/t.ts", 'import * as compose from "../compose.ts";']], ["apps/compose -> apps/trust -> apps/compose"]],
+    ["within one folder is fine", [["src/apps/cli/a.ts", 'import "./b.ts";'], ["src/apps/cli/b.ts", 'import "./a.ts";']], []],
+  ] as const)("folder cycles, %s -> %j", (_label, files, cycles) => {
+    expect(folderCycles(files.map(([path, code]) => ({ path, code }))).map((c) => c.path)).toEqual([...cycles]);
+  });
+
+  test.each([
     ["src/domain/a.ts", MAX_LINES, 0],
     ["src/domain/a.ts", MAX_LINES + 1, 1],
     ["src/adapters/grpc/gen/control.ts", 5000, 0],
@@ -115,6 +127,9 @@ describe("src/", () => {
   });
   test("domain code never reads the clock, randomness or the runtime", () => {
     expect(files.flatMap(checkDomainPurity).map(format)).toEqual([]);
+  });
+  test("no import cycles between folders", () => {
+    expect(folderCycles(files).map((c) => `${c.path}: ${RULES.cycles} (${c.via.join("; ")})`)).toEqual([]);
   });
   test(`every file has at most ${MAX_LINES} lines`, () => {
     expect(files.flatMap(checkSize).map(format)).toEqual([]);
@@ -195,6 +210,74 @@ function layerOfTarget(fromPath: string, specifier: string): Layer {
   const name = specifier.startsWith("@") ? specifier.split("/").slice(0, 2).join("/") : (specifier.split("/")[0] ?? "");
   const runtime = specifier === "bun" || /^(bun|node):/.test(specifier) || builtinModules.includes(name);
   return runtime ? "runtime" : "npm";
+}
+
+/** The folder a src/ file belongs to for the cycle rule; a subfolder counts as its top folder. */
+function folderOf(path: string): string | null {
+  const [top, area, sub, ...rest] = path.split("/");
+  if (top !== "src" || area === undefined || sub === undefined) return null;
+  if (area === "domain" || area === "ports") return area;
+  if (area === "adapters" || area === "apps") return rest.length === 0 ? `${area}/${sub.replace(/\.[a-z]+$/, "")}` : `${area}/${sub}`;
+  return null;
+}
+
+interface FolderCycle {
+  /** The folders in the cycle, the first repeated at the end: `apps/cli -> apps/utils -> apps/cli`. */
+  readonly path: string;
+  /** One import per step, `file:line imports "specifier"`. */
+  readonly via: readonly string[];
+}
+
+/** The cycles in the graph of imports between folders (relative specifiers, static and import()), one for each folder not already in a reported cycle. */
+function folderCycles(files: readonly SourceFile[]): FolderCycle[] {
+  const edges = new Map<string, Map<string, string>>();
+  for (const file of files) {
+    const from = folderOf(file.path);
+    if (from === null) continue;
+    const code = blankOut(file.code, { wipeStrings: false });
+    for (const pattern of SPECIFIER_PATTERNS) {
+      for (const m of code.matchAll(pattern)) {
+        const specifier = m[2] ?? "";
+        if (!specifier.startsWith(".")) continue;
+        const to = folderOf(relative(ROOT, resolve(ROOT, dirname(file.path), specifier)).replaceAll("\\", "/"));
+        if (to === null || to === from) continue;
+        const out = edges.get(from) ?? new Map<string, string>();
+        if (!out.has(to)) out.set(to, `${file.path}:${lineOf(code, m.index ?? 0)} imports "${specifier}"`);
+        edges.set(from, out);
+      }
+    }
+  }
+  const cycles: FolderCycle[] = [];
+  const done = new Set<string>();
+  for (const start of [...edges.keys()].sort()) {
+    if (done.has(start)) continue;
+    const loop = shortestLoop(start, edges);
+    if (loop === null) continue;
+    for (const folder of loop) done.add(folder);
+    const via = loop.map((folder, i) => edges.get(folder)!.get(loop[(i + 1) % loop.length]!)!);
+    cycles.push({ path: [...loop, start].join(" -> "), via });
+  }
+  return cycles;
+}
+
+/** The shortest chain of folders from `start` back to itself (breadth first), or null. */
+function shortestLoop(start: string, edges: ReadonlyMap<string, ReadonlyMap<string, string>>): string[] | null {
+  const before = new Map<string, string>();
+  const queue = [start];
+  while (queue.length > 0) {
+    const at = queue.shift()!;
+    for (const next of [...(edges.get(at)?.keys() ?? [])].sort()) {
+      if (next === start) {
+        const chain = [at];
+        while (chain[0] !== start) chain.unshift(before.get(chain[0]!)!);
+        return chain;
+      }
+      if (before.has(next)) continue;
+      before.set(next, at);
+      queue.push(next);
+    }
+  }
+  return null;
 }
 
 /** Ports: `scanImports` leaves out `import type`, so a non-empty result means a value import. */

@@ -1,8 +1,10 @@
 /**
  * The composition root: the only module of src/apps that imports adapters. Builds the engine's
- * dependencies for the CLI, the daemon's module stores, config loader and control server, and the
- * control-plane client of `blit list` and `blit-utils`. The gRPC and TOML adapters are imported
- * when first used, so local commands and `--help` never load them.
+ * dependencies for the CLI (local stores, daemons' modules as stores through the blit-session
+ * adapter), the data-plane transport registry and the daemon's listeners by door, the daemon's
+ * module stores, config loader and control server, and the control-plane client of `blit list`
+ * and `blit-utils`. The gRPC, TCP, RDMA and TOML adapters are imported when first used, so local
+ * commands and `--help` never load them.
  */
 import { lstatSync, realpathSync } from "node:fs";
 import { homedir } from "node:os";
@@ -19,14 +21,19 @@ import type { FsProfile } from "../domain/predictor.ts";
 import type { Reporter } from "../ports/reporter.ts";
 import type { DelegationClient, DelegationService } from "../ports/delegation.ts";
 import type { SessionConnector, SessionService } from "../ports/session.ts";
+import type { DataDoor, DataListeners, DataTransport, DataTransports } from "../ports/data-transports.ts";
 import type { Listener, Transport } from "../ports/transport.ts";
 import type { Store } from "../ports/store.ts";
 import type { DaemonConfig, TlsConfig } from "../domain/daemon-config.ts";
 import type { ClientTls, ServerTls, TlsProbe } from "../ports/tls.ts";
+import { SessionStores } from "../adapters/blit-session/index.ts";
 import { LocalStore } from "../adapters/local/index.ts";
 import type { EngineDeps } from "./engine/engine-deps.ts";
 import type { Confirm } from "./engine/transfer-request.ts";
-import { processTokens, type TokenSource } from "./cli/client-token.ts";
+import { processTokens, type TokenSource } from "./toolkit/client-token.ts";
+
+/** The daemon's side of the data plane and of a session (the blit-session adapter). */
+export { DataPort, serveStoreSession, type DataClaim } from "../adapters/blit-session/index.ts";
 
 export interface EngineDepsOptions {
   readonly reporter: Reporter;
@@ -62,7 +69,7 @@ export function createEngineDeps(opts: EngineDepsOptions): EngineDeps {
       }),
     canonicalPath,
     dataStreams: opts.dataStreams ?? null,
-    sessions: sharedConnector,
+    remoteStores: async () => new SessionStores(await sharedConnector()),
     delegation: sharedConnector,
     now: () => performance.now(),
   };
@@ -86,7 +93,7 @@ export function createDaemonEngineDeps(signal: AbortSignal, sessions: () => Prom
     },
     canonicalPath: (abs) => abs,
     dataStreams: null,
-    sessions,
+    remoteStores: async () => new SessionStores(await sessions()),
     now: () => performance.now(),
   };
 }
@@ -176,7 +183,7 @@ export async function protocolVersion(): Promise<number> {
   return (await import("../adapters/grpc/index.ts")).PROTOCOL_VERSION;
 }
 
-/** The tokens this process presents (--token-file, BLIT_TOKEN, credentials.toml: apps/cli/client-token.ts). */
+/** The tokens this process presents (--token-file, BLIT_TOKEN, credentials.toml: apps/toolkit/client-token.ts). */
 const clientTokens: TokenSource = (host, port) => processTokens()(host, port);
 
 /** A control-plane client of the daemon at `host:port` reached as `tls` says, presenting this process's token; dispose it to close the connection. */
@@ -245,15 +252,16 @@ export async function notifyServiceManager(state: string): Promise<string | null
 }
 
 /**
- * The daemon's data-plane listeners: TCP on `host` and `port` (0 = any free port; TLS with `tls`), the gRPC fallback's Data calls, and
- * the RDMA connection port when this machine has an active RDMA port and the daemon speaks plaintext (null otherwise).
+ * The daemon's data-plane listeners by door: the data port, TCP on `host` and `port` (0 = any free
+ * port; TLS with `tls`); the control port's gRPC fallback Data calls; and the RDMA connection port
+ * when this machine has an active RDMA port and the daemon speaks plaintext (`rdmaReason` says why not).
  */
 export async function startDataListeners(
   host: string,
   port = 0,
   tls: ServerTls | null = null,
   doors: { readonly admitAddress: (address: string) => string | null; readonly onRefused: (message: string) => void } | null = null,
-): Promise<{ tcp: Listener; grpc: Listener; rdma: Listener | null; rdmaReason: string }> {
+): Promise<{ listeners: DataListeners; rdmaReason: string }> {
   const { TcpTransport } = await import("../adapters/tcp/index.ts");
   const { GrpcDataListener } = await import("../adapters/grpc/index.ts");
   // The hosts rules, the pending-connection cap and the handshake bound apply as a TCP connection
@@ -280,15 +288,19 @@ export async function startDataListeners(
     const why = (e as { code?: string }).code === "EADDRINUSE" ? "the port is in use" : e instanceof Error ? e.message : String(e);
     throw new BlitError("UNREACHABLE", `cannot listen on the data port ${shown}: ${why}: choose another with --data-port N (or data_port; 0 = any free port)`, { address: shown }, { cause: e });
   }
-  const grpc = new GrpcDataListener({ host, port: 0 });
+  const listeners = new Map<DataDoor, Listener>([
+    ["data-port", tcp],
+    ["control-port", new GrpcDataListener({ host, port: 0 })],
+  ]);
   // SPEC §9: with TLS on the control plane every data connection is TLS too, and RDMA carries no TLS.
-  if (tls !== null) return { tcp, grpc, rdma: null, rdmaReason: "TLS is on and RDMA carries no TLS; [tls] enabled = false allows it" };
+  if (tls !== null) return { listeners, rdmaReason: "TLS is on and RDMA carries no TLS; [tls] enabled = false allows it" };
   const probe = await probeRdma();
-  if (probe.transport === null) return { tcp, grpc, rdma: null, rdmaReason: probe.reason };
+  if (probe.transport === null) return { listeners, rdmaReason: probe.reason };
   try {
-    return { tcp, grpc, rdma: await probe.transport.listen({ host, port: 0 }), rdmaReason: "" };
+    listeners.set("rdma-port", await probe.transport.listen({ host, port: 0 }));
+    return { listeners, rdmaReason: "" };
   } catch (e) {
-    return { tcp, grpc, rdma: null, rdmaReason: `the RDMA connection port cannot listen (${(e as Error).message})` };
+    return { listeners, rdmaReason: `the RDMA connection port cannot listen (${(e as Error).message})` };
   }
 }
 
@@ -301,9 +313,24 @@ export type TrustResolver = (address: { host: string; port: number }) => Promise
  * tokens); dispose to close.
  */
 export async function createSessionConnector(trust: TrustResolver, tokens?: TokenSource): Promise<SessionConnector & DelegationClient & AsyncDisposable> {
-  const { TcpTransport } = await import("../adapters/tcp/index.ts");
   const { GrpcSessionConnector } = await import("../adapters/grpc/index.ts");
-  return new GrpcSessionConnector(new TcpTransport(), (await probeRdma()).transport, trust, (client) => new TcpTransport({ client }), tokens ?? ((host, port) => clientTokens(host, port)));
+  return new GrpcSessionConnector(await clientDataTransports(), trust, tokens ?? ((host, port) => clientTokens(host, port)));
+}
+
+/**
+ * The registry of this process's data-plane transports, by name, for a daemon reached as `tls`
+ * says: "tcp" through the data port and, in plaintext when this machine has an active RDMA port,
+ * "rdma" (it carries no TLS, SPEC §9). The session connector adds its gRPC fallback ("grpc").
+ * A new data-plane transport is registered here.
+ */
+async function clientDataTransports(): Promise<(tls: ClientTls | null) => DataTransports> {
+  const { TcpTransport } = await import("../adapters/tcp/index.ts");
+  const rdma = (await probeRdma()).transport;
+  return (tls) => {
+    const transports = new Map<string, DataTransport>([["tcp", { transport: new TcpTransport({ client: tls }), door: "data-port" }]]);
+    if (rdma !== null && tls === null) transports.set("rdma", { transport: rdma, door: "rdma-port" });
+    return transports;
+  };
 }
 
 let rdmaProbe: Promise<RdmaAvailability> | null = null;

@@ -1,4 +1,4 @@
-import { checkPath } from "./peer-path.ts";
+import { checkPath, isDotName } from "./peer-path.ts";
 import { BlitError } from "./errors.ts";
 import { displayName } from "./rel-path.ts";
 import type { RelPath } from "./rel-path.ts";
@@ -108,7 +108,7 @@ export function parseDaemonAddress(input: string): DaemonEndpoint {
 }
 
 /** True for a valid module name: `[A-Za-z0-9._-]+`, neither `.` nor `..`. */
-export const isModuleName = (name: string): boolean => MODULE_NAME.test(name) && name !== "." && name !== "..";
+export const isModuleName = (name: string): boolean => MODULE_NAME.test(name) && !isDotName(name);
 
 /** True for a path on a daemon. */
 export const isRemote = (e: Endpoint): e is RemoteEndpoint => e.kind === "remote";
@@ -116,9 +116,9 @@ export const isRemote = (e: Endpoint): e is RemoteEndpoint => e.kind === "remote
 /** The canonical text of an endpoint; parsing it gives the same endpoint (apart from `raw`). */
 export function formatEndpoint(e: Endpoint): string {
   if (e.kind === "local") {
-    const explicit = e.path.startsWith("/") || e.path === "." || e.path === ".." || e.path.startsWith("../");
+    const explicit = e.path.startsWith("/") || isDotName(e.path) || e.path.startsWith("../");
     const text = explicit ? e.path : `./${e.path}`;
-    const implied = text.endsWith("/") || text === "." || text === ".." || text.endsWith("/..");
+    const implied = text.endsWith("/") || isDotName(text) || text.endsWith("/..");
     return e.contentsOnly && !implied ? `${text}/` : text;
   }
   const host = e.host.includes(":") ? `[${e.host}]` : e.host;
@@ -139,7 +139,7 @@ const LOCAL_PREFIXES = ["/", "./", "../", "~/"];
 
 function classify(input: string): Form {
   checkBasics(input);
-  if (input === "." || input === ".." || input === "~") return "local";
+  if (isDotName(input) || input === "~") return "local";
   if (LOCAL_PREFIXES.some((p) => input.startsWith(p))) return "local";
   if (input.includes(":/")) return "remote";
   return input.includes("/") ? "local" : "daemon";

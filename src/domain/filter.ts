@@ -1,6 +1,7 @@
 import type { EntryKind } from "./entry.ts";
 import { BlitError } from "./errors.ts";
 import { compileGlob } from "./glob.ts";
+import { hasParentSegment } from "./peer-path.ts";
 import { baseName, type RelPath } from "./rel-path.ts";
 
 /** One --include/--exclude rule, in command-line order. */
@@ -134,12 +135,10 @@ function compileFilesFrom(lines: readonly string[]): FilesFromScope {
 function normalizeListedPath(line: string): RelPath | null {
   const text = line.endsWith("\r") ? line.slice(0, -1) : line;
   if (text.trim() === "" || text.startsWith("#")) return null;
+  if (hasParentSegment(text)) throw new BlitError("USAGE", `--files-from entry '${line}' leaves the source root ('..')`, { path: line });
   const segments: string[] = [];
   for (const segment of text.split("/")) {
     if (segment === "" || segment === ".") continue;
-    if (segment === "..") {
-      throw new BlitError("USAGE", `--files-from entry '${line}' leaves the source root ('..')`, { path: line });
-    }
     segments.push(segment);
   }
   return segments.join("/");

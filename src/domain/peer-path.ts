@@ -43,7 +43,7 @@ export const shownUnchecked = (u: Unchecked): string => displayName(u as unknown
  */
 export function checkName(u: Unchecked, from: string): PeerName {
   const s = u as unknown as string;
-  const why = s === "" ? ", which is empty" : s === "." || s === ".." ? "" : s.includes("/") ? ", which contains '/'" : s.includes("\0") ? ", which contains a NUL byte" : null;
+  const why = s === "" ? ", which is empty" : isDotName(s) ? "" : s.includes("/") ? ", which contains '/'" : s.includes("\0") ? ", which contains a NUL byte" : null;
   if (why === null) return s as PeerName;
   throw violation(`${from} sent the entry name '${displayName(s)}'${why}: a name is one path component (never empty, '.' or '..', never with '/' or NUL); refused`, s);
 }
@@ -67,6 +67,12 @@ export function checkPath(u: Unchecked | string, root: string): PeerPath {
   }
   return kept.join("/") as PeerPath;
 }
+
+/** True for "." and "..", the two names that never name an entry of their own. */
+export const isDotName = (s: string): boolean => s === "." || s === "..";
+
+/** True when `path` has a ".." segment ('/'-separated): it would step out of where it is resolved. */
+export const hasParentSegment = (path: string): boolean => path.split("/").includes("..");
 
 /** A path under a checked directory: `dir` joined with one checked name. */
 export const joinPeer = (dir: PeerPath, name: PeerName): PeerPath => (dir === "" ? name : `${dir}/${name}`) as unknown as PeerPath;

@@ -1,6 +1,7 @@
 import type { EntryKind } from "./entry.ts";
 import { BlitError } from "./errors.ts";
 import { displayName } from "./rel-path.ts";
+import { isDotName } from "./peer-path.ts";
 
 /**
  * Trailing-slash semantics (SPEC §2): where a transfer reads and where it writes, from the two
@@ -50,10 +51,10 @@ export function resolveRoots(
   facts: RootFacts,
 ): ResolvedRoots {
   const name = baseOf(source.path);
-  const contentsOnly = source.contentsOnly || name === "" || name === "." || name === "..";
+  const contentsOnly = source.contentsOnly || name === "" || isDotName(name);
   const destIsDir = facts.destKind === "dir";
   const destName = baseOf(dest.path);
-  const intoDest = dest.trailingSlash || destIsDir || destName === "" || destName === "." || destName === "..";
+  const intoDest = dest.trailingSlash || destIsDir || destName === "" || isDotName(destName);
   if (intoDest && facts.destKind !== null && !destIsDir) {
     const named = shown(dest.path);
     throw usage(`'${named}/' names an existing ${facts.destKind}, not a directory: name a directory, e.g. ${named}-dir/`, source.path, dest.path);

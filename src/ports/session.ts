@@ -5,7 +5,7 @@ import type { Unchecked } from "../domain/peer-path.ts";
 import type { RelPath } from "../domain/rel-path.ts";
 import type { RemoteTarget } from "./control.ts";
 import type { MetaUpdate, OpResult } from "./store.ts";
-import type { Transport } from "./transport.ts";
+import type { DataTransports } from "./data-transports.ts";
 
 /**
  * A transfer session (proto/PROTOCOL.md): the client uses a directory of a daemon as a Store.
@@ -110,9 +110,9 @@ export interface SessionClient extends AsyncDisposable {
   readonly negotiation: DataNegotiation;
   /**
    * The data transports for this session's daemon (over TLS, they accept only its certificate);
-   * absent: the connector's `tcp` and `grpc`.
+   * absent: the connector's `transports`.
    */
-  readonly data?: { readonly tcp: Transport; readonly grpc: Transport };
+  readonly data?: DataTransports;
   send(message: ClientMessage): void;
   /** Replies and meters; ends when the daemon ends the session, throws its error otherwise. */
   readonly incoming: AsyncIterable<ServerMessage<Unchecked>>;
@@ -142,9 +142,9 @@ export interface SessionService {
 /** How the CLI reaches daemons. */
 export interface SessionConnector {
   open(address: { host: string; port: number }, header: SessionHeader, signal: AbortSignal): Promise<SessionClient>;
-  /** The TCP data plane and the gRPC fallback (dials the control port). */
-  readonly tcp: Transport;
-  readonly grpc: Transport;
-  /** The RDMA data plane when this machine has an active RDMA port; null otherwise. */
-  readonly rdma?: Transport | null;
+  /**
+   * The data-plane transports by name (plaintext): the TCP data plane, the gRPC fallback (dials
+   * the control port) and, when this machine has an active RDMA port, RDMA.
+   */
+  readonly transports: DataTransports;
 }

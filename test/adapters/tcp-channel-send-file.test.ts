@@ -6,7 +6,7 @@ import { closeSync, openSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { TcpTransport } from "../../src/adapters/tcp/index.ts";
 // The worker's digest must be the engine's (the receiver compares the two).
-import { recordDigest } from "../../src/apps/engine/file-digest.ts";
+import { recordDigest } from "../../src/adapters/blit-session/file-digest.ts";
 import { channelPair, codeOf, readAll } from "../harness/channel-pair.ts";
 import { randomBytes } from "../harness/random-bytes.ts";
 import { makeTempDir, type TempDir } from "../harness/temp-tree.ts";

@@ -2,10 +2,10 @@
 // loopback, port 0 — and, through the engine's token check, the data-plane authentication rules.
 import { describe, expect, test } from "bun:test";
 import { randomBytes } from "node:crypto";
-import { DataPort } from "../../src/apps/engine/data-port.ts";
-import { openDataPlane } from "../../src/apps/engine/data-dial.ts";
-import { FileDemux } from "../../src/apps/engine/file-demux.ts";
-import { FileSender } from "../../src/apps/engine/file-sender.ts";
+import { DataPort } from "../../src/adapters/blit-session/data-port.ts";
+import { openDataPlane } from "../../src/adapters/blit-session/data-dial.ts";
+import { FileDemux } from "../../src/adapters/blit-session/file-demux.ts";
+import { FileSender } from "../../src/adapters/blit-session/file-sender.ts";
 import { isBlitError } from "../../src/domain/errors.ts";
 import { encodeEnd, encodeHello } from "../../src/domain/wire/frame.ts";
 import type { Channel, Transport } from "../../src/ports/transport.ts";
@@ -45,7 +45,7 @@ export function describeTransportContract(name: string, make: () => Transport): 
       await b[Symbol.asyncDispose]();
     });
 
-    test("the peer vanishing without end is PEER_CLOSED; send after dispose fails", async () => {
+    test("the peer vanishing without end is PEER_CLOSED; send after dispose is CANCELLED", async () => {
       const t = make();
       await using l = await t.listen({ host: HOST, port: 0 });
       const [a, b] = await Promise.all([t.dial(l.address), l.accept()]);
@@ -53,7 +53,7 @@ export function describeTransportContract(name: string, make: () => Transport): 
       await a.send(Uint8Array.of(1));
       await a[Symbol.asyncDispose]();
       expect(await reading).toBe("PEER_CLOSED");
-      expect(await codeOf(a.send(Uint8Array.of(2)))).not.toBe("none");
+      expect(await codeOf(a.send(Uint8Array.of(2)))).toBe("CANCELLED");
       await b[Symbol.asyncDispose]();
     });
 
@@ -77,19 +77,19 @@ export function describeTransportContract(name: string, make: () => Transport): 
       await b[Symbol.asyncDispose]();
     });
 
-    test("data-plane auth: the right token gets GO and carries records; bad tokens and garbage are closed", async () => {
+    test("data-plane auth: the right token gets GO and carries records; bad tokens, garbage and a replayed token are closed (PEER_CLOSED)", async () => {
       const t = make();
       const l = await t.listen({ host: HOST, port: 0 });
       await using port = new DataPort([l], (n) => new Uint8Array(randomBytes(n)));
       const claim = port.expect(1);
       const bad = await t.dial(l.address);
       await bad.send(encodeHello(new Uint8Array(32)));
-      expect(await codeOf(collect(bad))).not.toBe("none");
+      expect(await codeOf(collect(bad))).toBe("PEER_CLOSED");
       const garbage = await t.dial(l.address);
       await garbage.send(new TextEncoder().encode("GET / HTTP/1.1\r\n\r\n"));
-      expect(await codeOf(collect(garbage))).not.toBe("none");
+      expect(await codeOf(collect(garbage))).toBe("PEER_CLOSED");
       const neg = { dataPort: l.address.port, token: claim.token, streams: 1, grpcData: false, fallbackReason: "" };
-      const plane = await openDataPlane(neg, HOST, l.address.port, { tcp: t, grpc: t }, false, new AbortController().signal);
+      const plane = await openDataPlane(neg, HOST, l.address.port, new Map([["tcp", { transport: t, door: "data-port" as const }], ["grpc", { transport: t, door: "control-port" as const }]]), false, new AbortController().signal);
       const [server] = await claim.channels;
       const sender = new FileSender(plane.channels[0]!);
       await sender.sendStream(7, () => new Blob(["hello"]).stream(), 0);
@@ -101,7 +101,7 @@ export function describeTransportContract(name: string, make: () => Transport): 
       await draining;
       const replay = await t.dial(l.address);
       await replay.send(encodeHello(claim.token));
-      expect(await codeOf(collect(replay))).not.toBe("none");
+      expect(await codeOf(collect(replay))).toBe("PEER_CLOSED");
       expect(port.rejected).toBe(3);
       for (const c of [...plane.channels, server!, bad, garbage, replay]) await c[Symbol.asyncDispose]();
       await l[Symbol.asyncDispose]();

@@ -33,7 +33,7 @@ test("hash and block-hash requests for FIFOs are answered at once; ls is served 
   const fifos = ["p0", "p1", "p2", "p3"];
   for (const f of fifos) execFileSync("mkfifo", [join(root, f)]);
   await using daemon = await startDaemon({ modules: { m: { path: root } } });
-  await using connector = new GrpcSessionConnector(new TcpTransport(), null, harnessTrust, (client) => new TcpTransport({ client }));
+  await using connector = new GrpcSessionConnector((client) => new Map([["tcp", { transport: new TcpTransport({ client }), door: "data-port" as const }]]), harnessTrust);
   const session = await connector.open(
     { host: daemon.host, port: daemon.port },
     { role: "pull", root: { module: "m", path: "" }, move: false, forceGrpcData: false },

@@ -46,9 +46,9 @@ export async function startFakeSourceDaemon(options: { readonly modules: Readonl
   const tls = await compose.serverTls({ enabled: true }, stateDir);
   const data = await compose.startDataListeners(host, 0, tls?.server ?? null);
   const quiet = { info() {}, warn() {} };
-  const sessions = new DaemonSessions(exports, data.tcp, data.grpc, { forceGrpcData: false, log: quiet });
+  const sessions = new DaemonSessions(exports, data.listeners, { forceGrpcData: false, log: quiet });
   const plane = new DaemonControl(exports, { version: "fake", protocolVersion: await compose.protocolVersion(), motd: "" });
-  const server = await compose.startControlServer({ host, port: 0, tls: tls?.server ?? null, plane, sessions, dataListener: data.grpc, onInternalError: () => {} });
+  const server = await compose.startControlServer({ host, port: 0, tls: tls?.server ?? null, plane, sessions, dataListener: data.listeners.get("control-port"), onInternalError: () => {} });
   if (tls !== null) recordKnownHost(`${host}:${server.port}`, tls.server.fingerprint);
   let stopped = false;
   const stop = async () => {

@@ -7,8 +7,8 @@
  */
 import { LocalStore } from "../../src/adapters/local/index.ts";
 import { createSessionConnector } from "../../src/apps/compose.ts";
-import { openRemoteEnd } from "../../src/apps/engine/remote-end.ts";
-import type { PeerStore } from "../../src/apps/engine/peer-store.ts";
+import type { PeerStore } from "../../src/adapters/blit-session/index.ts";
+import { openRemoteEnd } from "../../src/adapters/blit-session/session-stores.ts";
 import { harnessTrust, type RunningDaemon } from "./daemon.ts";
 
 export interface TestSession extends AsyncDisposable {

@@ -35,6 +35,8 @@ interface DuplexCall {
 export class GrpcDataChannel implements Channel {
   readonly incoming: ChunkQueue;
   private closed = false;
+  /** Closed by this side (dispose): later sends are CANCELLED, not PEER_CLOSED. */
+  private disposed = false;
   private ended = false;
 
   constructor(
@@ -52,7 +54,7 @@ export class GrpcDataChannel implements Channel {
   async send(bytes: Uint8Array, signal?: AbortSignal): Promise<void> {
     for (let at = 0; at < bytes.length; at += MAX_CHUNK_BYTES) {
       if (signal?.aborted) throw new BlitError("CANCELLED", "send cancelled");
-      if (this.closed || this.ended) throw new BlitError(this.closed ? "PEER_CLOSED" : "CANCELLED", "data stream is closed");
+      if (this.closed || this.ended) throw new BlitError(this.closed && !this.disposed ? "PEER_CLOSED" : "CANCELLED", "data stream is closed");
       // grpc-js may serialize after write() returns, and senders reuse their buffers: copy.
       const piece = bytes.slice(at, Math.min(bytes.length, at + MAX_CHUNK_BYTES));
       if (!this.call.write({ bytes: piece, end: false })) await this.drain(signal);
@@ -69,6 +71,7 @@ export class GrpcDataChannel implements Channel {
   async [Symbol.asyncDispose](): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.disposed = true;
     // A client call is cancelled; a server call ends with a CANCELLED status the client sees.
     if (this.call.cancel !== undefined) this.call.cancel();
     else this.call.emit("error", { code: 1, details: "data connection closed by the daemon" });

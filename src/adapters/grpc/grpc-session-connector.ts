@@ -7,7 +7,7 @@ import { callMessages } from "./call-messages.ts";
 import type { DelegatedPull, DelegationClient, DelegationEvent } from "../../ports/delegation.ts";
 import type { ServerMessage, SessionClient, SessionConnector, SessionHeader } from "../../ports/session.ts";
 import { fromWireDelegationEvent, toWireDelegatedPull } from "./delegation-mapping.ts";
-import type { Transport } from "../../ports/transport.ts";
+import type { DataTransports } from "../../ports/data-transports.ts";
 import type { ClientTls } from "../../ports/tls.ts";
 import { channelCredentials } from "./tls-credentials.ts";
 import { GrpcDataTransport } from "./grpc-data-transport.ts";
@@ -17,26 +17,31 @@ import { fromWireNegotiation, fromWireServer, toWireClient, toWireHeader } from 
 import { BLIT_SERVICE, PROTOCOL_HEADER, PROTOCOL_VERSION, TOKEN_HEADER, type WireMessage } from "./wire-schema.ts";
 
 /**
- * Opens transfer sessions (Push/Pull calls) on daemons and asks them for delegated pulls. The gRPC
- * fallback data transport shares this connector's connections; `tcp` (and `rdma`, when this
- * machine has an active RDMA port) are the data-plane transports given by the composition root.
- * `trust` says how each daemon is reached (its trusted certificate, or null for plaintext); every
- * session gets data transports that accept only that certificate.
+ * Opens transfer sessions (Push/Pull calls) on daemons and asks them for delegated pulls. The
+ * data-plane transports are those `transportsFor` gives (the composition root's registry: TCP,
+ * RDMA when this machine has an active RDMA port, …) plus this adapter's gRPC fallback ("grpc",
+ * through the control port). `trust` says how each daemon is reached (its trusted certificate, or
+ * null for plaintext); every session gets data transports that accept only that certificate.
  */
 export class GrpcSessionConnector implements SessionConnector, DelegationClient, AsyncDisposable {
-  readonly grpc: GrpcDataTransport = new GrpcDataTransport();
+  /** The plaintext data transports. */
+  readonly transports: DataTransports;
+  private readonly grpc: GrpcDataTransport = new GrpcDataTransport();
   private readonly clients: Client[] = [];
 
-  private readonly perDaemon = new Map<string, { tcp: Transport; grpc: GrpcDataTransport }>();
+  private readonly perDaemon = new Map<string, { transports: DataTransports; grpc: GrpcDataTransport }>();
 
-  /** `tokenFor` gives the token presented to each daemon (`blit-token` metadata), or null for none. */
+  /**
+   * `transportsFor(tls)`: the data transports reaching a daemon as `tls` says (null: plaintext).
+   * `tokenFor` gives the token presented to each daemon (`blit-token` metadata), or null for none.
+   */
   constructor(
-    readonly tcp: Transport,
-    readonly rdma: Transport | null = null,
+    private readonly transportsFor: (tls: ClientTls | null) => DataTransports = () => new Map(),
     private readonly trust: (address: { host: string; port: number }) => Promise<ClientTls | null> = async () => null,
-    private readonly tcpFor: (tls: ClientTls | null) => Transport = () => tcp,
     private readonly tokenFor: (host: string, port: number) => string | null = () => null,
-  ) {}
+  ) {
+    this.transports = withFallback(transportsFor(null), this.grpc);
+  }
 
   async open(address: { host: string; port: number }, header: SessionHeader, signal: AbortSignal): Promise<SessionClient> {
     const tls = await this.trust(address);
@@ -124,15 +129,16 @@ export class GrpcSessionConnector implements SessionConnector, DelegationClient,
 
   // --- internal ---
 
-  /** The data transports for one daemon; RDMA only in plaintext (it carries no TLS, SPEC §9). */
-  private dataTransports(target: string, tls: ClientTls | null): { tcp: Transport; grpc: GrpcDataTransport; rdma: Transport | null } {
+  /** The data transports for one daemon (as `transportsFor` gives them for its `tls`). */
+  private dataTransports(target: string, tls: ClientTls | null): DataTransports {
     const key = `${target} ${tls?.fingerprint ?? "plaintext"}`;
     let d = this.perDaemon.get(key);
     if (d === undefined) {
-      d = { tcp: this.tcpFor(tls), grpc: new GrpcDataTransport(tls) };
+      const grpc = new GrpcDataTransport(tls);
+      d = { transports: withFallback(this.transportsFor(tls), grpc), grpc };
       this.perDaemon.set(key, d);
     }
-    return { ...d, rdma: tls === null ? this.rdma : null };
+    return d.transports;
   }
 
   private client(address: { host: string; port: number }, tls: ClientTls | null): { client: Client; target: string } {
@@ -147,6 +153,11 @@ export class GrpcSessionConnector implements SessionConnector, DelegationClient,
     this.clients.push(client);
     return { client, target };
   }
+}
+
+/** `transports` and the gRPC fallback's Data calls on the control port, as "grpc". */
+function withFallback(transports: DataTransports, grpc: GrpcDataTransport): DataTransports {
+  return new Map([...transports, ["grpc", { transport: grpc, door: "control-port" }]]);
 }
 
 /**

@@ -9,6 +9,7 @@
 import * as fs from "node:fs";
 import { BlitError } from "../../domain/errors.ts";
 import { displayName } from "../../domain/rel-path.ts";
+import { isDotName } from "../../domain/peer-path.ts";
 import { openBeneath } from "./libc.ffi.ts";
 import { toCPath } from "./os-path.ts";
 
@@ -40,7 +41,7 @@ export class Beneath {
     const slash = rel.lastIndexOf("/");
     const parent = slash < 0 ? "" : rel.slice(0, slash);
     const leaf = rel.slice(slash + 1);
-    if (leaf === "" || leaf === "." || leaf === "..") {
+    if (leaf === "" || isDotName(leaf)) {
       throw new BlitError("PATH_ESCAPE", `${displayName(rel)} does not end in a name inside the module: refused`, { path: rel });
     }
     let fd = parent === "" ? this.rootFd : this.parents.get(parent);

@@ -1,6 +1,7 @@
 import type { DirEntry, EntryMeta } from "../../domain/entry.ts";
 import { BlitError, isBlitError } from "../../domain/errors.ts";
 import { displayName, type RelPath } from "../../domain/rel-path.ts";
+import { hasParentSegment } from "../../domain/peer-path.ts";
 import type { DirectoryPass, DirectoryPassRequest, MetaUpdate, DirListing, OpenFile, OpResult, Store, StoreCapabilities, WholeRead, WriteOp } from "../../ports/store.ts";
 import type { PassJob, PassResult } from "./fs-pass.ts";
 import { CopyMeter } from "./copy-meter.ts";
@@ -65,7 +66,7 @@ export class LocalStore implements Store {
 
   /** Absolute OS path of a RelPath; a `..` segment (which no RelPath holds) is PATH_ESCAPE. */
   absolute(path: RelPath): string {
-    if (DOT_DOT.test(path)) throw new BlitError("PATH_ESCAPE", `${displayName(path)} steps out through '..': refused`, { path });
+    if (hasParentSegment(path)) throw new BlitError("PATH_ESCAPE", `${displayName(path)} steps out through '..': refused`, { path });
     return absJoin(this.options.root, path);
   }
 
@@ -364,7 +365,6 @@ export class LocalStore implements Store {
   }
 }
 
-const DOT_DOT = /(?:^|\/)\.\.(?:\/|$)/;
 
 /** `meta` of an entry a client sent, as it is stored: owner and set-id bits per `owner`, links marked with `markLinks`. */
 function received(meta: EntryMeta, owner: Owner | null, markLinks: boolean): EntryMeta {

@@ -1,6 +1,6 @@
 /**
  * The record digest of a range of an open file, read back from it (proto/PROTOCOL.md "Verified
- * files"; the same digest as apps/engine/file-digest.ts, which the adapter tests check): XXH3-64 ‖
+ * files"; the same digest as adapters/blit-session/file-digest.ts, which the adapter tests check): XXH3-64 ‖
  * wyhash-64 of the bytes, seeded, or of the 1 MiB spans' digests for a longer record.
  */
 import * as fs from "node:fs";

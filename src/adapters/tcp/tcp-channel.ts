@@ -33,6 +33,8 @@ export class TcpChannel implements Channel {
   /** A worker is taking bytes from the socket: Bun must not read it. */
   private receiving = false;
   private closed = false;
+  /** Closed by this side (dispose): later sends are CANCELLED, not PEER_CLOSED. */
+  private disposed = false;
   private ended = false;
   private sending: Promise<void> = Promise.resolve();
 
@@ -105,6 +107,7 @@ export class TcpChannel implements Channel {
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
+    this.disposed = true;
     this.io.abort();
     if (!this.closed) this.socket.terminate();
     this.onClose();
@@ -221,7 +224,7 @@ export class TcpChannel implements Channel {
 
   private cancelled(signal?: AbortSignal): BlitError {
     if (signal?.aborted) return new BlitError("CANCELLED", "data connection send cancelled");
-    return new BlitError(this.closed ? "PEER_CLOSED" : "CANCELLED", "data connection is closed");
+    return new BlitError(this.closed && !this.disposed ? "PEER_CLOSED" : "CANCELLED", "data connection is closed");
   }
 }
 

@@ -1,6 +1,6 @@
-import type { ArgsDef } from "citty";
 import { EXIT_CODE_TABLE } from "../../domain/exit-codes.ts";
-import { ADVANCED_FLAGS, HIDDEN_FLAGS } from "./commands/_shared-args.ts";
+import type { FlagDefs } from "../toolkit/flag-parser.ts";
+import { ADVANCED_FLAGS, HIDDEN_FLAGS } from "./commands/flag-sets.ts";
 import { COMMANDS } from "./commands/index.ts";
 import { TRUST_HELP_ROWS, VERBS_WITHOUT_TRUST } from "../trust/trust-flags.ts";
 
@@ -9,7 +9,7 @@ export function mainHelp(version: string): string {
   const verbs = Object.entries(COMMANDS)
     .filter(([, entry]) => entry.hidden !== true)
     .map(([name, entry]): [string, string] => [name, entry.description]);
-  const transfer = COMMANDS.copy?.args ?? {};
+  const transfer = COMMANDS.copy?.flags ?? {};
   return [
     `blit ${version} - fast, safe file transfers`,
     "",
@@ -37,8 +37,8 @@ export function mainHelp(version: string): string {
 export function verbHelp(verb: string): string {
   const entry = COMMANDS[verb];
   if (entry === undefined) return "";
-  const options = [...flagRows(entry.args, false), HELP_ROW];
-  const advanced = flagRows(entry.args, true);
+  const options = [...flagRows(entry.flags, false), HELP_ROW];
+  const advanced = flagRows(entry.flags, true);
   const lines = [`Usage: blit ${verb} [OPTIONS] ${entry.operands}`.trimEnd(), "", entry.description, ""];
   lines.push("Options:", columns(options), "");
   if (advanced.length > 0) lines.push("Advanced:", columns(advanced), "");
@@ -65,17 +65,10 @@ const ENDPOINTS = [
   "  host:/module/path, host://path      a path on a blit daemon (port 9031; host:port:/m/ for another)",
 ].join("\n");
 
-function flagRows(def: ArgsDef, advanced: boolean): [string, string][] {
-  const rows: [string, string][] = [];
-  for (const [name, arg] of Object.entries(def)) {
-    if (arg.type === "positional" || HIDDEN_FLAGS.has(name) || ADVANCED_FLAGS.has(name) !== advanced) continue;
-    const alias = "alias" in arg && typeof arg.alias === "string" ? `-${arg.alias}, ` : "    ";
-    const value = arg.type === "string" ? ` ${arg.valueHint ?? "VALUE"}` : "";
-    // A switch that is on by default is shown as it is typed: --no-<name>.
-    if (arg.type === "boolean" && arg.default === true) rows.push([`${alias}--no-${name}`, arg.negativeDescription ?? arg.description ?? ""]);
-    else rows.push([`${alias}--${name}${value}`, arg.description ?? ""]);
-  }
-  return rows;
+function flagRows(defs: FlagDefs, advanced: boolean): [string, string][] {
+  return Object.entries(defs)
+    .filter(([name]) => !HIDDEN_FLAGS.has(name) && ADVANCED_FLAGS.has(name) === advanced)
+    .map(([name, flag]) => [`${flag.short === undefined ? "    " : `-${flag.short}, `}--${name}${flag.type === "string" ? ` ${flag.valueHint ?? "VALUE"}` : ""}`, flag.description]);
 }
 
 function columns(rows: readonly (readonly [string, string])[]): string {

@@ -1,6 +1,6 @@
 import { summarizePerf, type PerfRecord } from "../../domain/perf-record.ts";
-import { columns as table } from "../utils/columns.ts";
-import { humanBytes } from "../utils/entry-format.ts";
+import { columns as table } from "../admin/columns.ts";
+import { humanBytes } from "../admin/entry-format.ts";
 
 /** What `blit diagnostics perf` prints for people: recent runs, then medians per route and workload. */
 export function perfReport(records: readonly PerfRecord[], total: number, location: string, enabled: boolean): string {

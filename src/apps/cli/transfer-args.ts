@@ -1,4 +1,3 @@
-import type { ArgsDef } from "citty";
 import { parseTransferEnd, type ParseEndpointOptions } from "../../domain/endpoint.ts";
 import { BlitError } from "../../domain/errors.ts";
 import type { FilterOptions, FilterRule } from "../../domain/filter.ts";
@@ -6,18 +5,8 @@ import type { RuleSource } from "../../domain/filter-file.ts";
 import type { CompareMode } from "../../domain/plan.ts";
 import { parseSize } from "../../domain/size.ts";
 import type { TransferRequest, Verb } from "../engine/transfer-request.ts";
-import { foreignSpellingHint } from "./foreign-spellings.ts";
-
-/** Command-line arguments as typed, checked against a command's flag definitions. */
-export interface ScannedArgs {
-  /** Boolean flags given, by canonical (long) name. */
-  readonly switches: ReadonlySet<string>;
-  /** Values of string flags by canonical name, in command-line order. */
-  readonly values: ReadonlyMap<string, readonly string[]>;
-  /** --include/--exclude rules and --include-from/--exclude-from files in the order typed. */
-  readonly rules: readonly RuleSource[];
-  readonly positionals: readonly string[];
-}
+import { lastValue, usage as usageOf, type ParsedFlags } from "../toolkit/flag-parser.ts";
+import { FLAG_EXAMPLES } from "./commands/flag-sets.ts";
 
 /** How the run talks to people; `progress` null means "on when stderr is a terminal". */
 export interface OutputOptions {
@@ -71,57 +60,8 @@ export interface CliEnv extends ParseEndpointOptions {
   readonly env: Readonly<Record<string, string | undefined>>;
 }
 
-/**
- * Walks `rawArgs` (the words after the verb) against `def`: `--name`, `--name=value`, `--name value`,
- * `-x` and groups of one-letter switches (`-nv`); everything after `--` is positional. Unknown
- * flags, missing values and values given to switches are BlitError USAGE naming the flag.
- */
-export function scanArgs(rawArgs: readonly string[], def: ArgsDef, verb: string): ScannedArgs {
-  const { long, short } = flagTable(def);
-  const switches = new Set<string>();
-  const values = new Map<string, string[]>();
-  const rules: RuleSource[] = [];
-  const positionals: string[] = [];
-  const take = (name: string, type: string, typed: string, inline: string | undefined, next: () => string | undefined) => {
-    if (type === "boolean") {
-      if (inline !== undefined) throw usage(`${typed} takes no value (got '${inline}'): write ${typed.split("=")[0]}`, verb);
-      switches.add(name);
-      return;
-    }
-    const value = inline ?? next();
-    if (value === undefined) throw usage(`${typed} needs a value, e.g. ${typed} ${example(name)}`, verb);
-    values.set(name, [...(values.get(name) ?? []), value]);
-    if (name === "include" || name === "exclude") rules.push({ type: name, pattern: value });
-    if (name === "include-from" || name === "exclude-from") rules.push({ type: name === "include-from" ? "include" : "exclude", file: value });
-  };
-  for (let i = 0; i < rawArgs.length; i++) {
-    const arg = rawArgs[i]!;
-    const next = () => (i + 1 < rawArgs.length ? rawArgs[++i] : undefined);
-    if (arg === "--") {
-      positionals.push(...rawArgs.slice(i + 1));
-      break;
-    }
-    if (arg.startsWith("--")) {
-      const eq = arg.indexOf("=");
-      const name = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
-      const type = long.get(name);
-      if (type === undefined) throw unknownOption(`--${name}`, verb);
-      take(name, type, `--${name}`, eq < 0 ? undefined : arg.slice(eq + 1), next);
-    } else if (arg.startsWith("-") && arg.length > 1) {
-      for (const letter of arg.slice(1)) {
-        const name = short.get(letter);
-        if (name === undefined) throw unknownOption(`-${letter}`, verb, arg.length > 2 ? ` in '${arg}'` : "");
-        take(name, long.get(name)!, `-${letter}`, undefined, next);
-      }
-    } else {
-      positionals.push(arg);
-    }
-  }
-  return { switches, values, rules, positionals };
-}
-
-/** Turns scanned `copy`/`mirror`/`move` arguments into a TransferRequest and output options. */
-export function toTransferCli(verb: Verb, args: ScannedArgs, env: CliEnv): TransferCli {
+/** Turns the parsed flags of `copy`/`mirror`/`move` into a TransferRequest and output options. */
+export function toTransferCli(verb: Verb, args: ParsedFlags, env: CliEnv): TransferCli {
   const [source, destination] = endpoints(verb, args, env);
   const { filter, filesFromPath, rulesFrom } = filterOptions(args);
   const dryRun = args.switches.has("dry-run");
@@ -155,8 +95,8 @@ export function toTransferCli(verb: Verb, args: ScannedArgs, env: CliEnv): Trans
   };
 }
 
-/** Turns scanned `check` arguments into the check request and output options. */
-export function toCheckCli(args: ScannedArgs, env: CliEnv): CheckCli {
+/** Turns the parsed flags of `check` into the check request and output options. */
+export function toCheckCli(args: ParsedFlags, env: CliEnv): CheckCli {
   const [source, destination] = endpoints("check", args, env);
   const { filter, filesFromPath, rulesFrom } = filterOptions(args);
   return {
@@ -174,19 +114,7 @@ export function toCheckCli(args: ScannedArgs, env: CliEnv): CheckCli {
 
 // --- internal ---
 
-function flagTable(def: ArgsDef): { long: Map<string, string>; short: Map<string, string> } {
-  const long = new Map<string, string>();
-  const short = new Map<string, string>();
-  for (const [name, arg] of Object.entries(def)) {
-    if (arg.type === "positional") continue;
-    long.set(name, arg.type ?? "string");
-    const aliases = "alias" in arg && arg.alias !== undefined ? [arg.alias].flat() : [];
-    for (const alias of aliases) short.set(alias, name);
-  }
-  return { long, short };
-}
-
-function endpoints(verb: string, args: ScannedArgs, env: CliEnv): [string, string] {
+function endpoints(verb: string, args: ParsedFlags, env: CliEnv): [string, string] {
   const [source, destination, extra] = args.positionals;
   if (source === undefined) throw usage(`${verb} needs SRC and DST: both are missing`, verb);
   if (destination === undefined) throw usage(`${verb} needs SRC and DST: DST is missing`, verb);
@@ -201,7 +129,7 @@ const COMPARE_FLAGS: readonly (readonly [string, CompareMode])[] = [
   ["ignore-times", "ignore-times"],
 ];
 
-function compareMode(args: ScannedArgs): CompareMode {
+function compareMode(args: ParsedFlags): CompareMode {
   const given = COMPARE_FLAGS.filter(([flag]) => args.switches.has(flag));
   const [first, second] = given;
   if (first !== undefined && second !== undefined) {
@@ -213,7 +141,7 @@ function compareMode(args: ScannedArgs): CompareMode {
   return first?.[1] ?? "quick";
 }
 
-function filterOptions(args: ScannedArgs): { filter: FilterOptions; filesFromPath: string | null; rulesFrom: readonly RuleSource[] | null } {
+function filterOptions(args: ParsedFlags): { filter: FilterOptions; filesFromPath: string | null; rulesFrom: readonly RuleSource[] | null } {
   const minSize = optional(args, "min-size", parseSize);
   const maxSize = optional(args, "max-size", parseSize);
   if (minSize !== null && maxSize !== null && minSize > maxSize) {
@@ -221,15 +149,16 @@ function filterOptions(args: ScannedArgs): { filter: FilterOptions; filesFromPat
   }
   const filesFromPath = last(args, "files-from") ?? null;
   if (filesFromPath === "") throw new BlitError("USAGE", "--files-from needs a file name, e.g. --files-from list.txt (- = stdin)");
-  const typed = args.rules.filter((r): r is FilterRule => !("file" in r));
-  const files = args.rules.filter((r) => "file" in r).map((r) => ("file" in r ? r.file : ""));
+  const rules = rulesOf(args);
+  const typed = rules.filter((r): r is FilterRule => !("file" in r));
+  const files = rules.filter((r) => "file" in r).map((r) => ("file" in r ? r.file : ""));
   if (files.includes("")) throw new BlitError("USAGE", "--exclude-from and --include-from need a file name, e.g. --exclude-from rules.txt (- = stdin)");
   if ([...files, filesFromPath].filter((f) => f === "-").length > 1) throw new BlitError("USAGE", "only one of --files-from, --exclude-from and --include-from can read stdin (-)");
-  return { filter: { rules: typed, filesFrom: null, minSize, maxSize }, filesFromPath, rulesFrom: files.length > 0 ? args.rules : null };
+  return { filter: { rules: typed, filesFrom: null, minSize, maxSize }, filesFromPath, rulesFrom: files.length > 0 ? rules : null };
 }
 
 /** A dry run lists what it would change, as -v does, unless -q. -q with -v or -p is a contradiction. */
-function outputOptions(args: ScannedArgs): OutputOptions {
+function outputOptions(args: ParsedFlags): OutputOptions {
   const quiet = args.switches.has("quiet");
   const loud = ["verbose", "itemize-changes", "progress"].find((flag) => args.switches.has(flag));
   if (quiet && loud !== undefined) throw new BlitError("USAGE", `--quiet and --${loud} cannot be used together: -q prints nothing but warnings and errors`, { flag: "--quiet", other: `--${loud}` });
@@ -244,7 +173,7 @@ function outputOptions(args: ScannedArgs): OutputOptions {
 }
 
 /** --timeout SECS: at most a day (the wire carries milliseconds in 32 bits). */
-function timeoutSec(args: ScannedArgs): number {
+function timeoutSec(args: ParsedFlags): number {
   const sec = optional(args, "timeout", nonNegativeNumber) ?? 0;
   if (sec > MAX_TIMEOUT_SEC) throw new BlitError("USAGE", `--timeout ${last(args, "timeout")} is above ${MAX_TIMEOUT_SEC} s (a day); 0 waits for ever`, { flag: "--timeout" });
   return sec;
@@ -256,7 +185,7 @@ const MAX_TIMEOUT_SEC = 86_400;
  * --bwlimit RATE as rsync reads it: a size (--max-size units, fractions allowed), a bare number
  * meaning KiB, rounded to whole KiB; 0 = no limit (nothing in the request).
  */
-function bwlimit(args: ScannedArgs): { bwlimit?: number } {
+function bwlimit(args: ParsedFlags): { bwlimit?: number } {
   const text = last(args, "bwlimit");
   if (text === undefined) return {};
   const bytes = parseSize(/^\s*[\d.]+\s*$/.test(text) ? `${text}K` : text, "--bwlimit");
@@ -265,26 +194,35 @@ function bwlimit(args: ScannedArgs): { bwlimit?: number } {
   return rate === 0 ? {} : { bwlimit: rate };
 }
 
-function logFile(args: ScannedArgs): string | null {
+function logFile(args: ParsedFlags): string | null {
   const path = last(args, "log-file");
   if (path === "") throw new BlitError("USAGE", "--log-file needs a file name, e.g. --log-file /var/log/blit.log", { flag: "--log-file" });
   return path ?? null;
 }
 
 /** --delete-excluded: only a mirror deletes. */
-function deleteExcluded(verb: Verb, args: ScannedArgs): boolean {
+function deleteExcluded(verb: Verb, args: ParsedFlags): boolean {
   if (!args.switches.has("delete-excluded")) return false;
   if (verb !== "mirror") throw new BlitError("USAGE", `--delete-excluded goes with blit mirror (blit ${verb} deletes nothing)`, { flag: "--delete-excluded", verb });
   return true;
 }
 
-function notes(args: ScannedArgs): string[] {
+function notes(args: ParsedFlags): string[] {
   return args.switches.has("ludicrous-speed") ? ["--ludicrous-speed is deprecated and does nothing; blit picks its speed itself"] : [];
 }
 
-const last = (args: ScannedArgs, flag: string): string | undefined => args.values.get(flag)?.at(-1);
+const last = lastValue;
 
-function optional<T>(args: ScannedArgs, flag: string, parse: (text: string, flag: string) => T): T | null {
+/** --include/--exclude rules and --include-from/--exclude-from files, in the order typed. */
+function rulesOf(args: ParsedFlags): RuleSource[] {
+  return args.sequence.flatMap(({ name, value }): RuleSource[] => {
+    if (name === "include" || name === "exclude") return [{ type: name, pattern: value }];
+    if (name === "include-from" || name === "exclude-from") return [{ type: name === "include-from" ? "include" : "exclude", file: value }];
+    return [];
+  });
+}
+
+function optional<T>(args: ParsedFlags, flag: string, parse: (text: string, flag: string) => T): T | null {
   const text = last(args, flag);
   return text === undefined ? null : parse(text, `--${flag}`);
 }
@@ -301,18 +239,6 @@ const nonNegativeInt = numberParser(WHOLE, 0, "a whole number 0 or more");
 const positiveInt = numberParser(WHOLE, 1, "a whole number 1 or more");
 const nonNegativeNumber = numberParser(/^(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)$/, 0, "a number of seconds 0 or more");
 
-const EXAMPLES: Readonly<Record<string, string>> = {
-  exclude: "'*.tmp'", include: "'*.txt'", "files-from": "list.txt", "exclude-from": "rules.txt", "include-from": "rules.txt", "min-size": "10K", "max-size": "1G",
-  "max-delete": "100", "max-threads": "4", retry: "3", wait: "2.5", timeout: "30", "log-file": "blit.log", bwlimit: "10M",
-};
+const example = (name: string): string => FLAG_EXAMPLES[name] ?? "VALUE";
 
-const example = (name: string): string => EXAMPLES[name] ?? "VALUE";
-
-/** An unknown option; an rsync or rclone spelling is answered with the blit way. */
-function unknownOption(option: string, verb: string, where = ""): BlitError {
-  const hint = foreignSpellingHint(option);
-  return usage(`unknown option '${option}'${where}${hint === null ? "" : `: ${hint}`}`, verb);
-}
-
-const usage = (message: string, verb: string): BlitError =>
-  new BlitError("USAGE", `${message} (see 'blit ${verb} --help')`, { verb });
+const usage = (message: string, verb: string): BlitError => usageOf(message, { command: `blit ${verb}` });

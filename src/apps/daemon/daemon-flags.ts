@@ -1,6 +1,6 @@
-import { parseArgs } from "node:util";
 import { BlitError } from "../../domain/errors.ts";
 import { exitCodeHelp } from "../../domain/exit-codes.ts";
+import { lastValue, parseFlags, usage, type FlagDefs } from "../toolkit/flag-parser.ts";
 
 /** Where the daemon looks for its config when --config is not given. */
 export const DEFAULT_CONFIG_PATH = "/etc/blit/config.toml";
@@ -30,36 +30,32 @@ export interface DaemonFlags {
 
 /** Parses argv strictly: an unknown flag, a missing value or a bad port is USAGE naming it. */
 export function parseDaemonFlags(argv: readonly string[]): DaemonFlags {
-  let values: ReturnType<typeof parse>["values"];
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parse(argv));
-  } catch (e) {
-    const text = e instanceof Error ? e.message.split("\n")[0] : String(e);
-    throw new BlitError("USAGE", `${text} (see blit-daemon --help)`, { input: argv.join(" ") });
-  }
+  const parsed = parseFlags(argv, DAEMON_FLAGS, CONTEXT);
+  const { positionals, switches } = parsed;
+  const value = (flag: string): string | undefined => lastValue(parsed, flag);
   if (positionals.length > 1 || (positionals[0] !== undefined && positionals[0] !== "fingerprint")) {
-    throw new BlitError("USAGE", `unknown command '${positionals.join(" ")}': blit-daemon takes flags, or 'fingerprint' (see blit-daemon --help)`, { input: argv.join(" ") });
+    throw usage(`unknown command '${positionals.join(" ")}': blit-daemon takes flags, or 'fingerprint'`, CONTEXT);
   }
-  const level = values["log-level"] ?? "info";
+  const level = value("log-level") ?? "info";
   if (!Object.hasOwn(LOG_LEVELS, level)) {
     throw new BlitError("USAGE", `invalid --log-level '${level}': use one of ${Object.keys(LOG_LEVELS).join(", ")}`, { flag: "--log-level" });
   }
+  const [stateDir, config, bind, port, dataPort, root, mdnsName] = ["state-dir", "config", "bind", "port", "data-port", "root", "mdns-name"].map(value);
   return {
-    help: values.help === true,
+    help: switches.has("help"),
     fingerprint: positionals[0] === "fingerprint",
-    ...(values["state-dir"] !== undefined && { stateDir: values["state-dir"] }),
-    version: values.version === true,
-    ...(values.config !== undefined && { config: values.config }),
-    ...(values.bind !== undefined && { bind: values.bind }),
-    ...(values.port !== undefined && { port: toPort(values.port, "--port") }),
-    ...(values["data-port"] !== undefined && { dataPort: toPort(values["data-port"], "--data-port") }),
-    ...(values.root !== undefined && { root: values.root }),
-    ...(values["no-mdns"] === true && { noMdns: true }),
-    ...(values["mdns-name"] !== undefined && { mdnsName: values["mdns-name"] }),
-    forceGrpcData: values["force-grpc-data"] === true,
+    ...(stateDir !== undefined && { stateDir }),
+    version: switches.has("version"),
+    ...(config !== undefined && { config }),
+    ...(bind !== undefined && { bind }),
+    ...(port !== undefined && { port: toPort(port, "--port") }),
+    ...(dataPort !== undefined && { dataPort: toPort(dataPort, "--data-port") }),
+    ...(root !== undefined && { root }),
+    ...(switches.has("no-mdns") && { noMdns: true }),
+    ...(mdnsName !== undefined && { mdnsName }),
+    forceGrpcData: switches.has("force-grpc-data"),
     logLevel: level as LogLevelName,
-    jsonLogs: values["json-logs"] === true,
+    jsonLogs: switches.has("json-logs"),
   };
 }
 
@@ -103,28 +99,24 @@ export function daemonHelp(version: string): string {
 
 // --- internal ---
 
-function parse(argv: readonly string[]) {
-  return parseArgs({
-    args: [...argv],
-    strict: true,
-    allowPositionals: true,
-    options: {
-      config: { type: "string" },
-      bind: { type: "string" },
-      port: { type: "string" },
-      "data-port": { type: "string" },
-      root: { type: "string" },
-      "state-dir": { type: "string" },
-      "no-mdns": { type: "boolean" },
-      "mdns-name": { type: "string" },
-      "force-grpc-data": { type: "boolean" },
-      "log-level": { type: "string" },
-      "json-logs": { type: "boolean" },
-      help: { type: "boolean", short: "h" },
-      version: { type: "boolean", short: "V" },
-    },
-  });
-}
+const CONTEXT = { command: "blit-daemon" } as const;
+
+/** The flags of blit-daemon (the help text above lists them for people). */
+const DAEMON_FLAGS = {
+  config: { type: "string", valueHint: "PATH", description: "Config file" },
+  bind: { type: "string", valueHint: "ADDR", description: "Address to listen on" },
+  port: { type: "string", valueHint: "N", description: "Control port" },
+  "data-port": { type: "string", valueHint: "N", description: "Data-plane port" },
+  root: { type: "string", valueHint: "PATH", description: "Default export" },
+  "state-dir": { type: "string", valueHint: "DIR", description: "Where the TLS identity is kept" },
+  "no-mdns": { type: "boolean", description: "Do not advertise" },
+  "mdns-name": { type: "string", valueHint: "NAME", description: "Instance name to advertise" },
+  "force-grpc-data": { type: "boolean", description: "File data inside the gRPC control stream" },
+  "log-level": { type: "string", valueHint: "LEVEL", description: "Log level" },
+  "json-logs": { type: "boolean", description: "JSON logs" },
+  help: { type: "boolean", short: "h", description: "Show this help" },
+  version: { type: "boolean", short: "V", description: "Print the version" },
+} as const satisfies FlagDefs;
 
 function toPort(text: string, flag: "--port" | "--data-port"): number {
   const port = /^[0-9]{1,5}$/.test(text) ? Number(text) : -1;

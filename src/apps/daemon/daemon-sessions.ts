@@ -3,9 +3,8 @@ import { randomBytes } from "node:crypto";
 import { BlitError, isBlitError } from "../../domain/errors.ts";
 import type { Caller } from "../../ports/control.ts";
 import type { ClientMessage, DataNegotiation, SessionHeader, SessionLink, SessionService } from "../../ports/session.ts";
-import type { Listener } from "../../ports/transport.ts";
-import { DataPort, type DataClaim } from "../engine/data-port.ts";
-import { serveStoreSession } from "../engine/session-server.ts";
+import type { DataListeners } from "../../ports/data-transports.ts";
+import { DataPort, serveStoreSession, type DataClaim } from "../compose.ts";
 import { outcomeOf, type DaemonAudit } from "./daemon-audit.ts";
 import { NO_CALLER, scrub, type ModuleExports, type ResolvedTarget } from "./module-exports.ts";
 
@@ -21,8 +20,6 @@ export const streamsFor = (header: SessionHeader): number =>
 export interface DaemonSessionsOptions {
   /** `--force-grpc-data`: offer gRPC data only. */
   readonly forceGrpcData: boolean;
-  /** The RDMA data plane's listener when this machine has an active RDMA port (offered to clients that have one too). */
-  readonly rdma?: Listener | null;
   readonly log: { info(message: string): void; warn(message: string): void };
   /** Told of every data connection refused by a limit (defaults to `log.warn`). */
   readonly onRefused?: (message: string) => void;
@@ -51,12 +48,11 @@ export class DaemonSessions implements SessionService, AsyncDisposable {
 
   constructor(
     private readonly exports: ModuleExports,
-    private readonly tcp: Listener,
-    private readonly grpc: Listener,
+    private readonly listeners: DataListeners,
     private readonly options: DaemonSessionsOptions,
   ) {
     this.port = new DataPort(
-      [tcp, grpc, ...(options.rdma ? [options.rdma] : [])],
+      [...listeners.values()],
       (n) => new Uint8Array(randomBytes(n)),
       options.onRefused ?? ((m) => options.log.warn(m)),
       options.admitAddress,
@@ -72,13 +68,14 @@ export class DaemonSessions implements SessionService, AsyncDisposable {
     this.claims.set(key(claim.token), { claim, target, caller, started: performance.now() });
     this.options.audit?.sessionStart({ client: caller.address, credential: target.credential, module: target.module.name, verb, route: header.role });
     const forced = this.options.forceGrpcData;
+    const rdma = this.listeners.get("rdma-port");
     return {
-      dataPort: forced ? 0 : this.tcp.address.port,
+      dataPort: forced ? 0 : (this.listeners.get("data-port")?.address.port ?? 0),
       token: claim.token,
       streams,
       grpcData: forced,
       fallbackReason: forced ? "the daemon runs with --force-grpc-data" : "",
-      rdmaPort: !forced && header.rdma === true && this.options.rdma ? this.options.rdma.address.port : 0,
+      rdmaPort: !forced && header.rdma === true && rdma !== undefined ? rdma.address.port : 0,
     };
   }
 
@@ -126,9 +123,7 @@ export class DaemonSessions implements SessionService, AsyncDisposable {
 
   async [Symbol.asyncDispose](): Promise<void> {
     for (const p of this.claims.values()) p.claim.cancel();
-    await this.tcp[Symbol.asyncDispose]();
-    await this.grpc[Symbol.asyncDispose]();
-    await this.options.rdma?.[Symbol.asyncDispose]();
+    for (const listener of this.listeners.values()) await listener[Symbol.asyncDispose]();
     await this.port[Symbol.asyncDispose]();
   }
 }

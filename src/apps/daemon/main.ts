@@ -4,18 +4,19 @@ import pkg from "../../../package.json" with { type: "json" };
 /**
  * `blit-daemon` (SPEC §5): parses flags, loads the config file, resolves the settings (flag →
  * file → default) and serves until SIGTERM/SIGINT. --help and --version load nothing heavy.
- * Every failure is printed as `blit-daemon: <message>` with the exit code of its BlitError.
+ * Every failure is printed as `blit-daemon: <message>` with the exit code of its BlitError
+ * (toolkit/error-report.ts).
  */
 export async function main(argv: readonly string[]): Promise<number> {
   try {
     if (argv[0] === "token") {
       const { tokenCommand } = await import("./token-command.ts");
-      return print(Bun.stdout, tokenCommand(argv.slice(1)), 0);
+      return print(tokenCommand(argv.slice(1)), 0);
     }
     const { DEFAULT_CONFIG_PATH, daemonHelp, parseDaemonFlags } = await import("./daemon-flags.ts");
     const flags = parseDaemonFlags(argv);
-    if (flags.version) return print(Bun.stdout, `${pkg.version}\n`, 0);
-    if (flags.help) return print(Bun.stdout, daemonHelp(pkg.version), 0);
+    if (flags.version) return print(`${pkg.version}\n`, 0);
+    if (flags.help) return print(daemonHelp(pkg.version), 0);
     const [compose, { resolveSettings }, { createDaemonLog }, { serve }, { EMPTY_DAEMON_CONFIG }, os, path] = await Promise.all([
       import("../compose.ts"),
       import("./daemon-settings.ts"),
@@ -38,7 +39,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     });
     if (flags.fingerprint) {
       const identity = await compose.daemonIdentity(settings.tls, settings.stateDir);
-      return print(Bun.stdout, `${identity.fingerprint}\n`, 0);
+      return print(`${identity.fingerprint}\n`, 0);
     }
     if (settings.tls.enabled && process.env.NODE_TLS_REJECT_UNAUTHORIZED === "0") {
       const { BlitError } = await import("../../domain/errors.ts");
@@ -51,10 +52,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (flags.root !== undefined) await checkRoot(settings.defaultExport?.path ?? flags.root);
     return await serve(settings, pkg.version, log);
   } catch (e) {
-    const { isBlitError } = await import("../../domain/errors.ts");
-    const { exitCodeFor } = await import("../../domain/exit-codes.ts");
-    const text = isBlitError(e) ? e.message : `internal error (a bug): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`;
-    return print(Bun.stderr, `blit-daemon: ${text}\n`, exitCodeFor(e));
+    const [{ reportError }, { flushOutput }] = await Promise.all([import("../toolkit/error-report.ts"), import("../toolkit/output.ts")]);
+    const code = reportError("blit-daemon", e);
+    await flushOutput();
+    return code;
   }
 }
 
@@ -69,10 +70,10 @@ async function checkRoot(root: string): Promise<void> {
   throw new BlitError("USAGE", `--root ${root} is not an existing directory: create it or fix the path`, { flag: "--root", value: root });
 }
 
-/** Writes with Bun.write (process.stdout costs start-up time), then gives `code` back. */
-async function print(file: Bun.BunFile, text: string, code: number): Promise<number> {
-  await Bun.write(file, text).catch(() => 0);
-  return code;
+/** Prints `text` on stdout and gives `code` back. */
+async function print(text: string, code: number): Promise<number> {
+  const { printAndExit } = await import("../toolkit/output.ts");
+  return printAndExit(text, code);
 }
 
 if (import.meta.main) {

@@ -2,7 +2,7 @@ import type { ConsolaInstance } from "consola";
 import { BlitError, isBlitError } from "../../domain/errors.ts";
 import { hostRefusal } from "../../domain/host-rules.ts";
 import { CLIENT_LINK_DIR } from "../../domain/received-entry.ts";
-import { readTokenFile } from "../cli/client-token.ts";
+import { readTokenFile } from "../toolkit/client-token.ts";
 import * as compose from "../compose.ts";
 import { startAdvertising } from "./advertise.ts";
 import { DaemonAudit } from "./daemon-audit.ts";
@@ -32,7 +32,7 @@ export async function serve(settings: DaemonSettings, version: string, log: Cons
   const onRefused = refusalLog(log);
   const admitAddress = (address: string) => hostRefusal(settings.hosts, address);
   const data = await compose.startDataListeners(settings.bind, settings.dataPort, tls?.server ?? null, { admitAddress, onRefused });
-  await using sessions = new DaemonSessions(exports, data.tcp, data.grpc, { forceGrpcData: settings.forceGrpcData, rdma: data.rdma, log, onRefused, admitAddress, audit });
+  await using sessions = new DaemonSessions(exports, data.listeners, { forceGrpcData: settings.forceGrpcData, log, onRefused, admitAddress, audit });
   const server = await compose.startControlServer({
     host: settings.bind,
     port: settings.port,
@@ -41,7 +41,7 @@ export async function serve(settings: DaemonSettings, version: string, log: Cons
     admitAddress,
     ...(settings.maxConnections !== undefined && { limits: { maxSessions: settings.maxConnections } }),
     sessions,
-    dataListener: data.grpc,
+    dataListener: data.listeners.get("control-port"),
     delegation: new DaemonDelegation(exports, settings.delegation, delegationKnownHosts(settings), log, delegationToken, audit),
     onInternalError: (method, error) => log.error(`${method} failed with a bug:`, isBlitError(error) ? error.message : error),
     onRefused,
@@ -49,7 +49,7 @@ export async function serve(settings: DaemonSettings, version: string, log: Cons
   announce(settings, exports, log);
   announceTls(settings, tls, log);
   const host = settings.bind.includes(":") ? `[${settings.bind}]` : settings.bind;
-  const dataPort = data.tcp.address.port;
+  const dataPort = data.listeners.get("data-port")?.address.port ?? 0;
   const ready = {
     event: "ready",
     control: `${host}:${server.port}`,
@@ -63,7 +63,8 @@ export async function serve(settings: DaemonSettings, version: string, log: Cons
   await Bun.write(Bun.stdout, `${JSON.stringify(ready)}\n`);
   await notify(`READY=1\nSTATUS=serving on ${ready.control}, data ${ready.data}\nMAINPID=${process.pid}`, log);
   log.info(`serving on ${host}:${server.port} (data plane on port ${dataPort})`);
-  log.info(data.rdma !== null ? `RDMA data plane: connection port ${data.rdma.address.port}` : `RDMA data plane off (${data.rdmaReason}): TCP only`);
+  const rdma = data.listeners.get("rdma-port");
+  log.info(rdma !== undefined ? `RDMA data plane: connection port ${rdma.address.port}` : `RDMA data plane off (${data.rdmaReason}): TCP only`);
   const advert = startAdvertising(settings, { port: server.port, version, protocol: protocolVersion, modules: exports.names() }, log);
   const signal = await stopping;
   log.info(`${signal}: stopping (running calls get ${STOP_GRACE_MS / 1000} s)`);

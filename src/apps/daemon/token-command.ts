@@ -1,7 +1,9 @@
 import { createHash, randomBytes } from "node:crypto";
-import { parseArgs } from "node:util";
 import { parseModuleGrant, tokenStanza, type Grant } from "../../domain/credentials.ts";
 import { BlitError } from "../../domain/errors.ts";
+import { parseFlags } from "../toolkit/flag-parser.ts";
+
+const TOKEN_FLAGS = { module: { type: "string", valueHint: "MODULE:ro|rw", description: "A module the token may use (repeatable)" } } as const;
 
 /** Random bytes of a new token's secret (256 bits). */
 const SECRET_BYTES = 32;
@@ -13,15 +15,10 @@ const SECRET_BYTES = 32;
 export function tokenCommand(argv: readonly string[]): string {
   const [sub, ...rest] = argv;
   if (sub !== "new") throw new BlitError("USAGE", `unknown token command '${sub ?? ""}': use blit-daemon token new NAME --module MODULE:rw`, { input: sub ?? "" });
-  let parsed: { values: { module?: string[] }; positionals: string[] };
-  try {
-    parsed = parseArgs({ args: rest, strict: true, allowPositionals: true, options: { module: { type: "string", multiple: true } } });
-  } catch (e) {
-    throw new BlitError("USAGE", `token new: ${e instanceof Error ? e.message.split("\n")[0] : String(e)} (e.g. blit-daemon token new nightly --module backup:rw)`);
-  }
+  const parsed = parseFlags(rest, TOKEN_FLAGS, { command: "blit-daemon", examples: { module: "backup:rw" } });
   const [name, ...extra] = parsed.positionals;
   if (name === undefined || name === "" || extra.length > 0) throw new BlitError("USAGE", "token new needs one NAME, e.g. blit-daemon token new nightly --module backup:rw");
-  const grants = (parsed.values.module ?? []).map(parseModuleGrant);
+  const grants = (parsed.values.get("module") ?? []).map(parseModuleGrant);
   if (grants.length === 0) throw new BlitError("USAGE", "token new needs at least one --module MODULE:ro|rw, e.g. --module backup:rw");
   const modules: Record<string, Grant> = Object.fromEntries(grants);
   const secret = randomBytes(SECRET_BYTES).toString("hex");

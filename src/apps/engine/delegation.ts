@@ -1,10 +1,10 @@
 import { parseTransferEnd, type RemoteEndpoint } from "../../domain/endpoint.ts";
+import { remoteLabel } from "../../domain/remote-label.ts";
 import { isBlitError } from "../../domain/errors.ts";
 import { overlaps } from "../../domain/transfer-roots.ts";
 import type { TransferSummary } from "../../domain/summary.ts";
 import type { DelegatedPull, DelegatedSummary } from "../../ports/delegation.ts";
 import type { EngineDeps } from "./engine-deps.ts";
-import { label } from "./remote-end.ts";
 import type { TransferRequest } from "./transfer-request.ts";
 
 /** What became of asking the destination daemon to pull: its summary, or why the bytes are relayed. */
@@ -24,7 +24,7 @@ export async function delegate(req: TransferRequest, deps: EngineDeps): Promise<
   if (ends === null || deps.delegation === undefined) return null;
   const { src, dst } = ends;
   if (isLoopback(src.host) && !isLoopback(dst.host)) {
-    return { relay: `the source ${label(src, src.path)} is a loopback address, which the destination daemon would take for itself` };
+    return { relay: `the source ${remoteLabel(src, src.path)} is a loopback address, which the destination daemon would take for itself` };
   }
   const client = await deps.delegation();
   let started = false;

@@ -1,7 +1,7 @@
 import type { DelegationClient } from "../../ports/delegation.ts";
 import type { Planner } from "../../ports/planner.ts";
 import type { Reporter } from "../../ports/reporter.ts";
-import type { SessionConnector } from "../../ports/session.ts";
+import type { RemoteStores } from "../../ports/remote-store.ts";
 import type { Store } from "../../ports/store.ts";
 import type { Confirm } from "./transfer-request.ts";
 
@@ -21,8 +21,8 @@ export interface EngineDeps {
   canonicalPath(absPath: string): string;
   /** Data streams to ask a daemon for (the predictor's choice); null: the daemon decides. */
   readonly dataStreams?: number | null;
-  /** Opens sessions on daemons (created on first use, closed with the process). */
-  sessions(): Promise<SessionConnector>;
+  /** Opens daemons' modules as Stores (sessions created on first use, closed with the process). */
+  remoteStores(): Promise<RemoteStores>;
   /** Asks daemons for delegated pulls (remote→remote); absent: remote→remote is always relayed. */
   readonly delegation?: () => Promise<DelegationClient>;
   /** Milliseconds from a monotonic clock. */

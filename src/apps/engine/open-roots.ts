@@ -5,11 +5,12 @@ import { displayName } from "../../domain/rel-path.ts";
 import { overlaps, resolveRoots } from "../../domain/transfer-roots.ts";
 import type { TransferSummary } from "../../domain/summary.ts";
 import type { Store } from "../../ports/store.ts";
+import type { Channel } from "../../ports/transport.ts";
 import type { EngineDeps } from "./engine-deps.ts";
-import type { PeerStore } from "./peer-store.ts";
-import { label, openRemoteEnd } from "./remote-end.ts";
+import { remoteLabel } from "../../domain/remote-label.ts";
+import type { RemoteStore } from "../../ports/remote-store.ts";
 import { StoreView } from "./store-view.ts";
-import { runThrottle, type RunThrottle } from "./throttle.ts";
+import { runThrottle, throttledChannel, type RunThrottle } from "./throttle.ts";
 import type { StoreEnd, TransferEnd, TransferRequest } from "./transfer-request.ts";
 
 interface Common {
@@ -21,7 +22,9 @@ interface Common {
   readonly sourceContentsOnly: boolean;
   readonly route: TransferSummary["route"];
   /** The daemon sessions opened (closed by `close`), for transport facts. */
-  readonly peers: readonly PeerStore[];
+  readonly peers: readonly RemoteStore[];
+  /** The source end's daemon session when the source is remote (its data bytes are the run's progress). */
+  readonly sourcePeer: RemoteStore | null;
   /** --bwlimit's pacing (null: no limit); the sessions' data connections use it already. */
   readonly throttle: RunThrottle | null;
   close(): Promise<void>;
@@ -41,7 +44,7 @@ export async function openRoots(req: TransferRequest, deps: EngineDeps): Promise
   const parse = { home: deps.home, cwd: deps.cwd };
   const srcEnd = req.ends?.source ?? parseTransferEnd(req.source, parse);
   const dstEnd = req.ends?.destination ?? parseTransferEnd(req.destination, parse);
-  const peers: PeerStore[] = [];
+  const peers: RemoteStore[] = [];
   const throttle = runThrottle(req.bwlimit);
   const close = async () => {
     for (const p of peers.splice(0)) await p[Symbol.asyncDispose]();
@@ -62,7 +65,7 @@ export async function openRoots(req: TransferRequest, deps: EngineDeps): Promise
     const destRoot = await dest.stat("");
     if (destRoot === null && !req.dryRun && dst.place !== "local") await makeParents(dst, roots.destDir, srcMeta);
     const route = routeOf(srcEnd, dstEnd);
-    const common = { source, dest, destRootExists: destRoot?.kind === "dir", sourceContentsOnly: src.contentsOnly, route, peers, throttle, close } as const;
+    const common = { source, dest, destRootExists: destRoot?.kind === "dir", sourceContentsOnly: src.contentsOnly, route, peers, sourcePeer: src.peer ?? null, throttle, close } as const;
     if (roots.mode === "tree") return { ...common, mode: "tree", sourceRootMeta: srcMeta };
     const destName = roots.destName ?? "";
     const destMeta = common.destRootExists ? await dest.stat(destName) : null;
@@ -82,17 +85,20 @@ interface Side {
   readonly trailingSlash: boolean;
   /** Where the paths live: "local", or the daemon and module. */
   readonly place: string;
+  /** The daemon session of a remote end. */
+  readonly peer?: RemoteStore;
   lstat(path: string): Promise<EntryMeta | null>;
   statFollowing(path: string, follow: boolean): Promise<EntryMeta | null>;
   canonical(path: string): string;
   open(dir: string, role: "source" | "destination"): Store;
 }
 
-async function side(end: TransferEnd, role: "push" | "pull", req: TransferRequest, deps: EngineDeps, peers: PeerStore[], throttle: RunThrottle | null): Promise<Side> {
+async function side(end: TransferEnd, role: "push" | "pull", req: TransferRequest, deps: EngineDeps, peers: RemoteStore[], throttle: RunThrottle | null): Promise<Side> {
   if (end.kind === "local") return localSide(end, deps);
   if (end.kind === "store") return storeSide(end);
   const move = role === "pull" && req.verb === "move";
-  const peer = await openRemoteEnd(end, await deps.sessions(), { role, move, forceGrpcData: req.forceGrpcData === true, maxStreams: deps.dataStreams ?? 0, throttle, signal: deps.signal });
+  const pace = throttle === null ? null : (c: Channel) => throttledChannel(c, throttle);
+  const peer = await (await deps.remoteStores()).open(end, { role, move, forceGrpcData: req.forceGrpcData === true, maxStreams: deps.dataStreams ?? 0, pace, signal: deps.signal });
   peers.push(peer);
   const rel = (p: string) => p.replace(/^\/+/, "");
   // lstat and statFollowing ask the same question of a daemon (it never follows): ask it once.
@@ -103,10 +109,11 @@ async function side(end: TransferEnd, role: "push" | "pull", req: TransferReques
     contentsOnly: end.contentsOnly,
     trailingSlash: end.trailingSlash,
     place: `${end.host}:${end.port}:${end.module ?? ""}`,
+    peer,
     lstat: stat,
     statFollowing: stat,
     canonical: (p) => p,
-    open: (dir) => peer.at(rel(dir), label(end, rel(dir))),
+    open: (dir) => peer.at(rel(dir), remoteLabel(end, rel(dir))),
   };
 }
 

@@ -11,7 +11,6 @@ import type { EngineDeps } from "./engine-deps.ts";
 import { contentsOf, emptiedBy } from "./deletion-contents.ts";
 import { removeMovedSources } from "./move-sources.ts";
 import { openRoots, type OpenedRoots } from "./open-roots.ts";
-import { PeerStore } from "./peer-store.ts";
 import { RunStats, STALL_MS } from "./run-stats.ts";
 import { delegate } from "./delegation.ts";
 import { buildSummary } from "./summary-build.ts";
@@ -171,8 +170,8 @@ async function dataPlaneOf(roots: OpenedRoots): Promise<{ transport: "local" | "
  * shared with other sessions, so a delegated pull never reads its meter.
  */
 function runMeter(roots: OpenedRoots): () => number {
-  const source = roots.source;
-  if (source instanceof PeerStore) return () => source.dataBytes;
+  const peer = roots.sourcePeer;
+  if (peer !== null) return () => peer.dataBytes;
   return () => roots.dest.copiedBytes();
 }
 

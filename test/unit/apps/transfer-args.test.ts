@@ -1,14 +1,16 @@
 import { describe, expect, test } from "bun:test";
-import { checkArgs, transferArgs } from "../../../src/apps/cli/commands/_shared-args.ts";
-import { scanArgs, toCheckCli, toTransferCli, type CliEnv } from "../../../src/apps/cli/transfer-args.ts";
+import { CHECK_FLAGS, TRANSFER_FLAGS } from "../../../src/apps/cli/commands/flag-sets.ts";
+import { toCheckCli, toTransferCli, type CliEnv } from "../../../src/apps/cli/transfer-args.ts";
+import { parseFlags, type FlagDefs } from "../../../src/apps/toolkit/flag-parser.ts";
 import type { Verb } from "../../../src/apps/engine/transfer-request.ts";
 import { isBlitError, type ErrorCode } from "../../../src/domain/errors.ts";
 import type { FilterRule } from "../../../src/domain/filter.ts";
 
 const ENV: CliEnv = { env: {}, home: "/home/me" };
 
-const transfer = (args: string[], verb: Verb = "copy", env: CliEnv = ENV) => toTransferCli(verb, scanArgs(args, transferArgs, verb), env);
-const check = (args: string[]) => toCheckCli(scanArgs(args, checkArgs, "check"), ENV);
+const parse = (args: string[], defs: FlagDefs, verb: string) => parseFlags(args, defs, { command: `blit ${verb}` });
+const transfer = (args: string[], verb: Verb = "copy", env: CliEnv = ENV) => toTransferCli(verb, parse(args, TRANSFER_FLAGS, verb), env);
+const check = (args: string[]) => toCheckCli(parse(args, CHECK_FLAGS, "check"), ENV);
 
 /** The BlitError code `run` throws, or "none". */
 function codeOf(run: () => unknown): ErrorCode | "none" {
@@ -24,7 +26,7 @@ function codeOf(run: () => unknown): ErrorCode | "none" {
 const exc = (pattern: string): FilterRule => ({ type: "exclude", pattern });
 const inc = (pattern: string): FilterRule => ({ type: "include", pattern });
 
-describe("scanArgs: --include/--exclude keep the order typed, across both flags", () => {
+describe("parseFlags + toTransferCli: --include/--exclude keep the order typed, across both flags", () => {
   test.each<[string, string[], FilterRule[]]>([
     ["none", ["a/", "b/"], []],
     ["separate values", ["--exclude", "*.tmp", "--include", "*.txt", "a/", "b/"], [exc("*.tmp"), inc("*.txt")]],
@@ -35,13 +37,13 @@ describe("scanArgs: --include/--exclude keep the order typed, across both flags"
     ["empty = value kept (the filter rejects it)", ["--exclude=", "a/", "b/"], [exc("")]],
     ["after -- everything is positional", ["--exclude", "a", "--", "--exclude", "b"], [exc("a")]],
   ])("%s", (_label, args, rules) => {
-    expect(scanArgs(args, transferArgs, "copy").rules).toEqual(rules);
+    expect(parse(args, TRANSFER_FLAGS, "copy").sequence.map(({ name, value }) => ({ type: name, pattern: value }))).toEqual(rules);
   });
 });
 
-describe("scanArgs: switches, values and positionals", () => {
+describe("parseFlags: switches, values and positionals", () => {
   test("short groups, aliases and long names land under the long name", () => {
-    const scanned = scanArgs(["-nv", "-y", "--checksum", "--max-delete", "3", "src/", "dst/"], transferArgs, "copy");
+    const scanned = parse(["-nv", "-y", "--checksum", "--max-delete", "3", "src/", "dst/"], TRANSFER_FLAGS, "copy");
     expect({ switches: [...scanned.switches].sort(), values: Object.fromEntries(scanned.values), positionals: scanned.positionals }).toEqual({
       switches: ["checksum", "dry-run", "verbose", "yes"],
       values: { "max-delete": ["3"] },
@@ -50,11 +52,11 @@ describe("scanArgs: switches, values and positionals", () => {
   });
 
   test("-- makes dash-leading names positional", () => {
-    expect(scanArgs(["-n", "--", "-odd/", "--dst/"], transferArgs, "copy").positionals).toEqual(["-odd/", "--dst/"]);
+    expect(parse(["-n", "--", "-odd/", "--dst/"], TRANSFER_FLAGS, "copy").positionals).toEqual(["-odd/", "--dst/"]);
   });
 
   test("a lone '-' is a positional", () => {
-    expect(scanArgs(["-", "b/"], transferArgs, "copy").positionals).toEqual(["-", "b/"]);
+    expect(parse(["-", "b/"], TRANSFER_FLAGS, "copy").positionals).toEqual(["-", "b/"]);
   });
 
   test.each<[string, string[]]>([
@@ -67,11 +69,11 @@ describe("scanArgs: switches, values and positionals", () => {
     ["missing value at the end", ["a/", "b/", "--exclude"]],
     ["--help is not a verb flag (main handles it)", ["--help"]],
   ])("%s → USAGE", (_label, args) => {
-    expect(codeOf(() => scanArgs(args, transferArgs, "copy"))).toBe("USAGE");
+    expect(codeOf(() => parse(args, TRANSFER_FLAGS, "copy"))).toBe("USAGE");
   });
 
   test("check does not take transfer-only flags", () => {
-    expect(["--dry-run", "--ignore-times", "--max-delete=1", "-y"].map((f) => codeOf(() => scanArgs([f, "a/", "b/"], checkArgs, "check")))).toEqual([
+    expect(["--dry-run", "--ignore-times", "--max-delete=1", "-y"].map((f) => codeOf(() => parse([f, "a/", "b/"], CHECK_FLAGS, "check")))).toEqual([
       "USAGE",
       "USAGE",
       "USAGE",

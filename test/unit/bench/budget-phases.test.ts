@@ -21,14 +21,14 @@ describe("phaseOf (the per-file budget's attribution table)", () => {
   test("the innermost known source file wins over its callers", () => {
     const stack = [js("", "node_modules/x/y.js"), js("compareEntry", "src/domain/compare.ts"), js("", "src/apps/engine/tree-sync.ts"), js("run", "src/apps/engine/transfer.ts")];
     expect(phaseOf(stack, "local", "main")).toBe("compare");
-    expect(phaseOf([js("", "src/apps/engine/file-digest.ts"), js("", "src/apps/engine/file-demux.ts")], "receiver", "main")).toBe("verify");
+    expect(phaseOf([js("", "src/adapters/blit-session/file-digest.ts"), js("", "src/adapters/blit-session/file-demux.ts")], "receiver", "main")).toBe("verify");
   });
 
   test("shared code takes the phase of its caller, or of the side's role", () => {
     const codec = js("encode", "src/domain/wire/frame.ts");
-    expect(phaseOf([codec, js("", "src/apps/engine/file-sender.ts")], "sender", "main")).toBe("send");
+    expect(phaseOf([codec, js("", "src/adapters/blit-session/file-sender.ts")], "sender", "main")).toBe("send");
     expect(phaseOf([codec, js("", "src/adapters/tcp/record-hash.ts")], "sender", "main")).toBe("verify");
-    expect(phaseOf([codec, js("", "src/apps/engine/file-demux.ts")], "receiver", "main")).toBe("receive");
+    expect(phaseOf([codec, js("", "src/adapters/blit-session/file-demux.ts")], "receiver", "main")).toBe("receive");
     expect(phaseOf([codec, js("onData", "src/adapters/tcp/tcp-channel.ts")], "receiver", "main")).toBe("receive");
     expect(phaseOf([codec, js("onData", "src/adapters/tcp/tcp-channel.ts")], "sender", "main")).toBe("send");
     expect(phaseOf([js("", "src/adapters/local/worker-pool.ts")], "sender", "main")).toBe("send");

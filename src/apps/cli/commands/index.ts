@@ -1,64 +1,54 @@
-import type { ArgsDef, CommandDef } from "citty";
-import { checkArgs, diagnosticsArgs, listArgs, scanArgs, transferArgs, trustArgs } from "./_shared-args.ts";
+import type { CommandTable } from "../../toolkit/command.ts";
+import { CHECK_FLAGS, DIAGNOSTICS_FLAGS, LIST_FLAGS, SCAN_FLAGS, TRANSFER_FLAGS, TRUST_VERB_FLAGS } from "./flag-sets.ts";
 
-/** One verb of `blit`: what help shows, and its command module, loaded only when it runs. */
-export interface CommandEntry {
-  readonly description: string;
-  /** What follows `blit <verb> [OPTIONS]` in the usage line. */
-  readonly operands: string;
-  readonly args: ArgsDef;
-  readonly hidden?: boolean;
-  load(): Promise<CommandDef<ArgsDef>>;
-}
-
-/** The subcommand map of `blit`. Command modules are imported lazily to keep start-up fast. */
-export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
+/** The verbs of `blit`. Command modules are imported lazily to keep start-up fast. */
+export const COMMANDS: CommandTable = {
   copy: {
     description: "Copy what differs from SRC to DST; never deletes",
     operands: "SRC DST",
-    args: transferArgs,
-    load: async () => (await import("./copy.ts")).default as CommandDef<ArgsDef>,
+    flags: TRANSFER_FLAGS,
+    load: async () => (await import("./copy.ts")).run,
   },
   mirror: {
     description: "Make DST match SRC: copy, then delete what SRC lacks (asks first)",
     operands: "SRC DST",
-    args: transferArgs,
-    load: async () => (await import("./mirror.ts")).default as CommandDef<ArgsDef>,
+    flags: TRANSFER_FLAGS,
+    load: async () => (await import("./mirror.ts")).run,
   },
   move: {
     description: "Copy, make the copies durable, then remove the sources that landed (asks first)",
     operands: "SRC DST",
-    args: transferArgs,
-    load: async () => (await import("./move.ts")).default as CommandDef<ArgsDef>,
+    flags: TRANSFER_FLAGS,
+    load: async () => (await import("./move.ts")).run,
   },
   check: {
     description: "Compare two trees without changing anything (exit 1 when they differ)",
     operands: "SRC DST",
-    args: checkArgs,
-    load: async () => (await import("./check.ts")).default as CommandDef<ArgsDef>,
+    flags: CHECK_FLAGS,
+    load: async () => (await import("./check.ts")).run,
   },
   list: {
     description: "List the modules a daemon exports",
     operands: "HOST[:PORT]",
-    args: listArgs,
-    load: async () => (await import("./list.ts")).default as CommandDef<ArgsDef>,
+    flags: LIST_FLAGS,
+    load: async () => (await import("./list.ts")).run,
   },
   trust: {
     description: "Record a daemon's TLS certificate in known_hosts (asks; --yes, or --pin a known value)",
     operands: "HOST[:PORT]",
-    args: trustArgs,
-    load: async () => (await import("./trust.ts")).default as CommandDef<ArgsDef>,
+    flags: TRUST_VERB_FLAGS,
+    load: async () => (await import("./trust.ts")).run,
   },
   scan: {
     description: "Find blit daemons on the local network",
     operands: "",
-    args: scanArgs,
-    load: async () => (await import("./scan.ts")).default as CommandDef<ArgsDef>,
+    flags: SCAN_FLAGS,
+    load: async () => (await import("./scan.ts")).run,
   },
   diagnostics: {
     description: "Recent runs and their speed, from local telemetry (diagnostics perf)",
     operands: "perf",
-    args: diagnosticsArgs,
-    load: async () => (await import("./diagnostics.ts")).default as CommandDef<ArgsDef>,
+    flags: DIAGNOSTICS_FLAGS,
+    load: async () => (await import("./diagnostics.ts")).run,
   },
 };

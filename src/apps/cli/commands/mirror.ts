@@ -1,12 +1,7 @@
-import { defineCommand } from "citty";
-import { transferArgs } from "./_shared-args.ts";
+import type { ParsedFlags } from "../../toolkit/flag-parser.ts";
 
 /** `blit mirror SRC DST` (SPEC §3). The engine and adapters load only when it runs. */
-export default defineCommand({
-  meta: { name: "mirror" },
-  args: transferArgs,
-  async run({ rawArgs }): Promise<number> {
-    const { runTransferCommand } = await import("../run-command.ts");
-    return runTransferCommand("mirror", rawArgs);
-  },
-});
+export async function run(args: ParsedFlags): Promise<number> {
+  const { runTransferCommand } = await import("../run-command.ts");
+  return runTransferCommand("mirror", args);
+}

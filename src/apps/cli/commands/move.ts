@@ -1,12 +1,7 @@
-import { defineCommand } from "citty";
-import { transferArgs } from "./_shared-args.ts";
+import type { ParsedFlags } from "../../toolkit/flag-parser.ts";
 
 /** `blit move SRC DST` (SPEC §3). The engine and adapters load only when it runs. */
-export default defineCommand({
-  meta: { name: "move" },
-  args: transferArgs,
-  async run({ rawArgs }): Promise<number> {
-    const { runTransferCommand } = await import("../run-command.ts");
-    return runTransferCommand("move", rawArgs);
-  },
-});
+export async function run(args: ParsedFlags): Promise<number> {
+  const { runTransferCommand } = await import("../run-command.ts");
+  return runTransferCommand("move", args);
+}

@@ -1,7 +1,8 @@
 import { parseDaemonAddress } from "../../../domain/endpoint.ts";
 import type { CompletionQuery } from "../../../ports/control.ts";
-import { out, withDaemon } from "../admin-io.ts";
-import type { VerbArgs } from "./index.ts";
+import { withDaemon } from "../../admin/daemon-client.ts";
+import { out } from "../../toolkit/output.ts";
+import type { ParsedFlags } from "../../toolkit/flag-parser.ts";
 
 /**
  * `blit-utils __complete WORD`: completion candidates for a remote word, one per line, each a
@@ -9,7 +10,7 @@ import type { VerbArgs } from "./index.ts";
  * `host://pa` names in the directory typed so far. Anything that is not a remote word, or a daemon
  * that does not answer, gives no candidates and exit 0: completion never prints errors.
  */
-export async function run(args: VerbArgs): Promise<number> {
+export async function run(args: ParsedFlags): Promise<number> {
   const word = args.positionals[0] ?? "";
   try {
     const candidates = await candidatesFor(word);

@@ -1,5 +1,7 @@
-import { HIDDEN_FLAGS } from "../../cli/commands/_shared-args.ts";
+import { HIDDEN_FLAGS } from "../../cli/commands/flag-sets.ts";
 import { COMMANDS } from "../../cli/commands/index.ts";
+import type { CommandTable } from "../../toolkit/command.ts";
+import type { FlagDefs } from "../../toolkit/flag-parser.ts";
 import { TRUST_FLAG_DEFS, VERBS_WITHOUT_TRUST } from "../../trust/trust-flags.ts";
 import { UTILS_COMMANDS } from "./index.ts";
 
@@ -30,43 +32,9 @@ export type OperandKind = { readonly kind: "paths" | "remote" | "dirs" | "none" 
 
 /** The visible verbs and flags of `blit` and `blit-utils`; hidden verbs and flags are left out. */
 export function describePrograms(): ProgramSpec[] {
-  const blit: VerbSpec[] = Object.entries(COMMANDS)
-    .filter(([, entry]) => entry.hidden !== true)
-    .map(([name, entry]) => ({
-      name,
-      description: entry.description,
-      operands: operandKind(entry.operands),
-      flags: [...Object.entries(entry.args).flatMap(([flag, a]): FlagSpec[] => {
-        if (a.type === "positional" || HIDDEN_FLAGS.has(flag)) return [];
-        // A switch that is on by default is typed in its negated form (citty reads --no-x).
-        const negated = a.type === "boolean" && a.default === true;
-        const long = negated ? `no-${flag}` : flag;
-        const description = (negated ? a.negativeDescription : undefined) ?? a.description ?? "";
-        const short = "alias" in a && typeof a.alias === "string" ? a.alias : undefined;
-        const value = a.type !== "string" ? "none" : "valueHint" in a && a.valueHint === "FILE" ? "file" : "other";
-        return [{ long, value, description, ...(short === undefined ? {} : { short }) }];
-      }), ...(VERBS_WITHOUT_TRUST.has(name) ? [] : TRUST), HELP],
-    }));
-  const utils: VerbSpec[] = Object.entries(UTILS_COMMANDS)
-    .filter(([, c]) => c.hidden !== true)
-    .map(([name, c]) => ({
-      name,
-      description: c.description,
-      operands: operandKind(c.operands),
-      flags: [
-        ...Object.entries(c.flags).map(([flag, f]): FlagSpec => ({
-          long: flag,
-          value: f.type === "boolean" ? "none" : f.valueHint === "FILE" ? "file" : "other",
-          description: f.description,
-          ...(f.short === undefined ? {} : { short: f.short }),
-        })),
-        ...TRUST,
-        HELP,
-      ],
-    }));
   return [
-    { name: "blit", verbs: blit },
-    { name: "blit-utils", verbs: utils },
+    { name: "blit", verbs: verbSpecs(COMMANDS, (verb) => !VERBS_WITHOUT_TRUST.has(verb)) },
+    { name: "blit-utils", verbs: verbSpecs(UTILS_COMMANDS, () => true) },
   ];
 }
 
@@ -86,4 +54,26 @@ function operandKind(operands: string): OperandKind {
   if (operands === "SHELL") return { kind: "words", words: ["bash", "zsh", "fish"] };
   if (/^[a-z]+(\|[a-z]+)*$/.test(operands)) return { kind: "words", words: operands.split("|") };
   return { kind: "none" };
+}
+
+function verbSpecs(table: CommandTable, takesTrust: (verb: string) => boolean): VerbSpec[] {
+  return Object.entries(table)
+    .filter(([, c]) => c.hidden !== true)
+    .map(([name, c]) => ({
+      name,
+      description: c.description,
+      operands: operandKind(c.operands),
+      flags: [...flagSpecs(c.flags), ...(takesTrust(name) ? TRUST : []), HELP],
+    }));
+}
+
+function flagSpecs(flags: FlagDefs): FlagSpec[] {
+  return Object.entries(flags)
+    .filter(([flag]) => !HIDDEN_FLAGS.has(flag))
+    .map(([flag, f]) => ({
+      long: flag,
+      value: f.type === "boolean" ? "none" : f.valueHint === "FILE" ? "file" : "other",
+      description: f.description,
+      ...(f.short === undefined ? {} : { short: f.short }),
+    }));
 }

@@ -1,10 +1,10 @@
 import { BlitError } from "../../../domain/errors.ts";
-import { out } from "../admin-io.ts";
+import { out } from "../../toolkit/output.ts";
 import { bashScript } from "./completion-bash.ts";
 import { fishScript } from "./completion-fish.ts";
 import { describePrograms } from "./completion-spec.ts";
 import { zshScript } from "./completion-zsh.ts";
-import type { VerbArgs } from "./index.ts";
+import type { ParsedFlags } from "../../toolkit/flag-parser.ts";
 
 /**
  * `blit-utils completions bash|zsh|fish`: a static script completing the verbs and flags of
@@ -12,7 +12,7 @@ import type { VerbArgs } from "./index.ts";
  * names (escaped, `/` after directories) and remote paths through `blit-utils __complete`
  * (CompletePath on the daemon).
  */
-export async function run(args: VerbArgs): Promise<number> {
+export async function run(args: ParsedFlags): Promise<number> {
   const shell = args.positionals[0];
   const programs = describePrograms();
   if (shell === "bash") out(bashScript(programs));

@@ -1,12 +1,13 @@
-import { out, parseRemote, printJson, withDaemon } from "../admin-io.ts";
-import { humanBytes } from "../entry-format.ts";
-import type { VerbArgs } from "./index.ts";
+import { parseRemote, withDaemon } from "../../admin/daemon-client.ts";
+import { out, printJson } from "../../toolkit/output.ts";
+import { humanBytes } from "../../admin/entry-format.ts";
+import type { ParsedFlags } from "../../toolkit/flag-parser.ts";
 
 /** `blit-utils df REMOTE`: capacity of the filesystem holding the module. */
-export async function run(args: VerbArgs): Promise<number> {
+export async function run(args: ParsedFlags): Promise<number> {
   const { endpoint, target } = parseRemote("df", args.positionals[0]);
   const s = await withDaemon(endpoint.host, endpoint.port, (d) => d.filesystemStats(target));
-  if (args.values.json === true) {
+  if (args.switches.has("json")) {
     printJson({
       path: endpoint.raw,
       total_bytes: s.totalBytes,

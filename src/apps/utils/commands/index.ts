@@ -1,33 +1,11 @@
-/** One verb of `blit-utils`: help text, its flags, and its module, loaded only when it runs. */
-export interface UtilsCommand {
-  readonly description: string;
-  /** What follows `blit-utils <verb> [OPTIONS]` in the usage line. */
-  readonly operands: string;
-  readonly flags: Readonly<Record<string, FlagDef>>;
-  readonly hidden?: boolean;
-  load(): Promise<(args: VerbArgs) => Promise<number>>;
-}
-
-export interface FlagDef {
-  readonly type: "string" | "boolean";
-  readonly short?: string;
-  readonly valueHint?: string;
-  readonly description: string;
-}
-
-/** A verb's parsed command line. */
-export interface VerbArgs {
-  readonly values: Readonly<Record<string, string | boolean | undefined>>;
-  readonly positionals: readonly string[];
-}
+import { DAEMON_SCAN_FLAGS } from "../../admin/admin-flags.ts";
+import type { CommandTable } from "../../toolkit/command.ts";
+import type { FlagDef } from "../../toolkit/flag-parser.ts";
 
 const JSON_FLAG: FlagDef = { type: "boolean", description: "Print one JSON document on stdout" };
-const WAIT_FLAG: FlagDef = { type: "string", valueHint: "SECS", description: "Listen this long for answers (default 2)" };
-const PEERS_FLAG: FlagDef = { type: "string", valueHint: "HOST[:PORT],...", description: "Also ask these daemons directly (no multicast needed)" };
-const NO_MDNS_FLAG: FlagDef = { type: "boolean", description: "Do not browse mDNS (only --peers)" };
 
 /** The subcommand map of `blit-utils`. */
-export const UTILS_COMMANDS: Readonly<Record<string, UtilsCommand>> = {
+export const UTILS_COMMANDS: CommandTable = {
   list: {
     description: "List a daemon's modules, their comments and its motd",
     operands: "HOST[:PORT]",
@@ -73,7 +51,7 @@ export const UTILS_COMMANDS: Readonly<Record<string, UtilsCommand>> = {
   scan: {
     description: "Find blit daemons on the local network (mDNS) and ask named ones (--peers)",
     operands: "",
-    flags: { wait: WAIT_FLAG, peers: PEERS_FLAG, "no-mdns": NO_MDNS_FLAG, json: JSON_FLAG },
+    flags: { ...DAEMON_SCAN_FLAGS, json: JSON_FLAG },
     load: async () => (await import("./scan.ts")).run,
   },
   profile: {

@@ -1,12 +1,13 @@
-import { out, parseRemote, printJson, withDaemon } from "../admin-io.ts";
-import { entryLine, metaJson } from "../entry-format.ts";
-import type { VerbArgs } from "./index.ts";
+import { parseRemote, withDaemon } from "../../admin/daemon-client.ts";
+import { out, printJson } from "../../toolkit/output.ts";
+import { entryLine, metaJson } from "../../admin/entry-format.ts";
+import type { ParsedFlags } from "../../toolkit/flag-parser.ts";
 
 /** `blit-utils ls REMOTE`: a remote directory's entries (or the entry itself). */
-export async function run(args: VerbArgs): Promise<number> {
+export async function run(args: ParsedFlags): Promise<number> {
   const { endpoint, target } = parseRemote("ls", args.positionals[0]);
   const listing = await withDaemon(endpoint.host, endpoint.port, (d) => d.list(target));
-  if (args.values.json === true) {
+  if (args.switches.has("json")) {
     printJson({
       path: endpoint.raw,
       is_dir: listing.isDir,

@@ -1,9 +1,9 @@
 import { resolve } from "node:path";
 import { availableParallelism } from "node:os";
 import { choose, withProfile, type FsProfile } from "../../../domain/predictor.ts";
-import { out, printJson } from "../admin-io.ts";
-import { humanBytes } from "../entry-format.ts";
-import type { VerbArgs } from "./index.ts";
+import { out, printJson } from "../../toolkit/output.ts";
+import { humanBytes } from "../../admin/entry-format.ts";
+import type { ParsedFlags } from "../../toolkit/flag-parser.ts";
 
 /**
  * `blit-utils profile [PATH] [--json]`: measures the filesystem holding PATH (default: the working
@@ -11,7 +11,7 @@ import type { VerbArgs } from "./index.ts";
  * Also lists this machine's RDMA ports (device, link layer, state, link rate, MTU), or why there
  * are none.
  */
-export async function run(args: VerbArgs): Promise<number> {
+export async function run(args: ParsedFlags): Promise<number> {
   const dir = resolve(args.positionals[0] ?? ".");
   const { measureFsProfile, openPerfHistory, probeRdma } = await import("../../compose.ts");
   const profile = await measureFsProfile(dir);
@@ -27,7 +27,7 @@ export async function run(args: VerbArgs): Promise<number> {
   const state = withProfile(history.predictorState(), profile);
   const choice = choose(state, { route: "local", srcFs: profile.fs, dstFs: profile.fs, cores: Math.max(1, availableParallelism()), cap: null });
   const predictor = { workers: choice.workers, buffer_bytes: choice.bufferBytes, streams: choice.streams };
-  if (args.values.json === true) {
+  if (args.switches.has("json")) {
     printJson({ ...profile, predictor, rdma: rdmaReport, recorded: recording ? history.location : null });
     return 0;
   }

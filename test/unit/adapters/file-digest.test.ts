@@ -1,7 +1,7 @@
 // The file digest is the same however a record's bytes are cut into pieces on the way (span
 // boundaries included), and any changed byte changes it.
 import { expect, test } from "bun:test";
-import { fileDigest, IncomingDigest, recordDigest } from "../../../src/apps/engine/file-digest.ts";
+import { fileDigest, IncomingDigest, recordDigest } from "../../../src/adapters/blit-session/file-digest.ts";
 import { randomBytes } from "../../harness/random-bytes.ts";
 
 /** Feeds `record` to `d` in pieces cut at `cuts` (offsets), the last piece ending the record. */

@@ -2,9 +2,9 @@
 // until a request names the file, and is refused (the error names the limit) when none does in time.
 import { describe, expect, test } from "bun:test";
 import { MemoryTransport } from "../../../src/adapters/memory/index.ts";
-import { FileDemux } from "../../../src/apps/engine/file-demux.ts";
-import { FileSender } from "../../../src/apps/engine/file-sender.ts";
-import { UnannouncedBudget } from "../../../src/apps/engine/unannounced-budget.ts";
+import { FileDemux } from "../../../src/adapters/blit-session/file-demux.ts";
+import { FileSender } from "../../../src/adapters/blit-session/file-sender.ts";
+import { UnannouncedBudget } from "../../../src/adapters/blit-session/unannounced-budget.ts";
 import { encodeEnd } from "../../../src/domain/wire/frame.ts";
 import { channelPair } from "../../harness/channel-pair.ts";
 

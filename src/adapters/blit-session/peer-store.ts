@@ -7,7 +7,7 @@ import { RESUME_BLOCK_BYTES, sharedPrefix, splitHashes } from "../../domain/resu
 import { encodeEnd } from "../../domain/wire/frame.ts";
 import type { ReadItem, SessionClient, StoreOp, StoreReply, StoreRequest, WriteItem } from "../../ports/session.ts";
 import type { DirListing, FileTarget, MetaUpdate, OpResult, Store, StoreCapabilities, WholeRead, WriteOp } from "../../ports/store.ts";
-import type { DataPlane } from "./data-dial.ts";
+import type { DataPlane, RemoteStore } from "../../ports/remote-store.ts";
 import { FileDemux } from "./file-demux.ts";
 import { wholeOf } from "./incoming-files.ts";
 import { sendFiles } from "./send-files.ts";
@@ -22,7 +22,7 @@ const READ_BATCH_FILES = 512;
  * on the control stream; file bytes travel on the data plane: `read` collects the files asked for
  * in one turn into one need list, `write` streams the sources' bytes as records.
  */
-export class PeerStore implements Store {
+export class PeerStore implements RemoteStore {
   readonly capabilities: StoreCapabilities = { nanosecondTimes: true, owners: false };
   private readonly table = new RequestTable();
   private readonly demux = new FileDemux(undefined, (fileId) => this.ended(fileId));

@@ -1,18 +1,12 @@
 import { BlitError, isBlitError } from "../../domain/errors.ts";
 import { encodeHello, FrameDecoder } from "../../domain/wire/frame.ts";
+import type { DataDoor, DataTransports } from "../../ports/data-transports.ts";
+import type { DataPlane } from "../../ports/remote-store.ts";
 import type { DataNegotiation } from "../../ports/session.ts";
 import type { Channel, Transport } from "../../ports/transport.ts";
 
 /** How long the client tries the TCP data port before falling back to gRPC data. */
 export const DATA_CONNECT_TIMEOUT_MS = 3_000;
-
-/** The data connections of a session and how they travel. */
-export interface DataPlane {
-  readonly channels: Channel[];
-  readonly transport: "tcp" | "grpc" | "rdma";
-  /** Why gRPC carries the data (forced, or the data port could not be reached), or why TCP does when RDMA was offered; else null. */
-  readonly fallbackReason: string | null;
-}
 
 /**
  * Opens the negotiated data connections: RDMA when the daemon offers it and this side has it,
@@ -21,36 +15,41 @@ export interface DataPlane {
  * DATA_CONNECT_TIMEOUT_MS. RDMA connections are all set up before any of them presents the token,
  * so an RDMA failure costs no token and the session goes on over TCP (the reason kept for the
  * summary). Each connection presents the token — over TLS its proof bound to that connection's TLS
- * session (Channel.sessionBinding) — and waits for GO before any record is sent.
+ * session (Channel.sessionBinding) — and waits for GO before any record is sent. Each door's
+ * transport is the one of `transports` registered for it; a door without one is not dialled.
  */
 export async function openDataPlane(
   neg: DataNegotiation,
   host: string,
   controlPort: number,
-  transports: { readonly tcp: Transport; readonly grpc: Transport; readonly rdma?: Transport | null },
+  transports: DataTransports,
   forceGrpc: boolean,
   signal: AbortSignal,
 ): Promise<DataPlane> {
   const grpc = async (reason: string, count: number): Promise<DataPlane> => {
-    const channels = await allOrNone(Array.from({ length: count }, () => handshake(transports.grpc, { host, port: controlPort }, neg.token, signal, 30_000)));
+    const fallback = doorOf(transports, "control-port");
+    if (fallback === null) throw new BlitError("TRANSPORT_UNAVAILABLE", `no data transport for the control port: ${reason}`);
+    const channels = await allOrNone(Array.from({ length: count }, () => handshake(fallback, { host, port: controlPort }, neg.token, signal, 30_000)));
     return { channels, transport: "grpc", fallbackReason: reason };
   };
   if (forceGrpc) return grpc("gRPC data forced by --force-grpc-data / BLIT_FORCE_GRPC_DATA=1", neg.streams);
   if (neg.grpcData || neg.dataPort === 0) return grpc(neg.fallbackReason || "the daemon offers gRPC data only", neg.streams);
-  const rdma = await openRdma(neg, host, transports.rdma ?? null, signal);
+  const rdma = await openRdma(neg, host, doorOf(transports, "rdma-port"), signal);
   if (rdma !== null && "channels" in rdma) return rdma;
   const rdmaReason = rdma?.reason ?? null;
   const address = { host, port: neg.dataPort };
+  const tcp = doorOf(transports, "data-port");
+  if (tcp === null) return grpc(`no data transport for the data port${rdmaReason === null ? "" : `; ${rdmaReason}`}`, neg.streams);
   let first: Channel;
   try {
-    first = await handshake(transports.tcp, address, neg.token, signal, DATA_CONNECT_TIMEOUT_MS);
+    first = await handshake(tcp, address, neg.token, signal, DATA_CONNECT_TIMEOUT_MS);
   } catch (e) {
     if (signal.aborted) throw e;
     const why = isBlitError(e) ? e.message : String(e);
     return grpc(`data port ${host.includes(":") ? `[${host}]` : host}:${neg.dataPort} unreachable (${why})`, neg.streams);
   }
   // The first connection proved the port; the others open at once.
-  const rest = allOrNone(Array.from({ length: neg.streams - 1 }, () => handshake(transports.tcp, address, neg.token, signal, DATA_CONNECT_TIMEOUT_MS * 3)));
+  const rest = allOrNone(Array.from({ length: neg.streams - 1 }, () => handshake(tcp, address, neg.token, signal, DATA_CONNECT_TIMEOUT_MS * 3)));
   try {
     return { channels: [first, ...(await rest)], transport: "tcp", fallbackReason: rdmaReason };
   } catch (e) {
@@ -60,6 +59,12 @@ export async function openDataPlane(
 }
 
 // --- internal ---
+
+/** The transport of `transports` that goes through `door`, or null when none does. */
+function doorOf(transports: DataTransports, door: DataDoor): Transport | null {
+  for (const t of transports.values()) if (t.door === door) return t.transport;
+  return null;
+}
 
 /** RDMA connections for every stream, or why not (null when RDMA was not on offer). */
 async function openRdma(neg: DataNegotiation, host: string, rdma: Transport | null, signal: AbortSignal): Promise<DataPlane | { reason: string } | null> {

@@ -2,10 +2,10 @@
 // holds a peer to what it announced (offsets, a whole file's size limit).
 import { describe, expect, test } from "bun:test";
 import { MemoryTransport } from "../../../src/adapters/memory/index.ts";
-import { FileDemux } from "../../../src/apps/engine/file-demux.ts";
-import { FileSender } from "../../../src/apps/engine/file-sender.ts";
+import { FileDemux } from "../../../src/adapters/blit-session/file-demux.ts";
+import { FileSender } from "../../../src/adapters/blit-session/file-sender.ts";
 import { BlitError } from "../../../src/domain/errors.ts";
-import { recordDigest } from "../../../src/apps/engine/file-digest.ts";
+import { recordDigest } from "../../../src/adapters/blit-session/file-digest.ts";
 import { DATA_HEADER_BYTES, EOF_BYTES, encodeEnd, writeDataHeader, writeEof } from "../../../src/domain/wire/frame.ts";
 import type { Channel } from "../../../src/ports/transport.ts";
 import { channelPair } from "../../harness/channel-pair.ts";
