@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { closeSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 // The channel's digests must be the engine's (the two sides compare them).
-import { recordDigest } from "../../src/apps/engine/file-digest.ts";
+import { recordDigest } from "../../src/adapters/blit-session/file-digest.ts";
 import { codeOf, readAll } from "../harness/channel-pair.ts";
 import { randomBytes } from "../harness/random-bytes.ts";
 import { makeTempDir, type TempDir } from "../harness/temp-tree.ts";

@@ -159,7 +159,8 @@ export class TcpChannel implements Channel {
     for (let spins = 0; rest.length > 0; spins++) {
       if (signal?.aborted || this.closed || this.ended) throw this.cancelled(signal);
       const n = this.socket.write(rest);
-      if (n < 0) throw this.cancelled(signal);
+      // Refused: the socket is gone — closed by this side, or broken before its close callback ran.
+      if (n < 0) throw signal?.aborted || this.disposed ? this.cancelled(signal) : new BlitError("PEER_CLOSED", "data connection is closed");
       rest = rest.subarray(n);
       if (rest.length === 0) return;
       await new Promise<void>((resolve) => (this.drained = resolve));
