@@ -20,8 +20,13 @@ const MAX_FREE_SPANS = 16;
 const freeSpans: Uint8Array[] = [];
 const takeSpan = () => freeSpans.pop() ?? new Uint8Array(SPAN_BYTES);
 const giveSpan = (b: Uint8Array) => void (freeSpans.length < MAX_FREE_SPANS && freeSpans.push(b));
-/** Received spans waiting for their file write before the connection is paused. */
-const MAX_WRITING_SPANS = 2;
+/**
+ * Received bytes go to a file write once this many gathered (so at a record's end, when the
+ * connection waits for its bytes to be in the file, little is left to write).
+ */
+const WRITE_BYTES = 256 << 10;
+/** Received bytes waiting for their file writes before the connection is paused. */
+const MAX_WRITING_BYTES = 2 << 20;
 
 /** The record being received into a file: bytes gather into `span` and are written a span at a time. */
 interface Receiving {
@@ -33,13 +38,13 @@ interface Receiving {
   readonly length: number;
   span: Uint8Array;
   fill: number;
-  /** Of `fill`, the bytes already in the file (the record's start, written by the caller). */
+  /** Of `fill`, the bytes in the file or handed to a write (the record's start the caller wrote, too). */
   onDisk: number;
   readonly hasher: RecordHasher;
   /** The file operation that failed (the rest of the record is then dropped), or 0; what it was. */
   errno: number;
   failed: string;
-  /** Spans handed to file writes that have not finished. */
+  /** Bytes handed to file writes that have not finished. */
   writing: number;
   /** Settles once every write started so far has (they run one after another, off the event loop). */
   writes: Promise<void>;
@@ -54,7 +59,7 @@ interface Receiving {
  * hashes each span as it goes. Receiving takes the connection's chunks as they arrive (`take`,
  * from the socket's data callback, so nothing is queued or allocated per chunk), gathers them into
  * reused span buffers and writes the file a span at a time off the event loop (the connection
- * pauses while two spans wait for their writes), hashing each span. Both compute the
+ * pauses while 2 MiB wait for their writes), hashing each span. Both compute the
  * record digest of record-hash.ts over the same spans a read-back would, so the digests match the
  * wire's. Nothing is sent zero-copy.
  */
@@ -151,6 +156,7 @@ export class TlsFileIo {
       r.fill += k;
       at += k;
       if (r.fill === SPAN_BYTES) this.flushSpan(r);
+      else if (r.fill - r.onDisk >= WRITE_BYTES) this.writeOut(r, false);
     }
     r.left -= n;
     if (r.left === 0) {
@@ -176,30 +182,41 @@ export class TlsFileIo {
     void r.writes.then(() => r.reject(e));
   }
 
-  /**
-   * Hashes the gathered span and hands the part not yet in the file to a write (off the event
-   * loop, after the earlier ones); a failed write drops the rest of the record. The connection
-   * pauses while MAX_WRITING_SPANS spans wait for their writes.
-   */
+  /** Hashes the gathered span, hands the rest of it to a write and starts the next span. */
   private flushSpan(r: Receiving): void {
+    r.hasher.span(r.span.subarray(0, r.fill));
+    this.writeOut(r, true);
+  }
+
+  /**
+   * Hands the span's bytes not yet written to a file write (off the event loop, after the earlier
+   * ones); a failed write drops the rest of the record. `last`: the span is complete, the next
+   * one starts in another buffer (this one is reused once its writes finished). The connection
+   * pauses while MAX_WRITING_BYTES wait for their writes.
+   */
+  private writeOut(r: Receiving, last: boolean): void {
     const span = r.span;
     const [from, to, at] = [r.onDisk, r.fill, r.at];
-    r.hasher.span(span.subarray(0, to));
-    r.at += to;
-    r.fill = 0;
-    r.onDisk = 0;
-    if (from === to) return;
-    r.span = takeSpan();
-    r.writing++;
+    r.onDisk = to;
+    if (last) {
+      // A span wholly in the file already (the caller's) keeps its buffer.
+      if (from === to && r.writing === 0) [r.at, r.fill, r.onDisk] = [at + to, 0, 0];
+      else [r.span, r.at, r.fill, r.onDisk] = [takeSpan(), at + to, 0, 0];
+    }
+    if (from === to) {
+      if (last && r.span !== span) r.writes = r.writes.then(() => giveSpan(span));
+      return;
+    }
+    r.writing += to - from;
     r.writes = r.writes
       .then(() => (r.errno === 0 ? writeAll(r.fd, span, from, to, at) : undefined))
       .catch((e: unknown) => void (r.errno = errnoOf(e)))
       .finally(() => {
-        giveSpan(span);
-        r.writing--;
-        if (this.recv === r && r.writing < MAX_WRITING_SPANS) this.resume();
+        if (last) giveSpan(span);
+        r.writing -= to - from;
+        if (this.recv === r && r.writing < MAX_WRITING_BYTES) this.resume();
       });
-    if (r.writing >= MAX_WRITING_SPANS) this.pause();
+    if (r.writing >= MAX_WRITING_BYTES) this.pause();
   }
 
   private pause(): void {
