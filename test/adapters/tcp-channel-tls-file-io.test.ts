@@ -4,7 +4,7 @@
 // that ends early or cannot be written is reported without losing step; the peer closing, an abort
 // and disposing end a transfer with a code, never a hang.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { closeSync, openSync, readFileSync, writeFileSync } from "node:fs";
+import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
 // The channel's digests must be the engine's (the two sides compare them).
 import { recordDigest } from "../../src/adapters/blit-session/file-digest.ts";
@@ -126,6 +126,44 @@ describe("TcpChannel.receiveFile over TLS", () => {
     expect(Buffer.compare(await readAll(p.b), tail)).toBe(0);
     await sent;
     expect(Buffer.compare(readFileSync(file.path), Buffer.concat([new Uint8Array(5), body]))).toBe(0);
+  });
+
+  test("records received one after another land exact; a record begun from incoming is finished with its whole digest", async () => {
+    await using p = await tlsChannelPair();
+    const records = [randomBytes(8 << 20), randomBytes((3 << 20) + 17), randomBytes(8 << 20)];
+    const sent = (async () => {
+      for (const r of records) await p.a.send(r);
+      await p.a.end();
+    })();
+    // As the demux does: bytes already on incoming are written by the caller, the rest of the
+    // record is received into the file (with the digest of the whole record, from its start).
+    const it = p.b.incoming[Symbol.asyncIterator]();
+    let pending: Uint8Array = new Uint8Array(0);
+    const file = target();
+    let at = 0;
+    let received = 0;
+    for (const record of records) {
+      const start = at;
+      for (let left = record.length; left > 0; ) {
+        if (pending.length === 0) {
+          const r = await p.b.receiveFile!({ fd: file.fd }, at, left, undefined, start);
+          if (r !== null) {
+            expect({ ...r, digest: await r.digest }).toEqual({ bytes: left, zeroCopyBytes: 0, digest: recordDigest(record) });
+            [at, left, received] = [at + left, 0, received + 1];
+            continue;
+          }
+          pending = (await it.next()).value!;
+        }
+        const piece = pending.subarray(0, Math.min(left, pending.length));
+        writeSync(file.fd, piece, 0, piece.length, at);
+        [at, left, pending] = [at + piece.length, left - piece.length, pending.subarray(piece.length)];
+      }
+    }
+    await sent;
+    closeSync(file.fd);
+    expect(received).toBeGreaterThan(0);
+    expect(pending.length + ((await it.next()).value?.length ?? 0)).toBe(0);
+    expect(Buffer.compare(readFileSync(file.path), Buffer.concat(records))).toBe(0);
   });
 
   test("the digest covers the record's bytes the caller wrote before the offset (hashFrom)", async () => {
