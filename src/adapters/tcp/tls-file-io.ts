@@ -28,7 +28,7 @@ const WRITE_BYTES = 256 << 10;
 /** Received bytes waiting for their file writes before the connection is paused. */
 const MAX_WRITING_BYTES = 2 << 20;
 
-/** The record being received into a file: bytes gather into `span` and are written a span at a time. */
+/** The record being received into a file: bytes gather into `span`, hashed per span, written every WRITE_BYTES. */
 interface Receiving {
   readonly fd: number;
   /** File offset of `span[0]`. */
@@ -58,10 +58,10 @@ interface Receiving {
  * reused buffers (the next span is read off the event loop while the current one is written) and
  * hashes each span as it goes. Receiving takes the connection's chunks as they arrive (`take`,
  * from the socket's data callback, so nothing is queued or allocated per chunk), gathers them into
- * reused span buffers and writes the file a span at a time off the event loop (the connection
- * pauses while 2 MiB wait for their writes), hashing each span. Both compute the
- * record digest of record-hash.ts over the same spans a read-back would, so the digests match the
- * wire's. Nothing is sent zero-copy.
+ * reused span buffers, hashes each span and writes the file every WRITE_BYTES off the event loop
+ * (the connection pauses while MAX_WRITING_BYTES wait for their writes, and from a record's end
+ * until its bytes are in the file). Both compute the record digest of record-hash.ts over the
+ * same spans a read-back would, so the digests match the wire's. Nothing counts as zero-copy.
  */
 export class TlsFileIo {
   private recv: Receiving | null = null;
@@ -166,7 +166,7 @@ export class TlsFileIo {
       const digest = r.hasher.digest();
       // Nothing more is read until the record is in the file: bytes read meanwhile would wait on
       // `incoming`, and the next record could not be received into its file.
-      this.pause();
+      if (r.writing > 0) this.pause();
       void r.writes.then(() => (this.resume(), r.resolve(r.errno !== 0 ? { bytes: 0, zeroCopyBytes: 0, error: fileError(r.errno, r.failed) } : { bytes: r.length, zeroCopyBytes: 0, digest })));
     }
     return n === chunk.length ? EMPTY : chunk.subarray(n);
