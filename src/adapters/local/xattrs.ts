@@ -1,0 +1,150 @@
+/**
+ * Extended attributes and POSIX ACLs of local entries, read and written as raw name/value pairs (rsync -X and -A on
+ * Linux: an ACL is the value of system.posix_acl_access / system.posix_acl_default, numeric ids included).
+ *
+ * Which names blit keeps: `user.*` and the two ACL names always; `trusted.*` and `security.*` only when privileged
+ * (root), since only root may read or write them. Paths are never followed through a final symlink.
+ */
+import { BlitError } from "../../domain/errors.ts";
+import { displayName } from "../../domain/rel-path.ts";
+import { ERRNO, getXattr, listXattrs, removeXattr, setXattr, type XattrTarget } from "./fidelity.ffi.ts";
+import { fromOsName, toCPath } from "./os-path.ts";
+
+/** One extended attribute: its name (blit's lossless string form of the name bytes) and its value. */
+export type Xattr = readonly [name: string, value: Uint8Array];
+
+/** What a destination may be unable to hold, each warned about once by the engine. */
+export type FidelityKind = "xattrs" | "acls";
+
+/** The entry an attribute call acts on: an open descriptor, or an absolute path (its final symlink not followed). */
+export type XattrEntry = number | string;
+
+export interface XattrOptions {
+  /** Also keep `trusted.*` and `security.*` (needs root). Defaults to whether this process runs as root. */
+  readonly privileged?: boolean;
+}
+
+export const ACL_ACCESS = "system.posix_acl_access";
+export const ACL_DEFAULT = "system.posix_acl_default";
+
+/** The kind an attribute name counts as when a destination cannot hold it. */
+export const kindOf = (name: string): FidelityKind => (name === ACL_ACCESS || name === ACL_DEFAULT ? "acls" : "xattrs");
+
+/**
+ * The attributes blit keeps of `entry`, sorted by name. A filesystem that holds no attributes (ENOTSUP) has none,
+ * as has a platform without the calls; an attribute removed between listing and reading is left out.
+ * Throws BlitError (NOT_FOUND, PERMISSION_DENIED, …) when the entry cannot be read.
+ */
+export function readXattrs(entry: XattrEntry, shown: string, options: XattrOptions = {}): Xattr[] {
+  const target = toTarget(entry);
+  const names = listKept(target, shown, options.privileged ?? IS_ROOT);
+  const out: Xattr[] = [];
+  for (const name of names) {
+    const n = getXattr(target, toCPath(name), buffer);
+    if (n === -ERRNO.ENODATA) continue;
+    if (n < 0) throw failure(-n, shown, `read attribute ${name} of`);
+    out.push([name, buffer.slice(0, n)]);
+  }
+  return out;
+}
+
+/**
+ * Makes the kept attributes of `entry` exactly `attrs`: each is set (created or replaced) and kept names that
+ * `attrs` lacks are removed, except `security.*` names, which a destination's security module may assign itself.
+ * Write onto a temporary's descriptor after its owner and mode are final (chown clears security.capability, and
+ * an ACL's mask and the mode's group bits are one value) and before its mtime.
+ *
+ * Returns one UNSUPPORTED BlitError per kind the destination cannot hold (no support for attributes or ACLs, or an
+ * attribute too large for it), with `details.kind` and `details.path`: the engine warns once per kind and goes on.
+ * Other failures throw BlitError (PERMISSION_DENIED, NOT_FOUND, …).
+ */
+export function writeXattrs(entry: XattrEntry, attrs: readonly Xattr[], shown: string, options: XattrOptions = {}): BlitError[] {
+  const target = toTarget(entry);
+  const privileged = options.privileged ?? IS_ROOT;
+  const unsupported = new Map<FidelityKind, BlitError>();
+  const miss = (name: string, errno: number): void => {
+    const kind = kindOf(name);
+    if (!unsupported.has(kind)) unsupported.set(kind, unsupportedError(kind, name, errno, shown));
+  };
+  const wanted = new Set(attrs.map(([name]) => name));
+  for (const name of listKept(target, shown, privileged)) {
+    if (wanted.has(name) || name.startsWith("security.")) continue;
+    const rc = removeXattr(target, toCPath(name));
+    if (rc < 0 && rc !== -ERRNO.ENODATA) throw failure(-rc, shown, `remove attribute ${name} of`);
+  }
+  for (const [name, value] of attrs) {
+    if (!keeps(name, privileged)) continue;
+    const rc = setXattr(target, toCPath(name), value);
+    if (rc >= 0) continue;
+    if (CANNOT_HOLD.has(-rc)) miss(name, -rc);
+    else throw failure(-rc, shown, `set attribute ${name} on`);
+  }
+  return [...unsupported.values()];
+}
+
+/** True when two attribute lists (as {@link readXattrs} returns them, sorted by name) are equal. */
+export function sameXattrs(a: readonly Xattr[], b: readonly Xattr[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x === undefined || y === undefined || x[0] !== y[0] || !Buffer.from(x[1]).equals(y[1])) return false;
+  }
+  return true;
+}
+
+// --- internal ---
+
+const IS_ROOT = process.geteuid?.() === 0;
+/** XATTR_LIST_MAX and XATTR_SIZE_MAX on Linux: one buffer holds any name list or value, so no size probe is needed. */
+const buffer = new Uint8Array(64 * 1024);
+const names = new Uint8Array(64 * 1024);
+/**
+ * Answers of a set call that mean "this destination cannot hold it": no support (EOPNOTSUPP, which is ENOTSUP on
+ * Linux), a value over its limit (E2BIG; ext4 answers ENOSPC when a value does not fit its attribute block).
+ */
+const CANNOT_HOLD: ReadonlySet<number> = new Set([ERRNO.EOPNOTSUPP, ERRNO.E2BIG, ERRNO.ENOSPC]);
+
+const toTarget = (entry: XattrEntry): XattrTarget => (typeof entry === "number" ? entry : toCPath(entry));
+
+function keeps(name: string, privileged: boolean): boolean {
+  if (name.startsWith("user.") || name === ACL_ACCESS || name === ACL_DEFAULT) return true;
+  return privileged && (name.startsWith("trusted.") || name.startsWith("security."));
+}
+
+/** The kept attribute names of `target`, sorted; none where the filesystem holds no attributes. */
+function listKept(target: XattrTarget, shown: string, privileged: boolean): string[] {
+  const n = listXattrs(target, names);
+  if (n === -ERRNO.EOPNOTSUPP || n === -ERRNO.ENOSYS) return [];
+  if (n < 0) throw failure(-n, shown, "list attributes of");
+  const out: string[] = [];
+  let start = 0;
+  for (let i = 0; i < n; i++) {
+    if (names[i] !== 0) continue;
+    const name = fromOsName(names.subarray(start, i));
+    if (keeps(name, privileged)) out.push(name);
+    start = i + 1;
+  }
+  return out.sort();
+}
+
+function unsupportedError(kind: FidelityKind, name: string, errno: number, shown: string): BlitError {
+  const what = kind === "acls" ? "POSIX ACLs" : "extended attributes";
+  const why = errno === ERRNO.EOPNOTSUPP ? `the destination filesystem does not hold ${what}` : `the destination cannot hold attribute ${name} (${errno === ERRNO.E2BIG ? "too large" : "no room for it"})`;
+  return new BlitError("UNSUPPORTED", `${why}: not kept on ${displayName(shown)}`, { kind, path: shown, name, errno: ERRNO_NAME[errno] ?? errno });
+}
+
+const ERRNO_NAME: Readonly<Record<number, string>> = Object.fromEntries(Object.entries(ERRNO).map(([k, v]) => [v, k]));
+
+const FAILURE_CODE: Readonly<Record<number, "NOT_FOUND" | "PERMISSION_DENIED" | "READ_ONLY">> = {
+  [ERRNO.ENOENT]: "NOT_FOUND",
+  [ERRNO.ENOTDIR]: "NOT_FOUND",
+  [ERRNO.EPERM]: "PERMISSION_DENIED",
+  [ERRNO.EACCES]: "PERMISSION_DENIED",
+  [ERRNO.EROFS]: "READ_ONLY",
+};
+
+function failure(errno: number, shown: string, action: string): BlitError {
+  const name = ERRNO_NAME[errno] ?? `errno ${errno}`;
+  return new BlitError(FAILURE_CODE[errno] ?? "INTERNAL", `cannot ${action} ${displayName(shown)}: ${name}`, { path: shown, errno: name });
+}
