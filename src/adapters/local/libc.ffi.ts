@@ -1,7 +1,7 @@
 /**
- * The only bun:ffi binding of the local adapter: libc calls Bun has no API for
- * (nanosecond timestamps, copy_file_range, syncfs, openat2, statx, flock). Loaded lazily on first use; when libc cannot
- * be opened the callers fall back to portable node:fs calls.
+ * The local adapter's bun:ffi binding for copy and metadata calls (fidelity.ffi.ts binds the attribute and extent
+ * ones): libc calls Bun has no API for (nanosecond timestamps, copy_file_range, syncfs, openat2, statx, flock).
+ * Loaded lazily on first use; when libc cannot be opened the callers fall back to portable node:fs calls.
  */
 import { dlopen, FFIType, ptr, read } from "bun:ffi";
 
