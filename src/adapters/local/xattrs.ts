@@ -6,15 +6,13 @@
  * (root), since only root may read or write them. Paths are never followed through a final symlink.
  */
 import { BlitError } from "../../domain/errors.ts";
+import { FIDELITY_KIND_TEXT, fidelityLoss, type FidelityKind } from "../../domain/fidelity.ts";
 import { displayName } from "../../domain/rel-path.ts";
 import { ERRNO, getXattr, listXattrs, removeXattr, setXattr, type XattrTarget } from "./fidelity.ffi.ts";
 import { fromOsName, toCPath } from "./os-path.ts";
 
 /** One extended attribute: its name (blit's lossless string form of the name bytes) and its value. */
 export type Xattr = readonly [name: string, value: Uint8Array];
-
-/** What a destination may be unable to hold, each warned about once by the engine. */
-export type FidelityKind = "xattrs" | "acls";
 
 /** The entry an attribute call acts on: an open descriptor, or an absolute path (its final symlink not followed). */
 export type XattrEntry = number | string;
@@ -28,7 +26,7 @@ export const ACL_ACCESS = "system.posix_acl_access";
 export const ACL_DEFAULT = "system.posix_acl_default";
 
 /** The kind an attribute name counts as when a destination cannot hold it. */
-export const kindOf = (name: string): FidelityKind => (name === ACL_ACCESS || name === ACL_DEFAULT ? "acls" : "xattrs");
+export const kindOf = (name: string): "xattrs" | "acls" => (name === ACL_ACCESS || name === ACL_DEFAULT ? "acls" : "xattrs");
 
 /**
  * The attributes blit keeps of `entry`, sorted by name. A filesystem that holds no attributes (ENOTSUP) has none,
@@ -129,9 +127,8 @@ function listKept(target: XattrTarget, shown: string, privileged: boolean): stri
 }
 
 function unsupportedError(kind: FidelityKind, name: string, errno: number, shown: string): BlitError {
-  const what = kind === "acls" ? "POSIX ACLs" : "extended attributes";
-  const why = errno === ERRNO.EOPNOTSUPP ? `the destination filesystem does not hold ${what}` : `the destination cannot hold attribute ${name} (${errno === ERRNO.E2BIG ? "too large" : "no room for it"})`;
-  return new BlitError("UNSUPPORTED", `${why}: not kept on ${displayName(shown)}`, { kind, path: shown, name, errno: ERRNO_NAME[errno] ?? errno });
+  const why = errno === ERRNO.EOPNOTSUPP ? `the destination filesystem does not hold ${FIDELITY_KIND_TEXT[kind]}` : `the destination cannot hold attribute ${name} (${errno === ERRNO.E2BIG ? "too large" : "no room for it"})`;
+  return fidelityLoss(kind, `${why}: not kept on ${displayName(shown)}`, { path: shown, name, errno: ERRNO_NAME[errno] ?? errno });
 }
 
 const ERRNO_NAME: Readonly<Record<number, string>> = Object.fromEntries(Object.entries(ERRNO).map(([k, v]) => [v, k]));

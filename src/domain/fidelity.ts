@@ -1,0 +1,50 @@
+/**
+ * What a destination may be unable to keep of a source entry beyond its bytes, mode and times, and the rule that a
+ * run says so once per kind, never silently: adapters answer a loss with BlitError UNSUPPORTED carrying
+ * `details.kind`, and the engine turns the first loss of each kind into one warning.
+ */
+import { BlitError, isBlitError } from "./errors.ts";
+
+/** Extended attributes, POSIX ACLs, hard links (a link count or filesystem that refuses another link). */
+export type FidelityKind = "xattrs" | "acls" | "hard-links";
+
+const KINDS: readonly FidelityKind[] = ["xattrs", "acls", "hard-links"];
+
+/** What each kind is called in a warning. */
+export const FIDELITY_KIND_TEXT: Readonly<Record<FidelityKind, string>> = {
+  xattrs: "extended attributes",
+  acls: "POSIX ACLs",
+  "hard-links": "hard links",
+};
+
+/** An UNSUPPORTED loss of `kind` at `path` (the adapter's message says what and why). */
+export const fidelityLoss = (kind: FidelityKind, message: string, details: Readonly<Record<string, string | number>> = {}): BlitError =>
+  new BlitError("UNSUPPORTED", message, { ...details, kind });
+
+/** The kind of an UNSUPPORTED loss, or null for any other error. */
+export function lossKind(e: unknown): FidelityKind | null {
+  if (!isBlitError(e) || e.code !== "UNSUPPORTED") return null;
+  const kind = e.details.kind;
+  return KINDS.find((k) => k === kind) ?? null;
+}
+
+/**
+ * One warning per kind for a run: `note(e)` answers the warning text for the first loss of its kind and null for the
+ * later ones (and for errors that are not losses), while counting every loss per kind for the summary.
+ */
+export class LossesOncePerKind {
+  private readonly counts = new Map<FidelityKind, number>();
+
+  note(e: unknown): string | null {
+    const kind = lossKind(e);
+    if (kind === null) return null;
+    const seen = this.counts.get(kind) ?? 0;
+    this.counts.set(kind, seen + 1);
+    return seen === 0 ? `${(e as BlitError).message} (further losses of ${FIDELITY_KIND_TEXT[kind]} are not reported one by one)` : null;
+  }
+
+  /** How many entries lost each kind so far. */
+  get totals(): Readonly<Partial<Record<FidelityKind, number>>> {
+    return Object.fromEntries(this.counts);
+  }
+}
