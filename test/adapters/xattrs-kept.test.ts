@@ -138,3 +138,37 @@ test.skipIf(!DISK_IS_EXT4)("an attribute too large for ext4's attribute block is
   expect(lost.map((e) => [e.code, e.details.kind, e.details.name])).toEqual([["UNSUPPORTED", "xattrs", "user.big"]]);
   expect(readXattrs(dst, "dst").map(([n]) => n)).toEqual(["user.small"]);
 });
+
+const TMPFS = FIDELITY_TARGETS.find(([label]) => label === "tmpfs")?.[1];
+
+test.skipIf(TMPFS === undefined)("a 60 KiB value and a 6 KiB name list (past the first, small buffer) are read whole", () => {
+  using dir = tempDirOn(TMPFS ?? "/dev/shm", "xattr");
+  const src = join(dir.path, "src");
+  writeFileSync(src, "x");
+  const big = new Uint8Array(60 * 1024).map((_, i) => i % 256);
+  const many: Xattr[] = Array.from({ length: 60 }, (_, i) => [`user.${String(i).padStart(2, "0")}-${"n".repeat(90)}`, bytes(String(i))]);
+  const attrs: Xattr[] = [...many, ["user.big", big]]; // sorted by name, as readXattrs answers
+  const fd = openSync(src, constants.O_RDONLY);
+  try {
+    expect(writeXattrs(fd, attrs, "src")).toEqual([]);
+  } finally {
+    closeSync(fd);
+  }
+  expect(sameXattrs(readXattrs(src, "src"), attrs)).toBe(true);
+});
+
+test.skipIf(!TOOLS.ok)("a name that is not valid UTF-8 is kept byte for byte", () => {
+  using dir = tempDirOn(FIDELITY_TARGETS[0]?.[1] ?? "/tmp", "xattr");
+  const src = join(dir.path, "src");
+  writeFileSync(src, "x");
+  const latin1 = "user.caf\udce9"; // the byte 0xe9 alone, in blit's names-as-bytes form
+  const fd = openSync(src, constants.O_RDONLY);
+  try {
+    expect(writeXattrs(fd, [[latin1, bytes("v")]], "src")).toEqual([]);
+  } finally {
+    closeSync(fd);
+  }
+  expect(readXattrs(src, "src")).toEqual([[latin1, bytes("v")]]);
+  const dump = Bun.spawnSync(["getfattr", "-d", "--absolute-names", src]).stdout;
+  expect(dump.includes(Buffer.from([...Buffer.from("user.caf"), 0xe9, ...Buffer.from('="v"')]))).toBe(true);
+});

@@ -14,8 +14,11 @@ import { fromOsName, toCPath } from "./os-path.ts";
 /** One extended attribute: its name (blit's lossless string form of the name bytes) and its value. */
 export type Xattr = readonly [name: string, value: Uint8Array];
 
-/** The entry an attribute call acts on: an open descriptor, or an absolute path (its final symlink not followed). */
-export type XattrEntry = number | string;
+/**
+ * The entry an attribute call acts on: an open descriptor, or an absolute path (its final symlink not followed) as a
+ * string or as the NUL-terminated bytes of os-path.ts `toCPath` (a listing that already encoded it for statx).
+ */
+export type XattrEntry = number | string | Uint8Array;
 
 export interface XattrOptions {
   /** Also keep `trusted.*` and `security.*` (needs root). Defaults to whether this process runs as root. */
@@ -35,13 +38,13 @@ export const kindOf = (name: string): "xattrs" | "acls" => (name === ACL_ACCESS 
  */
 export function readXattrs(entry: XattrEntry, shown: string, options: XattrOptions = {}): Xattr[] {
   const target = toTarget(entry);
-  const names = listKept(target, shown, options.privileged ?? IS_ROOT);
+  const kept = listKept(target, shown, options.privileged ?? IS_ROOT);
   const out: Xattr[] = [];
-  for (const name of names) {
-    const n = getXattr(target, toCPath(name), buffer);
+  for (const [name, cName] of kept) {
+    const [n, value] = withBuffer((b) => getXattr(target, cName, b));
     if (n === -ERRNO.ENODATA) continue;
     if (n < 0) throw failure(-n, shown, `read attribute ${name} of`);
-    out.push([name, buffer.slice(0, n)]);
+    out.push([name, value.slice(0, n)]);
   }
   return out;
 }
@@ -65,9 +68,9 @@ export function writeXattrs(entry: XattrEntry, attrs: readonly Xattr[], shown: s
     if (!unsupported.has(kind)) unsupported.set(kind, unsupportedError(kind, name, errno, shown));
   };
   const wanted = new Set(attrs.map(([name]) => name));
-  for (const name of listKept(target, shown, privileged)) {
+  for (const [name, cName] of listKept(target, shown, privileged)) {
     if (wanted.has(name) || name.startsWith("security.")) continue;
-    const rc = removeXattr(target, toCPath(name));
+    const rc = removeXattr(target, cName);
     if (rc < 0 && rc !== -ERRNO.ENODATA) throw failure(-rc, shown, `remove attribute ${name} of`);
   }
   for (const [name, value] of attrs) {
@@ -94,36 +97,49 @@ export function sameXattrs(a: readonly Xattr[], b: readonly Xattr[]): boolean {
 // --- internal ---
 
 const IS_ROOT = process.geteuid?.() === 0;
-/** XATTR_LIST_MAX and XATTR_SIZE_MAX on Linux: one buffer holds any name list or value, so no size probe is needed. */
-const buffer = new Uint8Array(64 * 1024);
-const names = new Uint8Array(64 * 1024);
+/**
+ * Buffers for name lists and values. The kernel allocates as much as the buffer passed, so calls try a small one
+ * first and retry with one of XATTR_LIST_MAX / XATTR_SIZE_MAX (64 KiB on Linux, enough for any list or value) on
+ * ERANGE; no size probe is needed.
+ */
+const SMALL = new Uint8Array(4096);
+const LARGE = new Uint8Array(64 * 1024);
+
+/** Calls `fill` with the small buffer, then with the large one on ERANGE; returns the answer and the buffer used. */
+function withBuffer(fill: (out: Uint8Array) => number): [n: number, out: Uint8Array] {
+  const n = fill(SMALL);
+  return n === -ERRNO.ERANGE ? [fill(LARGE), LARGE] : [n, SMALL];
+}
 /**
  * Answers of a set call that mean "this destination cannot hold it": no support (EOPNOTSUPP, which is ENOTSUP on
  * Linux), a value over its limit (E2BIG; ext4 answers ENOSPC when a value does not fit its attribute block).
  */
 const CANNOT_HOLD: ReadonlySet<number> = new Set([ERRNO.EOPNOTSUPP, ERRNO.E2BIG, ERRNO.ENOSPC]);
 
-const toTarget = (entry: XattrEntry): XattrTarget => (typeof entry === "number" ? entry : toCPath(entry));
+const toTarget = (entry: XattrEntry): XattrTarget => (typeof entry === "string" ? toCPath(entry) : entry);
 
 function keeps(name: string, privileged: boolean): boolean {
   if (name.startsWith("user.") || name === ACL_ACCESS || name === ACL_DEFAULT) return true;
   return privileged && (name.startsWith("trusted.") || name.startsWith("security."));
 }
 
-/** The kept attribute names of `target`, sorted; none where the filesystem holds no attributes. */
-function listKept(target: XattrTarget, shown: string, privileged: boolean): string[] {
-  const n = listXattrs(target, names);
-  if (n === -ERRNO.EOPNOTSUPP || n === -ERRNO.ENOSYS) return [];
+/**
+ * The kept attribute names of `target`, sorted, each with its NUL-terminated bytes for the next call; none where the
+ * filesystem holds no attributes.
+ */
+function listKept(target: XattrTarget, shown: string, privileged: boolean): [name: string, cName: Uint8Array][] {
+  const [n, names] = withBuffer((b) => listXattrs(target, b));
+  if (n === 0 || n === -ERRNO.EOPNOTSUPP || n === -ERRNO.ENOSYS) return [];
   if (n < 0) throw failure(-n, shown, "list attributes of");
-  const out: string[] = [];
+  const out: [string, Uint8Array][] = [];
   let start = 0;
   for (let i = 0; i < n; i++) {
     if (names[i] !== 0) continue;
     const name = fromOsName(names.subarray(start, i));
-    if (keeps(name, privileged)) out.push(name);
+    if (keeps(name, privileged)) out.push([name, names.slice(start, i + 1)]);
     start = i + 1;
   }
-  return out.sort();
+  return out.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
 }
 
 function unsupportedError(kind: FidelityKind, name: string, errno: number, shown: string): BlitError {
