@@ -5,6 +5,23 @@
  */
 import { BlitError, isBlitError } from "./errors.ts";
 
+/**
+ * One extended attribute of an entry: its name (the lossless names-as-bytes string of rel-path.ts) and value. An ACL
+ * is the attribute system.posix_acl_access or system.posix_acl_default, kept as its raw value (numeric ids).
+ */
+export type Xattr = readonly [name: string, value: Uint8Array];
+
+/** True when two attribute lists, each sorted by name, are equal (names and value bytes). */
+export function sameXattrs(a: readonly Xattr[], b: readonly Xattr[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x === undefined || y === undefined || x[0] !== y[0] || !sameBytes(x[1], y[1])) return false;
+  }
+  return true;
+}
+
 /** Extended attributes, POSIX ACLs, hard links (a link count or filesystem that refuses another link). */
 export type FidelityKind = "xattrs" | "acls" | "hard-links";
 
@@ -47,4 +64,12 @@ export class LossesOncePerKind {
   get totals(): Readonly<Partial<Record<FidelityKind, number>>> {
     return Object.fromEntries(this.counts);
   }
+}
+
+// --- internal ---
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

@@ -3,7 +3,8 @@
 import { describe, expect, test } from "bun:test";
 import { closeSync, constants, mkdirSync, openSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { readXattrs, sameXattrs, writeXattrs, type Xattr } from "../../src/adapters/local/xattrs.ts";
+import { readXattrs, writeXattrs } from "../../src/adapters/local/xattrs.ts";
+import { sameXattrs, type Xattr } from "../../src/domain/fidelity.ts";
 import { BARE_FS, FIDELITY_TARGETS, fsTypeOf, getfattrDump, mountBareFs, run, tempDirOn, TOOLS } from "../harness/fidelity-fs.ts";
 
 const IS_ROOT = process.geteuid?.() === 0;

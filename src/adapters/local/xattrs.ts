@@ -6,13 +6,10 @@
  * (root), since only root may read or write them. Paths are never followed through a final symlink.
  */
 import { BlitError } from "../../domain/errors.ts";
-import { FIDELITY_KIND_TEXT, fidelityLoss, type FidelityKind } from "../../domain/fidelity.ts";
+import { FIDELITY_KIND_TEXT, fidelityLoss, type FidelityKind, type Xattr } from "../../domain/fidelity.ts";
 import { displayName } from "../../domain/rel-path.ts";
 import { ERRNO, getXattr, listXattrs, removeXattr, setXattr, type XattrTarget } from "./fidelity.ffi.ts";
 import { fromOsName, toCPath } from "./os-path.ts";
-
-/** One extended attribute: its name (blit's lossless string form of the name bytes) and its value. */
-export type Xattr = readonly [name: string, value: Uint8Array];
 
 /**
  * The entry an attribute call acts on: an open descriptor, or an absolute path (its final symlink not followed) as a
@@ -81,17 +78,6 @@ export function writeXattrs(entry: XattrEntry, attrs: readonly Xattr[], shown: s
     else throw failure(-rc, shown, `set attribute ${name} on`);
   }
   return [...unsupported.values()];
-}
-
-/** True when two attribute lists (as {@link readXattrs} returns them, sorted by name) are equal. */
-export function sameXattrs(a: readonly Xattr[], b: readonly Xattr[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i];
-    const y = b[i];
-    if (x === undefined || y === undefined || x[0] !== y[0] || !Buffer.from(x[1]).equals(y[1])) return false;
-  }
-  return true;
 }
 
 // --- internal ---

@@ -1,6 +1,6 @@
 import { expect, test } from "bun:test";
 import { BlitError } from "../../../src/domain/errors.ts";
-import { fidelityLoss, LossesOncePerKind, lossKind } from "../../../src/domain/fidelity.ts";
+import { fidelityLoss, LossesOncePerKind, lossKind, sameXattrs, type Xattr } from "../../../src/domain/fidelity.ts";
 
 test("a loss carries UNSUPPORTED and its kind; other errors are no loss", () => {
   const loss = fidelityLoss("acls", "the destination filesystem does not hold POSIX ACLs: not kept on a", { path: "a" });
@@ -28,4 +28,15 @@ test("one warning per kind, every loss counted", () => {
     null,
   ]);
   expect(losses.totals).toEqual({ xattrs: 3, "hard-links": 1 });
+});
+
+test("attribute lists are equal by names and value bytes", () => {
+  const v = (...b: number[]) => new Uint8Array(b);
+  const a: Xattr[] = [["user.a", v(1, 2)], ["user.b", v()]];
+  expect(sameXattrs(a, [["user.a", v(1, 2)], ["user.b", v()]])).toBe(true);
+  expect(sameXattrs([], [])).toBe(true);
+  expect(sameXattrs(a, [["user.a", v(1, 3)], ["user.b", v()]])).toBe(false);
+  expect(sameXattrs(a, [["user.a", v(1, 2)], ["user.c", v()]])).toBe(false);
+  expect(sameXattrs(a, [["user.a", v(1, 2)]])).toBe(false);
+  expect(sameXattrs(a, [["user.a", v(1, 2)], ["user.b", v(0)]])).toBe(false);
 });
