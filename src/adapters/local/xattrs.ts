@@ -96,11 +96,13 @@ function withBuffer(fill: (out: Uint8Array) => number): [n: number, out: Uint8Ar
   const n = fill(SMALL);
   return n === -ERRNO.ERANGE ? [fill(LARGE), LARGE] : [n, SMALL];
 }
+
 /**
  * Answers of a set call that mean "this destination cannot hold it": no support (EOPNOTSUPP, which is ENOTSUP on
- * Linux), a value over its limit (E2BIG; ext4 answers ENOSPC when a value does not fit its attribute block).
+ * Linux; ENOSYS where the platform has no calls), a value over its limit (E2BIG; ext4 answers ENOSPC when a value
+ * does not fit its attribute block).
  */
-const CANNOT_HOLD: ReadonlySet<number> = new Set([ERRNO.EOPNOTSUPP, ERRNO.E2BIG, ERRNO.ENOSPC]);
+const CANNOT_HOLD: ReadonlySet<number> = new Set([ERRNO.EOPNOTSUPP, ERRNO.ENOSYS, ERRNO.E2BIG, ERRNO.ENOSPC]);
 
 const toTarget = (entry: XattrEntry): XattrTarget => (typeof entry === "string" ? toCPath(entry) : entry);
 
@@ -129,7 +131,10 @@ function listKept(target: XattrTarget, shown: string, privileged: boolean): [nam
 }
 
 function unsupportedError(kind: FidelityKind, name: string, errno: number, shown: string): BlitError {
-  const why = errno === ERRNO.EOPNOTSUPP ? `the destination filesystem does not hold ${FIDELITY_KIND_TEXT[kind]}` : `the destination cannot hold attribute ${name} (${errno === ERRNO.E2BIG ? "too large" : "no room for it"})`;
+  const why =
+    errno === ERRNO.E2BIG || errno === ERRNO.ENOSPC
+      ? `the destination cannot hold attribute ${name} (${errno === ERRNO.E2BIG ? "too large" : "no room for it"})`
+      : `the destination filesystem does not hold ${FIDELITY_KIND_TEXT[kind]}`;
   return fidelityLoss(kind, `${why}: not kept on ${displayName(shown)}`, { path: shown, name, errno: ERRNO_NAME[errno] ?? errno });
 }
 
