@@ -1,4 +1,4 @@
-import { BlitError, isBlitError } from "../../domain/errors.ts";
+import { BlitError, isBlitError, throwIfCancelled } from "../../domain/errors.ts";
 import { DATA_HEADER_BYTES, EOF_BYTES, encodeFail, MAX_DATA_BYTES, writeDataHeader, writeEof } from "../../domain/wire/frame.ts";
 import type { FileBytes } from "../../ports/file-bytes.ts";
 import type { OpenFile } from "../../ports/store-capabilities.ts";
@@ -94,7 +94,7 @@ export class FileSender {
 
   /** Sends a FAIL record for a file that will not come. */
   async fail(fileId: number, error: BlitError, signal?: AbortSignal): Promise<void> {
-    cancelledBy(signal);
+    throwIfCancelled(signal);
     await this.flush(signal);
     const shown = this.scrub(error);
     await this.channel.send(encodeFail(fileId, shown.code, shown.message));
@@ -103,7 +103,7 @@ export class FileSender {
   /** Writes what is gathered. */
   async flush(signal?: AbortSignal): Promise<void> {
     if (this.fill === 0) return;
-    cancelledBy(signal);
+    throwIfCancelled(signal);
     const out = this.buf.subarray(0, this.fill);
     this.fill = 0;
     this.gatheredEnds = [];
@@ -134,12 +134,12 @@ export class FileSender {
     this.digest.take();
     let zeroCopy = 0;
     for (let pos = offset; pos < file.size; ) {
-      cancelledBy(signal);
+      throwIfCancelled(signal);
       const length = Math.min(MAX_DATA_BYTES, file.size - pos);
       writeDataHeader(head, 0, fileId, pos, length);
       await this.flush(signal);
       const r = await this.channel.sendFile!(head, file, pos, length);
-      // Declined (e.g. a TLS connection): the rest goes buffered, still saying whether the file changed.
+      // Declined (the channel cannot send from the descriptor, e.g. no sendfile in this libc): the rest goes buffered, still saying whether the file changed.
       if (r === null) return zeroCopy + (await this.sendStream(fileId, () => read(pos), pos, signal, () => file.changed()));
       this.sentBytes += DATA_HEADER_BYTES + r.bytes;
       zeroCopy += r.zeroCopyBytes;
@@ -164,7 +164,7 @@ export class FileSender {
 
   /** The file's EOF, once the digests of its records are known (a FAIL when one could not be had). */
   private async eof(fileId: number, size: number, signal: AbortSignal | undefined, changed: boolean): Promise<void> {
-    cancelledBy(signal);
+    throwIfCancelled(signal);
     const d = this.digest.take();
     let digest: Uint8Array;
     try {
@@ -180,7 +180,7 @@ export class FileSender {
   }
 
   private async data(fileId: number, offset: number, piece: Uint8Array, signal?: AbortSignal): Promise<void> {
-    cancelledBy(signal);
+    throwIfCancelled(signal);
     if (piece.length > 0) this.digest.record(recordDigest(piece));
     if (piece.length >= DIRECT_BYTES) {
       await this.room(DATA_HEADER_BYTES, signal);
@@ -205,7 +205,3 @@ export class FileSender {
   }
 }
 
-/** Throws CANCELLED when `signal` aborted (looked at between records). */
-function cancelledBy(signal: AbortSignal | undefined): void {
-  if (signal?.aborted === true) throw new BlitError("CANCELLED", "the send was cancelled");
-}
