@@ -54,8 +54,6 @@ async function pullFixture(): Promise<StoreFixture> {
 
 describeStoreContract("PeerStore (push session, memory data plane)", pushFixture, {
   skip: {
-    "remove deletes trees":
-      "known bug, not in blit-session: the module store (a LocalStore with `received`) writes a batch's files from another kind of store (here the session's incoming files) concurrently with its directories (LocalStore.writeMixed), so a file in a directory made by the same batch fails NOT_FOUND",
     "readWhole, when offered":
       "a network peer learns a file's size from its bytes, so one past maxBytes fails CORRUPT_DATA instead of null (Store.readWhole TSDoc); peer-store-reads.test.ts checks PeerStore.readWhole",
   },

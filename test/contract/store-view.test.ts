@@ -102,7 +102,5 @@ describeStoreSafetyContract("StoreView of a LocalStore contained beneath its roo
   contained: true,
   skip: {
     ...skip,
-    "`..` never leads out":
-      "known bug, open (src/apps/engine is another branch's): the view joins `..` paths to its directory and leaves containment to the inner store, and a store contained beneath its root resolves `dst/../outside/secret` inside that root, so every operation reaches the view's sibling",
   },
 }, safetyFixture(true));

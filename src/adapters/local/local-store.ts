@@ -125,10 +125,14 @@ export class LocalStore implements Store, WholeReads, OpenFiles, WriteProgress, 
     if (this.options.offThread === true) await this.refreshRoot();
     await this.cleanBefore(ready);
     if (!ready.some(hasBytes)) return this.runJobs(ready, ready.map((op) => ({ dst: this.jobPath(op.path), meta: op.meta })));
+    // The batch's directories first (a file may land in one), then files carried as bytes alongside the rest.
+    const dirs = ready.filter((op) => !hasBytes(op) && op.meta.kind === "dir");
     const carried = ready.filter(hasBytes);
-    const rest = ready.filter((op) => !hasBytes(op));
-    const [a, b] = await Promise.all([this.writeCarried(carried, signal), rest.length === 0 ? [] : this.runJobs(rest, rest.map((op) => ({ dst: this.jobPath(op.path), meta: op.meta })))]);
+    const rest = ready.filter((op) => !hasBytes(op) && op.meta.kind !== "dir");
+    const jobs = (list: readonly WriteOp[]) => (list.length === 0 ? Promise.resolve([]) : this.runJobs(list, list.map((op) => ({ dst: this.jobPath(op.path), meta: op.meta }))));
+    const [made, [a, b]] = [await jobs(dirs), await Promise.all([this.writeCarried(carried, signal), jobs(rest)])];
     const byOp = new Map<WriteOp, OpResult>();
+    dirs.forEach((op, i) => byOp.set(op, made[i]!));
     carried.forEach((op, i) => byOp.set(op, a[i]!));
     rest.forEach((op, i) => byOp.set(op, b[i]!));
     return ready.map((op) => ({ ...byOp.get(op)!, path: op.path }));

@@ -1,13 +1,15 @@
 import { offers } from "../../domain/capability.ts";
-import { throwIfCancelled } from "../../domain/errors.ts";
-import { joinRel, type RelPath } from "../../domain/rel-path.ts";
+import { BlitError, throwIfCancelled } from "../../domain/errors.ts";
+import { hasParentSegment } from "../../domain/peer-path.ts";
+import { displayName, joinRel, type RelPath } from "../../domain/rel-path.ts";
 import type { BlockHashes, DestinationClaims, WholeRead, WholeReads, WriteProgress } from "../../ports/store-capabilities.ts";
 import type { DirListing, MetaUpdate, OpResult, Store, StoreCapabilities, WriteOp } from "../../ports/store.ts";
 
 /**
  * Directory `dir` of a shared store (a daemon's module, which other sessions use at the same time)
  * as a Store of its own: every path is joined to `dir` and results come back relative to it.
- * Containment stays the inner store's (a module store resolves every path beneath its root).
+ * A `..` is refused here (PATH_ESCAPE); the rest of containment stays the inner store's (a module
+ * store resolves every path beneath its root).
  * The signal of `write` is not passed on, since a store may cancel all of its copies in progress
  * when one aborts; a cancelled run stops between batches and its writes fail with their source.
  * Disposing the view leaves the inner store open: it belongs to someone else.
@@ -76,7 +78,9 @@ export class StoreView implements Store, WholeReads, WriteProgress, BlockHashes,
 
   // --- internal ---
 
+  /** `path` inside the view's directory; a `..` (which no RelPath holds) is PATH_ESCAPE here, not a sibling of the view. */
   private at(path: RelPath): RelPath {
+    if (hasParentSegment(path)) throw new BlitError("PATH_ESCAPE", `${displayName(path)} steps out through '..': refused`, { path });
     return path === "" ? this.dir : this.dir === "" ? path : joinRel(this.dir, path);
   }
 }
