@@ -6,7 +6,7 @@
  */
 import * as fs from "node:fs";
 import * as nodePath from "node:path";
-import { BlitError } from "../../domain/errors.ts";
+import { BlitError, isBlitError } from "../../domain/errors.ts";
 import { displayName, type RelPath } from "../../domain/rel-path.ts";
 import type { SnapshotStep } from "../../ports/store-capabilities.ts";
 import type { OpResult } from "../../ports/store.ts";
@@ -23,7 +23,9 @@ export function runSnapshotSteps(root: string, contained: boolean, steps: readon
       runStep(absJoin(root, s.from), absJoin(root, s.to), s);
       return { path: s.to, bytes: 0, zeroCopyBytes: 0 };
     } catch (e) {
-      return { path: s.to, bytes: 0, zeroCopyBytes: 0, error: toBlitError(e, s.how === "link" ? s.to : s.from, s.how === "link" ? "link" : "set aside") };
+      const crossDevice = (e as { code?: string }).code === "EXDEV" || (isBlitError(e) && e.details.errno === "EXDEV");
+      const error = crossDevice ? new BlitError("UNSUPPORTED", `cannot ${s.how === "link" ? "link" : "set aside"} ${displayName(s.from)} at ${displayName(s.to)}: they are on different filesystems (--link-dest and --backup-dir must be on the destination's)`, { path: s.to }) : toBlitError(e, s.how === "link" ? s.to : s.from, s.how === "link" ? "link" : "set aside");
+      return { path: s.to, bytes: 0, zeroCopyBytes: 0, error };
     }
   });
 }
