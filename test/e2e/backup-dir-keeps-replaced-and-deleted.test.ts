@@ -4,7 +4,7 @@
 // module (exit 4, before anything changes), a DIR overlapping the source or a mirror's destination
 // (exit 2). A dry run links, keeps and moves nothing.
 import { expect, test } from "bun:test";
-import { readFileSync, statSync, writeFileSync, rmSync } from "node:fs";
+import { readFileSync, statSync, symlinkSync, writeFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { startDaemon } from "../harness/daemon.ts";
 import { expectExit, runCli, summaryCounts } from "../harness/run-cli.ts";
@@ -58,6 +58,7 @@ test.concurrent("pushed to a daemon: --backup-dir inside the module keeps replac
   const mod = join(tmp.path, "mod");
   writeTree(mod, { "outside-dst.txt": "o" });
   writeTree(tmp.path, { "secret/s.txt": "s" });
+  symlinkSync("../secret", join(mod, "out"));
   await using daemon = await startDaemon({ modules: { m: { path: mod } } });
   const dst = `${daemon.control}:/m/dst`;
   const src = prepared(tmp.path, join(mod, "dst"));
@@ -69,6 +70,11 @@ test.concurrent("pushed to a daemon: --backup-dir inside the module keeps replac
     expectExit(refused, 4);
     expect(refused.stderr).toContain(`${flag} ${dir} leads out of the daemon's module`);
     expect(refused.stderr).toContain("name a directory inside the same module");
+  }
+  for (const [flag, dir] of [["--backup-dir", "/out/bk"], ["--link-dest", "../out"]] as const) {
+    const refused = await runCli(["mirror", "--yes", flag, dir, `${src}/`, dst]);
+    expectExit(refused, 4);
+    expect(refused.stderr).toContain(`${flag} ${dir} goes through the symlink out in the daemon's module`);
   }
   expect(snapshotTree(tmp.path)).toEqual(before);
   const r = await runCli(["mirror", "--yes", "--json", "--backup-dir", "/backups/night1", `${src}/`, dst]);

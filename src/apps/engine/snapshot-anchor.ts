@@ -35,6 +35,7 @@ export function snapshotAnchor(req: TransferRequest, dst: AnchorSide, destDir: s
       dest: destDir.replace(/^\/+/, ""),
       resolve: (dir) => posix.join(posix.resolve(argDir, dir), below).replace(/^\/+/, ""),
       canonical: (p) => dst.canonical(`/${p}`),
+      contained: false,
     };
   }
   const module = argDir.replace(/^\/+/, "");
@@ -53,6 +54,7 @@ export function snapshotAnchor(req: TransferRequest, dst: AnchorSide, destDir: s
       return path === "." ? "" : path;
     },
     canonical: (p) => `/${p}`,
+    contained: true,
   };
 }
 

@@ -20,6 +20,8 @@ export interface SnapshotAnchor {
   resolve(dir: string, flag: string): RelPath;
   /** For overlap checks against the source: what `canonical` of the source side compares with. */
   canonical(path: RelPath): string;
+  /** A daemon's module: a DIR through a symlink is refused (the daemon checks each step again). */
+  readonly contained: boolean;
 }
 
 /**
@@ -45,13 +47,18 @@ export class Snapshot {
     const store = anchor.store;
     if (!offers<SnapshotSteps>(store, "snapshot")) throw new BlitError("UNSUPPORTED", `${store.location} cannot hard-link or set entries aside: --link-dest and --backup-dir need a local or daemon destination`);
     const links: RelPath[] = [];
+    const resolve = async (dir: string, flag: string) => {
+      const path = anchor.resolve(dir, flag);
+      if (anchor.contained) await refuseSymlinks(store, path, `${flag} ${displayName(dir)}`);
+      return path;
+    };
     for (const dir of typed) {
-      const path = anchor.resolve(dir, "--link-dest");
+      const path = await resolve(dir, "--link-dest");
       const meta = await store.stat(path);
       if (meta?.kind === "dir") links.push(path);
       else reporter.warn(`--link-dest ${displayName(dir)} is not a directory${meta === null ? " (it does not exist)" : ""}: files are copied without it`);
     }
-    const backup = req.backupDir === undefined ? null : anchor.resolve(req.backupDir, "--backup-dir");
+    const backup = req.backupDir === undefined ? null : await resolve(req.backupDir, "--backup-dir");
     return new Snapshot(store, anchor.dest, links, backup);
   }
 
@@ -127,6 +134,17 @@ export class Snapshot {
       if (e instanceof BlitError && e.code === "NOT_FOUND") return new Map();
       throw e;
     }
+  }
+}
+
+/** PATH_ESCAPE when a directory on the way to `path` (or `path` itself) is a symlink in the module. */
+async function refuseSymlinks(store: Store, path: RelPath, typed: string): Promise<void> {
+  const parts = path.split("/");
+  for (let i = 1; i <= parts.length && path !== ""; i++) {
+    const at = parts.slice(0, i).join("/");
+    const meta = await store.stat(at);
+    if (meta === null) return;
+    if (meta.kind === "symlink") throw new BlitError("PATH_ESCAPE", `${typed} goes through the symlink ${displayName(at)} in the daemon's module: refused; name a real directory inside the module`, { path: at });
   }
 }
 
