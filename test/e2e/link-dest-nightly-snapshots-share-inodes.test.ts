@@ -97,3 +97,22 @@ test.concurrent("three nights pushed to a daemon link inside the module; a --lin
   }
   expect(duKib(n1!, n2!, n3!)).toBeLessThan(duKib(n1!) * 1.1);
 });
+
+test.concurrent("-n -v names each file it would link and creates nothing; with -c equal content links and an mtime change copies", async () => {
+  using tmp = makeTempDir("link-dest-dry");
+  const src = join(tmp.path, "src");
+  const backups = join(tmp.path, "backups");
+  writeTree(src, { "a.txt": "same a", "b.txt": "same b", "c.txt": "c" });
+  expectExit(await runCli(["copy", `${src}/`, join(backups, "n1")]), 0);
+  writeFileSync(join(src, "c.txt"), "c changed");
+  const dry = await runCli(["copy", "-n", "-v", "--link-dest", "../n1", `${src}/`, join(backups, "n2")]);
+  expectExit(dry, 0);
+  expect(dry.stdout.split("\n").filter((l) => /^(link|copy) [a-z]/.test(l))).toEqual(["link a.txt", "link b.txt", "copy c.txt"]);
+  expect(listTree(backups).some((p) => p.startsWith("n2"))).toBe(false);
+  execFileSync("touch", ["-d", "2001-01-01", join(backups, "n1", "b.txt")]);
+  const r = await runCli(["copy", "-c", "--json", "--link-dest", "../n1", `${src}/`, join(backups, "n2")]);
+  expectExit(r, 0);
+  expect(summaryCounts(r)).toMatchObject({ files_transferred: 2, files_skipped: 1, outcome: "success" });
+  expect(ino(join(backups, "n2", "a.txt"))).toBe(ino(join(backups, "n1", "a.txt")));
+  expect(ino(join(backups, "n2", "b.txt"))).not.toBe(ino(join(backups, "n1", "b.txt")));
+});

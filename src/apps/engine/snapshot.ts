@@ -70,11 +70,11 @@ export class Snapshot {
   /**
    * Of the entries of directory `dir` about to be sent, links the files whose copy in a link-dest
    * tree is unchanged (hashes compared with -c, `sourceHash` giving the source's) and returns the
-   * ones still to send. A failed link leaves the file to be sent. In a dry run nothing is linked
+   * ones still to send and the paths linked. A failed link leaves the file to be sent. In a dry run nothing is linked
    * and every entry is returned with those that would be linked left out.
    */
-  async linkUnchanged(dir: RelPath, entries: readonly DirEntry[], plan: PlanOptions, dryRun: boolean, sourceHash: (path: RelPath) => Promise<Uint8Array>): Promise<{ rest: DirEntry[]; linked: number }> {
-    if (this.links.length === 0 || !entries.some((e) => e.meta.kind === "file")) return { rest: [...entries], linked: 0 };
+  async linkUnchanged(dir: RelPath, entries: readonly DirEntry[], plan: PlanOptions, dryRun: boolean, sourceHash: (path: RelPath) => Promise<Uint8Array>): Promise<{ rest: DirEntry[]; linked: RelPath[] }> {
+    if (this.links.length === 0 || !entries.some((e) => e.meta.kind === "file")) return { rest: [...entries], linked: [] };
     const listings = await Promise.all(this.links.map((root) => this.listOrEmpty(joinRel(root, dir))));
     const rest: DirEntry[] = [];
     const steps: { step: SnapshotStep; entry: DirEntry }[] = [];
@@ -83,12 +83,13 @@ export class Snapshot {
       if (from === null) rest.push(e);
       else steps.push({ entry: e, step: { how: "link", from, to: joinRel(this.dest, joinRel(dir, e.name)) } });
     }
-    if (steps.length === 0 || dryRun) return { rest, linked: steps.length };
+    const paths = (done: typeof steps) => done.map((s) => joinRel(dir, s.entry.name));
+    if (steps.length === 0 || dryRun) return { rest, linked: paths(steps) };
     const kept = await this.keepAside(steps.map((s) => joinRel(dir, s.entry.name)));
     const ready = steps.filter((s, i) => kept[i]!.error === undefined || !rest.push(s.entry));
     const results = await this.store.snapshot(ready.map((s) => s.step));
     results.forEach((r, i) => r.error !== undefined && rest.push(ready[i]!.entry));
-    return { rest, linked: results.filter((r) => r.error === undefined).length };
+    return { rest, linked: paths(ready.filter((_, i) => results[i]!.error === undefined)) };
   }
 
   /** With --backup-dir: a hard link of each destination entry at `paths` (files, symlinks) is kept in the backup tree; one result per path. */

@@ -242,8 +242,9 @@ export class TreeSync {
     const snap = this.options.snapshot;
     if (snap == null || !snap.linking) return send;
     const { rest, linked } = await snap.linkUnchanged(dir, send, this.options.plan, this.options.dryRun, (p) => this.src.hash(this.sourcePath(p), this.signal));
-    this.stats.skipped += linked;
-    if (linked > 0 && !this.options.dryRun) this.dirty.add(dir);
+    for (const p of linked) this.reporter.item("link", p);
+    this.stats.skipped += linked.length;
+    if (linked.length > 0 && !this.options.dryRun) this.dirty.add(dir);
     return rest;
   }
 
