@@ -1,6 +1,6 @@
-import * as posix from "node:path/posix";
 import { BlitError } from "../../domain/errors.ts";
-import { displayName, type RelPath } from "../../domain/rel-path.ts";
+import { resolveBelow } from "../../domain/peer-path.ts";
+import { displayName, joinRel, type RelPath } from "../../domain/rel-path.ts";
 import { overlaps } from "../../domain/transfer-roots.ts";
 import type { Store } from "../../ports/store.ts";
 import type { SnapshotAnchor } from "./snapshot.ts";
@@ -26,35 +26,24 @@ interface AnchorSide {
 export function snapshotAnchor(req: TransferRequest, dst: AnchorSide, destDir: string, opened: AsyncDisposable[]): SnapshotAnchor {
   const typed = dst.path.replace(/\/+$/, "") || "/";
   const argDir = destDir === typed || destDir.startsWith(`${typed}/`) || typed === "/" ? typed : destDir;
-  const below = posix.relative(argDir, destDir);
+  const rel = (p: string) => p.replace(/^\/+/, "");
+  const below = rel(destDir.slice(argDir.length));
   const store = dst.whole();
-  if (dst.place === "local") {
-    opened.push(store);
-    return {
-      store,
-      dest: destDir.replace(/^\/+/, ""),
-      resolve: (dir) => posix.join(posix.resolve(argDir, dir), below).replace(/^\/+/, ""),
-      canonical: (p) => dst.canonical(`/${p}`),
-      contained: false,
-    };
-  }
-  const module = argDir.replace(/^\/+/, "");
+  const local = dst.place === "local";
+  if (local) opened.push(store);
   return {
     store,
-    dest: destDir.replace(/^\/+/, ""),
+    dest: rel(destDir),
     resolve: (dir, flag) => {
-      const path = posix.normalize(posix.join(dir.startsWith("/") ? "" : module, dir.replace(/^\/+/, ""), below));
-      if (path === ".." || path.startsWith("../")) {
-        throw new BlitError(
-          "PATH_ESCAPE",
-          `${flag} ${displayName(dir)} leads out of the daemon's module (from the destination /${module} it names ${path}): name a directory inside the same module, relative to the destination (${flag} ../NAME) or to the module root (${flag} /NAME)`,
-          { flag, value: dir },
-        );
-      }
-      return path === "." ? "" : path;
+      const path = resolveBelow(rel(argDir), dir);
+      if (path !== null) return below === "" ? path : joinRel(path, below);
+      const why = local
+        ? `climbs above / (it is relative to the destination ${displayName(argDir)}): drop the extra '..' steps or give an absolute directory`
+        : `leads out of the daemon's module (it is relative to the destination ${displayName(argDir)}): name a directory inside the same module, relative to the destination (${flag} ../NAME) or to the module root (${flag} /NAME)`;
+      throw new BlitError("PATH_ESCAPE", `${flag} ${displayName(dir)} ${why}`, { flag, value: dir });
     },
-    canonical: (p) => `/${p}`,
-    contained: true,
+    canonical: (p) => (local ? dst.canonical(`/${p}`) : `/${p}`),
+    contained: !local,
   };
 }
 
