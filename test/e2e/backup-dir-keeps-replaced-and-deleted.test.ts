@@ -101,3 +101,20 @@ test.concurrent("a --backup-dir overlapping the source, or inside a mirror's des
   expect(inDest.stderr).toContain("overlaps the mirrored destination");
   expect(snapshotTree(tmp.path)).toEqual(before);
 });
+
+test.concurrent("a file replaced by a directory, and a directory replaced by a file, are kept in --backup-dir", async () => {
+  using tmp = makeTempDir("backup-kinds");
+  const src = join(tmp.path, "src");
+  const dst = join(tmp.path, "dst");
+  writeTree(src, { "to-dir": "was a file", "to-file/inner.txt": "was inside a directory" });
+  expectExit(await runCli(["mirror", "--yes", `${src}/`, dst]), 0);
+  rmSync(join(src, "to-dir"));
+  rmSync(join(src, "to-file"), { recursive: true });
+  writeTree(src, { "to-dir/now.txt": "now a directory", "to-file": "now a file" });
+  const r = await runCli(["mirror", "--yes", "--json", "--backup-dir", "../old", `${src}/`, dst]);
+  expectExit(r, 0);
+  const old = join(tmp.path, "old");
+  expect(listTree(old)).toEqual(["to-dir", "to-file/", "to-file/inner.txt"]);
+  expect([read(join(old, "to-dir")), read(join(old, "to-file/inner.txt"))]).toEqual(["was a file", "was inside a directory"]);
+  expect(listTree(dst)).toEqual(["to-dir/", "to-dir/now.txt", "to-file"]);
+});

@@ -288,7 +288,8 @@ export class TreeSync {
     for (const e of step.destDirs ?? []) if (e.meta.kind === "dir") destMeta.set(e.name, e.meta);
     const fresh = subdirs.filter((d) => !d.destExists);
     if (fresh.length > 0 && !this.options.dryRun) {
-      const results = step.subdirsCreated ? step.subdirFailures : await this.dst.write(fresh.map((d) => ({ path: joinRel(dir.path, d.entry.name), meta: d.entry.meta })), this.signal);
+      const { ready, refused } = await this.keptAside(fresh.map((d) => ({ path: joinRel(dir.path, d.entry.name), meta: d.entry.meta })));
+      const results = step.subdirsCreated ? step.subdirFailures : [...refused, ...(await this.dst.write(ready, this.signal))];
       const failed = new Set(results.filter((r) => r.error !== undefined).map((r) => r.path));
       for (const r of results) if (r.error !== undefined) this.stats.fail(r.path, r.error);
       this.dirty.add(dir.path);
@@ -344,18 +345,14 @@ export class TreeSync {
     }
     const paid = this.options.pace == null ? Promise.resolve() : this.options.pace.pay(ops.map((op) => ({ path: op.path, size: op.meta.size })), (p) => this.stats.touch(p), this.signal);
     const kept = paid.then(() => this.keptAside(ops));
-    this.track(kept.then((ready) => writeResending(this.dst, this.src, ready, this.options.verified, this.stats, this.reporter, this.signal).then((results) => results.forEach((r, i) => this.settle(r, ready[i]!.meta)))));
+    this.track(kept.then(({ ready, refused }) => (refused.forEach((r) => r.error && this.stats.fail(r.path, r.error)), writeResending(this.dst, this.src, ready, this.options.verified, this.stats, this.reporter, this.signal).then((results) => results.forEach((r, i) => this.settle(r, ready[i]!.meta))))));
   }
 
-  /** With --backup-dir, the ops whose destination entry was kept in the backup tree (the others fail). */
-  private async keptAside(ops: CopyOp[]): Promise<CopyOp[]> {
-    const snap = this.options.snapshot;
-    if (snap == null || !snap.backingUp) return ops;
-    const kept = await snap.keepAside(ops.map((op) => op.path));
-    kept.forEach((r) => r.error !== undefined && this.stats.fail(r.path, r.error));
-    return ops.filter((_, i) => kept[i]!.error === undefined);
+  /** With --backup-dir: `ops` whose destination entry (if any) was kept in the backup tree, and the failures of the others. */
+  private async keptAside<T extends WriteOp>(ops: T[]): Promise<{ ready: T[]; refused: OpResult[] }> {
+    const kept = this.options.snapshot?.backingUp === true ? await this.options.snapshot.keepAside(ops.map((op) => op.path)) : [];
+    return { ready: ops.filter((_, i) => kept[i]?.error === undefined), refused: kept.filter((r) => r.error !== undefined) };
   }
-
 
   /** A write's result; a failed one whose source entry vanished since it was listed is only a warning. */
   private settle(r: OpResult, meta: EntryMeta): void {
