@@ -1,15 +1,16 @@
 // SPEC §3 "Snapshots": --backup-dir DIR keeps what a run would destroy — a destination file written
 // over is kept in DIR as it was, an entry a mirror deletes is moved there — each at its path below
 // the destination; locally and pushed to a daemon. Refusals: a DIR leading out of the daemon's
-// module (exit 4, before anything changes), a DIR overlapping the source or a mirror's destination
+// (exit 2). A dry run links, keeps and moves nothing; an incomplete scan moves nothing aside (mirror safety).
 // (exit 2). A dry run links, keeps and moves nothing.
-import { expect, test } from "bun:test";
-import { readFileSync, statSync, symlinkSync, writeFileSync, rmSync } from "node:fs";
+import { describe, expect, test } from "bun:test";
+import { chmodSync, existsSync, readFileSync, statSync, symlinkSync, writeFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { startDaemon } from "../harness/daemon.ts";
 import { expectExit, runCli, summaryCounts } from "../harness/run-cli.ts";
 import { makeTempDir, writeTree } from "../harness/temp-tree.ts";
 import { listTree, snapshotTree } from "../harness/tree-compare.ts";
+import { handOver, UNPRIVILEGED } from "../harness/unprivileged.ts";
 
 const read = (p: string) => readFileSync(p, "utf8");
 
@@ -117,4 +118,22 @@ test.concurrent("a file replaced by a directory, and a directory replaced by a f
   expect(listTree(old)).toEqual(["to-dir", "to-file/", "to-file/inner.txt"]);
   expect([read(join(old, "to-dir")), read(join(old, "to-file/inner.txt"))]).toEqual(["was a file", "was inside a directory"]);
   expect(listTree(dst)).toEqual(["to-dir/", "to-dir/now.txt", "to-file"]);
+});
+
+// Mirror safety holds with --backup-dir: an incomplete scan moves nothing aside (nothing deleted).
+describe.skipIf(!UNPRIVILEGED.ok)(`--backup-dir with an unreadable source (${UNPRIVILEGED.reason})`, () => {
+  test.concurrent("an unlistable source directory: exit 8, no deletion, nothing moved into the backup tree", async () => {
+    using tmp = makeTempDir("backup-incomplete");
+    const src = join(tmp.path, "src");
+    const dst = join(tmp.path, "dst");
+    writeTree(src, { "ok.txt": "readable", "locked/inside.txt": "unlistable" });
+    writeTree(dst, { "extra.txt": "must survive", "locked/stale.txt": "must survive" });
+    handOver(tmp.path);
+    chmodSync(join(src, "locked"), 0o000);
+    const r = await runCli(["mirror", "--yes", "--json", "--backup-dir", "../old", `${src}/`, dst], { asUser: UNPRIVILEGED.user });
+    expectExit(r, 8);
+    expect(r.json?.entries_deleted).toBe(0);
+    expect(listTree(dst)).toEqual(["extra.txt", "locked/", "locked/stale.txt", "ok.txt"]);
+    expect(existsSync(join(tmp.path, "old"))).toBe(false);
+  });
 });
