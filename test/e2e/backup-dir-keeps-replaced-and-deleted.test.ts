@@ -1,8 +1,9 @@
 // SPEC §3 "Snapshots": --backup-dir DIR keeps what a run would destroy — a destination file written
 // over is kept in DIR as it was, an entry a mirror deletes is moved there — each at its path below
 // the destination; locally and pushed to a daemon. Refusals: a DIR leading out of the daemon's
-// (exit 2). A dry run links, keeps and moves nothing; an incomplete scan moves nothing aside (mirror safety).
-// (exit 2). A dry run links, keeps and moves nothing.
+// module or through a symlink in it (exit 4, before anything changes), a DIR overlapping the source
+// or a mirror's destination (exit 2). A dry run links, keeps and moves nothing; an incomplete scan
+// moves nothing aside (mirror safety).
 import { describe, expect, test } from "bun:test";
 import { chmodSync, existsSync, readFileSync, statSync, symlinkSync, writeFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
