@@ -66,9 +66,7 @@ export class LocalStore implements Store, WholeReads, OpenFiles, WriteProgress, 
     this.budget = options.offThread === true ? 0 : INLINE_BUDGET;
   }
 
-  get contained(): boolean {
-    return this.options.beneath === true;
-  }
+  get contained(): boolean { return this.options.beneath === true; }
 
   /** Absolute OS path of a RelPath; a `..` segment (which no RelPath holds) is PATH_ESCAPE. */
   absolute(path: RelPath): string {
@@ -215,9 +213,7 @@ export class LocalStore implements Store, WholeReads, OpenFiles, WriteProgress, 
     };
   }
 
-  copiedBytes(): number {
-    return this.meter.bytes;
-  }
+  copiedBytes = (): number => this.meter.bytes;
 
   async setMeta(entries: readonly MetaUpdate[]): Promise<OpResult[]> {
     this.refuseIfReadOnly("change attributes");
