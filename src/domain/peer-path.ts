@@ -68,6 +68,21 @@ export function checkPath(u: Unchecked | string, root: string): PeerPath {
   return kept.join("/") as PeerPath;
 }
 
+/**
+ * A directory typed by a user (--link-dest, --backup-dir) resolved lexically below a root: relative
+ * to `base` (a RelPath), or to the root itself when it starts with `/`. Null when its `..` steps
+ * climb above the root.
+ */
+export function resolveBelow(base: RelPath, typed: string): RelPath | null {
+  const kept = typed.startsWith("/") ? [] : base.split("/").filter((s) => s !== "");
+  for (const segment of typed.split("/")) {
+    if (segment === "" || segment === ".") continue;
+    if (segment !== "..") kept.push(segment);
+    else if (kept.pop() === undefined) return null;
+  }
+  return kept.join("/");
+}
+
 /** True for "." and "..", the two names that never name an entry of their own. */
 export const isDotName = (s: string): boolean => s === "." || s === "..";
 

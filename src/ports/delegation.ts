@@ -43,6 +43,13 @@ export interface TransferOptions {
   readonly timeoutSec?: number;
   /** --bwlimit: the bytes the run moves per second (each direction, all data connections); absent: no limit. */
   readonly bwlimit?: number;
+  /**
+   * --link-dest DIR (repeatable, tried in order): a file to send whose copy in DIR is unchanged is
+   * hard-linked to it instead. DIR as typed; a relative one is relative to the destination.
+   */
+  readonly linkDest?: readonly string[];
+  /** --backup-dir DIR: destination files replaced or deleted are moved there (same path below it). */
+  readonly backupDir?: string;
 }
 
 /** The options the client would have used itself. */

@@ -5,7 +5,7 @@ import type { ProgressSnapshot } from "../domain/summary.ts";
  * What happened to one entry (a -v line): `copy`/`symlink` written, `mkdir` created, `attrs` only
  * mode/mtime/owner set, `delete` deleted by a mirror, `remove` a move's source entry removed.
  */
-export type ItemAction = "copy" | "delete" | "mkdir" | "symlink" | "attrs" | "remove";
+export type ItemAction = "copy" | "delete" | "mkdir" | "symlink" | "attrs" | "remove" | "link";
 
 /** Receives what a running transfer wants people (or a JSON stream) to see. */
 export interface Reporter {

@@ -5,6 +5,7 @@ import type { Unchecked } from "../domain/peer-path.ts";
 import type { RelPath } from "../domain/rel-path.ts";
 import type { RemoteTarget } from "./control.ts";
 import type { MetaUpdate, OpResult } from "./store.ts";
+import type { SnapshotStep } from "./store-capabilities.ts";
 import type { DataTransports } from "./data-transports.ts";
 
 /**
@@ -73,7 +74,8 @@ export type StoreOp<P = RelPath> =
   | { readonly op: "setMeta"; readonly entries: readonly (Omit<MetaUpdate, "path"> & { readonly path: P })[] }
   | { readonly op: "remove"; readonly paths: readonly P[]; readonly onlyEmptyDirs: boolean }
   | { readonly op: "sync" }
-  | { readonly op: "claim"; readonly path: P; readonly exclusive: boolean };
+  | { readonly op: "claim"; readonly path: P; readonly exclusive: boolean }
+  | { readonly op: "snapshot"; readonly steps: readonly { readonly how: SnapshotStep["how"]; readonly from: P; readonly to: P }[] };
 
 /** One operation on the session's store; `id` is unique among requests in flight. */
 export type StoreRequest<P = RelPath> = { readonly id: number } & StoreOp<P>;

@@ -132,3 +132,25 @@ export interface DirectCopies {
   /** As `write`, each file's bytes taken straight from `source` at `op.from`; one result per op, in order. */
   copyFrom(source: Store, ops: readonly CopyOp[], signal?: AbortSignal): Promise<OpResult[]>;
 }
+
+/**
+ * One snapshot step between two paths of one store (--link-dest, --backup-dir):
+ * - `link`: `to` becomes a hard link of the file at `from`, atomically (a link under a temporary
+ *   name renamed into place, so what was at `to` stays whole until then);
+ * - `keep-aside`: a hard link of the entry at `from` is put at `to` (what is written over `from`
+ *   next stays readable there);
+ * - `move-aside`: the entry at `from` is renamed to `to` (a deletion that keeps it).
+ * Aside steps create the missing directories above `to`, replace an entry already at `to`, and
+ * succeed doing nothing when nothing is at `from`.
+ */
+export interface SnapshotStep {
+  readonly how: "link" | "keep-aside" | "move-aside";
+  readonly from: RelPath;
+  readonly to: RelPath;
+}
+
+/** Links and moves inside the store, for snapshots; a contained store keeps both paths inside its root. */
+export interface SnapshotSteps {
+  /** Carries out `steps` in order; one result per step (its path: the step's `to`). */
+  snapshot(steps: readonly SnapshotStep[]): Promise<OpResult[]>;
+}

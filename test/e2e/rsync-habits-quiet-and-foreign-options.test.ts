@@ -66,6 +66,8 @@ test.each([
   [["-P"], "unknown option '-P': -p (--progress) shows a live progress line"],
   [["--transfers=8"], "unknown option '--transfers': blit picks its parallelism itself; --max-threads N caps it"],
   [["-e", "ssh"], "unknown option '-e': blit talks to blit-daemon, not a remote shell"],
+  [["--backup"], "unknown option '--backup': --backup-dir DIR moves replaced and deleted destination files into DIR"],
+  [["-b"], "unknown option '-b': --backup-dir DIR moves replaced and deleted destination files into DIR"],
   [["--no-such-thing"], "unknown option '--no-such-thing' (see 'blit copy --help')"],
 ])("blit copy %p: exit 2 with the blit way", async (flags, message) => {
   const r = await runCli(["copy", ...flags, `${join(dir.path, "src")}/`, join(dir.path, "never")]);

@@ -6,7 +6,7 @@ import { displayName, type RelPath } from "../../domain/rel-path.ts";
 import { splitHashes } from "../../domain/resume-prefix.ts";
 import { encodeEnd } from "../../domain/wire/frame.ts";
 import type { ReadItem, SessionClient, StoreOp, StoreReply, StoreRequest, WriteItem } from "../../ports/session.ts";
-import type { BlockHashes, DestinationClaims, FileTarget, ReadsInto, SourceChanges, WholeRead, WholeReads, WriteProgress } from "../../ports/store-capabilities.ts";
+import type { BlockHashes, DestinationClaims, FileTarget, ReadsInto, SnapshotStep, SnapshotSteps, SourceChanges, WholeRead, WholeReads, WriteProgress } from "../../ports/store-capabilities.ts";
 import type { DirListing, MetaUpdate, OpResult, StoreCapabilities, WriteOp } from "../../ports/store.ts";
 import type { DataPlane, RemoteStore } from "../../ports/remote-store.ts";
 import { FileDemux } from "./file-demux.ts";
@@ -23,7 +23,7 @@ const READ_BATCH_FILES = 512;
  * on the control stream; file bytes travel on the data plane: `read` collects the files asked for
  * in one turn into one need list, `write` streams the files' bytes (WriteOp.bytes) as records.
  */
-export class PeerStore implements RemoteStore, WholeReads, ReadsInto, SourceChanges, WriteProgress, BlockHashes, DestinationClaims {
+export class PeerStore implements RemoteStore, WholeReads, ReadsInto, SourceChanges, WriteProgress, BlockHashes, DestinationClaims, SnapshotSteps {
   readonly capabilities: StoreCapabilities = { nanosecondTimes: true, owners: false };
   private readonly table = new RequestTable();
   private readonly demux = new FileDemux(undefined, (fileId) => this.ended(fileId));
@@ -191,6 +191,16 @@ export class PeerStore implements RemoteStore, WholeReads, ReadsInto, SourceChan
     for (const part of pieces(paths)) {
       const rs = results(await this.call({ op: "remove", paths: part.map((p) => this.full(p)), onlyEmptyDirs: options?.onlyEmptyDirs === true }));
       out.push(...rs.map((r, i) => ({ ...r, path: part[i]! })));
+    }
+    return out;
+  }
+
+  /** SnapshotSteps: the daemon links and sets aside inside the module (PATH_ESCAPE past its root). */
+  async snapshot(steps: readonly SnapshotStep[]): Promise<OpResult[]> {
+    const out: OpResult[] = [];
+    for (const part of pieces(steps)) {
+      const rs = results(await this.call({ op: "snapshot", steps: part.map((st) => ({ how: st.how, from: this.full(st.from), to: this.full(st.to) })) }));
+      out.push(...rs.map((r, i) => ({ ...r, path: part[i]!.to })));
     }
     return out;
   }

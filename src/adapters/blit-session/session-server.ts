@@ -5,7 +5,7 @@ import { checkPath, isPeerViolation, type PeerPath, type Unchecked } from "../..
 import { joinRel, type RelPath } from "../../domain/rel-path.ts";
 import { joinHashes } from "../../domain/resume-prefix.ts";
 import type { ReadItem, SessionLink, StoreAnswer, StoreReply, StoreRequest } from "../../ports/session.ts";
-import type { BlockHashes, DestinationClaims } from "../../ports/store-capabilities.ts";
+import type { BlockHashes, DestinationClaims, SnapshotSteps } from "../../ports/store-capabilities.ts";
 import type { OpResult, Store, WriteOp } from "../../ports/store.ts";
 import type { Channel } from "../../ports/transport.ts";
 import type { FileBytes } from "../../ports/file-bytes.ts";
@@ -190,6 +190,14 @@ async function run(req: Request, scope: SessionScope, incoming: IncomingFiles, l
       if (paths.some((p) => p === "")) throw new BlitError("PERMISSION_DENIED", "a module root is never removed: name entries inside it");
       const results = await store.remove(paths, { onlyEmptyDirs: req.onlyEmptyDirs });
       return reply({ kind: "results", results: results.map((r, i) => ({ ...r, path: paths[i]!, error: r.error && scope.scrub(r.error) })) });
+    }
+    case "snapshot": {
+      need(scope.canWrite, "write");
+      if (req.steps.some((st) => st.how === "move-aside")) need(scope.canRemove, "remove");
+      if (!offers<SnapshotSteps>(store, "snapshot")) throw new BlitError("UNSUPPORTED", "this daemon's store cannot link or set entries aside (--link-dest, --backup-dir)");
+      const steps = req.steps.map((st) => ({ how: st.how, from: at(st.from), to: at(st.to) }));
+      const results = await store.snapshot(steps);
+      return reply({ kind: "results", results: results.map((r, i) => ({ ...r, path: steps[i]!.to, error: r.error && scope.scrub(r.error) })) });
     }
     case "sync": {
       need(scope.canWrite, "sync");

@@ -94,7 +94,7 @@ function changeOf(w: WireMessage): { change?: ItemChange } {
   return { change: { itemize, dir: w.is_dir === true, ...(w.only_itemized === true && { onlyItemized: true }), ...(w.has_link_target === true && { linkTarget: bytesToName(w.link_target) }) } };
 }
 
-const ACTIONS = ["copy", "delete", "mkdir", "symlink", "attrs", "remove"] as const;
+const ACTIONS = ["copy", "delete", "mkdir", "symlink", "attrs", "remove", "link"] as const;
 const PHASES: readonly Phase[] = ["scan", "copy", "delete", "sync", "done", "cancelled"];
 
 const VERB_TO_WIRE = { copy: "VERB_COPY", mirror: "VERB_MIRROR", move: "VERB_MOVE" } as const satisfies Record<DelegatedOptions["verb"], string>;

@@ -80,7 +80,17 @@ function toWireRequest(r: StoreRequest): WireMessage {
       return { id, sync: {} };
     case "claim":
       return { id, claim: { path: encodeNameBytes(r.path), exclusive: r.exclusive } };
+    case "snapshot":
+      return { id, snapshot: { items: r.steps.map((st) => ({ how: SNAPSHOT_HOW.indexOf(st.how), from: encodeNameBytes(st.from), to: encodeNameBytes(st.to) })) } };
   }
+}
+
+/** SnapshotItem.How by number. */
+const SNAPSHOT_HOW = ["link", "keep-aside", "move-aside"] as const;
+function snapshotHow(n: unknown): (typeof SNAPSHOT_HOW)[number] {
+  const how = SNAPSHOT_HOW[Number(n ?? 0)];
+  if (how === undefined) throw new BlitError("PROTOCOL_MISMATCH", `unknown snapshot step ${String(n)}`);
+  return how;
 }
 
 /** Every name and path of a request as the peer sent it: Unchecked (domain/peer-path.ts). */
@@ -109,6 +119,8 @@ function fromWireRequest(w: WireMessage): StoreRequest<Unchecked> {
       return { id, op: "sync" };
     case "claim":
       return { id, op: "claim", path: path(w.claim?.path), exclusive: w.claim?.exclusive === true };
+    case "snapshot":
+      return { id, op: "snapshot", steps: ((w.snapshot?.items ?? []) as WireMessage[]).map((i) => ({ how: snapshotHow(i.how), from: path(i.from), to: path(i.to) })) };
     default:
       throw new BlitError("PROTOCOL_MISMATCH", `unknown store request '${String(w.op)}'`);
   }

@@ -3,7 +3,8 @@ import { BlitError, isBlitError, throwIfCancelled } from "../../domain/errors.ts
 import { displayName, type RelPath } from "../../domain/rel-path.ts";
 import { hasParentSegment } from "../../domain/peer-path.ts";
 import type { DirectoryPass, DirectoryPassRequest } from "../../ports/directory-pass.ts";
-import type { BlockHashes, CopyOp, DestinationClaims, DirectCopies, DirectoryPasses, OpenFile, OpenFiles, WholeRead, WholeReads, WriteProgress } from "../../ports/store-capabilities.ts";
+import type { BlockHashes, CopyOp, DestinationClaims, DirectCopies, DirectoryPasses, OpenFile, OpenFiles, SnapshotStep, SnapshotSteps, WholeRead, WholeReads, WriteProgress } from "../../ports/store-capabilities.ts";
+import { runSnapshotSteps } from "./snapshot-steps.ts";
 import type { MetaUpdate, DirListing, OpResult, Store, StoreCapabilities, WriteOp } from "../../ports/store.ts";
 import type { PassJob, PassResult } from "./fs-pass.ts";
 import { CopyMeter } from "./copy-meter.ts";
@@ -44,7 +45,7 @@ const PASS_WEIGHT = 24;
  */
 export type { LocalStoreOptions };
 
-export class LocalStore implements Store, WholeReads, OpenFiles, WriteProgress, BlockHashes, DirectoryPasses, DestinationClaims, DirectCopies {
+export class LocalStore implements Store, WholeReads, OpenFiles, WriteProgress, BlockHashes, DirectoryPasses, DestinationClaims, DirectCopies, SnapshotSteps {
   readonly location: string;
   readonly capabilities: StoreCapabilities;
   private budget: number;
@@ -65,9 +66,7 @@ export class LocalStore implements Store, WholeReads, OpenFiles, WriteProgress, 
     this.budget = options.offThread === true ? 0 : INLINE_BUDGET;
   }
 
-  get contained(): boolean {
-    return this.options.beneath === true;
-  }
+  get contained(): boolean { return this.options.beneath === true; }
 
   /** Absolute OS path of a RelPath; a `..` segment (which no RelPath holds) is PATH_ESCAPE. */
   absolute(path: RelPath): string {
@@ -218,9 +217,7 @@ export class LocalStore implements Store, WholeReads, OpenFiles, WriteProgress, 
     };
   }
 
-  copiedBytes(): number {
-    return this.meter.bytes;
-  }
+  copiedBytes = (): number => this.meter.bytes;
 
   async setMeta(entries: readonly MetaUpdate[]): Promise<OpResult[]> {
     this.refuseIfReadOnly("change attributes");
@@ -229,6 +226,9 @@ export class LocalStore implements Store, WholeReads, OpenFiles, WriteProgress, 
     const results = (await this.exec(job, 1)) as ItemResult[];
     return results.map((r, i) => toOpResult(entries[i]!.path, r));
   }
+
+  /** SnapshotSteps, on the calling thread (a few syscalls per step). */
+  snapshot = async (steps: readonly SnapshotStep[]): Promise<OpResult[]> => (this.refuseIfReadOnly("write"), runSnapshotSteps(this.options.root, this.contained, steps));
 
   async remove(paths: readonly RelPath[], options?: { readonly onlyEmptyDirs?: boolean }): Promise<OpResult[]> {
     this.refuseIfReadOnly("remove");

@@ -16,6 +16,7 @@ const MIRROR = "blit mirror deletes what the source lacks (rsync --delete, rclon
 const RESUME = "--resume continues a partial destination file from its first differing block";
 const NO_COMPRESS = "blit sends file data uncompressed and picks its speed itself; drop it";
 const PARALLEL = "blit picks its parallelism itself; --max-threads N caps it";
+const BACKUP = "--backup-dir DIR moves replaced and deleted destination files into DIR (same paths below it)";
 const REMOTE = "blit talks to blit-daemon, not a remote shell: write host:/module/path";
 
 const HINTS: Readonly<Record<string, string>> = {
@@ -48,6 +49,8 @@ const HINTS: Readonly<Record<string, string>> = {
   "--transfers": PARALLEL,
   "--checkers": PARALLEL,
   "--multi-thread-streams": PARALLEL,
+  "--backup": BACKUP,
+  "-b": BACKUP,
   "-e": REMOTE,
   "--rsh": REMOTE,
   "--max-delete-count": "--max-delete N makes no deletion at all when more than N would go",

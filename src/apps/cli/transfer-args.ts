@@ -77,6 +77,7 @@ export function toTransferCli(verb: Verb, args: ParsedFlags, env: CliEnv): Trans
     ...(deleteExcluded(verb, args) && { deleteExcluded: true }),
     ...(args.values.has("timeout") && { timeoutSec: timeoutSec(args) }),
     ...bwlimit(args),
+    ...snapshotDirs(args),
     resume: args.switches.has("resume"),
     maxThreads: optional(args, "max-threads", positiveInt),
     forceGrpcData: args.switches.has("force-grpc-data") || env.env.BLIT_FORCE_GRPC_DATA === "1",
@@ -180,6 +181,16 @@ function timeoutSec(args: ParsedFlags): number {
 }
 
 const MAX_TIMEOUT_SEC = 86_400;
+
+/** --link-dest DIR (repeatable) and --backup-dir DIR; an empty DIR is a usage error. */
+function snapshotDirs(args: ParsedFlags): { linkDest?: readonly string[]; backupDir?: string } {
+  const links = args.values.get("link-dest") ?? [];
+  const backup = last(args, "backup-dir");
+  for (const [flag, v] of [...links.map((l) => ["--link-dest", l] as const), ...(backup === undefined ? [] : [["--backup-dir", backup] as const])]) {
+    if (v.trim() === "") throw new BlitError("USAGE", `${flag} needs a directory, e.g. ${flag} ${flag === "--link-dest" ? "../yesterday" : "../backup"} (relative to the destination)`, { flag });
+  }
+  return { ...(links.length > 0 && { linkDest: links }), ...(backup !== undefined && { backupDir: backup }) };
+}
 
 /**
  * --bwlimit RATE as rsync reads it: a size (--max-size units, fractions allowed), a bare number

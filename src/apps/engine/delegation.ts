@@ -23,6 +23,7 @@ export async function delegate(req: TransferRequest, deps: EngineDeps): Promise<
   const ends = remoteEnds(req, deps);
   if (ends === null || deps.delegation === undefined) return null;
   const { src, dst } = ends;
+  if ((req.linkDest?.length ?? 0) > 0 || req.backupDir !== undefined) return { relay: "a delegated pull does not take --link-dest or --backup-dir" };
   if (isLoopback(src.host) && !isLoopback(dst.host)) {
     return { relay: `the source ${remoteLabel(src, src.path)} is a loopback address, which the destination daemon would take for itself` };
   }

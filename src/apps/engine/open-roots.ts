@@ -12,6 +12,8 @@ import type { RemoteStore } from "../../ports/remote-store.ts";
 import { StoreView } from "./store-view.ts";
 import { runThrottle, throttledChannel, type RunThrottle } from "./throttle.ts";
 import type { StoreEnd, TransferEnd, TransferRequest } from "./transfer-request.ts";
+import type { SnapshotAnchor } from "./snapshot.ts";
+import { refuseBackupOverlap, snapshotAnchor } from "./snapshot-anchor.ts";
 
 interface Common {
   readonly source: Store;
@@ -25,6 +27,8 @@ interface Common {
   readonly peers: readonly RemoteStore[];
   /** The source end's daemon session when the source is remote (its data bytes are the run's progress). */
   readonly sourcePeer: RemoteStore | null;
+  /** Where --link-dest and --backup-dir trees are found (null without them). */
+  readonly anchor: SnapshotAnchor | null;
   /** --bwlimit's pacing (null: no limit); the sessions' data connections use it already. */
   readonly throttle: RunThrottle | null;
   close(): Promise<void>;
@@ -46,8 +50,9 @@ export async function openRoots(req: TransferRequest, deps: EngineDeps): Promise
   const dstEnd = req.ends?.destination ?? parseTransferEnd(req.destination, parse);
   const peers: RemoteStore[] = [];
   const throttle = runThrottle(req.bwlimit);
+  const opened: AsyncDisposable[] = [];
   const close = async () => {
-    for (const p of peers.splice(0)) await p[Symbol.asyncDispose]();
+    for (const p of [...peers.splice(0), ...opened.splice(0)]) await p[Symbol.asyncDispose]();
   };
   try {
     // Both ends at once (two daemons: two sessions opening in parallel), then their stats at once.
@@ -65,7 +70,9 @@ export async function openRoots(req: TransferRequest, deps: EngineDeps): Promise
     const destRoot = await dest.stat("");
     if (destRoot === null && !req.dryRun && dst.place !== "local") await makeParents(dst, roots.destDir, srcMeta);
     const route = routeOf(srcEnd, dstEnd);
-    const common = { source, dest, destRootExists: destRoot?.kind === "dir", sourceContentsOnly: src.contentsOnly, route, peers, sourcePeer: src.peer ?? null, throttle, close } as const;
+    const anchor = (req.linkDest?.length ?? 0) > 0 || req.backupDir !== undefined ? snapshotAnchor(req, dst, roots.destDir, opened) : null;
+    if (anchor !== null && req.backupDir !== undefined) refuseBackupOverlap(req, anchor, src.place === dst.place ? src.canonical(from) : null, dst.canonical(to));
+    const common = { source, dest, destRootExists: destRoot?.kind === "dir", sourceContentsOnly: src.contentsOnly, route, peers, sourcePeer: src.peer ?? null, anchor, throttle, close } as const;
     if (roots.mode === "tree") return { ...common, mode: "tree", sourceRootMeta: srcMeta };
     const destName = roots.destName ?? "";
     const destMeta = common.destRootExists ? await dest.stat(destName) : null;
@@ -91,6 +98,8 @@ interface Side {
   statFollowing(path: string, follow: boolean): Promise<EntryMeta | null>;
   canonical(path: string): string;
   open(dir: string, role: "source" | "destination"): Store;
+  /** The store holding this side's whole place (local: `/`; a daemon: its module root), opened once. */
+  whole(): Store;
 }
 
 async function side(end: TransferEnd, role: "push" | "pull", req: TransferRequest, deps: EngineDeps, peers: RemoteStore[], throttle: RunThrottle | null): Promise<Side> {
@@ -114,6 +123,7 @@ async function side(end: TransferEnd, role: "push" | "pull", req: TransferReques
     statFollowing: stat,
     canonical: (p) => p,
     open: (dir) => peer.at(rel(dir), remoteLabel(end, rel(dir))),
+    whole: () => peer,
   };
 }
 
@@ -130,6 +140,7 @@ function storeSide(end: StoreEnd): Side {
     statFollowing: stat,
     canonical: (p) => p,
     open: (dir) => new StoreView(end.store, rel(dir), `${end.label}:/${rel(dir)}`),
+    whole: () => end.store,
   };
 }
 
@@ -159,6 +170,7 @@ function localSide(end: LocalEndpoint, deps: EngineDeps): Side {
     },
     canonical: (p) => deps.canonicalPath(p),
     open: (dir, role) => deps.openStore(dir, role),
+    whole: () => deps.openStore("/", "source"),
   };
 }
 

@@ -18,6 +18,7 @@ import { delegate } from "./delegation.ts";
 import { buildSummary } from "./summary-build.ts";
 import type { TransferRequest } from "./transfer-request.ts";
 import { TreeSync } from "./tree-sync.ts";
+import { Snapshot } from "./snapshot.ts";
 
 /**
  * Runs copy, mirror or move on any route (SPEC §3). Per-entry failures end up in the summary
@@ -89,7 +90,8 @@ async function runOnce(req: TransferRequest, deps: EngineDeps, relayReason: stri
   const meter = runMeter(roots);
   const meterBase = meter();
   stats.liveBytes = () => meter() - meterBase;
-  const sync = new TreeSync(roots.source, roots.dest, deps.planner, { plan, dryRun: req.dryRun, resume: req.resume, verified: roots.route !== "local" && !req.dryRun, pace: roots.peers.length === 0 && !req.dryRun ? roots.throttle?.sent : null }, stats, deps.reporter, deps.signal);
+  const snapshot = await Snapshot.open(req, roots.anchor, deps.reporter);
+  const sync = new TreeSync(roots.source, roots.dest, deps.planner, { plan, dryRun: req.dryRun, resume: req.resume, verified: roots.route !== "local" && !req.dryRun, pace: roots.peers.length === 0 && !req.dryRun ? roots.throttle?.sent : null, snapshot }, stats, deps.reporter, deps.signal);
   // A stalled or cancelled run also drops its sessions' data connections: a send or receive that
   // waits on a link carrying nothing (a black hole, a peer that stopped reading) ends with it.
   const abort = (e: BlitError) => {
@@ -107,7 +109,7 @@ async function runOnce(req: TransferRequest, deps: EngineDeps, relayReason: stri
     stats.phase = "copy";
     await runTree(sync, roots);
     stats.scanComplete = true;
-    withheld = await deleteExtraneous(req, sync, roots.dest, stats, deps);
+    withheld = await deleteExtraneous(req, sync, roots.dest, stats, deps, snapshot);
     if (!req.dryRun) await finish(sync, roots.dest, stats, deps);
     if (req.verb === "move" && stats.failures.length === 0) {
       stats.phase = "delete";
@@ -188,7 +190,9 @@ async function runTree(sync: TreeSync, roots: OpenedRoots): Promise<void> {
  * included) against --max-delete, names each one (-v, -n), then deletes — in a dry run only
  * counts — and writes the entries that replace a destination directory.
  */
-async function deleteExtraneous(req: TransferRequest, sync: TreeSync, dest: Store, stats: RunStats, deps: EngineDeps): Promise<string | null> {
+async function deleteExtraneous(req: TransferRequest, sync: TreeSync, dest: Store, stats: RunStats, deps: EngineDeps, snapshot: Snapshot | null): Promise<string | null> {
+  // With --backup-dir a deletion moves the entry into the backup tree instead.
+  const remove = (paths: RelPath[]) => (snapshot?.backingUp === true ? snapshot.moveAside(paths) : dest.remove(paths));
   const listed = sync.deletionPaths.length + sync.replacements.length + sync.prunedDirs.length;
   if (req.verb !== "mirror" || listed === 0) return null;
   const dirs = new Set<RelPath>([...sync.deletionDirs, ...sync.replacements.map((r) => r.path)]);
@@ -214,7 +218,7 @@ async function deleteExtraneous(req: TransferRequest, sync: TreeSync, dest: Stor
   };
   for (const path of sync.deletionPaths) announce(path);
   if (!req.dryRun) {
-    for (const r of await dest.remove(sync.deletionPaths)) recordDeletion(r, sync, stats, weight(r.path));
+    for (const r of await remove(sync.deletionPaths)) recordDeletion(r, sync, stats, weight(r.path));
     await removeEmptied(sync, dest, stats, deps);
   } else {
     for (const path of sync.deletionPaths) stats.deleted += weight(path);
@@ -226,7 +230,7 @@ async function deleteExtraneous(req: TransferRequest, sync: TreeSync, dest: Stor
   for (const { path, entry } of sync.replacements) {
     announce(path);
     if (!req.dryRun) {
-      const [removed] = await dest.remove([path]);
+      const [removed] = await remove([path]);
       if (removed === undefined || removed.error !== undefined) {
         stats.fail(path, removed?.error ?? new BlitError("INTERNAL", `cannot replace ${displayName(path)}`));
         continue;

@@ -15,6 +15,7 @@ import { visitAll } from "./visit-all.ts";
 import { ItemizePriors } from "./itemize-priors.ts";
 import { TreeListings, type PendingDir } from "./tree-listings.ts";
 import type { Pacer } from "./throttle.ts";
+import type { Snapshot } from "./snapshot.ts";
 
 /** Directory listings running at once (each lists source and destination). */
 const LIST_CONCURRENCY = 8;
@@ -34,6 +35,8 @@ export interface TreeSyncOptions {
   readonly verified: boolean; // files cross a network, checked end to end (writeResending)
   /** --bwlimit of a local run: each file's bytes are paid for before it is written (no directory pass). */
   readonly pace?: Pacer | null;
+  /** --link-dest / --backup-dir steps (snapshot.ts); null or absent: none. */
+  readonly snapshot?: Snapshot | null;
 }
 
 
@@ -132,7 +135,7 @@ export class TreeSync {
     for (const e of plan.fixMeta) this.fixAttributes(e.name, e.meta);
     for (const e of plan.hashCheck) this.track(this.compareHashes(e.name, e));
     this.stats.scanComplete = true;
-    for (const e of plan.send) await this.enqueue(e.name, e.meta);
+    for (const e of await this.unlinked("", plan.send)) await this.enqueue(e.name, e.meta);
     await this.drain();
     this.check();
   }
@@ -231,7 +234,18 @@ export class TreeSync {
     for (const e of plan.replaceDirs) this.replace(dir.path, e);
     await this.descend(dir, plan.descend, step, pending);
     for (const e of plan.hashCheck) this.track(this.compareHashes(joinRel(dir.path, e.name), e));
-    for (const e of plan.send) await this.enqueue(joinRel(dir.path, e.name), e.meta);
+    for (const e of await this.unlinked(dir.path, plan.send)) await this.enqueue(joinRel(dir.path, e.name), e.meta);
+  }
+
+  /** Of `send` in `dir`, those not hard-linked from a --link-dest tree (linked files count as unchanged). */
+  private async unlinked(dir: RelPath, send: readonly DirEntry[]): Promise<readonly DirEntry[]> {
+    const snap = this.options.snapshot;
+    if (snap == null || !snap.linking) return send;
+    const { rest, linked } = await snap.linkUnchanged(dir, send, this.options.plan, this.options.dryRun, (p) => this.src.hash(this.sourcePath(p), this.signal));
+    for (const p of linked) this.reporter.item("link", p);
+    this.stats.skipped += linked.length;
+    if (linked.length > 0 && !this.options.dryRun) this.dirty.add(dir);
+    return rest;
   }
 
   /**
@@ -242,7 +256,7 @@ export class TreeSync {
   private async listAndPlan(dir: PendingDir): Promise<PlannedDir | null> {
     const dst = this.dst;
     const pass =
-      dir.destOnly === true || !offers<DirectoryPasses>(dst, "passDirectory") || this.options.pace != null
+      dir.destOnly === true || !offers<DirectoryPasses>(dst, "passDirectory") || this.options.pace != null || this.options.snapshot != null
         ? null
         : await dst.passDirectory({ dir: dir.path, source: this.src, destExists: dir.destExists, plan: this.options.plan, dryRun: this.options.dryRun, resume: this.options.resume }, this.signal);
     if (pass !== null) {
@@ -274,7 +288,8 @@ export class TreeSync {
     for (const e of step.destDirs ?? []) if (e.meta.kind === "dir") destMeta.set(e.name, e.meta);
     const fresh = subdirs.filter((d) => !d.destExists);
     if (fresh.length > 0 && !this.options.dryRun) {
-      const results = step.subdirsCreated ? step.subdirFailures : await this.dst.write(fresh.map((d) => ({ path: joinRel(dir.path, d.entry.name), meta: d.entry.meta })), this.signal);
+      const { ready, refused } = await this.keptAside(fresh.map((d) => ({ path: joinRel(dir.path, d.entry.name), meta: d.entry.meta })));
+      const results = step.subdirsCreated ? step.subdirFailures : [...refused, ...(await this.dst.write(ready, this.signal))];
       const failed = new Set(results.filter((r) => r.error !== undefined).map((r) => r.path));
       for (const r of results) if (r.error !== undefined) this.stats.fail(r.path, r.error);
       this.dirty.add(dir.path);
@@ -329,9 +344,15 @@ export class TreeSync {
       return;
     }
     const paid = this.options.pace == null ? Promise.resolve() : this.options.pace.pay(ops.map((op) => ({ path: op.path, size: op.meta.size })), (p) => this.stats.touch(p), this.signal);
-    this.track(paid.then(() => writeResending(this.dst, this.src, ops, this.options.verified, this.stats, this.reporter, this.signal)).then((results) => results.forEach((r, i) => this.settle(r, ops[i]!.meta))));
+    const kept = paid.then(() => this.keptAside(ops));
+    this.track(kept.then(({ ready, refused }) => (refused.forEach((r) => r.error && this.stats.fail(r.path, r.error)), writeResending(this.dst, this.src, ready, this.options.verified, this.stats, this.reporter, this.signal).then((results) => results.forEach((r, i) => this.settle(r, ready[i]!.meta))))));
   }
 
+  /** With --backup-dir: `ops` whose destination entry (if any) was kept in the backup tree, and the failures of the others. */
+  private async keptAside<T extends WriteOp>(ops: T[]): Promise<{ ready: T[]; refused: OpResult[] }> {
+    const kept = this.options.snapshot?.backingUp === true ? await this.options.snapshot.keepAside(ops.map((op) => op.path)) : [];
+    return { ready: ops.filter((_, i) => kept[i]?.error === undefined), refused: kept.filter((r) => r.error !== undefined) };
+  }
 
   /** A write's result; a failed one whose source entry vanished since it was listed is only a warning. */
   private settle(r: OpResult, meta: EntryMeta): void {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { type BlitError, isBlitError } from "../../../src/domain/errors.ts";
-import { checkName, checkPath, isPeerViolation, unchecked } from "../../../src/domain/peer-path.ts";
+import { checkName, checkPath, isPeerViolation, resolveBelow, unchecked } from "../../../src/domain/peer-path.ts";
 import { wireText } from "../../../src/domain/rel-path.ts";
 
 function refusal(run: () => unknown): BlitError | null {
@@ -68,5 +68,17 @@ describe("wireText: error text that valid UTF-8 can carry", () => {
     ["lone \udc00 low", "lone \\udc00 low"],
   ])("%p -> %p", (text, expected) => {
     expect(wireText(text)).toBe(expected);
+  });
+});
+
+describe("resolveBelow (--link-dest, --backup-dir)", () => {
+  test("relative to the base, or to the root with a leading /; null above the root", () => {
+    expect(resolveBelow("backups/n2", "../n1")).toBe("backups/n1");
+    expect(resolveBelow("backups/n2", "old")).toBe("backups/n2/old");
+    expect(resolveBelow("backups/n2", "/snap/./x/")).toBe("snap/x");
+    expect(resolveBelow("", "a/../b")).toBe("b");
+    expect(resolveBelow("backups/n2", "../../..")).toBeNull();
+    expect(resolveBelow("n2", "/../x")).toBeNull();
+    expect(resolveBelow("backups/n2", "../..")).toBe("");
   });
 });

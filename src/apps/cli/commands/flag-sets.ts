@@ -39,6 +39,8 @@ export const TRANSFER_FLAGS = {
   "delete-excluded": { type: "boolean", description: "Mirror: also delete destination entries the --exclude/--include rules leave out" },
   "max-delete": { type: "string", valueHint: "N", description: "Mirror: make no deletion at all when more than N entries would go (directory contents count)" },
   resume: { type: "boolean", description: "Continue a partial destination file from its first differing block" },
+  "link-dest": { type: "string", valueHint: "DIR", description: "Hard-link files unchanged from their copy in DIR instead of copying (repeatable; relative to DST)" },
+  "backup-dir": { type: "string", valueHint: "DIR", description: "Move destination files about to be replaced or deleted into DIR (relative to DST)" },
   timeout: { type: "string", valueHint: "SECS", description: "End the run (exit 7) when nothing moves for SECS seconds (default 10; 0 = never)" },
   "itemize-changes": { type: "boolean", short: "i", description: "One rsync change string per entry changed (>f.st...... path) instead of the -v lines" },
   bwlimit: { type: "string", valueHint: "RATE", description: "Cap the bytes per second the run moves (10M, 500K; a bare number is KiB, as rsync; 0 = no limit)" },
@@ -81,7 +83,7 @@ export const DIAGNOSTICS_FLAGS = {
 /** Example values, for "needs a value" and "invalid value" messages. */
 export const FLAG_EXAMPLES: Readonly<Record<string, string>> = {
   exclude: "'*.tmp'", include: "'*.txt'", "files-from": "list.txt", "exclude-from": "rules.txt", "include-from": "rules.txt", "min-size": "10K", "max-size": "1G",
-  "max-delete": "100", "max-threads": "4", retry: "3", wait: "2.5", timeout: "30", "log-file": "blit.log", bwlimit: "10M", limit: "10", peers: "backup:9031",
+  "max-delete": "100", "max-threads": "4", retry: "3", wait: "2.5", timeout: "30", "log-file": "blit.log", "link-dest": "../yesterday", "backup-dir": "../backup", bwlimit: "10M", limit: "10", peers: "backup:9031",
 };
 
 /** Shown under "Advanced" in help. */

@@ -72,7 +72,7 @@ function flagSpecs(flags: FlagDefs): FlagSpec[] {
     .filter(([flag]) => !HIDDEN_FLAGS.has(flag))
     .map(([flag, f]) => ({
       long: flag,
-      value: f.type === "boolean" ? "none" : f.valueHint === "FILE" ? "file" : "other",
+      value: f.type === "boolean" ? "none" : f.valueHint === "FILE" || f.valueHint === "DIR" ? "file" : "other",
       description: f.description,
       ...(f.short === undefined ? {} : { short: f.short }),
     }));
