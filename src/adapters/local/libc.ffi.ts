@@ -165,3 +165,8 @@ export function lstatRawAt(dirFd: number, path: Uint8Array, out: RawStat): numbe
   out.mtimeNs = statxView.getBigInt64(112, true) * 1_000_000_000n + BigInt(statxView.getUint32(120, true));
   return 0;
 }
+
+/** lstatRawAt of a path resolved from the working directory. */
+export function lstatRaw(path: Uint8Array, out: RawStat): number {
+  return lstatRawAt(AT_FDCWD, path, out);
+}
