@@ -64,7 +64,7 @@ const STRONG: readonly Rule[] = [
   { phase: "send", file: /^src\/(adapters\/blit-session\/(file-sender|send-files|send-lanes)|adapters\/local\/(fs-read-whole|open-file|open-regular))\.ts$/ },
   { phase: "receive", file: /^src\/adapters\/blit-session\/(file-demux|incoming-files|chunk-loans|unannounced-budget)\.ts$/ },
   { phase: "metadata", file: /^src\/adapters\/local\/fs-write\.ts$/ },
-  { phase: "write", file: /^src\/(adapters\/local\/(foreign-write|local-store)|apps\/engine\/resend-mismatched|domain\/(temp-name|received-entry))\.ts$/ },
+  { phase: "write", file: /^src\/(adapters\/local\/(bytes-write|local-store)|apps\/engine\/(resend-mismatched|cross-store-write)|domain\/(temp-name|received-entry))\.ts$/ },
   { phase: READ_OR_WRITE, file: /^src\/adapters\/local\/(worker-pool|fs-jobs|local-worker|shared-pools|copy-meter)\.ts$/ },
   { phase: "session", file: /^src\/(adapters\/blit-session\/(session-server|session-guard|request-table|peer-store|session-stores|data-dial|data-port)|apps\/engine\/(transfer-request|open-roots)|adapters\/grpc\/.*|domain\/(peer-path|module-path))\.ts$/ },
   { phase: "session", file: /^node_modules\/(@grpc|protobufjs|@protobufjs|consola)\// },

@@ -7,7 +7,10 @@
  *
  *   bun bench/remote.bench.ts [--quick] [--runs N] [--only big-file,small-files,no-op] [--blit DIR]
  *                             [--link loopback|veth-1g] [--transport tcp|rdma] [--budget]
+ *                             [--tools blit,blit-plain,...]
  *
+ * --tools: time only these (of blit, blit-grpc, blit-unverified, blit-plain, rsyncd, rsync-ssh),
+ * e.g. `--tools blit,blit-plain` for what TLS costs; the peers left out are not started.
  * --budget: afterwards, the per-file cost budget of push, pull and no-op push at the small-files
  * size (bench/budget.bench.ts: µs per file per side per phase from CPU profiles; loopback, tmpfs).
  *
@@ -45,7 +48,7 @@ import { copyTree, formatStats, PLACES, sameStats, Scratch, treeStats, type Tree
 import { FULL, QUICK, Trees, type TreeName, type Workload } from "./workloads.ts";
 
 const { values } = parseArgs({
-  options: { quick: { type: "boolean", default: false }, runs: { type: "string" }, only: { type: "string" }, blit: { type: "string" }, link: { type: "string", default: "loopback" }, transport: { type: "string", default: "tcp" }, budget: { type: "boolean", default: false } },
+  options: { quick: { type: "boolean", default: false }, runs: { type: "string" }, only: { type: "string" }, blit: { type: "string" }, link: { type: "string", default: "loopback" }, transport: { type: "string", default: "tcp" }, budget: { type: "boolean", default: false }, tools: { type: "string" } },
   strict: true,
 });
 const runs = Number(values.runs ?? (values.quick ? 2 : 3));
@@ -56,6 +59,10 @@ const WORKLOADS = [
   { name: "no-op", tree: "small" as TreeName, seeded: true, about: "copy of the small-files tree onto an identical copy" },
 ];
 const only = values.only?.split(",").map((w) => w.trim()) ?? null;
+const TOOLS = ["blit", "blit-grpc", "blit-unverified", "blit-plain", "rsyncd", "rsync-ssh"];
+const tools = values.tools?.split(",").map((t) => t.trim()) ?? TOOLS;
+if (tools.length === 0 || tools.some((t) => !TOOLS.includes(t))) usage(`--tools: from ${TOOLS.join(", ")}`);
+const timing = (tool: string) => tools.includes(tool);
 const workloads = WORKLOADS.filter((w) => only === null || only.includes(w.name));
 if (workloads.length === 0) usage(`--only: from ${WORKLOADS.map((w) => w.name).join(", ")}`);
 const LINKS: Record<string, () => Link> = { loopback: () => Link.loopback(), "veth-1g": () => Link.veth("veth-1g", "1gbit") };
@@ -68,7 +75,7 @@ const rdmaRun = values.transport === "rdma";
 const sizes = !values.quick ? FULL : values.link === "loopback" ? QUICK : { ...QUICK, bigFileBytes: 512 * 2 ** 20 };
 
 const bin = values.blit === undefined ? buildRelease() : resolve(values.blit);
-const unverifiedBin = values.blit === undefined ? buildRelease("--bench-unverified") : null;
+const unverifiedBin = values.blit === undefined && timing("blit-unverified") ? buildRelease("--bench-unverified") : null;
 const rdma = rdmaRun ? rdmaPort(join(bin, "blit-utils")) : null;
 if (rdma !== null && "reason" in rdma) usage(`--transport rdma: this machine has no usable RDMA port (${rdma.reason})`);
 const SSHD = "/usr/sbin/sshd";
@@ -108,13 +115,13 @@ let sshd: Awaited<ReturnType<typeof startSshd>> | null = null;
 try {
   // RDMA carries no TLS (SPEC §9): an RDMA run measures a plaintext daemon.
   daemon = await startDaemon({ modules: { m: { path: scratch.root } }, bind: link.host, plaintext: rdmaRun, launch: (argv) => link.wrap("server", argv) });
-  if (!rdmaRun) plainDaemon = await startDaemon({ modules: { m: { path: scratch.root } }, bind: link.host, plaintext: true, launch: (argv) => link.wrap("server", argv) });
+  if (!rdmaRun && timing("blit-plain")) plainDaemon = await startDaemon({ modules: { m: { path: scratch.root } }, bind: link.host, plaintext: true, launch: (argv) => link.wrap("server", argv) });
   if (unverifiedBin !== null) {
     const other = join(unverifiedBin, "blit-daemon");
     unverifiedDaemon = await startDaemon({ modules: { m: { path: scratch.root } }, bind: link.host, launch: (argv) => link.wrap("server", [other, ...argv.slice(1)]) });
   }
-  if (has("rsync")) rsyncd = await startRsyncDaemon(link, scratch.root, join(scratch.root, "rsyncd"));
-  if (has("rsync") && has(SSHD)) sshd = await startSshd(link, join(scratch.root, "sshd"), SSHD);
+  if (has("rsync") && timing("rsyncd")) rsyncd = await startRsyncDaemon(link, scratch.root, join(scratch.root, "rsyncd"));
+  if (has("rsync") && has(SSHD) && timing("rsync-ssh")) sshd = await startSshd(link, join(scratch.root, "sshd"), SSHD);
   const summary: string[][] = [];
   const port = rdma !== null && !("reason" in rdma) ? rdma : null;
   const ceiling = port !== null ? (has("ib_write_bw") ? await ibWriteBw(link, port.device) : null) : has("iperf3") ? await iperf3(link) : null;
@@ -184,7 +191,7 @@ function runners(direction: "push" | "pull", control: string, unverifiedControl:
     const rsh = sshd.rsh;
     list.push({ tool: "rsync-ssh", label: "rsync -a -e ssh", command: (s, d) => ["rsync", "-a", "-e", rsh, ...ends(s, d, overSsh)] });
   }
-  return list;
+  return list.filter((r) => timing(r.tool));
 }
 
 async function measure(w: (typeof WORKLOADS)[number], direction: "push" | "pull", source: string, expected: TreeStats, control: string, unverifiedControl: string | null, plainControl: string | null): Promise<Result[]> {

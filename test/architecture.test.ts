@@ -8,6 +8,7 @@ import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { builtinModules } from "node:module";
 import { dirname, join, relative, resolve } from "node:path";
+import { sourceSpans } from "./harness/source-spans.ts";
 
 const ROOT = resolve(import.meta.dir, "..");
 const MAX_LINES = 400;
@@ -322,61 +323,9 @@ function lineOf(code: string, index: number): number {
  */
 function blankOut(code: string, opts: { wipeStrings: boolean }): string {
   const out = code.split("");
-  const wipe = (from: number, to: number): void => {
-    for (let k = from; k < to; k++) if (out[k] !== "\n") out[k] = " ";
-  };
-  const templateDepths: number[] = [];
-  let depth = 0;
-  let prev = "";
-  let i = 0;
-  const template = (start: number): number => {
-    let k = start;
-    while (k < code.length && code[k] !== "`" && !(code[k] === "$" && code[k + 1] === "{")) k += code[k] === "\\" ? 2 : 1;
-    if (opts.wipeStrings) wipe(start, Math.min(k, code.length));
-    if (code[k] === "`") return k + 1;
-    templateDepths.push(depth++);
-    return k + 2;
-  };
-  while (i < code.length) {
-    const c = code[i] ?? "";
-    const next = code[i + 1];
-    if (c === "/" && (next === "/" || next === "*")) {
-      const stop = next === "/" ? code.indexOf("\n", i) : code.indexOf("*/", i + 2);
-      const end = stop < 0 ? code.length : next === "/" ? stop : stop + 2;
-      wipe(i, end);
-      i = end;
-    } else if (c === '"' || c === "'" || (c === "/" && "(,=:[!&|?{};+-*%<>~^".includes(prev || ";"))) {
-      const end = literalEnd(code, i, c);
-      if (opts.wipeStrings) wipe(i + 1, end - 1);
-      prev = c;
-      i = end;
-    } else if (c === "`") {
-      i = template(i + 1);
-      prev = "`";
-    } else if (c === "}" && templateDepths.length > 0 && depth - 1 === templateDepths.at(-1)) {
-      templateDepths.pop();
-      depth--;
-      i = template(i + 1);
-      prev = "`";
-    } else {
-      if (c === "{") depth++;
-      if (c === "}") depth--;
-      if (!/\s/.test(c)) prev = c;
-      i++;
-    }
+  for (const span of sourceSpans(code)) {
+    if (span.kind !== "comment" && !opts.wipeStrings) continue;
+    for (let k = span.start; k < span.end; k++) if (out[k] !== "\n") out[k] = " ";
   }
   return out.join("");
-}
-
-/** The index after the literal that opens at `start` with `quote` (', " or / of a regex). */
-function literalEnd(code: string, start: number, quote: string): number {
-  let inClass = false;
-  for (let k = start + 1; k < code.length; k++) {
-    const c = code[k];
-    if (c === "\\") k++;
-    else if (c === "\n") return k;
-    else if (quote === "/" && (c === "[" || c === "]")) inClass = c === "[";
-    else if (c === quote && !inClass) return k + 1;
-  }
-  return code.length;
 }

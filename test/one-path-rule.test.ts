@@ -10,6 +10,7 @@
 import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { sourceSpans } from "./harness/source-spans.ts";
 
 const ROOT = resolve(import.meta.dir, "..");
 const RULE_FILE = "src/domain/peer-path.ts";
@@ -76,65 +77,13 @@ const DOT_DOT_STRINGS = new Set(["..", "../", "/..", "/../"]);
  * when what precedes it cannot end an operand.
  */
 function dotDotTests(code: string): Finding[] {
-  const found: Finding[] = [];
   const lineAt = (index: number): number => code.slice(0, index).split("\n").length;
-  const templateDepths: number[] = [];
-  let depth = 0;
-  let prev = "";
-  let i = 0;
-  const template = (start: number): number => {
-    let k = start;
-    while (k < code.length && code[k] !== "`" && !(code[k] === "$" && code[k + 1] === "{")) k += code[k] === "\\" ? 2 : 1;
-    if (DOT_DOT_STRINGS.has(code.slice(start, k))) found.push({ line: lineAt(start), text: `\`${code.slice(start, k)}\`` });
-    if (code[k] === "`") return k + 1;
-    templateDepths.push(depth++);
-    return k + 2;
-  };
-  while (i < code.length) {
-    const c = code[i] ?? "";
-    const next = code[i + 1];
-    if (c === "/" && (next === "/" || next === "*")) {
-      const stop = next === "/" ? code.indexOf("\n", i) : code.indexOf("*/", i + 2);
-      i = stop < 0 ? code.length : next === "/" ? stop : stop + 2;
-    } else if (c === '"' || c === "'") {
-      const end = literalEnd(code, i, c);
-      const text = code.slice(i + 1, end - 1);
-      if (DOT_DOT_STRINGS.has(text)) found.push({ line: lineAt(i), text: `${c}${text}${c}` });
-      prev = c;
-      i = end;
-    } else if (c === "/" && "(,=:[!&|?{};+-*%<>~^".includes(prev || ";")) {
-      const end = literalEnd(code, i, c);
-      const body = code.slice(i + 1, end - 1);
-      if (body.includes("\\.\\.")) found.push({ line: lineAt(i), text: `/${body}/` });
-      prev = c;
-      i = end;
-    } else if (c === "`") {
-      i = template(i + 1);
-      prev = "`";
-    } else if (c === "}" && templateDepths.length > 0 && depth - 1 === templateDepths.at(-1)) {
-      templateDepths.pop();
-      depth--;
-      i = template(i + 1);
-      prev = "`";
-    } else {
-      if (c === "{") depth++;
-      if (c === "}") depth--;
-      if (!/\s/.test(c)) prev = c;
-      i++;
-    }
+  const found: Finding[] = [];
+  for (const span of sourceSpans(code)) {
+    const text = code.slice(span.start, span.end);
+    if (span.kind === "regex" && text.includes("\\.\\.")) found.push({ line: lineAt(span.start), text: `/${text}/` });
+    const quote = span.kind === "string" ? code[span.start - 1] : "`";
+    if ((span.kind === "string" || span.kind === "template") && DOT_DOT_STRINGS.has(text)) found.push({ line: lineAt(span.start), text: `${quote}${text}${quote}` });
   }
   return found;
-}
-
-/** The index after the literal that opens at `start` with `quote` (', " or / of a regex). */
-function literalEnd(code: string, start: number, quote: string): number {
-  let inClass = false;
-  for (let k = start + 1; k < code.length; k++) {
-    const ch = code[k];
-    if (ch === "\\") k++;
-    else if (ch === "\n") return k;
-    else if (quote === "/" && (ch === "[" || ch === "]")) inClass = ch === "[";
-    else if (ch === quote && !inClass) return k + 1;
-  }
-  return code.length;
 }

@@ -27,7 +27,7 @@ import type { Store } from "../ports/store.ts";
 import type { DaemonConfig, TlsConfig } from "../domain/daemon-config.ts";
 import type { ClientTls, ServerTls, TlsProbe } from "../ports/tls.ts";
 import { SessionStores } from "../adapters/blit-session/index.ts";
-import { LocalStore } from "../adapters/local/index.ts";
+import { copyFileRange, LocalStore } from "../adapters/local/index.ts";
 import type { EngineDeps } from "./engine/engine-deps.ts";
 import type { Confirm } from "./engine/transfer-request.ts";
 import { processTokens, type TokenSource } from "./toolkit/client-token.ts";
@@ -219,7 +219,7 @@ export async function fsTypeOf(path: string): Promise<string> {
 /** Measures the filesystem holding `dir` (blit-utils profile). */
 export async function measureFsProfile(dir: string): Promise<FsProfile> {
   const { measureProfile } = await import("../adapters/fs-probe/index.ts");
-  return measureProfile(dir, { now: () => performance.now(), at: new Date().toISOString() });
+  return measureProfile(dir, { now: () => performance.now(), at: new Date().toISOString(), copyFileRange });
 }
 
 /** Resolves symlinks in the existing part of an absolute path; the missing tail is kept as is. */

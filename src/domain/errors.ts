@@ -20,6 +20,7 @@ export const ERROR_CODES = [
   "PARTIAL",
   "CORRUPT_DATA",
   "NO_SPACE",
+  "UNSUPPORTED",
   "NOT_CONFIRMED",
   "DIFFERENCES",
   "CANCELLED",
@@ -48,3 +49,12 @@ export const isRetryable = (code: ErrorCode): boolean => RETRYABLE.has(code);
 /** True when `e` is a BlitError (works across realms, unlike instanceof alone). */
 export const isBlitError = (e: unknown): e is BlitError =>
   e instanceof BlitError || (typeof e === "object" && e !== null && (e as { name?: unknown }).name === "BlitError");
+
+/**
+ * Throws when `signal` is aborted: its reason when that is a BlitError (the engine's cancellations
+ * say why), else CANCELLED — never the runtime's AbortError, so a Store's errors stay BlitErrors.
+ */
+export function throwIfCancelled(signal: AbortSignal | undefined): void {
+  if (signal === undefined || !signal.aborted) return;
+  throw isBlitError(signal.reason) ? signal.reason : new BlitError("CANCELLED", "cancelled");
+}

@@ -45,3 +45,9 @@ export const isClientLink = (target: string): boolean => target.startsWith(CLIEN
 export function shownMeta(meta: EntryMeta): EntryMeta {
   return meta.linkTarget === undefined || !isClientLink(meta.linkTarget) ? meta : { ...meta, linkTarget: unmarkClientLink(meta.linkTarget) };
 }
+
+/** `meta` of an entry a client sent, as it is stored: owner and set-id bits per `owner` (null: its own), links marked with `markLinks`. */
+export function storedMeta(meta: EntryMeta, owner: Owner | null, markLinks: boolean): EntryMeta {
+  const m = owner === null ? meta : ownedByModule(meta, owner);
+  return markLinks && m.kind === "symlink" ? { ...m, linkTarget: markClientLink(m.linkTarget ?? "") } : m;
+}

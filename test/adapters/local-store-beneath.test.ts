@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LocalStore } from "../../src/adapters/local/index.ts";
+import { storeBytes } from "../../src/apps/engine/store-bytes.ts";
 import type { EntryMeta } from "../../src/domain/entry.ts";
 
 const FILE: EntryMeta = { kind: "file", size: 6, mtimeNs: 1_700_000_000_000_000_000n, mode: 0o644, uid: 0, gid: 0 };
@@ -53,7 +54,7 @@ describe("a contained store refuses paths through symlinks that leave it", () =>
 
   test.each(["abs-link/new", "up/outside/new"])("write %s", async (path) => {
     await using store = contained();
-    const [r] = await store.write([{ path, meta: payload, source: { store: source, path: "payload" } }]);
+    const [r] = await store.write([{ path, meta: payload, bytes: storeBytes(source, "payload") }]);
     expect(r?.error?.code).toBe("PATH_ESCAPE");
     expect(outsideNames()).toEqual(["secret"]);
   });
@@ -122,7 +123,7 @@ test("a parent swapped for a symlink mid-run never leads outside", async () => {
   await using store = contained();
   const seen = new Set<string>();
   for (let i = 0; i < 400; i++) {
-    await store.write([{ path: `race/f${i}`, meta: payload, source: { store: source, path: "payload" } }]).catch(() => []);
+    await store.write([{ path: `race/f${i}`, meta: payload, bytes: storeBytes(source, "payload") }]).catch(() => []);
     try {
       seen.add(await new Response(store.read("race/secret")).text());
     } catch {

@@ -1,4 +1,4 @@
-// Store.passDirectory of the local adapter must mean exactly list + plan + write: the same plan as
+// DirectoryPasses.passDirectory of the local adapter must mean exactly list + plan + write: the same plan as
 // the domain planner on the same listings, a bounded first share written, the rest left to send.
 import { afterAll, expect, test } from "bun:test";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";

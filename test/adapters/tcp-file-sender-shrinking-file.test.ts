@@ -9,8 +9,9 @@ import { LocalStore } from "../../src/adapters/local/index.ts";
 import { TcpTransport } from "../../src/adapters/tcp/index.ts";
 import { FileDemux } from "../../src/adapters/blit-session/file-demux.ts";
 import { FileSender } from "../../src/adapters/blit-session/file-sender.ts";
+import { storeBytes } from "../../src/apps/engine/store-bytes.ts";
 import { encodeEnd } from "../../src/domain/wire/frame.ts";
-import type { Store } from "../../src/ports/store.ts";
+import type { FileBytes } from "../../src/ports/file-bytes.ts";
 import { randomBytes } from "../harness/random-bytes.ts";
 import { makeTempDir, type TempDir } from "../harness/temp-tree.ts";
 
@@ -29,14 +30,15 @@ afterAll(async () => {
   dir[Symbol.dispose]();
 });
 
-/** The store, with `openFile` reporting 2 MiB more than the file has. */
-function lyingSizes(s: LocalStore): Store {
-  return Object.assign(Object.create(s) as Store, {
-    openFile: async (path: string) => {
+/** The bytes of `path`, with `open` reporting 2 MiB more than the file has. */
+function lyingSize(s: LocalStore, path: string): FileBytes {
+  return {
+    ...storeBytes(s, path),
+    open: async () => {
       const f = await s.openFile(path);
-      return f === null ? null : { fd: f.fd, size: f.size + (2 << 20), stream: (o: number) => f.stream(o), [Symbol.asyncDispose]: () => f[Symbol.asyncDispose]() };
+      return f === null ? null : { fd: f.fd, size: f.size + (2 << 20), stream: (o: number) => f.stream(o), changed: () => f.changed(), [Symbol.asyncDispose]: () => f[Symbol.asyncDispose]() };
     },
-  });
+  };
 }
 
 test.skipIf(process.platform !== "linux")("a file ending mid-record FAILs with PARTIAL and the next file still arrives", async () => {
@@ -53,8 +55,8 @@ test.skipIf(process.platform !== "linux")("a file ending mid-record FAILs with P
   );
   const second = new Response(demux.stream(2)).text();
   const sender = new FileSender(a);
-  expect(await sender.sendFile(1, lyingSizes(store), "big", 0)).toBe(big.length);
-  await sender.sendFile(2, store, "next", 0);
+  expect(await sender.sendFile(1, lyingSize(store, "big"), 0)).toBe(big.length);
+  await sender.sendFile(2, storeBytes(store, "next"), 0);
   await sender.flush();
   await a.send(encodeEnd());
   await draining;

@@ -1,12 +1,12 @@
 /**
  * The one place the Store contracts build a file write: every file a safety or atomicity case
  * puts into a store goes through {@link putFile} or {@link putStream}, so a change to how
- * WriteOp names its bytes is an edit here only. Today a WriteOp reads its bytes from another
- * Store, so the bytes are served by {@link StreamSource}, a Store that can only be read from.
+ * WriteOp names its bytes is an edit here only. A WriteOp carries its bytes as a FileBytes: here
+ * one whose `read` is the stream given.
  */
 import { BlitError } from "../../src/domain/errors.ts";
 import type { EntryMeta } from "../../src/domain/entry.ts";
-import type { DirListing, OpResult, Store } from "../../src/ports/store.ts";
+import type { OpResult, Store } from "../../src/ports/store.ts";
 
 /** The metadata every file written by these helpers lands with. */
 export const fileMeta = (size: number): EntryMeta => ({ kind: "file", size, mtimeNs: 1_600_000_000_000_000_000n, mode: 0o644, uid: 0, gid: 0 });
@@ -21,7 +21,7 @@ export async function putFile(store: Store, path: string, bytes: Uint8Array, sig
  * (a gated or failing one, for the atomicity cases).
  */
 export async function putStream(store: Store, path: string, size: number, open: () => ReadableStream<Uint8Array>, signal?: AbortSignal): Promise<OpResult> {
-  const [r] = await store.write([{ path, meta: fileMeta(size), source: { store: new StreamSource(open), path } }], signal);
+  const [r] = await store.write([{ path, meta: fileMeta(size), bytes: { read: () => open() } }], signal);
   return r!;
 }
 
@@ -78,43 +78,3 @@ export class Gate {
     });
   }
 }
-
-/** A Store whose only file is the stream `open` gives (a write's source); every other operation is INTERNAL. */
-class StreamSource implements Store {
-  readonly location = "test bytes";
-  readonly capabilities = { nanosecondTimes: true, owners: false };
-
-  constructor(private readonly open: () => ReadableStream<Uint8Array>) {}
-
-  read(): ReadableStream<Uint8Array> {
-    return this.open();
-  }
-
-  stat(): Promise<EntryMeta | null> {
-    return unsupported();
-  }
-  list(): Promise<DirListing> {
-    return unsupported();
-  }
-  write(): Promise<OpResult[]> {
-    return unsupported();
-  }
-  copiedBytes(): number {
-    return 0;
-  }
-  setMeta(): Promise<OpResult[]> {
-    return unsupported();
-  }
-  remove(): Promise<OpResult[]> {
-    return unsupported();
-  }
-  hash(): Promise<Uint8Array> {
-    return unsupported();
-  }
-  sync(): Promise<{ durable: boolean }> {
-    return unsupported();
-  }
-  async [Symbol.asyncDispose](): Promise<void> {}
-}
-
-const unsupported = (): Promise<never> => Promise.reject(new BlitError("INTERNAL", "a write source is only read from"));

@@ -5,11 +5,12 @@
  * codes. Every Store adapter runs it through a runner of its own (test/contract/<tech>-store-safety.test.ts).
  * Every file is written through store-fixture.ts.
  */
-import { describe, expect, test } from "bun:test";
+import { describe, expect } from "bun:test";
 import { BlitError } from "../../src/domain/errors.ts";
 import type { EntryMeta } from "../../src/domain/entry.ts";
 import type { Store } from "../../src/ports/store.ts";
 import { fileMeta, Gate, outcomeCode, putFile, putStream } from "./store-fixture.ts";
+import { withSkips, type Skips } from "./contract-skips.ts";
 
 export interface SafetyFixture extends AsyncDisposable {
   /** The store under test, rooted at an empty directory. */
@@ -36,6 +37,8 @@ export interface SafetyOptions {
    * only `..`.
    */
   readonly contained: boolean;
+  /** The cases that cannot apply to this store (contract-skips.ts), each with its reason. */
+  readonly skip?: Skips;
 }
 
 const DIR: EntryMeta = { kind: "dir", size: 0, mtimeNs: 1_600_000_000_000_000_000n, mode: 0o755, uid: 0, gid: 0 };
@@ -79,6 +82,7 @@ const SIZES = [[256 << 10, "a small file"], [3 << 20, "a large file"]] as const;
 
 export function describeStoreSafetyContract(name: string, options: SafetyOptions, makeFixture: () => Promise<SafetyFixture>): void {
   describe(`${name} keeps the Store's safety promises`, () => {
+    const test = withSkips(options.skip);
     test("`..` never leads out: every operation refuses it with PATH_ESCAPE and the outside is untouched", async () => {
       await using f = await makeFixture();
       const before = f.outside.stat("secret");
@@ -178,6 +182,24 @@ export function describeStoreSafetyContract(name: string, options: SafetyOptions
       expect(await f.rawNames("")).toEqual(["f"]);
     });
 
+    test("a plain abort (no reason) is CANCELLED too, never the runtime's AbortError", async () => {
+      await using f = await makeFixture();
+      await putFile(f.store, "f", bytes("version 1"));
+      const abort = new AbortController();
+      abort.abort();
+      expect(await outcomeCode(() => putFile(f.store, "f", bytes("version 2"), abort.signal))).toBe("CANCELLED");
+      expect(await outcomeCode(() => f.store.list("", abort.signal))).toBe("CANCELLED");
+      expect(await outcomeCode(() => f.store.hash("f", abort.signal))).toBe("CANCELLED");
+      expect(await textOf(f.store, "f")).toBe("version 1");
+    });
+
+    test("remove of a path where nothing is succeeds (the entry is gone either way)", async () => {
+      await using f = await makeFixture();
+      const [r] = await f.store.remove(["never-was", "d-never-was"], { onlyEmptyDirs: false });
+      expect(r?.error).toBeUndefined();
+      expect(await f.rawNames("")).toEqual([]);
+    });
+
     test("a temporary whose writer is gone is never listed and is removed by the next write into its directory", async () => {
       await using f = await makeFixture();
       await f.store.write([{ path: "d", meta: DIR }]);
@@ -187,5 +209,6 @@ export function describeStoreSafetyContract(name: string, options: SafetyOptions
       expect((await putFile(f.store, "d/new", bytes("n"))).error).toBeUndefined();
       expect(await f.rawNames("d")).toEqual(["new"]);
     });
+    test.checkSkips();
   });
 }

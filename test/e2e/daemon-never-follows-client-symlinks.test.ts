@@ -11,6 +11,7 @@ import { isBlitError } from "../../src/domain/errors.ts";
 import { startDaemon } from "../harness/daemon.ts";
 import { expectExit, runCli } from "../harness/run-cli.ts";
 import { localStore, openSession } from "../harness/session-client.ts";
+import { storeBytes } from "../../src/apps/engine/store-bytes.ts";
 import { makeTempDir, writeTree } from "../harness/temp-tree.ts";
 import { expectTreesEqual, snapshotTree } from "../harness/tree-compare.ts";
 
@@ -45,7 +46,7 @@ test("a client-made symlink is never followed in a use_chroot = false module; an
     list: await failure(s.list(via)),
     listLink: await failure(s.list("evil")),
     hash: await failure(s.hash(`${via}/secret`)),
-    writeFile: await opCode(s.write([{ path: `${via}/planted`, meta: meta("file", { size: 1 }), source: { store: src, path: "one" } }])),
+    writeFile: await opCode(s.write([{ path: `${via}/planted`, meta: meta("file", { size: 1 }), bytes: storeBytes(src, "one") }])),
     writeDir: await opCode(s.write([{ path: `${via}/newdir`, meta: meta("dir", { mode: 0o777 }) }])),
     chmod: await opCode(s.setMeta([{ path: `${via}/secret`, meta: meta("file", { size: 1, mode: 0o666 }) }])),
     adminList: await failure(control.list({ module: "m", path: via })),
@@ -82,7 +83,7 @@ test("a client-made symlink is never followed in a use_chroot = false module; an
   // The administrator's link is followed for reading and writing.
   expect((await s.stat("admin/doc.txt"))?.kind).toBe("file");
   expect(new TextDecoder().decode(await new Response(s.read("admin/doc.txt")).arrayBuffer())).toBe("admin");
-  const [viaAdmin] = await s.write([{ path: "admin/new.txt", meta: meta("file", { size: 1 }), source: { store: src, path: "one" } }]);
+  const [viaAdmin] = await s.write([{ path: "admin/new.txt", meta: meta("file", { size: 1 }), bytes: storeBytes(src, "one") }]);
   expect(viaAdmin?.error).toBeUndefined();
   expect(readFileSync(join(shared, "new.txt"), "utf8")).toBe("1");
   await src[Symbol.asyncDispose]();

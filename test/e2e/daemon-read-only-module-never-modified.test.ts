@@ -12,6 +12,7 @@ import { harnessTrust, startDaemon } from "../harness/daemon.ts";
 import { runCli } from "../harness/run-cli.ts";
 import { runUtils } from "../harness/run-utils.ts";
 import { localStore, openSession } from "../harness/session-client.ts";
+import { storeBytes } from "../../src/apps/engine/store-bytes.ts";
 import { makeTempDir, writeTree } from "../harness/temp-tree.ts";
 import { expectTreesEqual, snapshotTree } from "../harness/tree-compare.ts";
 
@@ -83,8 +84,8 @@ test("no request changes a read-only module", async () => {
   const from = localStore(src);
   expect((await s.blockHashes("big.bin")).length).toBe(3);
   const writes = [
-    s.write([{ path: "new.txt", meta: meta("file", { size: 3 }), source: { store: from, path: "new.txt" } }]),
-    s.write([{ path: "big.bin", meta: meta("file", { size: 2 << 20 }), source: { store: from, path: "big.bin" }, resumeFrom: 1 << 20 }]),
+    s.write([{ path: "new.txt", meta: meta("file", { size: 3 }), bytes: storeBytes(from, "new.txt") }]),
+    s.write([{ path: "big.bin", meta: meta("file", { size: 2 << 20 }), bytes: storeBytes(from, "big.bin"), resumeFrom: 1 << 20 }]),
     s.write([{ path: "dir/made", meta: meta("dir") }]),
     s.write([{ path: "link2", meta: meta("symlink", { linkTarget: "/" }) }]),
     s.setMeta([{ path: "a.txt", meta: meta("file", { size: 1 }) }]),

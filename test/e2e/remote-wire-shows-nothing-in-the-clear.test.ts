@@ -16,6 +16,8 @@ import { makeTempDir, type TempDir } from "../harness/temp-tree.ts";
 const CONTENT = new TextEncoder().encode("<<file-content-that-must-not-show:4e1c>>");
 const NAME = "name-that-must-not-show-7f3a.bin";
 const TOKEN = "token-that-must-not-show-0123456789abcdef0123456789abcdef";
+/** Large enough that TCP data moves it by Channel.sendFile/receiveFile (TLS: tls-file-io.ts). */
+const FILE_BYTES = 3 << 20;
 const sha = (s: string) => createHash("sha256").update(s).digest("hex");
 
 let dir: TempDir;
@@ -43,7 +45,7 @@ async function recordedRun(kind: "tls" | "plain", transport: "tcp" | "grpc"): Pr
   const local = join(dir.path, `${kind}-${transport}`);
   rmSync(local, { recursive: true, force: true });
   mkdirSync(join(local, "src"), { recursive: true });
-  writeFileSync(join(local, "src", NAME), markedContent(CONTENT, 64 << 10));
+  writeFileSync(join(local, "src", NAME), markedContent(CONTENT, FILE_BYTES));
   await using proxy = await startFlipProxy({ host: "127.0.0.2", ports: listeningPorts(daemon.pid), target: "127.0.0.1", marker: CONTENT, mode: "never" });
   const trust = kind === "tls" ? ["--pin", String(daemon.ready.fingerprint)] : ["--no-tls"];
   const flags = ["--json", ...trust, ...(transport === "grpc" ? ["--force-grpc-data"] : [])];
@@ -61,7 +63,7 @@ async function recordedRun(kind: "tls" | "plain", transport: "tcp" | "grpc"): Pr
 describe("a recording proxy on both planes", () => {
   test.each(["tcp", "grpc"] as const)("TLS, %s data: no content, name or token in the clear", async (transport) => {
     const wire = await recordedRun("tls", transport);
-    expect(wire.length).toBeGreaterThan(64 << 10);
+    expect(wire.length).toBeGreaterThan(FILE_BYTES);
     expect({ content: wire.includes(Buffer.from(CONTENT)), name: wire.includes(NAME), token: wire.includes(TOKEN) }).toEqual({ content: false, name: false, token: false });
   });
 

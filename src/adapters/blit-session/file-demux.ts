@@ -1,6 +1,6 @@
 import { BlitError, ERROR_CODES, isBlitError, type ErrorCode } from "../../domain/errors.ts";
 import { FrameDecoder, type Record } from "../../domain/wire/frame.ts";
-import type { FileTarget } from "../../ports/store.ts";
+import type { FileTarget } from "../../ports/store-capabilities.ts";
 import type { Channel, FileIoOutcome } from "../../ports/transport.ts";
 import { repay, take, type Loan, type WholeFile } from "./chunk-loans.ts";
 import { arrivalError, IncomingDigest } from "./file-digest.ts";

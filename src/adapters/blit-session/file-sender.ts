@@ -1,7 +1,7 @@
-import { BlitError, isBlitError } from "../../domain/errors.ts";
-import type { RelPath } from "../../domain/rel-path.ts";
+import { BlitError, isBlitError, throwIfCancelled } from "../../domain/errors.ts";
 import { DATA_HEADER_BYTES, EOF_BYTES, encodeFail, MAX_DATA_BYTES, writeDataHeader, writeEof } from "../../domain/wire/frame.ts";
-import type { OpenFile, Store } from "../../ports/store.ts";
+import type { FileBytes } from "../../ports/file-bytes.ts";
+import type { OpenFile } from "../../ports/store-capabilities.ts";
 import type { Channel } from "../../ports/transport.ts";
 import { OutgoingDigest, recordDigest } from "./file-digest.ts";
 
@@ -20,7 +20,9 @@ const PAD_BYTES = 1 << 20;
  * `sendFile` (sendfile on Linux TCP) when its store can open it and the channel can send from it;
  * otherwise its bytes are read and sent. Each file's EOF carries the digest of its records as sent
  * (file-digest.ts; the sendfile worker hashes the records it sends from the file). One file at a
- * time; call `flush` after the last of a batch.
+ * time; call `flush` after the last of a batch. A `signal` is looked at between records (CANCELLED):
+ * a record once begun goes whole, so a cancelled sender leaves its connection at a record boundary
+ * and can still FAIL the files it did not finish (`discardGathered`, send-files.ts sendWrite).
  */
 export class FileSender {
   private buf = new Uint8Array(GATHER_BYTES + DATA_HEADER_BYTES + EOF_BYTES);
@@ -29,6 +31,8 @@ export class FileSender {
   sentBytes = 0;
   /** Ids of the files sent whose source changed while it was read (taken by who sent them). */
   readonly changed = new Set<number>();
+  /** Ids of the files whose EOF is gathered and not yet written. */
+  private gatheredEnds: number[] = [];
 
   /** `scrub` rewrites the error of every FAIL record before it is sent. */
   constructor(
@@ -37,20 +41,20 @@ export class FileSender {
   ) {}
 
   /**
-   * Sends file `path` of `store` from `offset` as file `fileId`; a read error becomes FAIL.
+   * Sends `bytes` (a file's) from `offset` as file `fileId`; a read error becomes FAIL.
    * Resolves with the bytes that went zero-copy.
    */
-  async sendFile(fileId: number, store: Store, path: RelPath, offset: number, signal?: AbortSignal): Promise<number> {
+  async sendFile(fileId: number, bytes: FileBytes, offset: number, signal?: AbortSignal): Promise<number> {
     let file: OpenFile | null = null;
-    if (store.openFile !== undefined) file = await store.openFile(path).catch(() => null);
+    if (bytes.open !== undefined) file = await bytes.open().catch(() => null);
     // A peer's file (a relay) says at its end whether it changed at its source.
-    if (file === null) return this.sendStream(fileId, () => store.read(path, offset), offset, signal, () => store.sourceChanged?.(path) === true);
+    if (file === null) return this.sendStream(fileId, () => bytes.read(offset, signal), offset, signal, () => bytes.changed?.() === true);
     // The descriptor stays open until the send finished, so the file can say whether it changed.
     await using _file = file;
     const open = file;
     const changed = () => open.changed();
     if (file.size - offset < ZERO_COPY_MIN_BYTES || this.channel.sendFile === undefined) return await this.sendStream(fileId, () => open.stream(offset), offset, signal, changed);
-    return await this.sendOpen(fileId, file, offset, (from) => store.read(path, from), signal);
+    return await this.sendOpen(fileId, file, offset, (from) => bytes.read(from, signal), signal);
   }
 
   /** Sends `data` (a file's bytes from `offset`) as file `fileId`; a read error becomes FAIL. */
@@ -90,18 +94,32 @@ export class FileSender {
 
   /** Sends a FAIL record for a file that will not come. */
   async fail(fileId: number, error: BlitError, signal?: AbortSignal): Promise<void> {
+    throwIfCancelled(signal);
     await this.flush(signal);
     const shown = this.scrub(error);
-    await this.channel.send(encodeFail(fileId, shown.code, shown.message), signal);
+    await this.channel.send(encodeFail(fileId, shown.code, shown.message));
   }
 
   /** Writes what is gathered. */
   async flush(signal?: AbortSignal): Promise<void> {
     if (this.fill === 0) return;
+    throwIfCancelled(signal);
     const out = this.buf.subarray(0, this.fill);
     this.fill = 0;
+    this.gatheredEnds = [];
     this.sentBytes += out.length;
-    await this.channel.send(out, signal);
+    await this.channel.send(out);
+  }
+
+  /**
+   * Drops the records gathered and not yet written (whole records: the connection stays at a
+   * record boundary); the ids of the files whose EOF was among them (they did not end).
+   */
+  discardGathered(): number[] {
+    const ends = this.gatheredEnds;
+    this.fill = 0;
+    this.gatheredEnds = [];
+    return ends;
   }
 
   // --- internal ---
@@ -116,11 +134,12 @@ export class FileSender {
     this.digest.take();
     let zeroCopy = 0;
     for (let pos = offset; pos < file.size; ) {
+      throwIfCancelled(signal);
       const length = Math.min(MAX_DATA_BYTES, file.size - pos);
       writeDataHeader(head, 0, fileId, pos, length);
       await this.flush(signal);
-      const r = await this.channel.sendFile!(head, file, pos, length, signal);
-      // Declined (e.g. a TLS connection): the rest goes buffered, still saying whether the file changed.
+      const r = await this.channel.sendFile!(head, file, pos, length);
+      // Declined (the channel cannot send from the descriptor, e.g. no sendfile in this libc): the rest goes buffered, still saying whether the file changed.
       if (r === null) return zeroCopy + (await this.sendStream(fileId, () => read(pos), pos, signal, () => file.changed()));
       this.sentBytes += DATA_HEADER_BYTES + r.bytes;
       zeroCopy += r.zeroCopyBytes;
@@ -139,12 +158,13 @@ export class FileSender {
 
   private async pad(n: number, signal?: AbortSignal): Promise<void> {
     const zeros = new Uint8Array(Math.min(n, PAD_BYTES));
-    for (let left = n; left > 0; left -= zeros.length) await this.channel.send(left >= zeros.length ? zeros : zeros.subarray(0, left), signal);
+    for (let left = n; left > 0; left -= zeros.length) await this.channel.send(left >= zeros.length ? zeros : zeros.subarray(0, left));
     this.sentBytes += n;
   }
 
   /** The file's EOF, once the digests of its records are known (a FAIL when one could not be had). */
   private async eof(fileId: number, size: number, signal: AbortSignal | undefined, changed: boolean): Promise<void> {
+    throwIfCancelled(signal);
     const d = this.digest.take();
     let digest: Uint8Array;
     try {
@@ -156,9 +176,11 @@ export class FileSender {
     await this.room(EOF_BYTES, signal);
     writeEof(this.buf, this.fill, fileId, size, digest, changed);
     this.fill += EOF_BYTES;
+    this.gatheredEnds.push(fileId);
   }
 
   private async data(fileId: number, offset: number, piece: Uint8Array, signal?: AbortSignal): Promise<void> {
+    throwIfCancelled(signal);
     if (piece.length > 0) this.digest.record(recordDigest(piece));
     if (piece.length >= DIRECT_BYTES) {
       await this.room(DATA_HEADER_BYTES, signal);
@@ -166,7 +188,7 @@ export class FileSender {
       this.fill += DATA_HEADER_BYTES;
       await this.flush(signal);
       this.sentBytes += piece.length;
-      await this.channel.send(piece, signal);
+      await this.channel.send(piece);
       return;
     }
     await this.room(DATA_HEADER_BYTES + piece.length, signal);
@@ -182,3 +204,4 @@ export class FileSender {
     await this.flush(signal);
   }
 }
+

@@ -1,67 +1,33 @@
 import { BlitError, isBlitError } from "../../domain/errors.ts";
-import type { RelPath } from "../../domain/rel-path.ts";
-import type { DirListing, FileSource, FileTarget, OpResult, Store, WholeRead } from "../../ports/store.ts";
+import type { FileBytes, WholeBatch } from "../../ports/file-bytes.ts";
+import type { WholeRead } from "../../ports/store-capabilities.ts";
 import type { FileDemux } from "./file-demux.ts";
 
 /**
- * Files arriving on a session's data connections, as the source of a Store write: `read(path)`
- * and `readWhole` return the bytes of the file whose id is `path`, `readInto` writes them into a
- * file. Only those are meaningful; it is never listed or written, so the other methods refuse
- * (INTERNAL: a bug if reached).
+ * Files arriving on a session's data connections, as the bytes of Store writes (WriteOp.bytes):
+ * each file's bytes as a stream, whole (its WholeBatch reads many together), or written into a
+ * target by `readInto`; `changed` says whether its source changed while it was read there.
  */
-export class IncomingFiles implements Store {
-  readonly location = "incoming data connections";
-  readonly capabilities = { nanosecondTimes: true, owners: false };
+export class IncomingFiles {
+  /** The id each FileBytes of this session carries. */
+  private readonly ids = new WeakMap<FileBytes, number>();
+  private readonly wholes: WholeBatch = {
+    readWhole: (files, maxBytes) => Promise.all(files.map((f) => wholeOf(this.demux, this.ids.get(f) ?? -1, maxBytes))),
+  };
 
   constructor(private readonly demux: FileDemux) {}
 
-  /** The write source for file `fileId`. */
-  source(fileId: number): FileSource {
-    return { store: this, path: String(fileId) };
+  /** The bytes of file `fileId`. */
+  bytes(fileId: number): FileBytes {
+    const bytes: FileBytes = {
+      read: (offset) => this.demux.stream(fileId, offset),
+      wholes: this.wholes,
+      readInto: (target, signal) => this.demux.readInto(fileId, target, signal),
+      changed: () => this.demux.changedIds.delete(fileId),
+    };
+    this.ids.set(bytes, fileId);
+    return bytes;
   }
-
-  read(path: RelPath, offset = 0): ReadableStream<Uint8Array> {
-    return this.demux.stream(Number(path), offset);
-  }
-
-  readWhole(paths: readonly RelPath[], maxBytes: number): Promise<WholeRead[]> {
-    return Promise.all(paths.map((p) => wholeOf(this.demux, Number(p), maxBytes)));
-  }
-
-  sourceChanged(path: RelPath): boolean {
-    return this.demux.changedIds.delete(Number(path));
-  }
-
-  /** The bytes of file `path` written into `target` (large payloads straight from the connection). */
-  readInto(path: RelPath, target: FileTarget, signal?: AbortSignal): Promise<{ bytes: number; zeroCopyBytes: number }> {
-    return this.demux.readInto(Number(path), target, signal);
-  }
-
-  stat(): Promise<null> {
-    return refuse();
-  }
-  list(): Promise<DirListing> {
-    return refuse();
-  }
-  write(): Promise<OpResult[]> {
-    return refuse();
-  }
-  copiedBytes(): number {
-    return 0;
-  }
-  setMeta(): Promise<OpResult[]> {
-    return refuse();
-  }
-  remove(): Promise<OpResult[]> {
-    return refuse();
-  }
-  hash(): Promise<Uint8Array> {
-    return refuse();
-  }
-  sync(): Promise<{ durable: boolean }> {
-    return refuse();
-  }
-  async [Symbol.asyncDispose](): Promise<void> {}
 }
 
 /** File `fileId` of `demux` whole, as one WholeRead (never rejects). */
@@ -87,4 +53,3 @@ function concat(parts: readonly Uint8Array[]): Uint8Array {
   return out;
 }
 
-const refuse = (): Promise<never> => Promise.reject(new BlitError("INTERNAL", "incoming files can only be read"));

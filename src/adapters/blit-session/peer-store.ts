@@ -1,16 +1,17 @@
 import type { DirEntry, EntryMeta } from "../../domain/entry.ts";
 import { DAEMON_LIMITS } from "../../domain/daemon-limits.ts";
-import { BlitError, isBlitError } from "../../domain/errors.ts";
+import { BlitError, isBlitError, throwIfCancelled } from "../../domain/errors.ts";
 import { checkName, isPeerViolation, type Unchecked } from "../../domain/peer-path.ts";
 import { displayName, type RelPath } from "../../domain/rel-path.ts";
-import { RESUME_BLOCK_BYTES, sharedPrefix, splitHashes } from "../../domain/resume-prefix.ts";
+import { splitHashes } from "../../domain/resume-prefix.ts";
 import { encodeEnd } from "../../domain/wire/frame.ts";
 import type { ReadItem, SessionClient, StoreOp, StoreReply, StoreRequest, WriteItem } from "../../ports/session.ts";
-import type { DirListing, FileTarget, MetaUpdate, OpResult, Store, StoreCapabilities, WholeRead, WriteOp } from "../../ports/store.ts";
+import type { BlockHashes, DestinationClaims, FileTarget, ReadsInto, SourceChanges, WholeRead, WholeReads, WriteProgress } from "../../ports/store-capabilities.ts";
+import type { DirListing, MetaUpdate, OpResult, StoreCapabilities, WriteOp } from "../../ports/store.ts";
 import type { DataPlane, RemoteStore } from "../../ports/remote-store.ts";
 import { FileDemux } from "./file-demux.ts";
 import { wholeOf } from "./incoming-files.ts";
-import { sendFiles } from "./send-files.ts";
+import { sendWrite } from "./send-files.ts";
 import { SendLanes } from "./send-lanes.ts";
 import { RequestTable } from "./request-table.ts";
 
@@ -20,9 +21,9 @@ const READ_BATCH_FILES = 512;
 /**
  * A directory of a daemon as a Store (the client's end of a session). Every method is one request
  * on the control stream; file bytes travel on the data plane: `read` collects the files asked for
- * in one turn into one need list, `write` streams the sources' bytes as records.
+ * in one turn into one need list, `write` streams the files' bytes (WriteOp.bytes) as records.
  */
-export class PeerStore implements RemoteStore {
+export class PeerStore implements RemoteStore, WholeReads, ReadsInto, SourceChanges, WriteProgress, BlockHashes, DestinationClaims {
   readonly capabilities: StoreCapabilities = { nanosecondTimes: true, owners: false };
   private readonly table = new RequestTable();
   private readonly demux = new FileDemux(undefined, (fileId) => this.ended(fileId));
@@ -93,7 +94,7 @@ export class PeerStore implements RemoteStore {
    * (PATH_ESCAPE, isPeerViolation) before anything is written under it.
    */
   async list(dir: RelPath, signal?: AbortSignal): Promise<DirListing> {
-    signal?.throwIfAborted();
+    throwIfCancelled(signal);
     const entries: DirEntry[] = [];
     const failures: DirListing["failures"][number][] = [];
     const seen = new Set<string>();
@@ -136,17 +137,23 @@ export class PeerStore implements RemoteStore {
     return this.demux.readInto(this.need(path, 0), target, signal);
   }
 
+  /**
+   * Cancelled through `signal` mid-file: the files not sent whole FAIL on the data plane
+   * (send-files.ts sendWrite), the daemon's writes of them end with their previous versions
+   * intact, and the write rejects with CANCELLED once the daemon answered. Already aborted:
+   * nothing is asked.
+   */
   async write(ops: readonly WriteOp[], signal?: AbortSignal): Promise<OpResult[]> {
-    const from = await Promise.all(ops.map((op) => this.resumeOffset(op)));
+    throwIfCancelled(signal);
+    const from = ops.map((op) => op.resumeFrom ?? 0);
     const items: WriteItem[] = ops.map((op, i) => ({ fileId: this.s.nextFileId++, path: this.full(op.path), meta: op.meta, resume: op.resume === true, resumeFrom: from[i]! }));
     const replies = this.call({ op: "write", items });
-    const files = ops.flatMap((op, i) => (op.meta.kind === "file" && op.source !== undefined ? [{ fileId: items[i]!.fileId, op, offset: from[i]! }] : []));
+    const files = ops.flatMap((op, i) => (op.meta.kind === "file" && op.bytes !== undefined ? [{ fileId: items[i]!.fileId, op, offset: from[i]! }] : []));
     const bytes = files.reduce((n, f) => n + f.op.meta.size - f.offset, 0);
     let zeroCopy = new Map<number, number>();
     const sent = this.lanes.then((lanes) =>
       lanes.run(bytes, async (sender) => {
-        zeroCopy = await sendFiles(sender, files.map(({ fileId, op, offset }) => ({ fileId, store: op.source!.store, path: op.source!.path, offset, size: op.meta.size })), signal);
-        await sender.flush(signal);
+        zeroCopy = await sendWrite(sender, files.map(({ fileId, op, offset }) => ({ fileId, bytes: op.bytes!, offset, size: op.meta.size })), signal);
       }),
     );
     sent.catch(() => {});
@@ -188,7 +195,8 @@ export class PeerStore implements RemoteStore {
     return out;
   }
 
-  async hash(path: RelPath): Promise<Uint8Array> {
+  async hash(path: RelPath, signal?: AbortSignal): Promise<Uint8Array> {
+    throwIfCancelled(signal);
     const [r] = await this.call({ op: "hash", path: this.full(path) });
     return r?.kind === "hash" ? r.hash : new Uint8Array();
   }
@@ -246,23 +254,6 @@ export class PeerStore implements RemoteStore {
   private call(request: StoreOp): Promise<StoreReply<Unchecked>[]> {
     if (this.s.failure !== null) return Promise.reject(this.s.failure);
     return this.table.call((id) => this.session.send({ t: "request", request: { ...request, id } as StoreRequest }));
-  }
-
-  /**
-   * --resume: how many leading bytes of the daemon's existing file equal the source's (block
-   * hashes of both); 0 when not resuming, for files of one block or less, or when either side
-   * cannot tell (a whole copy, never a wrong one).
-   */
-  private async resumeOffset(op: WriteOp): Promise<number> {
-    if (op.resumeFrom !== undefined) return op.resumeFrom;
-    const source = op.source;
-    if (op.resume !== true || op.meta.kind !== "file" || op.meta.size <= RESUME_BLOCK_BYTES || source?.store.blockHashes === undefined) return 0;
-    try {
-      const [src, dst] = await Promise.all([source.store.blockHashes(source.path), this.blockHashes(op.path)]);
-      return sharedPrefix(src, dst, op.meta.size);
-    } catch {
-      return 0;
-    }
   }
 
   /** Adds a file to the need list of this turn; its id. */

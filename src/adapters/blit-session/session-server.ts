@@ -1,11 +1,14 @@
+import { offers } from "../../domain/capability.ts";
 import { DAEMON_LIMITS } from "../../domain/daemon-limits.ts";
 import { BlitError, isBlitError } from "../../domain/errors.ts";
 import { checkPath, isPeerViolation, type PeerPath, type Unchecked } from "../../domain/peer-path.ts";
 import { joinRel, type RelPath } from "../../domain/rel-path.ts";
 import { joinHashes } from "../../domain/resume-prefix.ts";
 import type { ReadItem, SessionLink, StoreAnswer, StoreReply, StoreRequest } from "../../ports/session.ts";
+import type { BlockHashes, DestinationClaims } from "../../ports/store-capabilities.ts";
 import type { OpResult, Store, WriteOp } from "../../ports/store.ts";
 import type { Channel } from "../../ports/transport.ts";
+import type { FileBytes } from "../../ports/file-bytes.ts";
 import { FileDemux } from "./file-demux.ts";
 import { IncomingFiles } from "./incoming-files.ts";
 import { QuietWatch, requestItems, tooManyItems } from "./session-guard.ts";
@@ -32,6 +35,8 @@ export interface SessionScope {
   readonly scrub: (e: BlitError) => BlitError;
   /** Told when the client hit a limit (a refused request, a closed data connection). */
   readonly warn?: (message: string) => void;
+  /** A file of the store as the bytes the data plane sends, with the store's fast paths (the engine's storeBytes). */
+  readonly bytesOf: (store: Store, path: RelPath) => FileBytes;
 }
 
 /**
@@ -154,7 +159,7 @@ async function run(req: Request, scope: SessionScope, incoming: IncomingFiles, l
     case "hash":
       return reply({ kind: "hash", hash: await store.hash(at(req.path)) });
     case "blockHashes":
-      return reply({ kind: "blockHashes", hashes: joinHashes((await store.blockHashes?.(at(req.path))) ?? []) });
+      return reply({ kind: "blockHashes", hashes: joinHashes(offers<BlockHashes>(store, "blockHashes") ? await store.blockHashes(at(req.path)) : []) });
     case "list":
       return listing(store, at(req.path), reply, scope);
     case "read":
@@ -167,7 +172,7 @@ async function run(req: Request, scope: SessionScope, incoming: IncomingFiles, l
         meta: i.meta,
         resume: i.resume,
         ...(i.resumeFrom > 0 ? { resumeFrom: i.resumeFrom } : {}),
-        source: i.meta.kind === "file" ? incoming.source(i.fileId) : undefined,
+        ...(i.meta.kind === "file" ? { bytes: incoming.bytes(i.fileId) } : {}),
       }));
       const results = await store.write(ops);
       return reply({ kind: "results", results: results.map((r, i) => ({ ...r, path: paths[i]!, error: r.error && scope.scrub(r.error) })) });
@@ -200,12 +205,12 @@ interface ClaimBook {
   keep(held: AsyncDisposable): void;
 }
 
-/** Reserves a destination of this session until it ends (Store.claimDestination). */
+/** Reserves a destination of this session until it ends (DestinationClaims.claimDestination). */
 async function claim(path: Unchecked, exclusive: boolean, scope: SessionScope, book: ClaimBook, reply: Reply): Promise<void> {
   need(scope.canWrite, "write");
   const max = DAEMON_LIMITS.maxClaimsPerSession;
   if (!book.take()) throw new BlitError("USAGE", `a session may claim at most ${max} destinations (a run claims one)`, { limit: "maxClaimsPerSession", max });
-  const held = await scope.store.claimDestination?.(inRoot(scope.root, path), exclusive);
+  const held = offers<DestinationClaims>(scope.store, "claimDestination") ? await scope.store.claimDestination(inRoot(scope.root, path), exclusive) : undefined;
   if (held !== undefined) book.keep(held);
   reply({ kind: "results", results: [] });
 }
@@ -234,7 +239,7 @@ async function read(items: readonly ReadItem<Unchecked>[], scope: SessionScope, 
       try {
         const path = inRoot(scope.root, item.path);
         pathOf.set(item.fileId, path);
-        files.push({ fileId: item.fileId, store: scope.store, path, offset: item.offset, size: 0 });
+        files.push({ fileId: item.fileId, bytes: scope.bytesOf(scope.store, path), offset: item.offset, size: 0 });
       } catch (e) {
         note(await sendFiles(sender, files.splice(0)));
         await sender.fail(item.fileId, isBlitError(e) ? e : new BlitError("INTERNAL", String(e)));

@@ -2,7 +2,6 @@ import { closeSync, constants, copyFileSync, fsyncSync, mkdtempSync, openSync, r
 import { join } from "node:path";
 import { BlitError } from "../../domain/errors.ts";
 import type { FsProfile } from "../../domain/predictor.ts";
-import { copyFileRange } from "./copy-range.ffi.ts";
 import { fsTypeOf } from "./fs-type.ts";
 
 export interface MeasureOptions {
@@ -12,6 +11,11 @@ export interface MeasureOptions {
   readonly smallFiles?: number;
   readonly now: () => number;
   readonly at: string;
+  /**
+   * copy_file_range(2) from `fdIn` at `posIn` to `fdOut` at `posOut` (the local adapter's binding):
+   * bytes copied, or a negative errno.
+   */
+  readonly copyFileRange: (fdIn: number, posIn: number, fdOut: number, posOut: number, length: number) => number;
 }
 
 const MIB = 1024 * 1024;
@@ -56,7 +60,7 @@ export function measureProfile(dir: string, options: MeasureOptions): FsProfile 
       seq_write_bps: Math.round(seqBytes / Math.max(writeSec, 1e-6)),
       seq_read_bps: Math.round(seqBytes / Math.max(readSec, 1e-6)),
       small_creates_per_sec: Math.round(files / Math.max(createSec, 1e-6)),
-      copy_offload: copyOffloadWorks(big, join(scratch, "cfr")),
+      copy_offload: copyOffloadWorks(options.copyFileRange, big, join(scratch, "cfr")),
       reflink: reflinkWorks(big, join(scratch, "ref")),
       measured_at: options.at,
     };
@@ -67,11 +71,11 @@ export function measureProfile(dir: string, options: MeasureOptions): FsProfile 
 
 // --- internal ---
 
-function copyOffloadWorks(from: string, to: string): boolean {
+function copyOffloadWorks(copyFileRange: MeasureOptions["copyFileRange"], from: string, to: string): boolean {
   const fdIn = openSync(from, "r");
   const fdOut = openSync(to, "w");
   try {
-    return copyFileRange(fdIn, fdOut, MIB) > 0;
+    return copyFileRange(fdIn, 0, fdOut, 0, MIB) > 0;
   } catch {
     return false;
   } finally {

@@ -1,5 +1,5 @@
 /**
- * The directory pass of the local adapter (Store.passDirectory): lists one directory at both ends,
+ * The directory pass of the local adapter (DirectoryPasses.passDirectory): lists one directory at both ends,
  * plans it with the domain planner, creates its new subdirectories and copies a bounded first
  * share of its files, all in one job on a worker thread. The rest of the plan goes back to the
  * engine, which does exactly what it would have done after listing and planning itself.

@@ -1,1 +1,2 @@
 export { LocalStore, type LocalStoreOptions } from "./local-store.ts";
+export { copyFileRange } from "./libc.ffi.ts";

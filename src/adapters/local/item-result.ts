@@ -1,7 +1,9 @@
 /** The outcome of one item of a batch job: what was written, or the error, as a plain object. */
 import { type BlitError, isBlitError } from "../../domain/errors.ts";
+import type { RelPath } from "../../domain/rel-path.ts";
+import type { OpResult } from "../../ports/store.ts";
 import type { WriteOutcome } from "./fs-write.ts";
-import { toBlitError, toWireError, type WireError } from "./to-blit-error.ts";
+import { fromWireError, toBlitError, toWireError, type WireError } from "./to-blit-error.ts";
 
 export type ItemResult = WriteOutcome | { error: WireError };
 
@@ -12,4 +14,10 @@ export function eachItem(fn: () => WriteOutcome, path: string, scrub: (e: BlitEr
   } catch (e) {
     return { error: toWireError(scrub(isBlitError(e) ? e : toBlitError(e, path, "write"))) };
   }
+}
+
+/** An item's result as the Store reports it for `path`. */
+export function toOpResult(path: RelPath, r: ItemResult): OpResult {
+  if ("error" in r) return { path, bytes: 0, zeroCopyBytes: 0, error: fromWireError(r.error) };
+  return { path, bytes: r.bytes, zeroCopyBytes: r.zeroCopyBytes };
 }

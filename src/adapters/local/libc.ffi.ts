@@ -1,7 +1,7 @@
 /**
- * The only bun:ffi binding of the local adapter: libc calls Bun has no API for
- * (nanosecond timestamps, copy_file_range, syncfs, openat2, statx, flock). Loaded lazily on first use; when libc cannot
- * be opened the callers fall back to portable node:fs calls.
+ * The local adapter's bun:ffi binding for copy and metadata calls (fidelity.ffi.ts binds the attribute and extent
+ * ones): libc calls Bun has no API for (nanosecond timestamps, copy_file_range, syncfs, openat2, statx, flock).
+ * Loaded lazily on first use; when libc cannot be opened the callers fall back to portable node:fs calls.
  */
 import { dlopen, FFIType, ptr, read } from "bun:ffi";
 
@@ -141,6 +141,12 @@ export interface RawStat {
   mtimeNs: bigint;
   uid: number;
   gid: number;
+  /** Hard-link count, inode number and device (as glibc's makedev packs it, as node:fs reports `dev`). */
+  nlink?: number;
+  ino?: bigint;
+  dev?: bigint;
+  /** 512-byte blocks allocated (fewer than the size says: the file has holes). */
+  blocks?: number;
 }
 
 const STATX_BASIC = 0x7ff;
@@ -163,10 +169,21 @@ export function lstatRawAt(dirFd: number, path: Uint8Array, out: RawStat): numbe
   out.mode = statxView.getUint16(28, true);
   out.size = Number(statxView.getBigUint64(40, true));
   out.mtimeNs = statxView.getBigInt64(112, true) * 1_000_000_000n + BigInt(statxView.getUint32(120, true));
+  out.nlink = statxView.getUint32(16, true);
+  out.ino = statxView.getBigUint64(32, true);
+  out.blocks = Number(statxView.getBigUint64(48, true));
+  out.dev = makedev(statxView.getUint32(136, true), statxView.getUint32(140, true));
   return 0;
 }
 
 /** lstatRawAt of a path resolved from the working directory. */
 export function lstatRaw(path: Uint8Array, out: RawStat): number {
   return lstatRawAt(AT_FDCWD, path, out);
+}
+
+/** glibc's makedev: the st_dev number of a device's major and minor. */
+function makedev(major: number, minor: number): bigint {
+  const ma = BigInt(major);
+  const mi = BigInt(minor);
+  return ((ma & 0xfffff000n) << 32n) | ((ma & 0xfffn) << 8n) | ((mi & 0xffffff00n) << 12n) | (mi & 0xffn);
 }

@@ -1,15 +1,18 @@
 import type { DirEntry, EntryMeta } from "../../domain/entry.ts";
-import { BlitError, isBlitError } from "../../domain/errors.ts";
+import { BlitError, isBlitError, throwIfCancelled } from "../../domain/errors.ts";
 import { displayName, type RelPath } from "../../domain/rel-path.ts";
 import { hasParentSegment } from "../../domain/peer-path.ts";
-import type { DirectoryPass, DirectoryPassRequest, MetaUpdate, DirListing, OpenFile, OpResult, Store, StoreCapabilities, WholeRead, WriteOp } from "../../ports/store.ts";
+import type { DirectoryPass, DirectoryPassRequest } from "../../ports/directory-pass.ts";
+import type { BlockHashes, CopyOp, DestinationClaims, DirectCopies, DirectoryPasses, OpenFile, OpenFiles, WholeRead, WholeReads, WriteProgress } from "../../ports/store-capabilities.ts";
+import type { MetaUpdate, DirListing, OpResult, Store, StoreCapabilities, WriteOp } from "../../ports/store.ts";
 import type { PassJob, PassResult } from "./fs-pass.ts";
 import { CopyMeter } from "./copy-meter.ts";
-import { runJob, type ItemResult, type Job, type JobResult } from "./fs-jobs.ts";
+import { runJob, type Job, type JobResult } from "./fs-jobs.ts";
+import { toOpResult, type ItemResult } from "./item-result.ts";
 import type { ListResult } from "./fs-read.ts";
 import { FAILED, TOO_LARGE, type ReadWholeResult } from "./fs-read-whole.ts";
 import { splitHashes } from "../../domain/resume-prefix.ts";
-import { markClientLink, ownedByModule, shownMeta, type Owner } from "../../domain/received-entry.ts";
+import { ownedByModule, storedMeta, shownMeta, type Owner } from "../../domain/received-entry.ts";
 import type { WriteJob } from "./fs-write.ts";
 import { hasLibc } from "./libc.ffi.ts";
 import { absJoin, toOsPath } from "./os-path.ts";
@@ -21,7 +24,7 @@ import type { LocalStoreOptions } from "./local-store-options.ts";
 import * as fs from "node:fs";
 import type { WorkerPool } from "./worker-pool.ts";
 import { acquirePool, acquireServerPool, isServerPool, releasePool, releaseServerPool } from "./shared-pools.ts";
-import { writeForeign } from "./foreign-write.ts";
+import { writeBytes } from "./bytes-write.ts";
 import { fileStream, LocalOpenFile, pooledStream } from "./open-file.ts";
 import { openRegular } from "./open-regular.ts";
 
@@ -41,7 +44,7 @@ const PASS_WEIGHT = 24;
  */
 export type { LocalStoreOptions };
 
-export class LocalStore implements Store {
+export class LocalStore implements Store, WholeReads, OpenFiles, WriteProgress, BlockHashes, DirectoryPasses, DestinationClaims, DirectCopies {
   readonly location: string;
   readonly capabilities: StoreCapabilities;
   private budget: number;
@@ -53,6 +56,8 @@ export class LocalStore implements Store {
   private readonly retiredRoots: number[] = [];
   private refreshing: Promise<void> | null = null;
   private readonly cleaned = new CleanSchedule();
+  /** Marks a LocalStore, so another one can tell a store of its own kind (copiesFrom). */
+  readonly #local = true;
 
   constructor(private readonly options: LocalStoreOptions) {
     this.location = options.root;
@@ -77,7 +82,7 @@ export class LocalStore implements Store {
   }
 
   async list(dir: RelPath, signal?: AbortSignal): Promise<DirListing> {
-    signal?.throwIfAborted();
+    throwIfCancelled(signal);
     const r = (await this.exec({ op: "list", abs: this.jobPath(dir) }, 1)) as ListResult;
     const entries: DirEntry[] = this.options.received?.markLinks !== true ? r.entries : r.entries.map((e) => ({ name: e.name, meta: shownMeta(e.meta) }));
     return { entries, failures: r.failures.map((f) => ({ name: f.name, error: fromWireError(f.error) })) };
@@ -102,7 +107,7 @@ export class LocalStore implements Store {
   }
 
   async readWhole(paths: readonly RelPath[], maxBytes: number, signal?: AbortSignal): Promise<WholeRead[]> {
-    signal?.throwIfAborted();
+    throwIfCancelled(signal);
     const r = (await this.exec({ op: "readWhole", whole: { paths: paths.map((p) => this.jobPath(p)), maxBytes } }, paths.length)) as ReadWholeResult;
     let at = 0;
     return r.lengths.map((n, i): WholeRead => {
@@ -115,57 +120,77 @@ export class LocalStore implements Store {
   }
 
   async write(ops: readonly WriteOp[], signal?: AbortSignal): Promise<OpResult[]> {
-    this.refuseIfReadOnly("write");
-    const r = this.options.received;
-    if (r === undefined) return this.writeOps(ops, signal);
-    const owner = await this.moduleOwner();
-    return this.writeOps(ops.map((op) => ({ ...op, meta: received(op.meta, owner, r.markLinks) })), signal);
-  }
-
-  private async writeOps(ops: readonly WriteOp[], signal?: AbortSignal): Promise<OpResult[]> {
+    const ready = await this.asReceived(ops);
     this.watch(signal);
     if (this.options.offThread === true) await this.refreshRoot();
-    await this.cleanBefore(ops);
-    if (ops.some(isForeign)) return this.writeMixed(ops, signal);
-    const jobs: WriteJob[] = ops.map((op) => ({
-      dst: this.jobPath(op.path),
-      meta: op.meta,
-      src: op.source === undefined || op.meta.kind !== "file" ? undefined : sourcePath(op.source.store, op.source.path),
-      resume: op.resume,
-    }));
-    const weight = ops.reduce((w, op) => w + 1 + (op.meta.kind === "file" ? Math.ceil(op.meta.size / MIB) : 0), 0);
+    await this.cleanBefore(ready);
+    if (!ready.some(hasBytes)) return this.runJobs(ready, ready.map((op) => ({ dst: this.jobPath(op.path), meta: op.meta })));
+    // The batch's directories first (a file may land in one), then files carried as bytes alongside the rest.
+    const dirs = ready.filter((op) => !hasBytes(op) && op.meta.kind === "dir");
+    const carried = ready.filter(hasBytes);
+    const rest = ready.filter((op) => !hasBytes(op) && op.meta.kind !== "dir");
+    const jobs = (list: readonly WriteOp[]) => (list.length === 0 ? Promise.resolve([]) : this.runJobs(list, list.map((op) => ({ dst: this.jobPath(op.path), meta: op.meta }))));
+    const [made, [a, b]] = [await jobs(dirs), await Promise.all([this.writeCarried(carried, signal), jobs(rest)])];
+    const byOp = new Map<WriteOp, OpResult>();
+    dirs.forEach((op, i) => byOp.set(op, made[i]!));
+    carried.forEach((op, i) => byOp.set(op, a[i]!));
+    rest.forEach((op, i) => byOp.set(op, b[i]!));
+    return ready.map((op) => ({ ...byOp.get(op)!, path: op.path }));
+  }
+
+  /** DirectCopies: from another uncontained LocalStore, by path (copy_file_range, buffered below 64 KiB). */
+  copiesFrom(source: Store): boolean {
+    return LocalStore.isLocal(source) && !source.contained;
+  }
+
+  async copyFrom(source: Store, ops: readonly CopyOp[], signal?: AbortSignal): Promise<OpResult[]> {
+    if (!LocalStore.isLocal(source) || source.contained) throw new BlitError("INTERNAL", `the local store copies directly only from local sources (${source.location})`);
+    const ready = await this.asReceived(ops);
+    this.watch(signal);
+    if (this.options.offThread === true) await this.refreshRoot();
+    await this.cleanBefore(ready);
+    return this.runJobs(
+      ready,
+      ready.map((op) => ({
+        dst: this.jobPath(op.path),
+        meta: op.meta,
+        src: op.from === undefined || op.meta.kind !== "file" ? undefined : source.absolute(op.from),
+        resume: op.resume,
+      })),
+    );
+  }
+
+  /** Runs write `jobs` (one per op of `ops`); the results named by the ops' paths. */
+  private async runJobs(ops: readonly { readonly path: RelPath }[], jobs: WriteJob[]): Promise<OpResult[]> {
+    const weight = jobs.reduce((w, job) => w + 1 + (job.meta.kind === "file" ? Math.ceil(job.meta.size / MIB) : 0), 0);
     const results = (await this.exec({ op: "write", jobs, meter: this.meter.buffer }, weight)) as ItemResult[];
     return results.map((r, i) => toOpResult(ops[i]!.path, r));
   }
 
-  /** Writes whose files come partly from other kinds of stores (foreign-write.ts). */
-  private async writeMixed(ops: readonly WriteOp[], signal?: AbortSignal): Promise<OpResult[]> {
-    const foreign = ops.filter(isForeign);
-    const local = ops.filter((op) => !isForeign(op));
-    const [a, b] = await Promise.all([
-      writeForeign(foreign, {
-        jobPath: (p) => this.jobPath(p),
-        buffer: (bytes) => this.pool?.buffer(bytes) ?? new ArrayBuffer(bytes),
-        runWrites: async (jobs, transfer) => ((await this.exec({ op: "write", jobs, meter: this.meter.buffer }, jobs.length, transfer)) as ItemResult[]).map((r, i) => toOpResult(jobs[i]!.dst, r)),
-        resolve: (jobPath) => {
-          if (this.options.beneath !== true) return { path: jobPath, done: () => {}, scrub: (e) => e };
-          const at = new Beneath(this.root());
-          return { path: at.path(jobPath), done: () => at.close(), scrub: (e) => at.scrub(e) };
-        },
-        meter: this.meter,
-        destHashes: (p) => this.blockHashes(p),
-      }, signal),
-      local.length === 0 ? [] : this.writeOps(local, signal),
-    ]);
-    const byOp = new Map<WriteOp, OpResult>();
-    foreign.forEach((op, i) => byOp.set(op, a[i]!));
-    local.forEach((op, i) => byOp.set(op, b[i]!));
-    return ops.map((op) => ({ ...byOp.get(op)!, path: op.path }));
+  /** Files whose bytes are handed over (bytes-write.ts). */
+  private writeCarried(ops: readonly WriteOp[], signal?: AbortSignal): Promise<OpResult[]> {
+    const resolve = (jobPath: string) => {
+      if (this.options.beneath !== true) return { path: jobPath, done: () => {}, scrub: (e: BlitError) => e };
+      const at = new Beneath(this.root());
+      return { path: at.path(jobPath), done: () => at.close(), scrub: (e: BlitError) => at.scrub(e) };
+    };
+    const buffer = (bytes: number) => this.pool?.buffer(bytes) ?? new ArrayBuffer(bytes);
+    const runWrites = async (jobs: WriteJob[], transfer: readonly ArrayBuffer[]) => ((await this.exec({ op: "write", jobs, meter: this.meter.buffer }, jobs.length, transfer)) as ItemResult[]).map((r, i) => toOpResult(jobs[i]!.dst, r));
+    return writeBytes(ops, { jobPath: (p) => this.jobPath(p), buffer, runWrites, resolve, meter: this.meter }, signal);
+  }
+
+  /** `ops` as they are stored (refused in a read-only module; a module's received entries per its rules). */
+  private async asReceived<T extends { readonly meta: EntryMeta }>(ops: readonly T[]): Promise<readonly T[]> {
+    this.refuseIfReadOnly("write");
+    const r = this.options.received;
+    if (r === undefined) return ops;
+    const owner = await this.moduleOwner();
+    return ops.map((op) => ({ ...op, meta: storedMeta(op.meta, owner, r.markLinks) }));
   }
 
   async passDirectory(req: DirectoryPassRequest, signal?: AbortSignal): Promise<DirectoryPass | null> {
     const { source } = req;
-    if (!(source instanceof LocalStore) || source.contained || this.contained || this.options.received !== undefined || this.options.readOnly === true || !req.plan.filter.isEmpty) return null;
+    if (!LocalStore.isLocal(source) || source.contained || this.contained || this.options.received !== undefined || this.options.readOnly === true || !req.plan.filter.isEmpty) return null;
     this.watch(signal);
     const { filter: _, ...plan } = req.plan;
     const pass: PassJob = {
@@ -224,7 +249,7 @@ export class LocalStore implements Store {
   }
 
   async hash(path: RelPath, signal?: AbortSignal): Promise<Uint8Array> {
-    signal?.throwIfAborted();
+    throwIfCancelled(signal);
     return (await this.exec({ op: "hash", abs: this.jobPath(path) }, 4)) as Uint8Array;
   }
 
@@ -235,7 +260,7 @@ export class LocalStore implements Store {
     return { durable: false, reason: `the filesystem of ${this.location} could not sync (errno ${errno})` };
   }
 
-  /** Store.claimDestination: the locks are taken in the pool offThread; their descriptors stay open here. */
+  /** DestinationClaims.claimDestination: the locks are taken in the pool offThread; their descriptors stay open here. */
   async claimDestination(path: RelPath, exclusive: boolean): Promise<AsyncDisposable> {
     const shown = this.options.beneath === true ? (path === "" ? ROOT_NAME : displayName(path)) : this.absolute(path);
     const { fds } = (await this.exec({ op: "claim", abs: this.jobPath(path), exclusive, shown, rootAbs: this.options.root }, 1)) as { fds: number[] };
@@ -252,6 +277,11 @@ export class LocalStore implements Store {
   }
 
   // --- internal ---
+
+  /** A store of this kind (a brand check: the same-kind fast paths read its files by path). */
+  private static isLocal(store: Store): store is LocalStore {
+    return #local in store;
+  }
 
   /** Opens regular file `path` for reading (never blocking, never through a final symlink; contained when `beneath`). */
   private openRead(path: RelPath): number {
@@ -293,7 +323,7 @@ export class LocalStore implements Store {
 
   /** Cancels this store's copies in progress when `signal` aborts. */
   private watch(signal: AbortSignal | undefined): void {
-    signal?.throwIfAborted();
+    throwIfCancelled(signal);
     if (signal === undefined || this.watched.has(signal)) return;
     this.watched.add(signal);
     signal.addEventListener("abort", () => this.meter.cancel(), { once: true });
@@ -366,23 +396,5 @@ export class LocalStore implements Store {
 }
 
 
-/** `meta` of an entry a client sent, as it is stored: owner and set-id bits per `owner`, links marked with `markLinks`. */
-function received(meta: EntryMeta, owner: Owner | null, markLinks: boolean): EntryMeta {
-  const m = owner === null ? meta : ownedByModule(meta, owner);
-  return markLinks && m.kind === "symlink" ? { ...m, linkTarget: markClientLink(m.linkTarget ?? "") } : m;
-}
-
-/** A file whose source is not a path this adapter can open (a network peer). */
-const isForeign = (op: WriteOp): boolean =>
-  op.meta.kind === "file" && op.source !== undefined && !(op.source.store instanceof LocalStore && !op.source.store.contained);
-
-/** The absolute path of a file in a local source store, for the zero-copy path. */
-function sourcePath(store: Store, path: RelPath): string {
-  if (store instanceof LocalStore && !store.contained) return store.absolute(path);
-  throw new BlitError("INTERNAL", `the local store copies only from local sources (${store.location})`);
-}
-
-function toOpResult(path: RelPath, r: ItemResult): OpResult {
-  if ("error" in r) return { path, bytes: 0, zeroCopyBytes: 0, error: fromWireError(r.error) };
-  return { path, bytes: r.bytes, zeroCopyBytes: r.zeroCopyBytes };
-}
+/** A file write whose bytes are handed over. */
+const hasBytes = (op: WriteOp): boolean => op.meta.kind === "file" && op.bytes !== undefined;

@@ -1,5 +1,5 @@
 import * as fs from "node:fs";
-import type { OpenFile } from "../../ports/store.ts";
+import type { OpenFile } from "../../ports/store-capabilities.ts";
 
 /** A regular file open for reading: its descriptor for a zero-copy send, or its bytes as a stream. */
 export class LocalOpenFile implements OpenFile {

@@ -9,7 +9,7 @@ declare const BLIT_BENCH_UNVERIFIED: boolean | undefined;
 /** Defined only by the benchmark's comparison build (scripts/build.ts --bench-unverified). */
 const VERIFY = typeof BLIT_BENCH_UNVERIFIED === "undefined" || !BLIT_BENCH_UNVERIFIED;
 /** A record is hashed in spans of this many bytes (the engine's DIGEST_SPAN_BYTES). */
-const SPAN_BYTES = 1 << 20;
+export const SPAN_BYTES = 1 << 20;
 let spanBuffer: Uint8Array | null = null;
 
 /** The record digest of `length` bytes of file `fd` from `offset`; null when they cannot all be read. */
@@ -36,6 +36,27 @@ export function hashRange(fd: number, offset: number, length: number): Uint8Arra
   const all = new Uint8Array(spans.length * 16);
   spans.forEach((d, i) => all.set(d, i * 16));
   return digest128(all);
+}
+
+/**
+ * The record digest of a record whose bytes come one span at a time (every span but the last
+ * SPAN_BYTES long, in order): the same digest as hashRange of those bytes.
+ */
+export class RecordHasher {
+  private readonly spans: Uint8Array[] = [];
+
+  span(bytes: Uint8Array): void {
+    if (VERIFY) this.spans.push(digest128(bytes));
+  }
+
+  digest(): Uint8Array {
+    if (!VERIFY) return new Uint8Array(16);
+    if (this.spans.length === 0) return digest128(new Uint8Array(0));
+    if (this.spans.length === 1) return this.spans[0]!;
+    const all = new Uint8Array(this.spans.length * 16);
+    this.spans.forEach((d, i) => all.set(d, i * 16));
+    return digest128(all);
+  }
 }
 
 function digest128(bytes: Uint8Array): Uint8Array {

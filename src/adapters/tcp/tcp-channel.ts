@@ -8,6 +8,7 @@ import type { Channel, FileIoOutcome } from "../../ports/transport.ts";
 import type { FileIoResult } from "./file-io-job.ts";
 import { hasNetLibc } from "./net.ffi.ts";
 import { fileError, SocketFileIo } from "./socket-file-io.ts";
+import { TlsFileIo } from "./tls-file-io.ts";
 
 /** Received bytes queued before the socket is paused (the reader is behind). */
 const HIGH_WATER_BYTES = 16 << 20;
@@ -19,13 +20,16 @@ const LOW_WATER_BYTES = 4 << 20;
  * runs sendfile(2) in a worker thread once every earlier byte was accepted by the kernel, and
  * `receiveFile` pauses the socket (when nothing read is waiting) and lets a worker splice(2) the
  * bytes into the file. Over TLS (`encrypted`) both are off — the bytes must pass through the TLS
- * library; sendfile on the socket's fd would write plaintext into the stream — and tokens are
+ * library; sendfile on the socket's fd would write plaintext into the stream —: `sendFile` and
+ * `receiveFile` then move the bytes through reused span buffers (tls-file-io.ts), and tokens are
  * bound to the TLS session through the exporter.
  */
 export class TcpChannel implements Channel {
   readonly incoming: ChunkQueue;
   private drained: (() => void) | null = null;
   private readonly io: SocketFileIo;
+  /** Over TLS: file sends and receives through the TLS library. */
+  private readonly tls: TlsFileIo | null;
   /** A worker is taking bytes from the socket: Bun must not read it. */
   private receiving = false;
   private closed = false;
@@ -44,6 +48,7 @@ export class TcpChannel implements Channel {
       const fd = (socket as unknown as { fd?: unknown }).fd;
       return typeof fd === "number" && !this.closed ? fd : -1;
     });
+    this.tls = encrypted ? new TlsFileIo({ write: (bytes, signal) => this.write(bytes, signal), wake: () => this.onDrain(), pause: () => socket.pause(), resume: () => this.closed || socket.resume() }) : null;
   }
 
   get remoteAddress(): string {
@@ -71,8 +76,7 @@ export class TcpChannel implements Channel {
   }
 
   sendFile(head: Uint8Array, file: { readonly fd: number }, offset: number, length: number, signal?: AbortSignal): Promise<FileIoOutcome | null> {
-    if (this.encrypted) return Promise.resolve(null);
-    const next = this.sending.then(() => this.pumpFile(head, file.fd, offset, length, signal));
+    const next = this.sending.then(() => (this.tls !== null ? this.pumpTls(this.tls, head, file.fd, offset, length, signal) : this.pumpFile(head, file.fd, offset, length, signal)));
     this.sending = next.then(
       () => {},
       () => {},
@@ -81,8 +85,15 @@ export class TcpChannel implements Channel {
   }
 
   receiveFile(file: { readonly fd: number }, offset: number, length: number, signal?: AbortSignal, hashFrom = offset): Promise<FileIoOutcome | null> {
+    if (this.tls !== null) {
+      // Bytes Bun already read come first; from here on the data callback hands them to the file.
+      if (this.closed || this.incoming.closed || this.incoming.queuedBytes > 0 || this.tls.receiving) return Promise.resolve(null);
+      const receiving = this.tls.receive(file.fd, offset, length, signal, hashFrom);
+      this.socket.resume();
+      return receiving.catch((e: unknown) => Promise.reject(this.cut(e, signal)));
+    }
     // Bytes Bun already read come first; pausing before any await keeps the rest in the kernel.
-    if (this.encrypted || !hasNetLibc() || this.closed || this.incoming.closed || this.incoming.queuedBytes > 0 || this.receiving) return Promise.resolve(null);
+    if ( !hasNetLibc() || this.closed || this.incoming.closed || this.incoming.queuedBytes > 0 || this.receiving) return Promise.resolve(null);
     this.socket.pause();
     this.receiving = true;
     return this.pullFile(file.fd, offset, length, signal, hashFrom);
@@ -105,6 +116,10 @@ export class TcpChannel implements Channel {
   // --- handlers (called by the socket handler below) ---
 
   onData(chunk: Uint8Array): void {
+    if (this.tls?.receiving === true) {
+      chunk = this.tls.take(chunk);
+      if (chunk.length === 0) return;
+    }
     if (this.receiving) {
       // The socket is paused while a worker splices from it; bytes here would be out of order.
       this.incoming.fail(new BlitError("INTERNAL", "data connection delivered bytes while a file receive owned it"));
@@ -123,13 +138,16 @@ export class TcpChannel implements Channel {
   }
 
   onEnd(): void {
+    this.tls?.fail(new BlitError("PEER_CLOSED", "data connection ended inside a file record"));
     this.incoming.close();
   }
 
   onClose(error?: Error): void {
     const first = !this.closed;
     this.closed = true;
-    if (first) this.incoming.fail(new BlitError("PEER_CLOSED", `data connection closed by the peer${error ? `: ${error.message}` : ""}`));
+    const why = new BlitError("PEER_CLOSED", `data connection closed by the peer${error ? `: ${error.message}` : ""}`);
+    if (first) this.incoming.fail(why);
+    this.tls?.fail(why);
     this.io.close();
     this.onDrain();
   }
@@ -141,7 +159,8 @@ export class TcpChannel implements Channel {
     for (let spins = 0; rest.length > 0; spins++) {
       if (signal?.aborted || this.closed || this.ended) throw this.cancelled(signal);
       const n = this.socket.write(rest);
-      if (n < 0) throw this.cancelled(signal);
+      // Refused: the socket is gone — closed by this side, or broken before its close callback ran.
+      if (n < 0) throw signal?.aborted || this.disposed ? this.cancelled(signal) : new BlitError("PEER_CLOSED", "data connection is closed");
       rest = rest.subarray(n);
       if (rest.length === 0) return;
       await new Promise<void>((resolve) => (this.drained = resolve));
@@ -163,6 +182,15 @@ export class TcpChannel implements Channel {
     if (r.outcome === "file-ended") return { bytes: r.moved, zeroCopyBytes: r.zeroCopy };
     if (r.outcome === "file-error") return { bytes: r.moved, zeroCopyBytes: r.zeroCopy, error: fileError(r.errno, "reading") };
     throw this.cut(r, signal);
+  }
+
+  private async pumpTls(tls: TlsFileIo, head: Uint8Array, fd: number, offset: number, length: number, signal?: AbortSignal): Promise<FileIoOutcome> {
+    if (signal?.aborted || this.closed || this.ended) throw this.cancelled(signal);
+    try {
+      return await tls.send(head, fd, offset, length, signal);
+    } catch (e) {
+      throw this.cut(e, signal);
+    }
   }
 
   private async pullFile(fd: number, offset: number, length: number, signal?: AbortSignal, hashFrom = offset): Promise<FileIoOutcome | null> {

@@ -5,6 +5,7 @@ import type { Caller } from "../../ports/control.ts";
 import type { ClientMessage, DataNegotiation, SessionHeader, SessionLink, SessionService } from "../../ports/session.ts";
 import type { DataListeners } from "../../ports/data-transports.ts";
 import { DataPort, serveStoreSession, type DataClaim } from "../compose.ts";
+import { storeBytes } from "../engine/store-bytes.ts";
 import { outcomeOf, type DaemonAudit } from "./daemon-audit.ts";
 import { NO_CALLER, scrub, type ModuleExports, type ResolvedTarget } from "./module-exports.ts";
 
@@ -94,7 +95,7 @@ export class DaemonSessions implements SessionService, AsyncDisposable {
     try {
       await serveStoreSession(
         counted,
-        { store: module.store, root: target.path, canWrite: header.role === "push", canRemove: writes, scrub: (e) => scrub(e, module) as BlitError, warn },
+        { store: module.store, root: target.path, canWrite: header.role === "push", canRemove: writes, scrub: (e) => scrub(e, module) as BlitError, warn, bytesOf: storeBytes },
         claim.channels,
       );
     } catch (e) {

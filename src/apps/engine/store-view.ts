@@ -1,15 +1,20 @@
-import { joinRel, type RelPath } from "../../domain/rel-path.ts";
-import type { DirListing, MetaUpdate, OpResult, Store, StoreCapabilities, WholeRead, WriteOp } from "../../ports/store.ts";
+import { offers } from "../../domain/capability.ts";
+import { BlitError, throwIfCancelled } from "../../domain/errors.ts";
+import { hasParentSegment } from "../../domain/peer-path.ts";
+import { displayName, joinRel, type RelPath } from "../../domain/rel-path.ts";
+import type { BlockHashes, DestinationClaims, WholeRead, WholeReads, WriteProgress } from "../../ports/store-capabilities.ts";
+import type { DirListing, MetaUpdate, OpResult, Store, StoreCapabilities, WriteOp } from "../../ports/store.ts";
 
 /**
  * Directory `dir` of a shared store (a daemon's module, which other sessions use at the same time)
  * as a Store of its own: every path is joined to `dir` and results come back relative to it.
- * Containment stays the inner store's (a module store resolves every path beneath its root).
+ * A `..` is refused here (PATH_ESCAPE); the rest of containment stays the inner store's (a module
+ * store resolves every path beneath its root).
  * The signal of `write` is not passed on, since a store may cancel all of its copies in progress
  * when one aborts; a cancelled run stops between batches and its writes fail with their source.
  * Disposing the view leaves the inner store open: it belongs to someone else.
  */
-export class StoreView implements Store {
+export class StoreView implements Store, WholeReads, WriteProgress, BlockHashes, DestinationClaims {
   readonly capabilities: StoreCapabilities;
 
   constructor(
@@ -33,12 +38,12 @@ export class StoreView implements Store {
   }
 
   async write(ops: readonly WriteOp[], signal?: AbortSignal): Promise<OpResult[]> {
-    signal?.throwIfAborted();
+    throwIfCancelled(signal);
     return relative(await this.inner.write(ops.map((op) => ({ ...op, path: this.at(op.path) }))), ops);
   }
 
   copiedBytes(): number {
-    return this.inner.copiedBytes();
+    return offers<WriteProgress>(this.inner, "copiedBytes") ? this.inner.copiedBytes() : 0;
   }
 
   async setMeta(entries: readonly MetaUpdate[]): Promise<OpResult[]> {
@@ -50,11 +55,11 @@ export class StoreView implements Store {
   }
 
   async readWhole(paths: readonly RelPath[], maxBytes: number, signal?: AbortSignal): Promise<WholeRead[]> {
-    return (await this.inner.readWhole?.(paths.map((p) => this.at(p)), maxBytes, signal)) ?? paths.map(() => null);
+    return offers<WholeReads>(this.inner, "readWhole") ? this.inner.readWhole(paths.map((p) => this.at(p)), maxBytes, signal) : paths.map(() => null);
   }
 
   async blockHashes(path: RelPath, signal?: AbortSignal): Promise<Uint8Array[]> {
-    return (await this.inner.blockHashes?.(this.at(path), signal)) ?? [];
+    return offers<BlockHashes>(this.inner, "blockHashes") ? this.inner.blockHashes(this.at(path), signal) : [];
   }
 
   hash(path: RelPath, signal?: AbortSignal): Promise<Uint8Array> {
@@ -66,14 +71,16 @@ export class StoreView implements Store {
   }
 
   async claimDestination(path: RelPath, exclusive: boolean): Promise<AsyncDisposable> {
-    return (await this.inner.claimDestination?.(this.at(path), exclusive)) ?? { [Symbol.asyncDispose]: async () => {} };
+    return offers<DestinationClaims>(this.inner, "claimDestination") ? this.inner.claimDestination(this.at(path), exclusive) : { [Symbol.asyncDispose]: async () => {} };
   }
 
   async [Symbol.asyncDispose](): Promise<void> {}
 
   // --- internal ---
 
+  /** `path` inside the view's directory; a `..` (which no RelPath holds) is PATH_ESCAPE here, not a sibling of the view. */
   private at(path: RelPath): RelPath {
+    if (hasParentSegment(path)) throw new BlitError("PATH_ESCAPE", `${displayName(path)} steps out through '..': refused`, { path });
     return path === "" ? this.dir : this.dir === "" ? path : joinRel(this.dir, path);
   }
 }

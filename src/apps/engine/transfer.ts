@@ -1,3 +1,4 @@
+import { offers } from "../../domain/capability.ts";
 import { decideDeletions } from "../../domain/deletion-gate.ts";
 import { BlitError, isBlitError } from "../../domain/errors.ts";
 import { compileFilter } from "../../domain/filter.ts";
@@ -6,6 +7,7 @@ import { mtimeGranularity } from "../../domain/compare.ts";
 import type { PlanOptions } from "../../domain/plan.ts";
 import { depthRel, displayName, type RelPath } from "../../domain/rel-path.ts";
 import type { TransferSummary } from "../../domain/summary.ts";
+import type { DestinationClaims, WriteProgress } from "../../ports/store-capabilities.ts";
 import type { Store } from "../../ports/store.ts";
 import type { EngineDeps } from "./engine-deps.ts";
 import { contentsOf, emptiedBy } from "./deletion-contents.ts";
@@ -136,7 +138,7 @@ async function runOnce(req: TransferRequest, deps: EngineDeps, relayReason: stri
  */
 async function claimDestination(roots: OpenedRoots): Promise<AsyncDisposable | null> {
   const dest = roots.dest;
-  if (dest.claimDestination === undefined) return null;
+  if (!offers<DestinationClaims>(dest, "claimDestination")) return null;
   const tree = roots.mode === "tree";
   if (tree && !roots.destRootExists) {
     const [made] = await dest.write([{ path: "", meta: roots.sourceRootMeta }]);
@@ -172,7 +174,8 @@ async function dataPlaneOf(roots: OpenedRoots): Promise<{ transport: "local" | "
 function runMeter(roots: OpenedRoots): () => number {
   const peer = roots.sourcePeer;
   if (peer !== null) return () => peer.dataBytes;
-  return () => roots.dest.copiedBytes();
+  const dest = roots.dest;
+  return offers<WriteProgress>(dest, "copiedBytes") ? () => dest.copiedBytes() : () => 0;
 }
 
 async function runTree(sync: TreeSync, roots: OpenedRoots): Promise<void> {

@@ -4,7 +4,10 @@ import type { DescendStep, DirectoryPlan, PlanOptions } from "../../domain/plan.
 import { depthRel, displayName, joinRel, parentRel, type RelPath } from "../../domain/rel-path.ts";
 import type { Planner } from "../../ports/planner.ts";
 import type { Reporter } from "../../ports/reporter.ts";
-import type { DirectoryPass, MetaUpdate, OpResult, Store, WriteOp } from "../../ports/store.ts";
+import { offers } from "../../domain/capability.ts";
+import type { DirectoryPass } from "../../ports/directory-pass.ts";
+import type { CopyOp, DirectoryPasses } from "../../ports/store-capabilities.ts";
+import type { MetaUpdate, OpResult, Store, WriteOp } from "../../ports/store.ts";
 import type { RunStats } from "./run-stats.ts";
 import { vanishedFromSource, vanishedWarning } from "./vanished.ts";
 import { changedWhileRead, writeResending } from "./resend-mismatched.ts";
@@ -64,7 +67,7 @@ export class TreeSync {
   private readonly dirs: { finish: MetaUpdate; needed: boolean }[] = [];
   private readonly dirty = new Set<RelPath>();
   private readonly writes = new Set<Promise<void>>();
-  private batch: WriteOp[] = [];
+  private batch: CopyOp[] = [];
   private batchBytes = 0;
   /** When the current batch got its first op (for the heartbeat). */
   private batchSince = 0;
@@ -237,10 +240,11 @@ export class TreeSync {
    * here. Null when the source directory cannot be read (recorded as a failure).
    */
   private async listAndPlan(dir: PendingDir): Promise<PlannedDir | null> {
+    const dst = this.dst;
     const pass =
-      dir.destOnly === true || this.dst.passDirectory === undefined || this.options.pace != null
+      dir.destOnly === true || !offers<DirectoryPasses>(dst, "passDirectory") || this.options.pace != null
         ? null
-        : await this.dst.passDirectory({ dir: dir.path, source: this.src, destExists: dir.destExists, plan: this.options.plan, dryRun: this.options.dryRun, resume: this.options.resume }, this.signal);
+        : await dst.passDirectory({ dir: dir.path, source: this.src, destExists: dir.destExists, plan: this.options.plan, dryRun: this.options.dryRun, resume: this.options.resume }, this.signal);
     if (pass !== null) {
       if (pass.sourceError !== undefined) return this.listings.unreadableOrGone(dir, pass.sourceError);
       this.listings.sourceFailures(dir, pass.sourceFailures);
@@ -308,7 +312,7 @@ export class TreeSync {
     this.stats.touch(path);
     this.planned(meta);
     if (this.batch.length === 0) this.batchSince = performance.now();
-    this.batch.push({ path, meta, source: { store: this.src, path: this.sourcePath(path) }, resume: this.options.resume });
+    this.batch.push({ path, meta, from: this.sourcePath(path), resume: this.options.resume });
     this.batchBytes += meta.size;
     const full = this.options.pace == null ? BATCH_BYTES : this.options.pace.slice;
     if (this.batch.length >= BATCH_FILES || this.batchBytes >= full || this.writes.size < STARVING_BATCHES) this.flush();
@@ -325,7 +329,7 @@ export class TreeSync {
       return;
     }
     const paid = this.options.pace == null ? Promise.resolve() : this.options.pace.pay(ops.map((op) => ({ path: op.path, size: op.meta.size })), (p) => this.stats.touch(p), this.signal);
-    this.track(paid.then(() => writeResending(this.dst, ops, this.options.verified, this.stats, this.reporter, this.signal)).then((results) => results.forEach((r, i) => this.settle(r, ops[i]!.meta))));
+    this.track(paid.then(() => writeResending(this.dst, this.src, ops, this.options.verified, this.stats, this.reporter, this.signal)).then((results) => results.forEach((r, i) => this.settle(r, ops[i]!.meta))));
   }
 
 

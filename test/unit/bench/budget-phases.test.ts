@@ -8,7 +8,7 @@ const anon: Frame = { fn: "", file: "/work/dist/blit" };
 
 describe("phaseOf (the per-file budget's attribution table)", () => {
   test("a syscall names the phase even when a write path called it", () => {
-    const stack = [js("renameSync", "node:fs"), js("", "src/adapters/local/foreign-write.ts"), js("", "src/apps/engine/tree-sync.ts")];
+    const stack = [js("renameSync", "node:fs"), js("", "src/adapters/local/bytes-write.ts"), js("", "src/apps/engine/tree-sync.ts")];
     expect(phaseOf(stack, "receiver", "main")).toBe("rename");
     expect(phaseOf([k("shmem_rename2"), k("vfs_rename"), k("do_renameat2"), anon], "local", "Worker")).toBe("rename");
   });

@@ -1,15 +1,16 @@
 /**
- * Writes whose bytes come from another kind of Store (a network peer's stream) rather than a local
- * path: small files are read into memory (whole, where the source can) and written by the pool in
- * batches, like local copies; large ones go into their temporary through the source's `readInto`
- * when it has one (a transport may then splice them in), else streamed into it on the calling
- * thread. All land atomically.
+ * Writes of files whose bytes are handed over (WriteOp.bytes: a network peer's stream, another
+ * store's file, memory) rather than copied from a local path: small files are read into memory
+ * (whole, where the bytes offer it) and written by the pool in batches, like local copies; large
+ * ones go into their temporary through the bytes' `readInto` when they offer it (a transport may
+ * then splice them in), else streamed into it on the calling thread. All land atomically.
  */
 import * as fs from "node:fs";
-import { BlitError, isBlitError } from "../../domain/errors.ts";
-import type { FileTarget, OpResult, Store, WholeRead, WriteOp } from "../../ports/store.ts";
+import { BlitError, isBlitError, throwIfCancelled } from "../../domain/errors.ts";
+import type { FileBytes, WholeBatch } from "../../ports/file-bytes.ts";
+import type { FileTarget, WholeRead } from "../../ports/store-capabilities.ts";
+import type { OpResult, WriteOp } from "../../ports/store.ts";
 import type { CopyMeter } from "./copy-meter.ts";
-import { RESUME_BLOCK_BYTES, sharedPrefix } from "../../domain/resume-prefix.ts";
 import { displayName, type RelPath } from "../../domain/rel-path.ts";
 import { finishTemp, openTemp, type WriteJob } from "./fs-write.ts";
 import { copyFileRange } from "./libc.ffi.ts";
@@ -26,7 +27,7 @@ const WHOLE_RUN_FILES = 512;
 /** A file announced as small that keeps sending past this is refused (bounds memory per file). */
 const IN_MEMORY_LIMIT_BYTES = 64 << 20;
 
-export interface ForeignWriteContext {
+export interface BytesWriteContext {
   /** The job path of a store path (absolute, or root-relative when contained). */
   jobPath(path: string): string;
   /** A buffer of at least `bytes` for a batch's bytes (reused when the pool gave one back). */
@@ -36,17 +37,15 @@ export interface ForeignWriteContext {
   /** Resolves a job path to an OS path for main-thread use; `done` releases descriptors. */
   resolve(jobPath: string): { path: string; done(): void; scrub(e: BlitError): BlitError };
   readonly meter: CopyMeter;
-  /** Block hashes of a destination file (--resume); empty when there is none. */
-  destHashes(path: RelPath): Promise<Uint8Array[]>;
 }
 
-/** Writes `ops` (files from foreign sources), one result each in order. */
-export async function writeForeign(ops: readonly WriteOp[], ctx: ForeignWriteContext, signal?: AbortSignal): Promise<OpResult[]> {
-  const offsets = await resumeOffsets(ops, ctx);
+/** Writes `ops` (files with `bytes`), one result each in order. */
+export async function writeBytes(ops: readonly WriteOp[], ctx: BytesWriteContext, signal?: AbortSignal): Promise<OpResult[]> {
+  const offsets = ops.map((op) => op.resumeFrom ?? 0);
   // Ask for every file at once, so a network source can send them as one batch: small files
   // whole (no stream per file) where the source can, the others as streams.
   const wholes = wholeReads(ops, offsets);
-  const streams = ops.map((op, i) => (wholes.has(i) || intoFile(op, offsets[i]!) ? null : op.source!.store.read(op.source!.path, offsets[i])));
+  const streams = ops.map((op, i) => (wholes.has(i) || intoFile(op, offsets[i]!) ? null : op.bytes!.read(offsets[i]!)));
   /** Files whose `readInto` was called: the source then drops them itself when they fail. */
   const asked = new Set<number>();
   const cancel = (k: number): Promise<unknown> => {
@@ -73,7 +72,7 @@ export async function writeForeign(ops: readonly WriteOp[], ctx: ForeignWriteCon
     const op = ops[i]!;
     let stream = streams[i] ?? null;
     try {
-      signal?.throwIfAborted();
+      throwIfCancelled(signal);
       const whole = wholes.get(i);
       const r = whole === undefined ? null : await whole;
       if (r !== null && "error" in r) throw r.error;
@@ -83,7 +82,7 @@ export async function writeForeign(ops: readonly WriteOp[], ctx: ForeignWriteCon
         if (batchBytes >= POOL_BATCH_BYTES) flush();
         continue;
       }
-      if (stream === null && !intoFile(op, offsets[i]!)) stream = op.source!.store.read(op.source!.path, offsets[i]);
+      if (stream === null && !intoFile(op, offsets[i]!)) stream = op.bytes!.read(offsets[i]!);
       if (stream !== null && offsets[i] === 0 && op.meta.size <= IN_MEMORY_MAX_BYTES) {
         const g = await gather(i, op, stream);
         batch.push({ ...g, op: asLanded(op, false) });
@@ -123,56 +122,35 @@ const CHANGED = Symbol("source changed while read");
  * file never has, so the next run sends it again.
  */
 function asLanded(op: WriteOp, changed: boolean): WriteOp {
-  if (!changed && op.source?.store.sourceChanged?.(op.source.path) !== true) return op;
+  if (!changed && op.bytes?.changed?.() !== true) return op;
   return Object.assign({ ...op, meta: { ...op.meta, mtimeNs: op.meta.mtimeNs - 1n } }, { [CHANGED]: true });
 }
 
 const withChange = (r: OpResult, op: WriteOp): OpResult => (CHANGED in op && r.error === undefined ? { ...r, sourceChanged: true } : r);
 
 /**
- * Where each file's bytes start: `resumeFrom` when decided already; for `resume` the prefix the
- * existing destination file shares with the source (block hashes of both, when the source can
- * tell them); else 0. A hash that cannot be had means a whole copy, never a wrong one.
- */
-async function resumeOffsets(ops: readonly WriteOp[], ctx: ForeignWriteContext): Promise<number[]> {
-  return Promise.all(
-    ops.map(async (op) => {
-      if (op.resumeFrom !== undefined) return op.resumeFrom;
-      const source = op.source!;
-      if (op.resume !== true || source.store.blockHashes === undefined || op.meta.size <= RESUME_BLOCK_BYTES) return 0;
-      try {
-        const [src, dst] = await Promise.all([source.store.blockHashes(source.path), ctx.destHashes(op.path)]);
-        return sharedPrefix(src, dst, op.meta.size);
-      } catch {
-        return 0;
-      }
-    }),
-  );
-}
-
-/**
- * Whole-file reads of the small files whose source offers `readWhole`, asked for all at once in
- * runs of one store, at most WHOLE_RUN_FILES files or POOL_BATCH_BYTES each; one promise per op
+ * Whole-file reads of the small files whose bytes offer them (FileBytes.wholes), asked for all at
+ * once in runs of one batch, at most WHOLE_RUN_FILES files or POOL_BATCH_BYTES each; one promise per op
  * index (never rejecting: a failure is that file's `error`).
  */
 function wholeReads(ops: readonly WriteOp[], offsets: readonly number[]): Map<number, Promise<WholeRead>> {
   const out = new Map<number, Promise<WholeRead>>();
   let run: number[] = [];
   let runBytes = 0;
-  let store: Store | null = null;
+  let batch: WholeBatch | null = null;
   const ask = () => {
-    if (store === null || run.length === 0) return;
+    if (batch === null || run.length === 0) return;
     const idx = run;
-    const reads = store.readWhole!(idx.map((i) => ops[i]!.source!.path), IN_MEMORY_LIMIT_BYTES);
+    const reads = batch.readWhole(idx.map((i) => ops[i]!.bytes!), IN_MEMORY_LIMIT_BYTES);
     idx.forEach((i, k) => out.set(i, reads.then((r) => r[k] ?? null, (e: unknown) => ({ error: isBlitError(e) ? e : toBlitError(e, ops[i]!.path, "read") }))));
     run = [];
     runBytes = 0;
   };
   ops.forEach((op, i) => {
-    const source = op.source!.store;
-    if (offsets[i] !== 0 || op.meta.size > IN_MEMORY_MAX_BYTES || source.readWhole === undefined) return;
-    if (source !== store || run.length >= WHOLE_RUN_FILES || runBytes >= POOL_BATCH_BYTES) ask();
-    store = source;
+    const wholes = op.bytes!.wholes;
+    if (offsets[i] !== 0 || op.meta.size > IN_MEMORY_MAX_BYTES || wholes === undefined) return;
+    if (wholes !== batch || run.length >= WHOLE_RUN_FILES || runBytes >= POOL_BATCH_BYTES) ask();
+    batch = wholes;
     run.push(i);
     runBytes += op.meta.size;
   });
@@ -213,7 +191,7 @@ async function gather(i: number, op: WriteOp, stream: ReadableStream<Uint8Array>
  * comes back for the next batch): Bun's structured clone of thousands of separate small buffers
  * costs ~100 µs each; one transferred buffer with views into it costs ~10 µs per file.
  */
-function pack(batch: readonly Gathered[], bytes: number, ctx: ForeignWriteContext): { jobs: WriteJob[]; buffer: ArrayBuffer } {
+function pack(batch: readonly Gathered[], bytes: number, ctx: BytesWriteContext): { jobs: WriteJob[]; buffer: ArrayBuffer } {
   const buffer = ctx.buffer(bytes);
   let at = 0;
   const jobs = batch.map((g): WriteJob => {
@@ -230,13 +208,13 @@ function pack(batch: readonly Gathered[], bytes: number, ctx: ForeignWriteContex
   return { jobs, buffer };
 }
 
-/** A large file whose source can write into its temporary itself (not a resumed one). */
-const intoFile = (op: WriteOp, offset: number): boolean => offset === 0 && op.meta.size > IN_MEMORY_MAX_BYTES && op.source!.store.readInto !== undefined;
+/** A large file whose bytes can go into its temporary by themselves (not a resumed one). */
+const intoFile = (op: WriteOp, offset: number): boolean => offset === 0 && op.meta.size > IN_MEMORY_MAX_BYTES && op.bytes!.readInto !== undefined;
 
 /** Tells the source of a file never asked for through `readInto` to drop its bytes (a stream's cancel). */
 function dropInto(op: WriteOp): void {
   const nowhere: FileTarget = { fd: -1, write: () => {}, landed: () => {} };
-  void op.source!.store.readInto!(op.source!.path, nowhere, AbortSignal.abort()).catch(() => {});
+  void op.bytes!.readInto!(nowhere, AbortSignal.abort()).catch(() => {});
 }
 
 /**
@@ -244,7 +222,7 @@ function dropInto(op: WriteOp): void {
  * rest through `readInto` (then `asking` is called first) or from `stream`; renames it into place.
  */
 async function writeToFile(
-  ctx: ForeignWriteContext,
+  ctx: BytesWriteContext,
   jobPath: string,
   op: WriteOp,
   stream: ReadableStream<Uint8Array> | null,
@@ -281,7 +259,7 @@ function naming(e: BlitError, path: RelPath): BlitError {
 }
 
 /** Writes `stream` into `fd` from offset `from`; the bytes written. */
-async function streamIntoFile(ctx: ForeignWriteContext, op: WriteOp, fd: number, stream: ReadableStream<Uint8Array>, from: number, signal?: AbortSignal): Promise<{ bytes: number; zeroCopyBytes: number }> {
+async function streamIntoFile(ctx: BytesWriteContext, op: WriteOp, fd: number, stream: ReadableStream<Uint8Array>, from: number, signal?: AbortSignal): Promise<{ bytes: number; zeroCopyBytes: number }> {
   let pos = from;
   for await (const chunk of stream) {
     if (signal?.aborted || ctx.meter.cancelled) throw new BlitError("CANCELLED", `cancelled after ${pos} bytes`, { path: op.path });
@@ -294,7 +272,7 @@ async function streamIntoFile(ctx: ForeignWriteContext, op: WriteOp, fd: number,
 }
 
 /** The source writes into `fd` itself; it settles only once nothing writes there any more. */
-function readIntoFile(ctx: ForeignWriteContext, op: WriteOp, fd: number, signal?: AbortSignal): Promise<{ bytes: number; zeroCopyBytes: number }> {
+function readIntoFile(ctx: BytesWriteContext, op: WriteOp, fd: number, signal?: AbortSignal): Promise<{ bytes: number; zeroCopyBytes: number }> {
   const target: FileTarget = {
     fd,
     write: (bytes, offset) => {
@@ -308,7 +286,7 @@ function readIntoFile(ctx: ForeignWriteContext, op: WriteOp, fd: number, signal?
     },
     landed: (n) => ctx.meter.add(n),
   };
-  return op.source!.store.readInto!(op.source!.path, target, signal);
+  return (op.bytes as Required<FileBytes>).readInto(target, signal);
 }
 
 /** Copies the first `length` bytes of the existing file at `dst` into `fdOut` (--resume). */

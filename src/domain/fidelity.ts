@@ -1,0 +1,75 @@
+/**
+ * What a destination may be unable to keep of a source entry beyond its bytes, mode and times, and the rule that a
+ * run says so once per kind, never silently: adapters answer a loss with BlitError UNSUPPORTED carrying
+ * `details.kind`, and the engine turns the first loss of each kind into one warning.
+ */
+import { BlitError, isBlitError } from "./errors.ts";
+
+/**
+ * One extended attribute of an entry: its name (the lossless names-as-bytes string of rel-path.ts) and value. An ACL
+ * is the attribute system.posix_acl_access or system.posix_acl_default, kept as its raw value (numeric ids).
+ */
+export type Xattr = readonly [name: string, value: Uint8Array];
+
+/** True when two attribute lists, each sorted by name, are equal (names and value bytes). */
+export function sameXattrs(a: readonly Xattr[], b: readonly Xattr[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x === undefined || y === undefined || x[0] !== y[0] || !sameBytes(x[1], y[1])) return false;
+  }
+  return true;
+}
+
+/** Extended attributes, POSIX ACLs, hard links (a link count or filesystem that refuses another link). */
+export type FidelityKind = "xattrs" | "acls" | "hard-links";
+
+const KINDS: readonly FidelityKind[] = ["xattrs", "acls", "hard-links"];
+
+/** What each kind is called in a warning. */
+export const FIDELITY_KIND_TEXT: Readonly<Record<FidelityKind, string>> = {
+  xattrs: "extended attributes",
+  acls: "POSIX ACLs",
+  "hard-links": "hard links",
+};
+
+/** An UNSUPPORTED loss of `kind` at `path` (the adapter's message says what and why). */
+export const fidelityLoss = (kind: FidelityKind, message: string, details: Readonly<Record<string, string | number>> = {}): BlitError =>
+  new BlitError("UNSUPPORTED", message, { ...details, kind });
+
+/** The kind of an UNSUPPORTED loss, or null for any other error. */
+export function lossKind(e: unknown): FidelityKind | null {
+  if (!isBlitError(e) || e.code !== "UNSUPPORTED") return null;
+  const kind = e.details.kind;
+  return KINDS.find((k) => k === kind) ?? null;
+}
+
+/**
+ * One warning per kind for a run: `note(e)` answers the warning text for the first loss of its kind and null for the
+ * later ones (and for errors that are not losses), while counting every loss per kind for the summary.
+ */
+export class LossesOncePerKind {
+  private readonly counts = new Map<FidelityKind, number>();
+
+  note(e: unknown): string | null {
+    const kind = lossKind(e);
+    if (kind === null) return null;
+    const seen = this.counts.get(kind) ?? 0;
+    this.counts.set(kind, seen + 1);
+    return seen === 0 ? `${(e as BlitError).message} (further losses of ${FIDELITY_KIND_TEXT[kind]} are not reported one by one)` : null;
+  }
+
+  /** How many entries lost each kind so far. */
+  get totals(): Readonly<Partial<Record<FidelityKind, number>>> {
+    return Object.fromEntries(this.counts);
+  }
+}
+
+// --- internal ---
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
