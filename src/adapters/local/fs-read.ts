@@ -2,8 +2,9 @@
 import * as fs from "node:fs";
 import type { DirEntry, EntryKind, EntryMeta } from "../../domain/entry.ts";
 import { BLOCK_HASH_BYTES, RESUME_BLOCK_BYTES } from "../../domain/resume-prefix.ts";
+import { hasEscapedBytes } from "../../domain/rel-path.ts";
 import { isTemporaryName, TEMP_PREFIX } from "../../domain/temp-name.ts";
-import { lstatRaw, type RawStat } from "./libc.ffi.ts";
+import { AT_FDCWD, lstatRawAt, type RawStat } from "./libc.ffi.ts";
 import { openRegular } from "./open-regular.ts";
 import { absJoin, fromOsName, toCPath, toOsPath } from "./os-path.ts";
 import { toBlitError, toWireError, type WireError } from "./to-blit-error.ts";
@@ -31,22 +32,26 @@ export function statPath(abs: string): EntryMeta | null {
  * blit temporaries are never listed (nor removed: only a writer cleans, temp-lock.ts).
  */
 export function listDir(abs: string): ListResult {
-  const names = readNames(abs);
-  const entries: DirEntry[] = [];
-  const failures: { name: string; error: WireError }[] = [];
-  const base = abs.endsWith("/") ? abs : `${abs}/`;
-  for (const name of names) {
-    if (name.startsWith(TEMP_PREFIX) && isTemporaryName(name)) continue;
-    const full = base + name;
-    const os = toOsPath(full);
-    try {
-      const meta = lstatMeta(full, os);
-      if (meta !== null) entries.push({ name, meta });
-    } catch (e) {
-      failures.push({ name, error: toWireError(toBlitError(e, full, "read metadata of")) });
+  const dirFd = openDir(abs);
+  try {
+    const names = readNames(abs);
+    const entries: DirEntry[] = [];
+    const failures: { name: string; error: WireError }[] = [];
+    const base = abs.endsWith("/") ? abs : `${abs}/`;
+    for (const name of names) {
+      if (name.startsWith(TEMP_PREFIX) && isTemporaryName(name)) continue;
+      const full = base + name;
+      try {
+        const meta = lstatMeta(dirFd, name, full);
+        if (meta !== null) entries.push({ name, meta });
+      } catch (e) {
+        failures.push({ name, error: toWireError(toBlitError(e, full, "read metadata of")) });
+      }
     }
+    return { entries, failures };
+  } finally {
+    if (dirFd !== AT_FDCWD) fs.closeSync(dirFd);
   }
-  return { entries, failures };
 }
 
 /** SHA-256 of a file's content. */
@@ -120,11 +125,29 @@ const encoder = new TextEncoder();
 const ENOENT = 2;
 const ERRNO_CODE: Readonly<Record<number, string>> = { 13: "EACCES", 1: "EPERM", 20: "ENOTDIR", 36: "ENAMETOOLONG", 40: "ELOOP", 5: "EIO" };
 
-/** lstat as EntryMeta through statx (no Stats object), or lstatSync where libc is missing; null when gone. */
-function lstatMeta(full: string, os: string | Buffer): EntryMeta | null {
-  const c = typeof os === "string" ? cString(os) : toCPath(full);
-  const err = c === null ? -1 : lstatRaw(c, raw);
+/**
+ * A descriptor of directory `abs` for statx relative to it (one path component for the kernel to
+ * resolve per entry, not the whole path); AT_FDCWD when it cannot be opened (entries are then
+ * stat'ed by full path, and readNames reports why the directory cannot be read).
+ */
+function openDir(abs: string): number {
+  try {
+    return fs.openSync(toOsPath(abs), fs.constants.O_RDONLY | fs.constants.O_DIRECTORY);
+  } catch {
+    return AT_FDCWD;
+  }
+}
+
+/**
+ * lstat of entry `name` of the directory open as `dirFd` (AT_FDCWD: `full` itself) as EntryMeta
+ * through statx (no Stats object), or lstatSync of `full` where libc is missing; null when gone.
+ */
+function lstatMeta(dirFd: number, name: string, full: string): EntryMeta | null {
+  const rel = dirFd === AT_FDCWD ? full : name;
+  const c = hasEscapedBytes(rel) ? toCPath(rel) : cString(rel);
+  const err = c === null ? -1 : lstatRawAt(dirFd, c, raw);
   if (err === -1) {
+    const os = toOsPath(full);
     const st = fs.lstatSync(os, { bigint: true, throwIfNoEntry: false });
     return st === undefined ? null : toMeta(st, os);
   }
@@ -133,7 +156,7 @@ function lstatMeta(full: string, os: string | Buffer): EntryMeta | null {
   const kind = KIND_OF[(raw.mode & 0o170000) >> 12] ?? "special";
   const meta = { kind, size: kind === "file" ? raw.size : 0, mtimeNs: raw.mtimeNs, mode: raw.mode & 0o7777, uid: raw.uid, gid: raw.gid };
   if (kind !== "symlink") return meta;
-  const target = fs.readlinkSync(os, { encoding: "buffer" }) as Buffer;
+  const target = fs.readlinkSync(toOsPath(full), { encoding: "buffer" }) as Buffer;
   return { ...meta, linkTarget: fromOsName(target) };
 }
 

@@ -5,7 +5,8 @@
  */
 import { dlopen, FFIType, ptr, read } from "bun:ffi";
 
-const AT_FDCWD = -100;
+/** The dirfd that makes an *at call resolve its path from the working directory. */
+export const AT_FDCWD = -100;
 const AT_SYMLINK_NOFOLLOW = 0x100;
 /** timespec.tv_nsec value that leaves a time unchanged. */
 const UTIME_OMIT = (1 << 30) - 2;
@@ -153,13 +154,16 @@ const statxBuf = new Uint8Array(256);
 const statxView = new DataView(statxBuf.buffer);
 
 /**
- * statx(path, AT_SYMLINK_NOFOLLOW) into `out` (lstat without a Stats object: listing 100k entries
- * spends most of its time here). Returns 0, a positive errno, or -1 without libc (use lstat).
+ * statx(dirFd, path, AT_SYMLINK_NOFOLLOW) into `out`: lstat without a Stats object (listing 100k
+ * entries spends most of its time here), `path` resolved from the open directory `dirFd`, so a
+ * listing's kernel resolves one component an entry instead of the whole path (~20 % less CPU an
+ * entry measured on tmpfs), or from the working directory with AT_FDCWD. Returns 0, a positive
+ * errno, or -1 without libc (use lstat).
  */
-export function lstatRaw(path: Uint8Array, out: RawStat): number {
+export function lstatRawAt(dirFd: number, path: Uint8Array, out: RawStat): number {
   const l = lib();
   if (l === null) return -1;
-  if (l.symbols.statx(AT_FDCWD, ptr(path), AT_SYMLINK_NOFOLLOW, STATX_BASIC, ptr(statxBuf)) !== 0) return errno(l);
+  if (l.symbols.statx(dirFd, ptr(path), AT_SYMLINK_NOFOLLOW, STATX_BASIC, ptr(statxBuf)) !== 0) return errno(l);
   out.uid = statxView.getUint32(20, true);
   out.gid = statxView.getUint32(24, true);
   out.mode = statxView.getUint16(28, true);
@@ -170,6 +174,11 @@ export function lstatRaw(path: Uint8Array, out: RawStat): number {
   out.blocks = Number(statxView.getBigUint64(48, true));
   out.dev = makedev(statxView.getUint32(136, true), statxView.getUint32(140, true));
   return 0;
+}
+
+/** lstatRawAt of a path resolved from the working directory. */
+export function lstatRaw(path: Uint8Array, out: RawStat): number {
+  return lstatRawAt(AT_FDCWD, path, out);
 }
 
 /** glibc's makedev: the st_dev number of a device's major and minor. */
