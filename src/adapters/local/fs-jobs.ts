@@ -108,7 +108,16 @@ function run(job: Job, at: Resolver): JobResult {
       return job.jobs.map((j) => eachItem(() => writeEntry(at.contained ? { ...j, dst: at.path(j.dst) } : j, BUF, meter), j.dst, (e) => at.scrub(e)));
     }
     case "meta":
-      return job.entries.map((d) => eachItem(() => (applyMeta(at.path(d.abs), d.meta), NONE), d.abs, (e) => at.scrub(e)));
+      return job.entries.map((d) =>
+        eachItem(
+          () => {
+            const losses = applyMeta(at.path(d.abs), d.meta);
+            return losses === undefined ? NONE : { ...NONE, losses };
+          },
+          d.abs,
+          (e) => at.scrub(e),
+        ),
+      );
     case "remove":
       return job.paths.map((p) => eachItem(() => (removeEntry(at.path(p), job.recursive, at.contained), NONE), p, (e) => at.scrub(e)));
     case "hash":

@@ -2,6 +2,7 @@
 import { type BlitError, isBlitError } from "../../domain/errors.ts";
 import type { RelPath } from "../../domain/rel-path.ts";
 import type { OpResult } from "../../ports/store.ts";
+import { fromLossItem } from "./fidelity-write.ts";
 import type { WriteOutcome } from "./fs-write.ts";
 import { fromWireError, toBlitError, toWireError, type WireError } from "./to-blit-error.ts";
 
@@ -19,5 +20,6 @@ export function eachItem(fn: () => WriteOutcome, path: string, scrub: (e: BlitEr
 /** An item's result as the Store reports it for `path`. */
 export function toOpResult(path: RelPath, r: ItemResult): OpResult {
   if ("error" in r) return { path, bytes: 0, zeroCopyBytes: 0, error: fromWireError(r.error) };
+  if (r.losses !== undefined) return { path, bytes: r.bytes, zeroCopyBytes: r.zeroCopyBytes, losses: r.losses.map(fromLossItem) };
   return { path, bytes: r.bytes, zeroCopyBytes: r.zeroCopyBytes };
 }

@@ -5,6 +5,7 @@ import { depthRel, displayName, joinRel, parentRel, type RelPath } from "../../d
 import type { Planner } from "../../ports/planner.ts";
 import type { Reporter } from "../../ports/reporter.ts";
 import { offers } from "../../domain/capability.ts";
+import { attributesDiffer, xattrsDiffer } from "../../domain/compare.ts";
 import type { DirectoryPass } from "../../ports/directory-pass.ts";
 import type { CopyOp, DirectoryPasses } from "../../ports/store-capabilities.ts";
 import type { MetaUpdate, OpResult, Store, WriteOp } from "../../ports/store.ts";
@@ -284,7 +285,7 @@ export class TreeSync {
       const path = joinRel(dir.path, d.entry.name);
       if (!d.destExists) this.reporter.item("mkdir", path, this.priors.dir(d.entry.meta, null));
       const old = destMeta.get(d.entry.name);
-      const needed = !d.destExists || old === undefined || old.mode !== d.entry.meta.mode || old.mtimeNs !== d.entry.meta.mtimeNs;
+      const needed = !d.destExists || old === undefined || old.mode !== d.entry.meta.mode || old.mtimeNs !== d.entry.meta.mtimeNs || xattrsDiffer(d.entry.meta, old);
       const change = d.destExists && old !== undefined && needed ? this.priors.dir(d.entry.meta, old) : null;
       if (change !== null && change.itemize.trimEnd().length > 2) this.reporter.item("attrs", path, change);
       this.dirs.push({ finish: { path, meta: d.entry.meta }, needed });
@@ -296,8 +297,11 @@ export class TreeSync {
     const [a, b] = await Promise.all([this.src.hash(this.sourcePath(path), this.signal), this.dst.hash(path, this.signal)]);
     this.stats.touch(path);
     if (a.length === b.length && a.every((x, i) => x === b[i])) {
-      this.priors.forget(path);
       this.stats.skipped++;
+      // Equal content: what else differs (mode, mtime, attributes, ACLs) is an attribute update.
+      const now = await this.dst.stat(path);
+      if (now !== null && attributesDiffer(e.meta, now, this.options.plan)) this.fixAttributes(path, e.meta);
+      else this.priors.forget(path);
       return;
     }
     await this.enqueue(path, e.meta);
@@ -347,6 +351,7 @@ export class TreeSync {
       return;
     }
     this.stats.transferred++;
+    this.stats.lost(r.losses);
     if (r.sourceChanged === true) this.reporter.warn(changedWhileRead(r.path));
     else if (this.options.verified && meta.kind === "file") this.stats.verified++;
     this.stats.bytes += r.bytes;
