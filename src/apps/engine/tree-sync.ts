@@ -7,7 +7,8 @@ import type { Reporter } from "../../ports/reporter.ts";
 import { offers } from "../../domain/capability.ts";
 import { attributesDiffer, xattrsDiffer } from "../../domain/compare.ts";
 import type { DirectoryPass } from "../../ports/directory-pass.ts";
-import type { CopyOp, DirectoryPasses } from "../../ports/store-capabilities.ts";
+import type { CopyOp, DirectoryPasses, HardLinks } from "../../ports/store-capabilities.ts";
+import { HardLinkOps } from "./hard-link-ops.ts";
 import type { MetaUpdate, OpResult, Store, WriteOp } from "../../ports/store.ts";
 import type { RunStats } from "./run-stats.ts";
 import { vanishedFromSource, vanishedWarning } from "./vanished.ts";
@@ -76,6 +77,8 @@ export class TreeSync {
   private rename: { dest: RelPath; source: RelPath } | null = null;
   /** Destination entries about to be written over or adjusted, as they were (for -i). */
   private readonly priors: ItemizePriors;
+  /** Hard links within the set, where the destination makes them (else every name is written). */
+  private readonly links: HardLinkOps | null;
 
   constructor(
     private readonly src: Store,
@@ -88,6 +91,9 @@ export class TreeSync {
   ) {
     this.priors = new ItemizePriors(options.plan);
     this.listings = new TreeListings(src, dst, stats, reporter, signal);
+    const linked = (path: RelPath, meta: EntryMeta) => this.landed({ path, bytes: 0, zeroCopyBytes: 0 }, meta);
+    const host = { dst: dst as Store & HardLinks, stats, signal, enqueue: (p: RelPath, m: EntryMeta) => this.enqueue(p, m), linked };
+    this.links = offers<HardLinks>(dst, "link") && !options.dryRun ? new HardLinkOps(host) : null;
   }
 
   /** True when a source entry could not be read: mirror deletions are withheld. */
@@ -110,6 +116,7 @@ export class TreeSync {
     await visitAll<PendingDir>([{ path: "", destExists: destRootExists }], LIST_CONCURRENCY, (dir, pending) => this.visit(dir, pending), () => this.check());
     this.stats.scanComplete = true;
     await this.drain();
+    if (this.links !== null) await this.links.finish().then(() => this.drain());
     this.check();
   }
 
@@ -209,10 +216,10 @@ export class TreeSync {
     this.stats.touch(dir.path);
     const step = await this.listAndPlan(dir);
     if (step === null) return;
-    const { plan } = step;
-    const skipped = plan.skip.filter(isLeaf).length + step.skippedLeaves;
-    this.stats.examined += plan.send.length + plan.hashCheck.length + skipped + plan.replaceDirs.length + step.written.length;
+    const skipped = step.plan.skip.filter(isLeaf).length + step.skippedLeaves;
+    this.stats.examined += step.plan.send.length + step.plan.hashCheck.length + skipped + step.plan.replaceDirs.length + step.written.length;
     this.stats.skipped += skipped;
+    const plan = this.links?.take(dir.path, step.plan) ?? step.plan;
     this.priors.remember(dir.path, plan.prior);
     for (const w of step.written) {
       this.planned(w.entry.meta);
@@ -345,6 +352,7 @@ export class TreeSync {
 
   private landed(r: OpResult, meta: EntryMeta): void {
     if (r.error !== undefined) {
+      this.links?.failed(r.path);
       this.priors.forget(r.path);
       this.stats.fail(r.path, r.error);
       if (r.error.code === "NO_SPACE") this.abort(r.error);
