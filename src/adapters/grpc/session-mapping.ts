@@ -6,6 +6,7 @@ import { BlitError, ERROR_CODES, type ErrorCode } from "../../domain/errors.ts";
 import { unchecked, uncheckedEntries, type Unchecked } from "../../domain/peer-path.ts";
 import { encodeNameBytes, wireText } from "../../domain/rel-path.ts";
 import { PackReader, PackWriter, packEntries, unpackEntries } from "../../domain/wire/packed-meta.ts";
+import { FIDELITY_KINDS, fidelityLoss, lossKind } from "../../domain/fidelity.ts";
 import type { ClientMessage, DataNegotiation, ReadItem, ServerMessage, SessionHeader, SessionRole, StoreReply, StoreRequest, WriteItem } from "../../ports/session.ts";
 import type { OpResult } from "../../ports/store.ts";
 import { bytesToName, fromWireMeta, fromWireTarget, toNumber, toWireMeta, toWireTarget } from "./mapping.ts";
@@ -133,6 +134,25 @@ const fromWireResult = (w: WireMessage): OpResult => {
 
 const isPacked = (b: unknown): b is Uint8Array => b instanceof Uint8Array && b.length > 0;
 
+/** Flags of a packed result: it failed (its error is among the messages), or it landed with fidelity losses. */
+const FAILED = 1;
+const LOSSES = 2;
+/** More losses than one entry's kinds: corrupt. */
+const MAX_LOSSES = 8;
+
+/** What an entry that landed lost (u32 count, then kind and message of each): UNSUPPORTED errors of their kind. */
+function unpackLosses(r: PackReader): BlitError[] {
+  const n = r.u32();
+  if (n > MAX_LOSSES) throw new BlitError("CORRUPT_DATA", `packed results: ${n} losses for one entry`);
+  const out: BlitError[] = [];
+  for (let i = 0; i < n; i++) {
+    const kind = r.name();
+    const message = r.name();
+    out.push(fidelityLoss(FIDELITY_KINDS.find((k) => k === kind) ?? "xattrs", message));
+  }
+  return out;
+}
+
 function packReadItems(items: readonly ReadItem[]): Uint8Array {
   const w = new PackWriter();
   for (const i of items) {
@@ -178,7 +198,14 @@ function packResults(results: readonly OpResult[]): WireMessage {
   for (const r of results) {
     w.f64(r.bytes);
     w.f64(r.zeroCopyBytes);
-    w.u32(r.error === undefined ? 0 : 1);
+    const losses = r.error === undefined ? (r.losses ?? []) : [];
+    w.u32((r.error === undefined ? 0 : FAILED) | (losses.length === 0 ? 0 : LOSSES));
+    if (losses.length === 0) continue;
+    w.u32(losses.length);
+    for (const l of losses) {
+      w.name(lossKind(l) ?? "xattrs");
+      w.name(l.message);
+    }
   }
   return { packed: w.bytes(), results: results.filter((r) => r.error !== undefined).map(toWireResult) };
 }
@@ -190,7 +217,9 @@ function unpackResults(w: WireMessage): OpResult[] {
   while (!r.done) {
     const bytes = r.f64();
     const zeroCopyBytes = r.f64();
-    if (r.u32() === 0) out.push({ path: "", bytes, zeroCopyBytes });
+    const flags = r.u32();
+    if (flags === LOSSES) out.push({ path: "", bytes, zeroCopyBytes, losses: unpackLosses(r) });
+    else if (flags === 0) out.push({ path: "", bytes, zeroCopyBytes });
     else {
       const f = failed[next++];
       if (f === undefined) throw new BlitError("CORRUPT_DATA", "packed results name more failures than they carry");
