@@ -73,7 +73,8 @@ export type StoreOp<P = RelPath> =
   | { readonly op: "setMeta"; readonly entries: readonly (Omit<MetaUpdate, "path"> & { readonly path: P })[] }
   | { readonly op: "remove"; readonly paths: readonly P[]; readonly onlyEmptyDirs: boolean }
   | { readonly op: "sync" }
-  | { readonly op: "claim"; readonly path: P; readonly exclusive: boolean };
+  | { readonly op: "claim"; readonly path: P; readonly exclusive: boolean }
+  | { readonly op: "link"; readonly links: readonly { readonly path: P; readonly to: P }[] };
 
 /** One operation on the session's store; `id` is unique among requests in flight. */
 export type StoreRequest<P = RelPath> = { readonly id: number } & StoreOp<P>;

@@ -1,5 +1,5 @@
-// SPEC §3 "Fidelity" (issue 15) through a real daemon: a push and a pull keep extended attributes and ACLs; a pull
-// recreates hard links within the set; an attribute change is an attribute update on both routes.
+// SPEC §3 "Fidelity" (issue 15) through a real daemon: a push and a pull keep extended attributes and ACLs and
+// recreate hard links within the set; an attribute change is an attribute update on both routes.
 import { expect, test } from "bun:test";
 import { join } from "node:path";
 import { startDaemon } from "../harness/daemon.ts";
@@ -33,7 +33,7 @@ test.skipIf(!TOOLS.ok)("a pull keeps attributes, ACLs and hard links; a second p
   expect(only(diffFidelity(fidelityFacts(mod), fidelityFacts(dst)), ["attributes", "ACL", "hard links"])).toEqual([]);
 });
 
-test.skipIf(!TOOLS.ok)("a push keeps attributes and ACLs; an attribute change is an attribute update", async () => {
+test.skipIf(!TOOLS.ok)("a push keeps attributes, ACLs and hard links; an attribute change is an attribute update", async () => {
   using dir = tempDirOn(BASE, "fidelity-push");
   const src = join(dir.path, "src");
   const mod = join(dir.path, "mod");
@@ -43,12 +43,30 @@ test.skipIf(!TOOLS.ok)("a push keeps attributes and ACLs; an attribute change is
   const first = await runCli(["copy", `${src}/`, `${daemon.control}:/m/`]);
   expectExit(first, 0);
   expect(first.stderr).toBe("");
-  expect(only(diffFidelity(fidelityFacts(src), fidelityFacts(mod)), ["attributes", "ACL"])).toEqual([]);
+  expect(only(diffFidelity(fidelityFacts(src), fidelityFacts(mod)), ["attributes", "ACL", "hard links"])).toEqual([]);
   expectTreesEqual(src, mod, { metadata: true });
 
   run(["setfacl", "-m", "u:nobody:r", join(src, "disk.img")]);
   const again = await runCli(["copy", "--json", `${src}/`, `${daemon.control}:/m/`]);
   expectExit(again, 0);
   expect(again.json).toMatchObject({ files_transferred: 0, bytes_transferred: 0 });
-  expect(only(diffFidelity(fidelityFacts(src), fidelityFacts(mod)), ["attributes", "ACL"])).toEqual([]);
+  expect(only(diffFidelity(fidelityFacts(src), fidelityFacts(mod)), ["attributes", "ACL", "hard links"])).toEqual([]);
+});
+
+test.skipIf(!TOOLS.ok || process.geteuid?.() !== 0)("a module that does not keep owners stores a client's user.* attributes and ACLs, never trusted.*", async () => {
+  using dir = tempDirOn(BASE, "fidelity-push-guard");
+  const src = join(dir.path, "src");
+  const mod = join(dir.path, "mod");
+  run(["mkdir", src, mod]);
+  const file = join(src, "tool");
+  await Bun.write(file, "#!/bin/sh\n");
+  run(["setfattr", "-n", "user.note", "-v", "kept", file]);
+  run(["setfattr", "-n", "trusted.secret", "-v", "privilege", file]);
+  run(["setfacl", "-m", "u:nobody:r", file]);
+  await using daemon = await startDaemon({ modules: { m: { path: mod } } });
+  expectExit(await runCli(["copy", `${src}/`, `${daemon.control}:/m/`]), 0);
+  const dump = run(["getfattr", "-d", "-m", "-", "-h", "--absolute-names", join(mod, "tool")]);
+  expect(dump).toContain('user.note="kept"');
+  expect(dump).toContain("system.posix_acl_access");
+  expect(dump).not.toContain("trusted.secret");
 });

@@ -12,6 +12,8 @@ export function requestItems<P>(req: StoreRequest<P>): number {
       return req.entries.length;
     case "remove":
       return req.paths.length;
+    case "link":
+      return req.links.length;
     default:
       return 1;
   }

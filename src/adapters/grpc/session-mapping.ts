@@ -8,6 +8,7 @@ import { encodeNameBytes, wireText } from "../../domain/rel-path.ts";
 import { PackReader, PackWriter, packEntries, unpackEntries } from "../../domain/wire/packed-meta.ts";
 import { FIDELITY_KINDS, fidelityLoss, lossKind } from "../../domain/fidelity.ts";
 import type { ClientMessage, DataNegotiation, ReadItem, ServerMessage, SessionHeader, SessionRole, StoreReply, StoreRequest, WriteItem } from "../../ports/session.ts";
+import type { LinkResult } from "../../ports/store-capabilities.ts";
 import type { OpResult } from "../../ports/store.ts";
 import { bytesToName, fromWireMeta, fromWireTarget, toNumber, toWireMeta, toWireTarget } from "./mapping.ts";
 import type { WireMessage } from "./wire-schema.ts";
@@ -81,6 +82,14 @@ function toWireRequest(r: StoreRequest): WireMessage {
       return { id, sync: {} };
     case "claim":
       return { id, claim: { path: encodeNameBytes(r.path), exclusive: r.exclusive } };
+    case "link": {
+      const w = new PackWriter();
+      for (const l of r.links) {
+        w.name(l.path);
+        w.name(l.to);
+      }
+      return { id, link: { packed: w.bytes() } };
+    }
   }
 }
 
@@ -110,6 +119,12 @@ function fromWireRequest(w: WireMessage): StoreRequest<Unchecked> {
       return { id, op: "sync" };
     case "claim":
       return { id, op: "claim", path: path(w.claim?.path), exclusive: w.claim?.exclusive === true };
+    case "link": {
+      const r = new PackReader(w.link?.packed instanceof Uint8Array ? w.link.packed : new Uint8Array());
+      const links: { path: Unchecked; to: Unchecked }[] = [];
+      while (!r.done) links.push({ path: unchecked(r.name()), to: unchecked(r.name()) });
+      return { id, op: "link", links };
+    }
     default:
       throw new BlitError("PROTOCOL_MISMATCH", `unknown store request '${String(w.op)}'`);
   }
@@ -137,6 +152,8 @@ const isPacked = (b: unknown): b is Uint8Array => b instanceof Uint8Array && b.l
 /** Flags of a packed result: it failed (its error is among the messages), or it landed with fidelity losses. */
 const FAILED = 1;
 const LOSSES = 2;
+/** A hard link that already was one (HardLinks.link). */
+const ALREADY = 4;
 /** More losses than one entry's kinds: corrupt. */
 const MAX_LOSSES = 8;
 
@@ -199,7 +216,8 @@ function packResults(results: readonly OpResult[]): WireMessage {
     w.f64(r.bytes);
     w.f64(r.zeroCopyBytes);
     const losses = r.error === undefined ? (r.losses ?? []) : [];
-    w.u32((r.error === undefined ? 0 : FAILED) | (losses.length === 0 ? 0 : LOSSES));
+    const already = r.error === undefined && (r as LinkResult).already === true ? ALREADY : 0;
+    w.u32((r.error === undefined ? 0 : FAILED) | (losses.length === 0 ? 0 : LOSSES) | already);
     if (losses.length === 0) continue;
     w.u32(losses.length);
     for (const l of losses) {
@@ -220,6 +238,7 @@ function unpackResults(w: WireMessage): OpResult[] {
     const flags = r.u32();
     if (flags === LOSSES) out.push({ path: "", bytes, zeroCopyBytes, losses: unpackLosses(r) });
     else if (flags === 0) out.push({ path: "", bytes, zeroCopyBytes });
+    else if (flags === ALREADY) out.push({ path: "", bytes, zeroCopyBytes, already: true } as LinkResult);
     else {
       const f = failed[next++];
       if (f === undefined) throw new BlitError("CORRUPT_DATA", "packed results name more failures than they carry");
