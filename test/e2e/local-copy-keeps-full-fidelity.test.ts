@@ -54,6 +54,12 @@ test.skipIf(!TOOLS.ok)("an attribute or ACL change is an attribute update under 
   expect(getfattrDump(join(dst, "My Album", "shared again"))).toContain('user.added=0x6c61746572');
   expect(diffFidelity(fidelityFacts(src), fidelityFacts(dst))).toEqual([]);
 
+  // A new file without an ACL, in a directory whose destination has a default ACL: it must not inherit one there.
+  writeFileSync(join(src, "My Album", "plain.txt"), "no ACL");
+  run(["setfacl", "-b", join(src, "My Album", "plain.txt")]);
+  expectExit(await runCli(["copy", `${src}/`, dst]), 0);
+  expect(diffFidelity(fidelityFacts(src), fidelityFacts(dst))).toEqual([]);
+
   run(["setfattr", "-x", "user.xdg.comment", join(src, "My Album", "photo one.jpg")]);
   const checksum = await runCli(["copy", "-c", "--json", `${src}/`, dst]);
   expectExit(checksum, 0);

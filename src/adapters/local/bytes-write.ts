@@ -12,7 +12,7 @@ import type { FileTarget, WholeRead } from "../../ports/store-capabilities.ts";
 import type { OpResult, WriteOp } from "../../ports/store.ts";
 import type { CopyMeter } from "./copy-meter.ts";
 import { displayName, type RelPath } from "../../domain/rel-path.ts";
-import { fromLossItem, type LossItem } from "./fidelity-write.ts";
+import { fromLossItem, newWriteJob, type LossItem } from "./fidelity-write.ts";
 import { finishTemp, openTemp, type WriteJob } from "./fs-write.ts";
 import { copyFileRange } from "./libc.ffi.ts";
 import { openRegular } from "./open-regular.ts";
@@ -242,6 +242,7 @@ async function writeToFile(
     const { fd, tmpOs } = t;
     t = { fd: -1, tmpOs };
     const final = asLanded(op, false);
+    newWriteJob(); // outside a job: ask the directory again (its descriptor number may name another one now)
     const losses = finishTemp(fd, tmpOs, at.path, final.meta, false);
     return { ...landed, changed: final !== op, ...(losses === undefined ? {} : { losses }) };
   } catch (e) {

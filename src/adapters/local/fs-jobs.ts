@@ -10,6 +10,7 @@ import { eachItem, type ItemResult } from "./item-result.ts";
 import { readWhole, type ReadWholeJob, type ReadWholeResult } from "./fs-read-whole.ts";
 import { blockHashesOf, hashFile, listDir, statPath, type ListResult } from "./fs-read.ts";
 import { applyMeta, removeEntry, writeEntry, type WriteJob, type WriteOutcome } from "./fs-write.ts";
+import { newWriteJob } from "./fidelity-write.ts";
 import { linkInPlace, type LinkOutcome } from "./hard-link.ts";
 import { syncFs } from "./libc.ffi.ts";
 import { openRegular } from "./open-regular.ts";
@@ -109,6 +110,7 @@ function run(job: Job, at: Resolver): JobResult {
     case "stat":
       return statBeneath(job.abs, at);
     case "write": {
+      newWriteJob();
       const meter = new CopyMeter(job.meter);
       return job.jobs.map((j) => eachItem(() => writeEntry(at.contained ? { ...j, dst: at.path(j.dst) } : j, BUF, meter), j.dst, (e) => at.scrub(e)));
     }
@@ -134,6 +136,7 @@ function run(job: Job, at: Resolver): JobResult {
     case "sync":
       return { errno: syncDir(at.dir(job.abs)) };
     case "pass":
+      newWriteJob();
       return passDirectory(job.pass, BUF, new CopyMeter(job.meter));
     case "readWhole":
       return readWhole(job.whole, (p) => at.path(p), (e) => at.scrub(e));

@@ -122,7 +122,7 @@ export function finishTemp(fd: number, tmpOs: string | Buffer, dst: string, meta
     const chown = IS_ROOT && (!freshParent || meta.uid !== EUID || meta.gid !== EGID);
     if (chown) fs.fchownSync(fd, meta.uid, meta.gid);
     if (chown || (meta.mode & UMASK) !== 0 || meta.mode > 0o777) fs.fchmodSync(fd, meta.mode);
-    const losses = keepXattrs(fd, meta, dst);
+    const losses = keepXattrs(fd, meta, dst, true);
     if (setFdMtime(fd, meta.mtimeNs) !== 0) fs.futimesSync(fd, nsToSec(meta.mtimeNs), nsToSec(meta.mtimeNs));
     fs.renameSync(tmpOs, toOsPath(dst));
     return losses;
