@@ -1,4 +1,5 @@
 import type { EntryMeta } from "./entry.ts";
+import { sameXattrs } from "./fidelity.ts";
 import type { CompareMode } from "./plan.ts";
 
 /** What the planner does with one source file or symlink. `hash`: compare content hashes first. */
@@ -48,16 +49,24 @@ export function compareEntry(src: EntryMeta, dst: EntryMeta | null, options: Com
 
 /**
  * True when a destination file whose content is kept (skipped, or equal by hash) still needs its
- * attributes set as rsync -a does: a different mode, mtime (at the granularity) or, when `owners`,
- * owner or group. Only files: symlinks keep no mode or mtime of interest, directories are finished
+ * attributes set as rsync -aAX does: a different mode, mtime (at the granularity), extended
+ * attributes or ACLs, or, when `owners`, owner or group. Only files: symlinks keep no mode or mtime of interest, directories are finished
  * separately.
  */
 export function attributesDiffer(src: EntryMeta, dst: EntryMeta, options: { readonly owners: boolean; readonly mtimeGranularityNs: bigint }): boolean {
   if (src.kind !== "file" || dst.kind !== "file") return false;
   if ((src.mode & 0o7777) !== (dst.mode & 0o7777)) return true;
   if (!sameMtime(src.mtimeNs, dst.mtimeNs, options.mtimeGranularityNs)) return true;
+  if (xattrsDiffer(src, dst)) return true;
   return options.owners && (src.uid !== dst.uid || src.gid !== dst.gid);
 }
+
+/**
+ * True when both sides read extended attributes and ACLs and they differ (an attribute update, never a resend).
+ * A side that does not read them (`xattrs` absent) never makes a difference.
+ */
+export const xattrsDiffer = (src: EntryMeta, dst: EntryMeta): boolean =>
+  src.xattrs !== undefined && dst.xattrs !== undefined && !sameXattrs(src.xattrs, dst.xattrs);
 
 /**
  * The mtime granularity two sides share: 1 ns when both keep nanoseconds, otherwise microseconds

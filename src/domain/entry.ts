@@ -1,3 +1,5 @@
+import type { Xattr } from "./fidelity.ts";
+import type { InodeId } from "./hard-links.ts";
 import type { RelPath } from "./rel-path.ts";
 
 /** What an entry is. `special` covers FIFOs, sockets and devices: never transferred. */
@@ -16,6 +18,15 @@ export interface EntryMeta {
   readonly gid: number;
   /** Symlink target text, exactly as stored (names-as-bytes encoding of rel-path.ts). */
   readonly linkTarget?: string;
+  /**
+   * The kept extended attributes and ACLs (fidelity.ts), sorted by name: empty when it has none, absent when the
+   * side that listed it does not read them (then they are neither compared nor changed).
+   */
+  readonly xattrs?: readonly Xattr[];
+  /** The inode behind a non-directory with more than one name (hard links), on the side that listed it. */
+  readonly inode?: InodeId;
+  /** 512-byte blocks allocated, set only for a file with fewer bytes allocated than its size (it may have holes). */
+  readonly blocks?: number;
 }
 
 /** A named entry of a directory listing. */

@@ -25,7 +25,7 @@ export function sameXattrs(a: readonly Xattr[], b: readonly Xattr[]): boolean {
 /** Extended attributes, POSIX ACLs, hard links (a link count or filesystem that refuses another link). */
 export type FidelityKind = "xattrs" | "acls" | "hard-links";
 
-const KINDS: readonly FidelityKind[] = ["xattrs", "acls", "hard-links"];
+export const FIDELITY_KINDS: readonly FidelityKind[] = ["xattrs", "acls", "hard-links"];
 
 /** What each kind is called in a warning. */
 export const FIDELITY_KIND_TEXT: Readonly<Record<FidelityKind, string>> = {
@@ -42,7 +42,7 @@ export const fidelityLoss = (kind: FidelityKind, message: string, details: Reado
 export function lossKind(e: unknown): FidelityKind | null {
   if (!isBlitError(e) || e.code !== "UNSUPPORTED") return null;
   const kind = e.details.kind;
-  return KINDS.find((k) => k === kind) ?? null;
+  return FIDELITY_KINDS.find((k) => k === kind) ?? null;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { sameMtime } from "./compare.ts";
 import type { EntryMeta } from "./entry.ts";
+import { sameXattrs, type Xattr } from "./fidelity.ts";
 
 /**
  * rsync's `-i` view of one changed entry (its `%i %n%L`, SPEC §3 "-i"): the 11-letter change
@@ -7,7 +8,8 @@ import type { EntryMeta } from "./entry.ts";
  * rsync's sender shows it), `c` a directory or symlink created or changed, `.` attributes only;
  * X `f`, `d` or `L`; then `c` checksum (`-c`) or symlink target, `s` size, `t` mtime, `p` mode,
  * `o` owner, `g` group (owner and group only where blit sets them: as root), `+` in every place
- * for a new entry; u/a/x (times, ACLs, xattrs blit does not transfer) stay `.` — or
+ * for a new entry; `u` (access times blit does not transfer) stays `.`; `a` ACLs and `x` extended
+ * attributes changed (where both sides read them) — or
  * `*deleting  ` for a mirror's deletion.
  */
 export interface ItemChange {
@@ -71,9 +73,16 @@ function letters(head: string, meta: EntryMeta, prior: EntryMeta, options: Itemi
     options.owners && meta.uid !== prior.uid ? "o" : ".",
     options.owners && meta.gid !== prior.gid ? "g" : ".",
     ".",
-    ".",
-    ".",
+    attrsDiffer(meta, prior, true) ? "a" : ".",
+    attrsDiffer(meta, prior, false) ? "x" : ".",
   ].join("");
   // rsync: an entry not transferred whose attributes are all unchanged shows spaces.
   return head[0] !== ">" && out === "........." ? `${head}         ` : head + out;
+}
+
+/** True when both sides read attributes and their ACLs (`acls`) or their other attributes differ. */
+function attrsDiffer(meta: EntryMeta, prior: EntryMeta, acls: boolean): boolean {
+  if (meta.xattrs === undefined || prior.xattrs === undefined) return false;
+  const pick = (list: readonly Xattr[]) => list.filter(([name]) => name.startsWith("system.posix_acl_") === acls);
+  return !sameXattrs(pick(meta.xattrs), pick(prior.xattrs));
 }

@@ -3,8 +3,8 @@
  * nothing a client sends becomes privilege.
  *
  * - Owners and set-id bits: outside `keep_owners = true` modules every entry belongs to the
- *   module root's owner and group, and loses the set-uid and set-gid bits (04000, 02000), files
- *   and directories alike. The sticky bit (01000) is kept: it only restricts who may delete.
+ *   module root's owner and group, and loses the set-uid and set-gid bits (04000, 02000) and its
+ *   `trusted.*`/`security.*` attributes, files and directories alike. The sticky bit (01000) is kept: it only restricts who may delete.
  * - Symlinks, in modules with `use_chroot = false` (which follow links): a link a client creates
  *   is stored with its target text behind {@link CLIENT_LINK_PREFIX}, so that following it leads
  *   nowhere (that directory does not exist: the daemon refuses to start while it does); the
@@ -27,9 +27,14 @@ export const SET_ID_BITS = 0o6000;
 export const CLIENT_LINK_DIR = "/blit-munged";
 export const CLIENT_LINK_PREFIX = `${CLIENT_LINK_DIR}/`;
 
-/** `meta` as a module that does not keep owners stores it: owned by `owner`, without set-id bits. */
+/**
+ * `meta` as a module that does not keep owners stores it: owned by `owner`, without set-id bits, and with only the
+ * attributes any user may set (`user.*` and ACLs): `trusted.*` and `security.*` (file capabilities, security
+ * labels) are privilege.
+ */
 export function ownedByModule(meta: EntryMeta, owner: Owner): EntryMeta {
-  return { ...meta, uid: owner.uid, gid: owner.gid, mode: meta.mode & ~SET_ID_BITS };
+  const xattrs = meta.xattrs?.filter(([name]) => name.startsWith("user.") || name.startsWith("system.posix_acl_"));
+  return { ...meta, uid: owner.uid, gid: owner.gid, mode: meta.mode & ~SET_ID_BITS, ...(xattrs === undefined ? {} : { xattrs }) };
 }
 
 /** The target text stored for a symlink a client sent. */

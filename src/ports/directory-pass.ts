@@ -25,8 +25,9 @@ export interface DirectoryPass {
   readonly sourceFailures: DirListing["failures"];
   /** The destination directory's entries that are directories (null: it does not exist). */
   readonly destDirs: readonly DirEntry[] | null;
-  /** The plan, with `send` holding only what the pass left for the engine to write, and `skip`
-   * holding only directories (skipped files and symlinks are counted in `skippedLeaves`). */
+  /** The plan, with `send` holding only what the pass left for the engine to write (names of an
+   * inode with other names always), and `skip` holding only directories and names of an inode with
+   * other names (the other skipped files and symlinks are counted in `skippedLeaves`). */
   readonly plan: DirectoryPlan;
   readonly skippedLeaves: number;
   /** Entries the pass already wrote, in the plan's order, each with its result. */

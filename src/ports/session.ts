@@ -75,7 +75,8 @@ export type StoreOp<P = RelPath> =
   | { readonly op: "remove"; readonly paths: readonly P[]; readonly onlyEmptyDirs: boolean }
   | { readonly op: "sync" }
   | { readonly op: "claim"; readonly path: P; readonly exclusive: boolean }
-  | { readonly op: "snapshot"; readonly steps: readonly { readonly how: SnapshotStep["how"]; readonly from: P; readonly to: P }[] };
+  | { readonly op: "snapshot"; readonly steps: readonly { readonly how: SnapshotStep["how"]; readonly from: P; readonly to: P }[] }
+  | { readonly op: "link"; readonly links: readonly { readonly path: P; readonly to: P }[] };
 
 /** One operation on the session's store; `id` is unique among requests in flight. */
 export type StoreRequest<P = RelPath> = { readonly id: number } & StoreOp<P>;

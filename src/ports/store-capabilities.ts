@@ -154,3 +154,22 @@ export interface SnapshotSteps {
   /** Carries out `steps` in order; one result per step (its path: the step's `to`). */
   snapshot(steps: readonly SnapshotStep[]): Promise<OpResult[]>;
 }
+
+/** One hard link to make: `path` becomes another name of `to`'s inode (both in this store; `to` already landed). */
+export interface LinkOp {
+  readonly path: RelPath;
+  readonly to: RelPath;
+}
+
+/** What {@link HardLinks.link} did with one op: `already` when `path` was a name of that inode before. */
+export type LinkResult = OpResult & { readonly already?: boolean };
+
+/** Hard links at the destination (rsync -H): names of one source inode recreated as names of one inode. */
+export interface HardLinks {
+  /**
+   * Makes each `path` a hard link of its `to`, replacing what is at `path` atomically; one result per op, in
+   * order. Where the destination refuses another link (a link count at its limit, no hard links) the result's
+   * error is UNSUPPORTED with `details.kind` "hard-links": the caller writes a copy instead and warns once.
+   */
+  link(ops: readonly LinkOp[], signal?: AbortSignal): Promise<LinkResult[]>;
+}

@@ -47,6 +47,11 @@ export interface OpResult {
    * run sends it again) and the run warns about it.
    */
   readonly sourceChanged?: boolean;
+  /**
+   * What the destination could not hold of the entry that landed (extended attributes, ACLs, a hard link):
+   * UNSUPPORTED BlitErrors with `details.kind` (domain/fidelity.ts); the engine warns once per kind.
+   */
+  readonly losses?: readonly BlitError[];
 }
 
 /** An existing directory or file whose mode, owner (when kept) and mtime are set to `meta`. */

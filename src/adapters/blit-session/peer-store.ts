@@ -6,7 +6,8 @@ import { displayName, type RelPath } from "../../domain/rel-path.ts";
 import { splitHashes } from "../../domain/resume-prefix.ts";
 import { encodeEnd } from "../../domain/wire/frame.ts";
 import type { ReadItem, SessionClient, StoreOp, StoreReply, StoreRequest, WriteItem } from "../../ports/session.ts";
-import type { BlockHashes, DestinationClaims, FileTarget, ReadsInto, SnapshotStep, SnapshotSteps, SourceChanges, WholeRead, WholeReads, WriteProgress } from "../../ports/store-capabilities.ts";
+import type { BlockHashes, DestinationClaims, FileTarget, HardLinks, LinkOp, LinkResult, ReadsInto, SnapshotStep, SnapshotSteps, SourceChanges, WholeRead, WholeReads, WriteProgress } from "../../ports/store-capabilities.ts";
+import { fidelityLoss } from "../../domain/fidelity.ts";
 import type { DirListing, MetaUpdate, OpResult, StoreCapabilities, WriteOp } from "../../ports/store.ts";
 import type { DataPlane, RemoteStore } from "../../ports/remote-store.ts";
 import { FileDemux } from "./file-demux.ts";
@@ -23,7 +24,7 @@ const READ_BATCH_FILES = 512;
  * on the control stream; file bytes travel on the data plane: `read` collects the files asked for
  * in one turn into one need list, `write` streams the files' bytes (WriteOp.bytes) as records.
  */
-export class PeerStore implements RemoteStore, WholeReads, ReadsInto, SourceChanges, WriteProgress, BlockHashes, DestinationClaims, SnapshotSteps {
+export class PeerStore implements RemoteStore, WholeReads, ReadsInto, SourceChanges, WriteProgress, BlockHashes, DestinationClaims, SnapshotSteps, HardLinks {
   readonly capabilities: StoreCapabilities = { nanosecondTimes: true, owners: false };
   private readonly table = new RequestTable();
   private readonly demux = new FileDemux(undefined, (fileId) => this.ended(fileId));
@@ -182,6 +183,17 @@ export class PeerStore implements RemoteStore, WholeReads, ReadsInto, SourceChan
     for (const part of pieces(entries)) {
       const rs = results(await this.call({ op: "setMeta", entries: part.map((e) => ({ path: this.full(e.path), meta: e.meta })) }));
       out.push(...rs.map((r, i) => ({ ...r, path: part[i]!.path })));
+    }
+    return out;
+  }
+
+  /** HardLinks.link on the daemon's side; a refusal there (UNSUPPORTED) stays a loss of hard links. */
+  async link(ops: readonly LinkOp[], signal?: AbortSignal): Promise<LinkResult[]> {
+    throwIfCancelled(signal);
+    const out: LinkResult[] = [];
+    for (const part of pieces(ops)) {
+      const rs = results(await this.call({ op: "link", links: part.map((l) => ({ path: this.full(l.path), to: this.full(l.to) })) }));
+      out.push(...rs.map((r, i) => ({ ...r, path: part[i]!.path, ...(r.error?.code === "UNSUPPORTED" ? { error: fidelityLoss("hard-links", r.error.message) } : {}) })));
     }
     return out;
   }

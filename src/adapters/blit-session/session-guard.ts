@@ -14,6 +14,8 @@ export function requestItems<P>(req: StoreRequest<P>): number {
       return req.paths.length;
     case "snapshot":
       return req.steps.length;
+    case "link":
+      return req.links.length;
     default:
       return 1;
   }

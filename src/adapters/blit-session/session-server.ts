@@ -5,7 +5,7 @@ import { checkPath, isPeerViolation, type PeerPath, type Unchecked } from "../..
 import { joinRel, type RelPath } from "../../domain/rel-path.ts";
 import { joinHashes } from "../../domain/resume-prefix.ts";
 import type { ReadItem, SessionLink, StoreAnswer, StoreReply, StoreRequest } from "../../ports/session.ts";
-import type { BlockHashes, DestinationClaims, SnapshotSteps } from "../../ports/store-capabilities.ts";
+import type { BlockHashes, DestinationClaims, HardLinks, SnapshotSteps } from "../../ports/store-capabilities.ts";
 import type { OpResult, Store, WriteOp } from "../../ports/store.ts";
 import type { Channel } from "../../ports/transport.ts";
 import type { FileBytes } from "../../ports/file-bytes.ts";
@@ -199,6 +199,12 @@ async function run(req: Request, scope: SessionScope, incoming: IncomingFiles, l
       const results = await store.snapshot(steps);
       return reply({ kind: "results", results: results.map((r, i) => ({ ...r, path: steps[i]!.to, error: r.error && scope.scrub(r.error) })) });
     }
+    case "link": {
+      need(scope.canWrite, "link");
+      const ops = req.links.map((l) => ({ path: at(l.path), to: at(l.to) }));
+      const results: OpResult[] = offers<HardLinks>(store, "link") ? await store.link(ops) : ops.map((op) => ({ path: op.path, bytes: 0, zeroCopyBytes: 0, error: NO_LINKS }));
+      return reply({ kind: "results", results: results.map((r, i) => ({ ...r, path: ops[i]!.path, error: r.error && scope.scrub(r.error) })) });
+    }
     case "sync": {
       need(scope.canWrite, "sync");
       const s = await store.sync();
@@ -298,6 +304,9 @@ function aborted(signal: AbortSignal): Promise<never> {
   p.catch(() => {});
   return p;
 }
+
+/** The answer of a store that makes no hard links: the client writes copies. */
+const NO_LINKS = new BlitError("UNSUPPORTED", "this daemon's store makes no hard links", { kind: "hard-links" });
 
 function need(allowed: boolean, what: string): void {
   if (!allowed) throw new BlitError("READ_ONLY", `this session may not ${what}: the module is read-only or the session reads only`);

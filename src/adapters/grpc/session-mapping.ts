@@ -6,7 +6,9 @@ import { BlitError, ERROR_CODES, type ErrorCode } from "../../domain/errors.ts";
 import { unchecked, uncheckedEntries, type Unchecked } from "../../domain/peer-path.ts";
 import { encodeNameBytes, wireText } from "../../domain/rel-path.ts";
 import { PackReader, PackWriter, packEntries, unpackEntries } from "../../domain/wire/packed-meta.ts";
+import { FIDELITY_KINDS, fidelityLoss, lossKind } from "../../domain/fidelity.ts";
 import type { ClientMessage, DataNegotiation, ReadItem, ServerMessage, SessionHeader, SessionRole, StoreReply, StoreRequest, WriteItem } from "../../ports/session.ts";
+import type { LinkResult } from "../../ports/store-capabilities.ts";
 import type { OpResult } from "../../ports/store.ts";
 import { bytesToName, fromWireMeta, fromWireTarget, toNumber, toWireMeta, toWireTarget } from "./mapping.ts";
 import type { WireMessage } from "./wire-schema.ts";
@@ -82,6 +84,14 @@ function toWireRequest(r: StoreRequest): WireMessage {
       return { id, claim: { path: encodeNameBytes(r.path), exclusive: r.exclusive } };
     case "snapshot":
       return { id, snapshot: { items: r.steps.map((st) => ({ how: SNAPSHOT_HOW.indexOf(st.how), from: encodeNameBytes(st.from), to: encodeNameBytes(st.to) })) } };
+    case "link": {
+      const w = new PackWriter();
+      for (const l of r.links) {
+        w.name(l.path);
+        w.name(l.to);
+      }
+      return { id, link: { packed: w.bytes() } };
+    }
   }
 }
 
@@ -121,6 +131,12 @@ function fromWireRequest(w: WireMessage): StoreRequest<Unchecked> {
       return { id, op: "claim", path: path(w.claim?.path), exclusive: w.claim?.exclusive === true };
     case "snapshot":
       return { id, op: "snapshot", steps: ((w.snapshot?.items ?? []) as WireMessage[]).map((i) => ({ how: snapshotHow(i.how), from: path(i.from), to: path(i.to) })) };
+    case "link": {
+      const r = new PackReader(w.link?.packed instanceof Uint8Array ? w.link.packed : new Uint8Array());
+      const links: { path: Unchecked; to: Unchecked }[] = [];
+      while (!r.done) links.push({ path: unchecked(r.name()), to: unchecked(r.name()) });
+      return { id, op: "link", links };
+    }
     default:
       throw new BlitError("PROTOCOL_MISMATCH", `unknown store request '${String(w.op)}'`);
   }
@@ -144,6 +160,27 @@ const fromWireResult = (w: WireMessage): OpResult => {
 };
 
 const isPacked = (b: unknown): b is Uint8Array => b instanceof Uint8Array && b.length > 0;
+
+/** Flags of a packed result: it failed (its error is among the messages), or it landed with fidelity losses. */
+const FAILED = 1;
+const LOSSES = 2;
+/** A hard link that already was one (HardLinks.link). */
+const ALREADY = 4;
+/** More losses than one entry's kinds: corrupt. */
+const MAX_LOSSES = 8;
+
+/** What an entry that landed lost (u32 count, then kind and message of each): UNSUPPORTED errors of their kind. */
+function unpackLosses(r: PackReader): BlitError[] {
+  const n = r.u32();
+  if (n > MAX_LOSSES) throw new BlitError("CORRUPT_DATA", `packed results: ${n} losses for one entry`);
+  const out: BlitError[] = [];
+  for (let i = 0; i < n; i++) {
+    const kind = r.name();
+    const message = r.name();
+    out.push(fidelityLoss(FIDELITY_KINDS.find((k) => k === kind) ?? "xattrs", message));
+  }
+  return out;
+}
 
 function packReadItems(items: readonly ReadItem[]): Uint8Array {
   const w = new PackWriter();
@@ -190,7 +227,15 @@ function packResults(results: readonly OpResult[]): WireMessage {
   for (const r of results) {
     w.f64(r.bytes);
     w.f64(r.zeroCopyBytes);
-    w.u32(r.error === undefined ? 0 : 1);
+    const losses = r.error === undefined ? (r.losses ?? []) : [];
+    const already = r.error === undefined && (r as LinkResult).already === true ? ALREADY : 0;
+    w.u32((r.error === undefined ? 0 : FAILED) | (losses.length === 0 ? 0 : LOSSES) | already);
+    if (losses.length === 0) continue;
+    w.u32(losses.length);
+    for (const l of losses) {
+      w.name(lossKind(l) ?? "xattrs");
+      w.name(l.message);
+    }
   }
   return { packed: w.bytes(), results: results.filter((r) => r.error !== undefined).map(toWireResult) };
 }
@@ -202,7 +247,10 @@ function unpackResults(w: WireMessage): OpResult[] {
   while (!r.done) {
     const bytes = r.f64();
     const zeroCopyBytes = r.f64();
-    if (r.u32() === 0) out.push({ path: "", bytes, zeroCopyBytes });
+    const flags = r.u32();
+    if (flags === LOSSES) out.push({ path: "", bytes, zeroCopyBytes, losses: unpackLosses(r) });
+    else if (flags === 0) out.push({ path: "", bytes, zeroCopyBytes });
+    else if (flags === ALREADY) out.push({ path: "", bytes, zeroCopyBytes, already: true } as LinkResult);
     else {
       const f = failed[next++];
       if (f === undefined) throw new BlitError("CORRUPT_DATA", "packed results name more failures than they carry");

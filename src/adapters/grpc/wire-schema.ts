@@ -9,7 +9,7 @@ import protobuf from "protobufjs";
 import { protoDescriptor } from "./proto-descriptor.ts" with { type: "macro" };
 
 /** The wire protocol version this build speaks; sent as `blit-protocol` metadata on every call. */
-export const PROTOCOL_VERSION = 5;
+export const PROTOCOL_VERSION = 6;
 
 /** Metadata keys of the handshake and of errors. */
 export const PROTOCOL_HEADER = "blit-protocol";

@@ -12,6 +12,7 @@ import type { FileTarget, WholeRead } from "../../ports/store-capabilities.ts";
 import type { OpResult, WriteOp } from "../../ports/store.ts";
 import type { CopyMeter } from "./copy-meter.ts";
 import { displayName, type RelPath } from "../../domain/rel-path.ts";
+import { fromLossItem, newWriteJob, type LossItem } from "./fidelity-write.ts";
 import { finishTemp, openTemp, type WriteJob } from "./fs-write.ts";
 import { copyFileRange } from "./libc.ffi.ts";
 import { openRegular } from "./open-regular.ts";
@@ -90,7 +91,8 @@ export async function writeBytes(ops: readonly WriteOp[], ctx: BytesWriteContext
         if (batchBytes >= POOL_BATCH_BYTES) flush();
       } else {
         const landed = await writeToFile(ctx, ctx.jobPath(op.path), op, stream, offsets[i]!, signal, () => asked.add(i));
-        results[i] = { path: op.path, bytes: landed.bytes, zeroCopyBytes: landed.zeroCopyBytes, ...(landed.changed ? { sourceChanged: true } : {}) };
+        const losses = landed.losses === undefined ? {} : { losses: landed.losses.map(fromLossItem) };
+        results[i] = { path: op.path, bytes: landed.bytes, zeroCopyBytes: landed.zeroCopyBytes, ...(landed.changed ? { sourceChanged: true } : {}), ...losses };
       }
     } catch (e) {
       const error = isBlitError(e) ? e : toBlitError(e, op.path, "write");
@@ -229,7 +231,7 @@ async function writeToFile(
   keep: number,
   signal: AbortSignal | undefined,
   asking: () => void,
-): Promise<{ bytes: number; zeroCopyBytes: number; changed: boolean }> {
+): Promise<{ bytes: number; zeroCopyBytes: number; changed: boolean; losses?: LossItem[] }> {
   const at = ctx.resolve(jobPath);
   let t: { fd: number; tmpOs: string | Buffer } | null = null;
   try {
@@ -240,8 +242,9 @@ async function writeToFile(
     const { fd, tmpOs } = t;
     t = { fd: -1, tmpOs };
     const final = asLanded(op, false);
-    finishTemp(fd, tmpOs, at.path, final.meta, false);
-    return { ...landed, changed: final !== op };
+    newWriteJob(); // outside a job: ask the directory again (its descriptor number may name another one now)
+    const losses = finishTemp(fd, tmpOs, at.path, final.meta, false);
+    return { ...landed, changed: final !== op, ...(losses === undefined ? {} : { losses }) };
   } catch (e) {
     if (t !== null && t.fd >= 0) fs.closeSync(t.fd);
     if (t !== null) fs.rmSync(t.tmpOs, { force: true });

@@ -10,13 +10,18 @@ import { eachItem, type ItemResult } from "./item-result.ts";
 import { readWhole, type ReadWholeJob, type ReadWholeResult } from "./fs-read-whole.ts";
 import { blockHashesOf, hashFile, listDir, statPath, type ListResult } from "./fs-read.ts";
 import { applyMeta, removeEntry, writeEntry, type WriteJob, type WriteOutcome } from "./fs-write.ts";
+import { newWriteJob } from "./fidelity-write.ts";
+import { linkInPlace, type LinkOutcome } from "./hard-link.ts";
 import { syncFs } from "./libc.ffi.ts";
 import { openRegular } from "./open-regular.ts";
 import { removeStaleTemporaries, temporariesIn } from "./temp-lock.ts";
 import { toOsPath } from "./os-path.ts";
-import { fromWireError, toBlitError, toWireError } from "./to-blit-error.ts";
+import { fromWireError, toBlitError, toWireError, type WireError } from "./to-blit-error.ts";
 
 export type { ItemResult };
+
+/** The outcome of one hard link of a "link" job. */
+export type LinkItem = LinkOutcome | { error: WireError };
 
 /**
  * One unit of work. Paths are absolute, or with `root` (a directory descriptor of a contained
@@ -30,6 +35,7 @@ export type Job = (
   | { op: "write"; jobs: WriteJob[]; meter: SharedArrayBuffer }
   | { op: "meta"; entries: { abs: string; meta: EntryMeta }[] }
   | { op: "remove"; paths: string[]; recursive: boolean }
+  | { op: "link"; links: { dst: string; leader: string }[] }
   | { op: "hash"; abs: string }
   | { op: "blockHashes"; abs: string }
   | { op: "sync"; abs: string }
@@ -41,7 +47,7 @@ export type Job = (
   | { op: "pread"; fd: number; offset: number; length: number; name: string }
 ) & { root?: number; bufferBytes?: number };
 
-export type JobResult = PassResult | ReadWholeResult | ListResult | EntryMeta | null | ItemResult[] | Uint8Array | { errno: number } | { fd: number } | { fds: number[] } | { current: boolean };
+export type JobResult = PassResult | ReadWholeResult | ListResult | EntryMeta | null | ItemResult[] | LinkItem[] | Uint8Array | { errno: number } | { fd: number } | { fds: number[] } | { current: boolean };
 
 /** Per-thread scratch buffer for buffered copies and hashing (resized to a job's bufferBytes). */
 let BUF = Buffer.allocUnsafe(4 << 20);
@@ -104,11 +110,23 @@ function run(job: Job, at: Resolver): JobResult {
     case "stat":
       return statBeneath(job.abs, at);
     case "write": {
+      newWriteJob();
       const meter = new CopyMeter(job.meter);
       return job.jobs.map((j) => eachItem(() => writeEntry(at.contained ? { ...j, dst: at.path(j.dst) } : j, BUF, meter), j.dst, (e) => at.scrub(e)));
     }
     case "meta":
-      return job.entries.map((d) => eachItem(() => (applyMeta(at.path(d.abs), d.meta), NONE), d.abs, (e) => at.scrub(e)));
+      return job.entries.map((d) =>
+        eachItem(
+          () => {
+            const losses = applyMeta(at.path(d.abs), d.meta);
+            return losses === undefined ? NONE : { ...NONE, losses };
+          },
+          d.abs,
+          (e) => at.scrub(e),
+        ),
+      );
+    case "link":
+      return job.links.map((l) => linkItem(at.path(l.leader), at.path(l.dst), l.dst, at));
     case "remove":
       return job.paths.map((p) => eachItem(() => (removeEntry(at.path(p), job.recursive, at.contained), NONE), p, (e) => at.scrub(e)));
     case "hash":
@@ -118,6 +136,7 @@ function run(job: Job, at: Resolver): JobResult {
     case "sync":
       return { errno: syncDir(at.dir(job.abs)) };
     case "pass":
+      newWriteJob();
       return passDirectory(job.pass, BUF, new CopyMeter(job.meter));
     case "readWhole":
       return readWhole(job.whole, (p) => at.path(p), (e) => at.scrub(e));
@@ -145,6 +164,15 @@ function run(job: Job, at: Resolver): JobResult {
 }
 
 const NONE: WriteOutcome = { bytes: 0, zeroCopyBytes: 0 };
+
+/** One hard link made (linkInPlace): "linked", "already-linked", or its error (UNSUPPORTED: the destination refuses). */
+function linkItem(leader: string, dst: string, shown: string, at: Resolver): LinkItem {
+  try {
+    return linkInPlace(leader, dst);
+  } catch (e) {
+    return { error: toWireError(at.scrub(isBlitError(e) ? e : toBlitError(e, shown, "link"))) };
+  }
+}
 
 /** Removes the stale temporaries of each directory (those missing are skipped); returns 0. */
 function cleanTemporaries(dirs: readonly string[], at: Resolver): number {

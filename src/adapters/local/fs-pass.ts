@@ -73,7 +73,8 @@ export function passDirectory(job: PassJob, buf: Buffer, meter: CopyMeter): Pass
   const freshParent = !job.destExists && !job.dryRun && inheritsOwnIds(job.dst);
   let bytes = 0;
   for (const entry of plan.send) {
-    if (job.dryRun || written.length >= PASS_FILES || bytes + entry.meta.size > PASS_BYTES) {
+    // A name of an inode with other names is the engine's to write or link (its hard-link table sees every one).
+    if (job.dryRun || entry.meta.inode !== undefined || written.length >= PASS_FILES || bytes + entry.meta.size > PASS_BYTES) {
       rest.push(entry);
       continue;
     }
@@ -82,10 +83,11 @@ export function passDirectory(job: PassJob, buf: Buffer, meter: CopyMeter): Pass
     written.push({ entry, result: eachItem(() => writeEntry(write, buf, meter), write.dst) });
   }
   const destDirs = dest === null ? null : dest.filter((e) => e.meta.kind === "dir");
-  // Skipped files are only counted by the engine: not cloning them back saves most of a no-op run.
-  const skipDirs = plan.skip.filter((e) => e.meta.kind === "dir");
-  const result = { sourceFailures: source.failures, destDirs, skippedLeaves: plan.skip.length - skipDirs.length, written, subdirsCreated: !job.dryRun, subdirFailures, cleaned };
-  return { ...result, plan: { ...plan, send: rest, skip: skipDirs } };
+  // Skipped files are only counted by the engine: not cloning them back saves most of a no-op run. Names of an
+  // inode with other names go back: a skipped one may still lead its hard links.
+  const kept = plan.skip.filter((e) => e.meta.kind === "dir" || e.meta.inode !== undefined);
+  const result = { sourceFailures: source.failures, destDirs, skippedLeaves: plan.skip.length - kept.length, written, subdirsCreated: !job.dryRun, subdirFailures, cleaned };
+  return { ...result, plan: { ...plan, send: rest, skip: kept } };
 }
 
 function listDestination(job: PassJob): DirEntry[] | null {

@@ -6,6 +6,8 @@ import { hasEscapedBytes } from "../../domain/rel-path.ts";
 import { isTemporaryName, TEMP_PREFIX } from "../../domain/temp-name.ts";
 import { AT_FDCWD, lstatRawAt, type RawStat } from "./libc.ffi.ts";
 import { openRegular } from "./open-regular.ts";
+import { mayHaveHoles } from "./sparse-extents.ts";
+import { readXattrs } from "./xattrs.ts";
 import { absJoin, fromOsName, toCPath, toOsPath } from "./os-path.ts";
 import { toBlitError, toWireError, type WireError } from "./to-blit-error.ts";
 
@@ -24,7 +26,7 @@ export function statPath(abs: string): EntryMeta | null {
     if ((e as { code?: string }).code === "ENOTDIR") return null;
     throw toBlitError(e, abs, "stat");
   }
-  return st === undefined ? null : toMeta(st, os);
+  return st === undefined ? null : toMeta(st, os, abs);
 }
 
 /**
@@ -119,7 +121,7 @@ function readNames(abs: string): string[] {
   return raw.map((b) => fromOsName(b));
 }
 
-const raw: RawStat = { mode: 0, size: 0, mtimeNs: 0n, uid: 0, gid: 0 };
+const raw: RawStat = { mode: 0, size: 0, mtimeNs: 0n, uid: 0, gid: 0, nlink: 1, ino: 0n, blocks: 0, dev: 0n };
 const pathBuf = new Uint8Array(8192);
 const encoder = new TextEncoder();
 const ENOENT = 2;
@@ -149,16 +151,36 @@ function lstatMeta(dirFd: number, name: string, full: string): EntryMeta | null 
   if (err === -1) {
     const os = toOsPath(full);
     const st = fs.lstatSync(os, { bigint: true, throwIfNoEntry: false });
-    return st === undefined ? null : toMeta(st, os);
+    return st === undefined ? null : toMeta(st, os, full);
   }
   if (err === ENOENT) return null;
   if (err !== 0) throw Object.assign(new Error(`errno ${err}`), { code: ERRNO_CODE[err] ?? `errno ${err}` });
   const kind = KIND_OF[(raw.mode & 0o170000) >> 12] ?? "special";
-  const meta = { kind, size: kind === "file" ? raw.size : 0, mtimeNs: raw.mtimeNs, mode: raw.mode & 0o7777, uid: raw.uid, gid: raw.gid };
-  if (kind !== "symlink") return meta;
-  const target = fs.readlinkSync(toOsPath(full), { encoding: "buffer" }) as Buffer;
-  return { ...meta, linkTarget: fromOsName(target) };
+  const size = kind === "file" ? raw.size : 0;
+  const meta = { kind, size, mtimeNs: raw.mtimeNs, mode: raw.mode & 0o7777, uid: raw.uid, gid: raw.gid };
+  // Attributes are read by path (no *xattrat calls before Linux 6.13): the whole path, not the name.
+  const whole = dirFd === AT_FDCWD && c !== null ? c : ((hasEscapedBytes(full) ? null : cString(full)) ?? toCPath(full));
+  return withFidelity(meta, whole, full, toOsPath(full), raw.nlink ?? 1, raw.dev ?? 0n, raw.ino ?? 0n, raw.blocks ?? 0);
 }
+
+/**
+ * `meta` with what blit keeps beyond it: the kept attributes (not of symlinks), the inode of a non-directory with
+ * several names, the block count of a file that may have holes, a symlink's target.
+ */
+function withFidelity(meta: EntryMeta, c: Uint8Array, full: string, os: string | Buffer, nlink: number, dev: bigint, ino: bigint, blocks: number): EntryMeta {
+  const { kind } = meta;
+  const extra: { xattrs?: EntryMeta["xattrs"]; inode?: EntryMeta["inode"]; blocks?: number; linkTarget?: string } = {};
+  if (kind === "file" || kind === "dir") {
+    const attrs = readXattrs(c, full);
+    extra.xattrs = attrs.length === 0 ? NO_XATTRS : attrs;
+  }
+  if (nlink > 1 && (kind === "file" || kind === "symlink")) extra.inode = { dev, ino, nlink };
+  if (kind === "file" && mayHaveHoles(meta.size, blocks)) extra.blocks = blocks;
+  if (kind === "symlink") extra.linkTarget = fromOsName(fs.readlinkSync(os, { encoding: "buffer" }) as Buffer);
+  return { ...meta, ...extra };
+}
+
+const NO_XATTRS: EntryMeta["xattrs"] = Object.freeze([]);
 
 /** `s` NUL-terminated in a reused buffer (null when too long for it). */
 function cString(s: string): Uint8Array | null {
@@ -177,7 +199,7 @@ const KIND: ReadonlyMap<bigint, EntryKind> = new Map([
   [0o120000n, "symlink"],
 ]);
 
-function toMeta(st: fs.BigIntStats, os: string | Buffer): EntryMeta {
+function toMeta(st: fs.BigIntStats, os: string | Buffer, full: string): EntryMeta {
   const kind = KIND.get(st.mode & S_IFMT) ?? "special";
   const meta = {
     kind,
@@ -187,9 +209,7 @@ function toMeta(st: fs.BigIntStats, os: string | Buffer): EntryMeta {
     uid: Number(st.uid),
     gid: Number(st.gid),
   };
-  if (kind !== "symlink") return meta;
-  const target = fs.readlinkSync(os, { encoding: "buffer" }) as Buffer;
-  return { ...meta, linkTarget: fromOsName(target) };
+  return withFidelity(meta, toCPath(full), full, os, Number(st.nlink), st.dev, st.ino, Number(st.blocks));
 }
 
 export { absJoin };

@@ -4,9 +4,11 @@ import type { EntryMeta } from "../../domain/entry.ts";
 import { BlitError } from "../../domain/errors.ts";
 import { temporaryNameFor } from "../../domain/temp-name.ts";
 import type { CopyMeter } from "./copy-meter.ts";
+import { keepXattrs, type LossItem } from "./fidelity-write.ts";
 import { copyFileRange, setFdMtime, setPathMtime } from "./libc.ffi.ts";
 import { openRegular } from "./open-regular.ts";
 import { toCPath, toOsPath } from "./os-path.ts";
+import { copySparse } from "./sparse-extents.ts";
 import { lockNewTemporary } from "./temp-lock.ts";
 import { toBlitError } from "./to-blit-error.ts";
 
@@ -26,6 +28,8 @@ export interface WriteJob {
 export interface WriteOutcome {
   bytes: number;
   zeroCopyBytes: number;
+  /** What the destination could not hold of the entry (attributes, ACLs). */
+  losses?: LossItem[];
 }
 
 const { O_RDONLY, O_NOFOLLOW, O_NONBLOCK, O_WRONLY, O_RDWR, O_CREAT, O_EXCL, O_DIRECTORY } = fs.constants;
@@ -60,11 +64,12 @@ export function writeEntry(job: WriteJob, buf: Buffer, meter: CopyMeter): WriteO
 }
 
 /**
- * Applies the final mode, owner (as root) and mtime of an existing directory or file, through a
- * descriptor opened without following a symlink. An entry we may not open (mode 000 and not root)
- * is changed by path after checking it is not a symlink.
+ * Applies the final mode, owner (as root), attributes and ACLs, and mtime of an existing directory
+ * or file, through a descriptor opened without following a symlink. An entry we may not open
+ * (mode 000 and not root) is changed by path after checking it is not a symlink. Returns what the
+ * destination could not hold.
  */
-export function applyMeta(abs: string, meta: EntryMeta): void {
+export function applyMeta(abs: string, meta: EntryMeta): LossItem[] | undefined {
   const os = toOsPath(abs);
   let fd = -1;
   try {
@@ -76,7 +81,9 @@ export function applyMeta(abs: string, meta: EntryMeta): void {
     }
     if (IS_ROOT) fs.fchownSync(fd, meta.uid, meta.gid);
     fs.fchmodSync(fd, meta.mode);
+    const losses = keepXattrs(fd, meta, abs);
     if (setFdMtime(fd, meta.mtimeNs) !== 0) fs.futimesSync(fd, nsToSec(meta.mtimeNs), nsToSec(meta.mtimeNs));
+    return losses;
   } catch (e) {
     throw toBlitError(e, abs, "set metadata of");
   } finally {
@@ -103,18 +110,22 @@ export function removeEntry(abs: string, recursive: boolean, contained = false):
 }
 
 /**
- * Gives the temporary open as `fd` the final owner (as root), mode and mtime, renames it to `dst`
- * and closes it: the descriptor (and with it the temporary's lock, temp-lock.ts) is held until the
- * rename, and closed whatever happens.
+ * Gives the temporary open as `fd` the final owner (as root), mode, attributes and ACLs, and mtime,
+ * renames it to `dst` and closes it: the descriptor (and with it the temporary's lock,
+ * temp-lock.ts) is held until the rename, and closed whatever happens. Returns what the
+ * destination could not hold.
  */
-export function finishTemp(fd: number, tmpOs: string | Buffer, dst: string, meta: EntryMeta, freshParent: boolean): void {
+export function finishTemp(fd: number, tmpOs: string | Buffer, dst: string, meta: EntryMeta, freshParent: boolean): LossItem[] | undefined {
   try {
-    // chown clears setuid/setgid, so the mode is set after it.
+    // chown clears setuid/setgid and security.capability, so the mode and attributes follow it; an ACL's mask
+    // and the mode's group bits are one value, so the attributes follow the mode.
     const chown = IS_ROOT && (!freshParent || meta.uid !== EUID || meta.gid !== EGID);
     if (chown) fs.fchownSync(fd, meta.uid, meta.gid);
     if (chown || (meta.mode & UMASK) !== 0 || meta.mode > 0o777) fs.fchmodSync(fd, meta.mode);
+    const losses = keepXattrs(fd, meta, dst, true);
     if (setFdMtime(fd, meta.mtimeNs) !== 0) fs.futimesSync(fd, nsToSec(meta.mtimeNs), nsToSec(meta.mtimeNs));
     fs.renameSync(tmpOs, toOsPath(dst));
+    return losses;
   } finally {
     fs.closeSync(fd);
   }
@@ -148,8 +159,8 @@ function writeBytes(job: WriteJob, data: Uint8Array, meter: CopyMeter): WriteOut
     meter.add(data.length);
     const { fd, tmpOs } = t;
     t = { fd: -1, tmpOs };
-    finishTemp(fd, tmpOs, job.dst, job.meta, job.freshParent === true);
-    return { bytes: data.length, zeroCopyBytes: 0 };
+    const losses = finishTemp(fd, tmpOs, job.dst, job.meta, job.freshParent === true);
+    return losses === undefined ? { bytes: data.length, zeroCopyBytes: 0 } : { bytes: data.length, zeroCopyBytes: 0, losses };
   } catch (e) {
     if (t !== null && t.fd >= 0) fs.closeSync(t.fd);
     if (t !== null) safeUnlink(t.tmpOs);
@@ -178,10 +189,12 @@ function removeTreeNoFollow(os: string | Buffer): void {
   fs.rmdirSync(os);
 }
 
-function applyMetaByPath(os: string | Buffer, abs: string, meta: EntryMeta): void {
+function applyMetaByPath(os: string | Buffer, abs: string, meta: EntryMeta): LossItem[] | undefined {
   if (fs.lstatSync(os).isSymbolicLink()) throw new BlitError("INTERNAL", `${abs} became a symlink`, { path: abs });
   fs.chmodSync(os, meta.mode);
+  const losses = keepXattrs(abs, meta, abs);
   applyPathMtime(abs, meta.mtimeNs);
+  return losses;
 }
 
 function tempPathFor(dst: string): string {
@@ -248,10 +261,12 @@ function copyFile(job: WriteJob, src: string, buf: Buffer, meter: CopyMeter): Wr
     tmpOs = t.tmpOs;
     fdOut = t.fd;
     const start = job.resume === true ? reuseMatchingPrefix(fdIn, dst, fdOut, buf) : 0;
-    copyData(fdIn, fdOut, start, meta.size, buf, out, meter);
+    if (start === 0 && meta.blocks !== undefined) Object.assign(out, copySparse(fdIn, fdOut, meta.size, buf, (n) => chunkDone(meter, n, n)));
+    else copyData(fdIn, fdOut, start, meta.size, buf, out, meter);
     const fd = fdOut;
     fdOut = -1;
-    finishTemp(fd, tmpOs, dst, meta, job.freshParent === true);
+    const losses = finishTemp(fd, tmpOs, dst, meta, job.freshParent === true);
+    if (losses !== undefined) out.losses = losses;
     return out;
   } catch (e) {
     if (fdOut >= 0) fs.closeSync(fdOut);

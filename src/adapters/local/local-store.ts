@@ -3,13 +3,13 @@ import { BlitError, isBlitError, throwIfCancelled } from "../../domain/errors.ts
 import { displayName, type RelPath } from "../../domain/rel-path.ts";
 import { hasParentSegment } from "../../domain/peer-path.ts";
 import type { DirectoryPass, DirectoryPassRequest } from "../../ports/directory-pass.ts";
-import type { BlockHashes, CopyOp, DestinationClaims, DirectCopies, DirectoryPasses, OpenFile, OpenFiles, SnapshotStep, SnapshotSteps, WholeRead, WholeReads, WriteProgress } from "../../ports/store-capabilities.ts";
+import type { BlockHashes, CopyOp, DestinationClaims, DirectCopies, DirectoryPasses, HardLinks, LinkOp, LinkResult, OpenFile, OpenFiles, SnapshotStep, SnapshotSteps, WholeRead, WholeReads, WriteProgress } from "../../ports/store-capabilities.ts";
 import { runSnapshotSteps } from "./snapshot-steps.ts";
 import type { MetaUpdate, DirListing, OpResult, Store, StoreCapabilities, WriteOp } from "../../ports/store.ts";
 import type { PassJob, PassResult } from "./fs-pass.ts";
 import { CopyMeter } from "./copy-meter.ts";
-import { runJob, type Job, type JobResult } from "./fs-jobs.ts";
-import { toOpResult, type ItemResult } from "./item-result.ts";
+import { runJob, type Job, type JobResult, type LinkItem } from "./fs-jobs.ts";
+import { toLinkResult, toOpResult, type ItemResult } from "./item-result.ts";
 import type { ListResult } from "./fs-read.ts";
 import { FAILED, TOO_LARGE, type ReadWholeResult } from "./fs-read-whole.ts";
 import { splitHashes } from "../../domain/resume-prefix.ts";
@@ -39,13 +39,13 @@ const MIB = 1 << 20;
 /** A directory pass counts as this much of the inline budget: the first one or two run inline. */
 const PASS_WEIGHT = 24;
 
+export type { LocalStoreOptions };
+
 /**
  * The local filesystem as a Store. Blocking syscalls run in a shared pool of worker threads once a
  * transfer proves larger than a handful of entries; file data moves with copy_file_range.
  */
-export type { LocalStoreOptions };
-
-export class LocalStore implements Store, WholeReads, OpenFiles, WriteProgress, BlockHashes, DirectoryPasses, DestinationClaims, DirectCopies, SnapshotSteps {
+export class LocalStore implements Store, WholeReads, OpenFiles, WriteProgress, BlockHashes, DirectoryPasses, DestinationClaims, DirectCopies, SnapshotSteps, HardLinks {
   readonly location: string;
   readonly capabilities: StoreCapabilities;
   private budget: number;
@@ -148,15 +148,8 @@ export class LocalStore implements Store, WholeReads, OpenFiles, WriteProgress, 
     this.watch(signal);
     if (this.options.offThread === true) await this.refreshRoot();
     await this.cleanBefore(ready);
-    return this.runJobs(
-      ready,
-      ready.map((op) => ({
-        dst: this.jobPath(op.path),
-        meta: op.meta,
-        src: op.from === undefined || op.meta.kind !== "file" ? undefined : source.absolute(op.from),
-        resume: op.resume,
-      })),
-    );
+    const src = (op: CopyOp) => (op.from === undefined || op.meta.kind !== "file" ? undefined : source.absolute(op.from));
+    return this.runJobs(ready, ready.map((op) => ({ dst: this.jobPath(op.path), meta: op.meta, src: src(op), resume: op.resume })));
   }
 
   /** Runs write `jobs` (one per op of `ops`); the results named by the ops' paths. */
@@ -235,6 +228,14 @@ export class LocalStore implements Store, WholeReads, OpenFiles, WriteProgress, 
     const job: Job = { op: "remove", paths: paths.map((p) => this.jobPath(p)), recursive: options?.onlyEmptyDirs !== true };
     const results = (await this.exec(job, paths.length)) as ItemResult[];
     return results.map((r, i) => toOpResult(paths[i]!, r));
+  }
+
+  /** HardLinks.link, through linkInPlace (hard-link.ts). */
+  async link(ops: readonly LinkOp[], signal?: AbortSignal): Promise<LinkResult[]> {
+    this.watch(signal);
+    this.refuseIfReadOnly("link");
+    const items = (await this.exec({ op: "link", links: ops.map((op) => ({ dst: this.jobPath(op.path), leader: this.jobPath(op.to) })) }, ops.length)) as LinkItem[];
+    return items.map((r, i) => toLinkResult(ops[i]!.path, r));
   }
 
   async blockHashes(path: RelPath): Promise<Uint8Array[]> {
@@ -394,7 +395,6 @@ export class LocalStore implements Store, WholeReads, OpenFiles, WriteProgress, 
     return this.pool.run(job, transfer);
   }
 }
-
 
 /** A file write whose bytes are handed over. */
 const hasBytes = (op: WriteOp): boolean => op.meta.kind === "file" && op.bytes !== undefined;

@@ -80,7 +80,20 @@ export function writeXattrs(entry: XattrEntry, attrs: readonly Xattr[], shown: s
   return [...unsupported.values()];
 }
 
+/**
+ * True when directory `dir` (absolute, or a descriptor) has a default ACL: only then does a file created in it start
+ * with a kept attribute (the access ACL it inherits). A filesystem without ACLs has none.
+ */
+export function hasDefaultAcl(dir: XattrEntry): boolean {
+  const n = getXattr(toTarget(dir), ACL_DEFAULT_C, PROBE);
+  return n >= 0 || n === -ERRNO.ERANGE;
+}
+
 // --- internal ---
+
+const ACL_DEFAULT_C = toCPath(ACL_DEFAULT);
+/** A value buffer for presence checks (ERANGE also means present). */
+const PROBE = new Uint8Array(1);
 
 const IS_ROOT = process.geteuid?.() === 0;
 /**

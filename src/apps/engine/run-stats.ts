@@ -1,4 +1,5 @@
 import { BlitError } from "../../domain/errors.ts";
+import { LossesOncePerKind } from "../../domain/fidelity.ts";
 import { displayName } from "../../domain/rel-path.ts";
 import type { Phase, ProgressSnapshot } from "../../domain/summary.ts";
 import type { Reporter } from "../../ports/reporter.ts";
@@ -40,6 +41,8 @@ export class RunStats {
   plannedBytes = 0;
   scanComplete = false;
   readonly failures: { path: string; error: BlitError }[] = [];
+  /** What the destination could not keep (attributes, ACLs, hard links): one warning per kind. */
+  private readonly losses = new LossesOncePerKind();
   /** Bytes copied so far including files still in progress (the destination store's meter). */
   liveBytes: () => number = () => 0;
   private lastLive = 0;
@@ -56,6 +59,14 @@ export class RunStats {
   ) {
     this.started = now();
     this.lastMove = this.started;
+  }
+
+  /** Warns about the first loss of each kind among `losses` (an OpResult's) for this run; later ones are counted. */
+  lost(losses: readonly BlitError[] | undefined): void {
+    for (const e of losses ?? []) {
+      const warning = this.losses.note(e);
+      if (warning !== null) this.reporter.warn(warning);
+    }
   }
 
   /** Called per entry on the hot path: only flags the movement; the timer reads the clock. */

@@ -1,8 +1,9 @@
 import { offers } from "../../domain/capability.ts";
 import { BlitError, throwIfCancelled } from "../../domain/errors.ts";
+import { fidelityLoss } from "../../domain/fidelity.ts";
 import { hasParentSegment } from "../../domain/peer-path.ts";
 import { displayName, joinRel, type RelPath } from "../../domain/rel-path.ts";
-import type { BlockHashes, DestinationClaims, WholeRead, WholeReads, WriteProgress } from "../../ports/store-capabilities.ts";
+import type { BlockHashes, DestinationClaims, HardLinks, LinkOp, LinkResult, WholeRead, WholeReads, WriteProgress } from "../../ports/store-capabilities.ts";
 import type { DirListing, MetaUpdate, OpResult, Store, StoreCapabilities, WriteOp } from "../../ports/store.ts";
 
 /**
@@ -14,7 +15,7 @@ import type { DirListing, MetaUpdate, OpResult, Store, StoreCapabilities, WriteO
  * when one aborts; a cancelled run stops between batches and its writes fail with their source.
  * Disposing the view leaves the inner store open: it belongs to someone else.
  */
-export class StoreView implements Store, WholeReads, WriteProgress, BlockHashes, DestinationClaims {
+export class StoreView implements Store, WholeReads, WriteProgress, BlockHashes, DestinationClaims, HardLinks {
   readonly capabilities: StoreCapabilities;
 
   constructor(
@@ -40,6 +41,12 @@ export class StoreView implements Store, WholeReads, WriteProgress, BlockHashes,
   async write(ops: readonly WriteOp[], signal?: AbortSignal): Promise<OpResult[]> {
     throwIfCancelled(signal);
     return relative(await this.inner.write(ops.map((op) => ({ ...op, path: this.at(op.path) }))), ops);
+  }
+
+  /** HardLinks.link of the inner store; where it makes none, each link is a loss (the caller writes copies). */
+  async link(ops: readonly LinkOp[], signal?: AbortSignal): Promise<LinkResult[]> {
+    if (!offers<HardLinks>(this.inner, "link")) return ops.map((op) => ({ path: op.path, bytes: 0, zeroCopyBytes: 0, error: fidelityLoss("hard-links", `${this.location} makes no hard links`) }));
+    return relative(await this.inner.link(ops.map((op) => ({ path: this.at(op.path), to: this.at(op.to) })), signal), ops);
   }
 
   copiedBytes(): number {

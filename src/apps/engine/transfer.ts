@@ -261,7 +261,12 @@ function recordDeletion(r: { path: string; error?: BlitError }, sync: TreeSync, 
 
 async function finish(sync: TreeSync, dest: Store, stats: RunStats, deps: EngineDeps): Promise<void> {
   const dirs = [...sync.attributeFixes, ...sync.dirsToFinish()];
-  if (dirs.length > 0) for (const r of await dest.setMeta(dirs)) if (r.error !== undefined) stats.fail(r.path, r.error);
+  if (dirs.length > 0) {
+    for (const r of await dest.setMeta(dirs)) {
+      if (r.error !== undefined) stats.fail(r.path, r.error);
+      else stats.lost(r.losses);
+    }
+  }
   stats.phase = "sync";
   const durable = await dest.sync();
   if (!durable.durable) deps.reporter.warn(durable.reason ?? "the destination could not be made durable");

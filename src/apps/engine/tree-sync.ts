@@ -1,12 +1,14 @@
 import type { DirEntry, EntryMeta } from "../../domain/entry.ts";
 import { BlitError, isBlitError } from "../../domain/errors.ts";
-import type { DescendStep, DirectoryPlan, PlanOptions } from "../../domain/plan.ts";
+import type { DescendStep, DirectoryPlan } from "../../domain/plan.ts";
 import { depthRel, displayName, joinRel, parentRel, type RelPath } from "../../domain/rel-path.ts";
 import type { Planner } from "../../ports/planner.ts";
 import type { Reporter } from "../../ports/reporter.ts";
 import { offers } from "../../domain/capability.ts";
+import { attributesDiffer, xattrsDiffer } from "../../domain/compare.ts";
 import type { DirectoryPass } from "../../ports/directory-pass.ts";
-import type { CopyOp, DirectoryPasses } from "../../ports/store-capabilities.ts";
+import type { CopyOp, DirectoryPasses, HardLinks } from "../../ports/store-capabilities.ts";
+import { HardLinkOps } from "./hard-link-ops.ts";
 import type { MetaUpdate, OpResult, Store, WriteOp } from "../../ports/store.ts";
 import type { RunStats } from "./run-stats.ts";
 import { vanishedFromSource, vanishedWarning } from "./vanished.ts";
@@ -14,8 +16,7 @@ import { changedWhileRead, writeResending } from "./resend-mismatched.ts";
 import { visitAll } from "./visit-all.ts";
 import { ItemizePriors } from "./itemize-priors.ts";
 import { TreeListings, type PendingDir } from "./tree-listings.ts";
-import type { Pacer } from "./throttle.ts";
-import type { Snapshot } from "./snapshot.ts";
+import type { TreeSyncOptions } from "./tree-sync-options.ts";
 
 /** Directory listings running at once (each lists source and destination). */
 const LIST_CONCURRENCY = 8;
@@ -27,18 +28,6 @@ const STARVING_BATCHES = 2;
 const HEARTBEAT_MS = 1000;
 const BATCH_FILES = 256;
 const BATCH_BYTES = 64 << 20;
-
-export interface TreeSyncOptions {
-  readonly plan: PlanOptions;
-  readonly dryRun: boolean;
-  readonly resume: boolean;
-  readonly verified: boolean; // files cross a network, checked end to end (writeResending)
-  /** --bwlimit of a local run: each file's bytes are paid for before it is written (no directory pass). */
-  readonly pace?: Pacer | null;
-  /** --link-dest / --backup-dir steps (snapshot.ts); null or absent: none. */
-  readonly snapshot?: Snapshot | null;
-}
-
 
 /** One directory planned (see TreeSync.listAndPlan). */
 interface PlannedDir {
@@ -78,6 +67,8 @@ export class TreeSync {
   private rename: { dest: RelPath; source: RelPath } | null = null;
   /** Destination entries about to be written over or adjusted, as they were (for -i). */
   private readonly priors: ItemizePriors;
+  /** Hard links within the set, where the destination makes them (else every name is written). */
+  private readonly links: HardLinkOps | null;
 
   constructor(
     private readonly src: Store,
@@ -90,6 +81,9 @@ export class TreeSync {
   ) {
     this.priors = new ItemizePriors(options.plan);
     this.listings = new TreeListings(src, dst, stats, reporter, signal);
+    const linked = (path: RelPath, meta: EntryMeta) => this.landed({ path, bytes: 0, zeroCopyBytes: 0 }, meta);
+    const host = { dst: dst as Store & HardLinks, stats, signal, enqueue: (p: RelPath, m: EntryMeta) => this.enqueue(p, m), linked };
+    this.links = offers<HardLinks>(dst, "link") && !options.dryRun ? new HardLinkOps(host) : null;
   }
 
   /** True when a source entry could not be read: mirror deletions are withheld. */
@@ -112,6 +106,7 @@ export class TreeSync {
     await visitAll<PendingDir>([{ path: "", destExists: destRootExists }], LIST_CONCURRENCY, (dir, pending) => this.visit(dir, pending), () => this.check());
     this.stats.scanComplete = true;
     await this.drain();
+    if (this.links !== null) await this.links.finish().then(() => this.drain());
     this.check();
   }
 
@@ -211,10 +206,10 @@ export class TreeSync {
     this.stats.touch(dir.path);
     const step = await this.listAndPlan(dir);
     if (step === null) return;
-    const { plan } = step;
-    const skipped = plan.skip.filter(isLeaf).length + step.skippedLeaves;
-    this.stats.examined += plan.send.length + plan.hashCheck.length + skipped + plan.replaceDirs.length + step.written.length;
+    const skipped = step.plan.skip.filter(isLeaf).length + step.skippedLeaves;
+    this.stats.examined += step.plan.send.length + step.plan.hashCheck.length + skipped + step.plan.replaceDirs.length + step.written.length;
     this.stats.skipped += skipped;
+    const plan = this.links?.take(dir.path, step.plan) ?? step.plan;
     this.priors.remember(dir.path, plan.prior);
     for (const w of step.written) {
       this.planned(w.entry.meta);
@@ -299,7 +294,7 @@ export class TreeSync {
       const path = joinRel(dir.path, d.entry.name);
       if (!d.destExists) this.reporter.item("mkdir", path, this.priors.dir(d.entry.meta, null));
       const old = destMeta.get(d.entry.name);
-      const needed = !d.destExists || old === undefined || old.mode !== d.entry.meta.mode || old.mtimeNs !== d.entry.meta.mtimeNs;
+      const needed = !d.destExists || old === undefined || old.mode !== d.entry.meta.mode || old.mtimeNs !== d.entry.meta.mtimeNs || xattrsDiffer(d.entry.meta, old);
       const change = d.destExists && old !== undefined && needed ? this.priors.dir(d.entry.meta, old) : null;
       if (change !== null && change.itemize.trimEnd().length > 2) this.reporter.item("attrs", path, change);
       this.dirs.push({ finish: { path, meta: d.entry.meta }, needed });
@@ -311,8 +306,11 @@ export class TreeSync {
     const [a, b] = await Promise.all([this.src.hash(this.sourcePath(path), this.signal), this.dst.hash(path, this.signal)]);
     this.stats.touch(path);
     if (a.length === b.length && a.every((x, i) => x === b[i])) {
-      this.priors.forget(path);
       this.stats.skipped++;
+      // Equal content: what else differs (mode, mtime, attributes, ACLs) is an attribute update.
+      const now = await this.dst.stat(path);
+      if (now !== null && attributesDiffer(e.meta, now, this.options.plan)) this.fixAttributes(path, e.meta);
+      else this.priors.forget(path);
       return;
     }
     await this.enqueue(path, e.meta);
@@ -362,12 +360,14 @@ export class TreeSync {
 
   private landed(r: OpResult, meta: EntryMeta): void {
     if (r.error !== undefined) {
+      this.links?.failed(r.path);
       this.priors.forget(r.path);
       this.stats.fail(r.path, r.error);
       if (r.error.code === "NO_SPACE") this.abort(r.error);
       return;
     }
     this.stats.transferred++;
+    this.stats.lost(r.losses);
     if (r.sourceChanged === true) this.reporter.warn(changedWhileRead(r.path));
     else if (this.options.verified && meta.kind === "file") this.stats.verified++;
     this.stats.bytes += r.bytes;

@@ -6,17 +6,26 @@
  *
  *   u32 name length | name bytes (names-as-bytes, rel-path.ts) | u8 kind (0 file, 1 dir,
  *   2 symlink, 3 special) | f64 size | i64 mtime seconds | u32 mtime nanoseconds | u32 mode |
- *   u32 uid | u32 gid | u32 symlink target length | target bytes
+ *   u32 uid | u32 gid | u32 symlink target length | target bytes | u8 fidelity flags, then in this
+ *   order what they announce: 1 attributes (u32 count, each u32 name length | name bytes | u32 value
+ *   length | value bytes; ACLs are the system.posix_acl_* values), 2 inode (u64 dev | u64 ino | u32
+ *   nlink), 4 blocks (f64: 512-byte blocks allocated, a file that may have holes)
  *
  * Callers may put fields of their own around records (PackWriter.u32/f64/name).
  */
 import type { DirEntry, EntryKind, EntryMeta } from "../entry.ts";
 import { BlitError } from "../errors.ts";
+import type { Xattr } from "../fidelity.ts";
 import { decodeNameBytes, encodeNameBytes } from "../rel-path.ts";
 
 const KINDS: readonly EntryKind[] = ["file", "dir", "symlink", "special"];
 const KIND_CODE: Readonly<Record<EntryKind, number>> = { file: 0, dir: 1, symlink: 2, special: 3 };
 const NS = 1_000_000_000n;
+const HAS_XATTRS = 1;
+const HAS_INODE = 2;
+const HAS_BLOCKS = 4;
+/** More attributes than an entry can have on Linux (their names fit in a 64 KiB list): a bigger count is corrupt. */
+const MAX_XATTRS = 65536;
 
 export class PackWriter {
   private buf = new Uint8Array(4096);
@@ -50,6 +59,7 @@ export class PackWriter {
     this.view.setUint32(this.at + 29, meta.gid, true);
     this.at += 33;
     this.name(meta.kind === "symlink" ? (meta.linkTarget ?? "") : "");
+    this.fidelity(meta);
   }
 
   /** The bytes written (a view; the writer is done). */
@@ -64,6 +74,35 @@ export class PackWriter {
     this.room(b.length);
     this.buf.set(b, this.at);
     this.at += b.length;
+  }
+
+  /** Bytes alone (u32 length, bytes). */
+  blob(b: Uint8Array): void {
+    this.u32(b.length);
+    this.room(b.length);
+    this.buf.set(b, this.at);
+    this.at += b.length;
+  }
+
+  private fidelity(meta: EntryMeta): void {
+    const flags = (meta.xattrs === undefined ? 0 : HAS_XATTRS) | (meta.inode === undefined ? 0 : HAS_INODE) | (meta.blocks === undefined ? 0 : HAS_BLOCKS);
+    this.room(1);
+    this.buf[this.at++] = flags;
+    if (meta.xattrs !== undefined) {
+      this.u32(meta.xattrs.length);
+      for (const [name, value] of meta.xattrs) {
+        this.name(name);
+        this.blob(value);
+      }
+    }
+    if (meta.inode !== undefined) {
+      this.room(20);
+      this.view.setBigUint64(this.at, meta.inode.dev, true);
+      this.view.setBigUint64(this.at + 8, meta.inode.ino, true);
+      this.view.setUint32(this.at + 16, meta.inode.nlink, true);
+      this.at += 20;
+    }
+    if (meta.blocks !== undefined) this.f64(meta.blocks);
   }
 
   private room(n: number): void {
@@ -113,7 +152,8 @@ export class PackReader {
     const meta = { kind, size, mtimeNs, mode: this.view.getUint32(this.at + 21, true), uid: this.view.getUint32(this.at + 25, true), gid: this.view.getUint32(this.at + 29, true) };
     this.at += 33;
     const target = this.name();
-    return { name, meta: kind === "symlink" ? { ...meta, linkTarget: target } : meta };
+    const base: EntryMeta = kind === "symlink" ? { ...meta, linkTarget: target } : meta;
+    return { name, meta: this.fidelity(base) };
   }
 
   name(): string {
@@ -122,6 +162,38 @@ export class PackReader {
     const s = decodeNameBytes(this.buf.subarray(this.at, this.at + n));
     this.at += n;
     return s;
+  }
+
+  private fidelity(meta: EntryMeta): EntryMeta {
+    this.need(1);
+    const flags = this.buf[this.at++]!;
+    if (flags === 0) return meta;
+    if (flags > (HAS_XATTRS | HAS_INODE | HAS_BLOCKS)) throw corrupt(`unknown fidelity flags ${flags}`);
+    const extra: { xattrs?: Xattr[]; inode?: EntryMeta["inode"]; blocks?: number } = {};
+    if ((flags & HAS_XATTRS) !== 0) {
+      const count = this.u32();
+      if (count > MAX_XATTRS) throw corrupt(`${count} attributes`);
+      const xattrs: Xattr[] = [];
+      for (let i = 0; i < count; i++) {
+        const name = this.name();
+        const n = this.u32();
+        this.need(n);
+        xattrs.push([name, this.buf.slice(this.at, this.at + n)]);
+        this.at += n;
+      }
+      extra.xattrs = xattrs;
+    }
+    if ((flags & HAS_INODE) !== 0) {
+      this.need(20);
+      extra.inode = { dev: this.view.getBigUint64(this.at, true), ino: this.view.getBigUint64(this.at + 8, true), nlink: this.view.getUint32(this.at + 16, true) };
+      this.at += 20;
+    }
+    if ((flags & HAS_BLOCKS) !== 0) {
+      const blocks = this.f64();
+      if (!Number.isSafeInteger(blocks) || blocks < 0) throw corrupt(`bad block count ${blocks}`);
+      extra.blocks = blocks;
+    }
+    return { ...meta, ...extra };
   }
 
   private need(n: number): void {
