@@ -36,7 +36,7 @@ const { O_RDONLY, O_NOFOLLOW, O_NONBLOCK, O_WRONLY, O_RDWR, O_CREAT, O_EXCL, O_D
 const IS_ROOT = process.geteuid?.() === 0;
 const EUID = process.geteuid?.() ?? -1;
 const EGID = process.getegid?.() ?? -1;
-const UMASK = process.umask();
+const UMASK = currentUmask();
 const ZERO_COPY_MIN_BYTES = 64 * 1024;
 const RESUME_BLOCK_BYTES = 1 << 20;
 /** Bytes per copy_file_range call: small enough for live progress and a prompt cancel. */
@@ -358,4 +358,19 @@ function safeUnlink(p: string | Buffer): void {
   } catch {
     // already gone
   }
+}
+
+/**
+ * The process's umask, read without changing it: process.umask() sets the mask to 0 and back,
+ * and a file another thread creates in between gets mode bits the umask should have cleared (and
+ * this thread may read 0). Linux reports it in /proc/self/status since 4.7.
+ */
+function currentUmask(): number {
+  try {
+    const m = /^Umask:\s+([0-7]+)$/m.exec(fs.readFileSync("/proc/self/status", "utf8"));
+    if (m?.[1] !== undefined) return Number.parseInt(m[1], 8);
+  } catch {
+    // No procfs (a bare container): the racy read is all there is.
+  }
+  return process.umask();
 }
