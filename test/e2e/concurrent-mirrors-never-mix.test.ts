@@ -6,18 +6,18 @@ import { expect, test } from "bun:test";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { startDaemon } from "../harness/daemon.ts";
-import { pollUntil, sparseTree, temporariesUnder } from "../harness/process-probe.ts";
+import { pollUntil, bigTree, temporariesUnder } from "../harness/process-probe.ts";
 import { BLIT, REPO_ROOT, runCli, type CliResult } from "../harness/run-cli.ts";
 import { makeTempDir } from "../harness/temp-tree.ts";
 import { expectTreesEqual } from "../harness/tree-compare.ts";
 
-const BIG = 768 << 20; // sparse at the source: keeps the first mirror busy while the others start
+const BIG = 768 << 20; // allocated zeros: keeps the first mirror busy while the others start
 
 /** Source A (a big file first, so a temporary shows it is under way) and source B, disjoint names. */
 function sources(root: string): { a: string; b: string } {
   const a = join(root, "a");
   const b = join(root, "b");
-  sparseTree(a, BIG);
+  bigTree(a, BIG);
   mkdirSync(b, { recursive: true });
   for (let i = 0; i < 20; i++) writeFileSync(join(b, `b${i}.txt`), `from b ${i}`);
   return { a, b };

@@ -7,7 +7,7 @@ import { expect, test } from "bun:test";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { startDaemon } from "../harness/daemon.ts";
-import { openFds, pollUntil, pushInFlight, sparseTree, temporariesUnder } from "../harness/process-probe.ts";
+import { openFds, pollUntil, pushInFlight, bigTree, temporariesUnder } from "../harness/process-probe.ts";
 import { BLIT, expectExit, REPO_ROOT, runCli } from "../harness/run-cli.ts";
 import { makeTempDir, writeTree } from "../harness/temp-tree.ts";
 
@@ -19,7 +19,7 @@ test("a client frozen mid-push: the daemon removes its temporary within the wind
   const src = join(dir.path, "src");
   const mod = join(dir.path, "mod");
   mkdirSync(mod);
-  sparseTree(src, 1 << 30);
+  bigTree(src, 1 << 30);
   writeTree(join(dir.path, "warm"), { "w.txt": "w" });
   await using daemon = await startDaemon({ modules: { m: { path: mod } } });
   const push = await pushInFlight(src, `${daemon.control}:/m/`, mod);
@@ -43,7 +43,7 @@ test("a client frozen mid-pull: the daemon closes the file it was sending within
   using dir = makeTempDir("frozen-pull-client");
   const mod = join(dir.path, "mod");
   const out = join(dir.path, "out");
-  sparseTree(mod, 1 << 30);
+  bigTree(mod, 1 << 30);
   await using daemon = await startDaemon({ modules: { m: { path: mod } } });
   const sending = () => openFds(daemon.pid).some((t) => t.endsWith("/mod/big.bin"));
   const pull = Bun.spawn([BLIT, "copy", `${daemon.control}:/m/`, out], { cwd: REPO_ROOT, env: { ...process.env, BLIT_DISABLE_LOCAL_TELEMETRY: "1" }, stdout: "ignore", stderr: "ignore" });

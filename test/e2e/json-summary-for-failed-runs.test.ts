@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { startDaemon, type RunningDaemon } from "../harness/daemon.ts";
-import { pollUntil, sparseTree, temporariesUnder } from "../harness/process-probe.ts";
+import { pollUntil, bigTree, temporariesUnder } from "../harness/process-probe.ts";
 import { randomBytes } from "../harness/random-bytes.ts";
 import { BLIT, expectExit, REPO_ROOT, runCli, stdoutLines, SUMMARY_KEYS, type CliResult } from "../harness/run-cli.ts";
 import { mountSmallFs, SMALL_FS } from "../harness/small-fs.ts";
@@ -69,7 +69,7 @@ test.concurrent("a finished run says so: error null, exit_code 0, attempts 1", a
 
 test("SIGINT during a push: exit 130 and one object with outcome cancelled", async () => {
   using src = makeTempDir("json-cancel-src");
-  sparseTree(src.path, 1 << 30);
+  bigTree(src.path, 1 << 30);
   const mod = join(tmp.path, "rw");
   const proc = Bun.spawn([BLIT, "copy", "--json", `${src.path}/`, `${daemon.control}:/rw/cancel/`], { cwd: REPO_ROOT, env: { ...process.env, BLIT_DISABLE_LOCAL_TELEMETRY: "1" }, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
   const out = new Response(proc.stdout).text();

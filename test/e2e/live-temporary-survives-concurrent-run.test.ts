@@ -6,18 +6,18 @@ import { expect, test } from "bun:test";
 import { mkdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { startDaemon } from "../harness/daemon.ts";
-import { pollUntil, sparseTree, temporariesUnder } from "../harness/process-probe.ts";
+import { pollUntil, bigTree, temporariesUnder } from "../harness/process-probe.ts";
 import { BLIT, expectExit, REPO_ROOT, runCli } from "../harness/run-cli.ts";
 import { makeTempDir, writeTree } from "../harness/temp-tree.ts";
 
-const BIG = 2 * 2 ** 30; // sparse at the source, written for real: seconds of pushing
+const BIG = 2 * 2 ** 30; // allocated zeros at the source, written for real: seconds of pushing
 
 test("a concurrent run's cleaning leaves a live writer's temporary alone", async () => {
   using dir = makeTempDir("live-temp");
   const src = join(dir.path, "src");
   const mod = join(dir.path, "mod");
   mkdirSync(mod);
-  sparseTree(src, BIG);
+  bigTree(src, BIG);
   writeTree(dir.path, { "small.txt": "small" });
   await using daemon = await startDaemon({ modules: { m: { path: mod } } });
   const first = Bun.spawn([BLIT, "copy", join(src, "big.bin"), `${daemon.control}:/m/`], { cwd: REPO_ROOT, env: { ...process.env, BLIT_DISABLE_LOCAL_TELEMETRY: "1" }, stdout: "ignore", stderr: "pipe" });

@@ -4,7 +4,7 @@ import { expect, test } from "bun:test";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { startDaemon } from "../harness/daemon.ts";
-import { pollUntil, pushInFlight, sparseTree, temporariesUnder } from "../harness/process-probe.ts";
+import { pollUntil, pushInFlight, bigTree, temporariesUnder } from "../harness/process-probe.ts";
 import { expectExit, runCli } from "../harness/run-cli.ts";
 import { expectTreesEqual } from "../harness/tree-compare.ts";
 import { makeTempDir } from "../harness/temp-tree.ts";
@@ -14,7 +14,7 @@ test("kill -9 of the client mid-push: the daemon keeps serving, a re-run converg
   const src = join(dir.path, "src");
   const mod = join(dir.path, "mod");
   mkdirSync(mod);
-  sparseTree(src, 96 << 20);
+  bigTree(src, 96 << 20);
   await using daemon = await startDaemon({ modules: { m: { path: mod } } });
   const push = await pushInFlight(src, `${daemon.control}:/m/`, mod);
   push.kill("SIGKILL");

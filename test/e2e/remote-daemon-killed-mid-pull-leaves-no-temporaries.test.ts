@@ -6,17 +6,17 @@ import { expect, test } from "bun:test";
 import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { startDaemon } from "../harness/daemon.ts";
-import { pollUntil, sparseTree, temporariesUnder } from "../harness/process-probe.ts";
+import { pollUntil, bigTree, temporariesUnder } from "../harness/process-probe.ts";
 import { BLIT, REPO_ROOT } from "../harness/run-cli.ts";
 import { makeTempDir } from "../harness/temp-tree.ts";
 
-const SIZE = 96 << 20; // sparse in the module, written for real at the destination
+const SIZE = 96 << 20; // allocated zeros in the module, written for real at the destination
 
 test("kill -9 of the daemon mid-pull: the client fails, no temporary, no torn file", async () => {
   using dir = makeTempDir("remote-daemon-kill-pull");
   const mod = join(dir.path, "mod");
   const dst = join(dir.path, "dst");
-  sparseTree(mod, SIZE);
+  bigTree(mod, SIZE);
   const daemon = await startDaemon({ modules: { m: { path: mod } } });
   const pull = Bun.spawn([BLIT, "copy", `${daemon.control}:/m/`, `${dst}/`], { cwd: REPO_ROOT, env: { ...process.env, BLIT_DISABLE_LOCAL_TELEMETRY: "1" }, stdout: "ignore", stderr: "ignore" });
   const seen = await pollUntil(() => (temporariesUnder(dst).length > 0 ? true : pull.exitCode !== null ? false : undefined), "a temporary in the destination", 30_000);

@@ -5,19 +5,19 @@ import { expect, test } from "bun:test";
 import { mkdirSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { startDaemon } from "../harness/daemon.ts";
-import { pushInFlight, sparseTree, temporariesUnder } from "../harness/process-probe.ts";
+import { pushInFlight, bigTree, temporariesUnder } from "../harness/process-probe.ts";
 import { expectExit, runCli } from "../harness/run-cli.ts";
 import { expectTreesEqual } from "../harness/tree-compare.ts";
 import { makeTempDir, writeTree } from "../harness/temp-tree.ts";
 
-const SIZE = 96 << 20; // sparse at the source, written for real at the destination
+const SIZE = 96 << 20; // allocated zeros at the source, written for real at the destination
 
 test("kill -9 of the daemon mid-push: no torn file, a re-run after restart converges", async () => {
   using dir = makeTempDir("remote-daemon-kill");
   const src = join(dir.path, "src");
   const mod = join(dir.path, "mod");
   mkdirSync(mod);
-  sparseTree(src, SIZE);
+  bigTree(src, SIZE);
   const first = await startDaemon({ modules: { m: { path: mod } } });
   const push = await pushInFlight(src, `${first.control}:/m/`, mod);
   expect(await first.stop("SIGKILL")).not.toBe(0);

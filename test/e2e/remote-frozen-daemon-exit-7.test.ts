@@ -7,13 +7,13 @@ import { expect, test } from "bun:test";
 import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { startDaemon, type RunningDaemon } from "../harness/daemon.ts";
-import { pollUntil, sparseTree, temporariesUnder } from "../harness/process-probe.ts";
+import { pollUntil, bigTree, temporariesUnder } from "../harness/process-probe.ts";
 import { BLIT, REPO_ROOT } from "../harness/run-cli.ts";
 import { makeTempDir } from "../harness/temp-tree.ts";
 
 /** SPEC §4: exit 7 within this long after the peer froze. */
 const WINDOW_MS = 30_000;
-const BIG = 1 << 30; // sparse at the source: the transfer outlasts the freeze by far
+const BIG = 1 << 30; // allocated zeros at the source: the transfer outlasts the freeze by far
 
 interface Frozen {
   readonly exitCode: number;
@@ -59,28 +59,28 @@ const expectFrozenExit = (r: Frozen, daemon: RunningDaemon, phase: RegExp): void
 
 test.concurrent("push to a daemon frozen before the session starts exits 7", async () => {
   await using s = await setup("frozen-push-start");
-  sparseTree(s.src, 1 << 20);
+  bigTree(s.src, 1 << 20);
   const r = await freezeDuring(s.daemon, `${s.src}/`, `${s.daemon.control}:/m/`, null);
   expectFrozenExit(r, s.daemon, /session was starting/);
 }, 90_000);
 
 test.concurrent("push to a daemon frozen while file data flows exits 7", async () => {
   await using s = await setup("frozen-push-data");
-  sparseTree(s.src, BIG);
+  bigTree(s.src, BIG);
   const r = await freezeDuring(s.daemon, `${s.src}/`, `${s.daemon.control}:/m/`, () => temporariesUnder(s.mod).length > 0);
   expectFrozenExit(r, s.daemon, /copy phase/);
 }, 90_000);
 
 test.concurrent("pull from a daemon frozen before the session starts exits 7", async () => {
   await using s = await setup("frozen-pull-start");
-  sparseTree(s.mod, 1 << 20);
+  bigTree(s.mod, 1 << 20);
   const r = await freezeDuring(s.daemon, `${s.daemon.control}:/m/`, s.out, null);
   expectFrozenExit(r, s.daemon, /session was starting/);
 }, 90_000);
 
 test.concurrent("pull from a daemon frozen while file data flows exits 7", async () => {
   await using s = await setup("frozen-pull-data");
-  sparseTree(s.mod, BIG);
+  bigTree(s.mod, BIG);
   const r = await freezeDuring(s.daemon, `${s.daemon.control}:/m/`, s.out, () => temporariesUnder(s.out).length > 0);
   expectFrozenExit(r, s.daemon, /copy phase/);
   expect(temporariesUnder(s.out)).toEqual([]);
@@ -107,14 +107,14 @@ test.concurrent("mirror to a daemon frozen while it deletes exits 7", async () =
 
 test.concurrent("push over gRPC data to a daemon frozen while file data flows exits 7", async () => {
   await using s = await setup("frozen-push-grpc-data");
-  sparseTree(s.src, BIG);
+  bigTree(s.src, BIG);
   const r = await freezeDuring(s.daemon, `${s.src}/`, `${s.daemon.control}:/m/`, () => temporariesUnder(s.mod).length > 0, "copy", ["--force-grpc-data"]);
   expectFrozenExit(r, s.daemon, /copy phase/);
 }, 90_000);
 
 test.concurrent("a delegated pull from a source daemon frozen while file data flows exits 7", async () => {
   await using s = await setup("frozen-delegated-source");
-  sparseTree(s.mod, BIG);
+  bigTree(s.mod, BIG);
   const dest = join(s.out, "..", "dest");
   mkdirSync(dest);
   await using puller = await startDaemon({ modules: { d: { path: dest } }, delegation: { allow: true, allowedSources: ["127.0.0.1"] } });

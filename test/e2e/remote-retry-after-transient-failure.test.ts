@@ -8,7 +8,7 @@ import { expect, test } from "bun:test";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { startDaemon } from "../harness/daemon.ts";
-import { pollUntil, sparseTree, temporariesUnder } from "../harness/process-probe.ts";
+import { pollUntil, bigTree, temporariesUnder } from "../harness/process-probe.ts";
 import { BLIT, expectExit, REPO_ROOT, runCli } from "../harness/run-cli.ts";
 import { expectTreesEqual } from "../harness/tree-compare.ts";
 import { makeTempDir, writeTree } from "../harness/temp-tree.ts";
@@ -39,7 +39,7 @@ test("daemon killed mid-push and restarted on the same port: the retried push co
   const src = join(dir.path, "src");
   const mod = join(dir.path, "mod");
   mkdirSync(mod);
-  sparseTree(src, 96 << 20);
+  bigTree(src, 96 << 20);
   // The restarted daemon keeps its TLS identity (its state directory), as a real one would.
   const state = join(dir.path, "state");
   mkdirSync(state);

@@ -6,10 +6,10 @@
 // ends before it is sent; the test deletes the source file once a reader holds it open for the
 // hash (256 MiB of zeros takes a while), so the copy that follows finds it gone.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { closeSync, existsSync, ftruncateSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
+import { closeSync, existsSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { startDaemon, type RunningDaemon } from "../harness/daemon.ts";
-import { openFds, pollUntil } from "../harness/process-probe.ts";
+import { allocatedFile, openFds, pollUntil } from "../harness/process-probe.ts";
 import { BLIT, REPO_ROOT } from "../harness/run-cli.ts";
 import { makeTempDir, writeTree, type TempDir } from "../harness/temp-tree.ts";
 import { listTree } from "../harness/tree-compare.ts";
@@ -28,11 +28,12 @@ afterAll(async () => {
   tmp[Symbol.dispose]();
 });
 
-/** A sparse file of BIG bytes; `mark` puts one byte 1 at its end (so the two hashes differ). */
-function sparse(path: string, mark: boolean): void {
-  const fd = openSync(path, "w");
-  ftruncateSync(fd, BIG);
-  if (mark) writeSync(fd, Buffer.from([1]), 0, 1, BIG - 1);
+/** A file of BIG allocated zeros (not sparse: blit keeps holes); `mark` puts one byte 1 at its end (so the two hashes differ). */
+function big(path: string, mark: boolean): void {
+  allocatedFile(path, BIG);
+  if (!mark) return;
+  const fd = openSync(path, "r+");
+  writeSync(fd, Buffer.from([1]), 0, 1, BIG - 1);
   closeSync(fd);
 }
 
@@ -41,8 +42,8 @@ test.each(["local", "push", "pull"] as const)("%s: mirror exits 0, warns about t
   const dst = join(tmp.path, `dst-${route}`);
   writeTree(src, { "keep.txt": "k" });
   writeTree(dst, { "extra.txt": "x" });
-  sparse(join(src, "big.bin"), false);
-  sparse(join(dst, "big.bin"), true);
+  big(join(src, "big.bin"), false);
+  big(join(dst, "big.bin"), true);
   const from = route === "pull" ? `${daemon.control}:/m/src-${route}/` : `${src}/`;
   const to = route === "push" ? `${daemon.control}:/m/dst-${route}/` : `${dst}/`;
   const proc = Bun.spawn([BLIT, "mirror", "-y", "--checksum", from, to], { cwd: REPO_ROOT, env: { ...process.env, BLIT_DISABLE_LOCAL_TELEMETRY: "1" }, stdin: "ignore", stdout: "pipe", stderr: "pipe" });

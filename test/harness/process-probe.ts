@@ -8,7 +8,7 @@
  * - `temporariesUnder(dir)`: paths of blit temporaries (`.blit-tmp-…`) anywhere below `dir`.
  * - `sparseTree(root, bytes)` and `pushInFlight(src, remote, moduleDir)`: a push caught mid-file.
  */
-import { closeSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 export function listeningPorts(pid: number): number[] {
@@ -93,12 +93,20 @@ export async function pushInFlight(src: string, remote: string, moduleDir: strin
   return push;
 }
 
-/** A tree with two small files and `bigBytes` of sparse `big.bin` (read as zeros, written for real). */
-export function sparseTree(root: string, bigBytes: number): void {
+/**
+ * A tree with two small files and a `bigBytes` `big.bin` whose blocks are allocated (fallocate:
+ * cheap to make, read as zeros, and not sparse — blit keeps holes, so a sparse file would cost
+ * nothing to copy and could not keep a transfer busy).
+ */
+export function bigTree(root: string, bigBytes: number): void {
   mkdirSync(join(root, "sub"), { recursive: true });
   writeFileSync(join(root, "a.txt"), "a");
   writeFileSync(join(root, "sub/b.txt"), "b");
-  const fd = openSync(join(root, "big.bin"), "w");
-  ftruncateSync(fd, bigBytes);
-  closeSync(fd);
+  allocatedFile(join(root, "big.bin"), bigBytes);
+}
+
+/** A file of `bytes` allocated zeros (fallocate(1)); blit copies it byte for byte, unlike a sparse one. */
+export function allocatedFile(path: string, bytes: number): void {
+  const r = Bun.spawnSync(["fallocate", "-l", String(bytes), path], { stderr: "pipe" });
+  if (r.exitCode !== 0) throw new Error(`fallocate -l ${bytes} ${path}: ${r.stderr.toString().trim()}`);
 }
