@@ -13,7 +13,9 @@ import { makeTempDir } from "../harness/temp-tree.ts";
 
 /** SPEC §4: exit 7 within this long after the peer froze. */
 const WINDOW_MS = 30_000;
-const BIG = 1 << 30; // allocated zeros at the source: the transfer outlasts the freeze by far
+const BIG = 1 << 30; // allocated zeros at the source, moved at PACE: the transfer outlasts the freeze by far
+/** The data-flow cases run at this rate (1 GiB takes 16 s) so a fast machine cannot finish before the freeze. */
+const PACE = ["--bwlimit", "64M"];
 
 interface Frozen {
   readonly exitCode: number;
@@ -67,7 +69,7 @@ test.concurrent("push to a daemon frozen before the session starts exits 7", asy
 test.concurrent("push to a daemon frozen while file data flows exits 7", async () => {
   await using s = await setup("frozen-push-data");
   bigTree(s.src, BIG);
-  const r = await freezeDuring(s.daemon, `${s.src}/`, `${s.daemon.control}:/m/`, () => temporariesUnder(s.mod).length > 0);
+  const r = await freezeDuring(s.daemon, `${s.src}/`, `${s.daemon.control}:/m/`, () => temporariesUnder(s.mod).length > 0, "copy", PACE);
   expectFrozenExit(r, s.daemon, /copy phase/);
 }, 90_000);
 
@@ -81,7 +83,7 @@ test.concurrent("pull from a daemon frozen before the session starts exits 7", a
 test.concurrent("pull from a daemon frozen while file data flows exits 7", async () => {
   await using s = await setup("frozen-pull-data");
   bigTree(s.mod, BIG);
-  const r = await freezeDuring(s.daemon, `${s.daemon.control}:/m/`, s.out, () => temporariesUnder(s.out).length > 0);
+  const r = await freezeDuring(s.daemon, `${s.daemon.control}:/m/`, s.out, () => temporariesUnder(s.out).length > 0, "copy", PACE);
   expectFrozenExit(r, s.daemon, /copy phase/);
   expect(temporariesUnder(s.out)).toEqual([]);
 }, 90_000);
@@ -108,7 +110,7 @@ test.concurrent("mirror to a daemon frozen while it deletes exits 7", async () =
 test.concurrent("push over gRPC data to a daemon frozen while file data flows exits 7", async () => {
   await using s = await setup("frozen-push-grpc-data");
   bigTree(s.src, BIG);
-  const r = await freezeDuring(s.daemon, `${s.src}/`, `${s.daemon.control}:/m/`, () => temporariesUnder(s.mod).length > 0, "copy", ["--force-grpc-data"]);
+  const r = await freezeDuring(s.daemon, `${s.src}/`, `${s.daemon.control}:/m/`, () => temporariesUnder(s.mod).length > 0, "copy", ["--force-grpc-data", ...PACE]);
   expectFrozenExit(r, s.daemon, /copy phase/);
 }, 90_000);
 
@@ -118,7 +120,7 @@ test.concurrent("a delegated pull from a source daemon frozen while file data fl
   const dest = join(s.out, "..", "dest");
   mkdirSync(dest);
   await using puller = await startDaemon({ modules: { d: { path: dest } }, delegation: { allow: true, allowedSources: ["127.0.0.1"] } });
-  const r = await freezeDuring(s.daemon, `${s.daemon.control}:/m/`, `${puller.control}:/d/`, () => temporariesUnder(dest).length > 0);
+  const r = await freezeDuring(s.daemon, `${s.daemon.control}:/m/`, `${puller.control}:/d/`, () => temporariesUnder(dest).length > 0, "copy", PACE);
   expectFrozenExit(r, s.daemon, /copy phase/);
   expect(r.stderr).not.toContain("relaying");
   await pollUntil(() => (temporariesUnder(dest).length === 0 ? true : undefined), () => `the puller's temporaries removed (${temporariesUnder(dest).join(", ")})`, WINDOW_MS);

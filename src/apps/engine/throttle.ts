@@ -61,7 +61,7 @@ export class Pacer {
 
 /**
  * `channel` with its sends cut into pieces of `throttle.sent.slice`, each waiting for the bucket,
- * and each received chunk paid for before the next is read (the sender then waits on TCP's
+ * and each received chunk paid for before it is handed on (the sender then waits on TCP's
  * window). No zero-copy paths: they would move a whole record at once.
  */
 export function throttledChannel(channel: Channel, throttle: RunThrottle): Channel {
@@ -89,17 +89,18 @@ export function throttledChannel(channel: Channel, throttle: RunThrottle): Chann
 
 // --- internal ---
 
-/** Each iteration of `incoming` as it is, each chunk paid for before the next is asked for. */
+/**
+ * Each iteration of `incoming` as it is, each chunk paid for before it is handed on (so the last
+ * one is paid too: a run never ends ahead of its rate, whatever size the chunks come in).
+ */
 function paced(incoming: AsyncIterable<Uint8Array>, pacer: Pacer): AsyncIterable<Uint8Array> {
   return {
     [Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
       const inner = incoming[Symbol.asyncIterator]();
-      let owed = 0;
       return {
         async next() {
-          if (owed > 0) await pacer.take(owed);
           const r = await inner.next();
-          owed = r.done === true ? 0 : r.value.length;
+          if (r.done !== true && r.value.length > 0) await pacer.take(r.value.length);
           return r;
         },
         return: (value?: unknown) => inner.return?.(value) ?? Promise.resolve({ done: true, value: undefined }),
