@@ -150,16 +150,15 @@ function joined(digests: readonly Uint8Array[]): Uint8Array {
 
 /**
  * Null when file `fileId`, which arrived up to offset `arrived` with digest `got`, is what its EOF
- * says was sent; else the CORRUPT_DATA failure. An EOF past `arrived` adds a trailing hole to `got`; for a file
- * whose source changed it is a failure still (such a file is not held to its digest, so a hole cannot be told from
- * bytes missing). A file whose source changed while it was read is
+ * says was sent; else the CORRUPT_DATA failure. An EOF past `arrived` adds a trailing hole to `got` (only a sparse
+ * file's sender ends past its last record). A file whose source changed while it was read is
  * not held to its digest (a zero-copy sender hashes the file next to sending it, so a change
  * between the two differs without any fault): it lands flagged instead, without the source's
  * mtime, and the next run sends it again.
  */
 export function arrivalError(fileId: number, arrived: number, got: IncomingDigest, sent: { size: number; digest: Uint8Array; changed: boolean }): BlitError | null {
   // A size past the last record is a trailing hole, which the sender's digest names too (a dense file has none).
-  if (arrived < sent.size && !sent.changed) got.gap(arrived, sent.size);
+  if (arrived < sent.size) got.gap(arrived, sent.size);
   else if (arrived !== sent.size) return new BlitError("CORRUPT_DATA", `file ${fileId}: ${arrived} bytes arrived, its end says ${sent.size}`);
   if (sent.changed || got.matches(sent.digest)) return null;
   return new BlitError("CORRUPT_DATA", "checksum mismatch: the bytes that arrived differ from the bytes sent (changed on the way between the two machines)");
