@@ -3,8 +3,9 @@ import { FrameDecoder, type Record } from "../../domain/wire/frame.ts";
 import type { FileTarget } from "../../ports/store-capabilities.ts";
 import type { Channel, FileIoOutcome } from "../../ports/transport.ts";
 import { repay, take, type Loan, type WholeFile } from "./chunk-loans.ts";
-import { handHole, holeLength, isHole, withZeros, zeros } from "./demux-holes.ts";
+import { asZeros, handHole, holeLength, isHole, withZeros } from "./demux-holes.ts";
 import type { Incoming, Target } from "./incoming-file.ts";
+import { endStream, feed, feedLater } from "./stream-feed.ts";
 import { arrivalError, IncomingDigest } from "./file-digest.ts";
 import { UnannouncedBudget } from "./unannounced-budget.ts";
 
@@ -97,10 +98,13 @@ export class FileDemux {
         start: (c) => {
           f.controller = c;
           const queued = take(f);
-          queued.parts.forEach((q, k) => (isHole(q) ? zeros(holeLength(q)).forEach((z) => c.enqueue(z)) : c.enqueue(queued.loans[k] !== null ? q.slice() : q)));
+          const parts = queued.parts.map((q, k) => (queued.loans[k] !== null ? q.slice() : q));
           queued.release();
-          if (f.error !== null) c.error(f.error);
-          else if (f.done) c.close();
+          // What came before the first hole goes in at once; from the hole on, each piece waits for room.
+          const hole = parts.findIndex(isHole);
+          for (const q of hole < 0 ? parts : parts.slice(0, hole)) c.enqueue(q);
+          if (hole >= 0) void feedLater(f, asZeros(parts.slice(hole)));
+          if (f.done) endStream(f, f.error);
         },
         pull: () => {
           const r = f.room;
@@ -109,6 +113,7 @@ export class FileDemux {
         },
         cancel: () => {
           f.done = true;
+          f.controller = null;
           this.files.delete(fileId);
           f.room?.();
         },
@@ -125,6 +130,11 @@ export class FileDemux {
     const f = this.claim(fileId, 0);
     f.limit = limit;
     if (!f.done && f.next - f.start > limit) this.finish(fileId, tooLong(fileId, limit));
+    // A file that ended before the claim: its bytes (holes too) are held to the limit as well.
+    if (f.done && f.error === null && f.next - f.start > limit) {
+      f.error = tooLong(fileId, limit);
+      take(f).release();
+    }
     if (f.done) return f.error === null ? Promise.resolve(withZeros(take(f))) : Promise.reject(f.error);
     return new Promise((resolve, reject) => (f.whole = { resolve, reject }));
   }
@@ -165,7 +175,7 @@ export class FileDemux {
   private entry(fileId: number): Incoming {
     let f = this.files.get(fileId);
     if (f !== undefined) return f;
-    f = { controller: null, whole: null, queued: [], loans: [], next: 0, placed: false, start: 0, limit: Number.POSITIVE_INFINITY, done: false, error: null, room: null, taken: false, streamed: 0, target: null, charged: 0, digest: new IncomingDigest() };
+    f = { controller: null, whole: null, queued: [], loans: [], next: 0, placed: false, start: 0, limit: Number.POSITIVE_INFINITY, done: false, error: null, room: null, feeding: null, taken: false, streamed: 0, target: null, charged: 0, digest: new IncomingDigest() };
     if (!this.budget.isNamed(fileId)) f.charged = this.budget.chargeEntry();
     this.files.set(fileId, f);
     if (this.failure !== null) this.finish(fileId, this.failure);
@@ -200,7 +210,7 @@ export class FileDemux {
       f.start = f.next = offset;
     }
     if (offset < f.next) throw new BlitError("CORRUPT_DATA", `file ${fileId}: bytes at ${offset}, expected ${f.next}`);
-    if (offset > f.next && this.hole(fileId, f, offset - f.next)) return;
+    if (offset > f.next && ((await this.hole(fileId, f, offset - f.next)) || f.done)) return;
     f.next += piece.length;
     if (f.next - f.start > f.limit) return this.finish(fileId, tooLong(fileId, f.limit));
     if (piece.length === 0) return;
@@ -211,20 +221,21 @@ export class FileDemux {
 
   /**
    * A hole of `n` bytes at `f.next` before the next record (a sparse file sent as its data extents): a target's
-   * file keeps it as a hole, a stream or whole file gets zeros. True when that ended the file (too long).
+   * file keeps it as a hole, a stream or whole file gets zeros (resolving once they went into a stream, each piece
+   * waiting for room). True when that ended the file (too long).
    */
-  private hole(fileId: number, f: Incoming, n: number): boolean {
+  private async hole(fileId: number, f: Incoming, n: number): Promise<boolean> {
     f.digest.gap(f.next, f.next + n);
     f.next += n;
     if (f.next - f.start > f.limit) {
       this.finish(fileId, tooLong(fileId, f.limit));
       return true;
     }
-    if (f.target === null) handHole(f, n);
+    if (f.target === null) await handHole(f, n);
     return false;
   }
 
-  /** Hands `piece` to the file's stream (waiting while it is full) or queue. */
+  /** Hands `piece` to the file's stream (after what is still being fed, waiting while it is full) or queue. */
   private async hand(f: Incoming, piece: Uint8Array, loan: Loan | null): Promise<void> {
     f.streamed += piece.length;
     if (f.controller === null) {
@@ -234,8 +245,8 @@ export class FileDemux {
       if (f.charged > 0) f.charged += this.budget.charge(piece.length);
       return;
     }
-    f.controller.enqueue(loan !== null ? piece.slice() : piece);
-    if ((f.controller.desiredSize ?? 1) <= 0 && !f.done) await new Promise<void>((resolve) => (f.room = resolve));
+    if (f.feeding !== null) await f.feeding;
+    if (f.controller !== null) await feed(f, f.controller, [loan !== null ? piece.slice() : piece]);
   }
 
   /** Writes the bytes that arrived before the target was given. */
@@ -278,7 +289,7 @@ export class FileDemux {
     const t = f?.target;
     if (f === undefined || t === null || t === undefined || f.done || t.receiving) return;
     // A record after a hole (its header came without payload bytes): the hole is the target's to keep.
-    if (open.offset > f.next && open.offset === open.recordStart && this.hole(open.fileId, f, open.offset - f.next)) return;
+    if (open.offset > f.next && open.offset === open.recordStart && (await this.hole(open.fileId, f, open.offset - f.next))) return;
     if (open.offset !== f.next) return;
     t.receiving = true;
     let r: FileIoOutcome | null = null;
@@ -335,14 +346,14 @@ export class FileDemux {
     this.onEnded(r.fileId);
   }
 
-  /** The hole a complete file ends in, up to its `size`: set as the target's size, or zeros for a stream. */
+  /** The hole a complete file ends in, up to its `size`: set as the target's size, or zeros for a stream (fed before it closes). */
   private endHole(f: Incoming, size: number): BlitError | null {
     const n = size - f.next;
     f.next = size;
     f.placed = true; // a file of holes alone: it starts at 0 (a sparse file is sent whole)
     if (f.next - f.start > f.limit) return new BlitError("CORRUPT_DATA", `more than the ${f.limit} bytes announced`);
     if (f.target === null) {
-      handHole(f, n);
+      void handHole(f, n);
       return null;
     }
     if (f.target.end !== undefined) return null;
@@ -378,14 +389,7 @@ export class FileDemux {
       }
       return;
     }
-    if (f.controller === null) return;
-    try {
-      if (error === null) f.controller.close();
-      else f.controller.error(error);
-    } catch {
-      // the consumer cancelled it
-    }
-    f.room?.();
+    if (f.controller !== null) endStream(f, error);
   }
 }
 

@@ -37,6 +37,8 @@ export interface Incoming {
   done: boolean;
   error: BlitError | null;
   room: (() => void) | null;
+  /** Pieces (a hole's zeros) still going into the stream, each waiting for room; later pieces wait for them. */
+  feeding: Promise<void> | null;
   /** Where its bytes start. */
   start: number;
   /** Most bytes a `whole()` claim takes; more fail the file (a peer lying about a small file). */
