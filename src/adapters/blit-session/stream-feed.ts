@@ -2,8 +2,8 @@ import type { BlitError } from "../../domain/errors.ts";
 import type { Incoming } from "./incoming-file.ts";
 
 /**
- * Pieces going into a file's stream (FileDemux.stream) in order, each waiting for room: the stream holds at most its
- * high-water mark plus one piece, however many pieces (a hole's zeros) there are.
+ * Pieces going into a file's stream (FileDemux.stream) in order, each waiting for room: a feed takes the stream at most
+ * one piece past its high-water mark, however many pieces (a hole's zeros) it has.
  */
 
 /**
