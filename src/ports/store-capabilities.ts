@@ -41,6 +41,11 @@ export interface OpenFile extends AsyncDisposable {
    * read may mix two versions.
    */
   changed(): boolean;
+  /**
+   * The file's data extents in order, when it may have holes (fewer blocks allocated than its size), found as they
+   * are iterated; null for a dense file. A sender sends only these (the rest reads as zeros).
+   */
+  extents?(): Iterable<{ readonly offset: number; readonly length: number }> | null;
 }
 
 /** Files handed out by descriptor, for a zero-copy send. */
@@ -62,6 +67,8 @@ export interface FileTarget {
   write(bytes: Uint8Array, offset: number): void;
   /** Counts `bytes` that were written into `fd` directly (progress). */
   landed(bytes: number): void;
+  /** Sets the file's size to `size` (a file that ends in a hole); throws BlitError as `write`. */
+  setSize(size: number): void;
 }
 
 /** Files whose bytes the store puts into a target itself (from a connection, zero-copy). */

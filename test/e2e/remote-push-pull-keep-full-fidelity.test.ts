@@ -1,5 +1,5 @@
 // SPEC §3 "Fidelity" (issue 15) through a real daemon: a push and a pull keep extended attributes and ACLs and
-// recreate hard links within the set; an attribute change is an attribute update on both routes.
+// recreate hard links within the set and keep a sparse file's holes; an attribute change is an attribute update on both routes.
 import { expect, test } from "bun:test";
 import { join } from "node:path";
 import { startDaemon } from "../harness/daemon.ts";
@@ -13,7 +13,7 @@ const BASE = FIDELITY_TARGETS[0]?.[1] ?? "/tmp";
 /** `diffFidelity` lines of `kinds` only ("attributes", "ACL", "holes", "hard links"). */
 const only = (lines: string[], kinds: readonly string[]) => lines.filter((l) => kinds.some((k) => l.startsWith(k)));
 
-test.skipIf(!TOOLS.ok)("a pull keeps attributes, ACLs and hard links; a second pull changes nothing", async () => {
+test.skipIf(!TOOLS.ok)("a pull keeps attributes, ACLs, holes and hard links; a second pull changes nothing", async () => {
   using dir = tempDirOn(BASE, "fidelity-pull");
   const mod = join(dir.path, "mod");
   writeFidelityTree(mod);
@@ -23,17 +23,17 @@ test.skipIf(!TOOLS.ok)("a pull keeps attributes, ACLs and hard links; a second p
   expectExit(first, 0);
   expect(first.stderr).toBe("");
   const lost = diffFidelity(fidelityFacts(mod), fidelityFacts(dst));
-  expect(only(lost, ["attributes", "ACL", "hard links"])).toEqual([]);
+  expect(only(lost, ["attributes", "ACL", "holes", "hard links"])).toEqual([]);
   expectTreesEqual(mod, dst, { metadata: true });
 
   run(["setfattr", "-n", "user.later", "-v", "1", join(mod, "My Album", "photo one.jpg")]);
   const again = await runCli(["copy", "--json", `${daemon.control}:/m/`, `${dst}/`]);
   expectExit(again, 0);
   expect(again.json).toMatchObject({ files_transferred: 0, bytes_transferred: 0 });
-  expect(only(diffFidelity(fidelityFacts(mod), fidelityFacts(dst)), ["attributes", "ACL", "hard links"])).toEqual([]);
+  expect(only(diffFidelity(fidelityFacts(mod), fidelityFacts(dst)), ["attributes", "ACL", "holes", "hard links"])).toEqual([]);
 });
 
-test.skipIf(!TOOLS.ok)("a push keeps attributes, ACLs and hard links; an attribute change is an attribute update", async () => {
+test.skipIf(!TOOLS.ok)("a push keeps attributes, ACLs, holes and hard links; an attribute change is an attribute update", async () => {
   using dir = tempDirOn(BASE, "fidelity-push");
   const src = join(dir.path, "src");
   const mod = join(dir.path, "mod");
@@ -43,14 +43,14 @@ test.skipIf(!TOOLS.ok)("a push keeps attributes, ACLs and hard links; an attribu
   const first = await runCli(["copy", `${src}/`, `${daemon.control}:/m/`]);
   expectExit(first, 0);
   expect(first.stderr).toBe("");
-  expect(only(diffFidelity(fidelityFacts(src), fidelityFacts(mod)), ["attributes", "ACL", "hard links"])).toEqual([]);
+  expect(only(diffFidelity(fidelityFacts(src), fidelityFacts(mod)), ["attributes", "ACL", "holes", "hard links"])).toEqual([]);
   expectTreesEqual(src, mod, { metadata: true });
 
   run(["setfacl", "-m", "u:nobody:r", join(src, "disk.img")]);
   const again = await runCli(["copy", "--json", `${src}/`, `${daemon.control}:/m/`]);
   expectExit(again, 0);
   expect(again.json).toMatchObject({ files_transferred: 0, bytes_transferred: 0 });
-  expect(only(diffFidelity(fidelityFacts(src), fidelityFacts(mod)), ["attributes", "ACL", "hard links"])).toEqual([]);
+  expect(only(diffFidelity(fidelityFacts(src), fidelityFacts(mod)), ["attributes", "ACL", "holes", "hard links"])).toEqual([]);
 });
 
 test.skipIf(!TOOLS.ok || process.geteuid?.() !== 0)("a module that does not keep owners stores a client's user.* attributes and ACLs, never trusted.*", async () => {

@@ -3,6 +3,9 @@ import { FrameDecoder, type Record } from "../../domain/wire/frame.ts";
 import type { FileTarget } from "../../ports/store-capabilities.ts";
 import type { Channel, FileIoOutcome } from "../../ports/transport.ts";
 import { repay, take, type Loan, type WholeFile } from "./chunk-loans.ts";
+import { asZeros, handHole, holeLength, isHole, withZeros } from "./demux-holes.ts";
+import type { Incoming, Target } from "./incoming-file.ts";
+import { endStream, feed, feedLater } from "./stream-feed.ts";
 import { arrivalError, IncomingDigest } from "./file-digest.ts";
 import { UnannouncedBudget } from "./unannounced-budget.ts";
 
@@ -11,60 +14,15 @@ const FILE_HIGH_WATER_BYTES = 4 << 20;
 /** The rest of a DATA payload goes by Channel.receiveFile when at least this long. */
 const RECEIVE_FILE_MIN_BYTES = 1 << 20;
 
-/** A file whose consumer gave a FileTarget (readInto): its bytes are written there, not streamed. */
-interface Target {
-  readonly sink: FileTarget;
-  bytes: number;
-  zeroCopy: number;
-  /** A channel is writing into `sink.fd`: the target must not settle before that ends. */
-  receiving: boolean;
-  /** The bytes that arrived before the target was given are still being written. */
-  draining: boolean;
-  hashing: number; // records a channel wrote into `sink.fd` and still reads back to hash
-  /** How the file ended, once it did (null: complete); undefined while it goes on. */
-  end: BlitError | null | undefined;
-  settled: boolean;
-  resolve(r: { bytes: number; zeroCopyBytes: number }): void;
-  reject(e: BlitError): void;
-}
-
-interface Incoming {
-  /** Created by `stream()`; until then (and for `whole()`) pieces wait in `queued`. */
-  controller: ReadableStreamDefaultController<Uint8Array> | null;
-  /** Set by `whole()`: settled when the file ends. */
-  whole: { resolve(file: WholeFile): void; reject(e: BlitError): void } | null;
-  queued: Uint8Array[];
-  /** The loan each queued piece belongs to (null: its memory is the file's own). */
-  loans: (Loan | null)[];
-  /** Offset of the next byte; set by `stream(fileId, offset)` or by the first record. */
-  next: number;
-  /** The start offset is known (claimed by `stream` or set by the first record). */
-  placed: boolean;
-  done: boolean;
-  error: BlitError | null;
-  room: (() => void) | null;
-  /** Where its bytes start. */
-  start: number;
-  /** Most bytes a `whole()` claim takes; more fail the file (a peer lying about a small file). */
-  limit: number;
-  /** `stream()`, `whole()` or `readInto()` claimed it: forgotten once done too. */
-  taken: boolean;
-  /** Bytes that went into `stream` (before a target was given, if one was). */
-  streamed: number;
-  target: Target | null;
-  /** What it costs the unannounced budget (nobody named or claimed it yet). */
-  charged: number;
-  /** What arrived, for the check against the sender's EOF digest. */
-  readonly digest: IncomingDigest;
-}
-
 /**
  * Reads DATA/EOF/FAIL records from data channels and hands each file's bytes out, as a
  * ReadableStream (`stream`), for small files all at once when the file ended (`whole`, no stream
  * machinery per file), or written into a FileTarget (`readInto`: then the rest of a large DATA
  * payload goes straight from the connection into the file when the channel can,
  * Channel.receiveFile), whichever side comes first (the record or the claim). Bytes must arrive in
- * order per file; a gap, an unknown record or a channel lost mid-file fails the files still open.
+ * order per file; a gap between records (or an EOF past the last one) is a hole of a sparse file: left a hole in a
+ * target's file (its size set at the EOF), zeros in a stream. Bytes before the next expected offset, an unknown record
+ * or a channel lost mid-file fail the files still open.
  * A file is complete only when the digest of its bytes as they arrived (as read back from the file
  * where a channel wrote them there itself) equals its EOF's, else it fails with CORRUPT_DATA.
  */
@@ -140,10 +98,13 @@ export class FileDemux {
         start: (c) => {
           f.controller = c;
           const queued = take(f);
-          queued.parts.forEach((q, k) => c.enqueue(queued.loans[k] !== null ? q.slice() : q));
+          const parts = queued.parts.map((q, k) => (queued.loans[k] !== null ? q.slice() : q));
           queued.release();
-          if (f.error !== null) c.error(f.error);
-          else if (f.done) c.close();
+          // What came before the first hole goes in at once; from the hole on, each piece waits for room.
+          const hole = parts.findIndex(isHole);
+          for (const q of hole < 0 ? parts : parts.slice(0, hole)) c.enqueue(q);
+          if (hole >= 0) void feedLater(f, asZeros(parts.slice(hole)));
+          if (f.done) endStream(f, f.error);
         },
         pull: () => {
           const r = f.room;
@@ -152,6 +113,7 @@ export class FileDemux {
         },
         cancel: () => {
           f.done = true;
+          f.controller = null;
           this.files.delete(fileId);
           f.room?.();
         },
@@ -168,7 +130,12 @@ export class FileDemux {
     const f = this.claim(fileId, 0);
     f.limit = limit;
     if (!f.done && f.next - f.start > limit) this.finish(fileId, tooLong(fileId, limit));
-    if (f.done) return f.error === null ? Promise.resolve(take(f)) : Promise.reject(f.error);
+    // A file that ended before the claim: its bytes (holes too) are held to the limit as well.
+    if (f.done && f.error === null && f.next - f.start > limit) {
+      f.error = tooLong(fileId, limit);
+      take(f).release();
+    }
+    if (f.done) return f.error === null ? Promise.resolve(withZeros(take(f))) : Promise.reject(f.error);
     return new Promise((resolve, reject) => (f.whole = { resolve, reject }));
   }
 
@@ -208,7 +175,7 @@ export class FileDemux {
   private entry(fileId: number): Incoming {
     let f = this.files.get(fileId);
     if (f !== undefined) return f;
-    f = { controller: null, whole: null, queued: [], loans: [], next: 0, placed: false, start: 0, limit: Number.POSITIVE_INFINITY, done: false, error: null, room: null, taken: false, streamed: 0, target: null, charged: 0, digest: new IncomingDigest() };
+    f = { controller: null, whole: null, queued: [], loans: [], next: 0, placed: false, start: 0, limit: Number.POSITIVE_INFINITY, done: false, error: null, room: null, feeding: null, taken: false, streamed: 0, target: null, charged: 0, digest: new IncomingDigest() };
     if (!this.budget.isNamed(fileId)) f.charged = this.budget.chargeEntry();
     this.files.set(fileId, f);
     if (this.failure !== null) this.finish(fileId, this.failure);
@@ -242,12 +209,34 @@ export class FileDemux {
       f.placed = true;
       f.start = f.next = offset;
     }
-    if (offset !== f.next) throw new BlitError("CORRUPT_DATA", `file ${fileId}: bytes at ${offset}, expected ${f.next}`);
+    if (offset < f.next) throw new BlitError("CORRUPT_DATA", `file ${fileId}: bytes at ${offset}, expected ${f.next}`);
+    if (offset > f.next && ((await this.hole(fileId, f, offset - f.next)) || f.done)) return;
     f.next += piece.length;
     if (f.next - f.start > f.limit) return this.finish(fileId, tooLong(fileId, f.limit));
     if (piece.length === 0) return;
     f.digest.piece(piece, last);
     if (f.target !== null) return this.write(fileId, f, f.target, piece, offset);
+    await this.hand(f, piece, loan);
+  }
+
+  /**
+   * A hole of `n` bytes at `f.next` before the next record (a sparse file sent as its data extents): a target's
+   * file keeps it as a hole, a stream or whole file gets zeros (resolving once they went into a stream, each piece
+   * waiting for room). True when that ended the file (too long).
+   */
+  private async hole(fileId: number, f: Incoming, n: number): Promise<boolean> {
+    f.digest.gap(f.next, f.next + n);
+    f.next += n;
+    if (f.next - f.start > f.limit) {
+      this.finish(fileId, tooLong(fileId, f.limit));
+      return true;
+    }
+    if (f.target === null) await handHole(f, n);
+    return false;
+  }
+
+  /** Hands `piece` to the file's stream (after what is still being fed, waiting while it is full) or queue. */
+  private async hand(f: Incoming, piece: Uint8Array, loan: Loan | null): Promise<void> {
     f.streamed += piece.length;
     if (f.controller === null) {
       f.queued.push(piece);
@@ -256,8 +245,8 @@ export class FileDemux {
       if (f.charged > 0) f.charged += this.budget.charge(piece.length);
       return;
     }
-    f.controller.enqueue(loan !== null ? piece.slice() : piece);
-    if ((f.controller.desiredSize ?? 1) <= 0 && !f.done) await new Promise<void>((resolve) => (f.room = resolve));
+    if (f.feeding !== null) await f.feeding;
+    if (f.controller !== null) await feed(f, f.controller, [loan !== null ? piece.slice() : piece]);
   }
 
   /** Writes the bytes that arrived before the target was given. */
@@ -265,8 +254,16 @@ export class FileDemux {
     let at = f.next - f.streamed;
     const queued = take(f);
     for (const q of queued.parts) {
-      this.write(fileId, f, t, q, at);
-      at += q.length;
+      if (!isHole(q)) this.write(fileId, f, t, q, at);
+      at += holeLength(q);
+    }
+    // A file that ended in a hole before its target was given: the hole is the target's size.
+    if (queued.parts.length > 0 && isHole(queued.parts.at(-1)!) && t.end === undefined) {
+      try {
+        t.sink.setSize(at);
+      } catch (e) {
+        this.endTarget(fileId, f, toError(e));
+      }
     }
     queued.release();
     t.draining = false;
@@ -290,7 +287,10 @@ export class FileDemux {
   private async receiveInto(channel: Channel, decoder: FrameDecoder, open: { fileId: number; offset: number; left: number; recordStart: number }, signal?: AbortSignal): Promise<void> {
     const f = this.files.get(open.fileId);
     const t = f?.target;
-    if (f === undefined || t === null || t === undefined || f.done || t.receiving || open.offset !== f.next) return;
+    if (f === undefined || t === null || t === undefined || f.done || t.receiving) return;
+    // A record after a hole (its header came without payload bytes): the hole is the target's to keep.
+    if (open.offset > f.next && open.offset === open.recordStart && (await this.hole(open.fileId, f, open.offset - f.next))) return;
+    if (open.offset !== f.next) return;
     t.receiving = true;
     let r: FileIoOutcome | null = null;
     try {
@@ -339,10 +339,30 @@ export class FileDemux {
     const open = f !== undefined && !f.done;
     const later = r.type === "eof" && open ? f.digest.settled() : null;
     if (later !== null) return void later.then(() => this.ended(r));
-    const error = r.type === "fail" ? new BlitError(toCode(r.code), r.message) : open ? arrivalError(r.fileId, f.next, f.digest, r) : null;
+    let error = r.type === "fail" ? new BlitError(toCode(r.code), r.message) : open ? arrivalError(r.fileId, f.next, f.digest, r) : null;
+    if (error === null && r.type === "eof" && open && r.size > f.next) error = this.endHole(f, r.size);
     if (error === null && r.type === "eof" && r.changed) this.changedIds.add(r.fileId);
     this.finish(r.fileId, error);
     this.onEnded(r.fileId);
+  }
+
+  /** The hole a complete file ends in, up to its `size`: set as the target's size, or zeros for a stream (fed before it closes). */
+  private endHole(f: Incoming, size: number): BlitError | null {
+    const n = size - f.next;
+    f.next = size;
+    f.placed = true; // a file of holes alone: it starts at 0 (a sparse file is sent whole)
+    if (f.next - f.start > f.limit) return new BlitError("CORRUPT_DATA", `more than the ${f.limit} bytes announced`);
+    if (f.target === null) {
+      void handHole(f, n);
+      return null;
+    }
+    if (f.target.end !== undefined) return null;
+    try {
+      f.target.sink.setSize(size);
+      return null;
+    } catch (e) {
+      return toError(e);
+    }
   }
 
   private finish(fileId: number, error: BlitError | null): void {
@@ -362,21 +382,14 @@ export class FileDemux {
     }
     if (f.target !== null) this.endTarget(fileId, f, error);
     if (f.whole !== null) {
-      if (error === null) f.whole.resolve(take(f));
+      if (error === null) f.whole.resolve(withZeros(take(f)));
       else {
         take(f).release();
         f.whole.reject(error);
       }
       return;
     }
-    if (f.controller === null) return;
-    try {
-      if (error === null) f.controller.close();
-      else f.controller.error(error);
-    } catch {
-      // the consumer cancelled it
-    }
-    f.room?.();
+    if (f.controller !== null) endStream(f, error);
   }
 }
 

@@ -28,6 +28,22 @@ export function recordDigest(payload: Uint8Array): Uint8Array {
   return joined(spans);
 }
 
+/**
+ * The entry a hole takes among a file's record digests when a sparse file is sent as its data extents (DATA records
+ * with gaps between them, or a size past its last record): the digest of a tag byte and the hole's first and end
+ * offsets, so that a record moved to another offset or a hole where data was sent fails the check. A file without
+ * gaps has none, and its digest is that of its records alone.
+ */
+export function gapDigest(from: number, to: number): Uint8Array {
+  if (!VERIFY) return UNHASHED;
+  const b = new Uint8Array(17);
+  const v = new DataView(b.buffer);
+  b[0] = 0x48; // "H"
+  v.setBigUint64(1, BigInt(from));
+  v.setBigUint64(9, BigInt(to));
+  return digest128(b);
+}
+
 export function fileDigest(records: readonly Uint8Array[]): Uint8Array {
   if (!VERIFY) return UNHASHED;
   return records.length === 1 ? records[0]! : joined(records);
@@ -70,6 +86,14 @@ export class IncomingDigest {
     if (this.fill > 0) this.endSpan();
     this.records.push(this.recordBytes <= DIGEST_SPAN_BYTES ? this.spans[0]! : joined(this.spans));
     this.closeRecord();
+  }
+
+  /** A hole [from, to) before the next record or at the end (no record may be open). */
+  gap(from: number, to: number): void {
+    if (!VERIFY) return;
+    if (this.recordBytes !== 0) this.records.push(UNREADABLE); // a gap inside a record: cannot match
+    this.closeRecord();
+    this.records.push(gapDigest(from, to));
   }
 
   /** The open record was finished elsewhere and `digest` covers all of its payload. */
@@ -126,13 +150,16 @@ function joined(digests: readonly Uint8Array[]): Uint8Array {
 
 /**
  * Null when file `fileId`, which arrived up to offset `arrived` with digest `got`, is what its EOF
- * says was sent; else the CORRUPT_DATA failure. A file whose source changed while it was read is
+ * says was sent; else the CORRUPT_DATA failure. An EOF past `arrived` adds a trailing hole to `got` (only a sparse
+ * file's sender ends past its last record). A file whose source changed while it was read is
  * not held to its digest (a zero-copy sender hashes the file next to sending it, so a change
  * between the two differs without any fault): it lands flagged instead, without the source's
  * mtime, and the next run sends it again.
  */
 export function arrivalError(fileId: number, arrived: number, got: IncomingDigest, sent: { size: number; digest: Uint8Array; changed: boolean }): BlitError | null {
-  if (arrived !== sent.size) return new BlitError("CORRUPT_DATA", `file ${fileId}: ${arrived} bytes arrived, its end says ${sent.size}`);
+  // A size past the last record is a trailing hole, which the sender's digest names too (a dense file has none).
+  if (arrived < sent.size) got.gap(arrived, sent.size);
+  else if (arrived !== sent.size) return new BlitError("CORRUPT_DATA", `file ${fileId}: ${arrived} bytes arrived, its end says ${sent.size}`);
   if (sent.changed || got.matches(sent.digest)) return null;
   return new BlitError("CORRUPT_DATA", "checksum mismatch: the bytes that arrived differ from the bytes sent (changed on the way between the two machines)");
 }
@@ -161,6 +188,11 @@ export class OutgoingDigest {
 
   record(digest: Uint8Array | Promise<Uint8Array>): void {
     this.records.push(digest);
+  }
+
+  /** A hole [from, to) the file has before its next record or at its end. */
+  gap(from: number, to: number): void {
+    this.records.push(gapDigest(from, to));
   }
 
   /** The file digest of what was recorded (once every record's is known); starts over for the next file. */

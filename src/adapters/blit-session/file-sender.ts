@@ -18,7 +18,8 @@ const PAD_BYTES = 1 << 20;
  * Sends files on one data channel as DATA/EOF records (FAIL when a file cannot be read), gathering
  * small records into large writes. A file of ZERO_COPY_MIN_BYTES or more goes by the channel's
  * `sendFile` (sendfile on Linux TCP) when its store can open it and the channel can send from it;
- * otherwise its bytes are read and sent. Each file's EOF carries the digest of its records as sent
+ * otherwise its bytes are read and sent. A file sent from 0 whose open file lists data extents (it may have holes)
+ * sends only those, by `sendFile` where the channel can. Each file's EOF carries the digest of its records as sent
  * (file-digest.ts; the sendfile worker hashes the records it sends from the file). One file at a
  * time; call `flush` after the last of a batch. A `signal` is looked at between records (CANCELLED):
  * a record once begun goes whole, so a cancelled sender leaves its connection at a record boundary
@@ -53,6 +54,8 @@ export class FileSender {
     await using _file = file;
     const open = file;
     const changed = () => open.changed();
+    const extents = offset === 0 ? (file.extents?.() ?? null) : null;
+    if (extents !== null) return await this.sendExtents(fileId, file, extents, signal);
     if (file.size - offset < ZERO_COPY_MIN_BYTES || this.channel.sendFile === undefined) return await this.sendStream(fileId, () => open.stream(offset), offset, signal, changed);
     return await this.sendOpen(fileId, file, offset, (from) => bytes.read(from, signal), signal);
   }
@@ -130,17 +133,93 @@ export class FileSender {
    * file ends early or fails, the cut record is completed with zeros and the file FAILs.
    */
   private async sendOpen(fileId: number, file: OpenFile, offset: number, read: (from: number) => ReadableStream<Uint8Array>, signal?: AbortSignal): Promise<number> {
-    const head = new Uint8Array(DATA_HEADER_BYTES);
+    this.digest.take();
+    const r = await this.sendRange(fileId, file, offset, file.size, signal);
+    // Declined (the channel cannot send from the descriptor, e.g. no sendfile in this libc): the rest goes buffered, still saying whether the file changed.
+    if (r.declinedAt !== undefined) return r.zeroCopy + (await this.sendStream(fileId, () => read(r.declinedAt!), r.declinedAt, signal, () => file.changed()));
+    if (!r.failed) await this.eof(fileId, Math.max(offset, file.size), signal, file.changed());
+    return r.zeroCopy;
+  }
+
+  /**
+   * Sends a file that may have holes as its data `extents` only: DATA records at their offsets, gaps between them,
+   * an EOF with the file's size (a file of holes alone sends no DATA). The digest names each gap (file-digest.ts
+   * gapDigest). Records go by the channel's `sendFile` where it can, else read from the file; a failed read or
+   * lseek becomes FAIL.
+   */
+  private async sendExtents(fileId: number, file: OpenFile, extents: Iterable<{ readonly offset: number; readonly length: number }>, signal?: AbortSignal): Promise<number> {
     this.digest.take();
     let zeroCopy = 0;
-    for (let pos = offset; pos < file.size; ) {
+    let end = 0;
+    let byChannel = this.channel.sendFile !== undefined;
+    // A file whose first data is past 0 (or that has none) starts with an empty record at 0: a receiver that gets
+    // its bytes before anyone asked for them then knows where the file starts.
+    const placed = async (offset: number) => {
+      if (end === 0 && offset > 0) await this.data(fileId, 0, new Uint8Array(0), signal);
+    };
+    try {
+      for (const { offset, length } of extents) {
+        await placed(offset);
+        if (offset > end) this.digest.gap(end, offset);
+        let from = offset;
+        if (byChannel) {
+          const r = await this.sendRange(fileId, file, offset, offset + length, signal);
+          zeroCopy += r.zeroCopy;
+          if (r.failed) return zeroCopy;
+          if (r.declinedAt !== undefined) {
+            byChannel = false;
+            from = r.declinedAt;
+          } else from = offset + length;
+        }
+        if (from < offset + length) await this.streamRange(fileId, file, from, offset + length, signal);
+        end = offset + length;
+      }
+      await placed(file.size);
+    } catch (e) {
+      if (isBlitError(e) && (e.code === "CANCELLED" || e.code === "PEER_CLOSED")) throw e;
+      await this.fail(fileId, isBlitError(e) ? e : new BlitError("INTERNAL", String(e)), signal);
+      return zeroCopy;
+    }
+    if (file.size > end) this.digest.gap(end, file.size);
+    await this.eof(fileId, file.size, signal, file.changed());
+    return zeroCopy;
+  }
+
+  /** Sends [from, to) of `file` read from it as DATA records; throws PARTIAL when the file ends before `to`. */
+  private async streamRange(fileId: number, file: OpenFile, from: number, to: number, signal?: AbortSignal): Promise<void> {
+    const reader = file.stream(from).getReader();
+    try {
+      let pos = from;
+      while (pos < to) {
+        const { done, value } = await reader.read();
+        if (done) throw new BlitError("PARTIAL", `the file shrank while it was sent (${pos} of ${file.size} bytes)`);
+        const chunk = value.subarray(0, Math.min(value.length, to - pos));
+        for (let at = 0; at < chunk.length; at += MAX_DATA_BYTES) {
+          const piece = chunk.subarray(at, Math.min(chunk.length, at + MAX_DATA_BYTES));
+          await this.data(fileId, pos, piece, signal);
+          pos += piece.length;
+        }
+      }
+    } finally {
+      await reader.cancel().catch(() => {});
+    }
+  }
+
+  /**
+   * Sends [from, to) of `file` in DATA records whose payload the channel takes from the file. `declinedAt`: the
+   * channel declined at that offset (before sending anything of the record); `failed`: the file ended early or
+   * failed, the cut record was completed with zeros and the file FAILed.
+   */
+  private async sendRange(fileId: number, file: OpenFile, from: number, to: number, signal?: AbortSignal): Promise<{ zeroCopy: number; declinedAt?: number; failed?: boolean }> {
+    const head = new Uint8Array(DATA_HEADER_BYTES);
+    let zeroCopy = 0;
+    for (let pos = from; pos < to; ) {
       throwIfCancelled(signal);
-      const length = Math.min(MAX_DATA_BYTES, file.size - pos);
+      const length = Math.min(MAX_DATA_BYTES, to - pos);
       writeDataHeader(head, 0, fileId, pos, length);
       await this.flush(signal);
       const r = await this.channel.sendFile!(head, file, pos, length);
-      // Declined (the channel cannot send from the descriptor, e.g. no sendfile in this libc): the rest goes buffered, still saying whether the file changed.
-      if (r === null) return zeroCopy + (await this.sendStream(fileId, () => read(pos), pos, signal, () => file.changed()));
+      if (r === null) return { zeroCopy, declinedAt: pos };
       this.sentBytes += DATA_HEADER_BYTES + r.bytes;
       zeroCopy += r.zeroCopyBytes;
       pos += r.bytes;
@@ -148,12 +227,11 @@ export class FileSender {
         await this.pad(length - r.bytes, signal);
         const why = r.error ?? (r.bytes < length ? new BlitError("PARTIAL", `the file shrank while it was sent (${pos} of ${file.size} bytes)`) : new BlitError("INTERNAL", "a zero-copy send gave no digest of what it sent"));
         await this.fail(fileId, why, signal);
-        return zeroCopy;
+        return { zeroCopy, failed: true };
       }
       this.digest.record(r.digest);
     }
-    await this.eof(fileId, Math.max(offset, file.size), signal, file.changed());
-    return zeroCopy;
+    return { zeroCopy };
   }
 
   private async pad(n: number, signal?: AbortSignal): Promise<void> {

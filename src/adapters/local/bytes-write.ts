@@ -215,7 +215,7 @@ const intoFile = (op: WriteOp, offset: number): boolean => offset === 0 && op.me
 
 /** Tells the source of a file never asked for through `readInto` to drop its bytes (a stream's cancel). */
 function dropInto(op: WriteOp): void {
-  const nowhere: FileTarget = { fd: -1, write: () => {}, landed: () => {} };
+  const nowhere: FileTarget = { fd: -1, write: () => {}, landed: () => {}, setSize: () => {} };
   void op.bytes!.readInto!(nowhere, AbortSignal.abort()).catch(() => {});
 }
 
@@ -288,6 +288,13 @@ function readIntoFile(ctx: BytesWriteContext, op: WriteOp, fd: number, signal?: 
       ctx.meter.add(bytes.length);
     },
     landed: (n) => ctx.meter.add(n),
+    setSize: (size) => {
+      try {
+        fs.ftruncateSync(fd, size);
+      } catch (e) {
+        throw toBlitError(e, op.path, "write");
+      }
+    },
   };
   return (op.bytes as Required<FileBytes>).readInto(target, signal);
 }

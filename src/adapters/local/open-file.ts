@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import type { OpenFile } from "../../ports/store-capabilities.ts";
+import { dataExtents, mayHaveHoles, type Extent } from "./sparse-extents.ts";
 
 /** A regular file open for reading: its descriptor for a zero-copy send, or its bytes as a stream. */
 export class LocalOpenFile implements OpenFile {
@@ -26,6 +27,11 @@ export class LocalOpenFile implements OpenFile {
   /** Its bytes from `offset`; the descriptor stays open until this file is disposed. */
   stream(offset: number): ReadableStream<Uint8Array> {
     return fileStream(this.fd, offset, true);
+  }
+
+  /** Its data extents when it may have holes (st_blocks below its size), else null. */
+  extents(): Iterable<Extent> | null {
+    return mayHaveHoles(this.size, Number(this.opened.blocks)) ? dataExtents(this.fd, this.size) : null;
   }
 
   changed(): boolean {
