@@ -1,16 +1,13 @@
 // The Store contracts over StoreView (src/apps/engine/store-view.ts): directory `dst` of a
 // LocalStore as a Store of its own, plain and contained beneath the inner store's root.
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LocalStore } from "../../src/adapters/local/index.ts";
 import { StoreView } from "../../src/apps/engine/store-view.ts";
-import { temporaryNameFor } from "../../src/domain/temp-name.ts";
+import { safetyDisk } from "./safety-disk.ts";
 import { describeStoreSafetyContract, type SafetyFixture } from "./store-safety.contract.ts";
 import { describeStoreContract, type StoreFixture } from "./store.contract.ts";
-
-/** Who the store runs as while a directory is made unreadable, when the test runs as root. */
-const NOBODY = 65534;
 
 /** `base/inner` holds the inner store's tree; the view is its directory `dst`. */
 function layout(prefix: string, beneath: boolean) {
@@ -49,41 +46,10 @@ const contractFixture = (beneath: boolean) => async (): Promise<StoreFixture> =>
 const safetyFixture = (beneath: boolean) => async (): Promise<SafetyFixture> => {
   const { base, inner, dst, store, view } = layout("blit-view-safety-", beneath);
   // Beside the view's root (reached from it as `../outside`), inside the inner store's tree.
-  const outside = join(inner, "outside");
-  mkdirSync(outside, { mode: 0o755 });
-  writeFileSync(join(outside, "secret"), "secret", { mode: 0o644 });
-  chmodSync(join(outside, "secret"), 0o644);
+  const disk = safetyDisk(dst, join(inner, "outside"));
   return {
     store: view,
-    rawNames: async (dir) => readdirSync(join(dst, dir)).sort(),
-    symlink: async (path, target) => symlinkSync(target, join(dst, path)),
-    outside: {
-      path: outside,
-      names: () => readdirSync(outside).sort(),
-      text: (name) => readFileSync(join(outside, name), "utf8"),
-      stat: (name) => {
-        const st = statSync(join(outside, name));
-        return { mode: st.mode & 0o7777, mtimeMs: st.mtimeMs };
-      },
-    },
-    async unreadable(dir, run) {
-      const abs = join(dst, dir);
-      mkdirSync(abs, { mode: 0o755 });
-      chmodSync(abs, 0);
-      const asRoot = process.geteuid?.() === 0;
-      if (asRoot) process.seteuid!(NOBODY);
-      try {
-        return await run();
-      } finally {
-        if (asRoot) process.seteuid!(0);
-        chmodSync(abs, 0o755);
-      }
-    },
-    async plantStaleTemporary(dir) {
-      const name = temporaryNameFor("victim", "killedwriter");
-      writeFileSync(join(dst, dir, name), "half a file");
-      return name;
-    },
+    ...disk,
     async [Symbol.asyncDispose]() {
       await store[Symbol.asyncDispose]();
       rmSync(base, { recursive: true, force: true });
