@@ -15,6 +15,7 @@
  *   It is also this test process's XDG_CONFIG_HOME, so programs a test spawns itself do too.
  */
 import { chmodSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { removeAtRunEnd } from "./run-dirs.ts";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -23,6 +24,7 @@ export const REPO_ROOT = resolve(import.meta.dir, "../..");
 export const BLIT = process.env.BLIT_E2E_BIN ?? resolve(REPO_ROOT, "bin/blit");
 
 export const HARNESS_CONFIG_HOME = mkdtempSync(join(tmpdir(), "blit-e2e-config-"));
+removeAtRunEnd(HARNESS_CONFIG_HOME);
 mkdirSync(join(HARNESS_CONFIG_HOME, "blit"), { recursive: true });
 // Readable by the unprivileged user some tests run programs as (it holds public fingerprints only).
 chmodSync(HARNESS_CONFIG_HOME, 0o755);
