@@ -32,18 +32,22 @@ test("one address holding 550 silent Push calls cannot lock out another client",
   const perConnection = [70, ...Array<number>(8).fill(60)];
   const sessions = await Promise.all(perConnection.map(() => connectFrom(ATTACKER, daemon.port)));
   const calls: RawCall[] = [];
-  sessions.forEach((session, k) => {
+  const ended: { status: number; message: string }[] = [];
+  const open = (k: number): void => {
     for (let i = 0; i < perConnection[k]!; i++) {
-      const call = rawCall(session, "Push");
+      const call = rawCall(sessions[k]!, "Push");
       if (i % 2 === 0) call.send(toWireHeader({ role: "push", root: { module: "m", path: "" }, move: false, forceGrpcData: false }));
+      void call.ended.then((e) => ended.push(e));
       calls.push(call);
     }
-  });
-  const ended: { status: number; message: string }[] = [];
-  for (const c of calls) void c.ended.then((e) => ended.push(e));
+  };
   try {
     const busy = () => ended.filter((e) => e.status === UNAVAILABLE && e.message.includes("busy")).length;
     const admitted = DAEMON_LIMITS.maxCallsPerAddress;
+    // The first connection alone goes past the per-connection cap (before the others fill the address's share).
+    open(0);
+    await pollUntil(() => (busy() >= perConnection[0]! - DAEMON_LIMITS.maxCallsPerConnection ? true : undefined), () => `calls past the connection's cap refused (${busy()} so far)`, 60_000);
+    for (let k = 1; k < sessions.length; k++) open(k);
     await pollUntil(() => (busy() >= calls.length - admitted ? true : undefined), () => `calls past the caps refused (${busy()} so far)`, 60_000);
     expect(ended.some((e) => e.message.includes(`${DAEMON_LIMITS.maxCallsPerConnection} calls on this connection in flight`))).toBe(true);
     expect(ended.some((e) => e.message.includes(`${admitted} calls from your address in flight`))).toBe(true);
