@@ -6,7 +6,7 @@ import { expect, test } from "bun:test";
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { startDaemon } from "../harness/daemon.ts";
-import { pollUntil, pushInFlight, bigTree, temporariesUnder } from "../harness/process-probe.ts";
+import { pollUntil, pushInFlight, allocatedFile, temporariesUnder } from "../harness/process-probe.ts";
 import { expectExit, runCli } from "../harness/run-cli.ts";
 import { makeTempDir } from "../harness/temp-tree.ts";
 
@@ -25,7 +25,9 @@ test("kill -9 of a PID-1 daemon mid-push: a single-file re-run after restart rem
   const src = join(dir.path, "src");
   const mod = join(dir.path, "mod");
   mkdirSync(mod);
-  bigTree(src, SIZE);
+  // Only the big file: every temporary the killed daemon leaves is in the directory the single-file re-run writes into.
+  mkdirSync(src);
+  allocatedFile(join(src, "big.bin"), SIZE);
   const first = await startDaemon({ modules: { m: { path: mod } }, launch: inPidNamespace });
   const daemonPid = await pid1Of(first.pid);
   expect(readFileSync(`/proc/${daemonPid}/status`, "utf8")).toMatch(/^NSpid:\s+\d+\s+1$/m);
