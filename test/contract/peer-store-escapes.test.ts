@@ -18,6 +18,11 @@ const OPERATIONS: Record<string, (store: PeerStore, path: string, dir: string) =
   writeDir: (s, _, d) => s.write([{ path: `${d}/made`, meta: DIR }]),
   setMeta: (s, p) => s.setMeta([{ path: p, meta: { ...fileMeta(6), mode: 0o600, mtimeNs: 1_000_000_000n } }]),
   remove: (s, p) => s.remove([p]),
+  // A hard link is a way out too: a name inside pointing at the outside file, or one made outside.
+  linkTo: (s, p) => s.link([{ path: "d/planted", to: p }]),
+  linkAt: (s, p) => s.link([{ path: p, to: "d/inside" }]),
+  snapshotFrom: (s, p) => s.snapshot([{ how: "keep-aside", from: p, to: "d/kept" }]),
+  snapshotTo: (s, p) => s.snapshot([{ how: "link", from: "d/inside", to: p }]),
 };
 
 test("every operation on a `..` path is refused with PATH_ESCAPE and the outside is untouched", async () => {
@@ -26,6 +31,7 @@ test("every operation on a `..` path is refused with PATH_ESCAPE and the outside
   mkdirSync(outside);
   writeFileSync(join(outside, "secret"), "secret");
   mkdirSync(join(served.root, "d"));
+  writeFileSync(join(served.root, "d", "inside"), "inside");
   const codes: Record<string, string> = {};
   for (const [name, run] of Object.entries(OPERATIONS)) {
     for (const [path, dir] of [["../outside/secret", "../outside"], ["d/../../outside/secret", "d/../../outside"]] as const) {
@@ -36,5 +42,6 @@ test("every operation on a `..` path is refused with PATH_ESCAPE and the outside
   }
   expect(Object.entries(codes).filter(([, code]) => code !== "PATH_ESCAPE")).toEqual([]);
   expect(readdirSync(outside)).toEqual(["secret"]);
+  expect(readdirSync(join(served.root, "d")).sort()).toEqual(["inside"]);
   expect(readFileSync(join(outside, "secret"), "utf8")).toBe("secret");
 }, 60_000);

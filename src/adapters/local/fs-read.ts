@@ -160,12 +160,12 @@ function lstatMeta(dirFd: number, name: string, full: string): EntryMeta | null 
   const meta = { kind, size, mtimeNs: raw.mtimeNs, mode: raw.mode & 0o7777, uid: raw.uid, gid: raw.gid };
   // Attributes are read by path (no *xattrat calls before Linux 6.13): the whole path, not the name.
   const whole = dirFd === AT_FDCWD && c !== null ? c : ((hasEscapedBytes(full) ? null : cString(full)) ?? toCPath(full));
-  return withFidelity(meta, whole, full, toOsPath(full), raw.nlink ?? 1, raw.dev ?? 0n, raw.ino ?? 0n, raw.blocks ?? 0);
+  return withFidelity(meta, whole, full, kind === "symlink" ? toOsPath(full) : full, raw.nlink ?? 1, raw.dev ?? 0n, raw.ino ?? 0n, raw.blocks ?? 0);
 }
 
 /**
  * `meta` with what blit keeps beyond it: the kept attributes (not of symlinks), the inode of a non-directory with
- * several names, the block count of a file that may have holes, a symlink's target.
+ * several names, the block count of a file that may have holes, a symlink's target (`os` is only read for that).
  */
 function withFidelity(meta: EntryMeta, c: Uint8Array, full: string, os: string | Buffer, nlink: number, dev: bigint, ino: bigint, blocks: number): EntryMeta {
   const { kind } = meta;
