@@ -41,3 +41,12 @@ describe.skipIf(!hasLibc()).each(FIDELITY_TARGETS)("on %s", (_label, base) => {
     expect((r.blocks ?? 0) * 512).toBeLessThan(r.size);
   });
 });
+
+describe.skipIf(!hasLibc())("inode and device are read only where hard links need them", () => {
+  test("a file with one name and a directory report inode and device 0", () => {
+    using dir = tempDirOn(FIDELITY_TARGETS[0]![1], "rawstat");
+    const a = join(dir.path, "a");
+    writeFileSync(a, "x");
+    for (const r of [raw(a), raw(dir.path)]) expect([r.ino, r.dev]).toEqual([0n, 0n]);
+  });
+});

@@ -1,7 +1,7 @@
 /**
  * bun:ffi bindings for the fidelity calls Bun and node:fs have no API for: extended attributes (the path forms never
  * follow a symlink: llistxattr/lgetxattr/lsetxattr/lremovexattr; the descriptor forms flistxattr/fgetxattr/
- * fsetxattr/fremovexattr) and lseek with SEEK_DATA/SEEK_HOLE. Loaded lazily on first use; `hasFidelityCalls()` is
+ * fsetxattr/fremovexattr; listxattrat, Linux 6.13, for an entry of an open directory) and lseek with SEEK_DATA/SEEK_HOLE. Loaded lazily on first use; `hasFidelityCalls()` is
  * false where libc cannot be opened (then no attribute is read or written, and every file counts as dense).
  *
  * Every call returns a count or offset (>= 0) or a negative errno, so callers never read a stale errno.
@@ -26,6 +26,8 @@ function open() {
     lremovexattr: { args: [FFIType.ptr, FFIType.ptr], returns: FFIType.i32 },
     fremovexattr: { args: [FFIType.i32, FFIType.ptr], returns: FFIType.i32 },
     lseek: { args: [FFIType.i32, FFIType.i64, FFIType.i32], returns: FFIType.i64 },
+    // syscall(SYS_listxattrat, dirfd, path, at_flags, list, size)
+    syscall: { args: [FFIType.i64, FFIType.i32, FFIType.ptr, FFIType.u32, FFIType.ptr, SIZE], returns: SSIZE },
     __errno_location: { args: [], returns: FFIType.ptr },
   });
 }
@@ -76,6 +78,22 @@ export function listXattrs(target: XattrTarget, out: Uint8Array): number {
   return result(l, Number(n));
 }
 
+/**
+ * listxattrat(dirFd, name, AT_SYMLINK_NOFOLLOW): the names of entry `name` (NUL-terminated, one component) of the
+ * directory open as `dirFd` into `out`, the kernel resolving one component instead of a whole path (a listing
+ * spends ~0.5 µs an entry less on tmpfs). Returns the byte length or a negative errno; -ENOSYS where the kernel
+ * (< 6.13) or platform has no listxattrat, which is then not tried again.
+ */
+export function listXattrsAt(dirFd: number, name: Uint8Array, out: Uint8Array): number {
+  const l = libc();
+  if (l === null || !listAtWorks) return NO_LIB;
+  const nr = SYS_LISTXATTRAT[process.arch];
+  if (nr === undefined) return NO_LIB;
+  const n = result(l, Number(l.symbols.syscall(nr, dirFd, ptr(name), AT_SYMLINK_NOFOLLOW, ptr(out), out.length)));
+  if (n === NO_LIB) listAtWorks = false;
+  return n;
+}
+
 /** The value of attribute `name` (NUL-terminated) into `out`; returns its length or a negative errno (-ENODATA: absent). */
 export function getXattr(target: XattrTarget, name: Uint8Array, out: Uint8Array): number {
   const l = libc();
@@ -117,6 +135,11 @@ export function seek(fd: number, offset: number, whence: number): number {
 }
 
 // --- internal ---
+
+/** listxattrat's number: one table for every architecture since Linux 5.1 (not alpha). */
+const SYS_LISTXATTRAT: Partial<Record<string, number>> = { x64: 465, arm64: 465 };
+const AT_SYMLINK_NOFOLLOW = 0x100;
+let listAtWorks = true;
 
 const EMPTY = new Uint8Array(1);
 

@@ -7,7 +7,7 @@ import { isTemporaryName, TEMP_PREFIX } from "../../domain/temp-name.ts";
 import { AT_FDCWD, lstatRawAt, type RawStat } from "./libc.ffi.ts";
 import { openRegular } from "./open-regular.ts";
 import { mayHaveHoles } from "./sparse-extents.ts";
-import { readXattrs } from "./xattrs.ts";
+import { readXattrs, readXattrsAt } from "./xattrs.ts";
 import { absJoin, fromOsName, toCPath, toOsPath } from "./os-path.ts";
 import { toBlitError, toWireError, type WireError } from "./to-blit-error.ts";
 
@@ -156,28 +156,25 @@ function lstatMeta(dirFd: number, name: string, full: string): EntryMeta | null 
   if (err === ENOENT) return null;
   if (err !== 0) throw Object.assign(new Error(`errno ${err}`), { code: ERRNO_CODE[err] ?? `errno ${err}` });
   const kind = KIND_OF[(raw.mode & 0o170000) >> 12] ?? "special";
-  const size = kind === "file" ? raw.size : 0;
-  const meta = { kind, size, mtimeNs: raw.mtimeNs, mode: raw.mode & 0o7777, uid: raw.uid, gid: raw.gid };
-  // Attributes are read by path (no *xattrat calls before Linux 6.13): the whole path, not the name.
-  const whole = dirFd === AT_FDCWD && c !== null ? c : ((hasEscapedBytes(full) ? null : cString(full)) ?? toCPath(full));
-  return withFidelity(meta, whole, full, kind === "symlink" ? toOsPath(full) : full, raw.nlink ?? 1, raw.dev ?? 0n, raw.ino ?? 0n, raw.blocks ?? 0);
+  const nlink = raw.nlink ?? 1;
+  // Attributes: listed relative to the open directory where the kernel can (listxattrat), else by the whole path.
+  const whole = (): Uint8Array => (dirFd === AT_FDCWD && c !== null ? c : ((hasEscapedBytes(full) ? null : cString(full)) ?? toCPath(full)));
+  const xattrs = kind !== "file" && kind !== "dir" ? undefined : dirFd === AT_FDCWD ? readXattrs(whole(), full) : readXattrsAt(dirFd, c!, whole, full);
+  return metaOf(kind, kind === "file" ? raw.size : 0, raw.mtimeNs, raw.mode & 0o7777, raw.uid, raw.gid, xattrs, nlink, raw.dev ?? 0n, raw.ino ?? 0n, raw.blocks ?? 0, () => toOsPath(full));
 }
 
 /**
- * `meta` with what blit keeps beyond it: the kept attributes (not of symlinks), the inode of a non-directory with
- * several names, the block count of a file that may have holes, a symlink's target (`os` is only read for that).
+ * The EntryMeta of a listed entry, built once in its final shape: the kept attributes (files and directories; `xattrs`
+ * as read), the inode of a non-directory with several names, the block count of a file that may have holes, a
+ * symlink's target (`os` is only called for that).
  */
-function withFidelity(meta: EntryMeta, c: Uint8Array, full: string, os: string | Buffer, nlink: number, dev: bigint, ino: bigint, blocks: number): EntryMeta {
-  const { kind } = meta;
-  const extra: { xattrs?: EntryMeta["xattrs"]; inode?: EntryMeta["inode"]; blocks?: number; linkTarget?: string } = {};
-  if (kind === "file" || kind === "dir") {
-    const attrs = readXattrs(c, full);
-    extra.xattrs = attrs.length === 0 ? NO_XATTRS : attrs;
-  }
-  if (nlink > 1 && (kind === "file" || kind === "symlink")) extra.inode = { dev, ino, nlink };
-  if (kind === "file" && mayHaveHoles(meta.size, blocks)) extra.blocks = blocks;
-  if (kind === "symlink") extra.linkTarget = fromOsName(fs.readlinkSync(os, { encoding: "buffer" }) as Buffer);
-  return { ...meta, ...extra };
+function metaOf(kind: EntryKind, size: number, mtimeNs: bigint, mode: number, uid: number, gid: number, xattrs: EntryMeta["xattrs"] | undefined, nlink: number, dev: bigint, ino: bigint, blocks: number, os: () => string | Buffer): EntryMeta {
+  const meta: { -readonly [K in keyof EntryMeta]: EntryMeta[K] } = { kind, size, mtimeNs, mode, uid, gid };
+  if (xattrs !== undefined) meta.xattrs = xattrs.length === 0 ? NO_XATTRS : xattrs;
+  if (nlink > 1 && (kind === "file" || kind === "symlink")) meta.inode = { dev, ino, nlink };
+  if (kind === "file" && mayHaveHoles(size, blocks)) meta.blocks = blocks;
+  if (kind === "symlink") meta.linkTarget = fromOsName(fs.readlinkSync(os(), { encoding: "buffer" }) as Buffer);
+  return meta;
 }
 
 const NO_XATTRS: EntryMeta["xattrs"] = Object.freeze([]);
@@ -201,15 +198,8 @@ const KIND: ReadonlyMap<bigint, EntryKind> = new Map([
 
 function toMeta(st: fs.BigIntStats, os: string | Buffer, full: string): EntryMeta {
   const kind = KIND.get(st.mode & S_IFMT) ?? "special";
-  const meta = {
-    kind,
-    size: kind === "file" ? Number(st.size) : 0,
-    mtimeNs: st.mtimeNs,
-    mode: Number(st.mode & 0o7777n),
-    uid: Number(st.uid),
-    gid: Number(st.gid),
-  };
-  return withFidelity(meta, toCPath(full), full, os, Number(st.nlink), st.dev, st.ino, Number(st.blocks));
+  const xattrs = kind === "file" || kind === "dir" ? readXattrs(toCPath(full), full) : undefined;
+  return metaOf(kind, kind === "file" ? Number(st.size) : 0, st.mtimeNs, Number(st.mode & 0o7777n), Number(st.uid), Number(st.gid), xattrs, Number(st.nlink), st.dev, st.ino, Number(st.blocks), () => os);
 }
 
 export { absJoin };

@@ -141,7 +141,10 @@ export interface RawStat {
   mtimeNs: bigint;
   uid: number;
   gid: number;
-  /** Hard-link count, inode number and device (as glibc's makedev packs it, as node:fs reports `dev`). */
+  /**
+   * Hard-link count, inode number and device (as glibc's makedev packs it, as node:fs reports `dev`); lstatRawAt
+   * reads the inode and device only of a non-directory with several names (0n otherwise).
+   */
   nlink?: number;
   ino?: bigint;
   dev?: bigint;
@@ -150,6 +153,8 @@ export interface RawStat {
 }
 
 const STATX_BASIC = 0x7ff;
+const S_IFMT = 0o170000;
+const S_IFDIR = 0o040000;
 const statxBuf = new Uint8Array(256);
 const statxView = new DataView(statxBuf.buffer);
 
@@ -170,9 +175,11 @@ export function lstatRawAt(dirFd: number, path: Uint8Array, out: RawStat): numbe
   out.size = Number(statxView.getBigUint64(40, true));
   out.mtimeNs = statxView.getBigInt64(112, true) * 1_000_000_000n + BigInt(statxView.getUint32(120, true));
   out.nlink = statxView.getUint32(16, true);
-  out.ino = statxView.getBigUint64(32, true);
   out.blocks = Number(statxView.getBigUint64(48, true));
-  out.dev = makedev(statxView.getUint32(136, true), statxView.getUint32(140, true));
+  // The inode and device only matter for a non-directory with several names (hard links): BigInt work skipped otherwise.
+  const linked = out.nlink > 1 && (out.mode & S_IFMT) !== S_IFDIR;
+  out.ino = linked ? statxView.getBigUint64(32, true) : 0n;
+  out.dev = linked ? makedev(statxView.getUint32(136, true), statxView.getUint32(140, true)) : 0n;
   return 0;
 }
 

@@ -8,7 +8,7 @@
 import { BlitError } from "../../domain/errors.ts";
 import { FIDELITY_KIND_TEXT, fidelityLoss, type FidelityKind, type Xattr } from "../../domain/fidelity.ts";
 import { displayName } from "../../domain/rel-path.ts";
-import { ERRNO, getXattr, listXattrs, removeXattr, setXattr, type XattrTarget } from "./fidelity.ffi.ts";
+import { ERRNO, getXattr, listXattrs, listXattrsAt, removeXattr, setXattr, type XattrTarget } from "./fidelity.ffi.ts";
 import { fromOsName, toCPath } from "./os-path.ts";
 
 /**
@@ -44,6 +44,19 @@ export function readXattrs(entry: XattrEntry, shown: string, options: XattrOptio
     out.push([name, value.slice(0, n)]);
   }
   return out;
+}
+
+/**
+ * {@link readXattrs} of entry `name` (NUL-terminated, one component) of the directory open as `dirFd`: its names are
+ * listed relative to the directory (most entries have none, and a listing stops there); values are read by the path
+ * `whole()` gives, as are entries where the kernel has no listxattrat (or refuses its form: EINVAL).
+ */
+export function readXattrsAt(dirFd: number, name: Uint8Array, whole: () => XattrEntry, shown: string, options: XattrOptions = {}): Xattr[] {
+  const n = listXattrsAt(dirFd, name, SMALL);
+  if (n === 0 || n === -ERRNO.EOPNOTSUPP) return [];
+  if (n > 0 && !anyKept(SMALL, n, options.privileged ?? IS_ROOT)) return [];
+  if (n > 0 || n === -ERRNO.ENOSYS || n === -ERRNO.EINVAL || n === -ERRNO.ERANGE) return readXattrs(whole(), shown, options);
+  throw failure(-n, shown, "list attributes of");
 }
 
 /**
@@ -141,6 +154,17 @@ function listKept(target: XattrTarget, shown: string, privileged: boolean): [nam
     start = i + 1;
   }
   return out.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+}
+
+/** True when the NUL-separated names in `names[0, n)` hold one blit keeps. */
+function anyKept(names: Uint8Array, n: number, privileged: boolean): boolean {
+  let start = 0;
+  for (let i = 0; i < n; i++) {
+    if (names[i] !== 0) continue;
+    if (keeps(fromOsName(names.subarray(start, i)), privileged)) return true;
+    start = i + 1;
+  }
+  return false;
 }
 
 function unsupportedError(kind: FidelityKind, name: string, errno: number, shown: string): BlitError {
