@@ -40,4 +40,7 @@ export interface Entry extends EntryMeta {
   readonly path: RelPath;
 }
 
+/** `T` with its readonly fields writable: a value being built field by field before it is handed on. */
+export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 export const NS_PER_SEC = 1_000_000_000n;

@@ -11,6 +11,9 @@ import { BlitError, isBlitError } from "./errors.ts";
  */
 export type Xattr = readonly [name: string, value: Uint8Array];
 
+/** The attributes of an entry that has none: one shared frozen list, so listings allocate nothing for them. */
+export const NO_XATTRS: readonly Xattr[] = Object.freeze([]);
+
 /** True when two attribute lists, each sorted by name, are equal (names and value bytes). */
 export function sameXattrs(a: readonly Xattr[], b: readonly Xattr[]): boolean {
   if (a.length !== b.length) return false;

@@ -1,6 +1,7 @@
 /** Synchronous reads of the local tree (listing, stat, hashing), run inline or in a worker. */
 import * as fs from "node:fs";
-import type { DirEntry, EntryKind, EntryMeta } from "../../domain/entry.ts";
+import type { DirEntry, EntryKind, EntryMeta, Mutable } from "../../domain/entry.ts";
+import { NO_XATTRS } from "../../domain/fidelity.ts";
 import { BLOCK_HASH_BYTES, RESUME_BLOCK_BYTES } from "../../domain/resume-prefix.ts";
 import { hasEscapedBytes } from "../../domain/rel-path.ts";
 import { isTemporaryName, TEMP_PREFIX } from "../../domain/temp-name.ts";
@@ -169,15 +170,13 @@ function lstatMeta(dirFd: number, name: string, full: string): EntryMeta | null 
  * symlink's target (`os` is only called for that).
  */
 function metaOf(kind: EntryKind, size: number, mtimeNs: bigint, mode: number, uid: number, gid: number, xattrs: EntryMeta["xattrs"] | undefined, nlink: number, dev: bigint, ino: bigint, blocks: number, os: () => string | Buffer): EntryMeta {
-  const meta: { -readonly [K in keyof EntryMeta]: EntryMeta[K] } = { kind, size, mtimeNs, mode, uid, gid };
+  const meta: Mutable<EntryMeta> = { kind, size, mtimeNs, mode, uid, gid };
   if (xattrs !== undefined) meta.xattrs = xattrs.length === 0 ? NO_XATTRS : xattrs;
   if (nlink > 1 && (kind === "file" || kind === "symlink")) meta.inode = { dev, ino, nlink };
   if (kind === "file" && mayHaveHoles(size, blocks)) meta.blocks = blocks;
   if (kind === "symlink") meta.linkTarget = fromOsName(fs.readlinkSync(os(), { encoding: "buffer" }) as Buffer);
   return meta;
 }
-
-const NO_XATTRS: EntryMeta["xattrs"] = Object.freeze([]);
 
 /** `s` NUL-terminated in a reused buffer (null when too long for it). */
 function cString(s: string): Uint8Array | null {

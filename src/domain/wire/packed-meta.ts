@@ -13,9 +13,9 @@
  *
  * Callers may put fields of their own around records (PackWriter.u32/f64/name).
  */
-import type { DirEntry, EntryKind, EntryMeta } from "../entry.ts";
+import type { DirEntry, EntryKind, EntryMeta, Mutable } from "../entry.ts";
 import { BlitError } from "../errors.ts";
-import type { Xattr } from "../fidelity.ts";
+import { NO_XATTRS, type Xattr } from "../fidelity.ts";
 import { decodeNameBytes, encodeNameBytes } from "../rel-path.ts";
 
 const KINDS: readonly EntryKind[] = ["file", "dir", "symlink", "special"];
@@ -149,11 +149,12 @@ export class PackReader {
     const size = this.view.getFloat64(this.at + 1, true);
     if (!Number.isSafeInteger(size) || size < 0) throw corrupt(`bad size ${size}`);
     const mtimeNs = this.view.getBigInt64(this.at + 9, true) * NS + BigInt(this.view.getUint32(this.at + 17, true));
-    const meta = { kind, size, mtimeNs, mode: this.view.getUint32(this.at + 21, true), uid: this.view.getUint32(this.at + 25, true), gid: this.view.getUint32(this.at + 29, true) };
+    const meta: Mutable<EntryMeta> = { kind, size, mtimeNs, mode: this.view.getUint32(this.at + 21, true), uid: this.view.getUint32(this.at + 25, true), gid: this.view.getUint32(this.at + 29, true) };
     this.at += 33;
     const target = this.name();
-    const base: EntryMeta = kind === "symlink" ? { ...meta, linkTarget: target } : meta;
-    return { name, meta: this.fidelity(base) };
+    if (kind === "symlink") meta.linkTarget = target;
+    this.fidelity(meta);
+    return { name, meta };
   }
 
   name(): string {
@@ -164,12 +165,12 @@ export class PackReader {
     return s;
   }
 
-  private fidelity(meta: EntryMeta): EntryMeta {
+  /** Reads the fidelity fields into `meta` (one object an entry, built in its final shape). */
+  private fidelity(meta: Mutable<EntryMeta>): void {
     this.need(1);
     const flags = this.buf[this.at++]!;
-    if (flags === 0) return meta;
+    if (flags === 0) return;
     if (flags > (HAS_XATTRS | HAS_INODE | HAS_BLOCKS)) throw corrupt(`unknown fidelity flags ${flags}`);
-    const extra: { xattrs?: Xattr[]; inode?: EntryMeta["inode"]; blocks?: number } = {};
     if ((flags & HAS_XATTRS) !== 0) {
       const count = this.u32();
       if (count > MAX_XATTRS) throw corrupt(`${count} attributes`);
@@ -181,19 +182,18 @@ export class PackReader {
         xattrs.push([name, this.buf.slice(this.at, this.at + n)]);
         this.at += n;
       }
-      extra.xattrs = xattrs;
+      meta.xattrs = count === 0 ? NO_XATTRS : xattrs;
     }
     if ((flags & HAS_INODE) !== 0) {
       this.need(20);
-      extra.inode = { dev: this.view.getBigUint64(this.at, true), ino: this.view.getBigUint64(this.at + 8, true), nlink: this.view.getUint32(this.at + 16, true) };
+      meta.inode = { dev: this.view.getBigUint64(this.at, true), ino: this.view.getBigUint64(this.at + 8, true), nlink: this.view.getUint32(this.at + 16, true) };
       this.at += 20;
     }
     if ((flags & HAS_BLOCKS) !== 0) {
       const blocks = this.f64();
       if (!Number.isSafeInteger(blocks) || blocks < 0) throw corrupt(`bad block count ${blocks}`);
-      extra.blocks = blocks;
+      meta.blocks = blocks;
     }
-    return { ...meta, ...extra };
   }
 
   private need(n: number): void {
