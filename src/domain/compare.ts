@@ -75,10 +75,9 @@ export function attributeDifference(src: EntryMeta, dst: EntryMeta, options: Att
   if (src.kind !== dst.kind || (src.kind !== "file" && src.kind !== "dir")) return null;
   if ((src.mode & 0o7777) !== (dst.mode & 0o7777)) return "mode";
   if (src.kind === "file" && !sameMtime(src.mtimeNs, dst.mtimeNs, options.mtimeGranularityNs)) return "mtime";
-  if (src.xattrs !== undefined && dst.xattrs !== undefined) {
-    if (!sameAttributesOfKind(src.xattrs, dst.xattrs, "xattrs")) return "xattrs";
-    if (!sameAttributesOfKind(src.xattrs, dst.xattrs, "acls")) return "acls";
-  }
+  // The whole lists first: equal ones (the usual case, on every kept file of a no-op run) are not split by kind.
+  const [a, b] = [src.xattrs, dst.xattrs];
+  if (a !== undefined && b !== undefined && !sameXattrs(a, b)) return sameAttributesOfKind(a, b, "xattrs") ? "acls" : "xattrs";
   return options.owners && (src.uid !== dst.uid || src.gid !== dst.gid) ? "owner" : null;
 }
 
