@@ -1,5 +1,5 @@
 import type { EntryMeta } from "./entry.ts";
-import { sameXattrs } from "./fidelity.ts";
+import { sameAttributesOfKind, sameXattrs } from "./fidelity.ts";
 import type { CompareMode } from "./plan.ts";
 
 /** What the planner does with one source file or symlink. `hash`: compare content hashes first. */
@@ -47,18 +47,38 @@ export function compareEntry(src: EntryMeta, dst: EntryMeta | null, options: Com
   }
 }
 
+/** The attribute settings of a comparison (a subset of PlanOptions). */
+export interface AttributeOptions {
+  /** Owner and group are compared (the destination keeps owners). */
+  readonly owners: boolean;
+  readonly mtimeGranularityNs: bigint;
+}
+
+/** What else differs of an entry whose content is kept: the first of these, in this order, that does. */
+export type AttributeDifference = "mode" | "mtime" | "xattrs" | "acls" | "owner";
+
 /**
  * True when a destination file whose content is kept (skipped, or equal by hash) still needs its
- * attributes set as rsync -aAX does: a different mode, mtime (at the granularity), extended
- * attributes or ACLs, or, when `owners`, owner or group. Only files: symlinks keep no mode or mtime of interest, directories are finished
- * separately.
+ * attributes set as rsync -aAX does ({@link attributeDifference} is not null). Only files: symlinks keep no mode or
+ * mtime of interest, directories are finished separately.
  */
-export function attributesDiffer(src: EntryMeta, dst: EntryMeta, options: { readonly owners: boolean; readonly mtimeGranularityNs: bigint }): boolean {
-  if (src.kind !== "file" || dst.kind !== "file") return false;
-  if ((src.mode & 0o7777) !== (dst.mode & 0o7777)) return true;
-  if (!sameMtime(src.mtimeNs, dst.mtimeNs, options.mtimeGranularityNs)) return true;
-  if (xattrsDiffer(src, dst)) return true;
-  return options.owners && (src.uid !== dst.uid || src.gid !== dst.gid);
+export const attributesDiffer = (src: EntryMeta, dst: EntryMeta, options: AttributeOptions): boolean =>
+  src.kind === "file" && attributeDifference(src, dst, options) !== null;
+
+/**
+ * The first attribute that differs between two files or two directories of the same kind, or null: the mode bits
+ * (07777), the mtime at the granularity (files only: a directory's mtime follows its entries, compared one by one),
+ * the extended attributes other than ACLs, the ACLs (compared only when both sides read attributes), and, when
+ * `owners`, owner or group. Other kinds and a change of kind answer null.
+ */
+export function attributeDifference(src: EntryMeta, dst: EntryMeta, options: AttributeOptions): AttributeDifference | null {
+  if (src.kind !== dst.kind || (src.kind !== "file" && src.kind !== "dir")) return null;
+  if ((src.mode & 0o7777) !== (dst.mode & 0o7777)) return "mode";
+  if (src.kind === "file" && !sameMtime(src.mtimeNs, dst.mtimeNs, options.mtimeGranularityNs)) return "mtime";
+  // The whole lists first: equal ones (the usual case, on every kept file of a no-op run) are not split by kind.
+  const [a, b] = [src.xattrs, dst.xattrs];
+  if (a !== undefined && b !== undefined && !sameXattrs(a, b)) return sameAttributesOfKind(a, b, "xattrs") ? "acls" : "xattrs";
+  return options.owners && (src.uid !== dst.uid || src.gid !== dst.gid) ? "owner" : null;
 }
 
 /**

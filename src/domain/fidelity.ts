@@ -7,12 +7,19 @@ import { BlitError, isBlitError } from "./errors.ts";
 
 /**
  * One extended attribute of an entry: its name (the lossless names-as-bytes string of rel-path.ts) and value. An ACL
- * is the attribute system.posix_acl_access or system.posix_acl_default, kept as its raw value (numeric ids).
+ * is the attribute {@link ACL_ACCESS} or {@link ACL_DEFAULT}, kept as its raw value (numeric ids).
  */
 export type Xattr = readonly [name: string, value: Uint8Array];
 
 /** The attributes of an entry that has none: one shared frozen list, so listings allocate nothing for them. */
 export const NO_XATTRS: readonly Xattr[] = Object.freeze([]);
+
+/** The attribute names of a POSIX ACL (rsync -A): the access ACL and a directory's default ACL. */
+export const ACL_ACCESS = "system.posix_acl_access";
+export const ACL_DEFAULT = "system.posix_acl_default";
+
+/** The kind an attribute name counts as: the two ACL names are "acls", every other name "xattrs". */
+export const attributeKind = (name: string): "xattrs" | "acls" => (name === ACL_ACCESS || name === ACL_DEFAULT ? "acls" : "xattrs");
 
 /** True when two attribute lists, each sorted by name, are equal (names and value bytes). */
 export function sameXattrs(a: readonly Xattr[], b: readonly Xattr[]): boolean {
@@ -23,6 +30,19 @@ export function sameXattrs(a: readonly Xattr[], b: readonly Xattr[]): boolean {
     if (x === undefined || y === undefined || x[0] !== y[0] || !sameBytes(x[1], y[1])) return false;
   }
   return true;
+}
+
+/**
+ * True when blit keeps attribute `name`: `user.*` and the two ACL names always; `trusted.*` and `security.*` only
+ * when `privileged` (root), since only root may read or write them.
+ */
+export const keptAttribute = (name: string, privileged: boolean): boolean =>
+  name.startsWith("user.") || attributeKind(name) === "acls" || (privileged && (name.startsWith("trusted.") || name.startsWith("security.")));
+
+/** True when the attributes of `kind` in two lists, each sorted by name, are equal (the others are not looked at). */
+export function sameAttributesOfKind(a: readonly Xattr[], b: readonly Xattr[], kind: "xattrs" | "acls"): boolean {
+  const pick = (list: readonly Xattr[]) => list.filter(([name]) => attributeKind(name) === kind);
+  return sameXattrs(pick(a), pick(b));
 }
 
 /** Extended attributes, POSIX ACLs, hard links (a link count or filesystem that refuses another link). */

@@ -1,6 +1,6 @@
 import { sameMtime } from "./compare.ts";
 import type { EntryMeta } from "./entry.ts";
-import { sameXattrs, type Xattr } from "./fidelity.ts";
+import { sameAttributesOfKind } from "./fidelity.ts";
 
 /**
  * rsync's `-i` view of one changed entry (its `%i %n%L`, SPEC §3 "-i"): the 11-letter change
@@ -73,16 +73,13 @@ function letters(head: string, meta: EntryMeta, prior: EntryMeta, options: Itemi
     options.owners && meta.uid !== prior.uid ? "o" : ".",
     options.owners && meta.gid !== prior.gid ? "g" : ".",
     ".",
-    attrsDiffer(meta, prior, true) ? "a" : ".",
-    attrsDiffer(meta, prior, false) ? "x" : ".",
+    attrsDiffer(meta, prior, "acls") ? "a" : ".",
+    attrsDiffer(meta, prior, "xattrs") ? "x" : ".",
   ].join("");
   // rsync: an entry not transferred whose attributes are all unchanged shows spaces.
   return head[0] !== ">" && out === "........." ? `${head}         ` : head + out;
 }
 
-/** True when both sides read attributes and their ACLs (`acls`) or their other attributes differ. */
-function attrsDiffer(meta: EntryMeta, prior: EntryMeta, acls: boolean): boolean {
-  if (meta.xattrs === undefined || prior.xattrs === undefined) return false;
-  const pick = (list: readonly Xattr[]) => list.filter(([name]) => name.startsWith("system.posix_acl_") === acls);
-  return !sameXattrs(pick(meta.xattrs), pick(prior.xattrs));
-}
+/** True when both sides read attributes and those of `kind` (ACLs, or the other attributes) differ. */
+const attrsDiffer = (meta: EntryMeta, prior: EntryMeta, kind: "xattrs" | "acls"): boolean =>
+  meta.xattrs !== undefined && prior.xattrs !== undefined && !sameAttributesOfKind(meta.xattrs, prior.xattrs, kind);

@@ -13,6 +13,7 @@
  *   true` no link, a client's or not, leads out of the module, so links are stored as sent.
  */
 import type { EntryMeta } from "./entry.ts";
+import { keptAttribute } from "./fidelity.ts";
 
 /** An owner and group, numeric. */
 export interface Owner {
@@ -33,7 +34,7 @@ export const CLIENT_LINK_PREFIX = `${CLIENT_LINK_DIR}/`;
  * labels) are privilege.
  */
 export function ownedByModule(meta: EntryMeta, owner: Owner): EntryMeta {
-  const xattrs = meta.xattrs?.filter(([name]) => name.startsWith("user.") || name.startsWith("system.posix_acl_"));
+  const xattrs = meta.xattrs?.filter(([name]) => keptAttribute(name, false));
   return { ...meta, uid: owner.uid, gid: owner.gid, mode: meta.mode & ~SET_ID_BITS, ...(xattrs === undefined ? {} : { xattrs }) };
 }
 

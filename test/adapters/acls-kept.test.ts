@@ -3,7 +3,8 @@
 import { describe, expect, test } from "bun:test";
 import { closeSync, constants, fchmodSync, mkdirSync, openSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { ACL_ACCESS, ACL_DEFAULT, readXattrs, writeXattrs } from "../../src/adapters/local/xattrs.ts";
+import { readXattrs, writeXattrs } from "../../src/adapters/local/xattrs.ts";
+import { ACL_ACCESS, ACL_DEFAULT } from "../../src/domain/fidelity.ts";
 import { FIDELITY_TARGETS, getfaclDump, run, tempDirOn, TOOLS } from "../harness/fidelity-fs.ts";
 
 /** Gives `path` (file or directory) the source's mode, then its attributes, through one descriptor. */

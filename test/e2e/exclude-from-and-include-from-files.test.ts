@@ -51,8 +51,10 @@ test("--include-from: `!` clears the rules typed before it, `- ` excludes; files
 
 test("blit check honours --exclude-from; an unreadable rule file is exit 2 naming its flag", async () => {
   const src = join(dir.path, "chk", "src");
-  writeTree(src, SOURCE);
-  writeTree(join(dir.path, "chk", "dst"), { "a.txt": "a", "keep.log": "k", "sub/d.txt": "d", "weird;name.txt": "w" });
+  // One mtime on both sides: a kept file's other mtime is a difference (one a transfer would set).
+  const dated = (tree: Record<string, string>) => Object.fromEntries(Object.entries(tree).map(([path, content]) => [path, { content, mtime: 1_700_000_000 }]));
+  writeTree(src, dated(SOURCE));
+  writeTree(join(dir.path, "chk", "dst"), dated({ "a.txt": "a", "keep.log": "k", "sub/d.txt": "d", "weird;name.txt": "w" }));
   const ok = await runCli(["check", "--size-only", "--exclude-from", join(dir.path, "excludes.txt"), `${src}/`, join(dir.path, "chk", "dst")]);
   expectExit(ok, 0);
   const missing = await runCli(["copy", "--exclude-from", join(dir.path, "nope.txt"), `${src}/`, join(dir.path, "chk", "out")]);

@@ -6,7 +6,7 @@
  * (root), since only root may read or write them. Paths are never followed through a final symlink.
  */
 import { BlitError } from "../../domain/errors.ts";
-import { FIDELITY_KIND_TEXT, fidelityLoss, type FidelityKind, type Xattr } from "../../domain/fidelity.ts";
+import { ACL_DEFAULT, attributeKind, FIDELITY_KIND_TEXT, fidelityLoss, keptAttribute, type FidelityKind, type Xattr } from "../../domain/fidelity.ts";
 import { displayName } from "../../domain/rel-path.ts";
 import { ERRNO, getXattr, listXattrs, listXattrsAt, removeXattr, setXattr, type XattrTarget } from "./fidelity.ffi.ts";
 import { fromOsName, toCPath } from "./os-path.ts";
@@ -21,12 +21,6 @@ export interface XattrOptions {
   /** Also keep `trusted.*` and `security.*` (needs root). Defaults to whether this process runs as root. */
   readonly privileged?: boolean;
 }
-
-export const ACL_ACCESS = "system.posix_acl_access";
-export const ACL_DEFAULT = "system.posix_acl_default";
-
-/** The kind an attribute name counts as when a destination cannot hold it. */
-export const kindOf = (name: string): "xattrs" | "acls" => (name === ACL_ACCESS || name === ACL_DEFAULT ? "acls" : "xattrs");
 
 /**
  * The attributes blit keeps of `entry`, sorted by name. A filesystem that holds no attributes (ENOTSUP) has none,
@@ -74,7 +68,7 @@ export function writeXattrs(entry: XattrEntry, attrs: readonly Xattr[], shown: s
   const privileged = options.privileged ?? IS_ROOT;
   const unsupported = new Map<FidelityKind, BlitError>();
   const miss = (name: string, errno: number): void => {
-    const kind = kindOf(name);
+    const kind = attributeKind(name);
     if (!unsupported.has(kind)) unsupported.set(kind, unsupportedError(kind, name, errno, shown));
   };
   const wanted = new Set(attrs.map(([name]) => name));
@@ -84,7 +78,7 @@ export function writeXattrs(entry: XattrEntry, attrs: readonly Xattr[], shown: s
     if (rc < 0 && rc !== -ERRNO.ENODATA) throw failure(-rc, shown, `remove attribute ${name} of`);
   }
   for (const [name, value] of attrs) {
-    if (!keeps(name, privileged)) continue;
+    if (!keptAttribute(name, privileged)) continue;
     const rc = setXattr(target, toCPath(name), value);
     if (rc >= 0) continue;
     if (CANNOT_HOLD.has(-rc)) miss(name, -rc);
@@ -132,11 +126,6 @@ const CANNOT_HOLD: ReadonlySet<number> = new Set([ERRNO.EOPNOTSUPP, ERRNO.ENOSYS
 
 const toTarget = (entry: XattrEntry): XattrTarget => (typeof entry === "string" ? toCPath(entry) : entry);
 
-function keeps(name: string, privileged: boolean): boolean {
-  if (name.startsWith("user.") || name === ACL_ACCESS || name === ACL_DEFAULT) return true;
-  return privileged && (name.startsWith("trusted.") || name.startsWith("security."));
-}
-
 /**
  * The kept attribute names of `target`, sorted, each with its NUL-terminated bytes for the next call; none where the
  * filesystem holds no attributes.
@@ -150,7 +139,7 @@ function listKept(target: XattrTarget, shown: string, privileged: boolean): [nam
   for (let i = 0; i < n; i++) {
     if (names[i] !== 0) continue;
     const name = fromOsName(names.subarray(start, i));
-    if (keeps(name, privileged)) out.push([name, names.slice(start, i + 1)]);
+    if (keptAttribute(name, privileged)) out.push([name, names.slice(start, i + 1)]);
     start = i + 1;
   }
   return out.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
@@ -161,7 +150,7 @@ function anyKept(names: Uint8Array, n: number, privileged: boolean): boolean {
   let start = 0;
   for (let i = 0; i < n; i++) {
     if (names[i] !== 0) continue;
-    if (keeps(fromOsName(names.subarray(start, i)), privileged)) return true;
+    if (keptAttribute(fromOsName(names.subarray(start, i)), privileged)) return true;
     start = i + 1;
   }
   return false;

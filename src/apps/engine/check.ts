@@ -1,7 +1,7 @@
 import type { DirEntry } from "../../domain/entry.ts";
 import { BlitError } from "../../domain/errors.ts";
 import { compileFilter } from "../../domain/filter.ts";
-import { mtimeGranularity } from "../../domain/compare.ts";
+import { attributeDifference, mtimeGranularity } from "../../domain/compare.ts";
 import { NO_FILTER_OPTIONS, type FilterOptions } from "../../domain/filter.ts";
 import type { CompareMode, PlanOptions } from "../../domain/plan.ts";
 import { displayName, joinRel, type RelPath } from "../../domain/rel-path.ts";
@@ -22,6 +22,12 @@ export interface CheckRequest {
 /**
  * Compares two trees without changing anything (`blit check`); the same planner as mirror. Both
  * sides must exist: a missing source or destination is NOT_FOUND (exit 3), not a difference.
+ *
+ * One difference per path. A file or symlink the planner would write has a reason from
+ * {@link reasonFor}; a kept file whose attributes a transfer would set (the plan's `fixMeta`, or a
+ * `-c` file of equal content), and a directory present on both sides (the root is `.`), have the
+ * first attribute that differs (domain/compare.ts attributeDifference: mode, mtime (files only),
+ * xattrs, acls; owners are not compared). All of it comes from the two listings: no extra calls.
  */
 export async function runCheck(req: CheckRequest, deps: EngineDeps): Promise<CheckReport> {
   const started = deps.now();
@@ -42,6 +48,8 @@ export async function runCheck(req: CheckRequest, deps: EngineDeps): Promise<Che
   };
   const out: Difference[] = [];
   let examined = 0;
+  const rootDiffers = roots.mode === "tree" && roots.destRootMeta !== null ? attributeDifference(roots.sourceRootMeta, roots.destRootMeta, plan) : null;
+  if (rootDiffers !== null) out.push({ path: ".", reason: rootDiffers });
   if (roots.mode === "file") {
     const src: DirEntry = { name: roots.destName, meta: roots.sourceRootMeta };
     const dst = roots.destMeta === null ? [] : [{ name: roots.destName, meta: roots.destMeta }];
@@ -67,18 +75,28 @@ async function diffDir(src: Store, dst: Store, dir: RelPath, source: readonly Di
   const p = deps.planner.planDirectory(dir, source, dest, plan);
   const there = new Map((dest ?? []).map((e) => [e.name, e]));
   const add = (name: string, reason: Difference["reason"]) => out.push({ path: displayName(joinRel(dir, name)), reason });
+  /** The attribute a transfer would set on kept entry `e` of both sides, if any. */
+  const attributes = (e: DirEntry) => {
+    const prior = there.get(e.name);
+    const reason = prior === undefined ? null : attributeDifference(e.meta, prior.meta, plan);
+    if (reason !== null) add(e.name, reason);
+  };
   for (const e of p.send) add(e.name, reasonFor(e, there.get(e.name)));
+  for (const e of p.fixMeta) attributes(e);
   for (const e of p.replaceDirs) add(e.name, "type");
   for (const e of p.delete) add(e.name, "extra");
   for (const e of p.hashCheck) {
     const path = joinRel(dir, e.name);
     const [a, b] = await Promise.all([src.hash(renamedFrom ?? path, deps.signal), dst.hash(path, deps.signal)]);
     if (a.length !== b.length || a.some((x, i) => x !== b[i])) add(e.name, "content");
+    else attributes(e);
   }
   const subdirs: RelPath[] = [];
   for (const d of p.descend) {
-    if (d.destExists) subdirs.push(joinRel(dir, d.entry.name));
-    else add(d.entry.name, there.has(d.entry.name) ? "type" : "missing");
+    if (d.destExists) {
+      subdirs.push(joinRel(dir, d.entry.name));
+      attributes(d.entry);
+    } else add(d.entry.name, there.has(d.entry.name) ? "type" : "missing");
   }
   return subdirs;
 }

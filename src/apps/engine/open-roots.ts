@@ -20,6 +20,8 @@ interface Common {
   readonly dest: Store;
   readonly sourceRootMeta: EntryMeta;
   readonly destRootExists: boolean;
+  /** The destination root as found before the run (null: absent). */
+  readonly destRootMeta: EntryMeta | null;
   /** The source was given as `dir/`: its root directory itself stays after a move. */
   readonly sourceContentsOnly: boolean;
   readonly route: TransferSummary["route"];
@@ -72,7 +74,7 @@ export async function openRoots(req: TransferRequest, deps: EngineDeps): Promise
     const route = routeOf(srcEnd, dstEnd);
     const anchor = (req.linkDest?.length ?? 0) > 0 || req.backupDir !== undefined ? snapshotAnchor(req, dst, roots.destDir, opened) : null;
     if (anchor !== null && req.backupDir !== undefined) refuseBackupOverlap(req, anchor, src.place === dst.place ? src.canonical(from) : null, dst.canonical(to));
-    const common = { source, dest, destRootExists: destRoot?.kind === "dir", sourceContentsOnly: src.contentsOnly, route, peers, sourcePeer: src.peer ?? null, anchor, throttle, close } as const;
+    const common = { source, dest, destRootExists: destRoot?.kind === "dir", destRootMeta: destRoot, sourceContentsOnly: src.contentsOnly, route, peers, sourcePeer: src.peer ?? null, anchor, throttle, close } as const;
     if (roots.mode === "tree") return { ...common, mode: "tree", sourceRootMeta: srcMeta };
     const destName = roots.destName ?? "";
     const destMeta = common.destRootExists ? await dest.stat(destName) : null;

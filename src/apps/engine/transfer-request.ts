@@ -1,3 +1,4 @@
+import type { AttributeDifference } from "../../domain/compare.ts";
 import type { LocalEndpoint, RemoteEndpoint } from "../../domain/endpoint.ts";
 import type { RelPath } from "../../domain/rel-path.ts";
 import type { TransferSummary } from "../../domain/summary.ts";
@@ -47,7 +48,11 @@ export interface CheckReport {
   readonly source: string;
   readonly destination: string;
   readonly files_examined: number;
-  readonly differences: readonly { readonly path: string; readonly reason: "missing" | "extra" | "content" | "size" | "mtime" | "type" | "mode" | "target" }[];
+  /** One per path. `reason`: missing (only in the source), extra (only in the destination), type (another kind),
+   * size, mtime (a file the quick check would send, or, kept by --size-only or -c, whose mtime a transfer would set),
+   * content (-c), target (a symlink's), or an attribute a transfer would set on a kept file or a directory: mode,
+   * xattrs (extended attributes), acls (POSIX ACLs), owner (never today: check does not compare owners). */
+  readonly differences: readonly { readonly path: string; readonly reason: "missing" | "extra" | "content" | "size" | "type" | "target" | AttributeDifference }[];
   readonly identical: boolean;
   readonly duration_ms: number;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import {
+  attributeDifference,
   compareEntry,
   mtimeGranularity,
   sameMtime,
@@ -7,6 +8,7 @@ import {
   type CompareOptions,
 } from "../../../src/domain/compare.ts";
 import type { EntryMeta } from "../../../src/domain/entry.ts";
+import { ACL_ACCESS } from "../../../src/domain/fidelity.ts";
 import type { CompareMode } from "../../../src/domain/plan.ts";
 
 const file = (size: number, mtimeNs: bigint, mode = 0o644): EntryMeta => ({
@@ -88,5 +90,30 @@ describe("sameMtime", () => {
     [7n, 8n, 0n, false],
   ])("%p vs %p at %p → %p", (a, b, g, expected) => {
     expect(sameMtime(a, b, g)).toBe(expected);
+  });
+});
+
+describe("attributeDifference (what a transfer sets on a kept entry; blit check's reason)", () => {
+  const at = { owners: false, mtimeGranularityNs: 1n };
+  const v = (s: string) => new TextEncoder().encode(s);
+  const base: EntryMeta = { ...file(1, 5n), xattrs: [[ACL_ACCESS, v("a")], ["user.k", v("1")]] };
+  const dir: EntryMeta = { ...base, kind: "dir", size: 0 };
+
+  test("the first that differs, in order: mode, mtime, xattrs, acls, owner (only when compared)", () => {
+    expect(attributeDifference(base, base, at)).toBeNull();
+    expect(attributeDifference(base, { ...base, mode: 0o600, mtimeNs: 6n, xattrs: [] }, at)).toBe("mode");
+    expect(attributeDifference(base, { ...base, mtimeNs: 6n, xattrs: [] }, at)).toBe("mtime");
+    expect(attributeDifference(base, { ...base, xattrs: [[ACL_ACCESS, v("b")]] }, at)).toBe("xattrs");
+    expect(attributeDifference(base, { ...base, xattrs: [[ACL_ACCESS, v("b")], ["user.k", v("1")]] }, at)).toBe("acls");
+    expect(attributeDifference(base, { ...base, uid: 7 }, at)).toBeNull();
+    expect(attributeDifference(base, { ...base, uid: 7 }, { ...at, owners: true })).toBe("owner");
+  });
+
+  test("attributes count only when both sides read them; directories are not compared by mtime; other kinds never", () => {
+    expect(attributeDifference(base, { ...base, xattrs: undefined }, at)).toBeNull();
+    expect(attributeDifference(dir, { ...dir, mtimeNs: 99n }, at)).toBeNull();
+    expect(attributeDifference(dir, { ...dir, mode: 0o700 }, at)).toBe("mode");
+    expect(attributeDifference(link("x"), { ...link("x"), mode: 0o600 }, at)).toBeNull();
+    expect(attributeDifference(base, dir, at)).toBeNull();
   });
 });
