@@ -2,7 +2,8 @@
 // what a run sets aside there is copied with full fidelity (content with its holes, mode, mtime,
 // owner, extended attributes and ACLs, symlinks as symlinks, directories with their contents) and
 // only then removed from the destination. An entry that cannot be copied stays where it was, its
-// failure is reported (exit 8), and no temporary is left in the backup tree.
+// failure is reported (exit 8), and no temporary is left in the backup tree. A --link-dest tree
+// there cannot be linked from: its files are copied instead.
 import { describe, expect, test } from "bun:test";
 import { existsSync, readFileSync, statSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -76,5 +77,19 @@ describe.skipIf(!ACROSS.ok)(`--backup-dir on another filesystem (${ACROSS.ok ? `
     expect(listTree(dst)).toEqual(["keep.txt", "withpipe/", "withpipe/a.txt", "withpipe/pipe", "withpipe/sub/", "withpipe/sub/b.txt", "withpipe/z.txt"]);
     expect(listTree(bk.path)).toEqual(["gone.txt"]);
     expect(read(join(bk.path, "gone.txt"))).toBe("bye");
+  });
+
+  test.concurrent("a --link-dest tree on another filesystem cannot be linked from: its unchanged file is copied instead (exit 0, no failure)", async () => {
+    using tmp = makeTempDir("link-dest-xfs");
+    using prev = tempDirOn(SHM, "link-dest-xfs");
+    const src = join(tmp.path, "src");
+    const dst = join(tmp.path, "dst");
+    writeTree(src, { "same.txt": { content: "unchanged", mtime: MTIME } });
+    writeTree(prev.path, { "same.txt": { content: "unchanged", mtime: MTIME } });
+    const r = await runCli(["copy", "--json", "--link-dest", prev.path, `${src}/`, dst]);
+    expectExit(r, 0);
+    expect(summaryCounts(r)).toMatchObject({ files_transferred: 1, files_failed: 0 });
+    expect(read(join(dst, "same.txt"))).toBe("unchanged");
+    expect(statSync(join(dst, "same.txt")).nlink).toBe(1);
   });
 });
