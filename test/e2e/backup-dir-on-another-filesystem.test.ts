@@ -5,10 +5,11 @@
 // failure is reported (exit 8), and no temporary is left in the backup tree. A --link-dest tree
 // there cannot be linked from: its files are copied instead.
 import { describe, expect, test } from "bun:test";
-import { existsSync, readFileSync, statSync, truncateSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, statSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { getfaclDump, getfattrDump, run, tempDirOn, TOOLS } from "../harness/fidelity-fs.ts";
+import { startDaemon } from "../harness/daemon.ts";
+import { BARE_FS, getfaclDump, getfattrDump, run, tempDirOn, TOOLS } from "../harness/fidelity-fs.ts";
 import { expectExit, runCli, summaryCounts } from "../harness/run-cli.ts";
 import { makeTempDir, writeTree } from "../harness/temp-tree.ts";
 import { expectTreesEqual, listTree, snapshotTree } from "../harness/tree-compare.ts";
@@ -91,5 +92,33 @@ describe.skipIf(!ACROSS.ok)(`--backup-dir on another filesystem (${ACROSS.ok ? `
     expect(summaryCounts(r)).toMatchObject({ files_transferred: 1, files_failed: 0 });
     expect(read(join(dst, "same.txt"))).toBe("unchanged");
     expect(statSync(join(dst, "same.txt")).nlink).toBe(1);
+  });
+});
+
+/** A tmpfs mounted on `dir` (created); `using` unmounts it. */
+function mountTmpfs(dir: string): Disposable {
+  mkdirSync(dir, { recursive: true });
+  run(["mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", dir]);
+  return { [Symbol.dispose]: () => void (Bun.spawnSync(["umount", dir]).exitCode === 0 || Bun.spawnSync(["umount", "-l", dir])) };
+}
+
+describe.skipIf(!BARE_FS.ok)(`pushed to a daemon whose module holds another filesystem (mounts a tmpfs: ${BARE_FS.reason})`, () => {
+  test.concurrent("a --backup-dir on a mount inside the module gets copies of what the mirror deletes; a failure names module paths and keeps the entry", async () => {
+    using tmp = makeTempDir("backup-xfs-daemon");
+    const mod = join(tmp.path, "mod");
+    writeTree(mod, { "dst/gone.txt": "bye", "dst/olddir/x.txt": "x", "dst/withpipe/a.txt": "a" });
+    run(["mkfifo", join(mod, "dst/withpipe/pipe")]);
+    using _mount = mountTmpfs(join(mod, "bk"));
+    const src = join(tmp.path, "src");
+    writeTree(src, { "keep.txt": "k" });
+    await using daemon = await startDaemon({ modules: { m: { path: mod } } });
+    const r = await runCli(["mirror", "--yes", "--backup-dir", "/bk", `${src}/`, `${daemon.control}:/m/dst`]);
+    expectExit(r, 8);
+    expect(r.stderr).toContain("cannot set aside dst/withpipe at bk/withpipe");
+    expect(r.stderr).toContain("dst/withpipe/pipe is a FIFO, socket or device");
+    expect(r.stderr).not.toContain(mod);
+    expect(listTree(join(mod, "bk"))).toEqual(["gone.txt", "olddir/", "olddir/x.txt"]);
+    expect(read(join(mod, "bk/olddir/x.txt"))).toBe("x");
+    expect(listTree(join(mod, "dst"))).toEqual(["keep.txt", "withpipe/", "withpipe/a.txt", "withpipe/pipe"]);
   });
 });

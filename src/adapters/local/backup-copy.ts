@@ -56,7 +56,7 @@ export function copyAside(p: AsidePaths): BlitError[] | null {
         fs.rmSync(toOsPath(p.to), { recursive: true, force: true });
         fs.renameSync(toOsPath(tmp), toOsPath(p.to));
       } catch (e) {
-        fs.rmSync(toOsPath(tmp), { recursive: true, force: true });
+        removeTemporary(tmp);
         throw e;
       }
     }
@@ -116,6 +116,15 @@ class Names {
     let out = text;
     for (const [path, shown] of this.pairs) out = out.replace(new RegExp(`${escapeRegExp(displayName(path))}(?=/|[^\\w.-]|$)`, "g"), displayName(shown).replaceAll("$", "$$$$"));
     return out;
+  }
+}
+
+/** Removes a partial copy; one that cannot be removed (a read-only directory in it, not as root) stays under its temporary name. */
+function removeTemporary(tmp: string): void {
+  try {
+    fs.rmSync(toOsPath(tmp), { recursive: true, force: true });
+  } catch {
+    // the copy's own failure is the one reported
   }
 }
 
