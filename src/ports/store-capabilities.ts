@@ -148,7 +148,9 @@ export interface DirectCopies {
  *   next stays readable there);
  * - `move-aside`: the entry at `from` is renamed to `to` (a deletion that keeps it).
  * Aside steps create the missing directories above `to`, replace an entry already at `to`, and
- * succeed doing nothing when nothing is at `from`.
+ * succeed doing nothing when nothing is at `from`. Where `to` is on another filesystem than `from`
+ * an aside step copies the entry (with its metadata, made durable) and move-aside then removes
+ * `from`; a copy that fails leaves `from` in place. A link step there fails UNSUPPORTED.
  */
 export interface SnapshotStep {
   readonly how: "link" | "keep-aside" | "move-aside";

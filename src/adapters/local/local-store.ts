@@ -220,7 +220,7 @@ export class LocalStore implements Store, WholeReads, OpenFiles, WriteProgress, 
     return results.map((r, i) => toOpResult(entries[i]!.path, r));
   }
 
-  /** SnapshotSteps, on the calling thread (a few syscalls per step). */
+  /** SnapshotSteps, on the calling thread (a few syscalls per step; a copy into a backup dir on another filesystem too). */
   snapshot = async (steps: readonly SnapshotStep[]): Promise<OpResult[]> => (this.refuseIfReadOnly("write"), runSnapshotSteps(this.options.root, this.contained, steps));
 
   async remove(paths: readonly RelPath[], options?: { readonly onlyEmptyDirs?: boolean }): Promise<OpResult[]> {

@@ -235,6 +235,7 @@ async function deleteExtraneous(req: TransferRequest, sync: TreeSync, dest: Stor
         stats.fail(path, removed?.error ?? new BlitError("INTERNAL", `cannot replace ${displayName(path)}`));
         continue;
       }
+      stats.lost(removed.losses);
     }
     stats.deleted += weight(path);
     await sync.sendNow(path, entry.meta);
@@ -253,8 +254,9 @@ async function removeEmptied(sync: TreeSync, dest: Store, stats: RunStats, deps:
   }
 }
 
-function recordDeletion(r: { path: string; error?: BlitError }, sync: TreeSync, stats: RunStats, entries = 1): void {
+function recordDeletion(r: { path: string; error?: BlitError; losses?: readonly BlitError[] }, sync: TreeSync, stats: RunStats, entries = 1): void {
   if (r.error !== undefined) return stats.fail(r.path, r.error);
+  stats.lost(r.losses);
   stats.deleted += entries;
   sync.markDirty(r.path.includes("/") ? r.path.slice(0, r.path.lastIndexOf("/")) : "");
 }

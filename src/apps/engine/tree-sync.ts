@@ -349,6 +349,7 @@ export class TreeSync {
   /** With --backup-dir: `ops` whose destination entry (if any) was kept in the backup tree, and the failures of the others. */
   private async keptAside<T extends WriteOp>(ops: T[]): Promise<{ ready: T[]; refused: OpResult[] }> {
     const kept = this.options.snapshot?.backingUp === true ? await this.options.snapshot.keepAside(ops.map((op) => op.path)) : [];
+    for (const r of kept) this.stats.lost(r.losses);
     return { ready: ops.filter((_, i) => kept[i]?.error === undefined), refused: kept.filter((r) => r.error !== undefined) };
   }
 
