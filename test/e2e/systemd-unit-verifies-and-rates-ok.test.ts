@@ -92,8 +92,15 @@ test.skipIf(noStrace !== null)(`every system call of the compiled daemon serving
   const filters = UNIT.split("\n").filter((l) => l.startsWith("SystemCallFilter=")).map((l) => l.slice("SystemCallFilter=".length));
   const allowed = new Set(filters.filter((f) => !f.startsWith("~")).flatMap((f) => f.split(/\s+/)).flatMap((g) => expand(g)));
   const denied = new Set(filters.filter((f) => f.startsWith("~")).flatMap((f) => f.slice(1).split(/\s+/)).flatMap((g) => expand(g)));
-  expect([...used].filter((c) => !allowed.has(c) || denied.has(c)).sort()).toEqual([]);
+  expect([...used].filter((c) => (!allowed.has(c) || denied.has(c)) && !REFUSED_WITH_FALLBACK.has(c)).sort()).toEqual([]);
 }, 120_000);
+
+/**
+ * Calls outside the filter that blit tries once and does without when refused (EPERM, what the unit's
+ * SystemCallErrorNumber= answers), as strace 6.1 names them: listxattrat (465, Linux 6.13; systemd 252's groups
+ * predate it) — listings then read attribute names by path (fidelity-kept-when-seccomp-refuses-listxattrat.test.ts).
+ */
+const REFUSED_WITH_FALLBACK: ReadonlySet<string> = new Set(["listxattrat", "syscall_0x1d1"]);
 
 /** A syscall group (`@system-service`) as the syscall names in it, nested groups included. */
 function expand(name: string, depth = 0): string[] {

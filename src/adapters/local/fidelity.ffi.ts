@@ -82,7 +82,7 @@ export function listXattrs(target: XattrTarget, out: Uint8Array): number {
  * listxattrat(dirFd, name, AT_SYMLINK_NOFOLLOW): the names of entry `name` (NUL-terminated, one component) of the
  * directory open as `dirFd` into `out`, the kernel resolving one component instead of a whole path (a listing
  * spends ~0.5 µs an entry less on tmpfs). Returns the byte length or a negative errno; -ENOSYS where the kernel
- * (< 6.13) or platform has no listxattrat, which is then not tried again.
+ * (< 6.13) or platform has no listxattrat or a seccomp filter refuses it (EPERM), which is then not tried again.
  */
 export function listXattrsAt(dirFd: number, name: Uint8Array, out: Uint8Array): number {
   const l = libc();
@@ -90,8 +90,11 @@ export function listXattrsAt(dirFd: number, name: Uint8Array, out: Uint8Array): 
   const nr = SYS_LISTXATTRAT[process.arch];
   if (nr === undefined) return NO_LIB;
   const n = result(l, Number(l.symbols.syscall(nr, dirFd, ptr(name), AT_SYMLINK_NOFOLLOW, ptr(out), out.length)));
-  if (n === NO_LIB) listAtWorks = false;
-  return n;
+  // EPERM is no answer listxattr gives: a seccomp policy refused the call (systemd's SystemCallFilter= with
+  // SystemCallErrorNumber=EPERM, a container profile older than the call), as ENOSYS says the kernel lacks it.
+  if (n !== -ERRNO.ENOSYS && n !== -ERRNO.EPERM) return n;
+  listAtWorks = false;
+  return NO_LIB;
 }
 
 /** The value of attribute `name` (NUL-terminated) into `out`; returns its length or a negative errno (-ENODATA: absent). */
