@@ -1,10 +1,10 @@
 /**
- * Local benchmark (SPEC §10): blit against cp -a, rsync -a, tar | tar and rclone, in the same run
+ * Local benchmark (SPEC §10): blit against cp -a, rsync -a, rsync -aHAXS, tar | tar and rclone, in the same run
  * on the same data, on tmpfs and on disk. Prints one table per workload and place, and one JSON
  * line per result (lines starting with "{").
  *
  *   bun run bench [--quick] [--only WORKLOAD,...] [--fs tmpfs|disk] [--runs N]
- *                 [--tools blit,cp,rsync,tar,rclone] [--blit PATH] [--settle SECS] [--budget]
+ *                 [--tools blit,cp,rsync,rsync-HAXS,tar,rclone] [--blit PATH] [--settle SECS] [--budget]
  *
  * --budget: afterwards, the per-file cost budget of the local copy and no-op mirror at the
  * small-files size (bench/budget.bench.ts: µs per file per phase from CPU profiles, tmpfs).

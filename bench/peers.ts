@@ -4,7 +4,8 @@
  * with apt-get (rsync, rclone, tar) and leaves out the ones it cannot get.
  *
  * cp -a and tar | tar neither compare nor delete, so they run only in fresh workloads; the mirror
- * workloads (incremental, no-op) compare blit with rsync --delete and rclone sync.
+ * workloads (incremental, no-op) compare blit with rsync --delete and rclone sync. rsync runs twice: `-a` (the
+ * SPEC §10 peer) and `-aHAXS`, which keeps what blit keeps by default (hard links, ACLs, attributes, holes).
  */
 import { existsSync, rmSync, writeFileSync } from "node:fs";
 import type { Mode } from "./workloads.ts";
@@ -21,7 +22,7 @@ export interface Tool {
   command(source: string, destination: string, mode: Mode): string[];
 }
 
-export const TOOL_NAMES = ["blit", "cp", "rsync", "tar", "rclone"] as const;
+export const TOOL_NAMES = ["blit", "cp", "rsync", "rsync-HAXS", "tar", "rclone"] as const;
 
 export function makeTools(blitPath: string): Tool[] {
   const rcloneFlags = ["--ignore-checksum", "--links", "--create-empty-src-dirs"];
@@ -49,6 +50,15 @@ export function makeTools(blitPath: string): Tool[] {
       needs: { binary: "rsync", apt: "rsync" },
       needsDestination: false,
       command: (s, d, mode) => ["rsync", "-a", ...(mode === "mirror" ? ["--delete"] : []), `${s}/`, `${d}/`],
+    },
+    {
+      // What blit keeps by default (SPEC §3 fidelity): hard links, ACLs, extended attributes, holes.
+      name: "rsync-HAXS",
+      label: (mode) => `${mode === "fresh" ? "rsync -aHAXS" : "rsync -aHAXS --delete"} + sync`,
+      modes: ["fresh", "mirror"],
+      needs: { binary: "rsync", apt: "rsync" },
+      needsDestination: false,
+      command: (s, d, mode) => ["rsync", "-aHAXS", ...(mode === "mirror" ? ["--delete"] : []), `${s}/`, `${d}/`],
     },
     {
       name: "tar",
