@@ -34,7 +34,7 @@ export function keepXattrs(entry: XattrEntry, meta: EntryMeta, shown: string, fr
  * ACLs do not change, since blit sets them after the directory's contents).
  */
 export function newWriteJob(): void {
-  lastDir = null;
+  defaultAcl.clear();
 }
 
 /** A loss as the Store reports it (OpResult.losses). */
@@ -47,15 +47,23 @@ export function toLossItem(e: BlitError): LossItem {
 
 // --- internal ---
 
-let lastDir: { readonly path: string; readonly acl: boolean } | null = null;
+/** Directory → whether it has a default ACL, for the current job (a batch mixes the files of several directories). */
+const defaultAcl = new Map<string, boolean>();
+/** Bounds the map within one job (a job of files spread over more directories asks some again). */
+const KNOWN_DIRS = 256;
 
 /**
  * True when the directory holding `path` has a default ACL (then a new file there inherits an access ACL the source
- * may lack); remembered for the last directory asked within a job, since files come in batches per directory.
+ * may lack); remembered per directory within a job.
  */
 function parentHasDefaultAcl(path: string): boolean {
   const dir = path.slice(0, Math.max(path.lastIndexOf("/"), 1));
-  // `dir/.`: the directory itself even when `dir` is a /proc/self/fd/N link (beneath.ts), which l-calls do not follow.
-  if (lastDir?.path !== dir) lastDir = { path: dir, acl: hasDefaultAcl(`${dir}/.`) };
-  return lastDir.acl;
+  let acl = defaultAcl.get(dir);
+  if (acl === undefined) {
+    if (defaultAcl.size >= KNOWN_DIRS) defaultAcl.clear();
+    // `dir/.`: the directory itself even when `dir` is a /proc/self/fd/N link (beneath.ts), which l-calls do not follow.
+    acl = hasDefaultAcl(`${dir}/.`);
+    defaultAcl.set(dir, acl);
+  }
+  return acl;
 }
