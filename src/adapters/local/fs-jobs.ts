@@ -1,6 +1,7 @@
 /** The jobs the local adapter runs off the main thread (or inline): one function per job kind. */
 import * as fs from "node:fs";
 import type { EntryMeta } from "../../domain/entry.ts";
+import type { SnapshotStep } from "../../ports/store-capabilities.ts";
 import { type BlitError, isBlitError } from "../../domain/errors.ts";
 import { Beneath, openRoot, rootCurrent } from "./beneath.ts";
 import { CopyMeter } from "./copy-meter.ts";
@@ -14,6 +15,7 @@ import { newWriteJob } from "./fidelity-write.ts";
 import { linkInPlace, type LinkOutcome } from "./hard-link.ts";
 import { syncFs } from "./libc.ffi.ts";
 import { openRegular } from "./open-regular.ts";
+import { runSnapshotSteps, snapshotItems, type SnapshotItem } from "./snapshot-steps.ts";
 import { removeStaleTemporaries, temporariesIn } from "./temp-lock.ts";
 import { toOsPath } from "./os-path.ts";
 import { fromWireError, toBlitError, toWireError, type WireError } from "./to-blit-error.ts";
@@ -45,9 +47,10 @@ export type Job = (
   | { op: "openRoot"; abs: string }
   | { op: "rootCheck"; fd: number; abs: string }
   | { op: "pread"; fd: number; offset: number; length: number; name: string }
+  | { op: "snapshot"; storeRoot: string; contained: boolean; steps: SnapshotStep[] }
 ) & { root?: number; bufferBytes?: number };
 
-export type JobResult = PassResult | ReadWholeResult | ListResult | EntryMeta | null | ItemResult[] | LinkItem[] | Uint8Array | { errno: number } | { fd: number } | { fds: number[] } | { current: boolean };
+export type JobResult = SnapshotItem[] | PassResult | ReadWholeResult | ListResult | EntryMeta | null | ItemResult[] | LinkItem[] | Uint8Array | { errno: number } | { fd: number } | { fds: number[] } | { current: boolean };
 
 /** Per-thread scratch buffer for buffered copies and hashing (resized to a job's bufferBytes). */
 let BUF = Buffer.allocUnsafe(4 << 20);
@@ -138,6 +141,9 @@ function run(job: Job, at: Resolver): JobResult {
     case "pass":
       newWriteJob();
       return passDirectory(job.pass, BUF, new CopyMeter(job.meter));
+    case "snapshot":
+      // Paths below the store's root, checked there (snapshot-steps.ts); copies across filesystems can be long.
+      return snapshotItems(runSnapshotSteps(job.storeRoot, job.contained, job.steps));
     case "readWhole":
       return readWhole(job.whole, (p) => at.path(p), (e) => at.scrub(e));
     case "pread": {

@@ -4,7 +4,7 @@ import { displayName, type RelPath } from "../../domain/rel-path.ts";
 import { hasParentSegment } from "../../domain/peer-path.ts";
 import type { DirectoryPass, DirectoryPassRequest } from "../../ports/directory-pass.ts";
 import type { BlockHashes, CopyOp, DestinationClaims, DirectCopies, DirectoryPasses, HardLinks, LinkOp, LinkResult, OpenFile, OpenFiles, SnapshotStep, SnapshotSteps, WholeRead, WholeReads, WriteProgress } from "../../ports/store-capabilities.ts";
-import { runSnapshotSteps } from "./snapshot-steps.ts";
+import { fromSnapshotItems, type SnapshotItem } from "./snapshot-steps.ts";
 import type { MetaUpdate, DirListing, OpResult, Store, StoreCapabilities, WriteOp } from "../../ports/store.ts";
 import type { PassJob, PassResult } from "./fs-pass.ts";
 import { CopyMeter } from "./copy-meter.ts";
@@ -221,7 +221,7 @@ export class LocalStore implements Store, WholeReads, OpenFiles, WriteProgress, 
   }
 
   /** SnapshotSteps, on the calling thread (a few syscalls per step; a copy into a backup dir on another filesystem too). */
-  snapshot = async (steps: readonly SnapshotStep[]): Promise<OpResult[]> => (this.refuseIfReadOnly("write"), runSnapshotSteps(this.options.root, this.contained, steps));
+  snapshot = async (steps: readonly SnapshotStep[]): Promise<OpResult[]> => (this.refuseIfReadOnly("write"), fromSnapshotItems((await this.exec({ op: "snapshot", storeRoot: this.options.root, contained: this.contained, steps: [...steps] }, steps.length)) as SnapshotItem[]));
 
   async remove(paths: readonly RelPath[], options?: { readonly onlyEmptyDirs?: boolean }): Promise<OpResult[]> {
     this.refuseIfReadOnly("remove");

@@ -19,7 +19,8 @@ import { copyAside, syncFilesystemsOf } from "./backup-copy.ts";
 import { removeEntry } from "./fs-write.ts";
 import { linkInPlace } from "./hard-link.ts";
 import { absJoin, toOsPath } from "./os-path.ts";
-import { toBlitError } from "./to-blit-error.ts";
+import { fromLossItem, toLossItem, type LossItem } from "./fidelity-write.ts";
+import { fromWireError, toBlitError, toWireError, type WireError } from "./to-blit-error.ts";
 
 /** Runs `steps` in order under `root`; one result per step (its path: the step's `to`). */
 export function runSnapshotSteps(root: string, contained: boolean, steps: readonly SnapshotStep[]): OpResult[] {
@@ -43,6 +44,21 @@ export function runSnapshotSteps(root: string, contained: boolean, steps: readon
   if (copies.length > 0) removeCopied(copies, results, steps, contained, shown);
   return results;
 }
+
+/** A step's result as it crosses from a pool thread (plain objects only). */
+export interface SnapshotItem {
+  readonly path: RelPath;
+  readonly error?: WireError;
+  readonly losses?: readonly LossItem[];
+}
+
+/** `runSnapshotSteps` as a pool job answers it. */
+export const snapshotItems = (results: readonly OpResult[]): SnapshotItem[] =>
+  results.map((r) => ({ path: r.path, ...(r.error === undefined ? {} : { error: toWireError(r.error) }), ...(r.losses === undefined ? {} : { losses: r.losses.map(toLossItem) }) }));
+
+/** The OpResults of a pool job's SnapshotItems. */
+export const fromSnapshotItems = (items: readonly SnapshotItem[]): OpResult[] =>
+  items.map((i) => ({ path: i.path, bytes: 0, zeroCopyBytes: 0, ...(i.error === undefined ? {} : { error: fromWireError(i.error) }), ...(i.losses === undefined ? {} : { losses: i.losses.map(fromLossItem) }) }));
 
 // --- internal ---
 
