@@ -2,7 +2,7 @@
 // from the source itself: route "remote") keeps a sparse file's holes end to end, on the TCP data plane and with file
 // data inside the gRPC stream (--force-grpc-data): the source daemon sends its data extents, the client passes the
 // holes on as gaps (not as zeros), the destination leaves them holes; the bytes that reached the destination
-// (bytes_transferred, its count of data written) are the data, not the size.
+// (bytes_transferred, its count of data written) are the data, not the size. The daemon runs TLS (the default).
 import { expect, test } from "bun:test";
 import { closeSync, ftruncateSync, mkdirSync, openSync, readFileSync, statSync, writeSync } from "node:fs";
 import { join } from "node:path";
@@ -52,7 +52,7 @@ for (const [label, flags] of [["tcp", []], ["grpc", ["--force-grpc-data"]]] as c
     await using daemon = await startDaemon({ modules: { m1: { path: m1 }, m2: { path: m2 } } });
     const r = await runCli(["copy", "--json", ...flags, `${daemon.control}:/m1/`, `${daemon.control}:/m2/`]);
     expectExit(r, 0);
-    expect(r.json).toMatchObject({ route: "remote", files_transferred: FILES.length, files_failed: 0 });
+    expect(r.json).toMatchObject({ route: "remote", transport: label, files_transferred: FILES.length, files_failed: 0 });
     for (const [name] of FILES) {
       const [from, to] = [join(m1, name), join(m2, name)];
       expect({ name, size: statSync(to).size }).toEqual({ name, size: statSync(from).size });
