@@ -1,15 +1,15 @@
 import type { WholeFile } from "./chunk-loans.ts";
 import type { Incoming } from "./incoming-file.ts";
 import { feedLater } from "./stream-feed.ts";
+import { zeroPieces } from "./zero-pieces.ts";
 
 /**
  * Holes of a sparse file arriving without a target (FileDemux): a file not yet claimed keeps each hole in its queue
  * as a marker (an empty piece standing for its length), so that a target given later leaves it a hole; a stream or
- * whole file gets zeros in its place, made a piece at a time (a stream's wait for room as each goes in).
+ * whole file gets zeros in its place, a piece at a time (a stream's wait for room as each goes in): views of one
+ * shared buffer of zeros (zero-pieces.ts), which a relay's sender passes on as a gap.
  */
 
-/** A hole goes to a stream or whole file as zero pieces of at most this size. */
-const ZEROS_BYTES = 1 << 20;
 const HOLES = new WeakMap<Uint8Array, number>();
 
 export const isHole = (piece: Uint8Array): boolean => HOLES.has(piece);
@@ -17,15 +17,10 @@ export const isHole = (piece: Uint8Array): boolean => HOLES.has(piece);
 /** Bytes `piece` stands for: its length, or the hole's. */
 export const holeLength = (piece: Uint8Array): number => HOLES.get(piece) ?? piece.length;
 
-/** Zero pieces covering `n` bytes, each made when asked for. */
-export function* zeros(n: number): Generator<Uint8Array> {
-  for (let left = n; left > 0; left -= ZEROS_BYTES) yield new Uint8Array(Math.min(left, ZEROS_BYTES));
-}
-
-/** `parts` with each hole marker as its zeros, made when asked for. */
+/** `parts` with each hole marker as its zero pieces. */
 export function* asZeros(parts: Iterable<Uint8Array>): Generator<Uint8Array> {
   for (const p of parts) {
-    if (isHole(p)) yield* zeros(holeLength(p));
+    if (isHole(p)) yield* zeroPieces(holeLength(p));
     else yield p;
   }
 }
@@ -43,7 +38,7 @@ export function handHole(f: Incoming, n: number): Promise<void> | undefined {
     f.loans.push(null);
     return;
   }
-  return feedLater(f, zeros(n));
+  return feedLater(f, zeroPieces(n));
 }
 
 /** `file` with its hole markers as zeros (a whole file is at most its claim's limit, holes included). */

@@ -4,6 +4,7 @@ import type { FileBytes } from "../../ports/file-bytes.ts";
 import type { OpenFile } from "../../ports/store-capabilities.ts";
 import type { Channel } from "../../ports/transport.ts";
 import { OutgoingDigest, recordDigest } from "./file-digest.ts";
+import { isZeroPiece } from "./zero-pieces.ts";
 
 /** Records are gathered into writes of at least this size (small files share one write). */
 const GATHER_BYTES = 512 * 1024;
@@ -60,19 +61,34 @@ export class FileSender {
     return await this.sendOpen(fileId, file, offset, (from) => bytes.read(from, signal), signal);
   }
 
-  /** Sends `data` (a file's bytes from `offset`) as file `fileId`; a read error becomes FAIL. */
+  /**
+   * Sends `data` (a file's bytes from `offset`) as file `fileId`; a read error becomes FAIL. A stream from 0 that
+   * carries a hole as zero pieces (zero-pieces.ts: a relay reading a peer's sparse file) sends it as a gap, as
+   * sendExtents does: no DATA for it, an empty record at 0 when the first data is past 0 (or there is none), the
+   * gap's place among the record digests, an EOF with the whole size.
+   */
   async sendStream(fileId: number, data: () => ReadableStream<Uint8Array>, offset: number, signal?: AbortSignal, changed?: () => boolean): Promise<number> {
     this.digest.take();
+    const gaps = offset === 0;
     let pos = offset;
+    /** Where the data sent ends (a gap runs from here to `pos`). */
+    let end = offset;
     try {
       const stream = data();
       for await (const chunk of stream) {
+        if (gaps && isZeroPiece(chunk)) {
+          pos += chunk.length;
+          continue;
+        }
+        if (pos > end) await this.gap(fileId, end, pos, signal);
         for (let at = 0; at < chunk.length; at += MAX_DATA_BYTES) {
           const piece = chunk.subarray(at, Math.min(chunk.length, at + MAX_DATA_BYTES));
           await this.data(fileId, pos, piece, signal);
           pos += piece.length;
         }
+        end = pos;
       }
+      if (pos > end) await this.gap(fileId, end, pos, signal);
     } catch (e) {
       if (isBlitError(e) && (e.code === "CANCELLED" || e.code === "PEER_CLOSED")) throw e;
       const err = isBlitError(e) ? e : new BlitError("INTERNAL", String(e));
@@ -152,15 +168,9 @@ export class FileSender {
     let zeroCopy = 0;
     let end = 0;
     let byChannel = this.channel.sendFile !== undefined;
-    // A file whose first data is past 0 (or that has none) starts with an empty record at 0: a receiver that gets
-    // its bytes before anyone asked for them then knows where the file starts.
-    const placed = async (offset: number) => {
-      if (end === 0 && offset > 0) await this.data(fileId, 0, new Uint8Array(0), signal);
-    };
     try {
       for (const { offset, length } of extents) {
-        await placed(offset);
-        if (offset > end) this.digest.gap(end, offset);
+        if (offset > end) await this.gap(fileId, end, offset, signal);
         let from = offset;
         if (byChannel) {
           const r = await this.sendRange(fileId, file, offset, offset + length, signal);
@@ -174,13 +184,12 @@ export class FileSender {
         if (from < offset + length) await this.streamRange(fileId, file, from, offset + length, signal);
         end = offset + length;
       }
-      await placed(file.size);
+      if (file.size > end) await this.gap(fileId, end, file.size, signal);
     } catch (e) {
       if (isBlitError(e) && (e.code === "CANCELLED" || e.code === "PEER_CLOSED")) throw e;
       await this.fail(fileId, isBlitError(e) ? e : new BlitError("INTERNAL", String(e)), signal);
       return zeroCopy;
     }
-    if (file.size > end) this.digest.gap(end, file.size);
     await this.eof(fileId, file.size, signal, file.changed());
     return zeroCopy;
   }
@@ -232,6 +241,15 @@ export class FileSender {
       this.digest.record(r.digest);
     }
     return { zeroCopy };
+  }
+
+  /**
+   * A gap [from, to) in a file sent from 0 (a hole): its place among the record digests, after an empty record at 0
+   * when nothing was sent before it (a receiver that gets the file before anyone asked for it then knows where it starts).
+   */
+  private async gap(fileId: number, from: number, to: number, signal?: AbortSignal): Promise<void> {
+    if (from === 0) await this.data(fileId, 0, new Uint8Array(0), signal);
+    this.digest.gap(from, to);
   }
 
   private async pad(n: number, signal?: AbortSignal): Promise<void> {
