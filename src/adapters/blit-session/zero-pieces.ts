@@ -7,10 +7,12 @@
 
 /** A hole goes to a stream as zero pieces of at most this size. */
 export const ZERO_PIECE_BYTES = 1 << 20;
-const ZEROS = new Uint8Array(ZERO_PIECE_BYTES);
+let ZEROS = new Uint8Array(ZERO_PIECE_BYTES);
 
 /** Zero pieces covering `n` bytes (views of the shared zeros). */
 export function* zeroPieces(n: number): Generator<Uint8Array> {
+  // A consumer that moved a piece's buffer to a thread (postMessage transfer) detached it: holes then get a new one.
+  if (ZEROS.byteLength === 0) ZEROS = new Uint8Array(ZERO_PIECE_BYTES);
   for (let left = n; left > 0; left -= ZERO_PIECE_BYTES) yield left >= ZERO_PIECE_BYTES ? ZEROS : ZEROS.subarray(0, left);
 }
 
