@@ -3,42 +3,23 @@
 // file (setting its size at the EOF) or hands zeros to a stream or whole file; the EOF digest names the gaps, so a
 // record moved to another offset fails the file.
 import { describe, expect, test } from "bun:test";
-import { closeSync, ftruncateSync, fstatSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { closeSync, ftruncateSync, fstatSync, openSync, readFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { MemoryTransport } from "../../../src/adapters/memory/index.ts";
 import { FileDemux } from "../../../src/adapters/blit-session/file-demux.ts";
 import { FileSender } from "../../../src/adapters/blit-session/file-sender.ts";
 import { fileDigest, gapDigest, recordDigest } from "../../../src/adapters/blit-session/file-digest.ts";
-import { LocalOpenFile } from "../../../src/adapters/local/open-file.ts";
-import { DATA_HEADER_BYTES, EOF_BYTES, encodeEnd, FrameDecoder, writeDataHeader, writeEof, type Record } from "../../../src/domain/wire/frame.ts";
-import type { FileBytes } from "../../../src/ports/file-bytes.ts";
+import { DATA_HEADER_BYTES, EOF_BYTES, encodeEnd, writeDataHeader, writeEof } from "../../../src/domain/wire/frame.ts";
 import type { FileTarget } from "../../../src/ports/store-capabilities.ts";
-import type { Channel } from "../../../src/ports/transport.ts";
 import { channelPair } from "../../harness/channel-pair.ts";
+import { bytesOf, filled, recordsOn, sparseFile, sparseTempDir } from "../../harness/sparse-files.ts";
 
 const pair = () => channelPair(new MemoryTransport(), "mem");
-const BASE = statSync("/dev/shm", { throwIfNoEntry: false })?.isDirectory() === true ? "/dev/shm" : tmpdir();
 const MiB = 1 << 20;
 
-/** A temp directory removed at the end of the scope. */
-function tempDir(): { path: string } & Disposable {
-  const path = mkdtempSync(join(BASE, "blit-sparse-wire-"));
-  return { path, [Symbol.dispose]: () => rmSync(path, { recursive: true, force: true }) };
-}
 
-/** Writes a file of `size` bytes holding `runs` of data at their offsets; the rest holes. */
-function sparseFile(path: string, size: number, runs: readonly (readonly [offset: number, bytes: Uint8Array])[]): void {
-  const fd = openSync(path, "w");
-  ftruncateSync(fd, size);
-  for (const [offset, bytes] of runs) writeSync(fd, bytes, 0, bytes.length, offset);
-  closeSync(fd);
-}
 
-const filled = (n: number, seed: number) => new Uint8Array(n).map((_, i) => (i * 31 + seed) & 255);
 
-/** The bytes of a real file, opened for a send. */
-const bytesOf = (path: string): FileBytes => ({ read: () => new Response(Bun.file(path)).body!, open: async () => LocalOpenFile.of(openSync(path, "r")) });
 
 /** A FileTarget writing into a real file (a temporary's part in bytes-write.ts). */
 function targetAt(path: string): FileTarget & Disposable {
@@ -46,20 +27,10 @@ function targetAt(path: string): FileTarget & Disposable {
   return { fd, write: (b, at) => void writeSync(fd, b, 0, b.length, at), landed: () => {}, setSize: (n) => ftruncateSync(fd, n), [Symbol.dispose]: () => closeSync(fd) };
 }
 
-/** The records on `channel` up to its END. */
-async function recordsOn(channel: Channel): Promise<Record[]> {
-  const decoder = new FrameDecoder();
-  const out: Record[] = [];
-  for await (const chunk of channel.incoming) for (const r of decoder.push(chunk)) {
-    if (r.type === "end") return out;
-    out.push(r.type === "data" ? { ...r, piece: r.piece.slice() } : r);
-  }
-  return out;
-}
 
 describe("sparse files on the data plane", () => {
   test("the sender sends only the data extents (a file of holes alone: an empty record at 0), the EOF says the whole size", async () => {
-    using dir = tempDir();
+    using dir = sparseTempDir("blit-sparse-wire-");
     sparseFile(join(dir.path, "a"), 16 * MiB, [[4 * MiB, filled(8192, 1)], [9 * MiB, filled(4096, 2)]]);
     sparseFile(join(dir.path, "holes"), 3 * MiB, []);
     await using p = await pair();
@@ -81,7 +52,7 @@ describe("sparse files on the data plane", () => {
   });
 
   test("the receiver leaves the gaps as holes in a target's file and sets its size, given before or after the records", async () => {
-    using dir = tempDir();
+    using dir = sparseTempDir("blit-sparse-wire-");
     const src = join(dir.path, "src");
     sparseFile(src, 32 * MiB, [[0, filled(4096, 3)], [20 * MiB, filled(2 * MiB, 4)]]);
     await using p = await pair();
@@ -109,7 +80,7 @@ describe("sparse files on the data plane", () => {
   });
 
   test("a stream or whole file gets zeros for the holes, the tail past the last record included", async () => {
-    using dir = tempDir();
+    using dir = sparseTempDir("blit-sparse-wire-");
     const src = join(dir.path, "src");
     sparseFile(src, 3 * MiB, [[MiB, filled(100, 5)]]);
     await using p = await pair();

@@ -3,40 +3,24 @@
 // gaps, so the relayed records are the source's records (same offsets, same EOF size and digest), and the file lands
 // with its holes, verified. Zeros read from a file are data; a resumed send (from past 0) sends zero pieces as data.
 import { describe, expect, test } from "bun:test";
-import { closeSync, fstatSync, ftruncateSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { closeSync, fstatSync, ftruncateSync, openSync, readFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { MemoryTransport } from "../../../src/adapters/memory/index.ts";
 import { FileDemux } from "../../../src/adapters/blit-session/file-demux.ts";
 import { FileSender } from "../../../src/adapters/blit-session/file-sender.ts";
 import { zeroPieces } from "../../../src/adapters/blit-session/zero-pieces.ts";
-import { LocalOpenFile } from "../../../src/adapters/local/open-file.ts";
-import { encodeEnd, FrameDecoder, type Record } from "../../../src/domain/wire/frame.ts";
-import type { FileBytes } from "../../../src/ports/file-bytes.ts";
+import { encodeEnd, type Record } from "../../../src/domain/wire/frame.ts";
 import type { FileTarget } from "../../../src/ports/store-capabilities.ts";
-import type { Channel } from "../../../src/ports/transport.ts";
 import { channelPair } from "../../harness/channel-pair.ts";
+import { bytesOf, filled, recordsOn, sparseFile, sparseTempDir } from "../../harness/sparse-files.ts";
 
 const pair = () => channelPair(new MemoryTransport(), "mem");
-const BASE = statSync("/dev/shm", { throwIfNoEntry: false })?.isDirectory() === true ? "/dev/shm" : tmpdir();
 const MiB = 1 << 20;
 const GiB = 1 << 30;
 
-const filled = (n: number, seed: number) => new Uint8Array(n).map((_, i) => (i * 31 + seed) & 255);
 
-function tempDir(): { path: string } & Disposable {
-  const path = mkdtempSync(join(BASE, "blit-relay-holes-"));
-  return { path, [Symbol.dispose]: () => rmSync(path, { recursive: true, force: true }) };
-}
 
-function sparseFile(path: string, size: number, runs: readonly (readonly [offset: number, bytes: Uint8Array])[]): void {
-  const fd = openSync(path, "w");
-  ftruncateSync(fd, size);
-  for (const [offset, bytes] of runs) writeSync(fd, bytes, 0, bytes.length, offset);
-  closeSync(fd);
-}
 
-const bytesOf = (path: string): FileBytes => ({ read: () => new Response(Bun.file(path)).body!, open: async () => LocalOpenFile.of(openSync(path, "r")) });
 
 /** A stream of `chunks` as they are. */
 const streamOf = (chunks: Iterable<Uint8Array>): ReadableStream<Uint8Array> =>
@@ -47,15 +31,6 @@ const streamOf = (chunks: Iterable<Uint8Array>): ReadableStream<Uint8Array> =>
     },
   });
 
-async function recordsOn(channel: Channel): Promise<Record[]> {
-  const decoder = new FrameDecoder();
-  const out: Record[] = [];
-  for await (const chunk of channel.incoming) for (const r of decoder.push(chunk)) {
-    if (r.type === "end") return out;
-    out.push(r.type === "data" ? { ...r, piece: r.piece.slice() } : r);
-  }
-  return out;
-}
 
 const shown = (records: readonly Record[]) => records.map((r) => (r.type === "data" ? `data ${r.fileId} @${r.offset} +${r.piece.length}` : r.type === "eof" ? `eof ${r.fileId} ${r.size} ${Buffer.from(r.digest).toString("hex")}` : r.type));
 
@@ -77,7 +52,7 @@ async function relayed(relay: FileSender, files: readonly (readonly [number, str
 
 describe("a relay passes a stream's holes on", () => {
   test("as gaps: the relayed records are the source's (offsets, size, digest); zeros read from a file or resumed are data", async () => {
-    using dir = tempDir();
+    using dir = sparseTempDir("blit-relay-holes-");
     const late = join(dir.path, "late");
     const holes = join(dir.path, "holes");
     const ends = join(dir.path, "ends");
@@ -116,7 +91,7 @@ describe("a relay passes a stream's holes on", () => {
   });
 
   test("the relayed file lands with its holes and passes the receiver's check", async () => {
-    using dir = tempDir();
+    using dir = sparseTempDir("blit-relay-holes-");
     const src = join(dir.path, "src");
     sparseFile(src, 64 * MiB, [[16 * MiB, filled(4096, 5)], [40 * MiB, filled(2 * MiB, 6)]]);
     await using out = await pair();
