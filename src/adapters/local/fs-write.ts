@@ -7,6 +7,7 @@ import type { CopyMeter } from "./copy-meter.ts";
 import { keepXattrs, type LossItem } from "./fidelity-write.ts";
 import { copyFileRange, setFdMtime, setPathMtime } from "./libc.ffi.ts";
 import { openRegular } from "./open-regular.ts";
+import { createExclusive, renameInDir } from "./in-parent.ts";
 import { toCPath, toOsPath } from "./os-path.ts";
 import { copySparse } from "./sparse-extents.ts";
 import { lockNewTemporary, type MadeAs } from "./temp-lock.ts";
@@ -32,7 +33,7 @@ export interface WriteOutcome {
   losses?: LossItem[];
 }
 
-const { O_RDONLY, O_NOFOLLOW, O_NONBLOCK, O_WRONLY, O_RDWR, O_CREAT, O_EXCL, O_DIRECTORY } = fs.constants;
+const { O_RDONLY, O_NOFOLLOW, O_NONBLOCK, O_DIRECTORY } = fs.constants;
 const IS_ROOT = process.geteuid?.() === 0;
 const EUID = process.geteuid?.() ?? -1;
 const EGID = process.getegid?.() ?? -1;
@@ -112,6 +113,7 @@ export function removeEntry(abs: string, recursive: boolean, contained = false):
 /** A temporary being filled: its descriptor, OS path, and owner and mode as created (when known). */
 export interface OpenTemp {
   readonly fd: number;
+  readonly tmp: string;
   readonly tmpOs: string | Buffer;
   readonly made: MadeAs | "unknown";
 }
@@ -124,7 +126,7 @@ export interface OpenTemp {
  * that when it is unknown). Returns what the destination could not hold.
  */
 export function finishTemp(t: OpenTemp, dst: string, meta: EntryMeta, freshParent: boolean): LossItem[] | undefined {
-  const { fd, tmpOs, made } = t;
+  const { fd, tmp, tmpOs, made } = t;
   try {
     // chown clears setuid/setgid and security.capability, so the mode and attributes follow it; an ACL's mask
     // and the mode's group bits are one value, so the attributes follow the mode. A new temporary has neither
@@ -135,7 +137,7 @@ export function finishTemp(t: OpenTemp, dst: string, meta: EntryMeta, freshParen
     if (chown || (known ? made.mode !== meta.mode : (meta.mode & UMASK) !== 0 || meta.mode > 0o777)) fs.fchmodSync(fd, meta.mode);
     const losses = keepXattrs(fd, meta, dst, true);
     if (setFdMtime(fd, meta.mtimeNs) !== 0) fs.futimesSync(fd, nsToSec(meta.mtimeNs), nsToSec(meta.mtimeNs));
-    fs.renameSync(tmpOs, toOsPath(dst));
+    renameInDir(tmp, tmpOs, dst, toOsPath(dst));
     return losses;
   } finally {
     fs.closeSync(fd);
@@ -149,10 +151,11 @@ export function finishTemp(t: OpenTemp, dst: string, meta: EntryMeta, freshParen
  */
 export function openTemp(dst: string, meta: EntryMeta): OpenTemp {
   for (let attempt = 1; ; attempt++) {
-    const tmpOs = toOsPath(tempPathFor(dst));
-    const fd = fs.openSync(tmpOs, O_RDWR | O_CREAT | O_EXCL, meta.mode & 0o777);
+    const tmp = tempPathFor(dst);
+    const tmpOs = toOsPath(tmp);
+    const fd = createExclusive(tmp, tmpOs, meta.mode & 0o777);
     const made = lockNewTemporary(fd);
-    if (made !== false) return { fd, tmpOs, made };
+    if (made !== false) return { fd, tmp, tmpOs, made };
     // A cleaner took the unlocked new file for a stale one; a fresh name is locked before any
     // cleaner can see it as stale again (the cleaner tries each name once).
     fs.closeSync(fd);
@@ -262,7 +265,7 @@ function copyFile(job: WriteJob, src: string, buf: Buffer, meter: CopyMeter): Wr
   let tmpOs: string | Buffer | null = null;
   let fdIn = -1;
   let fdOut = -1;
-  let made: OpenTemp["made"] = "unknown";
+  let opened: OpenTemp | null = null;
   const out: WriteOutcome = { bytes: 0, zeroCopyBytes: 0 };
   try {
     try {
@@ -273,13 +276,13 @@ function copyFile(job: WriteJob, src: string, buf: Buffer, meter: CopyMeter): Wr
     const t = openTemp(dst, meta);
     tmpOs = t.tmpOs;
     fdOut = t.fd;
-    made = t.made;
+    opened = t;
     const start = job.resume === true ? reuseMatchingPrefix(fdIn, dst, fdOut, buf) : 0;
     if (start === 0 && meta.blocks !== undefined) Object.assign(out, copySparse(fdIn, fdOut, meta.size, buf, (n) => chunkDone(meter, n, n)));
     else copyData(fdIn, fdOut, start, meta.size, buf, out, meter);
     const fd = fdOut;
     fdOut = -1;
-    const losses = finishTemp({ fd, tmpOs, made }, dst, meta, job.freshParent === true);
+    const losses = finishTemp({ ...opened, fd }, dst, meta, job.freshParent === true);
     if (losses !== undefined) out.losses = losses;
     return out;
   } catch (e) {
