@@ -13,7 +13,7 @@ import type { OpResult, WriteOp } from "../../ports/store.ts";
 import type { CopyMeter } from "./copy-meter.ts";
 import { displayName, type RelPath } from "../../domain/rel-path.ts";
 import { fromLossItem, newWriteJob, type LossItem } from "./fidelity-write.ts";
-import { finishTemp, openTemp, type WriteJob } from "./fs-write.ts";
+import { finishTemp, openTemp, type OpenTemp, type WriteJob } from "./fs-write.ts";
 import { copyFileRange } from "./libc.ffi.ts";
 import { openRegular } from "./open-regular.ts";
 import { toOsPath } from "./os-path.ts";
@@ -233,17 +233,17 @@ async function writeToFile(
   asking: () => void,
 ): Promise<{ bytes: number; zeroCopyBytes: number; changed: boolean; losses?: LossItem[] }> {
   const at = ctx.resolve(jobPath);
-  let t: { fd: number; tmpOs: string | Buffer } | null = null;
+  let t: OpenTemp | null = null;
   try {
     t = openTemp(at.path, op.meta);
     if (keep > 0) copyPrefix(at.path, t.fd, keep, op.path);
     if (stream === null) asking();
     const landed = stream === null ? await readIntoFile(ctx, op, t.fd, signal) : await streamIntoFile(ctx, op, t.fd, stream, keep, signal);
-    const { fd, tmpOs } = t;
-    t = { fd: -1, tmpOs };
+    const open = t;
+    t = { ...open, fd: -1 };
     const final = asLanded(op, false);
     newWriteJob(); // outside a job: ask the directory again (its descriptor number may name another one now)
-    const losses = finishTemp(fd, tmpOs, at.path, final.meta, false);
+    const losses = finishTemp(open, at.path, final.meta, false);
     return { ...landed, changed: final !== op, ...(losses === undefined ? {} : { losses }) };
   } catch (e) {
     if (t !== null && t.fd >= 0) fs.closeSync(t.fd);

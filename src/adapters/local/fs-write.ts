@@ -7,9 +7,10 @@ import type { CopyMeter } from "./copy-meter.ts";
 import { keepXattrs, type LossItem } from "./fidelity-write.ts";
 import { copyFileRange, setFdMtime, setPathMtime } from "./libc.ffi.ts";
 import { openRegular } from "./open-regular.ts";
+import { createExclusive, renameInDir } from "./in-parent.ts";
 import { toCPath, toOsPath } from "./os-path.ts";
 import { copySparse } from "./sparse-extents.ts";
-import { lockNewTemporary } from "./temp-lock.ts";
+import { lockNewTemporary, type MadeAs } from "./temp-lock.ts";
 import { toBlitError } from "./to-blit-error.ts";
 
 /** One entry to create at absolute path `dst`; files copy from absolute `src`. */
@@ -32,7 +33,7 @@ export interface WriteOutcome {
   losses?: LossItem[];
 }
 
-const { O_RDONLY, O_NOFOLLOW, O_NONBLOCK, O_WRONLY, O_RDWR, O_CREAT, O_EXCL, O_DIRECTORY } = fs.constants;
+const { O_RDONLY, O_NOFOLLOW, O_NONBLOCK, O_DIRECTORY } = fs.constants;
 const IS_ROOT = process.geteuid?.() === 0;
 const EUID = process.geteuid?.() ?? -1;
 const EGID = process.getegid?.() ?? -1;
@@ -109,22 +110,34 @@ export function removeEntry(abs: string, recursive: boolean, contained = false):
   }
 }
 
+/** A temporary being filled: its descriptor, OS path, and owner and mode as created (when known). */
+export interface OpenTemp {
+  readonly fd: number;
+  readonly tmp: string;
+  readonly tmpOs: string | Buffer;
+  readonly made: MadeAs | "unknown";
+}
+
 /**
- * Gives the temporary open as `fd` the final owner (as root), mode, attributes and ACLs, and mtime,
+ * Gives the temporary `t` the final owner (as root), mode, attributes and ACLs, and mtime,
  * renames it to `dst` and closes it: the descriptor (and with it the temporary's lock,
- * temp-lock.ts) is held until the rename, and closed whatever happens. Returns what the
- * destination could not hold.
+ * temp-lock.ts) is held until the rename, and closed whatever happens. Owner and mode are set
+ * only where they differ from what the temporary was created with (`freshParent` stands in for
+ * that when it is unknown). Returns what the destination could not hold.
  */
-export function finishTemp(fd: number, tmpOs: string | Buffer, dst: string, meta: EntryMeta, freshParent: boolean): LossItem[] | undefined {
+export function finishTemp(t: OpenTemp, dst: string, meta: EntryMeta, freshParent: boolean): LossItem[] | undefined {
+  const { fd, tmp, tmpOs, made } = t;
   try {
     // chown clears setuid/setgid and security.capability, so the mode and attributes follow it; an ACL's mask
-    // and the mode's group bits are one value, so the attributes follow the mode.
-    const chown = IS_ROOT && (!freshParent || meta.uid !== EUID || meta.gid !== EGID);
+    // and the mode's group bits are one value, so the attributes follow the mode. A new temporary has neither
+    // set-id bits nor attributes of its own, so a chown to the owner it already has changes nothing.
+    const known = made !== "unknown";
+    const chown = IS_ROOT && (known ? made.uid !== meta.uid || made.gid !== meta.gid : !freshParent || meta.uid !== EUID || meta.gid !== EGID);
     if (chown) fs.fchownSync(fd, meta.uid, meta.gid);
-    if (chown || (meta.mode & UMASK) !== 0 || meta.mode > 0o777) fs.fchmodSync(fd, meta.mode);
+    if (chown || (known ? made.mode !== meta.mode : (meta.mode & UMASK) !== 0 || meta.mode > 0o777)) fs.fchmodSync(fd, meta.mode);
     const losses = keepXattrs(fd, meta, dst, true);
     if (setFdMtime(fd, meta.mtimeNs) !== 0) fs.futimesSync(fd, nsToSec(meta.mtimeNs), nsToSec(meta.mtimeNs));
-    fs.renameSync(tmpOs, toOsPath(dst));
+    renameInDir(tmp, tmpOs, dst, toOsPath(dst));
     return losses;
   } finally {
     fs.closeSync(fd);
@@ -136,11 +149,13 @@ export function finishTemp(fd: number, tmpOs: string | Buffer, dst: string, meta
  * what it wrote), locked as its writer's (temp-lock.ts) until its descriptor closes; returns the
  * descriptor and OS path.
  */
-export function openTemp(dst: string, meta: EntryMeta): { fd: number; tmpOs: string | Buffer } {
+export function openTemp(dst: string, meta: EntryMeta): OpenTemp {
   for (let attempt = 1; ; attempt++) {
-    const tmpOs = toOsPath(tempPathFor(dst));
-    const fd = fs.openSync(tmpOs, O_RDWR | O_CREAT | O_EXCL, meta.mode & 0o777);
-    if (lockNewTemporary(fd, tmpOs)) return { fd, tmpOs };
+    const tmp = tempPathFor(dst);
+    const tmpOs = toOsPath(tmp);
+    const fd = createExclusive(tmp, tmpOs, meta.mode & 0o777);
+    const made = lockNewTemporary(fd);
+    if (made !== false) return { fd, tmp, tmpOs, made };
     // A cleaner took the unlocked new file for a stale one; a fresh name is locked before any
     // cleaner can see it as stale again (the cleaner tries each name once).
     fs.closeSync(fd);
@@ -151,15 +166,15 @@ export function openTemp(dst: string, meta: EntryMeta): { fd: number; tmpOs: str
 /** Writes a file whose bytes are all in memory, atomically (temporary, then rename). */
 function writeBytes(job: WriteJob, data: Uint8Array, meter: CopyMeter): WriteOutcome {
   if (meter.cancelled) throw new BlitError("CANCELLED", `cancelled before ${job.dst}`, { path: job.dst });
-  let t: { fd: number; tmpOs: string | Buffer } | null = null;
+  let t: OpenTemp | null = null;
   try {
     t = openTemp(job.dst, job.meta);
     let off = 0;
     while (off < data.length) off += fs.writeSync(t.fd, data, off, data.length - off, off);
     meter.add(data.length);
-    const { fd, tmpOs } = t;
-    t = { fd: -1, tmpOs };
-    const losses = finishTemp(fd, tmpOs, job.dst, job.meta, job.freshParent === true);
+    const open = t;
+    t = { ...open, fd: -1 };
+    const losses = finishTemp(open, job.dst, job.meta, job.freshParent === true);
     return losses === undefined ? { bytes: data.length, zeroCopyBytes: 0 } : { bytes: data.length, zeroCopyBytes: 0, losses };
   } catch (e) {
     if (t !== null && t.fd >= 0) fs.closeSync(t.fd);
@@ -250,6 +265,7 @@ function copyFile(job: WriteJob, src: string, buf: Buffer, meter: CopyMeter): Wr
   let tmpOs: string | Buffer | null = null;
   let fdIn = -1;
   let fdOut = -1;
+  let opened: OpenTemp | null = null;
   const out: WriteOutcome = { bytes: 0, zeroCopyBytes: 0 };
   try {
     try {
@@ -260,12 +276,13 @@ function copyFile(job: WriteJob, src: string, buf: Buffer, meter: CopyMeter): Wr
     const t = openTemp(dst, meta);
     tmpOs = t.tmpOs;
     fdOut = t.fd;
+    opened = t;
     const start = job.resume === true ? reuseMatchingPrefix(fdIn, dst, fdOut, buf) : 0;
     if (start === 0 && meta.blocks !== undefined) Object.assign(out, copySparse(fdIn, fdOut, meta.size, buf, (n) => chunkDone(meter, n, n)));
     else copyData(fdIn, fdOut, start, meta.size, buf, out, meter);
     const fd = fdOut;
     fdOut = -1;
-    const losses = finishTemp(fd, tmpOs, dst, meta, job.freshParent === true);
+    const losses = finishTemp({ ...opened, fd }, dst, meta, job.freshParent === true);
     if (losses !== undefined) out.losses = losses;
     return out;
   } catch (e) {

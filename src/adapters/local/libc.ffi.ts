@@ -1,7 +1,7 @@
 /**
  * The local adapter's bun:ffi binding for copy and metadata calls (fidelity.ffi.ts binds the attribute and extent
  * ones): libc calls Bun has no API for (nanosecond timestamps, copy_file_range, syncfs, openat2, statx, flock).
- * Loaded lazily on first use; when libc cannot be opened the callers fall back to portable node:fs calls.
+ * openat and renameat resolve one name from an open directory. Loaded lazily on first use; when libc cannot be opened the callers fall back to portable node:fs calls.
  */
 import { dlopen, FFIType, ptr, read } from "bun:ffi";
 
@@ -26,6 +26,8 @@ function open() {
     statx: { args: [FFIType.i32, FFIType.ptr, FFIType.i32, FFIType.u32, FFIType.ptr], returns: FFIType.i32 },
     syscall: { args: [FFIType.i64, FFIType.i32, FFIType.ptr, FFIType.ptr, FFIType.u64], returns: FFIType.i64 },
     flock: { args: [FFIType.i32, FFIType.i32], returns: FFIType.i32 },
+    openat: { args: [FFIType.i32, FFIType.ptr, FFIType.i32, FFIType.u32], returns: FFIType.i32 },
+    renameat: { args: [FFIType.i32, FFIType.ptr, FFIType.i32, FFIType.ptr], returns: FFIType.i32 },
     __errno_location: { args: [], returns: FFIType.ptr },
   });
 }
@@ -109,6 +111,21 @@ export function syncFs(fd: number): number {
   const l = lib();
   if (l === null) return -1;
   return l.symbols.syncfs(fd) === 0 ? 0 : errno(l);
+}
+
+/** openat(dirFd, name, flags, mode): the new descriptor, a negative errno, or null without libc. */
+export function openAt(dirFd: number, name: Uint8Array, flags: number, mode: number): number | null {
+  const l = lib();
+  if (l === null) return null;
+  const fd = l.symbols.openat(dirFd, ptr(name), flags, mode);
+  return fd >= 0 ? fd : -errno(l);
+}
+
+/** renameat(fromDir, from, toDir, to): 0, a positive errno, or null without libc. */
+export function renameAt(fromDir: number, from: Uint8Array, toDir: number, to: Uint8Array): number | null {
+  const l = lib();
+  if (l === null) return null;
+  return l.symbols.renameat(fromDir, ptr(from), toDir, ptr(to)) === 0 ? 0 : errno(l);
 }
 
 const SYS_OPENAT2: Partial<Record<string, number>> = { x64: 437, arm64: 437 };

@@ -13,16 +13,29 @@ import { toOsPath } from "./os-path.ts";
 
 const { O_RDONLY, O_NOFOLLOW, O_NONBLOCK } = fs.constants;
 
+/** Owner and mode bits of a temporary as it was created (from the fstat its lock check takes). */
+export interface MadeAs {
+  readonly uid: number;
+  readonly gid: number;
+  /** Permission and set-id bits (mode & 0o7777). */
+  readonly mode: number;
+}
+
 /**
- * Locks a temporary just created as `fd` at `tmpOs`. False when a cleaner removed the name between
- * its creation and the lock (the caller makes a new one); true without libc (no locking there).
+ * Locks a temporary just created as `fd`. False when a cleaner removed the name between
+ * its creation and the lock (the caller makes a new one); otherwise the owner and mode it was
+ * created with, or "unknown" without libc (no locking there).
  */
-export function lockNewTemporary(fd: number, tmpOs: OsPath): boolean {
+export function lockNewTemporary(fd: number): MadeAs | "unknown" | false {
   const taken = tryFlock(fd);
-  if (taken === null) return true;
+  if (taken === null) return "unknown";
   if (!taken) return false;
-  const now = fs.lstatSync(tmpOs, { throwIfNoEntry: false });
-  return now !== undefined && now.ino === fs.fstatSync(fd).ino;
+  // A cleaner unlinks a temporary only while it holds the lock (removeIfUnlocked), and closes it
+  // after: holding the lock now, the name is either still there or already unlinked, which leaves
+  // the file without links (a temporary has one name, unique to its writer, that nobody else
+  // links or renames).
+  const st = fs.fstatSync(fd);
+  return st.nlink === 0 ? false : { uid: st.uid, gid: st.gid, mode: st.mode & 0o7777 };
 }
 
 /** The names in directory `dirOs` that are blit temporaries (none when it cannot be read). */
