@@ -13,8 +13,9 @@ import { storeBytes } from "./store-bytes.ts";
  */
 export async function writeAcross(dst: Store, src: Store, ops: readonly CopyOp[], signal?: AbortSignal): Promise<OpResult[]> {
   if (offers<DirectCopies>(dst, "copiesFrom", "copyFrom") && dst.copiesFrom(src)) return dst.copyFrom(src, ops, signal);
-  const from = await Promise.all(ops.map((op) => resumeOffset(dst, src, op)));
-  return dst.write(ops.map((op, i) => writeOp(op, src, from[i]!)), signal);
+  // Resumed files ask both stores for block hashes first; the others start at 0 (no promise per file).
+  const from = ops.some((op) => op.resume === true) ? await Promise.all(ops.map((op) => resumeOffset(dst, src, op))) : null;
+  return dst.write(ops.map((op, i) => writeOp(op, src, from?.[i] ?? 0)), signal);
 }
 
 function writeOp(op: CopyOp, src: Store, resumeFrom: number): WriteOp {
