@@ -10,8 +10,13 @@ import { PerfHistoryFile } from "../../src/adapters/telemetry-file/index.ts";
 import { recordOfSummary } from "../../src/domain/perf-record.ts";
 import { EMPTY_PREDICTOR } from "../../src/domain/predictor.ts";
 import type { TransferSummary } from "../../src/domain/summary.ts";
+import { removeAtRunEnd } from "../harness/run-dirs.ts";
 
-const dir = () => join(mkdtempSync(join(tmpdir(), "blit-perf-")), "blit");
+const dir = () => {
+  const base = mkdtempSync(join(tmpdir(), "blit-perf-"));
+  removeAtRunEnd(base);
+  return join(base, "blit");
+};
 const record = (files: number) =>
   recordOfSummary({ operation: "copy", route: "local", transport: "local", outcome: "success", files_transferred: files, bytes_transferred: files * 10, files_examined: files, duration_ms: 5, bytes_per_sec: 1, zero_copy_bytes: 0, files_failed: 0 } as TransferSummary, {
     at: "2026-01-01T00:00:00.000Z",
@@ -43,7 +48,9 @@ test("concurrent writer processes: every record lands whole, none is lost, the s
     const h = new PerfHistoryFile({ dir: ${JSON.stringify(where)} });
     for (let i = 0; i < ${each}; i++) await h.append({ ...${JSON.stringify(record(1))}, files: Number(process.argv[2]) * 1000 + i });
   `;
-  const file = join(mkdtempSync(join(tmpdir(), "blit-writer-")), "writer.ts");
+  const scratch = mkdtempSync(join(tmpdir(), "blit-writer-"));
+  removeAtRunEnd(scratch);
+  const file = join(scratch, "writer.ts");
   writeFileSync(file, script);
   const procs = Array.from({ length: writers }, (_, w) => Bun.spawn([process.execPath, file, String(w + 1)], { stderr: "inherit" }));
   expect(await Promise.all(procs.map((p) => p.exited))).toEqual(Array(writers).fill(0));

@@ -13,8 +13,13 @@ import { collect, isGoodbye } from "../harness/mdns-listen.ts";
 import { inNetnsSuite, insideTestNetns } from "../harness/netns.ts";
 import { expectExit, runCli } from "../harness/run-cli.ts";
 import { runUtils } from "../harness/run-utils.ts";
+import { removeAtRunEnd } from "../harness/run-dirs.ts";
 
-const dir = () => mkdtempSync(join(tmpdir(), "blit-scan-"));
+const dir = () => {
+  const path = mkdtempSync(join(tmpdir(), "blit-scan-"));
+  removeAtRunEnd(path);
+  return path;
+};
 /** Each test starts daemons and listens for seconds: the daemon tests' budget. */
 const DAEMON_TEST_MS = 30_000;
 type Peer = { instance: string; port: number; modules: string[]; version: string; motd: boolean; addresses: string[] };

@@ -9,9 +9,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expectExit, runCli } from "../harness/run-cli.ts";
 import { runUtils } from "../harness/run-utils.ts";
+import { removeAtRunEnd } from "../harness/run-dirs.ts";
 
 function setup() {
   const root = mkdtempSync(join(tmpdir(), "blit-telemetry-"));
+  removeAtRunEnd(root);
   mkdirSync(join(root, "src"));
   for (let i = 0; i < 5; i++) writeFileSync(join(root, "src", `f${i}`), `file ${i}\n`);
   const env = { XDG_CONFIG_HOME: join(root, "config"), BLIT_DISABLE_LOCAL_TELEMETRY: undefined };

@@ -6,7 +6,8 @@
  */
 import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
+import { removeAtRunEnd } from "./run-dirs.ts";
 
 const SOURCE = resolve(import.meta.dir, "../fixtures/rdma/fake-ibverbs.c");
 const HEADER = "/usr/include/infiniband/verbs.h";
@@ -20,6 +21,7 @@ let built: string | null = null;
 export function fakeIbverbsPath(): string {
   if (built !== null) return built;
   const out = join(mkdtempSync(join(tmpdir(), "blit-fake-ibv-")), "libibverbs.so.1");
+  removeAtRunEnd(dirname(out));
   const cc = Bun.spawnSync(["gcc", "-shared", "-fPIC", "-O2", "-Wall", "-o", out, SOURCE, "-lpthread"], { stderr: "pipe" });
   if (cc.exitCode !== 0) throw new Error(`gcc could not build the stand-in libibverbs: ${cc.stderr.toString()}`);
   built = out;

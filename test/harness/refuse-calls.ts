@@ -7,7 +7,8 @@
  */
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
+import { removeAtRunEnd } from "./run-dirs.ts";
 
 const SOURCE = resolve(import.meta.dir, "../fixtures/seccomp/refuse-calls.c");
 
@@ -23,6 +24,7 @@ let built: string | null = null;
 export function refusing(nrs: readonly number[], argv: readonly string[]): string[] {
   if (built === null) {
     const out = join(mkdtempSync(join(tmpdir(), "blit-refuse-calls-")), "refuse-calls");
+    removeAtRunEnd(dirname(out));
     const cc = Bun.spawnSync(["gcc", "-O2", "-Wall", "-o", out, SOURCE], { stderr: "pipe" });
     if (cc.exitCode !== 0) throw new Error(`gcc could not build the seccomp launcher: ${cc.stderr.toString()}`);
     built = out;
