@@ -69,4 +69,4 @@ test.skipIf(!TOOLS.ok)("against a daemon: a pushed tree is identical; a mode, at
   run(["setfacl", "-b", join(module, "tree", "sub", "b.txt")]);
   run(["chmod", "600", join(module, "tree", "a.txt")]);
   expect(await reported()).toEqual([{ path: "a.txt", reason: "mode" }]);
-}, 60_000);
+});
