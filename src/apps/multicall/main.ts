@@ -1,11 +1,13 @@
 #!/usr/bin/env bun
 import pkg from "../../../package.json" with { type: "json" };
+import { execWithoutFtl } from "./short-run-jit.ts";
 
 /**
  * The one compiled executable (`bun run build` → dist/blit): it is `blit`, `blit-daemon` or
  * `blit-utils` according to the name it was invoked by (argv0, so a symlink named blit-daemon
  * works; the executable's own name when argv0 is empty). `--version` (first, as all three take it)
  * is answered before any program is loaded; otherwise only the chosen program's main module is.
+ * The client programs first re-execute themselves once with the top JIT tier off (short-run-jit.ts).
  */
 export type ProgramName = "blit" | "blit-daemon" | "blit-utils";
 
@@ -29,6 +31,8 @@ if (import.meta.main) {
     await Bun.write(Bun.stdout, `${pkg.version}\n`).catch(() => 0);
     process.exit(0);
   }
-  const main = await mainOf(programFor(process.argv0 || process.execPath));
+  const program = programFor(process.argv0 || process.execPath);
+  if (program !== "blit-daemon") execWithoutFtl();
+  const main = await mainOf(program);
   process.exit(await main(process.argv.slice(2)));
 }

@@ -1,0 +1,77 @@
+/**
+ * The client programs (blit, blit-utils) run with JavaScriptCore's top JIT tier (FTL) off.
+ *
+ * Why: a client process lives for one run. FTL compiles the hot per-file functions a second time,
+ * on compiler threads that take CPU from the transfer on a 2-core machine; its faster code rarely
+ * pays that back before the run ends (measured, compiled binaries, interleaved: 20,000 × 4 KiB pull
+ * 1.20 → 1.06 s, push 1.11 → 1.06 s, 1 GiB no slower). The daemon keeps FTL: it lives for days.
+ *
+ * How: JSC reads its options once, from `BUN_JSC_*` variables, before any code runs, and a compiled
+ * program cannot set them for itself. So the program execs itself once with `BUN_JSC_useFTLJIT=0`
+ * added: execve(2) of /proc/self/exe with the exact argv and environment bytes it was started with
+ * (/proc/self/cmdline, /proc/self/environ), so nothing is re-encoded, and the PID, descriptors and
+ * terminal stay the same. The re-executed process removes both variables from `process.env`, so
+ * programs it starts inherit nothing. A `BUN_JSC_useFTLJIT` set by the caller is left alone (no
+ * re-exec); when /proc or execve is unavailable the program simply runs with the default tiers.
+ */
+import { dlopen, FFIType, ptr } from "bun:ffi";
+import { readFileSync } from "node:fs";
+
+export const FTL_OPTION = "BUN_JSC_useFTLJIT";
+/** Set (to "1") only in the environment of the re-executed process. */
+export const REEXEC_MARK = "BLIT_SHORT_RUN_JIT";
+
+/**
+ * Re-executes this process with FTL off, unless it already is the re-executed one or the caller
+ * chose the option. Returns only when no re-exec happened (or execve failed).
+ */
+export function execWithoutFtl(): void {
+  if (process.env[REEXEC_MARK] !== undefined) {
+    if (process.env[REEXEC_MARK] === "1") delete process.env[FTL_OPTION];
+    delete process.env[REEXEC_MARK];
+    return;
+  }
+  if (process.platform !== "linux" || process.env[FTL_OPTION] !== undefined) return;
+  let argv: Buffer;
+  let environ: Buffer;
+  try {
+    argv = readFileSync("/proc/self/cmdline");
+    environ = readFileSync("/proc/self/environ");
+  } catch {
+    return;
+  }
+  if (argv.length === 0) return;
+  const added = Buffer.from(`${FTL_OPTION}=0\0${REEXEC_MARK}=1\0`);
+  const env = Buffer.concat([environ, environ.length > 0 && environ.at(-1) !== 0 ? Buffer.from([0]) : Buffer.alloc(0), added]);
+  const args = argv.at(-1) === 0 ? argv : Buffer.concat([argv, Buffer.from([0])]);
+  const path = Buffer.from("/proc/self/exe\0");
+  let libc: ReturnType<typeof openLibc>;
+  try {
+    libc = openLibc();
+  } catch {
+    return;
+  }
+  const argvTable = pointerTable(args);
+  const envTable = pointerTable(env);
+  libc.symbols.execve(path, argvTable, envTable);
+  // Still here: execve failed (e.g. /proc/self/exe not executable under this sandbox); run as is.
+}
+
+function openLibc() {
+  return dlopen("libc.so.6", { execve: { args: [FFIType.ptr, FFIType.ptr, FFIType.ptr], returns: FFIType.i32 } });
+}
+
+/** A NULL-terminated char*[] pointing at each NUL-terminated string in `block`. */
+function pointerTable(block: Buffer): BigUint64Array {
+  const base = BigInt(ptr(block));
+  const starts: number[] = [];
+  let start = 0;
+  for (let i = 0; i < block.length; i++) {
+    if (block[i] !== 0) continue;
+    starts.push(start);
+    start = i + 1;
+  }
+  const table = new BigUint64Array(starts.length + 1);
+  starts.forEach((offset, i) => (table[i] = base + BigInt(offset)));
+  return table;
+}

@@ -1,0 +1,45 @@
+// The compiled client programs run with JavaScriptCore's FTL tier off (src/apps/multicall/
+// short-run-jit.ts: one re-exec, same PID); the compiled daemon keeps the default tiers. Read from
+// the running processes' initial environments (/proc/PID/environ shows the block of the last exec).
+import { expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { buildRelease } from "../harness/compiled.ts";
+import { startDaemon } from "../harness/daemon.ts";
+import { pollUntil } from "../harness/process-probe.ts";
+import { makeTempDir, writeTree } from "../harness/temp-tree.ts";
+
+const ftlOf = (pid: number): string | null | undefined => {
+  let block: string;
+  try {
+    block = readFileSync(`/proc/${pid}/environ`, "latin1");
+  } catch {
+    return undefined;
+  }
+  return block.split("\0").find((e) => e.startsWith("BUN_JSC_useFTLJIT="))?.slice("BUN_JSC_useFTLJIT=".length) ?? null;
+};
+
+test("compiled blit runs with FTL off in the PID it was started as, and still does its job", async () => {
+  const release = await buildRelease();
+  using dir = makeTempDir("ftl-off");
+  writeTree(join(dir.path, "src"), { "a.txt": "alpha\n", "b.txt": "beta\n" });
+  const env = { ...process.env };
+  delete env.BUN_JSC_useFTLJIT;
+  // --files-from - keeps the run waiting on stdin until the list arrives.
+  const proc = Bun.spawn([release.blit, "copy", "--files-from", "-", `${join(dir.path, "src")}/`, `${join(dir.path, "dst")}/`], { env, stdin: "pipe", stdout: "pipe", stderr: "pipe" });
+  const seen = await pollUntil(() => (ftlOf(proc.pid) === "0" ? "0" : undefined), () => `BUN_JSC_useFTLJIT=0 in /proc/${proc.pid}/environ (now ${ftlOf(proc.pid)})`, 20_000);
+  expect(seen).toBe("0");
+  proc.stdin.write("a.txt\n");
+  await proc.stdin.end();
+  const [code, err] = await Promise.all([proc.exited, new Response(proc.stderr).text()]);
+  expect({ code, err }).toEqual({ code: 0, err: "" });
+  expect(readFileSync(join(dir.path, "dst", "a.txt"), "utf8")).toBe("alpha\n");
+}, 180_000);
+
+test("the compiled daemon keeps the default JIT tiers", async () => {
+  const release = await buildRelease();
+  using dir = makeTempDir("ftl-daemon");
+  // `env -u` execs the daemon in its own place: the PID read is the daemon's.
+  await using daemon = await startDaemon({ modules: { m: { path: dir.path } }, launch: (argv) => ["env", "-u", "BUN_JSC_useFTLJIT", release.daemon, ...argv.slice(1)] });
+  expect(ftlOf(daemon.pid)).toBeNull();
+}, 180_000);

@@ -1,0 +1,64 @@
+// The client programs re-execute themselves once with JavaScriptCore's FTL tier off
+// (src/apps/multicall/short-run-jit.ts): same PID, the exact argv, the option in the new process's
+// initial environment, and neither variable left in process.env. A caller's own BUN_JSC_useFTLJIT is
+// left alone (no re-exec).
+import { expect, test } from "bun:test";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { makeTempDir } from "../../../harness/temp-tree.ts";
+
+const MODULE = join(import.meta.dir, "../../../../src/apps/multicall/short-run-jit.ts");
+
+interface Start {
+  readonly phase: "before" | "after";
+  readonly pid: number;
+  readonly argv: string[];
+  readonly initialFtl: string | null;
+  readonly envFtl: string | null;
+  readonly envMark: string | null;
+}
+
+function runProbe(env: Record<string, string>): Start[] {
+  using dir = makeTempDir("short-run-jit");
+  const log = join(dir.path, "starts.ndjson");
+  const probe = join(dir.path, "probe.ts");
+  writeFileSync(
+    probe,
+    `import { appendFileSync, readFileSync } from "node:fs";
+import { execWithoutFtl } from ${JSON.stringify(MODULE)};
+const initial = readFileSync("/proc/self/environ", "latin1").split("\\0").find((e) => e.startsWith("BUN_JSC_useFTLJIT="));
+const line = (phase) => JSON.stringify({ phase, pid: process.pid, initialFtl: initial?.slice("BUN_JSC_useFTLJIT=".length) ?? null, argv: process.argv.slice(3), envFtl: process.env.BUN_JSC_useFTLJIT ?? null, envMark: process.env.BLIT_SHORT_RUN_JIT ?? null }) + "\\n";
+appendFileSync(process.argv[2], line("before"));
+execWithoutFtl();
+appendFileSync(process.argv[2], line("after"));
+`,
+  );
+  const p = Bun.spawnSync([process.execPath, probe, log, "two words", "ünïcode", ""], { env: { ...process.env, ...env }, stdout: "pipe", stderr: "pipe" });
+  expect(p.stderr.toString()).toBe("");
+  expect(p.exitCode).toBe(0);
+  return readFileSync(log, "utf8").trim().split("\n").map((l) => JSON.parse(l) as Start);
+}
+
+test("re-executes once, same PID and argv, FTL off in the new process, neither variable left in process.env", () => {
+  const env = { ...process.env };
+  delete env.BUN_JSC_useFTLJIT;
+  delete env.BLIT_SHORT_RUN_JIT;
+  const lines = runProbe(env as Record<string, string>);
+  const argv = ["two words", "ünïcode", ""];
+  const pid = lines[0]?.pid ?? -1;
+  expect(lines).toEqual([
+    { phase: "before", pid, initialFtl: null, argv, envFtl: null, envMark: null },
+    { phase: "before", pid, initialFtl: "0", argv, envFtl: "0", envMark: "1" },
+    { phase: "after", pid, initialFtl: "0", argv, envFtl: null, envMark: null },
+  ]);
+});
+
+test("a caller's own BUN_JSC_useFTLJIT is kept and no re-exec happens", () => {
+  const lines = runProbe({ BUN_JSC_useFTLJIT: "1" });
+  const argv = ["two words", "ünïcode", ""];
+  const pid = lines[0]?.pid ?? -1;
+  expect(lines).toEqual([
+    { phase: "before", pid, initialFtl: "1", argv, envFtl: "1", envMark: null },
+    { phase: "after", pid, initialFtl: "1", argv, envFtl: "1", envMark: null },
+  ]);
+});
