@@ -48,8 +48,8 @@ export function readWhole(job: ReadWholeJob, resolve: (p: string) => string, scr
   try {
     for (let i = 0; i < n; i++) {
       try {
-        const { fd, size } = openRegular(toOsPath(resolve(job.paths[i]!)));
-        stats[i] = fs.fstatSync(fd, { bigint: true });
+        const { fd, size, stats: opened } = openRegular(toOsPath(resolve(job.paths[i]!)), true);
+        stats[i] = opened!;
         if (size > job.maxBytes) {
           fs.closeSync(fd);
           lengths[i] = TOO_LARGE;

@@ -1,5 +1,5 @@
 /**
- * Creating and renaming a temporary by its name in an open parent directory when its path is one
+ * Opening, creating and renaming by name in an open parent directory when the path is one
  * beneath.ts makes (`/proc/self/fd/N/name`): openat and renameat on descriptor N resolve the same
  * entry as the path does, without the kernel walking /proc for every call (measured on tmpfs: a
  * rename 11.1 → 7.6 µs of CPU). Any other path, or no libc, goes through node:fs.
@@ -13,8 +13,10 @@ const O_CLOEXEC = 0o2000000;
 const IN_FD = /^\/proc\/self\/fd\/(\d+)\/([^/]+)$/;
 /** errno → the code node:fs would report (what to-blit-error.ts maps); others as "E<n>". */
 const CODES: Readonly<Record<number, string>> = {
-  1: "EPERM", 2: "ENOENT", 5: "EIO", 13: "EACCES", 16: "EBUSY", 17: "EEXIST", 18: "EXDEV", 20: "ENOTDIR", 21: "EISDIR",
-  22: "EINVAL", 24: "EMFILE", 28: "ENOSPC", 30: "EROFS", 36: "ENAMETOOLONG", 39: "ENOTEMPTY", 40: "ELOOP", 122: "EDQUOT",
+  1: "EPERM", 2: "ENOENT", 4: "EINTR", 5: "EIO", 6: "ENXIO", 11: "EAGAIN", 12: "ENOMEM", 13: "EACCES", 16: "EBUSY",
+  17: "EEXIST", 18: "EXDEV", 19: "ENODEV", 20: "ENOTDIR", 21: "EISDIR", 22: "EINVAL", 23: "ENFILE", 24: "EMFILE",
+  26: "ETXTBSY", 27: "EFBIG", 28: "ENOSPC", 30: "EROFS", 36: "ENAMETOOLONG", 39: "ENOTEMPTY", 40: "ELOOP", 75: "EOVERFLOW",
+  122: "EDQUOT",
 };
 
 /** Creates new file `path` (O_RDWR | O_CREAT | O_EXCL) with `mode`; throws as fs.openSync does. */
@@ -23,6 +25,18 @@ export function createExclusive(path: string, os: OsPath, mode: number): number 
   const fd = at === null ? null : openAt(Number(at[1]), toCPath(at[2]!), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, mode);
   if (fd === null) return fs.openSync(os, O_RDWR | O_CREAT | O_EXCL, mode);
   if (fd < 0) throw errnoError(-fd, "open", path);
+  return fd;
+}
+
+/**
+ * Opens existing `os` with `flags` (no O_CREAT); throws as fs.openSync does. Through openat on
+ * the parent's descriptor when `os` is such a path (a name with escaped bytes is a Buffer: node:fs).
+ */
+export function openExisting(os: OsPath, flags: number): number {
+  const at = typeof os === "string" ? IN_FD.exec(os) : null;
+  const fd = at === null ? null : openAt(Number(at[1]), toCPath(at[2]!), flags | O_CLOEXEC, 0);
+  if (fd === null) return fs.openSync(os, flags);
+  if (fd < 0) throw errnoError(-fd, "open", String(os));
   return fd;
 }
 

@@ -53,12 +53,25 @@ export function execWithoutFtl(): void {
   }
   const argvTable = pointerTable(args);
   const envTable = pointerTable(env);
+  // JSC suspends threads with SIGPWR (its sampling profiler, its traps). One sent to this thread
+  // while execve runs would stay pending into the new program, which has no handler for it yet,
+  // and end it ("killed by SIGPWR", seen under --cpu-prof). Ignoring it discards it; the new JSC
+  // installs its own handler. Restored if execve returns.
+  const previous = libc.symbols.signal(SIGPWR, SIG_IGN);
   libc.symbols.execve(path, argvTable, envTable);
   // Still here: execve failed (e.g. /proc/self/exe not executable under this sandbox); run as is.
+  libc.symbols.signal(SIGPWR, previous);
 }
 
+/** Linux's SIGPWR (x86-64 and arm64) and glibc's SIG_IGN ((void (*)(int)) 1). */
+const SIGPWR = 30;
+const SIG_IGN = 1n;
+
 function openLibc() {
-  return dlopen("libc.so.6", { execve: { args: [FFIType.ptr, FFIType.ptr, FFIType.ptr], returns: FFIType.i32 } });
+  return dlopen("libc.so.6", {
+    execve: { args: [FFIType.ptr, FFIType.ptr, FFIType.ptr], returns: FFIType.i32 },
+    signal: { args: [FFIType.i32, FFIType.u64], returns: FFIType.u64 },
+  });
 }
 
 /** A NULL-terminated char*[] pointing at each NUL-terminated string in `block`. */
