@@ -3,9 +3,9 @@ import { FrameDecoder, type Record } from "../../domain/wire/frame.ts";
 import type { FileTarget } from "../../ports/store-capabilities.ts";
 import type { Channel, FileIoOutcome } from "../../ports/transport.ts";
 import { repay, take, type Loan, type WholeFile } from "./chunk-loans.ts";
-import { asZeros, handHole, holeLength, isHole, withZeros } from "./demux-holes.ts";
+import { handHole, holeLength, isHole, withZeros } from "./demux-holes.ts";
 import type { Incoming, Target } from "./incoming-file.ts";
-import { endStream, feed, feedLater } from "./stream-feed.ts";
+import { endStream, feed, fileStream } from "./stream-feed.ts";
 import { arrivalError, IncomingDigest } from "./file-digest.ts";
 import { UnannouncedBudget } from "./unannounced-budget.ts";
 
@@ -67,8 +67,10 @@ export class FileDemux {
           if (r.type === "end") return;
           if (r.type === "data") {
             this.receivedBytes += r.piece.length;
-            await this.data(r.fileId, r.offset, r.piece, loan, r.last);
-            await this.budget.room(r.fileId, signal);
+            // Most records are handled at once (no promise); only a hole or a full stream waits.
+            const handled = this.data(r.fileId, r.offset, r.piece, loan, r.last);
+            if (handled !== undefined) await handled;
+            if (this.budget.over) await this.budget.room(r.fileId, signal);
           }
           else if (r.type === "eof" || r.type === "fail") this.ended(r);
           else throw new BlitError("CORRUPT_DATA", `unexpected ${r.type} record on a data connection`);
@@ -92,34 +94,7 @@ export class FileDemux {
 
   /** The bytes of file `fileId` from `offset` (a resumed file starts past 0) as they arrive. */
   stream(fileId: number, offset = 0): ReadableStream<Uint8Array> {
-    const f = this.claim(fileId, offset);
-    return new ReadableStream<Uint8Array>(
-      {
-        start: (c) => {
-          f.controller = c;
-          const queued = take(f);
-          const parts = queued.parts.map((q, k) => (queued.loans[k] !== null ? q.slice() : q));
-          queued.release();
-          // What came before the first hole goes in at once; from the hole on, each piece waits for room.
-          const hole = parts.findIndex(isHole);
-          for (const q of hole < 0 ? parts : parts.slice(0, hole)) c.enqueue(q);
-          if (hole >= 0) void feedLater(f, asZeros(parts.slice(hole)));
-          if (f.done) endStream(f, f.error);
-        },
-        pull: () => {
-          const r = f.room;
-          f.room = null;
-          r?.();
-        },
-        cancel: () => {
-          f.done = true;
-          f.controller = null;
-          this.files.delete(fileId);
-          f.room?.();
-        },
-      },
-      { highWaterMark: FILE_HIGH_WATER_BYTES, size: (c) => c?.length ?? 0 },
-    );
+    return fileStream(this.claim(fileId, offset), FILE_HIGH_WATER_BYTES, () => this.files.delete(fileId));
   }
 
   /**
@@ -202,7 +177,7 @@ export class FileDemux {
   }
 
   /** Routes a DATA piece; with a `loan` its memory goes back to the channel once no longer kept. */
-  private async data(fileId: number, offset: number, piece: Uint8Array, loan: Loan | null, last: boolean): Promise<void> {
+  private data(fileId: number, offset: number, piece: Uint8Array, loan: Loan | null, last: boolean): Promise<void> | undefined {
     const f = this.entry(fileId);
     if (f.done) return;
     if (!f.placed) {
@@ -210,13 +185,25 @@ export class FileDemux {
       f.start = f.next = offset;
     }
     if (offset < f.next) throw new BlitError("CORRUPT_DATA", `file ${fileId}: bytes at ${offset}, expected ${f.next}`);
-    if (offset > f.next && ((await this.hole(fileId, f, offset - f.next)) || f.done)) return;
+    if (offset > f.next) return this.dataAfterHole(fileId, f, offset, piece, loan, last);
+    return this.dataAt(fileId, f, offset, piece, loan, last);
+  }
+
+  private async dataAfterHole(fileId: number, f: Incoming, offset: number, piece: Uint8Array, loan: Loan | null, last: boolean): Promise<void> {
+    if ((await this.hole(fileId, f, offset - f.next)) || f.done) return;
+    await this.dataAt(fileId, f, offset, piece, loan, last);
+  }
+
+  /** `piece` at `f.next` (= `offset`): counted, hashed, then written, queued or streamed. */
+  private dataAt(fileId: number, f: Incoming, offset: number, piece: Uint8Array, loan: Loan | null, last: boolean): Promise<void> | undefined {
     f.next += piece.length;
-    if (f.next - f.start > f.limit) return this.finish(fileId, tooLong(fileId, f.limit));
-    if (piece.length === 0) return;
-    f.digest.piece(piece, last);
-    if (f.target !== null) return this.write(fileId, f, f.target, piece, offset);
-    await this.hand(f, piece, loan);
+    if (f.next - f.start > f.limit) this.finish(fileId, tooLong(fileId, f.limit));
+    else if (piece.length > 0) {
+      f.digest.piece(piece, last);
+      if (f.target === null) return this.hand(f, piece, loan);
+      this.write(fileId, f, f.target, piece, offset);
+    }
+    return undefined;
   }
 
   /**
@@ -236,7 +223,7 @@ export class FileDemux {
   }
 
   /** Hands `piece` to the file's stream (after what is still being fed, waiting while it is full) or queue. */
-  private async hand(f: Incoming, piece: Uint8Array, loan: Loan | null): Promise<void> {
+  private hand(f: Incoming, piece: Uint8Array, loan: Loan | null): Promise<void> | undefined {
     f.streamed += piece.length;
     if (f.controller === null) {
       f.queued.push(piece);
@@ -245,6 +232,10 @@ export class FileDemux {
       if (f.charged > 0) f.charged += this.budget.charge(piece.length);
       return;
     }
+    return this.handToStream(f, piece, loan);
+  }
+
+  private async handToStream(f: Incoming, piece: Uint8Array, loan: Loan | null): Promise<void> {
     if (f.feeding !== null) await f.feeding;
     if (f.controller !== null) await feed(f, f.controller, [loan !== null ? piece.slice() : piece]);
   }

@@ -124,7 +124,7 @@ export class PeerStore implements RemoteStore, WholeReads, ReadsInto, SourceChan
   }
 
   sourceChanged(path: RelPath): boolean {
-    return this.s.changedPaths.delete(this.full(path));
+    return this.s.changedPaths.size > 0 && this.s.changedPaths.delete(this.full(path));
   }
 
   readWhole(paths: readonly RelPath[], maxBytes: number): Promise<WholeRead[]> {

@@ -1,4 +1,6 @@
 import type { BlitError } from "../../domain/errors.ts";
+import { take } from "./chunk-loans.ts";
+import { asZeros, isHole } from "./demux-holes.ts";
 import type { Incoming } from "./incoming-file.ts";
 
 /**
@@ -48,4 +50,38 @@ export function endStream(f: Incoming, error: BlitError | null): void {
   if (error === null && f.feeding !== null) void f.feeding.then(end);
   else end();
   f.room?.();
+}
+
+/**
+ * The stream of claimed file `f` (FileDemux.stream): what arrived before the claim goes in at once
+ * (copied where it lies in a borrowed chunk) up to the first hole, from there each piece waits for
+ * room; `forget` drops the file when the consumer cancels.
+ */
+export function fileStream(f: Incoming, highWaterMark: number, forget: () => void): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>(
+    {
+      start: (c) => {
+        f.controller = c;
+        const queued = take(f);
+        const parts = queued.parts.map((q, k) => (queued.loans[k] !== null ? q.slice() : q));
+        queued.release();
+        const hole = parts.findIndex(isHole);
+        for (const q of hole < 0 ? parts : parts.slice(0, hole)) c.enqueue(q);
+        if (hole >= 0) void feedLater(f, asZeros(parts.slice(hole)));
+        if (f.done) endStream(f, f.error);
+      },
+      pull: () => {
+        const r = f.room;
+        f.room = null;
+        r?.();
+      },
+      cancel: () => {
+        f.done = true;
+        f.controller = null;
+        forget();
+        f.room?.();
+      },
+    },
+    { highWaterMark, size: (c) => c?.length ?? 0 },
+  );
 }

@@ -62,6 +62,11 @@ export class UnannouncedBudget {
     return ENTRY_BYTES;
   }
 
+  /** More than the budget is held: `room` would wait. */
+  get over(): boolean {
+    return this.held > this.maxBytes;
+  }
+
   /** Waits while more than the budget is held; throws once that lasted `waitMs`, or when `signal` aborts. */
   async room(fileId: number, signal?: AbortSignal): Promise<void> {
     if (this.held <= this.maxBytes) return;

@@ -53,24 +53,30 @@ export function execWithoutFtl(): void {
   }
   const argvTable = pointerTable(args);
   const envTable = pointerTable(env);
-  // JSC suspends threads with SIGPWR (its sampling profiler, its traps). One sent to this thread
-  // while execve runs would stay pending into the new program, which has no handler for it yet,
-  // and end it ("killed by SIGPWR", seen under --cpu-prof). Ignoring it discards it; the new JSC
-  // installs its own handler. Restored if execve returns.
-  const previous = libc.symbols.signal(SIGPWR, SIG_IGN);
+  // JSC suspends threads with SIGPWR (its collector, its sampling profiler). One sent to this
+  // thread while execve runs would stay pending into the new program, which has no handler for it
+  // yet, and end it ("killed by SIGPWR", seen under --cpu-prof). Blocked, it waits harmlessly: the
+  // new runtime unblocks it once its handler is in place (measured: a SIGPWR raised while blocked
+  // before execve is absorbed). Ignoring it instead would make the new JSC warn on stderr.
+  const blocked = new BigUint64Array(SIGSET_WORDS);
+  blocked[0] = 1n << BigInt(SIGPWR - 1);
+  const previous = new BigUint64Array(SIGSET_WORDS);
+  libc.symbols.pthread_sigmask(SIG_BLOCK, blocked, previous);
   libc.symbols.execve(path, argvTable, envTable);
   // Still here: execve failed (e.g. /proc/self/exe not executable under this sandbox); run as is.
-  libc.symbols.signal(SIGPWR, previous);
+  libc.symbols.pthread_sigmask(SIG_SETMASK, previous, null);
 }
 
-/** Linux's SIGPWR (x86-64 and arm64) and glibc's SIG_IGN ((void (*)(int)) 1). */
+/** Linux's SIGPWR (x86-64 and arm64), pthread_sigmask's `how` values, glibc's sigset_t in 64-bit words. */
 const SIGPWR = 30;
-const SIG_IGN = 1n;
+const SIG_BLOCK = 0;
+const SIG_SETMASK = 2;
+const SIGSET_WORDS = 16;
 
 function openLibc() {
   return dlopen("libc.so.6", {
     execve: { args: [FFIType.ptr, FFIType.ptr, FFIType.ptr], returns: FFIType.i32 },
-    signal: { args: [FFIType.i32, FFIType.u64], returns: FFIType.u64 },
+    pthread_sigmask: { args: [FFIType.i32, FFIType.ptr, FFIType.ptr], returns: FFIType.i32 },
   });
 }
 

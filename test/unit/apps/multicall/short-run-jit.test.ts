@@ -9,8 +9,11 @@ import { makeTempDir } from "../../../harness/temp-tree.ts";
 
 const MODULE = join(import.meta.dir, "../../../../src/apps/multicall/short-run-jit.ts");
 
+const NONE = "0000000000000000";
+
 interface Start {
   readonly phase: "before" | "after";
+  readonly sigBlk: string;
   readonly pid: number;
   readonly argv: string[];
   readonly initialFtl: string | null;
@@ -27,7 +30,8 @@ function runProbe(env: Record<string, string>): Start[] {
     `import { appendFileSync, readFileSync } from "node:fs";
 import { execWithoutFtl } from ${JSON.stringify(MODULE)};
 const initial = readFileSync("/proc/self/environ", "latin1").split("\\0").find((e) => e.startsWith("BUN_JSC_useFTLJIT="));
-const line = (phase) => JSON.stringify({ phase, pid: process.pid, initialFtl: initial?.slice("BUN_JSC_useFTLJIT=".length) ?? null, argv: process.argv.slice(3), envFtl: process.env.BUN_JSC_useFTLJIT ?? null, envMark: process.env.BLIT_SHORT_RUN_JIT ?? null }) + "\\n";
+const sigBlk = () => readFileSync("/proc/self/status", "utf8").match(/^SigBlk:\\s*(\\S+)/m)?.[1];
+const line = (phase) => JSON.stringify({ phase, sigBlk: sigBlk(), pid: process.pid, initialFtl: initial?.slice("BUN_JSC_useFTLJIT=".length) ?? null, argv: process.argv.slice(3), envFtl: process.env.BUN_JSC_useFTLJIT ?? null, envMark: process.env.BLIT_SHORT_RUN_JIT ?? null }) + "\\n";
 appendFileSync(process.argv[2], line("before"));
 execWithoutFtl();
 appendFileSync(process.argv[2], line("after"));
@@ -47,9 +51,10 @@ test("re-executes once, same PID and argv, FTL off in the new process, neither v
   const argv = ["two words", "ünïcode", ""];
   const pid = lines[0]?.pid ?? -1;
   expect(lines).toEqual([
-    { phase: "before", pid, initialFtl: null, argv, envFtl: null, envMark: null },
-    { phase: "before", pid, initialFtl: "0", argv, envFtl: "0", envMark: "1" },
-    { phase: "after", pid, initialFtl: "0", argv, envFtl: null, envMark: null },
+    { phase: "before", sigBlk: NONE, pid, initialFtl: null, argv, envFtl: null, envMark: null },
+    // SIGPWR was blocked across execve; the new runtime runs with it unblocked.
+    { phase: "before", sigBlk: NONE, pid, initialFtl: "0", argv, envFtl: "0", envMark: "1" },
+    { phase: "after", sigBlk: NONE, pid, initialFtl: "0", argv, envFtl: null, envMark: null },
   ]);
 });
 
@@ -58,7 +63,7 @@ test("a caller's own BUN_JSC_useFTLJIT is kept and no re-exec happens", () => {
   const argv = ["two words", "ünïcode", ""];
   const pid = lines[0]?.pid ?? -1;
   expect(lines).toEqual([
-    { phase: "before", pid, initialFtl: "1", argv, envFtl: "1", envMark: null },
-    { phase: "after", pid, initialFtl: "1", argv, envFtl: "1", envMark: null },
+    { phase: "before", sigBlk: NONE, pid, initialFtl: "1", argv, envFtl: "1", envMark: null },
+    { phase: "after", sigBlk: NONE, pid, initialFtl: "1", argv, envFtl: "1", envMark: null },
   ]);
 });
