@@ -39,7 +39,7 @@ test("compiled blit runs with FTL off in the PID it was started as, and still do
 test("the re-exec survives JSC's thread-suspend signal arriving during execve (30 starts under a 10 µs sampling profiler)", async () => {
   const release = await buildRelease();
   using dir = makeTempDir("ftl-sigpwr");
-  const env = { ...process.env, BUN_OPTIONS: `--cpu-prof --cpu-prof-dir=${dir.path} --cpu-prof-interval=10` };
+  const env: Record<string, string | undefined> = { ...process.env, BUN_OPTIONS: `--cpu-prof --cpu-prof-dir=${dir.path} --cpu-prof-interval=10` };
   delete env.BUN_JSC_useFTLJIT;
   const outcomes = new Map<string, number>();
   for (let i = 0; i < 30; i++) {
