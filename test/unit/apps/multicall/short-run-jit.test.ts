@@ -21,7 +21,8 @@ interface Start {
   readonly envMark: string | null;
 }
 
-function runProbe(env: Record<string, string>): Start[] {
+/** Runs the probe with exactly `env`; returns its log lines. */
+function runProbe(env: Record<string, string | undefined>): Start[] {
   using dir = makeTempDir("short-run-jit");
   const log = join(dir.path, "starts.ndjson");
   const probe = join(dir.path, "probe.ts");
@@ -37,17 +38,17 @@ execWithoutFtl();
 appendFileSync(process.argv[2], line("after"));
 `,
   );
-  const p = Bun.spawnSync([process.execPath, probe, log, "two words", "ünïcode", ""], { env: { ...process.env, ...env }, stdout: "pipe", stderr: "pipe" });
+  const p = Bun.spawnSync([process.execPath, probe, log, "two words", "ünïcode", ""], { env, stdout: "pipe", stderr: "pipe" });
   expect(p.stderr.toString()).toBe("");
   expect(p.exitCode).toBe(0);
   return readFileSync(log, "utf8").trim().split("\n").map((l) => JSON.parse(l) as Start);
 }
 
 test("re-executes once, same PID and argv, FTL off in the new process, neither variable left in process.env", () => {
-  const env = { ...process.env };
+  const env: Record<string, string | undefined> = { ...process.env };
   delete env.BUN_JSC_useFTLJIT;
   delete env.BLIT_SHORT_RUN_JIT;
-  const lines = runProbe(env as Record<string, string>);
+  const lines = runProbe(env);
   const argv = ["two words", "ünïcode", ""];
   const pid = lines[0]?.pid ?? -1;
   expect(lines).toEqual([
@@ -59,7 +60,7 @@ test("re-executes once, same PID and argv, FTL off in the new process, neither v
 });
 
 test("a caller's own BUN_JSC_useFTLJIT is kept and no re-exec happens", () => {
-  const lines = runProbe({ BUN_JSC_useFTLJIT: "1" });
+  const lines = runProbe({ ...process.env, BUN_JSC_useFTLJIT: "1" });
   const argv = ["two words", "ünïcode", ""];
   const pid = lines[0]?.pid ?? -1;
   expect(lines).toEqual([
