@@ -29,6 +29,9 @@ test("compiled blit runs with FTL off in the PID it was started as, and still do
   const proc = Bun.spawn([release.blit, "copy", "--files-from", "-", `${join(dir.path, "src")}/`, `${join(dir.path, "dst")}/`], { env, stdin: "pipe", stdout: "pipe", stderr: "pipe" });
   const seen = await pollUntil(() => (ftlOf(proc.pid) === "0" ? "0" : undefined), () => `BUN_JSC_useFTLJIT=0 in /proc/${proc.pid}/environ (now ${ftlOf(proc.pid)})`, 20_000);
   expect(seen).toBe("0");
+  // The re-executed image gives itself back the name it had (the kernel named it "exe"): ps, pgrep and killall find "blit".
+  const commOf = () => readFileSync(`/proc/${proc.pid}/comm`, "utf8").trim();
+  expect(await pollUntil(() => (commOf() === "blit" ? "blit" : undefined), () => `/proc/${proc.pid}/comm to say blit (now ${commOf()})`, 20_000)).toBe("blit");
   proc.stdin.write("a.txt\n");
   await proc.stdin.end();
   const [code, err] = await Promise.all([proc.exited, new Response(proc.stderr).text()]);

@@ -11,15 +11,21 @@
  * program cannot set them for itself. So the program execs itself once with `BUN_JSC_useFTLJIT=0`
  * added: execve(2) of /proc/self/exe with the exact argv and environment bytes it was started with
  * (/proc/self/cmdline, /proc/self/environ), so nothing is re-encoded, and the PID, descriptors and
- * terminal stay the same. The re-executed process removes both variables from `process.env` (the
- * client programs start no other programs). A `BUN_JSC_useFTLJIT` set by the caller is left alone
+ * terminal stay the same. The kernel names a process after the file it executes, so the new image would
+ * be called "exe" in ps, top, pgrep and killall: the name the process had (/proc/self/comm, e.g. "blit"
+ * or "blit-utils") travels in the mark and is written back to /proc/self/comm first thing. The
+ * re-executed process removes both variables from `process.env` (the client programs start no other
+ * programs). A `BUN_JSC_useFTLJIT` set by the caller is left alone
  * (no re-exec); when /proc or execve is unavailable the program simply runs with the default tiers.
  */
 import { dlopen, FFIType, ptr } from "bun:ffi";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 
 export const FTL_OPTION = "BUN_JSC_useFTLJIT";
-/** Set (to "1") only in the environment of the re-executed process. */
+/**
+ * Set only in the environment of the re-executed process: "1", then ":" and the process's name before
+ * the exec in hex when it could be read.
+ */
 export const REEXEC_MARK = "BLIT_SHORT_RUN_JIT";
 
 /**
@@ -27,8 +33,12 @@ export const REEXEC_MARK = "BLIT_SHORT_RUN_JIT";
  * chose the option. Returns only when no re-exec happened (or execve failed).
  */
 export function execWithoutFtl(): void {
-  if (process.env[REEXEC_MARK] !== undefined) {
-    if (process.env[REEXEC_MARK] === "1") delete process.env[FTL_OPTION];
+  const mark = process.env[REEXEC_MARK];
+  if (mark !== undefined) {
+    if (mark === "1" || mark.startsWith("1:")) {
+      delete process.env[FTL_OPTION];
+      restoreName(mark.slice(2));
+    }
     delete process.env[REEXEC_MARK];
     return;
   }
@@ -42,7 +52,7 @@ export function execWithoutFtl(): void {
     return;
   }
   if (argv.length === 0) return;
-  const added = Buffer.from(`${FTL_OPTION}=0\0${REEXEC_MARK}=1\0`);
+  const added = Buffer.from(`${FTL_OPTION}=0\0${REEXEC_MARK}=1${nameNow()}\0`);
   const env = Buffer.concat([environ, environ.length > 0 && environ.at(-1) !== 0 ? Buffer.from([0]) : Buffer.alloc(0), added]);
   const args = argv.at(-1) === 0 ? argv : Buffer.concat([argv, Buffer.from([0])]);
   const path = Buffer.from("/proc/self/exe\0");
@@ -66,6 +76,27 @@ export function execWithoutFtl(): void {
   libc.symbols.execve(path, argvTable, envTable);
   // Still here: execve failed (e.g. /proc/self/exe not executable under this sandbox); run as is.
   libc.symbols.pthread_sigmask(SIG_SETMASK, previous, null);
+}
+
+/** ":" and this process's name (/proc/self/comm without its newline) in hex; "" when unreadable. */
+function nameNow(): string {
+  try {
+    const comm = readFileSync("/proc/self/comm");
+    const end = comm.at(-1) === 0x0a ? comm.length - 1 : comm.length;
+    return end > 0 ? `:${comm.subarray(0, end).toString("hex")}` : "";
+  } catch {
+    return "";
+  }
+}
+
+/** Names this process `hex` (bytes in hex) again, as /proc/self/comm; left as is when that fails. */
+function restoreName(hex: string): void {
+  if (!/^(?:[0-9a-f]{2})+$/.test(hex)) return;
+  try {
+    writeFileSync("/proc/self/comm", Buffer.from(hex, "hex"));
+  } catch {
+    // A read-only /proc: the process keeps the name "exe".
+  }
 }
 
 /** Linux's SIGPWR (x86-64 and arm64), pthread_sigmask's `how` values, glibc's sigset_t in 64-bit words. */
