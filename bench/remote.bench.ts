@@ -9,8 +9,10 @@
  *                             [--link loopback|veth-1g] [--transport tcp|rdma] [--budget]
  *                             [--tools blit,blit-plain,...]
  *
- * --tools: time only these (of blit, blit-grpc, blit-unverified, blit-plain, rsyncd, rsync-ssh),
- * e.g. `--tools blit,blit-plain` for what TLS costs; the peers left out are not started.
+ * --tools: time only these (of blit, blit-grpc, blit-unverified, blit-plain, rsyncd, rsyncd-aax,
+ * rsync-ssh), e.g. `--tools blit,blit-plain` for what TLS costs; the peers left out are not started.
+ * rsyncd-aax is `rsync -aAX` through the same rsync daemon: ACLs and extended attributes read and
+ * compared on both sides, as blit always does (SPEC §3); `rsync -a` (rsyncd) skips that work.
  * --budget: afterwards, the per-file cost budget of push, pull and no-op push at the small-files
  * size (bench/budget.bench.ts: µs per file per side per phase from CPU profiles; loopback, tmpfs).
  *
@@ -59,7 +61,7 @@ const WORKLOADS = [
   { name: "no-op", tree: "small" as TreeName, seeded: true, about: "copy of the small-files tree onto an identical copy" },
 ];
 const only = values.only?.split(",").map((w) => w.trim()) ?? null;
-const TOOLS = ["blit", "blit-grpc", "blit-unverified", "blit-plain", "rsyncd", "rsync-ssh"];
+const TOOLS = ["blit", "blit-grpc", "blit-unverified", "blit-plain", "rsyncd", "rsyncd-aax", "rsync-ssh"];
 const tools = values.tools?.split(",").map((t) => t.trim()) ?? TOOLS;
 if (tools.length === 0 || tools.some((t) => !TOOLS.includes(t))) usage(`--tools: from ${TOOLS.join(", ")}`);
 const timing = (tool: string) => tools.includes(tool);
@@ -120,7 +122,7 @@ try {
     const other = join(unverifiedBin, "blit-daemon");
     unverifiedDaemon = await startDaemon({ modules: { m: { path: scratch.root } }, bind: link.host, launch: (argv) => link.wrap("server", [other, ...argv.slice(1)]) });
   }
-  if (has("rsync") && timing("rsyncd")) rsyncd = await startRsyncDaemon(link, scratch.root, join(scratch.root, "rsyncd"));
+  if (has("rsync") && (timing("rsyncd") || timing("rsyncd-aax"))) rsyncd = await startRsyncDaemon(link, scratch.root, join(scratch.root, "rsyncd"));
   if (has("rsync") && has(SSHD) && timing("rsync-ssh")) sshd = await startSshd(link, join(scratch.root, "sshd"), SSHD);
   const summary: string[][] = [];
   const port = rdma !== null && !("reason" in rdma) ? rdma : null;
@@ -186,6 +188,7 @@ function runners(direction: "push" | "pull", control: string, unverifiedControl:
     list.push({ tool: "blit-plain", label: "blit copy (tcp, no TLS)", command: (s, d) => [blit, "copy", "--no-tls", ...ends(s, d, at)] });
   }
   if (rsyncd !== null) list.push({ tool: "rsyncd", label: "rsync -a (daemon)", command: (s, d) => ["rsync", "-a", ...ends(s, d, rsync)] });
+  if (rsyncd !== null) list.push({ tool: "rsyncd-aax", label: "rsync -aAX (daemon)", command: (s, d) => ["rsync", "-aAX", ...ends(s, d, rsync)] });
   if (sshd !== null) {
     const overSsh = (p: string) => `${link.host}:${join(scratch.root, basename(p))}/`;
     const rsh = sshd.rsh;
@@ -221,18 +224,18 @@ function summaryRow(name: string, results: readonly Result[], stats: TreeStats, 
     const r = results.find((x) => x.tool === tool);
     return r === undefined || r.problem !== null ? null : median(r.seconds);
   };
-  const [tcp, grpc, rs, plain, ssh, clear] = [m("blit"), m("blit-grpc"), m("rsyncd"), m("blit-unverified"), m("rsync-ssh"), m("blit-plain")];
+  const [tcp, grpc, rs, plain, ssh, clear, rsx] = [m("blit"), m("blit-grpc"), m("rsyncd"), m("blit-unverified"), m("rsync-ssh"), m("blit-plain"), m("rsyncd-aax")];
   const ratio = (a: number | null, b: number | null) => (a === null || b === null ? "-" : `${(a / b).toFixed(2)}x`);
   const s = (x: number | null) => (x === null ? "-" : x.toFixed(3));
   const ofCeiling = tcp === null || ceiling === null || stats.files > 1 ? "-" : `${((stats.bytes / tcp / ceiling) * 100).toFixed(0)} %`;
   const ofLink = tcp === null || linkRate === null || stats.files > 1 ? "-" : `${((stats.bytes / tcp / linkRate) * 100).toFixed(0)} %`;
-  return [name, s(tcp), s(clear), s(plain), s(grpc), s(rs), s(ssh), ratio(tcp, clear), ratio(tcp, plain), ratio(tcp, rs), ratio(grpc, rs), ratio(tcp, ssh), ofCeiling, ...(rdmaRun ? [ofLink] : [])];
+  return [name, s(tcp), s(clear), s(plain), s(grpc), s(rs), s(rsx), s(ssh), ratio(tcp, clear), ratio(tcp, plain), ratio(tcp, rs), ratio(tcp, rsx), ratio(grpc, rs), ratio(tcp, ssh), ofCeiling, ...(rdmaRun ? [ofLink] : [])];
 }
 
 function printSummary(rows: string[][]): void {
   const header = rdmaRun
-    ? ["workload", "blit rdma s", "no TLS s", "unverified s", "blit grpc s", "rsyncd s", "rsync ssh s", "rdma/no TLS", "rdma/unverified", "rdma/rsyncd", "grpc/rsyncd", "rdma/rsync ssh", "rdma/ib_write_bw", "rdma/link rate"]
-    : ["workload", "blit tcp s", "no TLS s", "unverified s", "blit grpc s", "rsyncd s", "rsync ssh s", "tcp/no TLS", "tcp/unverified", "tcp/rsyncd", "grpc/rsyncd", "tcp/rsync ssh", "tcp/iperf3"];
+    ? ["workload", "blit rdma s", "no TLS s", "unverified s", "blit grpc s", "rsyncd s", "rsyncd -aAX s", "rsync ssh s", "rdma/no TLS", "rdma/unverified", "rdma/rsyncd", "rdma/rsyncd -aAX", "grpc/rsyncd", "rdma/rsync ssh", "rdma/ib_write_bw", "rdma/link rate"]
+    : ["workload", "blit tcp s", "no TLS s", "unverified s", "blit grpc s", "rsyncd s", "rsyncd -aAX s", "rsync ssh s", "tcp/no TLS", "tcp/unverified", "tcp/rsyncd", "tcp/rsyncd -aAX", "grpc/rsyncd", "tcp/rsync ssh", "tcp/iperf3"];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
   const line = (cells: readonly string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
   const about = rdmaRun ? "rdma/ib_write_bw and rdma/link rate = blit throughput / perftest's ceiling and the port's rate (target ≥ 90 %)" : "tcp/iperf3 = blit throughput / the link's iperf3 ceiling";
