@@ -43,12 +43,11 @@ export function listDir(abs: string): ListResult {
     const base = abs.endsWith("/") ? abs : `${abs}/`;
     for (const name of names) {
       if (name.startsWith(TEMP_PREFIX) && isTemporaryName(name)) continue;
-      const full = base + name;
       try {
-        const meta = lstatMeta(dirFd, name, full);
+        const meta = lstatMeta(dirFd, name, base);
         if (meta !== null) entries.push({ name, meta });
       } catch (e) {
-        failures.push({ name, error: toWireError(toBlitError(e, full, "read metadata of")) });
+        failures.push({ name, error: toWireError(toBlitError(e, base + name, "read metadata of")) });
       }
     }
     return { entries, failures };
@@ -142,39 +141,42 @@ function openDir(abs: string): number {
 }
 
 /**
- * lstat of entry `name` of the directory open as `dirFd` (AT_FDCWD: `full` itself) as EntryMeta
- * through statx (no Stats object), or lstatSync of `full` where libc is missing; null when gone.
+ * lstat of entry `name` of directory `base` (ending in "/"), open as `dirFd` (AT_FDCWD: stat'ed by
+ * its whole path), as EntryMeta through statx (no Stats object), or lstatSync of the whole path where
+ * libc is missing; null when gone. The whole path is only built when something needs it.
  */
-function lstatMeta(dirFd: number, name: string, full: string): EntryMeta | null {
-  const rel = dirFd === AT_FDCWD ? full : name;
+function lstatMeta(dirFd: number, name: string, base: string): EntryMeta | null {
+  const full = dirFd === AT_FDCWD ? base + name : null;
+  const rel = full ?? name;
   const c = hasEscapedBytes(rel) ? toCPath(rel) : cString(rel);
   const err = c === null ? -1 : lstatRawAt(dirFd, c, raw);
   if (err === -1) {
-    const os = toOsPath(full);
+    const whole = base + name;
+    const os = toOsPath(whole);
     const st = fs.lstatSync(os, { bigint: true, throwIfNoEntry: false });
-    return st === undefined ? null : toMeta(st, os, full);
+    return st === undefined ? null : toMeta(st, os, whole);
   }
   if (err === ENOENT) return null;
   if (err !== 0) throw Object.assign(new Error(`errno ${err}`), { code: ERRNO_CODE[err] ?? `errno ${err}` });
   const kind = KIND_OF[(raw.mode & 0o170000) >> 12] ?? "special";
   const nlink = raw.nlink ?? 1;
-  // Attributes: listed relative to the open directory where the kernel can (listxattrat), else by the whole path.
-  const whole = (): Uint8Array => (dirFd === AT_FDCWD && c !== null ? c : ((hasEscapedBytes(full) ? null : cString(full)) ?? toCPath(full)));
-  const xattrs = kind !== "file" && kind !== "dir" ? undefined : dirFd === AT_FDCWD ? readXattrs(whole(), full) : readXattrsAt(dirFd, c!, whole, full);
-  return metaOf(kind, kind === "file" ? raw.size : 0, raw.mtimeNs, raw.mode & 0o7777, raw.uid, raw.gid, xattrs, nlink, raw.dev ?? 0n, raw.ino ?? 0n, raw.blocks ?? 0, () => toOsPath(full));
+  // Attributes: listed relative to the open directory where the kernel can (listxattrat), else by the whole path (`c`).
+  const xattrs = kind !== "file" && kind !== "dir" ? undefined : full !== null ? readXattrs(c!, full) : readXattrsAt(dirFd, c!, base, name);
+  const link = kind === "symlink" ? toOsPath(base + name) : null;
+  return metaOf(kind, kind === "file" ? raw.size : 0, raw.mtimeNs, raw.mode & 0o7777, raw.uid, raw.gid, xattrs, nlink, raw.dev ?? 0n, raw.ino ?? 0n, raw.blocks ?? 0, link);
 }
 
 /**
  * The EntryMeta of a listed entry, built once in its final shape: the kept attributes (files and directories; `xattrs`
  * as read), the inode of a non-directory with several names, the block count of a file that may have holes, a
- * symlink's target (`os` is only called for that).
+ * symlink's target (read from `link`, the OS path of a symlink; null for other kinds).
  */
-function metaOf(kind: EntryKind, size: number, mtimeNs: bigint, mode: number, uid: number, gid: number, xattrs: EntryMeta["xattrs"] | undefined, nlink: number, dev: bigint, ino: bigint, blocks: number, os: () => string | Buffer): EntryMeta {
+function metaOf(kind: EntryKind, size: number, mtimeNs: bigint, mode: number, uid: number, gid: number, xattrs: EntryMeta["xattrs"] | undefined, nlink: number, dev: bigint, ino: bigint, blocks: number, link: string | Buffer | null): EntryMeta {
   const meta: Mutable<EntryMeta> = { kind, size, mtimeNs, mode, uid, gid };
   if (xattrs !== undefined) meta.xattrs = xattrs.length === 0 ? NO_XATTRS : xattrs;
   if (nlink > 1 && (kind === "file" || kind === "symlink")) meta.inode = { dev, ino, nlink };
   if (kind === "file" && mayHaveHoles(size, blocks)) meta.blocks = blocks;
-  if (kind === "symlink") meta.linkTarget = fromOsName(fs.readlinkSync(os(), { encoding: "buffer" }) as Buffer);
+  if (link !== null) meta.linkTarget = fromOsName(fs.readlinkSync(link, { encoding: "buffer" }) as Buffer);
   return meta;
 }
 
@@ -198,7 +200,7 @@ const KIND: ReadonlyMap<bigint, EntryKind> = new Map([
 function toMeta(st: fs.BigIntStats, os: string | Buffer, full: string): EntryMeta {
   const kind = KIND.get(st.mode & S_IFMT) ?? "special";
   const xattrs = kind === "file" || kind === "dir" ? readXattrs(toCPath(full), full) : undefined;
-  return metaOf(kind, kind === "file" ? Number(st.size) : 0, st.mtimeNs, Number(st.mode & 0o7777n), Number(st.uid), Number(st.gid), xattrs, Number(st.nlink), st.dev, st.ino, Number(st.blocks), () => os);
+  return metaOf(kind, kind === "file" ? Number(st.size) : 0, st.mtimeNs, Number(st.mode & 0o7777n), Number(st.uid), Number(st.gid), xattrs, Number(st.nlink), st.dev, st.ino, Number(st.blocks), kind === "symlink" ? os : null);
 }
 
 export { absJoin };

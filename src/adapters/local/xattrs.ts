@@ -6,7 +6,7 @@
  * (root), since only root may read or write them. Paths are never followed through a final symlink.
  */
 import { BlitError } from "../../domain/errors.ts";
-import { ACL_DEFAULT, attributeKind, FIDELITY_KIND_TEXT, fidelityLoss, keptAttribute, type FidelityKind, type Xattr } from "../../domain/fidelity.ts";
+import { ACL_DEFAULT, attributeKind, FIDELITY_KIND_TEXT, fidelityLoss, keptAttribute, NO_XATTRS, type FidelityKind, type Xattr } from "../../domain/fidelity.ts";
 import { displayName } from "../../domain/rel-path.ts";
 import { ERRNO, getXattr, listXattrs, listXattrsAt, removeXattr, setXattr, type XattrTarget } from "./fidelity.ffi.ts";
 import { fromOsName, toCPath } from "./os-path.ts";
@@ -41,15 +41,17 @@ export function readXattrs(entry: XattrEntry, shown: string, options: XattrOptio
 }
 
 /**
- * {@link readXattrs} of entry `name` (NUL-terminated, one component) of the directory open as `dirFd`: its names are
- * listed relative to the directory (most entries have none, and a listing stops there); values are read by the path
- * `whole()` gives, as are entries where the kernel has no listxattrat (or refuses its form: EINVAL).
+ * {@link readXattrs} of entry `name` (NUL-terminated, one component) of the directory open as `dirFd`, whose whole
+ * path is `base` + `leaf`: its names are listed relative to the directory (most entries have none, and a listing
+ * stops there, with no path built); values are read by the whole path, as are entries where the kernel has no
+ * listxattrat (or refuses its form: EINVAL).
  */
-export function readXattrsAt(dirFd: number, name: Uint8Array, whole: () => XattrEntry, shown: string, options: XattrOptions = {}): Xattr[] {
+export function readXattrsAt(dirFd: number, name: Uint8Array, base: string, leaf: string, options: XattrOptions = {}): readonly Xattr[] {
   const n = listXattrsAt(dirFd, name, SMALL);
-  if (n === 0 || n === -ERRNO.EOPNOTSUPP) return [];
-  if (n > 0 && !anyKept(SMALL, n, options.privileged ?? IS_ROOT)) return [];
-  if (n > 0 || n === -ERRNO.ENOSYS || n === -ERRNO.EINVAL || n === -ERRNO.ERANGE) return readXattrs(whole(), shown, options);
+  if (n === 0 || n === -ERRNO.EOPNOTSUPP) return NO_XATTRS;
+  if (n > 0 && !anyKept(SMALL, n, options.privileged ?? IS_ROOT)) return NO_XATTRS;
+  const shown = base + leaf;
+  if (n > 0 || n === -ERRNO.ENOSYS || n === -ERRNO.EINVAL || n === -ERRNO.ERANGE) return readXattrs(toCPath(shown), shown, options);
   throw failure(-n, shown, "list attributes of");
 }
 
