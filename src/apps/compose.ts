@@ -310,11 +310,12 @@ export type TrustResolver = (address: { host: string; port: number }) => Promise
 /**
  * Opens transfer sessions on daemons (TCP data plane, RDMA when available, gRPC fallback), each
  * reached as `trust` says, presenting the tokens of `tokens` (default: this process's client
- * tokens); dispose to close.
+ * tokens); dispose to close. `plaintext`: false when `trust` never answers plaintext (a client
+ * without --no-tls), so RDMA, which carries no TLS, is not even probed.
  */
-export async function createSessionConnector(trust: TrustResolver, tokens?: TokenSource): Promise<SessionConnector & DelegationClient & AsyncDisposable> {
+export async function createSessionConnector(trust: TrustResolver, tokens?: TokenSource, plaintext = true): Promise<SessionConnector & DelegationClient & AsyncDisposable> {
   const { GrpcSessionConnector } = await import("../adapters/grpc/index.ts");
-  return new GrpcSessionConnector(await clientDataTransports(), trust, tokens ?? ((host, port) => clientTokens(host, port)));
+  return new GrpcSessionConnector(await clientDataTransports(plaintext), trust, tokens ?? ((host, port) => clientTokens(host, port)));
 }
 
 /**
@@ -323,9 +324,10 @@ export async function createSessionConnector(trust: TrustResolver, tokens?: Toke
  * "rdma" (it carries no TLS, SPEC §9). The session connector adds its gRPC fallback ("grpc").
  * A new data-plane transport is registered here.
  */
-async function clientDataTransports(): Promise<(tls: ClientTls | null) => DataTransports> {
+async function clientDataTransports(plaintext: boolean): Promise<(tls: ClientTls | null) => DataTransports> {
   const { TcpTransport } = await import("../adapters/tcp/index.ts");
-  const rdma = (await probeRdma()).transport;
+  // Loading libibverbs and listing devices costs a TLS-only process ~2 ms for nothing.
+  const rdma = plaintext ? (await probeRdma()).transport : null;
   return (tls) => {
     const transports = new Map<string, DataTransport>([["tcp", { transport: new TcpTransport({ client: tls }), door: "data-port" }]]);
     if (rdma !== null && tls === null) transports.set("rdma", { transport: rdma, door: "rdma-port" });
@@ -353,10 +355,15 @@ export function probeRdma(): Promise<RdmaAvailability> {
 
 let connector: Promise<SessionConnector & DelegationClient & AsyncDisposable> | null = null;
 let processTrust: TrustResolver | null = null;
+let processPlaintext = true;
 
-/** Sets how this process's shared connector trusts daemons (the CLI does it once, from its flags). */
-export function setProcessTrust(trust: TrustResolver): void {
+/**
+ * Sets how this process's shared connector trusts daemons (the CLI does it once, from its flags);
+ * `plaintext`: whether it may answer plaintext (--no-tls).
+ */
+export function setProcessTrust(trust: TrustResolver, plaintext: boolean): void {
   processTrust = trust;
+  processPlaintext = plaintext;
 }
 
 /** One session connector per process, created when a remote end is first opened. */
@@ -366,6 +373,8 @@ function sharedConnector(): Promise<SessionConnector & DelegationClient> {
       (async () => {
         throw new BlitError("INTERNAL", "no trust settings for daemons were given to this process");
       }),
+    undefined,
+    processTrust === null || processPlaintext,
   );
   return connector;
 }

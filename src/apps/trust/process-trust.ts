@@ -68,7 +68,7 @@ export async function configureClientTrust(flags: TrustFlags, env: Readonly<Reco
   const io = fileTrustIo(probe, ask);
   configured = { settings, io };
   resolver = createTrustResolver(settings, io);
-  compose.setProcessTrust(resolver);
+  compose.setProcessTrust(resolver, settings.noTls);
 }
 
 /** This process's trust resolver (configureClientTrust must have run). */
