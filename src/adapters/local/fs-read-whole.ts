@@ -49,7 +49,7 @@ export function readWhole(job: ReadWholeJob, resolve: (p: string) => string, scr
     for (let i = 0; i < n; i++) {
       try {
         const { fd, size, stats: opened } = openRegular(toOsPath(resolve(job.paths[i]!)), true);
-        stats[i] = opened!;
+        stats[i] = opened;
         if (size > job.maxBytes) {
           fs.closeSync(fd);
           lengths[i] = TOO_LARGE;

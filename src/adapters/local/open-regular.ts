@@ -18,6 +18,8 @@ export interface OpenedRegular {
  * names it); open errors pass through as node:fs threw them. `withStats`: the one fstat is kept
  * (nanosecond times), for a caller that checks later whether the file changed.
  */
+export function openRegular(os: string | Buffer, withStats: true): OpenedRegular & { readonly stats: fs.BigIntStats };
+export function openRegular(os: string | Buffer, withStats?: false): OpenedRegular;
 export function openRegular(os: string | Buffer, withStats = false): OpenedRegular {
   const fd = openExisting(os, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
   let st: fs.Stats | fs.BigIntStats;
