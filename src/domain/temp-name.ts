@@ -9,6 +9,13 @@ export const MAX_NAME_BYTES = 255;
 /** True when `name` is a blit temporary (starts with {@link TEMP_PREFIX}). */
 export const isTemporaryName = (name: string): boolean => name.startsWith(TEMP_PREFIX);
 
+/** Ends the token of a new directory's temporary name (a directory filled before it is renamed into place). */
+export const STAGED_DIR_MARK = ".dir";
+const STAGED_DIR = /^\.blit-tmp-[^-/]*\.dir-/;
+
+/** True when `name` is the temporary name of a directory (its token ends with {@link STAGED_DIR_MARK}). */
+export const isStagedDirName = (name: string): boolean => STAGED_DIR.test(name);
+
 /**
  * The temporary name for writing `name`: `.blit-tmp-<token>-<name>`, with `name` cut (at a
  * character boundary) so the whole stays within {@link MAX_NAME_BYTES} bytes once encoded

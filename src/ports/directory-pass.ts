@@ -10,6 +10,9 @@ export interface DirectoryPassRequest {
   /** The source store; the pass is only possible when it is one the adapter can read directly. */
   readonly source: Store;
   readonly destExists: boolean;
+  /** The destination directory is new and the pass creates it (the engine does not): a pass creates no
+   * subdirectory, each new one is created by its own pass. */
+  readonly create: boolean;
   /** Plan settings; the pass is only offered without a filter (filter.isEmpty). */
   readonly plan: PlanOptions;
   /** Plan only: write nothing, return every entry to send in `plan.send`. */
@@ -21,6 +24,8 @@ export interface DirectoryPassRequest {
 export interface DirectoryPass {
   /** The source directory itself could not be listed (the scan is incomplete); nothing else is set. */
   readonly sourceError?: BlitError;
+  /** The new destination directory (request.create) could not be created; nothing else is set. */
+  readonly destError?: BlitError;
   /** Source entries whose metadata could not be read. */
   readonly sourceFailures: DirListing["failures"];
   /** The destination directory's entries that are directories (null: it does not exist). */
@@ -32,8 +37,4 @@ export interface DirectoryPass {
   readonly skippedLeaves: number;
   /** Entries the pass already wrote, in the plan's order, each with its result. */
   readonly written: readonly { readonly entry: DirEntry; readonly result: OpResult }[];
-  /** True when the pass created the new subdirectories of `plan.descend` (not in a dry run). */
-  readonly subdirsCreated: boolean;
-  /** Subdirectories it failed to create (not to be descended into). */
-  readonly subdirFailures: readonly OpResult[];
 }

@@ -1,7 +1,8 @@
 // SPEC §3 "Atomic writes": temporaries left by a killed run are removed by the next run that writes
 // into their directory. Liveness is the writer's lock on its temporary, never a process id: a
 // temporary whose name holds this very process's pid goes when nobody holds its lock, and one a
-// live writer holds locked stays.
+// live writer holds locked stays. A new directory a killed local copy was filling under its temporary
+// name (`.blit-tmp-<token>.dir-<name>`) goes with what is inside; any other directory stays.
 import { expect, test } from "bun:test";
 import { join } from "node:path";
 import { expectExit, runCli } from "../harness/run-cli.ts";
@@ -36,4 +37,21 @@ test.concurrent("a single-file copy cleans the directory it writes into", async 
   const r = await runCli(["copy", join(tmp.path, "one.txt"), `${dst}/`]);
   expectExit(r, 0);
   expect(listTree(dst)).toEqual(["keep/", "keep/.blit-tmp-1.0-x", "one.txt"]);
+});
+
+test.concurrent("a killed copy's staged directory goes with its contents; a live one and other directories stay", async () => {
+  using tmp = makeTempDir("stale-staged");
+  const src = join(tmp.path, "src");
+  const dst = join(tmp.path, "dst");
+  writeTree(src, { "photos/a.jpg": "a", "new.txt": "new" });
+  writeTree(dst, {
+    ".blit-tmp-zzzz.7.dir-photos/a.jpg": "complete, never renamed into place",
+    ".blit-tmp-zzzz.7.dir-photos/deep/b.jpg": "b",
+    ".blit-tmp-zzzz.8.dir-busy/x": "another run is filling this",
+    ".blit-tmp-mine/kept.txt": "a directory of the user's, not blit's staged one",
+  });
+  using _busy = holdLikeWriter(join(dst, ".blit-tmp-zzzz.8.dir-busy"));
+  const r = await runCli(["copy", `${src}/`, dst]);
+  expectExit(r, 0);
+  expect(listTree(dst)).toEqual([".blit-tmp-mine/", ".blit-tmp-mine/kept.txt", ".blit-tmp-zzzz.8.dir-busy/", ".blit-tmp-zzzz.8.dir-busy/x", "new.txt", "photos/", "photos/a.jpg"]);
 });

@@ -9,6 +9,7 @@ import { copyFileRange, setFdMtime, setPathMtime } from "./libc.ffi.ts";
 import { openRegular } from "./open-regular.ts";
 import { createExclusive, renameInDir } from "./in-parent.ts";
 import { toCPath, toOsPath } from "./os-path.ts";
+import { removeTreeNoFollow } from "./remove-tree.ts";
 import { copySparse } from "./sparse-extents.ts";
 import { lockNewTemporary, type MadeAs } from "./temp-lock.ts";
 import { toBlitError } from "./to-blit-error.ts";
@@ -24,6 +25,9 @@ export interface WriteJob {
   readonly freshParent?: boolean;
   /** The file's bytes, when they came from another store (a network peer) instead of `src`. */
   readonly data?: Uint8Array;
+  /** `dst` lies in a new directory still filled under its temporary name (staged-dir.ts): the entry
+   * is created under its final name there, with no temporary of its own. */
+  readonly staged?: boolean;
 }
 
 export interface WriteOutcome {
@@ -33,7 +37,7 @@ export interface WriteOutcome {
   losses?: LossItem[];
 }
 
-const { O_RDONLY, O_NOFOLLOW, O_NONBLOCK, O_DIRECTORY } = fs.constants;
+const { O_RDONLY, O_NOFOLLOW, O_NONBLOCK } = fs.constants;
 const IS_ROOT = process.geteuid?.() === 0;
 const EUID = process.geteuid?.() ?? -1;
 const EGID = process.getegid?.() ?? -1;
@@ -50,10 +54,10 @@ const TOKEN = [...crypto.getRandomValues(new Uint8Array(6))].map((b) => (b % 36)
 export function writeEntry(job: WriteJob, buf: Buffer, meter: CopyMeter): WriteOutcome {
   switch (job.meta.kind) {
     case "dir":
-      makeDir(job.dst);
+      makeDirectory(job.dst);
       return { bytes: 0, zeroCopyBytes: 0 };
     case "symlink":
-      writeSymlink(job.dst, job.meta);
+      writeSymlink(job.dst, job.meta, job.staged === true);
       return { bytes: 0, zeroCopyBytes: 0 };
     case "file":
       if (job.data !== undefined) return writeBytes(job, job.data, meter);
@@ -137,7 +141,7 @@ export function finishTemp(t: OpenTemp, dst: string, meta: EntryMeta, freshParen
     if (chown || (known ? made.mode !== meta.mode : (meta.mode & UMASK) !== 0 || meta.mode > 0o777)) fs.fchmodSync(fd, meta.mode);
     const losses = keepXattrs(fd, meta, dst, true);
     if (setFdMtime(fd, meta.mtimeNs) !== 0) fs.futimesSync(fd, nsToSec(meta.mtimeNs), nsToSec(meta.mtimeNs));
-    renameInDir(tmp, tmpOs, dst, toOsPath(dst));
+    if (tmp !== dst) renameInDir(tmp, tmpOs, dst, toOsPath(dst));
     return losses;
   } finally {
     fs.closeSync(fd);
@@ -183,41 +187,14 @@ function writeBytes(job: WriteJob, data: Uint8Array, meter: CopyMeter): WriteOut
   }
 }
 
-// --- internal ---
-
-/**
- * Recursive removal through descriptors: each directory is opened with O_NOFOLLOW and its entries
- * are removed through `/proc/self/fd/N/name`, so a directory swapped for a symlink mid-way makes
- * the open fail instead of deleting what the link points to.
- */
-function removeTreeNoFollow(os: string | Buffer): void {
-  const st = fs.lstatSync(os, { throwIfNoEntry: false });
-  if (st === undefined) return;
-  if (!st.isDirectory()) return fs.unlinkSync(os);
-  const fd = fs.openSync(os, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
-  try {
-    const base = Buffer.from(`/proc/self/fd/${fd}/`);
-    for (const name of fs.readdirSync(base, { encoding: "buffer" })) removeTreeNoFollow(Buffer.concat([base, name]));
-  } finally {
-    fs.closeSync(fd);
-  }
-  fs.rmdirSync(os);
-}
-
-function applyMetaByPath(os: string | Buffer, abs: string, meta: EntryMeta): LossItem[] | undefined {
-  if (fs.lstatSync(os).isSymbolicLink()) throw new BlitError("INTERNAL", `${abs} became a symlink`, { path: abs });
-  fs.chmodSync(os, meta.mode);
-  const losses = keepXattrs(abs, meta, abs);
-  applyPathMtime(abs, meta.mtimeNs);
-  return losses;
-}
-
-function tempPathFor(dst: string): string {
+/** A new temporary name next to `dst`, unique to this thread; `mark` ends its token (temp-name.ts). */
+export function tempPathFor(dst: string, mark = ""): string {
   const slash = dst.lastIndexOf("/");
-  return `${dst.slice(0, slash + 1)}${temporaryNameFor(dst.slice(slash + 1), `${TOKEN}.${(tempSeq++).toString(36)}`)}`;
+  return `${dst.slice(0, slash + 1)}${temporaryNameFor(dst.slice(slash + 1), `${TOKEN}.${(tempSeq++).toString(36)}${mark}`)}`;
 }
 
-function makeDir(abs: string): void {
+/** Creates directory `abs` (mode 0755; missing parents too); an entry of another type at its name is replaced. */
+export function makeDirectory(abs: string): void {
   const os = toOsPath(abs);
   try {
     fs.mkdirSync(os, 0o755);
@@ -236,6 +213,28 @@ function makeDir(abs: string): void {
   }
 }
 
+// --- internal ---
+
+/**
+ * Creates `dst` itself for writing, in a staged directory (staged-dir.ts) where nobody else creates
+ * names and none is reachable by its final path yet. Created by this process in a directory it just
+ * made, the file has this process's ids when `freshParent` says so.
+ */
+function openInStaged(dst: string, meta: EntryMeta, freshParent: boolean): OpenTemp {
+  const os = toOsPath(dst);
+  const mode = meta.mode & 0o777;
+  const fd = createExclusive(dst, os, mode);
+  return { fd, tmp: dst, tmpOs: os, made: freshParent ? { uid: EUID, gid: EGID, mode: mode & ~UMASK } : "unknown" };
+}
+
+function applyMetaByPath(os: string | Buffer, abs: string, meta: EntryMeta): LossItem[] | undefined {
+  if (fs.lstatSync(os).isSymbolicLink()) throw new BlitError("INTERNAL", `${abs} became a symlink`, { path: abs });
+  fs.chmodSync(os, meta.mode);
+  const losses = keepXattrs(abs, meta, abs);
+  applyPathMtime(abs, meta.mtimeNs);
+  return losses;
+}
+
 /** Creates missing parents too (a destination like `new/deeper/`), as rclone does; mode 0755. */
 function makeParents(os: string | Buffer, abs: string): void {
   try {
@@ -245,14 +244,14 @@ function makeParents(os: string | Buffer, abs: string): void {
   }
 }
 
-function writeSymlink(abs: string, meta: EntryMeta): void {
-  const tmp = tempPathFor(abs);
+function writeSymlink(abs: string, meta: EntryMeta, staged: boolean): void {
+  const tmp = staged ? abs : tempPathFor(abs);
   const tmpOs = toOsPath(tmp);
   try {
     fs.symlinkSync(toOsPath(meta.linkTarget ?? ""), tmpOs);
     if (IS_ROOT) fs.lchownSync(tmpOs, meta.uid, meta.gid);
     applyPathMtime(tmp, meta.mtimeNs);
-    fs.renameSync(tmpOs, toOsPath(abs));
+    if (tmp !== abs) fs.renameSync(tmpOs, toOsPath(abs));
   } catch (e) {
     safeUnlink(tmpOs);
     throw toBlitError(e, abs, "create symlink");
@@ -273,11 +272,11 @@ function copyFile(job: WriteJob, src: string, buf: Buffer, meter: CopyMeter): Wr
     } catch (e) {
       throw toBlitError(e, src, "read");
     }
-    const t = openTemp(dst, meta);
+    const t = job.staged === true ? openInStaged(dst, meta, job.freshParent === true) : openTemp(dst, meta);
     tmpOs = t.tmpOs;
     fdOut = t.fd;
     opened = t;
-    const start = job.resume === true ? reuseMatchingPrefix(fdIn, dst, fdOut, buf) : 0;
+    const start = job.resume === true && job.staged !== true ? reuseMatchingPrefix(fdIn, dst, fdOut, buf) : 0;
     if (start === 0 && meta.blocks !== undefined) Object.assign(out, copySparse(fdIn, fdOut, meta.size, buf, (n) => chunkDone(meter, n, n)));
     else copyData(fdIn, fdOut, start, meta.size, buf, out, meter);
     const fd = fdOut;

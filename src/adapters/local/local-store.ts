@@ -190,6 +190,7 @@ export class LocalStore implements Store, WholeReads, OpenFiles, WriteProgress, 
       dst: this.absolute(req.dir),
       rel: req.dir,
       destExists: req.destExists,
+      create: req.create,
       clean: this.options.cleanTemporaries,
       plan,
       dryRun: req.dryRun,
@@ -200,13 +201,12 @@ export class LocalStore implements Store, WholeReads, OpenFiles, WriteProgress, 
     const at = (name: string) => (req.dir === "" ? name : `${req.dir}/${name}`);
     return {
       ...(r.sourceError === undefined ? {} : { sourceError: fromWireError(r.sourceError) }),
+      ...(r.destError === undefined ? {} : { destError: fromWireError(r.destError) }),
       sourceFailures: r.sourceFailures.map((f) => ({ name: f.name, error: fromWireError(f.error) })),
       destDirs: r.destDirs,
       plan: r.plan,
       skippedLeaves: r.skippedLeaves,
       written: r.written.map((w) => ({ entry: w.entry, result: toOpResult(at(w.entry.name), w.result) })),
-      subdirsCreated: r.subdirsCreated,
-      subdirFailures: r.subdirFailures.map((f) => toOpResult(at(f.name), f.result)),
     };
   }
 

@@ -3,13 +3,15 @@
  * file description of every temporary it fills, from creation until it is renamed into place; the
  * kernel drops that lock when the writer closes it or dies (kill -9 included, in any PID namespace).
  * A cleaner that can take the lock knows nobody writes there any more and removes the file; one it
- * cannot lock belongs to a live writer and stays. Only regular files are ever removed.
+ * cannot lock belongs to a live writer and stays. Only regular files are ever removed, and
+ * directories whose temporary name marks them as staged (staged-dir.ts), with what is inside.
  */
 import * as fs from "node:fs";
-import { isTemporaryName, TEMP_PREFIX } from "../../domain/temp-name.ts";
+import { isStagedDirName, isTemporaryName, TEMP_PREFIX } from "../../domain/temp-name.ts";
 import { hasLibc, tryFlock } from "./libc.ffi.ts";
 import type { OsPath } from "./os-path.ts";
 import { toOsPath } from "./os-path.ts";
+import { removeEntriesOf } from "./remove-tree.ts";
 
 const { O_RDONLY, O_NOFOLLOW, O_NONBLOCK } = fs.constants;
 
@@ -61,23 +63,26 @@ export function removeStaleTemporaries(dir: string, names: readonly string[]): n
   let removed = 0;
   for (const name of names) {
     if (!isTemporaryName(name)) continue;
-    if (removeIfUnlocked(Buffer.concat([base, Buffer.from(name, "latin1")]))) removed++;
+    if (removeIfUnlocked(Buffer.concat([base, Buffer.from(name, "latin1")]), isStagedDirName(name))) removed++;
   }
   return removed;
 }
 
 // --- internal ---
 
-function removeIfUnlocked(os: Buffer): boolean {
+function removeIfUnlocked(os: Buffer, staged: boolean): boolean {
   let fd = -1;
   try {
     fd = fs.openSync(os, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
     const st = fs.fstatSync(fd);
-    if (!st.isFile() || tryFlock(fd) !== true) return false;
+    if (!(st.isFile() || (staged && st.isDirectory())) || tryFlock(fd) !== true) return false;
     // The name may have been renamed into place (or replaced) since it was opened: remove it only
-    // while it still names the file this cleaner holds locked.
+    // while it still names the entry this cleaner holds locked.
     if (fs.lstatSync(os, { throwIfNoEntry: false })?.ino !== st.ino) return false;
-    fs.unlinkSync(os);
+    if (st.isDirectory()) {
+      removeEntriesOf(fd);
+      fs.rmdirSync(os);
+    } else fs.unlinkSync(os);
     return true;
   } catch {
     return false;

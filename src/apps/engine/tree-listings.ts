@@ -1,3 +1,4 @@
+import type { EntryMeta } from "../../domain/entry.ts";
 import { BlitError, isBlitError } from "../../domain/errors.ts";
 import { isPeerViolation } from "../../domain/peer-path.ts";
 import { joinRel, type RelPath } from "../../domain/rel-path.ts";
@@ -12,6 +13,8 @@ export interface PendingDir {
   readonly destExists: boolean;
   /** An extraneous destination directory of a filtered mirror: only its deletions are planned. */
   readonly destOnly?: boolean;
+  /** The directory is new at the destination: its own visit creates it (with this metadata) before writing into it. */
+  readonly create?: EntryMeta;
 }
 
 const NO_ENTRIES: DirListing = { entries: [], failures: [] };

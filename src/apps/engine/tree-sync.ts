@@ -1,13 +1,12 @@
 import type { DirEntry, EntryMeta } from "../../domain/entry.ts";
 import { BlitError, isBlitError } from "../../domain/errors.ts";
-import type { DescendStep, DirectoryPlan } from "../../domain/plan.ts";
+import type { DescendStep } from "../../domain/plan.ts";
 import { depthRel, displayName, joinRel, parentRel, type RelPath } from "../../domain/rel-path.ts";
 import type { Planner } from "../../ports/planner.ts";
 import type { Reporter } from "../../ports/reporter.ts";
 import { offers } from "../../domain/capability.ts";
 import { attributesDiffer, xattrsDiffer } from "../../domain/compare.ts";
-import type { DirectoryPass } from "../../ports/directory-pass.ts";
-import type { CopyOp, DirectoryPasses, HardLinks } from "../../ports/store-capabilities.ts";
+import type { CopyOp, HardLinks } from "../../ports/store-capabilities.ts";
 import { HardLinkOps } from "./hard-link-ops.ts";
 import type { MetaUpdate, OpResult, Store, WriteOp } from "../../ports/store.ts";
 import type { RunStats } from "./run-stats.ts";
@@ -15,6 +14,7 @@ import { vanishedFromSource, vanishedWarning } from "./vanished.ts";
 import { changedWhileRead, writeResending } from "./resend-mismatched.ts";
 import { visitAll } from "./visit-all.ts";
 import { ItemizePriors } from "./itemize-priors.ts";
+import { DirPlanning, type PlannedDir } from "./dir-planning.ts";
 import { TreeListings, type PendingDir } from "./tree-listings.ts";
 import type { TreeSyncOptions } from "./tree-sync-options.ts";
 
@@ -28,17 +28,6 @@ const STARVING_BATCHES = 2;
 const HEARTBEAT_MS = 1000;
 const BATCH_FILES = 256;
 const BATCH_BYTES = 64 << 20;
-
-/** One directory planned (see TreeSync.listAndPlan). */
-interface PlannedDir {
-  readonly plan: DirectoryPlan;
-  /** Destination entries (only its directories are read); null when it does not exist. */
-  readonly destDirs: readonly DirEntry[] | null;
-  readonly skippedLeaves: number;
-  readonly written: DirectoryPass["written"];
-  readonly subdirsCreated: boolean;
-  readonly subdirFailures: readonly OpResult[];
-}
 
 /**
  * The streaming part of a transfer: walks source and destination one directory at a time, plans
@@ -56,6 +45,7 @@ export class TreeSync {
   /** Kept files whose mode, mtime or owner are set at the end (no data copied). */
   readonly attributeFixes: MetaUpdate[] = [];
   private readonly listings: TreeListings;
+  private readonly planning: DirPlanning;
   private readonly dirs: { finish: MetaUpdate; needed: boolean }[] = [];
   private readonly dirty = new Set<RelPath>();
   private readonly writes = new Set<Promise<void>>();
@@ -81,6 +71,7 @@ export class TreeSync {
   ) {
     this.priors = new ItemizePriors(options.plan);
     this.listings = new TreeListings(src, dst, stats, reporter, signal);
+    this.planning = new DirPlanning(src, dst, planner, options, this.listings, stats, reporter, this.priors, signal);
     const linked = (path: RelPath, meta: EntryMeta) => this.landed({ path, bytes: 0, zeroCopyBytes: 0 }, meta);
     const host = { dst: dst as Store & HardLinks, stats, signal, enqueue: (p: RelPath, m: EntryMeta) => this.enqueue(p, m), linked };
     this.links = offers<HardLinks>(dst, "link") && !options.dryRun ? new HardLinkOps(host) : null;
@@ -160,7 +151,7 @@ export class TreeSync {
   /** Directories whose mode and mtime must be (re)applied, deepest first. */
   dirsToFinish(): MetaUpdate[] {
     return this.dirs
-      .filter((d) => d.needed || this.dirty.has(d.finish.path))
+      .filter((d) => (d.needed || this.dirty.has(d.finish.path)) && !this.planning.uncreated.has(d.finish.path))
       .map((d) => d.finish)
       .sort((a, b) => depthRel(b.path) - depthRel(a.path));
   }
@@ -204,7 +195,7 @@ export class TreeSync {
 
   private async visit(dir: PendingDir, pending: PendingDir[]): Promise<void> {
     this.stats.touch(dir.path);
-    const step = await this.listAndPlan(dir);
+    const step = await this.planning.listAndPlan(dir);
     if (step === null) return;
     const skipped = step.plan.skip.filter(isLeaf).length + step.skippedLeaves;
     this.stats.examined += step.plan.send.length + step.plan.hashCheck.length + skipped + step.plan.replaceDirs.length + step.written.length;
@@ -243,30 +234,6 @@ export class TreeSync {
     return rest;
   }
 
-  /**
-   * One directory listed at both ends and planned: by the destination store's directory pass when
-   * it offers one (which may also have written part of the plan), else by listing and planning
-   * here. Null when the source directory cannot be read (recorded as a failure).
-   */
-  private async listAndPlan(dir: PendingDir): Promise<PlannedDir | null> {
-    const dst = this.dst;
-    const pass =
-      dir.destOnly === true || !offers<DirectoryPasses>(dst, "passDirectory") || this.options.pace != null || this.options.snapshot != null
-        ? null
-        : await dst.passDirectory({ dir: dir.path, source: this.src, destExists: dir.destExists, plan: this.options.plan, dryRun: this.options.dryRun, resume: this.options.resume }, this.signal);
-    if (pass !== null) {
-      if (pass.sourceError !== undefined) return this.listings.unreadableOrGone(dir, pass.sourceError);
-      this.listings.sourceFailures(dir, pass.sourceFailures);
-      const { plan, destDirs, skippedLeaves, written, subdirsCreated, subdirFailures } = pass;
-      return { plan, destDirs, skippedLeaves, written, subdirsCreated, subdirFailures };
-    }
-    const [source, dest] = await Promise.all([this.listings.source(dir), this.listings.dest(dir)]);
-    if (source === null) return null;
-    this.listings.sourceFailures(dir, source.failures);
-    const plan = this.planner.planDirectory(dir.path, source.entries, dest?.entries ?? null, this.options.plan);
-    return { plan, destDirs: dest?.entries ?? null, skippedLeaves: 0, written: [], subdirsCreated: false, subdirFailures: [] };
-  }
-
   private fixAttributes(path: RelPath, meta: EntryMeta): void {
     this.attributeFixes.push({ path, meta });
     this.reporter.item("attrs", path, this.priors.attributes(path, meta));
@@ -278,27 +245,34 @@ export class TreeSync {
     else this.stats.fail(path, new BlitError("ALREADY_EXISTS", `${displayName(path)} is a directory at the destination: copy does not replace it (mirror does)`, { path }));
   }
 
+  /**
+   * Queues the subdirectories of `dir` for their visits. A new one is created by its own visit when the destination
+   * can pass directories (the pass fills it under a temporary name first), else here, before it is queued.
+   */
   private async descend(dir: PendingDir, subdirs: readonly DescendStep[], step: PlannedDir, pending: PendingDir[]): Promise<void> {
     const destMeta = new Map<string, EntryMeta>();
     for (const e of step.destDirs ?? []) if (e.meta.kind === "dir") destMeta.set(e.name, e.meta);
     const fresh = subdirs.filter((d) => !d.destExists);
+    const deferred = !this.options.dryRun && this.planning.passable(dir);
     if (fresh.length > 0 && !this.options.dryRun) {
-      const { ready, refused } = await this.keptAside(fresh.map((d) => ({ path: joinRel(dir.path, d.entry.name), meta: d.entry.meta })));
-      const results = step.subdirsCreated ? step.subdirFailures : [...refused, ...(await this.dst.write(ready, this.signal))];
-      const failed = new Set(results.filter((r) => r.error !== undefined).map((r) => r.path));
-      for (const r of results) if (r.error !== undefined) this.stats.fail(r.path, r.error);
       this.dirty.add(dir.path);
-      subdirs = subdirs.filter((d) => !failed.has(joinRel(dir.path, d.entry.name)));
+      if (!deferred) {
+        const { ready, refused } = await this.keptAside(fresh.map((d) => ({ path: joinRel(dir.path, d.entry.name), meta: d.entry.meta })));
+        const results = [...refused, ...(await this.dst.write(ready, this.signal))];
+        const failed = new Set(results.filter((r) => r.error !== undefined).map((r) => r.path));
+        for (const r of results) if (r.error !== undefined) this.stats.fail(r.path, r.error);
+        subdirs = subdirs.filter((d) => !failed.has(joinRel(dir.path, d.entry.name)));
+      }
     }
     for (const d of subdirs) {
       const path = joinRel(dir.path, d.entry.name);
-      if (!d.destExists) this.reporter.item("mkdir", path, this.priors.dir(d.entry.meta, null));
+      if (!d.destExists && !deferred) this.reporter.item("mkdir", path, this.priors.dir(d.entry.meta, null));
       const old = destMeta.get(d.entry.name);
       const needed = !d.destExists || old === undefined || old.mode !== d.entry.meta.mode || old.mtimeNs !== d.entry.meta.mtimeNs || xattrsDiffer(d.entry.meta, old);
       const change = d.destExists && old !== undefined && needed ? this.priors.dir(d.entry.meta, old) : null;
       if (change !== null && change.itemize.trimEnd().length > 2) this.reporter.item("attrs", path, change);
       this.dirs.push({ finish: { path, meta: d.entry.meta }, needed });
-      pending.push({ path, destExists: d.destExists });
+      pending.push(!d.destExists && deferred ? { path, destExists: false, create: d.entry.meta } : { path, destExists: d.destExists });
     }
   }
 
