@@ -5,6 +5,7 @@
  */
 import type { BlitError } from "../domain/errors.ts";
 import type { EntryMeta } from "../domain/entry.ts";
+import type { PlanOptions } from "../domain/plan.ts";
 import type { RelPath } from "../domain/rel-path.ts";
 import type { DirectoryPass, DirectoryPassRequest } from "./directory-pass.ts";
 import type { OpResult, Store } from "./store.ts";
@@ -108,6 +109,8 @@ export interface DirectoryPasses {
    * then lists, plans and writes itself. Semantics are exactly those of list + plan + write.
    */
   passDirectory(req: DirectoryPassRequest, signal?: AbortSignal): Promise<DirectoryPass | null>;
+  /** True when passDirectory serves requests from `source` with `plan` (it returns null exactly when this is false). */
+  passesFrom(source: Store, plan: PlanOptions): boolean;
 }
 
 /** One run per destination (SPEC §3). */

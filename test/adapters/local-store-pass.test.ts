@@ -119,4 +119,5 @@ test("no pass with a filter or a contained store: the engine lists and plans its
   expect(await dest.passDirectory({ dir: "", source, destExists: true, plan: plan(false), dryRun: true, resume: false, create: false })).toBeNull();
   await using plain = new LocalStore({ root: base, cleanTemporaries: true, maxThreads: null });
   expect(await plain.passDirectory({ dir: "", source, destExists: true, plan: filtered, dryRun: true, resume: false, create: false })).toBeNull();
+  expect([dest.passesFrom(source, plan(false)), plain.passesFrom(source, filtered), plain.passesFrom(source, plan(false))]).toEqual([false, false, true]);
 });

@@ -12,12 +12,14 @@ import { runJob, type Job, type JobResult, type LinkItem } from "./fs-jobs.ts";
 import { toLinkResult, toOpResult, type ItemResult } from "./item-result.ts";
 import type { ListResult } from "./fs-read.ts";
 import { FAILED, TOO_LARGE, type ReadWholeResult } from "./fs-read-whole.ts";
+import type { PlanOptions } from "../../domain/plan.ts";
 import { splitHashes } from "../../domain/resume-prefix.ts";
 import { ownedByModule, storedMeta, shownMeta, type Owner } from "../../domain/received-entry.ts";
 import type { WriteJob } from "./fs-write.ts";
 import { hasLibc } from "./libc.ffi.ts";
 import { absJoin, toOsPath } from "./os-path.ts";
 import { fromWireError, toBlitError } from "./to-blit-error.ts";
+import { toDirectoryPass } from "./pass-result.ts";
 import { Beneath, openRoot, ROOT_NAME, rootCurrent } from "./beneath.ts";
 import { CleanSchedule } from "./clean-schedule.ts";
 import { releaseClaim } from "./destination-claim.ts";
@@ -180,9 +182,13 @@ export class LocalStore implements Store, WholeReads, OpenFiles, WriteProgress, 
     return ops.map((op) => ({ ...op, meta: storedMeta(op.meta, owner, r.markLinks) }));
   }
 
+  passesFrom(source: Store, plan: PlanOptions): source is LocalStore {
+    return LocalStore.isLocal(source) && !source.contained && !this.contained && this.options.received === undefined && this.options.readOnly !== true && plan.filter.isEmpty;
+  }
+
   async passDirectory(req: DirectoryPassRequest, signal?: AbortSignal): Promise<DirectoryPass | null> {
     const { source } = req;
-    if (!LocalStore.isLocal(source) || source.contained || this.contained || this.options.received !== undefined || this.options.readOnly === true || !req.plan.filter.isEmpty) return null;
+    if (!this.passesFrom(source, req.plan)) return null;
     this.watch(signal);
     const { filter: _, ...plan } = req.plan;
     const pass: PassJob = {
@@ -198,16 +204,7 @@ export class LocalStore implements Store, WholeReads, OpenFiles, WriteProgress, 
     };
     const r = (await this.exec({ op: "pass", pass, meter: this.meter.buffer }, PASS_WEIGHT)) as PassResult;
     if (r.cleaned) this.cleaned.mark(req.dir);
-    const at = (name: string) => (req.dir === "" ? name : `${req.dir}/${name}`);
-    return {
-      ...(r.sourceError === undefined ? {} : { sourceError: fromWireError(r.sourceError) }),
-      ...(r.destError === undefined ? {} : { destError: fromWireError(r.destError) }),
-      sourceFailures: r.sourceFailures.map((f) => ({ name: f.name, error: fromWireError(f.error) })),
-      destDirs: r.destDirs,
-      plan: r.plan,
-      skippedLeaves: r.skippedLeaves,
-      written: r.written.map((w) => ({ entry: w.entry, result: toOpResult(at(w.entry.name), w.result) })),
-    };
+    return toDirectoryPass(req.dir, r);
   }
 
   copiedBytes = (): number => this.meter.bytes;

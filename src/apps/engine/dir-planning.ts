@@ -32,6 +32,8 @@ export interface PlannedDir {
 export class DirPlanning {
   /** New directories that could not be created (their mode and mtime are not applied). */
   readonly uncreated = new Set<RelPath>();
+  /** The destination, when it passes this run's directories (a local store from a local source, no filter, …). */
+  private readonly passes: (Store & DirectoryPasses) | null;
 
   constructor(
     private readonly src: Store,
@@ -43,11 +45,14 @@ export class DirPlanning {
     private readonly reporter: Reporter,
     private readonly priors: ItemizePriors,
     private readonly signal: AbortSignal,
-  ) {}
+  ) {
+    const passes = offers<DirectoryPasses>(dst, "passDirectory", "passesFrom") && options.pace == null && options.snapshot == null && dst.passesFrom(src, options.plan);
+    this.passes = passes ? (dst as Store & DirectoryPasses) : null;
+  }
 
-  /** True when the destination store may pass `dir` itself (it may still decline: passDirectory returns null). */
+  /** True when the destination store passes `dir` itself. */
   passable(dir: PendingDir): boolean {
-    return dir.destOnly !== true && offers<DirectoryPasses>(this.dst, "passDirectory") && this.options.pace == null && this.options.snapshot == null;
+    return dir.destOnly !== true && this.passes !== null;
   }
 
   /**
@@ -55,7 +60,7 @@ export class DirPlanning {
    * cannot be read or the new directory cannot be created (recorded as a failure).
    */
   async listAndPlan(dir: PendingDir): Promise<PlannedDir | null> {
-    const pass = this.passable(dir) ? await (this.dst as Store & DirectoryPasses).passDirectory(this.passRequest(dir), this.signal) : null;
+    const pass = this.passes !== null && this.passable(dir) ? await this.passes.passDirectory(this.passRequest(dir), this.signal) : null;
     if (pass?.destError !== undefined) return this.notCreated(dir, pass.destError);
     if (pass === null && dir.create !== undefined) {
       const [made] = await this.dst.write([{ path: dir.path, meta: dir.create }], this.signal);
