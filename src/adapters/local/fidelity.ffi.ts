@@ -97,6 +97,11 @@ export function listXattrsAt(dirFd: number, name: Uint8Array, out: Uint8Array): 
   return NO_LIB;
 }
 
+/** listxattrat's syscall number for a native caller (dir-list.c); 0 where the platform or kernel has no listxattrat. */
+export function listXattrsAtNumber(): number {
+  return libc() !== null && listAtWorks ? (SYS_LISTXATTRAT[process.arch] ?? 0) : 0;
+}
+
 /** The value of attribute `name` (NUL-terminated) into `out`; returns its length or a negative errno (-ENODATA: absent). */
 export function getXattr(target: XattrTarget, name: Uint8Array, out: Uint8Array): number {
   const l = libc();

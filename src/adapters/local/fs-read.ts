@@ -5,10 +5,11 @@ import { NO_XATTRS } from "../../domain/fidelity.ts";
 import { BLOCK_HASH_BYTES, RESUME_BLOCK_BYTES } from "../../domain/resume-prefix.ts";
 import { hasEscapedBytes } from "../../domain/rel-path.ts";
 import { isTemporaryName, TEMP_PREFIX } from "../../domain/temp-name.ts";
-import { AT_FDCWD, lstatRawAt, type RawStat } from "./libc.ffi.ts";
+import { AT_FDCWD, lstatRawAt, makedev, type RawStat } from "./libc.ffi.ts";
+import { countListedWithout, listRecords, NOT_ASKED, RECORD_HEAD } from "./dir-list.ffi.ts";
 import { openRegular } from "./open-regular.ts";
 import { mayHaveHoles } from "./sparse-extents.ts";
-import { readXattrs, readXattrsAt } from "./xattrs.ts";
+import { readListedXattrs, readXattrs, readXattrsAt } from "./xattrs.ts";
 import { absJoin, fromOsName, toCPath, toOsPath } from "./os-path.ts";
 import { toBlitError, toWireError, type WireError } from "./to-blit-error.ts";
 
@@ -37,7 +38,12 @@ export function statPath(abs: string): EntryMeta | null {
 export function listDir(abs: string): ListResult {
   const dirFd = openDir(abs);
   try {
+    if (dirFd !== AT_FDCWD) {
+      const native = listNative(dirFd, abs.endsWith("/") ? abs : `${abs}/`);
+      if (native !== null) return native;
+    }
     const names = readNames(abs);
+    countListedWithout(names.length);
     const entries: DirEntry[] = [];
     const failures: { name: string; error: WireError }[] = [];
     const base = abs.endsWith("/") ? abs : `${abs}/`;
@@ -125,6 +131,8 @@ const raw: RawStat = { mode: 0, size: 0, mtimeNs: 0n, uid: 0, gid: 0, nlink: 1, 
 const pathBuf = new Uint8Array(8192);
 const encoder = new TextEncoder();
 const ENOENT = 2;
+const EPERM = 1;
+const ENOSYS = 38;
 const ERRNO_CODE: Readonly<Record<number, string>> = { 13: "EACCES", 1: "EPERM", 20: "ENOTDIR", 36: "ENAMETOOLONG", 40: "ELOOP", 5: "EIO" };
 
 /**
@@ -138,6 +146,68 @@ function openDir(abs: string): number {
   } catch {
     return AT_FDCWD;
   }
+}
+
+const records = Buffer.allocUnsafe(256 * 1024);
+const recordView = new DataView(records.buffer, records.byteOffset, records.byteLength);
+
+/**
+ * listDir through the native lister (dir-list.ffi.ts): the same entries, failures and metadata as the per-entry
+ * calls, which still serve the entries it does not decode itself (a failed statx, a name that is not UTF-8, attribute
+ * names it could not list). Null when the lister is not in use or the directory cannot be read (the per-entry path
+ * then lists it, and says why it cannot).
+ */
+function listNative(dirFd: number, base: string): ListResult | null {
+  const entries: DirEntry[] = [];
+  const failures: { name: string; error: WireError }[] = [];
+  for (;;) {
+    const n = listRecords(dirFd, records);
+    if (n === null || n < 0) return null;
+    if (n === 0) return { entries, failures };
+    for (let at = 0; at < n; at += recordView.getUint16(at, true)) {
+      const nameEnd = at + RECORD_HEAD + recordView.getUint16(at + 68, true);
+      const decoded = records.toString("utf8", at + RECORD_HEAD, nameEnd);
+      const name = decoded.includes("\ufffd") ? fromOsName(records.subarray(at + RECORD_HEAD, nameEnd)) : decoded;
+      if (name.startsWith(TEMP_PREFIX) && isTemporaryName(name)) continue;
+      try {
+        const meta = recordMeta(at, nameEnd, dirFd, name, base);
+        if (meta !== null) entries.push({ name, meta });
+      } catch (e) {
+        failures.push({ name, error: toWireError(toBlitError(e, base + name, "read metadata of")) });
+      }
+    }
+  }
+}
+
+/** The EntryMeta of the record at `at` (its name ends at `nameEnd`), or lstatMeta's where the record cannot say. */
+function recordMeta(at: number, nameEnd: number, dirFd: number, name: string, base: string): EntryMeta | null {
+  const err = recordView.getInt32(at + 2, true);
+  if (err === ENOENT) return null;
+  if (err !== 0 || hasEscapedBytes(name)) return lstatMeta(dirFd, name, base);
+  const mode = recordView.getUint16(at + 6, true);
+  const kind = KIND_OF[(mode & 0o170000) >> 12] ?? "special";
+  const nlink = recordView.getUint32(at + 16, true);
+  const linked = nlink > 1 && kind !== "dir";
+  const listed = recordView.getInt32(at + 64, true);
+  const xattrs = kind !== "file" && kind !== "dir"
+    ? undefined
+    : listed === NOT_ASKED || listed === -ENOSYS || listed === -EPERM
+      ? readXattrsAt(dirFd, cString(name)!, base, name) // these two say listxattrat is missing or refused: it is not asked again
+      : readListedXattrs(listed, records.subarray(nameEnd), base, name);
+  return metaOf(
+    kind,
+    kind === "file" ? Number(recordView.getBigUint64(at + 20, true)) : 0,
+    recordView.getBigInt64(at + 28, true) * 1_000_000_000n + BigInt(recordView.getUint32(at + 36, true)),
+    mode & 0o7777,
+    recordView.getUint32(at + 8, true),
+    recordView.getUint32(at + 12, true),
+    xattrs,
+    nlink,
+    linked ? makedev(recordView.getUint32(at + 48, true), recordView.getUint32(at + 52, true)) : 0n,
+    linked ? recordView.getBigUint64(at + 40, true) : 0n,
+    Number(recordView.getBigUint64(at + 56, true)),
+    kind === "symlink" ? toOsPath(base + name) : null,
+  );
 }
 
 /**
@@ -204,3 +274,4 @@ function toMeta(st: fs.BigIntStats, os: string | Buffer, full: string): EntryMet
 }
 
 export { absJoin };
+

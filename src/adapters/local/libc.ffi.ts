@@ -206,7 +206,7 @@ export function lstatRaw(path: Uint8Array, out: RawStat): number {
 }
 
 /** glibc's makedev: the st_dev number of a device's major and minor. */
-function makedev(major: number, minor: number): bigint {
+export function makedev(major: number, minor: number): bigint {
   const ma = BigInt(major);
   const mi = BigInt(minor);
   return ((ma & 0xfffff000n) << 32n) | ((ma & 0xfffn) << 8n) | ((mi & 0xffffff00n) << 12n) | (mi & 0xffn);

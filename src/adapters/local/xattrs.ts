@@ -47,9 +47,16 @@ export function readXattrs(entry: XattrEntry, shown: string, options: XattrOptio
  * listxattrat (or refuses its form: EINVAL).
  */
 export function readXattrsAt(dirFd: number, name: Uint8Array, base: string, leaf: string, options: XattrOptions = {}): readonly Xattr[] {
-  const n = listXattrsAt(dirFd, name, SMALL);
+  return readListedXattrs(listXattrsAt(dirFd, name, SMALL), SMALL, base, leaf, options);
+}
+
+/**
+ * {@link readXattrsAt} once the entry's names are listed: `n` is listxattrat's answer (a byte length, then the names
+ * are in `names`, or a negative errno).
+ */
+export function readListedXattrs(n: number, names: Uint8Array, base: string, leaf: string, options: XattrOptions = {}): readonly Xattr[] {
   if (n === 0 || n === -ERRNO.EOPNOTSUPP) return NO_XATTRS;
-  if (n > 0 && !anyKept(SMALL, n, options.privileged ?? IS_ROOT)) return NO_XATTRS;
+  if (n > 0 && !anyKept(names, n, options.privileged ?? IS_ROOT)) return NO_XATTRS;
   const shown = base + leaf;
   if (n > 0 || n === -ERRNO.ENOSYS || n === -ERRNO.EINVAL || n === -ERRNO.ERANGE) return readXattrs(toCPath(shown), shown, options);
   throw failure(-n, shown, "list attributes of");
