@@ -43,8 +43,9 @@ static void put64(u8 *p, u64 v) { put32(p, (u32)v); put32(p + 4, (u32)(v >> 32))
 
 /*
  * Appends the records of the next entries of directory `dirfd` ("." and ".." left out) to out[0, cap) and returns
- * the bytes written: 0 once the directory is exhausted, -errno when reading it fails before any record. When a record
- * does not fit, the directory's position goes back to that entry, so the next call starts there.
+ * the bytes written: 0 once the directory is exhausted, -errno when reading it fails before any record or when it
+ * cannot be re-positioned (the caller then lists it another way). When a record does not fit, the directory's
+ * position goes back to that entry, so the next call starts there.
  * `dents` (dents_cap bytes) holds getdents64's answers; `names` (names_cap bytes) listxattrat's. Attribute names are
  * listed (listxattrat = syscall `sys_listxattrat`) only for files and directories, and only when that number is not 0.
  */
@@ -65,7 +66,9 @@ int blit_list(int dirfd, u8 *out, int cap, u8 *dents, int dents_cap, u8 *names, 
       if (len == 1 && name[0] == '.' || len == 2 && name[0] == '.' && name[1] == '.') { pos = d->off; continue; }
       if (used + HEAD + len + names_cap > cap) {
         if (used == 0) return -105; /* ENOBUFS: the caller's buffer cannot hold one record */
-        lseek(dirfd, pos, SEEK_SET);
+        /* Where the directory cannot be re-positioned the listing fails rather than skip what getdents64 read. */
+        if (pos < 0) return -29; /* ESPIPE: the start position was not known */
+        if (lseek(dirfd, pos, SEEK_SET) < 0) return -*__errno_location();
         return used;
       }
       pos = d->off;
